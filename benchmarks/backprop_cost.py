@@ -1,0 +1,82 @@
+r"""``backprop_cost``: what a gradient costs, by backprop and by finite differences.
+
+1. Backward/forward time ratio of bpbook's MLP (``[w, w, w, w]``, sigmoid, batch 128) for growing
+   widths ``w``: the claim "backprop costs about 2–3× a forward pass". Each backward pass here
+   also computes the gradient with respect to the input ``X`` (``W1.T @ delta1``), one matmul
+   that training does not need.
+2. Central-difference gradient time (:func:`bpbook.gradcheck.numeric_grad`, two forward passes per
+   parameter) for ``[4, h, 1]`` networks of growing ``P`` parameters, with a least-squares line
+   ``t = a + b P``, next to backprop's forward + backward time for the same networks.
+
+These are the numbers the pitfalls chapter plots; :func:`ratios` and :func:`finite_differences`
+return them as plain dicts.
+"""
+import numpy as np
+
+from benchmarks.harness import alternate, median, row, target
+
+WIDTHS, QUICK_WIDTHS, BATCH = (16, 64, 256, 1024), (4, 8), 128
+HIDDEN, QUICK_HIDDEN, FD_BATCH = (2, 4, 8, 16, 32, 64), (2, 4, 8), 8
+RATIO_TARGET = target("ratio", "<=", 3.0, "backward ≤ 3× forward")
+LINEAR_TARGET = target("r2", ">=", 0.95, "FD time linear in P (R² ≥ 0.95)")
+
+
+def _model_and_data(sizes, m, seed=0):
+    from bpbook.model import mlp
+    rng = np.random.RandomState(seed)
+    model = mlp(list(sizes), activation="sigmoid", output="sigmoid", seed=seed, init="xavier")
+    return model, rng.randn(sizes[0], m), rng.rand(sizes[-1], m)
+
+
+def ratios(widths, repeats, batch=BATCH):
+    """``{width: (forward_s, backward_s)}``, medians; backward alone, after one forward."""
+    from bpbook.losses import get_loss
+    out = {}
+    for w in widths:
+        model, X, Y = _model_and_data([w] * 4, batch)
+        da = get_loss("mse").grad(model.forward(X), Y)
+        times = alternate({"forward": lambda: model.forward(X),
+                           "backward": lambda: model.backward(da)}, repeats, warmup=1)
+        model.forward(X)  # backward reads the cached forward values of this X
+        out[w] = (median(times["forward"]), median(times["backward"]))
+    return out
+
+
+def finite_differences(hidden, repeats, batch=FD_BATCH):
+    """Per ``[4, h, 1]`` network: parameters ``P``, central-difference and backprop gradient
+    seconds (medians), and the line ``t = a + b P`` fitted to the former with its R²."""
+    from bpbook.gradcheck import numeric_grad
+    P, fd, bp = [], [], []
+    for h in hidden:
+        model, X, Y = _model_and_data([4, h, 1], batch)
+        params = model.parameters()
+
+        def numeric():
+            for _, value, _ in params:
+                numeric_grad(lambda: model.loss(X, Y, "mse"), value)
+
+        times = alternate({"fd": numeric, "bp": lambda: model.forward_backward(X, Y, "mse")},
+                          repeats, warmup=1)
+        P.append(sum(v.size for _, v, _ in params))
+        fd.append(median(times["fd"]))
+        bp.append(median(times["bp"]))
+    b, a = np.polyfit(P, fd, 1)
+    fit = a + b * np.asarray(P)
+    r2 = 1 - np.sum((fd - fit) ** 2) / np.sum((fd - np.mean(fd)) ** 2)
+    return {"P": P, "fd_s": fd, "backprop_s": bp, "intercept_s": float(a),
+            "slope_s_per_param": float(b), "r2": float(r2)}
+
+
+def run(cfg):
+    reps = cfg.reps(cfg.repeats)
+    rows = []
+    for w, (fwd, bwd) in ratios(QUICK_WIDTHS if cfg.quick else WIDTHS, reps).items():
+        rows.append(row(f"backprop_cost/width={w}", bwd * 1e3, "ms", fwd * 1e3, "forward pass",
+                        RATIO_TARGET, "", {"sizes": [w] * 4, "batch": BATCH}))
+    fd = finite_differences(QUICK_HIDDEN if cfg.quick else HIDDEN, cfg.reps(max(3, reps // 3)))
+    note = (f"{fd['slope_s_per_param'] * 1e6:.0f} µs/parameter, R² {fd['r2']:.3f}, "
+            f"P = {fd['P'][-1]}")
+    rows.append(row("backprop_cost/finite_difference", fd["fd_s"][-1] * 1e3, "ms",
+                    fd["backprop_s"][-1] * 1e3, "backprop gradient", LINEAR_TARGET, note,
+                    {**fd, "batch": FD_BATCH, "forward_passes_per_fd_gradient": 2 * fd["P"][-1]}))
+    return rows

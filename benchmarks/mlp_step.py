@@ -1,0 +1,122 @@
+"""``mlp_step``: one SGD step of bpbook's vectorized MLP against the same step in PyTorch.
+
+Network 784-256-10 (ReLU, softmax cross-entropy on the logits), batch 512, float64 and float32;
+PyTorch on the CPU with the same number of threads as numpy's BLAS, starting from bpbook's own
+initial weights (its ``W`` ``(n_out, n_in)`` is ``torch.nn.Linear.weight``'s layout), so the two
+first losses must agree, and so must the second ones (which checks gradients and update).
+
+bpbook keeps samples in columns (``X`` ``(784, 512)``); PyTorch gets rows (``(512, 784)``). The
+``breakdown`` in ``details`` times the parts of bpbook's step, including the product
+``W1.T @ delta1`` (the gradient with respect to the input ``X``), which the step does not need
+and PyTorch does not compute for an input without ``requires_grad``.
+"""
+import inspect
+
+import numpy as np
+
+from benchmarks.harness import alternate, median, row, skipped, spread, target
+
+SIZES, BATCH, LR = (784, 256, 10), 512, 0.1
+QUICK_SIZES, QUICK_BATCH = (20, 8, 3), 16
+TARGET = target("ratio", "<=", 1.0, "bpbook ≤ 1.0× torch")
+
+
+def data(sizes, m, dtype, seed=0):
+    """Inputs ``X`` ``(n_in, m)`` and one-hot targets ``Y`` ``(n_out, m)``, with the labels."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(sizes[0], m).astype(dtype)
+    labels = rng.randint(0, sizes[-1], m)
+    return X, np.eye(sizes[-1], dtype=dtype)[:, labels], labels
+
+
+def bpbook_model(sizes, dtype):
+    """bpbook's MLP, in ``dtype`` if ``mlp`` accepts one (the core is float64 otherwise)."""
+    from bpbook.model import mlp
+    kwargs = {"dtype": dtype} if "dtype" in inspect.signature(mlp).parameters else {}
+    return mlp(list(sizes), activation="relu", output="identity", seed=0, init="he", **kwargs)
+
+
+def bpbook_step(model, X, Y):
+    from bpbook.optim import SGD
+    opt = SGD(model.parameters(), LR)
+
+    def step():
+        opt.zero_grad()
+        loss = model.forward_backward(X, Y, "softmax_ce")
+        opt.step()
+        return loss
+    return step
+
+
+def torch_step(model, X, labels, dtype):
+    """The same network and step in PyTorch, from ``model``'s current weights."""
+    import torch
+    tdtype = {np.float64: torch.float64, np.float32: torch.float32}[dtype]
+    layers = []
+    for layer in model.dense:
+        lin = torch.nn.Linear(layer.n_in, layer.n_out, dtype=tdtype)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(np.asarray(layer.W)))
+            lin.bias.copy_(torch.from_numpy(np.asarray(layer.b).ravel()))
+        layers += [lin, torch.nn.ReLU()]
+    net = torch.nn.Sequential(*layers[:-1])
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    Xt, yt = torch.from_numpy(np.ascontiguousarray(X.T)), torch.from_numpy(labels)
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(net(Xt), yt)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def breakdown(model, X, Y, repeats):
+    """Median ms of the parts of bpbook's step, and of the unneeded input-gradient product."""
+    first = model.dense[0]
+    model.forward_backward(X, Y, "softmax_ce")
+    delta1 = first.delta
+    times = alternate({
+        "forward": lambda: model.forward(X),
+        "forward_backward": lambda: model.forward_backward(X, Y, "softmax_ce"),
+        "input_grad_matmul W1.T@delta1": lambda: first.W.T @ delta1,
+        "dW1 matmul delta1@X.T": lambda: delta1 @ first.a_prev.T,
+    }, repeats, warmup=1)
+    model.zero_grad()
+    return {k: round(median(v) * 1e3, 3) for k, v in times.items()}
+
+
+def case(cfg, dtype):
+    import torch
+    torch.set_num_threads(cfg.threads)
+    sizes, m = (QUICK_SIZES, QUICK_BATCH) if cfg.quick else (SIZES, BATCH)
+    X, Y, labels = data(sizes, m, dtype)
+    model = bpbook_model(sizes, dtype)
+    ours, theirs = bpbook_step(model, X, Y), torch_step(model, X, labels, dtype)
+    losses = [(ours(), theirs()) for _ in range(2)]
+    tol = 1e-9 if dtype == np.float64 else 1e-4
+    same = all(abs(a - b) <= tol * max(1.0, abs(b)) for a, b in losses)
+    computed = model.dense[0].z.dtype.name
+    times = alternate({"bpbook": ours, "torch": theirs}, cfg.reps(cfg.repeats), cfg.warm)
+    name = np.dtype(dtype).name
+    note = "" if computed == name else f"core computed in {computed}"
+    if not same:
+        note = (note + "; " if note else "") + "LOSSES DIFFER"
+    return row(f"mlp_step/{name}", median(times["bpbook"]) * 1e3, "ms",
+               median(times["torch"]) * 1e3, f"torch {torch.__version__}", TARGET, note, {
+                   "sizes": list(sizes), "batch": m, "threads": cfg.threads,
+                   "requested_dtype": name, "computed_dtype": computed,
+                   "losses_bpbook_torch": losses, "same_loss": same,
+                   "bpbook_ms": spread(times["bpbook"], 1e3),
+                   "torch_ms": spread(times["torch"], 1e3),
+                   "breakdown_ms": breakdown(model, X, Y, cfg.reps(cfg.repeats))})
+
+
+def run(cfg):
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return [skipped(f"mlp_step/{t}", "torch not installed", TARGET)
+                for t in ("float64", "float32")]
+    return [case(cfg, np.float64), case(cfg, np.float32)]

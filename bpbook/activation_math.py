@@ -1,0 +1,277 @@
+r"""SymPy derivations of the activation functions (chapter 06): derivatives, ranges, maxima.
+
+Every activation of the chapter is a SymPy expression in the real symbol :data:`z`
+(:data:`EXPRESSIONS`), written from its definition. From it this module derives, never types:
+
+- :func:`derivative`: ``sympy.diff``; :func:`textbook_form` rewrites it in terms of the function
+  itself where the textbook does ($\sigma(1-\sigma)$, $1-\tanh^2$);
+- :func:`value_range` and :func:`derivative_max`: the range of the function and the supremum of
+  its derivative over the real line (exact with SymPy's ``function_range``; a piecewise function
+  piece by piece; SiLU, whose extremes sit at transcendental points, by a bracketed root of the
+  next derivative);
+- :func:`softmax_jacobian` ($\mathrm{diag}(s) - s s^\top$) and :func:`softmax_ce_gradient`
+  ($s - y$) for ``n`` logits, each checked symbolically.
+
+Numeric checks compare :func:`numeric_derivative` (the SymPy derivative as a numpy function) with
+bpbook's ``df`` from :mod:`bpbook.activations`; arrays of any shape, float64.
+"""
+import functools
+
+import numpy as np
+import sympy as sp
+from sympy.calculus.util import function_range
+
+from bpbook.errors import unknown_name
+from bpbook.tables import Table
+
+z = sp.Symbol("z", real=True)
+sigma = sp.Function("sigma")(z)  # σ(z) as a symbol, for the textbook forms
+LEAKY_SLOPE = sp.Rational(1, 100)  # bpbook's leaky_relu default
+ELU_ALPHA = 1
+
+EXPRESSIONS = {
+    "sigmoid": 1 / (1 + sp.exp(-z)),
+    "tanh": sp.tanh(z),
+    "relu": sp.Piecewise((z, z > 0), (0, True)),
+    "leaky_relu": sp.Piecewise((z, z > 0), (LEAKY_SLOPE * z, True)),
+    "elu": sp.Piecewise((z, z > 0), (ELU_ALPHA * (sp.exp(z) - 1), True)),
+    "silu": z / (1 + sp.exp(-z)),
+}
+NAMES = tuple(EXPRESSIONS)
+# Where to look for SiLU's extremes: the sign changes of its next derivative lie inside.
+_SEARCH = np.linspace(-20, 20, 400)  # no grid point at 0, where sigmoid's extremes sit
+
+
+def expression(name):
+    if name not in EXPRESSIONS:
+        raise unknown_name("activation (symbolic)", name, EXPRESSIONS)
+    return EXPRESSIONS[name]
+
+
+def derivative(name):
+    """$f'(z)$ as SymPy derives it."""
+    return sp.diff(expression(name), z)
+
+
+@functools.cache
+def textbook_form(name):
+    r"""The derivative as textbooks write it: in terms of $\sigma(z)$ for sigmoid and SiLU
+    (substituting $e^{-z} = (1-\sigma)/\sigma$), SymPy's own form otherwise (it already writes
+    $\tanh' = 1 - \tanh^2$)."""
+    d = derivative(name)
+    if not d.has(sp.exp(-z)):
+        return d
+    in_sigma = sp.simplify(d.subs(sp.exp(-z), (1 - sigma) / sigma))
+    return in_sigma.subs(sigma - 1, -sp.UnevaluatedExpr(1 - sigma))
+
+
+def textbook_form_is_derivative(name):
+    """True when the textbook form, with σ(z) put back, simplifies to the derivative."""
+    back = textbook_form(name).doit().subs(sigma, EXPRESSIONS["sigmoid"])
+    return sp.simplify(back - derivative(name)) == 0
+
+
+def numeric(expr):
+    """A SymPy expression in ``z`` as a numpy function of an array."""
+    fn = sp.lambdify(z, expr, "numpy")
+    return lambda x: np.broadcast_to(fn(np.asarray(x, dtype=float)), np.shape(x)).astype(float)
+
+
+def numeric_derivative(name):
+    return numeric(derivative(name))
+
+
+def _pieces(expr):
+    """``[(piece, interval), ...]``: one piece on the whole line, or a Piecewise's pieces each
+    on the part of the line where it applies."""
+    if not isinstance(expr, sp.Piecewise):
+        return [(expr, sp.S.Reals)]
+    pieces, left = [], sp.S.Reals
+    for piece, cond in expr.args:
+        where = left if cond == sp.true else cond.as_set().intersect(left)
+        pieces.append((piece, where))
+        left = left - where
+    return pieces
+
+
+def exact_range(expr):
+    """The set of values of ``expr`` over the real line (a SymPy set), or None when SymPy cannot
+    find the critical points."""
+    try:
+        return sp.Union(*(function_range(p, z, where) for p, where in _pieces(expr)))
+    except NotImplementedError:
+        return None
+
+
+def _critical_points(expr):
+    """The roots of ``expr'`` on the search grid: bracketed by sign changes, then bisected."""
+    slope = numeric(sp.diff(expr, z))
+    s = slope(_SEARCH)
+    return [_bisect(slope, _SEARCH[i], _SEARCH[i + 1])
+            for i in np.flatnonzero(np.sign(s[:-1]) * np.sign(s[1:]) < 0)]
+
+
+def _bisect(f, lo, hi, steps=60):
+    """A root of ``f`` in ``[lo, hi]``, where ``f`` changes sign; 60 halvings reach float64."""
+    f_lo = f(lo)
+    for _ in range(steps):
+        mid = 0.5 * (lo + hi)
+        if np.sign(f(mid)) == np.sign(f_lo):
+            lo, f_lo = mid, f(mid)
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _numeric_range(expr):
+    """Range of a smooth function from its values at its critical points and its limits at ±∞."""
+    values = [sp.limit(expr, z, -sp.oo), sp.limit(expr, z, sp.oo)]
+    values += [expr.subs(z, root).evalf() for root in _critical_points(expr)]
+    lo, hi = min(values, key=float), max(values, key=float)
+    return sp.Interval(lo, hi, lo.is_infinite, hi.is_infinite)
+
+
+@functools.cache
+def value_range(name):
+    """The range of the activation over the real line."""
+    expr = expression(name)
+    return exact_range(expr) or _numeric_range(expr)
+
+
+@functools.cache
+def derivative_range(name):
+    expr = derivative(name)
+    return exact_range(expr) or _numeric_range(expr)
+
+
+def derivative_max(name):
+    """$\\sup_z f'(z)$: exact where SymPy finds it, else a float."""
+    return derivative_range(name).sup
+
+
+def argmax_derivative(name):
+    """Where a smooth activation's slope is largest (a float), or None for a piecewise one, whose
+    largest slope holds on a whole half-line."""
+    d = derivative(name)
+    if isinstance(d, sp.Piecewise):
+        return None
+    return float(max(_critical_points(d), key=lambda root: float(d.subs(z, root))))
+
+
+def logits(n):
+    return sp.Matrix(sp.symbols(f"z1:{n + 1}", real=True))
+
+
+def softmax_expr(n):
+    """Softmax of ``n`` symbolic logits: a column of SymPy expressions."""
+    zs = logits(n)
+    total = sum(sp.exp(zi) for zi in zs)
+    return zs.applyfunc(lambda zi: sp.exp(zi) / total), zs
+
+
+@functools.cache
+def softmax_jacobian(n=3):
+    r"""``(J, matches)``: $J_{ij} = \partial s_i/\partial z_j$ derived by SymPy, and whether
+    $J - (\mathrm{diag}(s) - s s^\top)$ simplifies to zero."""
+    s, zs = softmax_expr(n)
+    J = s.jacobian(zs)
+    textbook = sp.diag(*s) - s * s.T
+    return J, (J - textbook).applyfunc(sp.simplify) == sp.zeros(n, n)
+
+
+@functools.cache
+def softmax_ce_gradient(n=3):
+    r"""``(grad, matches)``: $\partial L/\partial z$ for $L = -\sum_i y_i \log s_i$ with a one-hot
+    (or any) target whose entries sum to 1, and whether it simplifies to $s - y$."""
+    s, zs = softmax_expr(n)
+    ys = sp.Matrix(sp.symbols(f"y1:{n + 1}", real=True))
+    loss = -sum(yi * sp.log(si) for yi, si in zip(ys, s))
+    grad = sp.Matrix([sp.diff(loss, zi) for zi in zs])
+    sums_to_one = {ys[-1]: 1 - sum(ys[:-1])}
+    diff = (grad - (s - ys)).subs(sums_to_one).applyfunc(sp.simplify)
+    return grad, diff == sp.zeros(n, 1)
+
+
+@functools.cache
+def softmax_component_range():
+    r"""The range of one softmax output. With two logits, $s_1$ depends only on
+    $d = z_1 - z_2$ (it is $\sigma(d)$); returns ``(s1 as a function of d, its range)``."""
+    s, (z1, z2) = softmax_expr(2)
+    d = sp.Symbol("d", real=True)
+    s1_of_d = sp.simplify(s[0].subs(z1, z2 + d))
+    return s1_of_d, function_range(s1_of_d, d, sp.S.Reals)
+
+
+# The prose columns of the table: what goes wrong with the gradient, and where each is used.
+ISSUES = {
+    "sigmoid": "saturates: the slope vanishes for large |z|, and is small even at its peak",
+    "tanh": "saturates like sigmoid, but zero-centred and steeper at 0",
+    "relu": "zero slope for z < 0: a unit stuck there stops learning (dead ReLU)",
+    "leaky_relu": "a small slope for z < 0 keeps every unit learning",
+    "elu": "smooth; negative outputs saturate at −α, pushing mean activations to 0",
+    "silu": "smooth and non-monotonic: a dip below 0 for negative z, then the slope overshoots 1",
+    "softmax": "couples its outputs; its Jacobian is not diagonal",
+}
+USES = {
+    "sigmoid": "output for a yes/no probability",
+    "tanh": "hidden layers of small or recurrent networks",
+    "relu": "hidden layers of deep networks",
+    "leaky_relu": "hidden layers, when ReLUs die",
+    "elu": "hidden layers of deep networks",
+    "silu": "hidden layers of modern networks (transformers, EfficientNet)",
+    "softmax": "output over several classes",
+}
+PROBE = 5  # the slopes are shown at z = ±PROBE to see saturation
+
+
+def _latex(expr):
+    return f"${sp.latex(expr)}$"
+
+
+def _fmt(value):
+    """Exact numbers in LaTeX, floats (numeric results) to 4 significant digits."""
+    return _latex(value) if value.is_Rational or value.is_infinite else f"{float(value):.4g}"
+
+
+def table_rows():
+    """One row per activation: name, formula, derivative (textbook form), range, max slope,
+    slope at ∓PROBE, gradient issue, use case; all but the last two derived here."""
+    rows = []
+    for name in NAMES:
+        slope = numeric_derivative(name)
+        rows.append([name, _latex(expression(name)), _latex(textbook_form(name)),
+                     _latex(value_range(name).evalf(4)), _fmt(derivative_max(name)),
+                     f"{float(slope(-PROBE)):.3g}", f"{float(slope(PROBE)):.3g}",
+                     ISSUES[name], USES[name]])
+    return rows + [_softmax_row()]
+
+
+def _softmax_row():
+    s, _ = softmax_expr(2)
+    formula = _latex(sp.Eq(sp.Symbol("s_1"), s[0])) + " (two logits)"
+    s1_of_d, rng = softmax_component_range()
+    d = sp.Symbol("d", real=True)
+    diag = sp.diff(s1_of_d, d)  # ∂s1/∂z1 as a function of d = z1 - z2
+    _, jac_ok = softmax_jacobian()
+    deriv = r"$\mathrm{diag}(s) - s s^\top$" if jac_ok else "(SymPy disagrees: see below)"
+    at = [f"{float(diag.subs(d, v)):.3g}" for v in (-PROBE, PROBE)]
+    return ["softmax", formula, deriv,
+            _latex(rng), _fmt(function_range(diag, d, sp.S.Reals).sup), *at,
+            ISSUES["softmax"], USES["softmax"]]
+
+
+COLUMNS = ["activation", "formula", "derivative", "range", "max slope", f"slope at z=−{PROBE}",
+           f"slope at z={PROBE}", "gradient issue", "use case"]
+
+
+def activation_table():
+    """The table as a :class:`~bpbook.tables.Table` (cells are LaTeX strings)."""
+    return Table(COLUMNS, table_rows())
+
+
+def markdown_table(table):
+    """A Markdown table (JupyterLab renders the LaTeX in it)."""
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(str(c).replace("|", r"\|") for c in row) + " |"
+              for row in table.rows]
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+r"""The activation explorer of chapter 06: pick an activation and a point $z_0$; see $f(z_0)$, the
+slope $f'(z_0)$ and the tangent line $t(z) = f(z_0) + f'(z_0)(z - z_0)$.
+
+:func:`explore` is the update function, a plain function that tests call directly: it returns an
+:class:`ActivationView` with the numbers and a figure. :func:`explorer` only wires a dropdown and a
+slider to it. Values and slopes come from :mod:`bpbook.activations` (``f`` and ``df``), whose
+derivatives the chapter checks against SymPy. :func:`curves_figure` draws every activation and its
+derivative as small multiples. Arrays are 1-D grids of ``z``, float64.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from bpbook.activations import get_activation
+from bpbook.tables import Table
+
+NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu")  # elementwise ones
+Z_RANGE = (-5.0, 5.0)
+HALF_WIDTH = 1.5  # the tangent is drawn over z0 ± HALF_WIDTH
+
+
+@dataclass
+class ActivationView:
+    name: str
+    z0: float
+    value: float
+    slope: float
+    tangent_z: np.ndarray  # (k,) points where the tangent is drawn
+    tangent: np.ndarray  # (k,) its values
+    table: Table
+    figure: Figure
+
+
+def _check(name, z0):
+    if name not in NAMES:
+        raise ValueError(f"explorer: unknown activation {name!r}; expected one of: "
+                         f"{', '.join(NAMES)}")
+    if not (isinstance(z0, (int, float, np.number)) and np.isfinite(z0)):
+        raise ValueError(f"explorer: z0 must be a finite number, got {z0!r}")
+
+
+def explore(name="sigmoid", z0=0.0, points=201):
+    """Value, slope and tangent line of activation ``name`` at ``z0``, with a figure."""
+    _check(name, z0)
+    act = get_activation(name)
+    value, slope = float(act.f(z0)), float(act.df(z0))
+    tz = np.linspace(z0 - HALF_WIDTH, z0 + HALF_WIDTH, 21)
+    tangent = value + slope * (tz - z0)
+    table = Table(["quantity", "value"],
+                  [["z₀", z0], [f"{name}(z₀)", value], [f"{name}'(z₀)", slope]],
+                  [None, "{:+.6f}"], css_class="bp-explorer")
+    fig = _tangent_figure(act, z0, value, tz, tangent, points)
+    return ActivationView(name, float(z0), value, slope, tz, tangent, table, fig)
+
+
+def _tangent_figure(act, z0, value, tz, tangent, points):
+    z = np.linspace(*Z_RANGE, points)
+    fig = Figure(figsize=(5.5, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(z, act.f(z), label=f"{act.name}(z)")
+    ax.plot(tz, tangent, "--", color="tab:red", label="tangent at z₀")
+    ax.plot([z0], [value], "o", color="tab:red")
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.axvline(0, color="0.8", lw=0.8)
+    ax.set_xlim(*Z_RANGE)
+    ax.set_xlabel("z")
+    ax.legend(loc="upper left", fontsize="small")
+    return fig
+
+
+def curves_figure(names=NAMES, points=401):
+    """Each activation (top row) and its derivative (bottom row) on ``Z_RANGE``."""
+    z = np.linspace(*Z_RANGE, points)
+    fig = Figure(figsize=(2.4 * len(names), 4.6), layout="constrained")
+    axes = fig.subplots(2, len(names), sharex=True)
+    for j, name in enumerate(names):
+        act = get_activation(name)
+        axes[0, j].plot(z, act.f(z))
+        axes[1, j].plot(z, act.df(z), color="tab:orange")
+        axes[0, j].set_title(name)
+        axes[1, j].set_xlabel("z")
+        for ax in axes[:, j]:
+            ax.axhline(0, color="0.8", lw=0.8)
+    axes[0, 0].set_ylabel("f(z)")
+    axes[1, 0].set_ylabel("f′(z)")
+    return fig
+
+
+def explorer():
+    """A dropdown for the activation and a slider for z₀, wired to :func:`explore`."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    pick = w.Dropdown(options=list(NAMES), value="sigmoid", description="activation")
+    z0 = w.FloatSlider(value=0.0, min=Z_RANGE[0], max=Z_RANGE[1], step=0.1, description="z₀",
+                       continuous_update=False)
+    out = w.Output()
+
+    def redraw(_=None):
+        view = explore(pick.value, z0.value)
+        with out:
+            out.clear_output(wait=True)
+            display(view.table, view.figure)
+
+    pick.observe(redraw, names="value")
+    z0.observe(redraw, names="value")
+    redraw()
+    return w.VBox([w.HBox([pick, z0]), out])

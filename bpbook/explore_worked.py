@@ -1,0 +1,85 @@
+"""The worked example's live explorer.
+
+:func:`worked_update` is the whole computation behind the sliders, a plain function: settings in,
+a table of every forward value, error signal and gradient out, with a bar chart of the five
+gradients. The chart is plain HTML (bar widths computed here), not a matplotlib image, so a
+slider move redraws in a few milliseconds. The widget in
+:func:`worked_explorer` only wires sliders to it. The table renders as
+``<table class="bp-explorer">`` whose rows are named in the first cell (``dL/dW₂`` …), so a
+browser test can read the displayed numbers.
+"""
+import html
+from dataclasses import dataclass
+
+from bpbook.tables import Table
+from bpbook.worked import DEFAULTS, NAMES, PARAMS, worked_example
+
+SHOWN = ["z1", "a1", "z2", "y_hat", "L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1"]
+
+# slider ranges: (min, max, step)
+RANGES = {"x1": (-2, 2, 0.05), "x2": (-2, 2, 0.05), "y": (0, 1, 0.05), "W11": (-3, 3, 0.05),
+          "W12": (-3, 3, 0.05), "b1": (-3, 3, 0.05), "W2": (-3, 3, 0.05), "b2": (-3, 3, 0.05),
+          "lr": (0.05, 2, 0.05)}
+
+
+BAR_LIMIT = 0.15  # |dL/dθ| that fills a bar: fixed, so bars can be compared between moves
+
+
+@dataclass
+class WorkedView:
+    result: dict
+    table: Table
+    bars: str  # HTML
+
+
+def gradient_bars_html(r, limit=BAR_LIMIT):
+    """The five gradients as horizontal HTML bars around a zero line (clipped at ``limit``)."""
+    rows = []
+    for p in PARAMS:
+        g = r["d" + p]
+        width = min(abs(g) / limit, 1.0) * 50  # percent of the track; half is each side of 0
+        left = 50 - width if g < 0 else 50
+        color = "#b42318" if g < 0 else "#1a7f37"
+        rows.append(
+            f'<div style="display:flex;align-items:center;gap:6px;font:12px monospace">'
+            f'<span style="width:9em">{html.escape(NAMES["d" + p])}</span>'
+            f'<span style="position:relative;width:220px;height:12px;background:#f3f4f6">'
+            f'<span style="position:absolute;left:50%;top:0;bottom:0;border-left:1px solid #555">'
+            f'</span><span style="position:absolute;left:{left:.2f}%;width:{width:.2f}%;'
+            f'top:1px;bottom:1px;background:{color}"></span></span>'
+            f"<span>{g:+.6f}</span></div>")
+    return '<div class="bp-bars">' + "".join(rows) + "</div>"
+
+
+def worked_update(**settings):
+    """Recompute the worked example for ``settings`` (any of x1, x2, y, W11, W12, b1, W2, b2, lr)."""
+    r = worked_example(**settings)
+    table = Table(["quantity", "value"], [[NAMES[k], r[k]] for k in SHOWN], [None, "{:+.6f}"],
+                  css_class="bp-explorer")
+    return WorkedView(r, table, gradient_bars_html(r))
+
+
+def worked_explorer():
+    """Sliders for the five parameters, both inputs, the target and η, wired to
+    :func:`worked_update`."""
+    import ipywidgets as w
+    from IPython.display import HTML, display
+
+    sliders = {k: w.FloatSlider(value=DEFAULTS[k], min=lo, max=hi, step=step, description=k,
+                                continuous_update=False, readout_format=".2f")
+               for k, (lo, hi, step) in RANGES.items()}
+    out = w.Output()
+
+    def redraw(_=None):
+        view = worked_update(**{k: s.value for k, s in sliders.items()})
+        with out:
+            out.clear_output(wait=True)
+            display(view.table, HTML(view.bars))
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+    controls = w.VBox([w.HTML("<b>inputs and target</b>"), sliders["x1"], sliders["x2"],
+                       sliders["y"], w.HTML("<b>parameters</b>"), sliders["W11"],
+                       sliders["W12"], sliders["b1"], sliders["W2"], sliders["b2"], sliders["lr"]])
+    return w.HBox([controls, out])

@@ -1,0 +1,129 @@
+r"""The book's worked example: a 2-1-1 sigmoid network, one sample, one step of gradient descent.
+
+$z_1 = W_{11}x_1 + W_{12}x_2 + b_1$, $a_1 = \sigma(z_1)$, $z_2 = W_2 a_1 + b_2$,
+$\hat y = \sigma(z_2)$, $L = \tfrac12(\hat y - y)^2$, then $\theta \leftarrow \theta - \eta\,
+\partial L/\partial\theta$. The defaults are the reference text's: x = [0.5, 0.8], y = 1,
+W1 = [0.4, 0.6], b1 = 0.1, W2 = 0.9, b2 = 0.1, η = 0.5.
+
+:func:`worked_example` runs it through bpbook's :class:`~bpbook.model.Sequential` and returns every
+intermediate number under the names :mod:`bpbook.reference` uses, so that errata tables can
+compare the two. Arrays follow bpbook's convention (the sample is a column ``(2, 1)``).
+"""
+import math
+
+import numpy as np
+
+from bpbook.layers import Dense
+from bpbook.losses import mse_grad
+from bpbook.model import Sequential
+from bpbook import reference
+from bpbook.reference import WORKED_PRINTED
+from bpbook.tables import Table
+
+DEFAULTS = {"x1": 0.5, "x2": 0.8, "y": 1.0, "W11": 0.4, "W12": 0.6, "b1": 0.1, "W2": 0.9,
+            "b2": 0.1, "lr": 0.5}
+
+# The five parameters of the text, as (layer, array, index) in bpbook's network.
+PARAMS = {"W2": (1, "W", (0, 0)), "b2": (1, "b", (0, 0)), "W11": (0, "W", (0, 0)),
+          "W12": (0, "W", (0, 1)), "b1": (0, "b", (0, 0))}
+
+NAMES = {"z1": "z₁", "a1": "a₁", "z2": "z₂", "y_hat": "ŷ", "L": "L", "dL/dy_hat": "dL/dŷ",
+         "sigma'(z2)": "σ'(z₂)", "delta2": "δ₂", "dW2": "dL/dW₂", "db2": "dL/db₂",
+         "dL/da1": "dL/da₁", "sigma'(z1)": "σ'(z₁)", "delta1": "δ₁", "dW11": "dL/dW₁₁",
+         "dW12": "dL/dW₁₂", "db1": "dL/db₁"}
+
+
+SHORT = {reference.NETWORK_DIAGRAM: "§05 network diagram", reference.FORWARD_STEPS: "§05 step 1",
+         reference.BACKWARD_DIAGRAM: "§05 backward diagram", reference.BACKWARD_STEPS: "§05 step 2",
+         reference.UPDATE_STEPS: "§05 step 3", reference.LAYER_DIAGRAM: "§06 diagram",
+         reference.SUMMARY_TABLE: "§07 summary table", reference.NUMPY_OUTPUT: "§08 numpy output",
+         reference.TORCH_OUTPUT: "§13 PyTorch output"}
+
+
+def _numbers(values):
+    out = {}
+    for name, v in values.items():
+        if name not in DEFAULTS:
+            raise TypeError(f"worked example: unknown setting {name!r}; expected some of "
+                            f"{', '.join(DEFAULTS)}")
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) \
+                or not math.isfinite(v):
+            raise ValueError(f"worked example: {name} must be a finite number, got {v!r}")
+        out[name] = float(v)
+    if "lr" in out and out["lr"] <= 0:
+        raise ValueError(f"worked example: the learning rate lr must be > 0, got {out['lr']}")
+    return {**DEFAULTS, **out}
+
+
+def worked_network(W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1):
+    """The 2-1-1 sigmoid network as a bpbook model."""
+    return Sequential([Dense(2, 1, "sigmoid", W=[[W11, W12]], b=[[b1]], name="layer1"),
+                       Dense(1, 1, "sigmoid", W=[[W2]], b=[[b2]], name="layer2")])
+
+
+def worked_example(**settings):
+    """Forward, backward and one update of the worked example; every number in a dict.
+
+    Keyword arguments override :data:`DEFAULTS` (``x1, x2, y, W11, W12, b1, W2, b2, lr``).
+    """
+    s = _numbers(settings)
+    net = worked_network(s["W11"], s["W12"], s["b1"], s["W2"], s["b2"])
+    x, y = np.array([[s["x1"]], [s["x2"]]]), np.array([[s["y"]]])
+    L = net.forward_backward(x, y, "mse")
+    h, o = net.dense
+    r = {"z1": h.z[0, 0], "a1": h.a[0, 0], "z2": o.z[0, 0], "y_hat": o.a[0, 0], "L": L,
+         "dL/dy_hat": mse_grad(o.a, y)[0, 0], "sigma'(z2)": o.f.df(o.z)[0, 0],
+         "delta2": o.delta[0, 0], "dL/da1": (o.W.T @ o.delta)[0, 0],
+         "sigma'(z1)": h.f.df(h.z)[0, 0], "delta1": h.delta[0, 0]}
+    for p, (layer, attr, i) in PARAMS.items():
+        layer = net.dense[layer]
+        grad = {"W": layer.dW, "b": layer.db}[attr][i]
+        r["d" + p] = grad
+        r["step " + p] = -s["lr"] * grad
+        r["new " + p] = s[p] - s["lr"] * grad
+    return {k: float(v) for k, v in r.items()}
+
+
+def summary_table(result, settings=None):
+    """The gradient summary: parameter, old value, gradient, update, new value, direction."""
+    s = _numbers(settings or {})
+    rows = []
+    for p in PARAMS:
+        step = result["step " + p]
+        direction = "↑ increase" if step > 0 else "↓ decrease" if step < 0 else "— unchanged"
+        rows.append([p, s[p], result["d" + p], step, result["new " + p], direction])
+    return Table(["parameter", "old value", "gradient dL/dθ", "update −η·dL/dθ", "new value",
+                  "direction"], rows, [None, "{:.4f}", "{:+.6f}", "{:+.6f}", "{:.6f}", None])
+
+
+def decimals(printed):
+    """How many decimals a quoted number has ("−0.0735" → 4)."""
+    return len(printed.split(".")[1]) if "." in printed else 0
+
+
+def disagrees(printed, computed):
+    """True when ``computed``, rounded as the text rounds, is not the number printed."""
+    d = decimals(printed)
+    return abs(float(printed) - computed) > 0.5 * 10 ** -d + 1e-12
+
+
+def errata(result, printed=WORKED_PRINTED, also=None):
+    """The reference text's printed numbers that ``result`` does not round to, as a Table.
+
+    One row per quantity and printed value, listing every place that prints it, the computed
+    value (two more decimals than printed) and the difference. ``also`` maps a column title to
+    another result dict (e.g. the network recomputed under the text's slip) shown beside it.
+    """
+    also = also or {}
+    places = {}
+    for source, numbers in printed.items():
+        for key, text in numbers.items():
+            if disagrees(text, result[key]):
+                places.setdefault((key, text), []).append(SHORT[source])
+    rows = [[NAMES.get(key, key), text, "; ".join(where),
+             f"{result[key]:.{decimals(text) + 2}f}", result[key] - float(text)]
+            + [f"{other[key]:.{decimals(text) + 2}f}" for other in also.values()]
+            for (key, text), where in places.items()]
+    return Table(["quantity", "printed", "where the text prints it", "computed",
+                  "computed − printed", *also], rows,
+                 [None, None, None, None, "{:+.4f}", *[None] * len(also)], css_class="bp-errata")

@@ -1,0 +1,129 @@
+"""Hypothesis strategies shared by the test suite (append new ones; keep the existing ones stable).
+
+Expression programs for the scalar engine
+-----------------------------------------
+``programs()`` draws a random computation graph as a small straight-line program: a few leaf
+numbers, then instructions ``(op, args)`` whose arguments are indices of earlier registers (so a
+register can be used several times: fan-out). ``run_program(program, ops)`` evaluates it with an
+operation table, ``VALUE_OPS`` for ``bpbook.engine.Value`` or ``torch_ops()`` for torch tensors,
+so the same graph can be differentiated by both. Domains are safe by construction: ``log``,
+division and fractional powers only ever see ``x*x + 0.5 >= 0.5``.
+"""
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+LEAF = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False, allow_infinity=False)
+CONSTANT = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_infinity=False)
+EXPONENT = st.floats(min_value=-2.5, max_value=2.5, allow_nan=False, allow_infinity=False)
+BASE = st.floats(min_value=0.25, max_value=3.0, allow_nan=False, allow_infinity=False)
+SLOPE = st.floats(min_value=0.0, max_value=0.5, allow_nan=False, allow_infinity=False)
+
+UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu")
+BINARY = ("add", "sub", "mul", "div")
+WITH_CONSTANT = ("add_c", "c_sub", "mul_c", "c_div", "pow_int", "pow_float", "c_pow")
+
+
+@dataclass(frozen=True)
+class Program:
+    leaves: tuple
+    instructions: tuple  # ((op, register indices, constant), ...)
+
+    def __len__(self):
+        return len(self.leaves) + len(self.instructions)
+
+
+@st.composite
+def instruction(draw, n_registers):
+    """One operation on earlier registers (any of them: reuse makes fan-out)."""
+    register = st.integers(0, n_registers - 1)
+    kind = draw(st.sampled_from(("unary", "binary", "constant")))
+    if kind == "unary":
+        op = draw(st.sampled_from(UNARY))
+        return op, (draw(register),), draw(SLOPE) if op == "leaky_relu" else None
+    if kind == "binary":
+        return draw(st.sampled_from(BINARY)), (draw(register), draw(register)), None
+    op = draw(st.sampled_from(WITH_CONSTANT))
+    constant = {"pow_int": st.integers(-3, 4), "pow_float": EXPONENT, "c_pow": BASE}.get(op, CONSTANT)
+    return op, (draw(register),), draw(constant)
+
+
+@st.composite
+def programs(draw, max_leaves=4, max_instructions=12, min_instructions=1):
+    leaves = tuple(draw(st.lists(LEAF, min_size=1, max_size=max_leaves)))
+    n = draw(st.integers(min_instructions, max_instructions))
+    instructions = []
+    for i in range(n):
+        instructions.append(draw(instruction(len(leaves) + i)))
+    return Program(leaves, tuple(instructions))
+
+
+def _safe(x):
+    """A positive quantity built from x: ``x*x + 0.5``."""
+    return x * x + 0.5
+
+
+def _apply(op, args, c, ops):
+    """One instruction; ``ops`` maps the unary operation names to functions."""
+    x = args[0]
+    table = {
+        "add": lambda: x + args[-1], "sub": lambda: x - args[-1], "mul": lambda: x * args[-1],
+        "div": lambda: x / _safe(args[-1]), "neg": lambda: -x,
+        "log": lambda: ops["log"](_safe(x)),
+        "leaky_relu": lambda: ops["leaky_relu"](x, c),
+        "add_c": lambda: x + c, "c_sub": lambda: c - x, "mul_c": lambda: c * x,
+        "c_div": lambda: c / _safe(x), "pow_int": lambda: x ** c,
+        "pow_float": lambda: _safe(x) ** c, "c_pow": lambda: c ** x,
+    }
+    if op in table:
+        if op == "pow_int" and c < 0:
+            return _safe(x) ** c
+        return table[op]()
+    return ops[op](x)
+
+
+def run_program(program, ops, leaves):
+    """Evaluate ``program`` on ``leaves`` (already wrapped); return every register."""
+    registers = list(leaves)
+    for op, idx, c in program.instructions:
+        registers.append(_apply(op, [registers[i] for i in idx], c, ops))
+    return registers
+
+
+VALUE_OPS = {
+    "exp": lambda v: v.exp(), "log": lambda v: v.log(), "tanh": lambda v: v.tanh(),
+    "sigmoid": lambda v: v.sigmoid(), "relu": lambda v: v.relu(),
+    "leaky_relu": lambda v, slope: v.leaky_relu(slope),
+}
+
+
+def torch_ops():
+    import torch
+    return {
+        "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+        "relu": torch.relu,
+        "leaky_relu": lambda v, slope: torch.nn.functional.leaky_relu(v, slope),
+    }
+
+
+# Arrays for the vectorized core
+# ------------------------------
+# Shapes follow bpbook's convention (features in rows, samples in columns). Values stay away from
+# ReLU-style kinks (|z| >= KINK) so that a central difference never straddles one.
+KINK = 1e-3
+FLOAT = st.floats(min_value=-4.0, max_value=4.0, allow_nan=False, allow_infinity=False)
+
+
+def away_from_kinks(x):
+    return x if abs(x) >= KINK else x + 2 * KINK
+
+
+@st.composite
+def matrices(draw, rows=None, cols=None, max_side=5, elements=FLOAT):
+    """A float64 array of shape (rows, cols); sides drawn in 1..max_side where not given."""
+    import numpy as np
+    rows = rows or draw(st.integers(1, max_side))
+    cols = cols or draw(st.integers(1, max_side))
+    values = draw(st.lists(elements.map(away_from_kinks), min_size=rows * cols,
+                           max_size=rows * cols))
+    return np.array(values, dtype=float).reshape(rows, cols)
