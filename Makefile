@@ -23,8 +23,9 @@ system:
 	  else echo "Installing chromium needs root: sudo apt-get install chromium"; exit 1; fi; \
 	fi
 
+# JupyterLab on chapters/ with the book's configuration (jupyter_config/, see scripts/lab.sh).
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. chapters
+	scripts/lab.sh
 
 test: setup system
 	$(BIN)/python -m pytest -n 2 --dist loadfile

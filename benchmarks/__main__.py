@@ -1,7 +1,9 @@
 """``python -m benchmarks``: run the benchmarks, write ``results.json`` and ``results.txt``.
 
 Options: ``--quick`` (tiny workloads, one repeat: a smoke test of the harness), ``--only NAME``
-(repeatable), ``--repeats N``, ``--threads N`` (numpy's BLAS and PyTorch alike), ``--out DIR``
+(repeatable), ``--repeats N``, ``--threads N`` (numpy's BLAS and PyTorch alike; default 1, since
+on these shared 2-core machines a 2-thread BLAS call can wait tens of milliseconds for a core),
+``--out DIR``
 (default: this folder), ``--profile NAME`` (pyinstrument's profile of one benchmark, printed).
 Exits 1 if a benchmark raised; a missed target is a result, not a failure.
 """
@@ -16,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from benchmarks.harness import Config, failed, normalise
+from benchmarks.harness import Config, failed, normalise, threads
 from benchmarks.report import table
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -30,7 +32,8 @@ def parse(argv):
     p.add_argument("--only", action="append", choices=BENCHMARKS + (LIVE_FEEL,), metavar="NAME",
                    help=f"run only these: {', '.join(BENCHMARKS + (LIVE_FEEL,))}")
     p.add_argument("--repeats", type=int, default=15, help="timed runs per measurement")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--threads", type=int, default=1,
+                   help="BLAS/PyTorch threads (default 1; mlp_step also runs on all cores)")
     p.add_argument("--out", type=pathlib.Path, default=HERE)
     p.add_argument("--profile", choices=BENCHMARKS, help="print pyinstrument's profile of one")
     args = p.parse_args(argv)
@@ -73,20 +76,6 @@ def blas_info():
             for i in threadpool_info()]
 
 
-def limit_threads(n):
-    """Pin numpy's BLAS and PyTorch to ``n`` threads; the context manager to keep it so."""
-    try:
-        import torch
-        torch.set_num_threads(n)
-    except ImportError:
-        pass
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    return threadpool_limits(limits=n, user_api="blas")
-
-
 def meta(args, started, seconds, load_before):
     def version(mod):
         try:
@@ -108,13 +97,11 @@ def main(argv=None):
     args = parse(argv)
     cfg = Config(quick=args.quick, repeats=args.repeats, threads=args.threads)
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    load_before, t0 = os.getloadavg(), time.perf_counter()
-    limits, rows = limit_threads(cfg.threads), []
-    for name in selected(args):
-        print(f"[bench] {name} ...", flush=True)
-        rows += profiled(name, cfg) if name == args.profile else run_one(name, cfg)
-    if limits is not None:
-        limits.restore_original_limits()
+    load_before, t0, rows = os.getloadavg(), time.perf_counter(), []
+    with threads(cfg.threads):
+        for name in selected(args):
+            print(f"[bench] {name} ...", flush=True)
+            rows += profiled(name, cfg) if name == args.profile else run_one(name, cfg)
     results = {"meta": meta(args, started, time.perf_counter() - t0, load_before),
                "benchmarks": rows}
     args.out.mkdir(parents=True, exist_ok=True)

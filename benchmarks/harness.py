@@ -17,6 +17,7 @@ A result row (built by :func:`row`, :func:`skipped` or :func:`failed`) is a dict
 - ``met``: ``True``/``False``, ``None`` for a row without a target;
 - ``note``: a few words for the table; ``details``: everything else (samples, dtypes, fits).
 """
+import contextlib
 import dataclasses
 import gc
 import math
@@ -35,7 +36,7 @@ class Config:
     quick: bool = False
     repeats: int = 15
     warmup: int = 2
-    threads: int = 2
+    threads: int = 1
 
     def reps(self, full):
         """``full`` repeats normally, one in quick mode."""
@@ -44,6 +45,31 @@ class Config:
     @property
     def warm(self):
         return 0 if self.quick else self.warmup
+
+
+@contextlib.contextmanager
+def threads(n):
+    """Run numpy's BLAS and PyTorch on ``n`` threads inside the block; yield whether numpy's could
+    be set (it needs threadpoolctl, a benchmark-only dependency)."""
+    try:
+        import torch
+        before = torch.get_num_threads()
+        torch.set_num_threads(n)
+    except ImportError:
+        torch = None
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        limits = None
+    else:
+        limits = threadpool_limits(limits=n, user_api="blas")
+    try:
+        yield limits is not None
+    finally:
+        if limits is not None:
+            limits.restore_original_limits()
+        if torch is not None:
+            torch.set_num_threads(before)
 
 
 def sample(fn):

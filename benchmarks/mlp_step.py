@@ -8,13 +8,15 @@ first losses must agree, and so must the second ones (which checks gradients and
 bpbook keeps samples in columns (``X`` ``(784, 512)``); PyTorch gets rows (``(512, 784)``). The
 ``breakdown`` in ``details`` times the parts of bpbook's step, including the product
 ``W1.T @ delta1`` (the gradient with respect to the input ``X``), which the step does not need
-and PyTorch does not compute for an input without ``requires_grad``.
+and PyTorch does not compute for an input without ``requires_grad``, and the same step without it
+(same gradients, checked): a projection of that change to the core, measured, not assumed.
 """
 import inspect
+import os
 
 import numpy as np
 
-from benchmarks.harness import alternate, median, row, skipped, spread, target
+from benchmarks.harness import alternate, median, row, skipped, spread, target, threads
 
 SIZES, BATCH, LR = (784, 256, 10), 512, 0.1
 QUICK_SIZES, QUICK_BATCH = (20, 8, 3), 16
@@ -72,24 +74,48 @@ def torch_step(model, X, labels, dtype):
     return step
 
 
+def layers_forward_backward(model, X, Y, input_grad=True):
+    """What ``forward_backward`` does, minus its finite-value checks; with ``input_grad=False``
+    the first layer stops before ``W1.T @ delta1`` (a projection of that change to the core)."""
+    from bpbook.losses import get_loss
+    da = get_loss("softmax_ce").grad(model.forward(X), Y)
+    for layer in model.layers[:0:-1]:
+        da = layer.backward(da)
+    first = model.layers[0]
+    if input_grad:
+        return first.backward(da)
+    first.delta = first.f.backward(first.z, first.a, da)
+    first.dW += first.delta @ first.a_prev.T
+    first.db += first.delta.sum(axis=1, keepdims=True)
+    return None
+
+
 def breakdown(model, X, Y, repeats):
-    """Median ms of the parts of bpbook's step, and of the unneeded input-gradient product."""
+    """Median ms of the parts of bpbook's step (see the module docstring)."""
     first = model.dense[0]
-    model.forward_backward(X, Y, "softmax_ce")
-    delta1 = first.delta
+    grads = []
+    for input_grad in (True, False):
+        model.zero_grad()
+        layers_forward_backward(model, X, Y, input_grad)
+        grads.append([g.copy() for _, _, g in model.parameters()])
+    same = all(np.array_equal(a, b) for a, b in zip(*grads))
     times = alternate({
         "forward": lambda: model.forward(X),
         "forward_backward": lambda: model.forward_backward(X, Y, "softmax_ce"),
-        "input_grad_matmul W1.T@delta1": lambda: first.W.T @ delta1,
-        "dW1 matmul delta1@X.T": lambda: delta1 @ first.a_prev.T,
+        "forward_backward_unchecked": lambda: layers_forward_backward(model, X, Y),
+        "forward_backward_unchecked_no_input_grad":
+            lambda: layers_forward_backward(model, X, Y, input_grad=False),
+        "W1.T@delta1 (input gradient)": lambda: first.W.T @ first.delta,
+        "delta1@X.T (dW1)": lambda: first.delta @ first.a_prev.T,
     }, repeats, warmup=1)
     model.zero_grad()
-    return {k: round(median(v) * 1e3, 3) for k, v in times.items()}
+    return {"same_grads_without_input_grad": same,
+            **{k: round(median(v) * 1e3, 3) for k, v in times.items()}}
 
 
-def case(cfg, dtype):
+def case(cfg, dtype, n_threads):
+    """One row: bpbook vs torch in ``dtype`` on ``n_threads`` threads (the run's are set)."""
     import torch
-    torch.set_num_threads(cfg.threads)
     sizes, m = (QUICK_SIZES, QUICK_BATCH) if cfg.quick else (SIZES, BATCH)
     X, Y, labels = data(sizes, m, dtype)
     model = bpbook_model(sizes, dtype)
@@ -97,26 +123,34 @@ def case(cfg, dtype):
     losses = [(ours(), theirs()) for _ in range(2)]
     tol = 1e-9 if dtype == np.float64 else 1e-4
     same = all(abs(a - b) <= tol * max(1.0, abs(b)) for a, b in losses)
-    computed = model.dense[0].z.dtype.name
+    requested, computed = np.dtype(dtype).name, model.dense[0].z.dtype.name
     times = alternate({"bpbook": ours, "torch": theirs}, cfg.reps(cfg.repeats), cfg.warm)
-    name = np.dtype(dtype).name
-    note = "" if computed == name else f"core computed in {computed}"
-    if not same:
-        note = (note + "; " if note else "") + "LOSSES DIFFER"
-    return row(f"mlp_step/{name}", median(times["bpbook"]) * 1e3, "ms",
-               median(times["torch"]) * 1e3, f"torch {torch.__version__}", TARGET, note, {
-                   "sizes": list(sizes), "batch": m, "threads": cfg.threads,
-                   "requested_dtype": name, "computed_dtype": computed,
+    notes = ([] if computed == requested else [f"core computed in {computed}"]) + \
+        ([] if same else ["LOSSES DIFFER"])
+    suffix = "" if n_threads == cfg.threads else f"/{n_threads}threads"
+    return row(f"mlp_step/{requested}{suffix}", median(times["bpbook"]) * 1e3, "ms",
+               median(times["torch"]) * 1e3, f"torch {torch.__version__}", TARGET,
+               "; ".join(notes), {
+                   "sizes": list(sizes), "batch": m, "threads": n_threads,
+                   "requested_dtype": requested, "computed_dtype": computed,
                    "losses_bpbook_torch": losses, "same_loss": same,
                    "bpbook_ms": spread(times["bpbook"], 1e3),
                    "torch_ms": spread(times["torch"], 1e3),
-                   "breakdown_ms": breakdown(model, X, Y, cfg.reps(cfg.repeats))})
+                   "breakdown_ms": breakdown(model, X, Y, cfg.reps(cfg.repeats))
+                   if n_threads == cfg.threads else "on the run's thread count only"})
 
 
 def run(cfg):
+    """Both dtypes on the run's threads, then on every core if that is more (and settable)."""
     try:
         import torch  # noqa: F401
     except ImportError:
         return [skipped(f"mlp_step/{t}", "torch not installed", TARGET)
                 for t in ("float64", "float32")]
-    return [case(cfg, np.float64), case(cfg, np.float32)]
+    rows = [case(cfg, np.float64, cfg.threads), case(cfg, np.float32, cfg.threads)]
+    cores = os.cpu_count() or 1
+    if cores > cfg.threads and not cfg.quick:
+        with threads(cores) as settable:
+            if settable:
+                rows += [case(cfg, np.float64, cores), case(cfg, np.float32, cores)]
+    return rows

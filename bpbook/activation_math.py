@@ -228,9 +228,15 @@ def _latex(expr):
     return f"${sp.latex(expr)}$"
 
 
-def _fmt(value):
-    """Exact numbers in LaTeX, floats (numeric results) to 4 significant digits."""
-    return _latex(value) if value.is_Rational or value.is_infinite else f"{float(value):.4g}"
+def fmt_number(value):
+    """Exact numbers in LaTeX, floats (numeric results) to 5 significant digits."""
+    return _latex(value) if value.is_Rational or value.is_infinite else f"{float(value):.5g}"
+
+
+def fmt_range(interval):
+    """An interval in LaTeX, numeric endpoints rounded to 4 digits, exact ones kept."""
+    exact = all(e.is_Rational or e.is_infinite for e in (interval.inf, interval.sup))
+    return _latex(interval if exact else interval.evalf(4))
 
 
 def table_rows():
@@ -240,7 +246,7 @@ def table_rows():
     for name in NAMES:
         slope = numeric_derivative(name)
         rows.append([name, _latex(expression(name)), _latex(textbook_form(name)),
-                     _latex(value_range(name).evalf(4)), _fmt(derivative_max(name)),
+                     fmt_range(value_range(name)), fmt_number(derivative_max(name)),
                      f"{float(slope(-PROBE)):.3g}", f"{float(slope(PROBE)):.3g}",
                      ISSUES[name], USES[name]])
     return rows + [_softmax_row()]
@@ -256,7 +262,7 @@ def _softmax_row():
     deriv = r"$\mathrm{diag}(s) - s s^\top$" if jac_ok else "(SymPy disagrees: see below)"
     at = [f"{float(diag.subs(d, v)):.3g}" for v in (-PROBE, PROBE)]
     return ["softmax", formula, deriv,
-            _latex(rng), _fmt(function_range(diag, d, sp.S.Reals).sup), *at,
+            fmt_range(rng), fmt_number(function_range(diag, d, sp.S.Reals).sup), *at,
             ISSUES["softmax"], USES["softmax"]]
 
 

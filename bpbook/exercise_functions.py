@@ -28,8 +28,8 @@ def check_function(fn, name, formula, cases, reference, mistakes=()):
         except Exception as err:  # the student's code: report any failure as feedback
             return Feedback(False, f"{name} raised {type(err).__name__}: {err}")
         if out is None:
-            return Feedback(None, f"your {name} returns None: write its body and run the cell "
-                                  "again")
+            return Feedback(None, f"{name}: your function returns None; write its body and run "
+                                  "the cell again")
         out = np.asarray(out, dtype=float)
         if out.shape != want.shape:
             return Feedback(False, f"{name} should return shape {want.shape} (it is {formula}), "

@@ -11,6 +11,7 @@ Chapter 02, the worked example as a graph of `bpbook.engine.Value` nodes, and a 
 backward pass one node at a time (``replay_frames``, ``replay_frame``).
 """
 import math
+import re
 
 import numpy as np
 import sympy as sp
@@ -199,7 +200,8 @@ def _name(node):
 
 
 def _tex(node):
-    return (node.label or "c").replace("·", r"\cdot ").replace("²", "^2").replace("y_hat", r"\hat y")
+    tex = (node.label or "c").replace("·", r"\cdot ").replace("²", "^2").replace("y_hat", r"\hat y")
+    return re.sub(r"([A-Za-z])(\d+)", r"\1_{\2}", tex)
 
 
 def _wire(control, show):

@@ -11,10 +11,14 @@ and one linear output unit, built from :class:`~bpbook.layers.Dense` layers (and
 Initialisations (``init``) scale a standard normal by ``gain`` times
 ``normal``: 1; ``xavier``: $\sqrt{2/(n_{in}+n_{out})}$; ``he``: $\sqrt{2/n_{in}}$.
 """
+import time
+
 import numpy as np
 
 from bpbook.errors import ExplodingGradientError, ShapeError
+from bpbook.gradcheck import numeric_grad
 from bpbook.layers import Dense
+from bpbook.losses import mse_grad
 from bpbook.model import Sequential
 from bpbook.optim import SGD
 
@@ -144,12 +148,75 @@ def train(model, X, Y, lr, epochs, clip=None, loss="mse"):
     return np.array(losses), None
 
 
-def dead_fraction(model, X):
-    """The fraction of hidden units (all layers but the last) whose pre-activation ``z`` is
-    ``<= 0`` for every sample of ``X``: under ReLU they output 0 and get no gradient at all."""
-    model.forward(X)
-    hidden = model.layers[:-1]
+def _hidden(model, what):
+    hidden = [getattr(layer, "dense", layer) for layer in model.layers[:-1]]
     if not hidden:
-        raise ValueError("dead_fraction needs a model with at least one hidden layer")
-    dead = sum(int(np.sum(np.all(layer.z <= 0, axis=1))) for layer in hidden)
-    return dead / sum(layer.z.shape[0] for layer in hidden)
+        raise ValueError(f"{what} needs a model with at least one hidden layer, got {model!r}")
+    return hidden
+
+
+def off_fraction(model, X):
+    """The fraction of hidden units (all layers but the last) whose pre-activation ``z`` is
+    ``<= 0`` for every sample of ``X``: switched off on the whole data set."""
+    model.forward(X)
+    hidden = _hidden(model, "off_fraction")
+    off = sum(int(np.sum(np.all(layer.z <= 0, axis=1))) for layer in hidden)
+    return off / sum(layer.z.shape[0] for layer in hidden)
+
+
+def no_grad_fraction(model, X, Y, loss="mse"):
+    """The fraction of hidden units whose error signal ``delta`` is exactly 0 on every sample:
+    their weights get no gradient at all, so gradient descent can never move them (dead)."""
+    model.zero_grad()
+    model.forward_backward(X, Y, loss)
+    hidden = _hidden(model, "no_grad_fraction")
+    dead = sum(int(np.sum(np.all(layer.delta == 0, axis=1))) for layer in hidden)
+    return dead / sum(layer.delta.shape[0] for layer in hidden)
+
+
+def multiply_adds(sizes, m):
+    """Multiply-adds of the matrix products of one forward and one backward pass of an MLP of
+    widths ``sizes`` on ``m`` samples: ``(forward, backward)``.
+
+    Forward: ``W @ a_prev`` per layer, ``n_out·n_in·m``. Backward: ``delta @ a_prev.T`` (for
+    ``dW``) and ``W.T @ delta`` (for the layer below), the same count twice. Elementwise work is
+    ``O(n·m)`` per layer, negligible next to these for wide layers.
+    """
+    _check_count(m, "m (the batch size)")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least two layer widths, got {sizes!r}")
+    forward = sum(n_out * n_in * m for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    return forward, 2 * forward
+
+
+def count_loss_evaluations(model, X, Y, loss="mse"):
+    """How many times central differences evaluate the loss to get every gradient of ``model``
+    (counted while :func:`bpbook.gradcheck.numeric_grad` runs): two per parameter entry."""
+    calls = 0
+
+    def counted():
+        nonlocal calls
+        calls += 1
+        return model.loss(X, Y, loss)
+
+    for _, value, _ in model.parameters():
+        numeric_grad(counted, value)
+    return calls
+
+
+def n_params(model):
+    return int(sum(value.size for _, value, _ in model.parameters()))
+
+
+def time_passes(model, X, Y, repeats=5):
+    """The fastest of ``repeats`` runs of a forward pass and of a backward pass, in seconds:
+    ``(forward, backward)``. Timings vary from run to run; chapters only plot them."""
+    forward = backward = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        y_hat = model.forward(X)
+        t1 = time.perf_counter()
+        model.backward(mse_grad(y_hat, Y))
+        t2 = time.perf_counter()
+        forward, backward = min(forward, t1 - t0), min(backward, t2 - t1)
+    return forward, backward

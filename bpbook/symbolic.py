@@ -81,3 +81,40 @@ class SymbolicMLP:
 def params_of(model):
     """``{name: array}`` of a bpbook model's parameters, for :class:`SymbolicMLP`."""
     return {name: value for name, value, _ in model.parameters()}
+
+
+class sigma(sp.Function):
+    r"""The sigmoid as a SymPy function that knows its derivative, $\sigma' = \sigma(1-\sigma)$,
+    so derived gradients read like the text instead of a tower of exponentials."""
+
+    def fdiff(self, argindex=1):
+        s = sigma(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return 1 / (1 + sp.exp(-x))
+
+
+WORKED_SYMBOLS = sp.symbols("x_1 x_2 y W_11 W_12 b_1 W_2 b_2", real=True)
+
+
+def worked_symbolic():
+    """The worked example's loss and its five gradients, with the sigmoid kept as ``sigma``.
+
+    Returns ``(symbols, L, grads)``: ``symbols`` maps the names of
+    :data:`bpbook.worked.DEFAULTS` (x1 … b2) to SymPy symbols, ``L`` is the loss expression and
+    ``grads`` maps W2, b2, W11, W12, b1 to ``sympy.diff(L, θ)``.
+    """
+    x1, x2, y, W11, W12, b1, W2, b2 = WORKED_SYMBOLS
+    names = dict(zip(["x1", "x2", "y", "W11", "W12", "b1", "W2", "b2"], WORKED_SYMBOLS))
+    z1 = W11 * x1 + W12 * x2 + b1
+    y_hat = sigma(W2 * sigma(z1) + b2)
+    L = (y_hat - y) ** 2 / 2
+    grads = {p: sp.diff(L, names[p]) for p in ("W2", "b2", "W11", "W12", "b1")}
+    return names, L, grads
+
+
+def evaluate(expr, symbols, values):
+    """A float: ``expr`` (which may contain ``sigma``) at ``values`` (name → number)."""
+    subs = {symbols[k]: v for k, v in values.items() if k in symbols}
+    return float(expr.rewrite(sp.exp).subs(subs).evalf(30))

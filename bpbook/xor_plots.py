@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from bpbook import xor
 
 LEVELS = np.linspace(0, 1, 11)
+FLAT = 1e-3  # a surface whose values span less than this has no meaningful ½ contour
 
 
 def plot_losses(ax, curves, title="loss (log scale)"):
@@ -34,7 +35,7 @@ def plot_surface(ax, surface, title=""):
     """Filled contours of ``y_hat`` over the input square, the ½ contour and the four samples."""
     x1, x2, y_hat = surface
     filled = ax.contourf(x1, x2, y_hat, levels=LEVELS, cmap="coolwarm", vmin=0, vmax=1)
-    if y_hat.min() < 0.5 < y_hat.max():
+    if y_hat.min() < 0.5 < y_hat.max() and np.ptp(y_hat) > FLAT:
         ax.contour(x1, x2, y_hat, levels=[0.5], colors="k", linewidths=1.5)
     colors = ["tab:blue" if t == 0 else "tab:red" for t in xor.Y.ravel()]
     ax.scatter(xor.X[0], xor.X[1], c=colors, edgecolors="k", s=60, zorder=3)

@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -211,41 +212,49 @@ gradient_bars(r)
 # ## Check 1: calculus by SymPy
 #
 # Backprop is the chain rule organised cleverly. SymPy can apply the chain rule blindly to the
-# whole loss written as one expression of the five parameters, and we can compare.
-# `bpbook.symbolic.SymbolicMLP` builds that expression for any small network; here it is for
-# ours (`W1_11` is $W_{11}$, `W2_11` is $W_2$):
+# whole loss, written as one expression of the parameters, and we can compare.
+# `bpbook.symbolic.worked_symbolic` writes that expression with a sigmoid `sigma` that knows
+# its own derivative, $\sigma' = \sigma(1-\sigma)$. First, is that rule right?
 
 # %%
 import sympy as sp
 
-from bpbook.symbolic import SymbolicMLP, params_of
-from bpbook.worked import worked_network
+from bpbook.symbolic import evaluate, sigma, worked_symbolic
 
-sym = SymbolicMLP([2, 1, 1])
-display(Markdown("$$L = " + sp.latex(sym.loss) + "$$"))
-
-# %% [markdown]
-# Its derivative with respect to $W_2$, taken by SymPy, simplified, and put next to the
-# backprop formula $\delta_2 a_1$ (with $\hat y = \sigma(z_2)$ written out):
-
-# %%
-W2_sym = sym.params["layer2.W"][0, 0]
-display(Markdown("$$\\frac{\\partial L}{\\partial W_2} = "
-                 + sp.latex(sp.simplify(sym.grads["layer2.W"][0, 0])) + "$$"))
+t = sp.Symbol("t", real=True)
+rule_error = sp.simplify(sp.diff(1 / (1 + sp.exp(-t)), t) - sigma(t).diff(t).rewrite(sp.exp))
+display(say("$\\frac{{d}}{{dt}}\\frac{{1}}{{1+e^{{-t}}}} - \\sigma(t)(1-\\sigma(t))$ "
+            "simplifies to ${e}$.", e=sp.latex(rule_error)))
 
 # %% [markdown]
-# The same expression comes out of the backprop recipe, built from symbols:
+# The loss as one expression:
 
 # %%
-sig = lambda t: 1 / (1 + sp.exp(-t))
-x1s, x2s = sym.x
-a1s = sig(sym.params["layer1.W"][0, 0] * x1s + sym.params["layer1.W"][0, 1] * x2s
-          + sym.params["layer1.b"][0, 0])
-yhs = sig(W2_sym * a1s + sym.params["layer2.b"][0, 0])
-backprop_dW2 = (yhs - sym.y[0]) * yhs * (1 - yhs) * a1s
-difference = sp.simplify(backprop_dW2 - sym.grads["layer2.W"][0, 0])
-display(say("SymPy's $\\partial L/\\partial W_2$ minus backprop's $\\delta_2 a_1$, simplified: "
-            "${d}$", d=sp.latex(difference)))
+sym, L_sym, grads_sym = worked_symbolic()
+display(Markdown("$$L = " + sp.latex(L_sym) + "$$"))
+
+# %% [markdown]
+# SymPy's derivative of it with respect to each parameter. To read them, we write $a_1$ for
+# $\sigma(z_1)$ and $\hat y$ for $\sigma(z_2)$ once SymPy is done:
+
+# %%
+z1_sym = sym["W11"] * sym["x1"] + sym["W12"] * sym["x2"] + sym["b1"]
+a1_s, y_hat_s = sp.symbols("a_1 \\hat{y}")
+readable = {sigma(sym["W2"] * sigma(z1_sym) + sym["b2"]): y_hat_s, sigma(z1_sym): a1_s}
+for p, g in grads_sym.items():
+    display(Markdown(f"$$\\frac{{\\partial L}}{{\\partial {sp.latex(sym[p])}}} = "
+                     f"{sp.latex(g.subs(readable))} = {evaluate(g, sym, s):+.10f}$$"))
+
+# %% [markdown]
+# Each one is the backprop recipe in disguise: $(\hat y - y)\,\hat y(1-\hat y)$ is $\delta_2$,
+# and $W_2\,\delta_2\,a_1(1-a_1)$ is $\delta_1$. Let SymPy confirm it, parameter by parameter:
+
+# %%
+d2 = (y_hat_s - sym["y"]) * y_hat_s * (1 - y_hat_s)
+d1 = sym["W2"] * d2 * a1_s * (1 - a1_s)
+recipe = {"W2": d2 * a1_s, "b2": d2, "W11": d1 * sym["x1"], "W12": d1 * sym["x2"], "b1": d1}
+differences = {p: sp.simplify(grads_sym[p].subs(readable) - recipe[p]) for p in recipe}
+differences
 
 # %% [markdown]
 # ## Check 2: finite differences, and all three side by side
@@ -257,17 +266,16 @@ display(say("SymPy's $\\partial L/\\partial W_2$ minus backprop's $\\delta_2 a_1
 # %%
 from bpbook.gradcheck import gradcheck, rel_error
 from bpbook.tables import Table
-from bpbook.worked import PARAMS
+from bpbook.worked import PARAMS, worked_network
 
 net = worked_network()
 check = gradcheck(net, [[s["x1"]], [s["x2"]]], [[s["y"]]])
 numeric = {(row[0], row[1]): row[3] for row in check.rows}
-closed = sym.gradients_at(params_of(net), [s["x1"], s["x2"]], [s["y"]])
 
 rows = []
 for p, (layer, attr, i) in PARAMS.items():
     name = f"layer{layer + 1}.{attr}"
-    bp, sy, fd = r["d" + p], closed[name][i], numeric[(name, i)]
+    bp, sy, fd = r["d" + p], evaluate(grads_sym[p], sym, s), numeric[(name, i)]
     rows.append([p, bp, sy, fd, float(rel_error(bp, sy)), float(rel_error(bp, fd))])
 three_way = Table(["parameter", "backprop (bpbook)", "SymPy closed form", "finite difference",
                    "rel. error vs SymPy", "rel. error vs finite diff."], rows,

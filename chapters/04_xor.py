@@ -34,6 +34,7 @@
 # columns, the book's convention.
 
 # %%
+# %matplotlib inline
 import numpy as np
 from IPython.display import display
 
@@ -292,17 +293,20 @@ fig
 from bpbook.optim import grad_norm
 
 
-def final_gradient_norm(result):
-    result.model.zero_grad()
-    result.model.forward_backward(X, Y, "mse")
-    return grad_norm(result.model.parameters())
+def gradient_norm(model):
+    model.zero_grad()
+    model.forward_backward(X, Y, "mse")
+    return grad_norm(model.parameters())
 
 
-display(say("Seed {s}: final loss {l:.4f}, predictions {p}. Its two hidden units draw "
-            "boundaries that leave two corners on the wrong side, and the gradient that would "
-            "move them is tiny: its norm is {gb:.1e} (seed {g}, which solved XOR: {gg:.1e}).",
-            s=bad_seed, l=bad.final_loss, p=np.round(bad.y_hat.ravel(), 3),
-            gb=final_gradient_norm(bad), g=good_seed, gg=final_gradient_norm(good)))
+start, end = gradient_norm(mlp([2, 2, 1], seed=bad_seed)), gradient_norm(bad.model)
+display(say("Seed {s} never leaves the plateau: its loss goes from {l0:.4f} to {l:.4f} and its "
+            "predictions end at {p}, the single neuron's fence-sitting answer. The gradient norm "
+            "falls from {g0:.1e} at the start to {g1:.1e}: the network has drifted towards a "
+            "flat spot of the loss surface (a saddle, where the two hidden units do the same "
+            "job) and the steps get too short to escape within 5000 epochs.",
+            s=bad_seed, l0=bad.losses[0], l=bad.final_loss, p=np.round(bad.y_hat.ravel(), 3),
+            g0=start, g1=end))
 
 # %% [markdown]
 # Spare hidden units are insurance: with four, none of these starts failed. This is one reason
@@ -314,7 +318,8 @@ display(say("Seed {s}: final loss {l:.4f}, predictions {p}. Its two hidden units
 # Choose the number of hidden units, the hidden activation, the learning rate, the seed and the
 # number of epochs, then press **Train**. The button calls `bpbook.xor_plots.run_trainer`, a
 # plain function, which calls `bpbook.xor.train`. Things to try: a stuck seed from the search
-# above with two hidden units; ReLU hidden units with $\eta = 2$; one hidden unit; $\eta = 1000$.
+# above with two hidden units; tanh hidden units (some seeds stop at two of four right); ReLU
+# hidden units with $\eta = 2$; one hidden unit; $\eta = 1000$.
 
 # %%
 from bpbook.xor_plots import run_trainer, trainer
@@ -325,7 +330,7 @@ trainer()
 # The same function, called directly (this is what one press of the button does):
 
 # %%
-result, fig, message = run_trainer(hidden=3, activation="tanh", lr=0.5, seed=0, epochs=2000)
+result, fig, message = run_trainer(hidden=4, activation="relu", lr=0.5, seed=0, epochs=2000)
 print(message)
 fig
 

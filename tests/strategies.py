@@ -127,3 +127,8 @@ def matrices(draw, rows=None, cols=None, max_side=5, elements=FLOAT):
     values = draw(st.lists(elements.map(away_from_kinks), min_size=rows * cols,
                            max_size=rows * cols))
     return np.array(values, dtype=float).reshape(rows, cols)
+
+
+# Pre-activations for the activation functions (chapter 06): wide enough to reach the saturated
+# tails, where sigmoid' and tanh' are tiny.
+PREACTIVATION = st.floats(min_value=-20.0, max_value=20.0, allow_nan=False, allow_infinity=False)

@@ -96,3 +96,13 @@ def test_exercise_checks_name_the_mistake():
     assert check_new_b2(y0["new b2"]).ok is False
     assert check_new_b2(r["new b2"]).ok is True
     assert "uphill" in check_new_b2(DEFAULTS["b2"] + DEFAULTS["lr"] * r["db2"]).message
+
+
+@pytest.mark.parametrize("settings", SETTINGS)
+def test_sympy_derivation_matches_closed_form(settings):
+    from bpbook.symbolic import evaluate, worked_symbolic
+    symbols, L, grads = worked_symbolic()
+    want = closed_form(**settings)
+    assert evaluate(L, symbols, settings) == pytest.approx(want["L"], rel=1e-12)
+    for p, g in grads.items():
+        assert evaluate(g, symbols, settings) == pytest.approx(want["d" + p], rel=1e-12)

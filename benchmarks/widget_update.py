@@ -1,0 +1,198 @@
+"""``widget_update``: each chapter's explorer, one slider move at a time (compute + redraw).
+
+Every explorer's widget only wires controls to plain functions; :data:`EXPLORERS` says, per
+chapter, which functions one move calls and which outputs it displays, exactly as the widget's
+callback does. A move is timed in two parts: *compute* (the update function) and *redraw* (the
+displayed outputs turned into what the kernel sends: IPython's display formatter, with figures
+rendered to PNG as the inline backend does, ``bbox_inches="tight"``). Moves cycle through slider
+positions spread over each control's range, so nothing is served from a cache.
+
+Value: the median move. Baseline: the median redraw of a minimal figure (one axes, one line,
+5.5 × 3.6 in, constrained layout), rendered the same way right after each move: the floor of any
+plot redraw on this machine under its present load, so the ratio compares across machines. Target ≤ 30 ms where only numbers change, ≤ 100 ms where a figure is redrawn; the
+XOR trainer is a Train button (5000 epochs, then a plot), held to the training target, ≤ 2 s.
+
+An ``*explorer`` function in a ``bpbook/explore_*.py`` module that :data:`EXPLORERS` does not
+cover shows up as a skipped row, so a new explorer is not forgotten.
+"""
+import ast
+import itertools
+import pathlib
+import time
+
+import numpy as np
+
+from benchmarks.harness import median, row, skipped, spread, target
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NUMBERS, PLOT = target("value", "<=", 30.0, "≤ 30 ms"), target("value", "<=", 100.0, "≤ 100 ms")
+BUTTON = target("value", "<=", 2000.0, "≤ 2 s (button)")
+
+
+def ticks(lo, hi, n):
+    return [float(x) for x in np.linspace(lo, hi, n)]
+
+
+def chain_rule(n):
+    from IPython.display import Markdown
+
+    from bpbook.explore_graph import X_RANGE, chain_figure, chain_state, chain_text
+
+    def move(x):
+        state = chain_state(x)
+        return [Markdown(chain_text(state)), chain_figure(state)]
+    return move, ticks(*X_RANGE, n)
+
+
+def graph_replay(n):
+    from IPython.display import Markdown
+
+    from bpbook.explore_graph import replay_figure, replay_frames, replay_text, worked_graph
+    root = worked_graph()["L"]
+    frames = replay_frames(root)
+
+    def move(i):
+        return [Markdown(replay_text(frames, i)), replay_figure(root, frames, i)]
+    return move, [i % len(frames) for i in range(n)]
+
+
+def worked(n):
+    from IPython.display import HTML
+
+    from bpbook.explore_worked import RANGES, worked_update
+    moves = [{k: lo + (hi - lo) * f} for f, (k, (lo, hi, _)) in
+             zip(itertools.cycle([0.2, 0.5, 0.8]), itertools.islice(
+                 itertools.cycle(RANGES.items()), n))]
+
+    def move(settings):
+        view = worked_update(**settings)
+        return [view.table, HTML(view.bars)]
+    return move, moves
+
+
+def pitfalls(n):
+    from matplotlib.figure import Figure
+
+    from bpbook.explore_pitfalls import ACTIVATIONS, update
+    fig = Figure(figsize=(7, 3.4), layout="constrained")
+    ax = fig.subplots()
+    moves = [dict(depth=int(d), activation=a) for d, a in
+             zip(np.linspace(2, 30, n), itertools.cycle(ACTIVATIONS))]
+
+    def move(settings):
+        update(**settings, ax=ax)
+        return [fig]
+    return move, moves
+
+
+def activations(n):
+    from bpbook.explore_activations import NAMES, Z_RANGE, explore
+
+    def move(settings):
+        view = explore(**settings)
+        return [view.table, view.figure]
+    return move, [dict(name=a, z0=z) for a, z in zip(itertools.cycle(NAMES), ticks(*Z_RANGE, n))]
+
+
+def xor_trainer(n):
+    from bpbook.xor_plots import run_trainer
+
+    def move(settings):
+        _, fig, message = run_trainer(**settings)
+        return [message, fig]
+    return move, [dict(hidden=4 + i % 3, seed=42 + i) for i in range(n)]
+
+
+# chapter, the widget's function, how one move is made, target
+EXPLORERS = [
+    ("01_chain_rule", "explore_graph.chain_explorer", chain_rule, PLOT),
+    ("02_computation_graph", "explore_graph.step_explorer", graph_replay, PLOT),
+    ("03_worked_example", "explore_worked.worked_explorer", worked, NUMBERS),
+    ("04_xor", "xor_plots.trainer", xor_trainer, BUTTON),
+    ("05_pitfalls", "explore_pitfalls.explorer", pitfalls, PLOT),
+    ("06_activations", "explore_activations.explorer", activations, PLOT),
+]
+
+
+def formatter():
+    """IPython's display formatter, with matplotlib figures as PNG like the inline backend."""
+    from IPython.core.formatters import DisplayFormatter
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+    fmt = DisplayFormatter()
+    fmt.formatters["image/png"].for_type(
+        Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+    return fmt
+
+
+def minimal_figure():
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(5.5, 3.6), layout="constrained")
+    fig.add_subplot().plot(np.sin(np.linspace(0, 6, 200)))
+    return fig
+
+
+def time_moves(move, settings, fmt, warmup=True):
+    """Seconds to compute and to redraw each move, and to redraw the minimal figure after it
+    (after one untimed move if ``warmup``)."""
+    floor_fig = minimal_figure()
+    if warmup:
+        fmt.format(move(settings[-1]))
+    compute, redraw, floor = [], [], []
+    for s in settings:
+        t0 = time.perf_counter()
+        outputs = move(s)
+        t1 = time.perf_counter()
+        for out in outputs:
+            if out is not None:
+                fmt.format(out)
+        t2 = time.perf_counter()
+        fmt.format(floor_fig)
+        compute.append(t1 - t0)
+        redraw.append(t2 - t1)
+        floor.append(time.perf_counter() - t2)
+    return compute, redraw, floor
+
+
+def measure(chapter, widget, build, tgt, cfg, fmt):
+    name = f"widget_update/{chapter}/{widget.split('.')[-1]}"
+    if not (ROOT / "chapters" / f"{chapter}.py").exists():
+        return skipped(name, f"chapter {chapter}.py not found", tgt)
+    n = cfg.reps(3 if tgt is BUTTON else max(cfg.repeats * 2 // 3, 3))
+    move, settings = build(n)
+    compute, redraw, floor = time_moves(move, settings, fmt, warmup=tgt is not BUTTON)
+    total = [c + r for c, r in zip(compute, redraw)]
+    note = f"medians: compute {median(compute) * 1e3:.3g}, redraw {median(redraw) * 1e3:.3g} ms"
+    return row(name, median(total) * 1e3, "ms", median(floor) * 1e3, "minimal plot redraw", tgt,
+               note,
+               {"widget": f"bpbook.{widget}", "moves": len(settings),
+                "settings": [str(s) for s in settings], "compute_ms": spread(compute, 1e3),
+                "redraw_ms": spread(redraw, 1e3), "minimal_plot_redraw_ms": spread(floor, 1e3),
+                "kind": {PLOT["text"]: "plot", NUMBERS["text"]: "numbers"}.get(tgt["text"],
+                                                                               "button")})
+
+
+def uncovered():
+    """``bpbook.explore_*.*explorer`` functions that :data:`EXPLORERS` does not time."""
+    covered = {widget for _, widget, _, _ in EXPLORERS}
+    found = []
+    for path in sorted((ROOT / "bpbook").glob("explore_*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.endswith("explorer"):
+                found.append(f"{path.stem}.{node.name}")
+    return [w for w in found if w not in covered]
+
+
+def run(cfg):
+    import matplotlib
+    matplotlib.use("Agg")
+    fmt, rows = formatter(), []
+    for chapter, widget, build, tgt in EXPLORERS:
+        try:
+            rows.append(measure(chapter, widget, build, tgt, cfg, fmt))
+        except ImportError as err:
+            rows.append(skipped(f"widget_update/{chapter}/{widget.split('.')[-1]}",
+                                f"not importable: {err}", tgt))
+    rows += [skipped(f"widget_update/?/{w}", "explorer not in widget_update.EXPLORERS")
+             for w in uncovered()]
+    return rows

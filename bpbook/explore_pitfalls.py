@@ -1,0 +1,78 @@
+"""The pitfalls chapter's explorer: depth, activation, initialisation and a skip connection →
+the gradient norm of every layer.
+
+:func:`update` is the explorer's update function, a plain function that tests call directly: it
+builds :func:`bpbook.pitfalls.deep_net` on the seeded :func:`bpbook.pitfalls.toy_data` batch
+(``X`` ``(8, 64)``, samples in columns), runs one backward pass and draws
+$\\|\\partial L/\\partial W_l\\|$ per layer on a log scale. :func:`explorer` only wires sliders
+to it.
+"""
+import numpy as np
+from matplotlib.figure import Figure
+
+from bpbook.errors import ExplodingGradientError
+from bpbook.pitfalls import INIT_STD, deep_net, gradient_profile, toy_data
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
+
+
+def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=False, ax=None):
+    """Per-layer gradient norms for these settings, drawn on ``ax`` when one is given.
+
+    Returns a dict: ``norms`` (one per layer, inputs first; ``None`` when the gradients
+    overflowed), ``ratio`` (first layer's norm over the last hidden layer's) and ``message``
+    (one line for the reader).
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; expected one of: "
+                         f"{', '.join(ACTIVATIONS)}")
+    model = deep_net(depth, activation=activation, init=init, gain=gain, residual=residual)
+    X, Y = toy_data()
+    try:
+        norms = gradient_profile(model, X, Y)
+    except ExplodingGradientError as err:
+        result = {"norms": None, "ratio": None, "message": f"the gradients overflowed: {err}"}
+    else:
+        ratio = norms[0] / norms[-2] if depth > 1 and norms[-2] > 0 else 1.0
+        result = {"norms": norms, "ratio": ratio,
+                  "message": f"layer 1 gets {ratio:.2g} × the gradient of layer {depth}"}
+    if ax is not None:
+        draw(ax, result, depth)
+    return result
+
+
+def draw(ax, result, depth):
+    ax.clear()
+    if result["norms"] is not None:
+        layers = np.arange(1, len(result["norms"]) + 1)
+        ax.semilogy(layers, np.maximum(result["norms"], 1e-300), "o-", color="#1c7ed6")
+        ax.set_xticks(layers if depth <= 20 else layers[::5])
+    else:
+        ax.text(0.5, 0.5, "gradients overflowed (NaN / inf)", ha="center",
+                transform=ax.transAxes, color="#b42318")
+    ax.set(xlabel="layer (1 = next to the inputs; last = output)",
+           ylabel="‖∂L/∂W‖", title=result["message"])
+
+
+def explorer():
+    """Sliders for depth, activation, initialisation, gain and the skip connection."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    fig = Figure(figsize=(7, 3.4), layout="constrained")
+    ax = fig.subplots()
+    out = w.Output()
+
+    def show(depth, activation, init, gain, residual):
+        update(depth, activation, init, gain, residual, ax=ax)
+        out.clear_output(wait=True)
+        with out:
+            display(fig)
+
+    controls = w.interactive(
+        show, depth=w.IntSlider(15, 2, 30, description="depth"),
+        activation=w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
+        init=w.Dropdown(options=tuple(INIT_STD), value="xavier", description="init"),
+        gain=w.FloatLogSlider(1.0, base=10, min=-1, max=0.7, step=0.05, description="gain"),
+        residual=w.Checkbox(False, description="skip connections"))
+    return w.VBox([controls, out])

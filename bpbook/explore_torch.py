@@ -1,0 +1,38 @@
+"""The PyTorch chapter's explorer: change the worked example, watch bpbook and torch agree.
+
+:func:`update` is the plain update function (tests call it): it runs the worked example
+(:func:`bpbook.worked.worked_example`) in bpbook and in torch (float64 and float32,
+:func:`bpbook.torch_bridge.worked_torch`) for the given settings and returns a
+:class:`~bpbook.tables.Table`, one row per gradient. :func:`explorer` wires sliders to it.
+"""
+from bpbook.tables import Table
+from bpbook.torch_bridge import require_torch, worked_torch
+from bpbook.worked import worked_example
+
+QUANTITIES = ("L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1")
+
+
+def update(**settings):
+    """bpbook's and torch's numbers for the worked example under ``settings`` (``x1``, ``x2``,
+    ``y``, ``W11``, ``W12``, ``b1``, ``W2``, ``b2``), and the largest differences."""
+    torch = require_torch()
+    ours = worked_example(**settings)
+    t64, t32 = worked_torch(torch.float64, **settings), worked_torch(torch.float32, **settings)
+    rows = [[q, ours[q], t64[q], t32[q], abs(ours[q] - t64[q]), abs(ours[q] - t32[q])]
+            for q in QUANTITIES]
+    return Table(["quantity", "bpbook", "torch float64", "torch float32", "|Δ| float64",
+                  "|Δ| float32"], rows,
+                 formats=[None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.1e}", "{:.1e}"])
+
+
+def explorer():
+    """Sliders for the input, the target and the output weight."""
+    import ipywidgets as w
+
+    slider = dict(min=-2.0, max=2.0, step=0.05, continuous_update=False)
+    return w.interactive(
+        lambda x1, x2, y, W2: update(x1=x1, x2=x2, y=y, W2=W2),
+        x1=w.FloatSlider(0.5, description="x₁", **slider),
+        x2=w.FloatSlider(0.8, description="x₂", **slider),
+        y=w.FloatSlider(1.0, description="y", **slider),
+        W2=w.FloatSlider(0.9, description="W₂", **slider))

@@ -1,0 +1,147 @@
+"""The activation chapter's support code: SymPy's derivatives against bpbook's, ranges and maxima
+against sampling, softmax's Jacobian and softmax-CE gradient against finite differences, the
+explorer's update function and the exercise checks."""
+import matplotlib
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bpbook import activation_math as am
+from bpbook.activations import get_activation, softmax
+from bpbook.exercises_activations import (check_depth_factor, check_softmax_jacobian,
+                                          check_softplus_prime)
+from bpbook.explore_activations import NAMES, explore
+from tests.strategies import PREACTIVATION
+
+matplotlib.use("Agg")
+
+SYMPY_PRIME = {name: sp.lambdify(am.z, sp.diff(am.expression(name), am.z), "math")
+               for name in am.NAMES}
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(am.NAMES), z=PREACTIVATION)
+def test_every_bpbook_derivative_matches_sympy(name, z):
+    want = float(SYMPY_PRIME[name](z))
+    got = float(get_activation(name).df(np.array(z)))
+    assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (name, z)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(am.NAMES), z=PREACTIVATION.filter(lambda t: abs(t) > 1e-3))
+def test_numeric_derivative_matches_central_difference_of_bpbook(name, z):
+    f, eps = get_activation(name).f, 1e-6
+    central = (float(f(z + eps)) - float(f(z - eps))) / (2 * eps)
+    assert float(am.numeric_derivative(name)(np.array([z]))[0]) == \
+        pytest.approx(central, rel=1e-5, abs=1e-8)
+
+
+@pytest.mark.parametrize("name", am.NAMES)
+def test_textbook_form_is_the_derivative(name):
+    assert am.textbook_form_is_derivative(name)
+
+
+def test_textbook_forms_are_the_textbooks():
+    s = am.sigma
+    sig = am.textbook_form("sigmoid").doit()
+    assert not sig.has(sp.exp(-am.z)) and sp.simplify(sig - s * (1 - s)) == 0
+    assert sp.simplify(am.textbook_form("tanh") - (1 - sp.tanh(am.z) ** 2)) == 0
+
+
+def test_maxima_of_the_derivatives():
+    assert am.derivative_max("sigmoid") == sp.Rational(1, 4)
+    assert am.derivative_max("tanh") == 1
+    for name in ("relu", "leaky_relu", "elu"):
+        assert am.derivative_max(name) == 1
+    grid = np.linspace(-10, 10, 200001)
+    silu_slope = get_activation("silu").df(grid)
+    assert float(am.derivative_max("silu")) == pytest.approx(silu_slope.max(), rel=1e-8)
+    assert am.argmax_derivative("silu") == pytest.approx(grid[np.argmax(silu_slope)], abs=1e-3)
+    assert am.argmax_derivative("sigmoid") == pytest.approx(0.0, abs=1e-9)
+    assert am.argmax_derivative("relu") is None
+
+
+@pytest.mark.parametrize("name", am.NAMES)
+def test_ranges_contain_the_sampled_values_and_reach_their_ends(name):
+    rng = am.value_range(name)
+    values = get_activation(name).f(np.linspace(-30, 30, 6001))
+    lo, hi = float(rng.inf), float(rng.sup)
+    assert values.min() >= lo - 1e-12 and values.max() <= hi + 1e-12
+    if np.isfinite(lo):
+        assert values.min() == pytest.approx(lo, abs=1e-6)
+    if np.isfinite(hi):
+        assert values.max() == pytest.approx(hi, abs=1e-6)
+
+
+def test_exact_ranges():
+    assert am.value_range("sigmoid") == sp.Interval.open(0, 1)
+    assert am.value_range("tanh") == sp.Interval.open(-1, 1)
+    assert am.value_range("relu") == sp.Interval(0, sp.oo)
+    assert am.value_range("elu") == sp.Interval.open(-1, sp.oo)
+
+
+def test_softmax_jacobian_symbolic_and_numeric():
+    J, matches = am.softmax_jacobian(3)
+    assert matches
+    z = np.array([[0.3], [-1.2], [2.0]])
+    subs = dict(zip(am.logits(3), z.ravel()))
+    J_num = np.array(J.subs(subs).evalf(), dtype=float)
+    eps = 1e-6
+    central = np.hstack([(softmax(z + eps * e) - softmax(z - eps * e)) / (2 * eps)
+                         for e in np.eye(3)[:, :, None]])
+    np.testing.assert_allclose(J_num, central, atol=1e-9)
+
+
+def test_softmax_ce_gradient_is_s_minus_y():
+    grad, matches = am.softmax_ce_gradient(3)
+    assert matches
+    z, y = np.array([0.5, -0.1, 1.3]), np.array([0.0, 1.0, 0.0])
+    subs = {**dict(zip(am.logits(3), z)), **dict(zip(sp.symbols("y1:4", real=True), y))}
+    s = np.exp(z) / np.exp(z).sum()
+    np.testing.assert_allclose(np.array(grad.subs(subs).evalf(), dtype=float).ravel(), s - y,
+                               atol=1e-12)
+
+
+def test_table_has_every_activation_and_computed_columns():
+    table = am.activation_table()
+    assert table.column("activation") == [*am.NAMES, "softmax"]
+    assert table.column("max slope")[0] == "$\\frac{1}{4}$"
+    slope_at_5 = float(table.column("slope at z=5")[0])
+    s5 = 1 / (1 + np.exp(-5.0))
+    assert slope_at_5 == pytest.approx(s5 * (1 - s5), rel=1e-2)
+    markdown = am.markdown_table(table)
+    assert markdown.count("\n") == len(table.rows) + 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=st.sampled_from(NAMES), z0=st.floats(-5, 5, allow_nan=False))
+def test_explore_gives_value_slope_and_tangent(name, z0):
+    view = explore(name, z0)
+    f = get_activation(name)
+    assert view.value == pytest.approx(float(f.f(z0)))
+    assert view.slope == pytest.approx(float(SYMPY_PRIME[name](z0)), rel=1e-9, abs=1e-12)
+    at_z0 = np.interp(z0, view.tangent_z, view.tangent)
+    assert at_z0 == pytest.approx(view.value, abs=1e-9)
+    rise = np.diff(view.tangent) / np.diff(view.tangent_z)
+    np.testing.assert_allclose(rise, view.slope, atol=1e-9)
+    assert view.table.column("value") == [z0, view.value, view.slope]
+
+
+def test_explore_rejects_bad_input():
+    with pytest.raises(ValueError, match="unknown activation 'gelu'; expected one of: sigmoid"):
+        explore("gelu", 0.0)
+    with pytest.raises(ValueError, match="z0 must be a finite number, got nan"):
+        explore("tanh", float("nan"))
+
+
+def test_exercise_checks_give_specific_feedback():
+    assert check_softplus_prime(lambda z: 1 / (1 + np.exp(-z))).ok is True
+    assert "sign of the exponent" in str(check_softplus_prime(lambda z: 1 / (1 + np.exp(z))))
+    assert check_softplus_prime(lambda z: None).ok is None
+    assert check_softmax_jacobian(lambda s: np.diag(s) - np.outer(s, s)).ok is True
+    assert "diagonal term diag(s)" in str(check_softmax_jacobian(lambda s: -np.outer(s, s)))
+    assert "shape" in str(check_softmax_jacobian(lambda s: s))
+    assert check_depth_factor(0.25 ** 10).ok is True
+    assert "multiply, they don't add" in str(check_depth_factor(2.5))

@@ -1,0 +1,36 @@
+"""Every chapter, run twice in fresh kernels, prints the same thing both times.
+
+nbval (see conftest.py) already fails the suite when a cell raises; this test executes each chapter
+twice more and compares every text output (streams, plain text, Markdown, LaTeX, HTML). Pictures
+and widget model ids are left out: they carry no printed number. Memory addresses are masked.
+"""
+import pathlib
+import re
+
+import jupytext
+import nbclient
+import pytest
+
+CHAPTERS = sorted(pathlib.Path(__file__).parent.parent.joinpath("chapters").glob("[0-9][0-9]_*.py"))
+TEXT = ("text/plain", "text/markdown", "text/latex", "text/html")
+ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
+
+
+def printed(path):
+    nb = jupytext.read(path)
+    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    out = []
+    for i, cell in enumerate(nb.cells):
+        for o in cell.get("outputs", []):
+            texts = [o.get("text", "")] + [o.get("data", {}).get(k, "") for k in TEXT]
+            out.append((i, ADDRESS.sub("0x…", "".join(map(str, texts)))))
+    return out
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_prints_the_same_twice(path):
+    first, second = printed(path), printed(path)
+    assert len(first) == len(second)
+    for (cell, a), (_, b) in zip(first, second):
+        assert a == b, f"{path.name}, code cell at index {cell} printed differently:\n{a}\n---\n{b}"
