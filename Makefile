@@ -30,8 +30,12 @@ lab: setup
 test: setup system
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-bench: setup
-	$(BIN)/python -m benchmarks
+# Benchmark-only packages (micrograd, threadpoolctl, pyinstrument) go into the same venv. The run
+# unsets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set on some processors for old OpenBLAS builds; they
+# slow numpy's current one); results.json records the BLAS kernel that ran.
+bench: setup system
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .hypothesis

@@ -6,11 +6,16 @@ current environment. Outputs are not compared (the text files keep none): a cell
 fails the suite.
 """
 import contextlib
+import os
 import re
 
 import jupytext
 import nbval.plugin
 import pytest
+
+# The book's matrices are small: one BLAS thread is faster than two fighting for a busy machine.
+# Set before any kernel starts, so every chapter's kernel inherits it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.py$")
 

@@ -5,6 +5,7 @@ Options: ``--quick`` (tiny workloads, one repeat: a smoke test of the harness), 
 on these shared 2-core machines a 2-thread BLAS call can wait tens of milliseconds for a core),
 ``--out DIR``
 (default: this folder), ``--profile NAME`` (pyinstrument's profile of one benchmark, printed).
+``benchmarks/live_feel.py`` (a browser round trip, written apart) is run last when it exists.
 Exits 1 if a benchmark raised; a missed target is a result, not a failure.
 """
 import argparse
@@ -34,7 +35,8 @@ def parse(argv):
     p.add_argument("--repeats", type=int, default=15, help="timed runs per measurement")
     p.add_argument("--threads", type=int, default=1,
                    help="BLAS/PyTorch threads (default 1; mlp_step also runs on all cores)")
-    p.add_argument("--out", type=pathlib.Path, default=HERE)
+    p.add_argument("--out", type=pathlib.Path, default=HERE,
+                   help="folder for results.json and results.txt (default: benchmarks/)")
     p.add_argument("--profile", choices=BENCHMARKS, help="print pyinstrument's profile of one")
     args = p.parse_args(argv)
     if args.repeats < 1 or args.threads < 1:
@@ -43,7 +45,9 @@ def parse(argv):
 
 
 def selected(args):
-    names = args.only or list(BENCHMARKS) + [LIVE_FEEL]
+    """The benchmarks to run; ``live_feel`` (a browser session, half a minute) only if its module
+    exists, and in quick mode only when asked for by name."""
+    names = args.only or list(BENCHMARKS) + ([] if args.quick else [LIVE_FEEL])
     return [n for n in names if n != LIVE_FEEL or (HERE / f"{LIVE_FEEL}.py").exists()]
 
 
@@ -97,12 +101,15 @@ def main(argv=None):
     args = parse(argv)
     cfg = Config(quick=args.quick, repeats=args.repeats, threads=args.threads)
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    load_before, t0, rows = os.getloadavg(), time.perf_counter(), []
+    load_before, t0, rows, seconds = os.getloadavg(), time.perf_counter(), [], {}
     with threads(cfg.threads):
         for name in selected(args):
             print(f"[bench] {name} ...", flush=True)
+            t = time.perf_counter()
             rows += profiled(name, cfg) if name == args.profile else run_one(name, cfg)
-    results = {"meta": meta(args, started, time.perf_counter() - t0, load_before),
+            seconds[name] = round(time.perf_counter() - t, 1)
+    results = {"meta": {**meta(args, started, time.perf_counter() - t0, load_before),
+                        "seconds_per_benchmark": seconds},
                "benchmarks": rows}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str) + "\n")

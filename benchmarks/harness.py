@@ -2,8 +2,9 @@
 
 Timing: :func:`alternate` runs a warm-up, then times each candidate once per round, reversing the
 order every other round, so load from other processes on these shared cores falls on the
-benchmark and its baseline alike. Each sample starts after a ``gc.collect()``. Reported values are
-medians.
+benchmark and its baseline alike. Timing starts after a ``gc.collect()`` (before every sample
+with ``collect=True``, for workloads that leave cyclic garbage, like graphs of scalar nodes).
+Reported values are medians.
 
 A result row (built by :func:`row`, :func:`skipped` or :func:`failed`) is a dict:
 
@@ -72,25 +73,27 @@ def threads(n):
             torch.set_num_threads(before)
 
 
-def sample(fn):
-    """Seconds for one call of ``fn``."""
-    gc.collect()
+def sample(fn, collect=False):
+    """Seconds for one call of ``fn`` (after a garbage collection, untimed, if ``collect``)."""
+    if collect:
+        gc.collect()
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
 
 
-def alternate(fns, repeats, warmup=1):
+def alternate(fns, repeats, warmup=1, collect=False):
     """Time every callable of ``fns`` (name -> fn) ``repeats`` times in alternating rounds after
     ``warmup`` untimed calls each; return name -> list of seconds."""
     for _ in range(warmup):
         for fn in fns.values():
             fn()
+    gc.collect()
     times = {name: [] for name in fns}
     items = list(fns.items())
     for r in range(repeats):
         for name, fn in (items if r % 2 == 0 else items[::-1]):
-            times[name].append(sample(fn))
+            times[name].append(sample(fn, collect))
     return times
 
 

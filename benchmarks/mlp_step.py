@@ -124,7 +124,8 @@ def case(cfg, dtype, n_threads):
     tol = 1e-9 if dtype == np.float64 else 1e-4
     same = all(abs(a - b) <= tol * max(1.0, abs(b)) for a, b in losses)
     requested, computed = np.dtype(dtype).name, model.dense[0].z.dtype.name
-    times = alternate({"bpbook": ours, "torch": theirs}, cfg.reps(cfg.repeats), cfg.warm)
+    repeats = cfg.reps(cfg.repeats if n_threads == cfg.threads else max(3, cfg.repeats // 3))
+    times = alternate({"bpbook": ours, "torch": theirs}, repeats, cfg.warm)
     notes = ([] if computed == requested else [f"core computed in {computed}"]) + \
         ([] if same else ["LOSSES DIFFER"])
     suffix = "" if n_threads == cfg.threads else f"/{n_threads}threads"

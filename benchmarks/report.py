@@ -30,10 +30,10 @@ def table(results):
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     m = results["meta"]
+    before, after = (load[0] for load in m["load_average_before_after"])
     head = (f"bpbook benchmarks {m['started']} commit {m['commit']} · {m['threads']} threads · "
             f"repeats {m['repeats']}{' (quick)' if m['quick'] else ''} · load "
-            f"{m['load_average_before_after'][0][0]:.1f}→{m['load_average_before_after'][1][0]:.1f}"
-            f" · {m['seconds']} s")
+            f"{before:.1f}→{after:.1f} · {m['seconds']} s")
     with_target = [r for r in results["benchmarks"] if r["target"]]
     missed = [r["name"] for r in with_target if r["met"] is not True]
     foot = f"{len(with_target) - len(missed)} of {len(with_target)} targets met"

@@ -82,7 +82,7 @@ def run(cfg):
     params_diff = max(abs(a.data - b.data) for a, b in zip(ours.params, theirs.params))
     times = alternate({"bpbook": lambda: ours.step(points, labels),
                        "micrograd": lambda: theirs.step(points, labels)},
-                      cfg.reps(max(3, cfg.repeats // 3)), min(cfg.warm, 1))
+                      cfg.reps(max(3, cfg.repeats // 3)), min(cfg.warm, 1), collect=True)
     t_ours, t_theirs = median(times["bpbook"]), median(times["micrograd"])
     note = f"{t_theirs / t_ours:.2f}× faster" + ("" if same else "; LOSSES DIFFER")
     return [row("value_step", t_ours * 1e3, "ms", t_theirs * 1e3, "micrograd 0.1.0", TARGET,

@@ -9,8 +9,9 @@ positions spread over each control's range, so nothing is served from a cache.
 
 Value: the median move. Baseline: the median redraw of a minimal figure (one axes, one line,
 5.5 × 3.6 in, constrained layout), rendered the same way right after each move: the floor of any
-plot redraw on this machine under its present load, so the ratio compares across machines. Target ≤ 30 ms where only numbers change, ≤ 100 ms where a figure is redrawn; the
-XOR trainer is a Train button (5000 epochs, then a plot), held to the training target, ≤ 2 s.
+plot redraw on this machine under its present load, so the ratio compares across machines.
+Target ≤ 30 ms where only numbers change, ≤ 100 ms where a figure is redrawn; the XOR trainer is
+a Train button (5000 epochs, then a plot), held to the training target, ≤ 2 s.
 
 An ``*explorer`` function in a ``bpbook/explore_*.py`` module that :data:`EXPLORERS` does not
 cover shows up as a skipped row, so a new explorer is not forgotten.
@@ -103,6 +104,12 @@ def xor_trainer(n):
     return move, [dict(hidden=4 + i % 3, seed=42 + i) for i in range(n)]
 
 
+def pytorch(n):
+    from bpbook.explore_torch import update
+    xs = ticks(-2.0, 2.0, n)
+    return lambda x: [update(x1=x, x2=0.8, y=1.0, W2=0.9)], xs
+
+
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "explore_graph.chain_explorer", chain_rule, PLOT),
@@ -111,6 +118,7 @@ EXPLORERS = [
     ("04_xor", "xor_plots.trainer", xor_trainer, BUTTON),
     ("05_pitfalls", "explore_pitfalls.explorer", pitfalls, PLOT),
     ("06_activations", "explore_activations.explorer", activations, PLOT),
+    ("07_pytorch", "explore_torch.explorer", pytorch, NUMBERS),
 ]
 
 
@@ -160,16 +168,17 @@ def measure(chapter, widget, build, tgt, cfg, fmt):
         return skipped(name, f"chapter {chapter}.py not found", tgt)
     n = cfg.reps(3 if tgt is BUTTON else max(cfg.repeats * 2 // 3, 3))
     move, settings = build(n)
-    compute, redraw, floor = time_moves(move, settings, fmt, warmup=tgt is not BUTTON)
+    if cfg.quick and tgt is BUTTON:
+        settings = [dict(s, epochs=100) for s in settings]
+    compute, redraw, floor = time_moves(move, settings, fmt,
+                                        warmup=tgt is not BUTTON and cfg.warm > 0)
     total = [c + r for c, r in zip(compute, redraw)]
     note = f"medians: compute {median(compute) * 1e3:.3g}, redraw {median(redraw) * 1e3:.3g} ms"
     return row(name, median(total) * 1e3, "ms", median(floor) * 1e3, "minimal plot redraw", tgt,
-               note,
-               {"widget": f"bpbook.{widget}", "moves": len(settings),
+               note, {"widget": f"bpbook.{widget}", "moves": len(settings),
                 "settings": [str(s) for s in settings], "compute_ms": spread(compute, 1e3),
                 "redraw_ms": spread(redraw, 1e3), "minimal_plot_redraw_ms": spread(floor, 1e3),
-                "kind": {PLOT["text"]: "plot", NUMBERS["text"]: "numbers"}.get(tgt["text"],
-                                                                               "button")})
+                "kind": "button" if tgt is BUTTON else "plot" if tgt is PLOT else "numbers"})
 
 
 def uncovered():

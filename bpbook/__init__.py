@@ -9,7 +9,12 @@ One concept per module (samples are columns everywhere: ``X`` has shape ``(n_fea
 - :mod:`bpbook.engine`: ``Value``, a scalar autograd engine;
 - :mod:`bpbook.worked`, :mod:`bpbook.reference`: the worked example and the reference text's
   printed numbers (for the errata tables);
-- :mod:`bpbook.tables`, plotting and explorer modules for the chapters; :mod:`bpbook.exercises`.
+- :mod:`bpbook.draw`: pictures of ``Value`` graphs; :mod:`bpbook.plots`: the worked example;
+- per chapter, its helpers (:mod:`bpbook.xor`, :mod:`bpbook.activation_math`,
+  :mod:`bpbook.pitfalls`, :mod:`bpbook.torch_bridge`), its explorers' update functions
+  (``bpbook.explore_*``: plain functions, the widgets only wire sliders to them) and its exercise
+  checks (``bpbook.exercises_*``, built on :func:`bpbook.exercises.check`);
+- :mod:`bpbook.tables`, :mod:`bpbook.display`: showing computed numbers in chapters.
 """
 from bpbook.activations import get_activation
 from bpbook.errors import ExplodingGradientError, ShapeError

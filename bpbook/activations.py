@@ -21,14 +21,15 @@ from bpbook.errors import unknown_name
 def _float(z):
     """``z`` as a floating array, keeping float32 as float32 and making integers float64."""
     z = np.asarray(z)
-    return z if np.issubdtype(z.dtype, np.floating) else z.astype(np.float64)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
 
 
 def sigmoid(z):
     r"""$\sigma(z) = 1/(1+e^{-z})$, computed without overflow for any finite ``z``."""
     z = _float(z)
     e = np.exp(-np.abs(z))  # never exp of a large positive number
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    s = 1.0 / (1.0 + e)
+    return np.where(z >= 0, s, e * s)
 
 
 def sigmoid_prime(z):
@@ -107,10 +108,15 @@ def softmax_backward(s, ds):
 
 
 class Activation:
-    """An activation with its forward ``f`` and elementwise derivative ``df``."""
+    """An activation with its forward ``f`` and elementwise derivative ``df``.
 
-    def __init__(self, name, f, df, formula, derivative):
-        self.name, self.f, self.df = name, f, df
+    ``df_from_a``, where given, is the same derivative written with the output ``a = f(z)``
+    (σ' = a(1 − a), tanh' = 1 − a²): the backward pass reuses the stored ``a`` instead of
+    evaluating ``f`` again.
+    """
+
+    def __init__(self, name, f, df, formula, derivative, df_from_a=None):
+        self.name, self.f, self.df, self.df_from_a = name, f, df, df_from_a
         self.formula, self.derivative = formula, derivative
 
     def __call__(self, z):
@@ -118,6 +124,8 @@ class Activation:
 
     def backward(self, z, a, da):
         """``dL/dz`` from ``da = dL/da``: the upstream gradient times the local slope."""
+        if self.df_from_a is not None:
+            return da * self.df_from_a(a)
         return da * self.df(z)
 
     def __repr__(self):
@@ -144,8 +152,9 @@ def _leaky(slope):
 ACTIVATIONS = {
     "identity": Activation("identity", identity, identity_prime, "z", "1"),
     "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, r"1/(1+e^{-z})",
-                          r"\sigma(z)(1-\sigma(z))"),
-    "tanh": Activation("tanh", tanh, tanh_prime, r"\tanh z", r"1-\tanh^2 z"),
+                          r"\sigma(z)(1-\sigma(z))", lambda a: a * (1.0 - a)),
+    "tanh": Activation("tanh", tanh, tanh_prime, r"\tanh z", r"1-\tanh^2 z",
+                       lambda a: 1.0 - a * a),
     "relu": Activation("relu", relu, relu_prime, r"\max(0, z)",
                        r"1 \text{ if } z>0 \text{ else } 0"),
     "leaky_relu": _leaky(0.01),

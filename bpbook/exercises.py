@@ -49,11 +49,11 @@ def check(answer, expected, name, formula, mistakes=(), tol=TOL):
             or not math.isfinite(answer):
         return Feedback(False, f"{name} should be a finite number, got {answer!r}")
     if _close(answer, expected, tol):
-        return Feedback(True, f"{name} = {formula} = {expected:.6f}")
+        return Feedback(True, f"{name} = {formula} = {expected:.6g}")
     for wrong, what in mistakes:
         if _close(answer, wrong, tol):
             return Feedback(False, f"{name} should be {formula}; you gave {what}")
-    return Feedback(False, f"{name} should be {formula}; your {answer:.6f} is not that "
+    return Feedback(False, f"{name} should be {formula}; your {answer:.6g} is not that "
                            "(check each factor)")
 
 

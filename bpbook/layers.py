@@ -59,8 +59,11 @@ class Dense:
         return arr.reshape(shape)
 
     def forward(self, a_prev):
-        self.a_prev = as_matrix(a_prev, "input a_prev", self.n_in,
-                                f"Dense {self.name!r} ({self.n_in}→{self.n_out})", self.W.dtype)
+        a_prev = np.asarray(a_prev, dtype=self.W.dtype)
+        if a_prev.ndim != 2 or a_prev.shape[0] != self.n_in:  # the message is built only here
+            a_prev = as_matrix(a_prev, "input a_prev", self.n_in,
+                               f"Dense {self.name!r} ({self.n_in}→{self.n_out})", self.W.dtype)
+        self.a_prev = a_prev
         self.z = self.W @ self.a_prev + self.b
         self.a = self.f(self.z)
         return self.a

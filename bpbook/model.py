@@ -48,14 +48,17 @@ class Sequential:
     def forward_backward(self, X, Y, loss="mse"):
         """One forward and one backward pass; returns the loss. Gradients accumulate."""
         loss = get_loss(loss)
-        y_hat = self.forward(X)
-        Y = self._targets(Y, y_hat)
+        # overflow is caught below as a non-finite loss or gradient, with a message that says why
         with np.errstate(over="ignore", invalid="ignore"):
+            y_hat = self.forward(X)
+            Y = self._targets(Y, y_hat)
             value = loss.value(y_hat, Y)
             check_finite(value, f"the loss ({value})", EXPLODING_HINT)
             self.backward(loss.grad(y_hat, Y))
-        for name, _, grad in self.parameters():
-            check_finite(grad, f"the gradient of {name}", EXPLODING_HINT)
+            # one sum per gradient is cheap; only when it is not finite do we look closer
+            if not np.isfinite(sum(float(np.sum(g)) for _, _, g in self.parameters())):
+                for name, _, grad in self.parameters():
+                    check_finite(grad, f"the gradient of {name}", EXPLODING_HINT)
         return value
 
     @staticmethod

@@ -105,16 +105,23 @@ def deep_net(depth, width=32, n_in=8, activation="sigmoid", init="xavier", gain=
 
 
 def toy_data(n_in=8, m=64, seed=0):
-    """A seeded regression batch: ``X`` ``(n_in, m)`` standard normal, ``Y = tanh(v·x)`` ``(1, m)``."""
+    """A seeded regression batch: ``X`` ``(n_in, m)`` standard normal and
+    ``Y = tanh(v·x)`` ``(1, m)`` for a random direction ``v``."""
     rng = np.random.RandomState(seed)
     X = rng.randn(n_in, m)
     v = rng.randn(1, n_in) / np.sqrt(n_in)
     return X, np.tanh(v @ X)
 
 
+def _norm(g):
+    """The Frobenius norm, scaled first so that huge finite entries do not overflow."""
+    top = np.abs(g).max()
+    return float(top * np.linalg.norm(g / top)) if top > 0 else 0.0
+
+
 def layer_grad_norms(model):
     r"""$\|\partial L/\partial W_l\|_F$ of every layer of ``model``, inputs first."""
-    norms = [np.linalg.norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")]
+    norms = [_norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")]
     if not norms:
         raise ValueError(f"layer_grad_norms: the model has no layers with weights: {model!r}")
     return np.array(norms)

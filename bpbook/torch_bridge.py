@@ -1,7 +1,7 @@
 """Bridges between bpbook and PyTorch, for the PyTorch chapter (``chapters/07_pytorch.py``).
 
 - :data:`HAVE_TORCH` tells whether ``import torch`` works; :data:`INSTALL_HINT` says how to get
-  it. Nothing here imports torch at module level, so bpbook works without it.
+  it. Without torch this module still imports, and only its torch functions raise.
 - :func:`to_torch_mlp` copies a bpbook :class:`~bpbook.model.Sequential` of Dense layers into a
   ``torch.nn.Sequential`` with the same weights; :func:`train_torch` trains it the way
   :func:`bpbook.model.fit` trains bpbook's (full batch, plain SGD, ½-MSE averaged over samples).
@@ -14,11 +14,16 @@ rows, so the torch side works on ``X.T`` ``(m, n_features)``. Both store a layer
 ``(n_out, n_in)``; bpbook's bias ``(n_out, 1)`` becomes torch's ``(n_out,)``.
 """
 import html
-import importlib.util
 
 import numpy as np
 
-HAVE_TORCH = importlib.util.find_spec("torch") is not None
+from bpbook.worked import check_settings
+
+try:
+    import torch
+except ImportError:
+    torch = None
+HAVE_TORCH = torch is not None
 INSTALL_HINT = ("PyTorch is not installed, so this chapter's torch cells are skipped. Install the "
                 "CPU build with `pip install torch` (the version pinned in requirements.txt) and "
                 "restart the kernel.")
@@ -29,7 +34,6 @@ def require_torch():
     """``torch`` itself, or an ImportError that says how to install it."""
     if not HAVE_TORCH:
         raise ImportError(INSTALL_HINT)
-    import torch
     return torch
 
 
@@ -44,7 +48,7 @@ def _torch_activation(nn, name):
 def to_torch_mlp(model, dtype=None):
     """A ``torch.nn.Sequential`` of ``Linear`` + activation modules holding copies of ``model``'s
     weights (``dtype`` default ``torch.float64``)."""
-    torch = require_torch()
+    require_torch()
     dtype = torch.float64 if dtype is None else dtype
     dense = model.dense
     if len(dense) != len(model.layers):
@@ -68,7 +72,7 @@ def half_mse(y_hat, y):
 def train_torch(net, X, Y, lr, epochs):
     """Full-batch SGD of ``net`` on bpbook-shaped ``X`` ``(n_in, m)``, ``Y`` ``(n_out, m)``;
     returns the loss before each step as a float64 numpy array."""
-    torch = require_torch()
+    require_torch()
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 0):
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     dtype = next(net.parameters()).dtype
@@ -154,9 +158,8 @@ def worked_torch(dtype=None, **settings):
     """The worked example (:mod:`bpbook.worked`) in torch: ``{name: float}`` with the loss ``L``,
     the gradients under bpbook's names (``dW2``, ``db2``, ``dW11``, ``dW12``, ``db1``) and the
     error signals ``delta1``, ``delta2`` read by hooks on ``z1`` and ``z2``."""
-    from bpbook.worked import _numbers
-    torch = require_torch()
-    s = _numbers(settings)
+    require_torch()
+    s = check_settings(settings)
     dtype = torch.float64 if dtype is None else dtype
 
     def leaf(rows):

@@ -40,7 +40,8 @@ SHORT = {reference.NETWORK_DIAGRAM: "§05 network diagram", reference.FORWARD_ST
          reference.TORCH_OUTPUT: "§13 PyTorch output"}
 
 
-def _numbers(values):
+def check_settings(values):
+    """``DEFAULTS`` updated with ``values``, after checking each is a known, finite setting."""
     out = {}
     for name, v in values.items():
         if name not in DEFAULTS:
@@ -66,7 +67,7 @@ def worked_example(**settings):
 
     Keyword arguments override :data:`DEFAULTS` (``x1, x2, y, W11, W12, b1, W2, b2, lr``).
     """
-    s = _numbers(settings)
+    s = check_settings(settings)
     net = worked_network(s["W11"], s["W12"], s["b1"], s["W2"], s["b2"])
     x, y = np.array([[s["x1"]], [s["x2"]]]), np.array([[s["y"]]])
     L = net.forward_backward(x, y, "mse")
@@ -86,7 +87,7 @@ def worked_example(**settings):
 
 def summary_table(result, settings=None):
     """The gradient summary: parameter, old value, gradient, update, new value, direction."""
-    s = _numbers(settings or {})
+    s = check_settings(settings or {})
     rows = []
     for p in PARAMS:
         step = result["step " + p]

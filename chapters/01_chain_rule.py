@@ -61,6 +61,7 @@
 # the third, $\tanh$, flattens out for large $v$, so its ratio $1 - \tanh^2 v$ shrinks towards 0.
 
 # %%
+# %matplotlib inline
 import sympy as sp
 from IPython.display import Markdown, display
 

@@ -54,6 +54,7 @@
 # them, one line per operation.
 
 # %%
+# %matplotlib inline
 from IPython.display import Markdown, display
 
 from bpbook.explore_graph import worked_graph

@@ -42,6 +42,7 @@
 # learning rate $\eta = 0.5$. They live in `bpbook.worked.DEFAULTS`:
 
 # %%
+# %matplotlib inline
 import numpy as np
 from IPython.display import Markdown, display
 

@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -39,6 +40,7 @@
 # columns, as everywhere in the book.
 
 # %%
+# %matplotlib inline
 import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
@@ -65,8 +67,8 @@ ax = fig.subplots()
 layers = np.arange(1, depth + 2)
 for act, norms in profiles.items():
     ax.semilogy(layers, norms, "o-", label=f"{act} ({setups[act]} init)")
-ax.set(xlabel="layer (1 = next to the inputs, 16 = output)", ylabel=r"$\|\partial L/\partial W_l\|$",
-       title="gradient norm per layer, one backward pass")
+ax.set(xlabel=f"layer (1 = next to the inputs, {depth + 1} = output)",
+       ylabel=r"$\|\partial L/\partial W_l\|$", title="gradient norm per layer, one backward pass")
 ax.legend()
 fig
 
@@ -189,8 +191,8 @@ Table(["cure", "network", f"layer 1 / layer {depth}"],
 #
 # If every layer multiplies the signal by more than one, the product grows just as fast as the
 # sigmoid's product shrank. Start a six-layer ReLU network from weights drawn with standard
-# deviation one half (about three times He's for 32 units) and train it with learning rate
-# $\eta = 0.2$. bpbook's `fit` watches the loss and the gradients: the moment one is not a finite
+# deviation one half (twice He's for a layer of 32 inputs) and train it with plain gradient
+# descent. bpbook's `fit` watches the loss and the gradients: the moment one is not a finite
 # number it stops with an `ExplodingGradientError` that says when and what to try.
 
 # %%
@@ -435,7 +437,8 @@ for w in time_widths:
 fig = Figure(figsize=(10, 3.4), layout="constrained")
 ax1, ax2 = fig.subplots(1, 2)
 ax1.plot([r[1] for r in fd_rows], [r[2] for r in fd_rows], "o-", label="finite differences")
-ax1.plot([r[1] for r in fd_rows], [2] * len(fd_rows), "o-", label="backprop (1 forward + 1 backward)")
+ax1.plot([r[1] for r in fd_rows], [2] * len(fd_rows), "o-",
+         label="backprop (1 forward + 1 backward)")
 ax1.set(xlabel="parameters", ylabel="passes for all gradients", title="counted")
 ax1.legend()
 ax2.plot(time_widths, ratios, "o-")

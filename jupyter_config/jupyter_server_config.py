@@ -1,7 +1,7 @@
 """JupyterLab as bpbook's students meet it: `make lab`, Binder and the browser test load this file.
 
 They put this folder on JUPYTER_CONFIG_PATH (`scripts/lab.sh`, `binder/start`,
-`tests/test_browser.py`). It points JupyterLab at the book's two pieces of configuration, both
+`tests/labdriver.py`). It points JupyterLab at the book's two pieces of configuration, both
 kept here in the repository rather than copied into an environment:
 
 - `lab/settings/overrides.json`: the default viewer for a chapter is the notebook;

@@ -133,19 +133,24 @@ def test_explorer_in_browser(lab, browser, ex, tmp_path):
         page.close()
 
 
+def opened_as(page, timeout_ms=60000):
+    """"notebook" or "editor": how the document just opened in the main area is shown."""
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell, .jp-FileEditor", timeout=timeout_ms)
+    return "notebook" if page.locator(".jp-NotebookPanel").count() else "editor"
+
+
 def test_double_click_opens_chapters_as_notebooks_and_modules_as_code(lab, browser):
     page = new_page(browser)
     try:
         module = sorted(p.name for p in (lab.root / "bpbook").glob("*.py") if p.name != "__init__.py")[0]
         page.goto(lab.lab_url("bpbook"))
         page.locator(".jp-DirListing-item", has_text=module).first.dblclick()
-        page.wait_for_selector(".jp-FileEditor", timeout=60000)
-        assert page.locator(".jp-NotebookPanel").count() == 0, f"bpbook/{module} opened as a notebook"
+        assert opened_as(page) == "editor", f"bpbook/{module} opened as a notebook, not as code"
 
         chapter = sorted(p.name for p in (lab.root / "chapters").glob("[0-9][0-9]_*.py"))[0]
         page.goto(lab.lab_url("chapters"))
         page.locator(".jp-DirListing-item", has_text=chapter).first.dblclick()
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60000)
+        assert opened_as(page) == "notebook", f"chapters/{chapter} opened as text, not as a notebook"
         assert code_cells(page)["cells"], f"chapters/{chapter} opened as a notebook with no code"
     finally:
         page.close()

@@ -1,0 +1,75 @@
+"""``book``: wall time to execute every chapter, as the test suite does, and each one's share.
+
+Each chapter (``chapters/NN_slug.py``, a Jupytext percent file) is read with ``jupytext.read`` and
+executed top to bottom by nbclient in a fresh kernel of this environment, working directory
+``chapters/``, one chapter after another. The baseline is the fixed cost every chapter pays: a
+fresh kernel running one cell, ``import bpbook`` (median of two); the book's baseline is that
+times the number of chapters. The slowest cells of each chapter are in ``details``.
+
+The whole book runs once (it is the slow benchmark); quick mode runs only the shortest chapter.
+"""
+import datetime
+import pathlib
+import re
+import time
+
+from benchmarks.harness import median, row, target
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.py$")  # as conftest.py collects them
+TARGET = target("value", "<=", 60.0, "≤ 60 s")
+
+
+def chapters():
+    return sorted(p for p in (ROOT / "chapters").glob("*.py") if CHAPTER.match(p.name))
+
+
+def execute(nb, timeout=600):
+    """Run the notebook ``nb`` in a fresh kernel; return (seconds, [(cell seconds, index,
+    first line), ...] slowest first)."""
+    from nbclient import NotebookClient
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "chapters")}})
+    t0 = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - t0
+    cells = [(_cell_seconds(c), i, c.source.strip().split("\n")[0][:60])
+             for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    return seconds, sorted(cells, reverse=True)
+
+
+def _cell_seconds(cell):
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    parse = datetime.datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def overhead():
+    """Seconds for a fresh kernel to run ``import bpbook``."""
+    import nbformat
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import bpbook")])
+    return execute(nb)[0]
+
+
+def run(cfg):
+    import jupytext
+    paths = chapters()
+    if cfg.quick:
+        paths = sorted(paths, key=lambda p: p.stat().st_size)[:1]
+    fixed = median([overhead() for _ in range(cfg.reps(2))])
+    timed = {p.stem: execute(jupytext.read(p)) for p in paths}
+    total = sum(s for s, _ in timed.values())
+    rows = [row("book", total, "s", fixed * len(paths), f"{len(paths)} × kernel start + import",
+                TARGET, f"{len(paths)} chapters{' (quick: one)' if cfg.quick else ''}, run once",
+                {"chapters": [p.name for p in paths], "overhead_per_chapter_s": fixed,
+                 "share": {k: s / total for k, (s, _) in timed.items()}})]
+    for stem, (seconds, cells) in timed.items():
+        rows.append(row(f"book/{stem}", seconds, "s", fixed, "kernel start + import", None,
+                        f"share {seconds / total:.0%}",
+                        {"share": seconds / total, "slowest_cells": [
+                            {"seconds": round(s, 3), "cell": i, "starts": src}
+                            for s, i, src in cells[:3]]}))
+    return rows

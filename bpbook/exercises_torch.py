@@ -1,0 +1,92 @@
+"""Exercise checks of the PyTorch chapter (``chapters/07_pytorch.py``).
+
+Each check returns a :class:`bpbook.exercises.Feedback` naming a recognised mistake. Checks that
+need torch say how to install it when it is missing instead of failing.
+
+Shapes: torch tensors hold samples in rows, ``y_hat`` and ``y`` ``(m, n_out)``.
+"""
+import numpy as np
+
+from bpbook.exercises import Feedback, check
+from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT, half_mse
+from bpbook.worked import worked_example
+
+
+def check_hook_delta(answer, y=0.0):
+    """Exercise: δ₁ of the worked example with target ``y``, read with a hook on ``z1``."""
+    r = worked_example(y=y)
+    return check(answer, r["delta1"], f"δ₁ (y = {y:g})", "the gradient a hook on z1 receives", [
+        (r["dL/da1"], "dL/da₁: that is what a hook on a1 receives; hook z1 instead"),
+        (r["delta2"], "δ₂: that is the hook on z2"),
+        (worked_example()["delta1"], "δ₁ for the old target y = 1"),
+    ])
+
+
+def _loss_cases():
+    torch = __import__("torch")
+    rng = np.random.RandomState(3)
+    return [(torch.tensor(rng.rand(5, 2)), torch.tensor(rng.rand(5, 2))),
+            (torch.tensor(rng.rand(3, 1)), torch.tensor(rng.rand(3, 1)))]
+
+
+def check_half_mse(fn):
+    """Exercise: ``fn(y_hat, y)`` is bpbook's loss in torch: the mean over samples (rows) of
+    ½‖ŷ − y‖² summed over the outputs; it must be differentiable."""
+    if not HAVE_TORCH:
+        return Feedback(None, INSTALL_HINT)
+    if fn is None:
+        return Feedback(None, "write half_mse(y_hat, y) and run the cell again")
+    mistakes = [(lambda a, b: ((a - b) ** 2).sum(dim=1).mean(), "no ½ in front"),
+                (lambda a, b: 0.5 * ((a - b) ** 2).mean(), "a mean over every entry, outputs "
+                                                           "too: sum over the outputs first"),
+                (lambda a, b: 0.5 * ((a - b) ** 2).sum(), "a sum over the samples: bpbook "
+                                                          "averages over them")]
+    for y_hat, y in _loss_cases():
+        y_hat.requires_grad_(True)
+        try:
+            out = fn(y_hat, y)
+        except Exception as err:  # the student's code: report any failure as feedback
+            return Feedback(False, f"half_mse raised {type(err).__name__}: {err}")
+        if out is None:
+            return Feedback(None, "your half_mse returns None: return the loss tensor")
+        if getattr(out, "grad_fn", None) is None:
+            return Feedback(False, "the loss should be a torch tensor computed from y_hat "
+                                   "(with a grad_fn), so that backward() works")
+        if not np.isclose(out.item(), half_mse(y_hat, y).item()):
+            for wrong, what in mistakes:
+                if np.isclose(out.item(), wrong(y_hat, y).item()):
+                    return Feedback(False, f"yours computes {what}")
+            return Feedback(False, f"for a ({tuple(y_hat.shape)}) batch half_mse should be "
+                                   f"{half_mse(y_hat, y).item():.6f}, yours is {out.item():.6f}")
+    return Feedback(True, "half_mse = mean over samples of ½ Σ (ŷ − y)², right on both batches")
+
+
+def check_copy_linear(fn):
+    """Exercise: ``fn(W, b)`` (bpbook's ``W`` ``(n_out, n_in)``, ``b`` ``(n_out, 1)``) returns
+    an ``nn.Linear`` that computes bpbook's layer ``W a + b`` (on samples in rows)."""
+    if not HAVE_TORCH:
+        return Feedback(None, INSTALL_HINT)
+    if fn is None:
+        return Feedback(None, "write copy_linear(W, b) and run the cell again")
+    import torch
+    rng = np.random.RandomState(4)
+    W, b, X = rng.randn(3, 2), rng.randn(3, 1), rng.randn(2, 5)
+    try:
+        linear = fn(W.copy(), b.copy())
+    except Exception as err:  # the student's code: report any failure as feedback
+        return Feedback(False, f"copy_linear raised {type(err).__name__}: {err}")
+    if not isinstance(linear, torch.nn.Linear):
+        return Feedback(None if linear is None else False,
+                        f"copy_linear should return a torch.nn.Linear, got {type(linear).__name__}")
+    if tuple(linear.weight.shape) != W.shape:
+        return Feedback(False, f"the Linear's weight should have shape {W.shape} (n_out, n_in), "
+                               f"like bpbook's W; got {tuple(linear.weight.shape)}")
+    with torch.no_grad():
+        out = linear(torch.tensor(X.T, dtype=linear.weight.dtype)).double().numpy().T
+    if np.allclose(out, W @ X + b, atol=1e-5):
+        return Feedback(True, "the Linear computes W a + b for every sample")
+    if np.allclose(out, W @ X + linear.bias.detach().double().numpy()[:, None], atol=1e-5):
+        return Feedback(False, "the weights are right but the bias is not bpbook's b "
+                               "(copy b.ravel() into linear.bias)")
+    return Feedback(False, "the outputs differ from bpbook's W @ X + b: copy W itself (same "
+                           "(n_out, n_in) layout, no transpose) into linear.weight")

@@ -1,0 +1,174 @@
+"""bpbook against PyTorch: the worked example (closed forms written here, torch written here) and
+XOR trajectories; the bridge's helpers; the torch chapter without torch."""
+import math
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from bpbook import xor  # noqa: E402
+from bpbook.exercises_torch import check_copy_linear, check_half_mse, check_hook_delta  # noqa
+from bpbook.explore_torch import update  # noqa: E402
+from bpbook.explore_graph import worked_graph  # noqa: E402
+from bpbook.model import fit, mlp  # noqa: E402
+from bpbook.torch_bridge import (graph_lines, to_torch_mlp, train_torch,  # noqa: E402
+                                 value_graph_lines, worked_torch)
+from bpbook.worked import worked_example, worked_network  # noqa: E402
+
+CHAPTER = pathlib.Path(__file__).parent.parent / "chapters" / "07_pytorch.py"
+
+
+def closed_form(x1=0.5, x2=0.8, y=1.0, W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1):
+    """The worked example's gradients by the chain rule, written out with math only."""
+    s = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    a1 = s(W11 * x1 + W12 * x2 + b1)
+    y_hat = s(W2 * a1 + b2)
+    d2 = (y_hat - y) * y_hat * (1 - y_hat)
+    d1 = d2 * W2 * a1 * (1 - a1)
+    return {"L": 0.5 * (y_hat - y) ** 2, "delta2": d2, "delta1": d1, "dW2": d2 * a1, "db2": d2,
+            "dW11": d1 * x1, "dW12": d1 * x2, "db1": d1}
+
+
+def torch_worked(dtype, y=1.0):
+    """The worked example in torch, written independently of bpbook.torch_bridge."""
+    W1 = torch.tensor([[0.4, 0.6]], dtype=dtype, requires_grad=True)
+    b1 = torch.tensor([[0.1]], dtype=dtype, requires_grad=True)
+    W2 = torch.tensor([[0.9]], dtype=dtype, requires_grad=True)
+    b2 = torch.tensor([[0.1]], dtype=dtype, requires_grad=True)
+    x = torch.tensor([[0.5], [0.8]], dtype=dtype)
+    loss = 0.5 * (torch.sigmoid(W2 @ torch.sigmoid(W1 @ x + b1) + b2) - y) ** 2
+    loss.sum().backward()
+    return {"dW2": W2.grad.item(), "db2": b2.grad.item(), "dW11": W1.grad[0, 0].item(),
+            "dW12": W1.grad[0, 1].item(), "db1": b1.grad.item()}
+
+
+GRADS = ("dW2", "db2", "dW11", "dW12", "db1")
+
+
+@pytest.mark.parametrize("dtype, tol", [(torch.float64, 1e-14), (torch.float32, 1e-7)])
+def test_bpbook_torch_and_closed_form_agree_on_the_worked_example(dtype, tol):
+    ours, theirs, exact = worked_example(), torch_worked(dtype), closed_form()
+    for g in GRADS:
+        assert ours[g] == pytest.approx(exact[g], abs=1e-15)
+        assert theirs[g] == pytest.approx(exact[g], abs=tol)
+
+
+@pytest.mark.parametrize("settings", [{}, dict(y=0.0), dict(x1=-1.5, W2=-0.7, b1=0.3)])
+def test_bridge_worked_torch_hooks_read_the_deltas(settings):
+    got, exact = worked_torch(torch.float64, **settings), closed_form(**settings)
+    for key in ("L", "delta1", "delta2", *GRADS):
+        assert got[key] == pytest.approx(exact[key], abs=1e-14)
+
+
+def test_hook_deltas_equal_bpbook_layer_deltas():
+    got = worked_torch(torch.float64)
+    net = worked_network()
+    net.forward_backward(np.array([[0.5], [0.8]]), np.array([[1.0]]))
+    assert got["delta1"] == pytest.approx(net.dense[0].delta[0, 0], abs=1e-15)
+    assert got["delta2"] == pytest.approx(net.dense[1].delta[0, 0], abs=1e-15)
+
+
+def _torch_xor_by_hand(epochs, lr=2.0):
+    """XOR in torch.nn from mlp([2, 4, 1], seed=42)'s weights, without the bridge."""
+    start = mlp([2, 4, 1], seed=42)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Sigmoid(), torch.nn.Linear(4, 1),
+                              torch.nn.Sigmoid()).double()
+    with torch.no_grad():
+        for linear, layer in zip((net[0], net[2]), start.dense):
+            linear.weight[:] = torch.tensor(layer.W)
+            linear.bias[:] = torch.tensor(layer.b[:, 0])
+    X, Y = torch.tensor(xor.X.T), torch.tensor(xor.Y.T)
+    losses = []
+    for _ in range(epochs):
+        net.zero_grad()
+        loss = torch.mean(0.5 * (net(X) - Y) ** 2)
+        loss.backward()
+        with torch.no_grad():
+            for p in net.parameters():
+                p -= lr * p.grad
+        losses.append(loss.item())
+    return np.array(losses)
+
+
+def test_xor_trajectories_agree():
+    epochs = 300
+    ours = fit(mlp([2, 4, 1], seed=42), xor.X, xor.Y, lr=2.0, epochs=epochs)
+    bridged = train_torch(to_torch_mlp(mlp([2, 4, 1], seed=42)), xor.X, xor.Y, 2.0, epochs)
+    by_hand = _torch_xor_by_hand(epochs)
+    np.testing.assert_allclose(ours, by_hand, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(bridged, by_hand, rtol=0, atol=1e-13)
+    assert ours[-1] < ours[0]
+
+
+def test_xor_in_float32_stays_within_single_precision():
+    ours = fit(mlp([2, 4, 1], seed=42), xor.X, xor.Y, lr=2.0, epochs=200)
+    t32 = train_torch(to_torch_mlp(mlp([2, 4, 1], seed=42), torch.float32), xor.X, xor.Y, 2.0,
+                      200)
+    np.testing.assert_allclose(t32, ours, rtol=1e-5)
+
+
+def test_to_torch_mlp_rejects_what_it_cannot_copy():
+    with pytest.raises(ValueError, match="no torch module for activation 'elu'"):
+        to_torch_mlp(mlp([2, 3, 1], activation="elu"))
+    with pytest.raises(ValueError, match="epochs must be a non-negative integer, got -1"):
+        train_torch(to_torch_mlp(mlp([2, 1])), xor.X, xor.Y, 1.0, -1)
+
+
+def test_graph_lines_walks_the_recorded_graph():
+    W = torch.tensor([[0.4, 0.6]], requires_grad=True)
+    b = torch.tensor([[0.1]], requires_grad=True)
+    loss = (torch.sigmoid(W @ torch.tensor([[0.5], [0.8]]) + b) ** 2).sum()
+    lines = graph_lines(loss, {id(W): "W", id(b): "b"})
+    assert [line.strip() for line in lines] == [
+        "SumBackward0", "PowBackward0", "SigmoidBackward0", "AddBackward0", "MmBackward0",
+        "AccumulateGrad  (W)", "AccumulateGrad  (b)"]
+    with pytest.raises(ValueError, match="no grad_fn"):
+        graph_lines(torch.ones(2))
+
+
+def test_value_graph_lines_lists_every_leaf_of_the_worked_graph():
+    lines = value_graph_lines(worked_graph()["L"])
+    assert lines[0] == "L = *"
+    leaves = {line.strip().split()[0] for line in lines if line.endswith("(leaf)")}
+    assert {"W11", "W12", "b1", "W2", "b2", "x1", "x2", "y"} <= leaves
+
+
+def test_explorer_update_compares_bpbook_and_torch():
+    table = update(x1=-1.0, y=0.0, W2=1.7)
+    exact = closed_form(x1=-1.0, y=0.0, W2=1.7)
+    for row in table.rows:
+        assert row[1] == pytest.approx(exact[row[0]], abs=1e-14)
+        assert row[4] < 1e-14 and row[5] < 1e-6
+
+
+def test_exercise_checks():
+    assert check_hook_delta(closed_form(y=0.0)["delta1"], y=0.0).ok is True
+    assert "a1" in str(check_hook_delta(closed_form(y=0.0)["delta2"] * 0.9, y=0.0))
+    assert check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).sum(dim=1).mean()).ok is True
+    assert "½" in str(check_half_mse(lambda a, b: ((a - b) ** 2).sum(dim=1).mean()))
+    assert "every entry" in str(check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).mean()))
+
+    def copy_linear(W, b):
+        lin = torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
+        with torch.no_grad():
+            lin.weight[:], lin.bias[:] = torch.tensor(W), torch.tensor(b[:, 0])
+        return lin
+
+    assert check_copy_linear(copy_linear).ok is True
+    assert "shape (3, 2)" in str(check_copy_linear(lambda W, b: torch.nn.Linear(3, 2)))
+
+
+def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):
+    import jupytext
+    code = "\n\n".join(c.source for c in jupytext.read(CHAPTER).cells if c.cell_type == "code")
+    script = tmp_path / "chapter.py"
+    script.write_text("import sys\nsys.modules['torch'] = None  # import torch now fails\n"
+                      "import matplotlib\nmatplotlib.use('Agg')\n" + code)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "pip install torch" in run.stdout
