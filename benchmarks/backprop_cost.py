@@ -1,9 +1,11 @@
 r"""``backprop_cost``: what a gradient costs, by backprop and by finite differences.
 
-1. Backward/forward time ratio of bpbook's MLP (``[w, w, w, w]``, sigmoid, batch 128) for growing
-   widths ``w``: the claim "backprop costs about 2–3× a forward pass". Each backward pass here
-   also computes the gradient with respect to the input ``X`` (``W1.T @ delta1``), one matmul
-   that training does not need.
+1. Backward/forward time ratio for growing widths ``w``, on the pitfalls chapter's networks
+   (:func:`bpbook.pitfalls.deep_net`: 8 inputs, three tanh hidden layers of ``w`` units, a linear
+   output; :func:`bpbook.pitfalls.toy_data`, 256 samples): the claim "backprop costs about 2–3× a
+   forward pass", next to the ratio of multiply-adds counted by
+   :func:`bpbook.pitfalls.multiply_adds`. Each backward pass also computes the gradient with
+   respect to the input ``X`` (``W1.T @ delta1``), one product that training does not need.
 2. Central-difference gradient time (:func:`bpbook.gradcheck.numeric_grad`, two forward passes per
    parameter) for ``[4, h, 1]`` networks of growing ``P`` parameters, with a least-squares line
    ``t = a + b P``, next to backprop's forward + backward time for the same networks.
@@ -15,7 +17,7 @@ import numpy as np
 
 from benchmarks.harness import alternate, median, row, target
 
-WIDTHS, QUICK_WIDTHS, BATCH = (16, 64, 256, 1024), (4, 8), 128
+WIDTHS, QUICK_WIDTHS, BATCH, DEPTH, N_IN = (16, 64, 256, 1024), (4, 8), 256, 3, 8
 HIDDEN, QUICK_HIDDEN, FD_BATCH = (2, 4, 8, 16, 32, 64), (2, 4, 8), 8
 RATIO_TARGET = target("ratio", "<=", 3.0, "backward ≤ 3× forward")
 LINEAR_TARGET = target("r2", ">=", 0.95, "FD time linear in P (R² ≥ 0.95)")
@@ -31,9 +33,11 @@ def _model_and_data(sizes, m, seed=0):
 def ratios(widths, repeats, batch=BATCH):
     """``{width: (forward_s, backward_s)}``, medians; backward alone, after one forward."""
     from bpbook.losses import get_loss
+    from bpbook.pitfalls import deep_net, toy_data
     out = {}
     for w in widths:
-        model, X, Y = _model_and_data([w] * 4, batch)
+        model = deep_net(DEPTH, width=w, n_in=N_IN, activation="tanh")
+        X, Y = toy_data(N_IN, batch)
         da = get_loss("mse").grad(model.forward(X), Y)
         times = alternate({"forward": lambda: model.forward(X),
                            "backward": lambda: model.backward(da)}, repeats, warmup=1)
@@ -68,11 +72,16 @@ def finite_differences(hidden, repeats, batch=FD_BATCH):
 
 
 def run(cfg):
+    from bpbook.pitfalls import multiply_adds
     reps = cfg.reps(cfg.repeats)
     rows = []
     for w, (fwd, bwd) in ratios(QUICK_WIDTHS if cfg.quick else WIDTHS, reps).items():
+        sizes = [N_IN] + [w] * DEPTH + [1]
+        counted_f, counted_b = multiply_adds(sizes, BATCH)
         rows.append(row(f"backprop_cost/width={w}", bwd * 1e3, "ms", fwd * 1e3, "forward pass",
-                        RATIO_TARGET, "", {"sizes": [w] * 4, "batch": BATCH}))
+                        RATIO_TARGET, f"counted multiply-adds: {counted_b / counted_f:.2f}×",
+                        {"sizes": sizes, "batch": BATCH, "activation": "tanh",
+                         "multiply_adds_forward_backward": [counted_f, counted_b]}))
     fd = finite_differences(QUICK_HIDDEN if cfg.quick else HIDDEN, cfg.reps(max(3, reps // 3)))
     note = (f"{fd['slope_s_per_param'] * 1e6:.0f} µs/parameter, R² {fd['r2']:.3f}, "
             f"P = {fd['P'][-1]}")

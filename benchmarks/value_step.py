@@ -7,7 +7,9 @@ One step builds the whole graph (about 70,000 nodes), backpropagates and updates
 
 The MLP below is written once, over the ``Value`` class it is given, so both engines run the same
 Python code on the same initial weights (``random.Random(seed).uniform(-1, 1)``, zero biases);
-their losses on the first two steps must agree exactly, which checks gradients and update too.
+their first losses must agree exactly, and the second ones (after an update, which checks the
+gradients) to 1e-12: the engines add a node's incoming gradients in different orders, so the
+weights may differ in the last bit.
 """
 import math
 import random
@@ -78,7 +80,7 @@ def run(cfg):
     weights = initial_weights(sizes)
     ours, theirs = ValueMLP(Value, weights), ValueMLP(MicroValue, weights)
     losses = [(ours.step(points, labels), theirs.step(points, labels)) for _ in range(2)]
-    same = all(a == b for a, b in losses)
+    same = losses[0][0] == losses[0][1] and abs(losses[1][0] - losses[1][1]) <= 1e-12
     params_diff = max(abs(a.data - b.data) for a, b in zip(ours.params, theirs.params))
     times = alternate({"bpbook": lambda: ours.step(points, labels),
                        "micrograd": lambda: theirs.step(points, labels)},
