@@ -75,19 +75,13 @@ def torch_step(model, X, labels, dtype):
 
 
 def layers_forward_backward(model, X, Y, input_grad=True):
-    """What ``forward_backward`` does, minus its finite-value checks; with ``input_grad=False``
-    the first layer stops before ``W1.T @ delta1`` (a projection of that change to the core)."""
+    """What ``forward_backward`` does, minus its finite-value checks; with ``input_grad=True``
+    the first layer also computes ``W1.T @ delta1``, which the core skips."""
     from bpbook.losses import get_loss
     da = get_loss("softmax_ce").grad(model.forward(X), Y)
     for layer in model.layers[:0:-1]:
         da = layer.backward(da)
-    first = model.layers[0]
-    if input_grad:
-        return first.backward(da)
-    first.delta = first.f.backward(first.z, first.a, da)
-    first.dW += first.delta @ first.a_prev.T
-    first.db += first.delta.sum(axis=1, keepdims=True)
-    return None
+    return model.layers[0].backward(da, input_grad=input_grad)
 
 
 def breakdown(model, X, Y, repeats):

@@ -68,9 +68,10 @@ class Dense:
         self.a = self.f(self.z)
         return self.a
 
-    def backward(self, da):
+    def backward(self, da, input_grad=True):
         """Take ``da`` $=\\partial L/\\partial a$, keep ``delta``, add to ``dW``, ``db``; return
-        $\\partial L/\\partial a_{prev} = W^\\top \\delta$."""
+        $\\partial L/\\partial a_{prev} = W^\\top \\delta$ (``None`` when ``input_grad`` is False:
+        the first layer's input is data, and nobody needs its gradient)."""
         if self.z is None:
             raise RuntimeError(f"Dense {self.name!r}: backward() called before forward()")
         if np.shape(da) != self.a.shape:
@@ -79,7 +80,7 @@ class Dense:
         self.delta = self.f.backward(self.z, self.a, da)
         self.dW += self.delta @ self.a_prev.T
         self.db += self.delta.sum(axis=1, keepdims=True)
-        return self.W.T @ self.delta
+        return self.W.T @ self.delta if input_grad else None
 
     def params(self):
         """``[(name, value, grad), ...]``: the arrays themselves, for in-place updates."""

@@ -35,10 +35,18 @@ class Sequential:
     __call__ = forward
 
     def backward(self, da):
-        """Push ``da`` $=\\partial L/\\partial \\hat y$ back through every layer."""
-        for layer in reversed(self.layers):
+        """Push ``da`` $=\\partial L/\\partial \\hat y$ back through every layer.
+
+        The inputs are data, not parameters: the first Dense layer skips $W^\\top\\delta$, their
+        gradient, which would cost about a third of the backward pass for a wide input.
+        """
+        first, *rest = self.layers
+        for layer in reversed(rest):
             da = layer.backward(da)
-        return da
+        if isinstance(first, Dense):
+            first.backward(da, input_grad=False)
+        else:
+            first.backward(da)
 
     def loss(self, X, Y, loss="mse"):
         """Forward pass and the loss, without touching the gradients."""
