@@ -113,8 +113,6 @@ assert difference == 0
 # like $h^2$). At a few points:
 
 # %%
-import numpy as np
-
 from bpbook.tables import Table
 
 y_num = sp.lambdify(x, y_of_x, "math")
@@ -286,6 +284,7 @@ check_two_paths(answer)
 
 # %% [markdown]
 # **4.** (No check: think.) A chain has 20 links, and each link's local derivative is about
-# $\sigma'(0) = \tfrac14$, the largest value the sigmoid's derivative ever takes. Roughly how
-# large is the derivative of the output with respect to the input? What does that mean for learning the
-# first link's parameters? (Chapter 5 measures this effect.)
+# $\sigma'(0) = \tfrac14$, the largest value the sigmoid's derivative ever takes (chapter 6
+# derives that bound). Roughly how large is the derivative of the output with respect to the
+# input? What does that mean for learning the first link's parameters? (Chapter 5 measures this
+# effect.)

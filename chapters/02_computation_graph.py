@@ -127,8 +127,8 @@ display(Markdown(f"The backward pass visits {len(frames)} operation nodes and do
 # known at that moment ("·" means nothing has arrived yet). Watch three things:
 # - the `+` nodes pass the upstream gradient on unchanged (local derivative 1);
 # - each `×` node sends each input the upstream gradient times the *other* input;
-# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter, and the gradient
-#   shrinks each time.
+# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter (chapter 6
+#   derives the bound), and the gradient shrinks each time.
 
 # %%
 from bpbook.explore_graph import step_explorer
@@ -221,11 +221,14 @@ work_figure(counts)
 
 # %%
 largest = counts[-1]
+per_param = [c["finite differences"] / c["backprop"] / c["parameters"] for c in counts]
 display(Markdown(
     f"For the largest network, {largest['parameters']} parameters, finite differences need "
-    f"{largest['finite differences'] / largest['backprop']:.0f} times the work of backprop. The "
-    "gap grows in proportion to the number of parameters: a network with millions of weights "
-    "cannot be trained by nudging, and that is why backpropagation matters."))
+    f"{largest['finite differences'] / largest['backprop']:.0f} times the work of backprop. "
+    f"Divided by the number of parameters, that ratio stays between {min(per_param):.2f} and "
+    f"{max(per_param):.2f} for every size above: the gap grows in proportion to the number of "
+    "parameters. A network with millions of weights cannot be trained by nudging, and that is "
+    "why backpropagation matters."))
 
 # %% [markdown]
 # ## Recap

@@ -150,8 +150,9 @@ display(equation(r"\frac{\partial L}{\partial a_1} = W_2\,\delta_2", dL_da1[0, 0
 
 # %% [markdown]
 # Look at the sizes: $\delta_1$ is a fraction of $\delta_2$, because on its way down the signal was
-# multiplied by $W_2$ and by $\sigma'(z_1)$, and $\sigma'$ is never more than a quarter. That
-# shrinking is the seed of the *vanishing gradient* problem of the pitfalls chapter.
+# multiplied by $W_2$ and by $\sigma'(z_1)$, and $\sigma'$ is never more than a quarter (chapter
+# 6 derives the bound). That shrinking is the seed of the *vanishing gradient* problem of
+# chapter 5, the pitfalls.
 
 # %%
 display(say("Here $|\\delta_1| / |\\delta_2|$ = {ratio:.4f}.",
@@ -180,8 +181,20 @@ r = worked_example()
 summary_table(r)
 
 # %% [markdown]
-# Every gradient is negative, so every parameter goes up: raising any of them raises $\hat y$,
-# which is what a prediction below its target needs.
+# A negative gradient means that raising the parameter lowers the loss, so gradient descent raises
+# it. How many of the five are negative here?
+
+# %%
+from bpbook.worked import PARAMS
+
+negative = [p for p in PARAMS if r["d" + p] < 0]
+display(say("{k} of the {n} gradients are negative ({names}); the prediction misses its target "
+            "by $\\hat y - y$ = {miss:+.6f}.", k=len(negative), n=len(PARAMS),
+            names=", ".join(negative), miss=r["y_hat"] - s["y"]))
+
+# %% [markdown]
+# With this starting point every parameter goes up: raising any of them raises $\hat y$, which is
+# what a prediction below its target needs.
 #
 # Does the teaching code agree with `bpbook`? Their largest difference over all the numbers
 # above:
@@ -267,7 +280,7 @@ differences
 # %%
 from bpbook.gradcheck import gradcheck, rel_error
 from bpbook.tables import Table
-from bpbook.worked import PARAMS, worked_network
+from bpbook.worked import worked_network
 
 net = worked_network()
 check = gradcheck(net, [[s["x1"]], [s["x2"]]], [[s["y"]]])
@@ -294,12 +307,12 @@ display(say("Backprop and SymPy agree to a relative error of {a:.1e} (rounding o
 # %% [markdown]
 # ## Errata: where the reference tutorial's numbers differ
 #
-# The tutorial this book grew from prints this example in eight places: diagrams, hand
-# calculations, a summary table, and the printed output of its NumPy and PyTorch programs.
-# `bpbook.reference` quotes every one of those numbers as printed; the table below lists each one
-# that the computed value does not round to. The last column recomputes the network with the
-# tutorial's value of $z_1$ (setting $b_1 = 0$ gives exactly that $z_1$; the new $b_1$ adds the
-# real $b_1$ back).
+# The tutorial this book grew from prints the numbers of this example again and again: in
+# diagrams, hand calculations, a summary table, and the printed output of its NumPy and PyTorch
+# programs. `bpbook.reference` quotes every one of those numbers as printed; the table below lists
+# each one that the computed value does not round to. The last column recomputes the network with
+# the tutorial's value of $z_1$ (setting $b_1 = 0$ gives exactly that $z_1$; the new $b_1$ adds
+# the real $b_1$ back).
 
 # %%
 from bpbook.reference import FORWARD_STEPS, WORKED_PRINTED
@@ -308,6 +321,8 @@ from bpbook.worked import errata
 slip = worked_example(b1=0.0)
 slip["new b1"] += s["b1"]
 table = errata(r, also={"computed with the text's z₁": slip})
+display(say("`bpbook.reference` quotes {n} printed numbers from {p} places of the tutorial.",
+            n=sum(len(numbers) for numbers in WORKED_PRINTED.values()), p=len(WORKED_PRINTED)))
 table
 
 # %%
@@ -391,6 +406,7 @@ answer = None
 check_new_b2(answer)
 
 # %% [markdown]
-# **4.** (No check: a question to think about.) With $W_2 = 0$ every hidden gradient is zero.
-# If all weights of a larger network start at zero, what happens to the hidden neurons during
-# training? Try it with the explorer, then read about symmetry breaking in the pitfalls chapter.
+# **4.** (No check: a question to think about.) With $W_2 = 0$ every hidden gradient is zero: try
+# it in the explorer. Now picture a larger network whose weights all start at zero, or all at the
+# same value. Do the hidden neurons of a layer ever become different from one another during
+# training? Why do networks start from *random* weights?

@@ -68,9 +68,11 @@ display(say("Lowest loss reached by the single neuron: {best:.6f}; its final pre
 # the fence.
 
 # %%
-best, (w1, w2, b) = xor.best_linear_loss(span=10.0, n=81)
-display(say("Best loss over the grid of $(w_1, w_2, b) \\in [-10, 10]^3$: {best:.6f}, at "
-            "$w_1$ = {w1:g}, $w_2$ = {w2:g}, $b$ = {b:g}.", best=best, w1=w1, w2=w2, b=b))
+span, n_grid = 10.0, 81
+best, (w1, w2, b) = xor.best_linear_loss(span=span, n=n_grid)
+display(say("Best loss over a grid of ${n}^3$ points $(w_1, w_2, b) \\in [-{s:g}, {s:g}]^3$: "
+            "{best:.6f}, at $w_1$ = {w1:g}, $w_2$ = {w2:g}, $b$ = {b:g}.",
+            n=n_grid, s=span, best=best, w1=w1, w2=w2, b=b))
 
 # %% [markdown]
 # The pictures show the neuron's output over the input square as it trains (red is $\hat y$
@@ -232,11 +234,11 @@ display(say("{k} of the {n} printed numbers differ from what the code computes. 
 
 # %%
 lrs = np.logspace(-2, 3, 21)
-sweep = xor.train_many([42] * len(lrs), lrs, hidden=4, epochs=5000)
+sweep = xor.train_many([42] * len(lrs), lrs, hidden=4, epochs=epochs)
 fig, (ax,) = figure(1, width=6)
 ax.loglog(lrs, sweep[-1], "o-")
 ax.set_xlabel("learning rate η")
-ax.set_ylabel("loss after 5000 epochs")
+ax.set_ylabel(f"loss after {epochs} epochs")
 fig
 
 # %% [markdown]
@@ -248,8 +250,8 @@ fig
 worse = np.flatnonzero(sweep[-1] > sweep[0, 0])  # runs that end above their start
 assert worse.size, "no learning rate of the grid made things worse"
 small, large = lrs[0], lrs[worse[0]]
-curves = {f"η = {lr:g}": sweep[:, i] for i, lr in enumerate(lrs) if lr in (small, large)}
-curves["η = 2"] = run.losses
+curves = {f"η = {rate:g}": sweep[:, i] for i, rate in enumerate(lrs) if rate in (small, large)}
+curves[f"η = {lr:g}"] = run.losses
 fig, (ax,) = figure(1, width=6)
 plot_losses(ax, curves)
 display(say("With η = {s:g} the loss ends at {ls:.4f} (it started at {l0:.4f}); η = {g:g} is the "
@@ -302,16 +304,17 @@ def gradient_norm(model):
 
 start, end = gradient_norm(mlp([2, 2, 1], seed=bad_seed)), gradient_norm(bad.model)
 display(say("Seed {s} never leaves the plateau: its loss goes from {l0:.4f} to {l:.4f} and its "
-            "predictions end at {p}, the single neuron's fence-sitting answer. The gradient norm "
-            "falls from {g0:.1e} at the start to {g1:.1e}: the network has drifted towards a "
-            "flat spot of the loss surface (a saddle, where the two hidden units do the same "
-            "job) and the steps get too short to escape within 5000 epochs.",
+            "predictions end at {p}, close to the single neuron's fence-sitting answer. The "
+            "gradient norm falls from {g0:.1e} at the start to {g1:.1e}: the network has "
+            "drifted onto a flat stretch of the loss surface, where the steps are too short to "
+            "carry it off within {e} epochs.",
             s=bad_seed, l0=bad.losses[0], l=bad.final_loss, p=np.round(bad.y_hat.ravel(), 3),
-            g0=start, g1=end))
+            g0=start, g1=end, e=len(bad.losses)))
 
 # %% [markdown]
-# Spare hidden units are insurance: with four, none of these starts failed. This is one reason
-# real networks are wider than the smallest one that could solve the task.
+# Spare hidden units are insurance: look back at the two counts of the seed search, four hidden
+# units against two, from the same kind of start. This is one reason real networks are wider than
+# the smallest one that could solve the task.
 
 # %% [markdown]
 # ## Play with it
@@ -319,8 +322,8 @@ display(say("Seed {s} never leaves the plateau: its loss goes from {l0:.4f} to {
 # Choose the number of hidden units, the hidden activation, the learning rate, the seed and the
 # number of epochs, then press **Train**. The button calls `bpbook.xor_plots.run_trainer`, a
 # plain function, which calls `bpbook.xor.train`. Things to try: a stuck seed from the search
-# above with two hidden units; tanh hidden units (some seeds stop at two of four right); ReLU
-# hidden units with $\eta = 2$; one hidden unit; $\eta = 1000$.
+# above with two hidden units; tanh hidden units (does every seed still solve XOR?); ReLU hidden
+# units with $\eta = 2$; one hidden unit; $\eta = 1000$.
 
 # %%
 from bpbook.xor_plots import run_trainer, trainer

@@ -26,7 +26,8 @@
 #   gradient checking find it, and measure what a backward pass costs;
 # - play with depth, activation and initialisation in an explorer.
 #
-# Every number and every picture below comes from a seeded run in the cells above it.
+# Every number and every picture below comes from code run on this page, with every random draw
+# seeded; only the timings at the end vary from run to run, and they are drawn, never printed.
 
 # %% [markdown]
 # ## A deep network and its gradients
@@ -134,7 +135,8 @@ display(say("Mean σ'(z) over the hidden layers: between {lo:.3f} and {hi:.3f}. 
 
 # %% [markdown]
 # Tanh has slope one at zero, ReLU has slope one for every positive input: neither has the
-# built-in factor of a quarter, which is why their curves above stay flat.
+# built-in factor of a quarter, which is why their curves above lose so much less on the way down
+# (compare the last column of the first table).
 
 # %% [markdown]
 # ## Three cures, side by side
@@ -190,17 +192,26 @@ Table(["cure", "network", f"layer 1 / layer {depth}"],
 # ## Exploding gradients
 #
 # If every layer multiplies the signal by more than one, the product grows just as fast as the
-# sigmoid's product shrank. Start a six-layer ReLU network from weights drawn with standard
-# deviation one half (twice He's for a layer of 32 inputs) and train it with plain gradient
-# descent. bpbook's `fit` watches the loss and the gradients: the moment one is not a finite
-# number it stops with an `ExplodingGradientError` that says when and what to try.
+# sigmoid's product shrank. Start a six-layer ReLU network from weights drawn with a standard
+# deviation larger than He's $\sqrt{2/n_{in}}$ and train it with plain gradient descent.
 
 # %%
 from bpbook.errors import ExplodingGradientError
 from bpbook.model import fit
+from bpbook.pitfalls import INIT_STD
 
-lr, epochs = 0.2, 300
-blowup = dict(depth=6, activation="relu", init="normal", gain=0.5)
+lr, epochs, width = 0.2, 300, 32
+blowup = dict(depth=6, width=width, activation="relu", init="normal", gain=0.5)
+std = blowup["gain"] * INIT_STD["normal"](width, width)
+he_std = INIT_STD["he"](width, width)
+display(say("Standard deviation of the hidden weights: {s}; He's for a layer of {n} inputs: "
+            "{he:.3f}, {r:.1f} times smaller.", s=std, n=width, he=he_std, r=std / he_std))
+
+# %% [markdown]
+# bpbook's `fit` watches the loss and the gradients: the moment one is not a finite number it
+# stops with an `ExplodingGradientError` that says when and what to try.
+
+# %%
 try:
     with np.errstate(over="ignore", invalid="ignore"):  # the error below reports it instead
         fit(deep_net(**blowup), X, Y, lr=lr, epochs=epochs)
@@ -277,9 +288,10 @@ from bpbook.pitfalls import no_grad_fraction, off_fraction
 X2, Y2 = toy_data(m=128)
 units = {"relu": "relu", "leaky relu α=0.01": "leaky_relu",
          "leaky relu α=0.1": get_activation("leaky_relu", slope=0.1)}
+gentle, large = 0.02, 0.2
 rows = []
 for name, act in units.items():
-    for rate in (0.02, 0.2):
+    for rate in (gentle, large):
         net = deep_net(2, width=64, activation=act, init="he")
         losses, err = train(net, X2, Y2, rate, 200)
         dead = "—" if err else no_grad_fraction(net, X2, Y2)
@@ -288,11 +300,19 @@ for name, act in units.items():
 Table(["hidden units", "η", "off on every sample", "no gradient at all", "final loss",
        "stopped by"], rows, formats=[None, None, "{:.1%}", "{:.1%}", "{:.2e}", None])
 
+# %%
+gentle_off = max(row[2] for row in rows if row[1] == gentle)
+relu_dead = max(row[3] for row in rows if row[0] == "relu" and row[1] == large)
+leaky_dead = max(row[3] for row in rows if row[0] != "relu" and row[1] == large)
+display(say("With η = {g}, no kind of unit has more than {o:.1%} of its units off on every "
+            "sample. With η = {l}, {r:.1%} of the ReLU units get no gradient at all; of the leaky "
+            "units, no more than {k:.1%}.", g=gentle, o=gentle_off, l=large, r=relu_dead,
+            k=leaky_dead))
+
 # %% [markdown]
-# With the gentle rate no unit dies. With the large one, a share of the ReLU units end up off on
-# every sample, and those very units get no gradient: dead for good. Leaky units can be switched
-# off too, but the "no gradient" column stays at zero for them: each still gets a push and can
-# recover; compare the final losses.
+# A ReLU unit that the large steps switched off on every sample gets no gradient: it is dead for
+# good. Leaky units can be switched off too, but each still gets a push and can recover; compare
+# the final losses in the table.
 
 # %% [markdown]
 # ## Golden rule: zero the gradients before each step
@@ -302,9 +322,10 @@ Table(["hidden units", "η", "off on every sample", "no gradient at all", "final
 # accident. On the worked example, two backward passes on the same sample:
 
 # %%
+from bpbook.worked import DEFAULTS as S
 from bpbook.worked import worked_network
 
-xw, yw = np.array([[0.5], [0.8]]), np.array([[1.0]])
+xw, yw = np.array([[S["x1"]], [S["x2"]]]), np.array([[S["y"]]])
 net = worked_network()
 net.forward_backward(xw, yw)
 once = net.dense[1].dW[0, 0]
@@ -326,7 +347,7 @@ display(say("dL/dW₂ after one pass: {a:.6f}; after a second pass without zero_
 from bpbook.optim import SGD
 
 
-def losses_of(zero_grad, lr=0.1, epochs=300):
+def losses_of(zero_grad, lr, epochs=300):
     net = deep_net(1, width=16, activation="tanh")
     opt = SGD(net.parameters(), lr)
     losses = []
@@ -338,12 +359,13 @@ def losses_of(zero_grad, lr=0.1, epochs=300):
     return np.array(losses)
 
 
-with_zero, without_zero = losses_of(True), losses_of(False)
+rate = 0.1
+with_zero, without_zero = losses_of(True, rate), losses_of(False, rate)
 fig = Figure(figsize=(7, 3.2), layout="constrained")
 ax = fig.subplots()
 ax.semilogy(with_zero, label="zero_grad() every step")
 ax.semilogy(without_zero, label="zero_grad() forgotten")
-ax.set(xlabel="epoch", ylabel="loss", title="one tanh layer of 16 units, η = 0.1")
+ax.set(xlabel="epoch", ylabel="loss", title=f"one tanh layer of 16 units, η = {rate}")
 ax.legend()
 fig
 
@@ -369,8 +391,9 @@ buggy_sigmoid = Activation("buggy sigmoid", sigmoid, lambda z: sigmoid(z),  # sh
 
 
 def worked_with(hidden_activation):
-    return Sequential([Dense(2, 1, hidden_activation, W=[[0.4, 0.6]], b=[[0.1]], name="layer1"),
-                       Dense(1, 1, "sigmoid", W=[[0.9]], b=[[0.1]], name="layer2")])
+    return Sequential([Dense(2, 1, hidden_activation, W=[[S["W11"], S["W12"]]], b=[[S["b1"]]],
+                             name="layer1"),
+                       Dense(1, 1, "sigmoid", W=[[S["W2"]]], b=[[S["b2"]]], name="layer2")])
 
 
 buggy = gradcheck(worked_with(buggy_sigmoid), xw, yw)
@@ -382,9 +405,13 @@ display(say("Largest relative error with the bug: {b:.1e}; with the right deriva
             "The rule of thumb: above about 1e-7 in float64, look for a bug.",
             b=buggy.max_rel_error, g=good.max_rel_error))
 
+# %%
+flagged = sorted({row[0] for row in buggy.rows if row[4] > 1e-7})
+display(say("Parameters whose relative error is above 1e-7: {f}.", f=", ".join(flagged)))
+
 # %% [markdown]
-# Only the hidden layer's parameters are wrong: the output layer's gradients never pass through
-# the buggy derivative. The table points at the layer to fix.
+# The output layer's gradients never pass through the buggy derivative, so the check flags only
+# the hidden layer: the table points at the layer to fix.
 
 # %% [markdown]
 # ## Golden rule: one backward pass per forward pass
@@ -414,9 +441,9 @@ from bpbook.pitfalls import multiply_adds
 
 m = 256
 sizes_list = [[8] + [w] * 3 + [1] for w in (16, 64, 256, 1024)]
+counted = {str(s): multiply_adds(s, m) for s in sizes_list}
 Table(["widths", "forward", "backward", "backward / forward"],
-      [[str(s), *multiply_adds(s, m), multiply_adds(s, m)[1] / multiply_adds(s, m)[0]]
-       for s in sizes_list], formats=[None, "{:,}", "{:,}", "{:.2f}"])
+      [[s, f, b, b / f] for s, (f, b) in counted.items()], formats=[None, "{:,}", "{:,}", "{:.2f}"])
 
 # %% [markdown]
 # The tutorial's "two to three times the forward pass" is of that order. Timing the real thing
@@ -442,7 +469,8 @@ ax1.plot([r[1] for r in fd_rows], [2] * len(fd_rows), "o-",
 ax1.set(xlabel="parameters", ylabel="passes for all gradients", title="counted")
 ax1.legend()
 ax2.plot(time_widths, ratios, "o-")
-ax2.axhline(2, color="gray", ls="--", label="matrix-product count")
+count_ratio = np.mean([b / f for f, b in counted.values()])
+ax2.axhline(count_ratio, color="gray", ls="--", label="matrix-product count")
 ax2.set(xscale="log", xlabel="hidden width", ylabel="backward time / forward time",
         title="measured (varies between runs)", ylim=(0, None))
 ax2.legend()
@@ -508,8 +536,9 @@ def clip(grads, max_norm):
 check_clip(clip)
 
 # %% [markdown]
-# **3.** Write `off_fraction(Z)`: `Z` holds the pre-activations of a layer, shape
-# `(n_units, m)`. Return the fraction of units that a ReLU would switch off on every sample.
+# **3.** Write `off_fraction_of(Z)` (named so as not to hide bpbook's `off_fraction` above): `Z`
+# holds the pre-activations of a layer, shape `(n_units, m)`. Return the fraction of units that a
+# ReLU would switch off on every sample.
 
 # %%
 def off_fraction_of(Z):

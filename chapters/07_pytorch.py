@@ -129,12 +129,16 @@ comparison = Table(columns, rows, formats=[None] + ["{:+.12f}"] * (len(columns) 
 comparison
 
 # %% [markdown]
-# The float64 columns agree to the last digits shown; float32 carries about seven significant
-# digits, which the last column shows as its rounding error.
+# How far apart are they? Against bpbook's float64 numbers, relative to each gradient's size, and
+# next to the precision of each type (its machine epsilon, the gap between 1 and the next number
+# it can store):
 
 # %%
-worst64 = max(abs(ours[n] - torch_grad(p64, n)) for n in where) if HAVE_TORCH else float("nan")
-display(say("Largest difference between bpbook and torch float64: {d:.1e}.", d=worst64))
+if HAVE_TORCH:
+    for label, params, dtype in (("float64", p64, torch.float64), ("float32", p32, torch.float32)):
+        worst = max(abs(torch_grad(params, n) - ours[n]) / abs(ours[n]) for n in where)
+        display(say("torch {t}: largest relative difference {d:.1e}; machine epsilon {e:.1e}.",
+                    t=label, d=worst, e=torch.finfo(dtype).eps))
 
 # %% [markdown]
 # The tutorial this book grew from prints torch's output for this example. Its printed numbers,
@@ -192,7 +196,7 @@ if HAVE_TORCH:
 from bpbook.explore_graph import worked_graph
 from bpbook.torch_bridge import SideBySide, graph_lines, value_graph_lines
 
-value_lines = value_graph_lines(worked_graph()["L"])
+value_lines = value_graph_lines(worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"])
 if HAVE_TORCH:
     p = make_params(torch.float64)
     L = forward(p)[2]
@@ -209,8 +213,8 @@ if HAVE_TORCH:
 # %% [markdown]
 # ## `torch.autograd.gradcheck`
 #
-# Torch ships the gradient check of chapter 5: it compares the backward functions with central
-# differences, in float64. On a small function of a weight matrix and a bias:
+# Torch ships the gradient check of chapters 3 and 5: it compares the backward functions with
+# central differences, in float64. On a small function of a weight matrix and a bias:
 
 # %%
 if HAVE_TORCH:
@@ -300,7 +304,7 @@ ax = fig.subplots()
 ax.plot(bp_losses, lw=4, alpha=0.4, label="bpbook")
 if HAVE_TORCH:
     ax.plot(t64, "--", label="torch (float64)")
-ax.set(xlabel="epoch", ylabel="loss", title="XOR from the same weights, η = 2")
+ax.set(xlabel="epoch", ylabel="loss", title=f"XOR from the same weights, η = {lr:g}")
 ax.legend()
 fig
 
@@ -324,7 +328,7 @@ update(x1=-1.0, y=0.0) if HAVE_TORCH else print(INSTALL_HINT)
 # %% [markdown]
 # ## Recap
 #
-# In this notebook we
+# In this chapter we
 # - wrote the worked example with torch tensors and got, from one `backward()`, the gradients
 #   bpbook's backprop and SymPy's closed forms give, equal in float64 and close in float32;
 # - read the error signals $\delta_1, \delta_2$ with hooks on $z_1, z_2$: they are bpbook's
