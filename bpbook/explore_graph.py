@@ -1,8 +1,10 @@
 r"""The explorers of chapters 01 (chain rule) and 02 (computation graph), as plain functions.
 
 Every explorer is an *update function* that takes the slider or button values and returns data,
-text and a matplotlib Figure; the ``*_explorer`` functions only wire ipywidgets to them. Tests
-call the update functions directly.
+text, a table and a matplotlib Figure; the ``*_explorer`` functions only wire ipywidgets to them.
+Tests call the update functions directly. The tables (``chain_table``, ``replay_table``) render as
+``<table class="bp-explorer">`` with the row's name in the first cell, so a browser test can read
+the numbers the explorer shows.
 
 Chapter 01, the three-gear chain: $u = 2x + 1$, $v = u^2$, $y = \tanh v$, so
 $\dfrac{dy}{dx} = \dfrac{dy}{dv}\,\dfrac{dv}{du}\,\dfrac{du}{dx} = (1 - \tanh^2 v)\cdot 2u\cdot 2$.
@@ -19,6 +21,7 @@ from matplotlib.figure import Figure
 
 from bpbook.draw import draw_graph
 from bpbook.engine import Value
+from bpbook.tables import Table
 
 # ---- chapter 01: a chain of three gears ---------------------------------------------------------
 
@@ -73,6 +76,14 @@ def chain_text(state):
             f"a central difference ${s['central']:.6f}$.")
 
 
+def chain_table(state):
+    """The chain's output and its slope three ways: the product of the gear ratios, backprop's
+    ``x.grad`` and a central difference."""
+    rows = [["y", state["y"]], ["dy/dx: product of the ratios", state["product"]],
+            ["dy/dx: backprop", state["backprop"]], ["dy/dx: central difference", state["central"]]]
+    return Table(["quantity", "value"], rows, [None, "{:+.6f}"], css_class="bp-explorer")
+
+
 def chain_figure(state):
     """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars."""
     fig = Figure(figsize=(9, 3.2), layout="constrained")
@@ -101,8 +112,7 @@ def chain_explorer():
 
 def _show_chain(state):
     from IPython.display import Markdown, display
-    display(Markdown(chain_text(state)))
-    display(chain_figure(state))
+    display(Markdown(chain_text(state)), chain_table(state), chain_figure(state))
 
 
 def two_paths(x):
@@ -170,6 +180,14 @@ def replay_text(frames, i):
     return "\n".join(lines)
 
 
+def replay_table(frames, i):
+    """Frame ``i``'s numbers: the node, the gradient it holds, and what each input receives."""
+    node, steps = frames[i]
+    rows = [["node", _name(node)], ["upstream gradient", steps[0].upstream]]
+    rows += [[f"passed to {_name(s.input)}", s.passed] for s in steps]
+    return Table(["quantity", "value"], rows, [None, "{:+.6f}"], css_class="bp-explorer")
+
+
 def replay_figure(root, frames, i):
     """The graph with frame ``i``'s node highlighted, its inputs marked, the gradients so far."""
     node, steps = frames[i]
@@ -191,8 +209,8 @@ def step_explorer(root):
 
 def _show_frame(root, frames, i):
     from IPython.display import Markdown, display
-    display(Markdown(replay_text(frames, i)))
-    display(replay_figure(root, frames, i))
+    display(Markdown(replay_text(frames, i)), replay_table(frames, i),
+            replay_figure(root, frames, i))
 
 
 def _name(node):

@@ -5,13 +5,15 @@ the gradient norm of every layer.
 builds :func:`bpbook.pitfalls.deep_net` on the seeded :func:`bpbook.pitfalls.toy_data` batch
 (``X`` ``(8, 64)``, samples in columns), runs one backward pass and draws
 $\\|\\partial L/\\partial W_l\\|$ per layer on a log scale. :func:`explorer` only wires sliders
-to it.
+to it, and shows :func:`table` (first and last hidden layer's norms, their ratio) as
+``<table class="bp-explorer">``, so a browser test can read the numbers.
 """
 import numpy as np
 from matplotlib.figure import Figure
 
 from bpbook.errors import ExplodingGradientError
 from bpbook.pitfalls import INIT_STD, deep_net, gradient_profile, toy_data
+from bpbook.tables import Table
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 
@@ -41,6 +43,16 @@ def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=Fal
     return result
 
 
+def table(result):
+    """The numbers of :func:`update`'s ``result``: the gradient norm of the first and of the last
+    hidden layer, and their ratio ("overflowed" when the gradients did)."""
+    norms = result["norms"]
+    values = ["overflowed"] * 3 if norms is None else [norms[0], norms[-2], result["ratio"]]
+    labels = ["‖∂L/∂W‖, first layer", "‖∂L/∂W‖, last hidden layer", "ratio first / last hidden"]
+    return Table(["quantity", "value"], zip(labels, values), [None, "{:.4e}"],
+                 css_class="bp-explorer")
+
+
 def draw(ax, result, depth):
     ax.clear()
     if result["norms"] is not None:
@@ -64,10 +76,10 @@ def explorer():
     out = w.Output()
 
     def show(depth, activation, init, gain, residual):
-        update(depth, activation, init, gain, residual, ax=ax)
+        result = update(depth, activation, init, gain, residual, ax=ax)
         out.clear_output(wait=True)
         with out:
-            display(fig)
+            display(table(result), fig)
 
     controls = w.interactive(
         show, depth=w.IntSlider(15, 2, 30, description="depth"),

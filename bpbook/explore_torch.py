@@ -3,7 +3,8 @@
 :func:`update` is the plain update function (tests call it): it runs the worked example
 (:func:`bpbook.worked.worked_example`) in bpbook and in torch (float64 and float32,
 :func:`bpbook.torch_bridge.worked_torch`) for the given settings and returns a
-:class:`~bpbook.tables.Table`, one row per gradient. :func:`explorer` wires sliders to it.
+:class:`~bpbook.tables.Table`, one row per gradient, rendered as ``<table class="bp-explorer">``
+(so a browser test can read it). :func:`explorer` wires sliders to it.
 """
 from bpbook.tables import Table
 from bpbook.torch_bridge import require_torch, worked_torch
@@ -22,16 +23,21 @@ def update(**settings):
             for q in QUANTITIES]
     return Table(["quantity", "bpbook", "torch float64", "torch float32", "|Δ| float64",
                   "|Δ| float32"], rows,
-                 formats=[None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.1e}", "{:.1e}"])
+                 formats=[None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.1e}", "{:.1e}"],
+                 css_class="bp-explorer")
 
 
 def explorer():
     """Sliders for the input, the target and the output weight."""
     import ipywidgets as w
+    from IPython.display import display
+
+    def show(x1, x2, y, W2):  # `interactive` does not display what the function returns
+        display(update(x1=x1, x2=x2, y=y, W2=W2))
 
     slider = dict(min=-2.0, max=2.0, step=0.05, continuous_update=False)
     return w.interactive(
-        lambda x1, x2, y, W2: update(x1=x1, x2=x2, y=y, W2=W2),
+        show,
         x1=w.FloatSlider(0.5, description="x₁", **slider),
         x2=w.FloatSlider(0.8, description="x₂", **slider),
         y=w.FloatSlider(1.0, description="y", **slider),

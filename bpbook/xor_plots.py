@@ -7,14 +7,19 @@ Figures are built without pyplot (no global state), as in :mod:`bpbook.plots`.
 
 - :func:`run_trainer` is the trainer's update function: it trains with
   :func:`bpbook.xor.train` and draws the result, or returns the error message for bad settings.
-  :func:`trainer` only wires widgets to it.
+  :func:`trainer` only wires widgets to it; it shows :func:`trainer_table` (the final loss and the
+  four predictions) as ``<table class="bp-explorer">``, so a browser test can read the numbers.
 """
 import numpy as np
 from matplotlib.figure import Figure
 
 from bpbook import xor
+from bpbook.tables import Table
 
 LEVELS = np.linspace(0, 1, 11)
+# The trainer's learning rates, 1-2-5 per decade: the chapter's η = 0.5, 2 and 1000 are on the
+# grid (a log slider stepping its exponent by 0.1 would turn 2 into 10^0.3 = 1.995).
+LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-3, 3) for m in (1, 2, 5)) + (1000.0,)
 FLAT = 1e-3  # a surface whose values span less than this has no meaningful ½ contour
 
 
@@ -46,16 +51,23 @@ def plot_surface(ax, surface, title=""):
     return filled
 
 
-def small_multiples(snapshots, suptitle=""):
-    """One panel per epoch of ``snapshots`` (epoch → surface), sharing one colour bar."""
+def small_multiples(snapshots, suptitle="", max_cols=4):
+    """One panel per epoch of ``snapshots`` (epoch → surface), sharing one colour bar; more than
+    ``max_cols`` panels wrap into rows of equal length, so each panel stays readable."""
     epochs = sorted(snapshots)
-    fig = Figure(figsize=(2.6 * len(epochs), 3.0), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(epochs), sharey=True))
-    for ax, epoch in zip(axes, epochs):
+    nrows = -(-len(epochs) // max_cols)
+    ncols = -(-len(epochs) // nrows)
+    fig = Figure(figsize=(2.6 * ncols, 2.8 * nrows + 0.2), layout="constrained")
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
+    for i, (ax, epoch) in enumerate(zip(axes, epochs)):
         filled = plot_surface(ax, snapshots[epoch], f"after epoch {epoch}")
-    for ax in axes[1:]:
-        ax.set_ylabel("")
-    fig.colorbar(filled, ax=list(axes), shrink=0.8, label=r"$\hat y$")
+        if i % ncols:
+            ax.set_ylabel("")
+        if i + ncols < len(epochs):
+            ax.set_xlabel("")
+    for ax in axes[len(epochs):]:
+        ax.remove()
+    fig.colorbar(filled, ax=list(axes[:len(epochs)]), shrink=0.8, label=r"$\hat y$")
     fig.suptitle(suptitle)
     return fig
 
@@ -80,6 +92,14 @@ def run_trainer(hidden=4, activation="sigmoid", lr=2.0, seed=42, epochs=5000, gr
     return result, fig, message
 
 
+def trainer_table(result):
+    """The trained network's final loss and its prediction for each of the four samples."""
+    rows = [["final loss", result.final_loss]]
+    rows += [[f"ŷ({int(x[0])}, {int(x[1])})", float(p)]
+             for x, p in zip(xor.X.T, np.ravel(result.y_hat))]
+    return Table(["quantity", "value"], rows, [None, "{:.6g}"], css_class="bp-explorer")
+
+
 def trainer():
     """The live trainer: widgets for the settings, a Train button, and an output area."""
     import ipywidgets as w
@@ -89,7 +109,8 @@ def trainer():
         hidden=w.IntSlider(value=4, min=1, max=10, description="hidden"),
         activation=w.Dropdown(options=list(xor.HIDDEN_ACTIVATIONS), value="sigmoid",
                               description="activation"),
-        lr=w.FloatLogSlider(value=2.0, base=10, min=-3, max=3, step=0.1, description="lr"),
+        lr=w.SelectionSlider(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=2.0,
+                             description="lr"),
         seed=w.BoundedIntText(value=42, min=0, max=2 ** 32 - 1, description="seed"),
         epochs=w.IntSlider(value=5000, min=100, max=10000, step=100, description="epochs"),
     )
@@ -98,10 +119,10 @@ def trainer():
     def on_click(_):
         out.clear_output(wait=True)
         with out:
-            _, fig, message = run_trainer(**{k: c.value for k, c in controls.items()})
+            result, fig, message = run_trainer(**{k: c.value for k, c in controls.items()})
             print(message)
-            if fig is not None:
-                display(fig)
+            if result is not None:
+                display(trainer_table(result), fig)
 
     button.on_click(on_click)
     return w.VBox([*controls.values(), button, out])

@@ -7,6 +7,7 @@ It serves a copy of the book (``copy_book``), so a test that saves a chapter nev
 repository. ``window.jupyterapp`` is exposed so the browser side can read the notebook's cells.
 """
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -119,6 +120,16 @@ def stop_lab(server, timeout=30):
             server.proc.wait(timeout)
 
 
+def stop_kernels(server):
+    """Shut down every kernel the server runs (a closed page leaves its kernel running)."""
+    api = f"{server.url}/api/kernels"
+    with urllib.request.urlopen(f"{api}?token={server.token}", timeout=30) as r:
+        kernels = json.load(r)
+    for k in kernels:
+        req = urllib.request.Request(f"{api}/{k['id']}?token={server.token}", method="DELETE")
+        urllib.request.urlopen(req, timeout=30).close()
+
+
 def log_tail(server, lines=40):
     text = server.log.read_text(errors="replace") if server.log.exists() else "(no log)"
     return "\n".join(text.splitlines()[-lines:])
@@ -218,53 +229,112 @@ def sliders(cell):
     """The FloatSliders/IntSliders rendered in ``cell``: {description: slider element}."""
     found = {}
     for s in cell.locator(".widget-slider").all():
-        found[s.locator(".widget-label").first.inner_text().strip()] = s
+        found[s.locator(".widget-label").first.text_content().strip()] = s
     return found
 
 
 def slider_value(slider):
-    return float(slider.locator(".widget-readout").first.inner_text().strip())
+    """The slider's readout as a float (the readout writes a unicode minus)."""
+    readout = slider.locator(".widget-readout").first.text_content()
+    return float(readout.strip().replace("\u2212", "-"))
 
 
-def table_rows(cell, selector):
-    """{first cell text: last cell text} of each body row of the table ``selector`` in ``cell``."""
-    return cell.locator(selector).first.evaluate("""t => Object.fromEntries(
-        Array.from(t.querySelectorAll('tbody tr')).map(r => {
-          const c = r.querySelectorAll('td,th');
-          return [c[0].textContent.trim(), c[c.length - 1].textContent.trim()];
-        }))""")
+# {description: value} of the dropdowns (the shown option), checkboxes and number boxes; a
+# checkbox's description is in its own label.
+_OTHER_WIDGETS = """els => Object.fromEntries(els.map(el => {
+  const label = (el.querySelector('.widget-label-basic') || el.querySelector('.widget-label'))
+    .textContent.trim();
+  const select = el.querySelector('select');
+  const input = el.querySelector('input');
+  if (select) return [label, select.options[select.selectedIndex].textContent.trim()];
+  if (input.type === 'checkbox') return [label, input.checked];
+  return [label, Number(input.value)];
+}))"""
 
 
-def timed_key(page, slider, key, selector, label, timeout_ms=30000):
-    """Press ``key`` on the slider's handle; return (ms until the row ``label`` of the table
-    ``selector`` shows a new value, that value's text). Both ends are timed inside the page."""
-    handle = slider.locator("[role=slider]").first
-    handle.focus()
-    page.evaluate("""([sel, label]) => {
-      const read = () => {
-        for (const t of document.querySelectorAll(sel))
-          for (const r of t.querySelectorAll('tbody tr')) {
-            const c = r.querySelectorAll('td,th');
-            if (c[0].textContent.trim() === label) return c[c.length - 1].textContent.trim();
-          }
-        return null;
-      };
-      const before = read();
-      window.__bp = {t0: null, t1: null, value: null};
-      document.activeElement.addEventListener('keydown', () => {
-        window.__bp.t0 = performance.now();
-      }, {once: true, capture: true});
-      const obs = new MutationObserver(() => {
-        const now = read();
-        if (window.__bp.t0 !== null && now !== null && now !== before) {
-          window.__bp.t1 = performance.now();
-          window.__bp.value = now;
-          obs.disconnect();
-        }
-      });
-      obs.observe(document.body, {subtree: true, childList: true, characterData: true});
-    }""", [selector, label])
-    page.keyboard.press(key)
+def widget_values(cell):
+    """{description: value} of every slider (float), dropdown (the shown option), checkbox (bool)
+    and number box (float) rendered in ``cell``."""
+    found = {name: slider_value(s) for name, s in sliders(cell).items()}
+    found.update(cell.locator(".widget-dropdown, .widget-checkbox, .widget-text")
+                 .evaluate_all(_OTHER_WIDGETS))
+    return found
+
+
+# A row's cell of a table: the first cell names the row; ``column`` (the header of a bpbook Table,
+# kept in each cell's data-col) picks the value, the last cell when it is null.
+_CELL_OF = """(row, column) => {
+  const c = row.querySelectorAll('td,th');
+  const v = column === null ? c[c.length - 1]
+                            : row.querySelector(`[data-col="${CSS.escape(column)}"]`);
+  return [c[0].textContent.trim(), v ? v.textContent.trim() : null];
+}"""
+
+
+def table_rows(cell, selector, column=None):
+    """{first cell text: value text} of each body row of the table ``selector`` in ``cell``; the
+    value is the row's cell in ``column`` (a bpbook Table's header), or its last cell."""
+    return cell.locator(selector).first.evaluate(
+        f"""(t, column) => Object.fromEntries(
+              Array.from(t.querySelectorAll('tbody tr')).map(r => ({_CELL_OF})(r, column)))""",
+        column)
+
+
+# Watch the row ``label`` of the tables ``sel`` until its value differs from what it shows now.
+# With ``onKey`` the clock starts at the next keydown on the focused element, else at once.
+_WATCH = f"""([sel, label, column, onKey]) => {{
+  const read = () => {{
+    for (const t of document.querySelectorAll(sel))
+      for (const r of t.querySelectorAll('tbody tr')) {{
+        const [name, value] = ({_CELL_OF})(r, column);
+        if (name === label) return value;
+      }}
+    return null;
+  }};
+  const before = read();
+  window.__bp = {{t0: onKey ? null : performance.now(), t1: null, value: null}};
+  if (onKey)
+    document.activeElement.addEventListener('keydown', () => {{
+      window.__bp.t0 = performance.now();
+    }}, {{once: true, capture: true}});
+  const obs = new MutationObserver(() => {{
+    const now = read();
+    if (window.__bp.t0 !== null && now !== null && now !== before) {{
+      window.__bp.t1 = performance.now();
+      window.__bp.value = now;
+      obs.disconnect();
+    }}
+  }});
+  obs.observe(document.body, {{subtree: true, childList: true, characterData: true}});
+}}"""
+
+
+def _watched(page, timeout_ms):
     page.wait_for_function("() => window.__bp.t1 !== null", timeout=timeout_ms)
     t0, t1, value = page.evaluate("() => [window.__bp.t0, window.__bp.t1, window.__bp.value]")
     return t1 - t0, value
+
+
+def timed_key(page, slider, key, selector, label, column=None, timeout_ms=30000):
+    """Press ``key`` on the slider's handle; return (ms until the row ``label`` of the table
+    ``selector`` shows a new value, that value's text). Both ends are timed inside the page."""
+    slider.locator("[role=slider]").first.focus()
+    page.evaluate(_WATCH, [selector, label, column, True])
+    page.keyboard.press(key)
+    return _watched(page, timeout_ms)
+
+
+def press_key(page, slider, key):
+    """Press ``key`` on the slider's handle, then wait until the kernel has handled the change."""
+    slider.locator("[role=slider]").first.focus()
+    page.keyboard.press(key)
+    page.wait_for_timeout(200)  # the change reaches the kernel, which turns busy
+    page.wait_for_function(_KERNEL_IDLE, timeout=60000)
+
+
+def changed_by(page, action, selector, label, column=None, timeout_ms=120000):
+    """Run ``action()`` (e.g. a click); return (ms until the row ``label`` of the table
+    ``selector`` shows a new value, that value's text)."""
+    page.evaluate(_WATCH, [selector, label, column, False])
+    action()
+    return _watched(page, timeout_ms)

@@ -1,8 +1,9 @@
 """The book in a real browser, as a student meets it (JupyterLab + Debian's Chromium).
 
-For each chapter with an explorer: open the chapter by its tree URL, run all cells, check that no
-cell failed and that the widgets rendered, move a slider with the keyboard, and check that every
-number the explorer shows is the one bpbook computes for the sliders' new setting. Then save the
+For each chapter, one explorer: open the chapter by its tree URL, run all cells, check that no
+cell failed and that the widgets rendered, move a slider with the keyboard (for an explorer with a
+button, such as the XOR trainer's Train, then press the button), and check that every number the
+explorer's table shows is the one bpbook computes for the widgets' new setting. Then save the
 chapter and check that the file is byte for byte what it was: a student's run and save leaves the
 repository as it was. The server serves a copy of the book (tests/labdriver.py).
 """
@@ -14,8 +15,9 @@ from typing import Callable
 
 import pytest
 
-from tests.labdriver import (chromium, code_cells, copy_book, lab_server, new_page, open_chapter,
-                       run_all, slider_value, sliders, table_rows, timed_key)
+from tests.labdriver import (changed_by, chromium, code_cells, copy_book, lab_server, new_page,
+                             open_chapter, press_key, run_all, sliders, stop_kernels, table_rows,
+                             timed_key, widget_values)
 
 RUN_ALL_S = 600
 
@@ -24,10 +26,32 @@ RUN_ALL_S = 600
 class Explorer:
     """How the browser test reads one chapter's explorer."""
     chapter: str  # chapters/<chapter>.py
-    table: str  # CSS selector of the table of numbers the explorer shows
-    slider: str  # description of the slider the test moves
+    slider: str  # description of the slider the test moves (ArrowRight)
     watch: str  # row label of the table that must change when that slider moves
-    compute: Callable[[dict], dict]  # {slider description: value} -> {row label: value}
+    compute: Callable[[dict], dict]  # {widget description: value} -> {row label: value}
+    table: str = "table.bp-explorer"  # CSS selector of the table of numbers the explorer shows
+    column: str | None = None  # the table's column to read (by header); None: the last one
+    button: str | None = None  # a button that recomputes (pressed first and after the move)
+    prepare: tuple = ()  # (slider, key) presses before the first reading
+
+
+def _rows(table):
+    """{row label: value} of a bpbook Table's numeric rows (the last column)."""
+    return {r[0]: r[-1] for r in table.rows if not isinstance(r[-1], str)}
+
+
+def _chain(settings):
+    from bpbook.explore_graph import chain_state, chain_table
+
+    return _rows(chain_table(chain_state(settings["x"])))
+
+
+def _step(settings):
+    from bpbook.explore_graph import replay_frames, replay_table, worked_graph
+    from bpbook.worked import DEFAULTS
+
+    L = worked_graph(**{k: v for k, v in DEFAULTS.items() if k != "lr"})["L"]
+    return _rows(replay_table(replay_frames(L), int(settings["step"])))
 
 
 def _worked(settings):
@@ -38,6 +62,38 @@ def _worked(settings):
     return {NAMES[k]: result[k] for k in SHOWN}
 
 
+def _xor(settings):
+    from bpbook import xor
+    from bpbook.xor_plots import trainer_table
+
+    run = xor.train(hidden=int(settings["hidden"]), activation=settings["activation"],
+                    lr=settings["lr"], seed=int(settings["seed"]), epochs=int(settings["epochs"]))
+    return _rows(trainer_table(run))
+
+
+def _pitfalls(settings):
+    from bpbook.explore_pitfalls import table, update
+
+    return _rows(table(update(depth=int(settings["depth"]), activation=settings["activation"],
+                              init=settings["init"], gain=settings["gain"],
+                              residual=settings["skip connections"])))
+
+
+def _activation(settings):
+    from bpbook.explore_activations import explore
+
+    return _rows(explore(settings["activation"], settings["z₀"]).table)
+
+
+def _torch(settings):
+    from bpbook.explore_torch import QUANTITIES
+    from bpbook.worked import worked_example
+
+    names = {"x₁": "x1", "x₂": "x2", "y": "y", "W₂": "W2"}
+    result = worked_example(**{names[k]: v for k, v in settings.items()})
+    return {q: result[q] for q in QUANTITIES}
+
+
 def _label(key):
     from bpbook.worked import NAMES
 
@@ -45,8 +101,15 @@ def _label(key):
 
 
 EXPLORERS = [
-    Explorer("03_worked_example", "table.bp-explorer", slider="W2", watch=_label("dW2"),
-             compute=_worked),
+    Explorer("01_chain_rule", slider="x", watch="dy/dx: backprop", compute=_chain),
+    Explorer("02_computation_graph", slider="step", watch="upstream gradient", compute=_step),
+    Explorer("03_worked_example", slider="W2", watch=_label("dW2"), compute=_worked),
+    # Train runs 100 epochs (Home puts the epochs slider at its minimum): a second, not ten.
+    Explorer("04_xor", slider="hidden", watch="final loss", compute=_xor, button="Train",
+             prepare=(("epochs", "Home"),)),
+    Explorer("05_pitfalls", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
+    Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
+    Explorer("07_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
 ]
 
 
@@ -63,13 +126,22 @@ def browser():
         yield b
 
 
+def explorer_cell(page, ex):
+    """The chapter's first cell that shows the explorer's table (or its button, before the first
+    press)."""
+    mark = page.locator("button", has_text=ex.button) if ex.button else page.locator(ex.table)
+    return page.locator(".jp-Notebook .jp-Cell", has=mark).first
+
+
 def shown_number(text):
-    """A number as the table shows it (unicode minus allowed), and half its last digit's unit."""
+    """A number as the table shows it (unicode minus and an exponent allowed), and half its last
+    digit's unit."""
     text = text.replace("\u2212", "-")
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
-        raise AssertionError(f"expected a plain decimal number in the table, got {text!r}")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return float(text), 0.5 * 10.0 ** -decimals
+    m = re.fullmatch(r"[+-]?\d+(?:\.(\d+))?(?:[eE]([+-]?\d+))?", text)
+    if not m:
+        raise AssertionError(f"expected a decimal number in the table, got {text!r}")
+    decimals, exponent = len(m[1] or ""), int(m[2] or 0)
+    return float(text), 0.5 * 10.0 ** (exponent - decimals)
 
 
 def first_diff(old, new, lines=12):
@@ -102,21 +174,33 @@ def test_explorer_in_browser(lab, browser, ex, tmp_path):
         assert not stderr, f"{ex.chapter} wrote to stderr:\n" + "\n".join(stderr)
         assert page.get_by_text("Error displaying widget").count() == 0, "a widget failed to render"
 
-        cell = page.locator(".jp-Notebook .jp-Cell", has=page.locator(ex.table)).first
+        cell = explorer_cell(page, ex)
         found = sliders(cell)
-        assert ex.slider in found, f"no slider {ex.slider!r} beside {ex.table}; found {sorted(found)}"
-        settings = {name: slider_value(s) for name, s in found.items()}
-        assert_table_matches(table_rows(cell, ex.table), ex.compute(settings), "before the move")
+        assert ex.slider in found, f"no slider {ex.slider!r} in the explorer; found {sorted(found)}"
+        for name, key in ex.prepare:
+            press_key(page, found[name], key)
+        if ex.button:
+            cell.locator("button", has_text=ex.button).first.click()
+            cell.locator(ex.table).first.wait_for(timeout=120000)
+        settings = widget_values(cell)
+        assert_table_matches(table_rows(cell, ex.table, ex.column), ex.compute(settings),
+                             f"before the move, at {settings}")
 
-        before = table_rows(cell, ex.table)[ex.watch]
-        _, after = timed_key(page, found[ex.slider], "ArrowRight", ex.table, ex.watch)
-        new_settings = {name: slider_value(s) for name, s in found.items()}
+        before = table_rows(cell, ex.table, ex.column)[ex.watch]
+        if ex.button:
+            press_key(page, found[ex.slider], "ArrowRight")
+            _, after = changed_by(page, cell.locator("button", has_text=ex.button).first.click,
+                                  ex.table, ex.watch, ex.column)
+        else:
+            _, after = timed_key(page, found[ex.slider], "ArrowRight", ex.table, ex.watch,
+                                 ex.column)
+        new_settings = widget_values(cell)
         assert new_settings[ex.slider] > settings[ex.slider], (
             f"ArrowRight did not move slider {ex.slider}: {settings[ex.slider]} -> "
             f"{new_settings[ex.slider]}")
         assert after != before, f"{ex.watch} still shows {before} after the move"
         page.wait_for_timeout(300)  # let the rest of the table settle before reading it all
-        assert_table_matches(table_rows(cell, ex.table), ex.compute(new_settings),
+        assert_table_matches(table_rows(cell, ex.table, ex.column), ex.compute(new_settings),
                              f"after moving {ex.slider} to {new_settings[ex.slider]}")
         cell.scroll_into_view_if_needed()
         page.screenshot(path=str(tmp_path / f"{ex.chapter}.png"))
@@ -131,6 +215,7 @@ def test_explorer_in_browser(lab, browser, ex, tmp_path):
         assert not page.console_errors, f"the page logged errors: {page.console_errors}"
     finally:
         page.close()
+        stop_kernels(lab)
 
 
 def opened_as(page, timeout_ms=60000):
