@@ -70,7 +70,8 @@ from bpbook.explore_graph import X0, chain_sympy
 c = chain_sympy()
 x, u, v = c["x"], c["u"], c["v"]
 stages = {"u": c["u(x)"], "v": c["v(u)"], "y": c["y(v)"]}
-stages
+display(Markdown("$$" + r",\qquad ".join(f"{k} = {sp.latex(e)}" for k, e in stages.items())
+                 + "$$"))
 
 # %% [markdown]
 # ### SymPy differentiates the composition directly

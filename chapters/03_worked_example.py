@@ -268,7 +268,9 @@ d2 = (y_hat_s - sym["y"]) * y_hat_s * (1 - y_hat_s)
 d1 = sym["W2"] * d2 * a1_s * (1 - a1_s)
 recipe = {"W2": d2 * a1_s, "b2": d2, "W11": d1 * sym["x1"], "W12": d1 * sym["x2"], "b1": d1}
 differences = {p: sp.simplify(grads_sym[p].subs(readable) - recipe[p]) for p in recipe}
-differences
+display(Markdown("SymPy's derivative minus the backprop recipe, simplified: "
+                 + ", ".join(f"${sp.latex(sym[p])}$: ${sp.latex(d)}$"
+                             for p, d in differences.items())))
 
 # %% [markdown]
 # ## Check 2: finite differences, and all three side by side

@@ -255,6 +255,9 @@ ax = fig.subplots()
 for name, (losses, err) in curves.items():
     ax.semilogy(losses, label=name + (f" (NaN at epoch {len(losses)})" if err else ""))
 ax.set(xlabel="epoch", ylabel="loss", title=f"six ReLU layers, η = {lr}")
+finite = [losses for losses, err in curves.values() if not err]
+# the blown-up run climbs many decades before NaN; its label says when, the axis shows the rest
+ax.set_ylim(min(map(min, finite)) / 2, max(map(max, finite)) * 10)
 ax.legend()
 fig
 
@@ -473,6 +476,8 @@ count_ratio = np.mean([b / f for f, b in counted.values()])
 ax2.axhline(count_ratio, color="gray", ls="--", label="matrix-product count")
 ax2.set(xscale="log", xlabel="hidden width", ylabel="backward time / forward time",
         title="measured (varies between runs)", ylim=(0, None))
+ax2.set_xticks(time_widths, [str(w) for w in time_widths])
+ax2.minorticks_off()
 ax2.legend()
 fig
 
@@ -493,7 +498,7 @@ explorer()
 # The explorer's update function is a plain function; call it yourself:
 
 # %%
-update(depth=30, activation="sigmoid", init="xavier")["message"]
+print(update(depth=30, activation="sigmoid", init="xavier")["message"])
 
 # %% [markdown]
 # ## Recap

@@ -199,7 +199,10 @@ display(Markdown(f"$$s_1 = {sp.latex(s1_of_d)} \\in {sp.latex(s_range)}$$"))
 
 # %%
 grad, ce_matches = am.softmax_ce_gradient(3)
-display(Markdown(f"$$\\frac{{\\partial L}}{{\\partial z_1}} = {sp.latex(grad[0])}$$"))
+y1, y2, y3 = sp.symbols("y1:4", real=True)
+display(Markdown("Using $y_3 = 1 - y_1 - y_2$, SymPy's derivative simplifies to "
+                 f"$$\\frac{{\\partial L}}{{\\partial z_1}} = "
+                 f"{sp.latex(sp.simplify(grad[0].subs(y3, 1 - y1 - y2)))}$$"))
 display(say("With $\\sum_i y_i = 1$, SymPy: $\\partial L/\\partial z - (s - y)$ simplifies to "
             "zero: **{ok}**.", ok=ce_matches))
 
@@ -226,13 +229,20 @@ display(say("Largest difference: $(s - y)/m$ vs finite differences {a:.1e}; vs `
 # %% [markdown]
 # ## The table
 #
-# Everything above, in one table. Formula, derivative, range and largest slope come from
-# SymPy; the slopes at $z = \pm 5$ from SymPy's derivative as a NumPy function; the last two
-# columns are advice, written by hand.
+# Everything above, in two tables. In the first, formula, derivative, range and largest slope
+# come from SymPy, and the slopes at $z = \pm 5$ from SymPy's derivative as a NumPy function.
 
 # %%
 table = am.activation_table()
-Markdown(am.markdown_table(table))
+derived = table.columns.index("gradient issue")
+Markdown(am.markdown_table(Table(table.columns[:derived], [r[:derived] for r in table.rows])))
+
+# %% [markdown]
+# The second is advice, written by hand, that the first table's numbers back up.
+
+# %%
+advice = [table.columns[0], *table.columns[derived:]]
+Markdown(am.markdown_table(Table(advice, [[r[0], *r[derived:]] for r in table.rows])))
 
 # %% [markdown]
 # ## Play with it
