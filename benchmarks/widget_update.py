@@ -72,11 +72,8 @@ def worked(n):
 
 
 def pitfalls(n):
-    from matplotlib.figure import Figure
-
-    from bpbook.explore_pitfalls import ACTIVATIONS, update
-    fig = Figure(figsize=(7, 3.4), layout="constrained")
-    ax = fig.subplots()
+    from bpbook.explore_pitfalls import ACTIVATIONS, figure, update
+    fig, ax = figure()
     moves = [dict(depth=int(d), activation=a) for d, a in
              zip(np.linspace(2, 30, n), itertools.cycle(ACTIVATIONS))]
 

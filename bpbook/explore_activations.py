@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bpbook.activations import get_activation
 from bpbook.tables import Table
@@ -56,15 +57,16 @@ def explore(name="sigmoid", z0=0.0, points=201):
 
 def _tangent_figure(act, z0, value, tz, tangent, points):
     z = np.linspace(*Z_RANGE, points)
-    fig = Figure(figsize=(5.5, 3.6), layout="constrained")
+    fig = Figure(figsize=(5.5, 3.6), dpi=90)  # fixed margins: redrawn on every slider move
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.97)
     ax = fig.add_subplot()
     ax.plot(z, act.f(z), label=f"{act.name}(z)")
     ax.plot(tz, tangent, "--", color="tab:red", label="tangent at z₀")
     ax.plot([z0], [value], "o", color="tab:red")
     ax.axhline(0, color="0.8", lw=0.8)
     ax.axvline(0, color="0.8", lw=0.8)
-    ax.set_xlim(*Z_RANGE)
-    ax.set_xlabel("z")
+    ax.set(xlim=Z_RANGE, xticks=np.arange(Z_RANGE[0], Z_RANGE[1] + 1, 2.5), xlabel="z")
+    ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.legend(loc="upper left", fontsize="small")
     return fig
 

@@ -18,6 +18,7 @@ import re
 import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bpbook.draw import draw_graph
 from bpbook.engine import Value
@@ -85,20 +86,27 @@ def chain_table(state):
 
 
 def chain_figure(state):
-    """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars."""
-    fig = Figure(figsize=(9, 3.2), layout="constrained")
+    """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars.
+
+    Fixed margins and few ticks instead of constrained layout: the explorer redraws it on every
+    slider move (``make bench``, widget_update)."""
+    fig = Figure(figsize=(9, 3.2), dpi=90)
+    fig.subplots_adjust(left=0.07, right=0.985, bottom=0.15, top=0.9, wspace=0.22)
     left, right = fig.subplots(1, 2, width_ratios=(1.4, 1))
     xs = np.linspace(*X_RANGE, 300)
     left.plot(xs, np.tanh((2 * xs + 1) ** 2), color="#1c7ed6", label="y(x)")
     x0, y0, slope = state["x"], state["y"], state["product"]
-    left.plot(xs, y0 + slope * (xs - x0), "--", color="#d9480f", label="tangent, slope dy/dx")
+    left.plot(X_RANGE, [y0 + slope * (x - x0) for x in X_RANGE], "--", color="#d9480f",
+              label="tangent, slope dy/dx")
     left.plot([x0], [y0], "o", color="#d9480f")
-    left.set(ylim=(-0.2, 1.2), xlabel="x", ylabel="y", title="the whole chain")
+    left.set(xlim=X_RANGE, ylim=(-0.2, 1.2), xticks=np.arange(X_RANGE[0], X_RANGE[1] + 0.1, 0.5),
+             yticks=(0, 0.5, 1), xlabel="x", ylabel="y", title="the whole chain")
     left.legend(loc="lower left", fontsize=8)
     names = ["du/dx", "dv/du", "dy/dv", "product"]
     values = [state[n] for n in names]
     right.bar(names, values, color=["#adb5bd"] * 3 + ["#d9480f"])
     right.axhline(0, color="black", linewidth=0.8)
+    right.yaxis.set_major_locator(MaxNLocator(5))
     right.set(title="gear ratios and their product")
     return fig
 

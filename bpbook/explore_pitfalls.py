@@ -10,6 +10,7 @@ to it, and shows :func:`table` (first and last hidden layer's norms, their ratio
 """
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, NullLocator
 
 from bpbook.errors import ExplodingGradientError
 from bpbook.pitfalls import INIT_STD, deep_net, gradient_profile, toy_data
@@ -53,12 +54,22 @@ def table(result):
                  css_class="bp-explorer")
 
 
+def figure():
+    """The explorer's figure and axes: fixed margins, not constrained layout, because the
+    explorer redraws it on every slider move (``make bench``, widget_update)."""
+    fig = Figure(figsize=(7, 3.4), dpi=90)
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.9)
+    return fig, fig.subplots()
+
+
 def draw(ax, result, depth):
     ax.clear()
     if result["norms"] is not None:
         layers = np.arange(1, len(result["norms"]) + 1)
         ax.semilogy(layers, np.maximum(result["norms"], 1e-300), "o-", color="#1c7ed6")
-        ax.set_xticks(layers if depth <= 20 else layers[::5])
+        ax.set_xticks(layers if depth <= 15 else layers[::5])
+        ax.yaxis.set_major_locator(LogLocator(numticks=6))
+        ax.yaxis.set_minor_locator(NullLocator())
     else:
         ax.text(0.5, 0.5, "gradients overflowed (NaN / inf)", ha="center",
                 transform=ax.transAxes, color="#b42318")
@@ -71,8 +82,7 @@ def explorer():
     import ipywidgets as w
     from IPython.display import display
 
-    fig = Figure(figsize=(7, 3.4), layout="constrained")
-    ax = fig.subplots()
+    fig, ax = figure()
     out = w.Output()
 
     def show(depth, activation, init, gain, residual):

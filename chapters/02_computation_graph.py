@@ -85,7 +85,7 @@ print(inspect.getsource(worked_graph))
 # %%
 from bpbook.draw import draw_graph
 
-draw_graph(L, show_grad=False, max_width=20)
+draw_graph(L, show_grad=False)
 
 # %% [markdown]
 # ## The backward pass, node by node
@@ -149,7 +149,7 @@ replay_figure(L, frames, i_a1)
 # gradients:
 
 # %%
-draw_graph(L, max_width=20)
+draw_graph(L)
 
 # %% [markdown]
 # ## Three ways to the same gradients
