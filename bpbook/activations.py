@@ -156,7 +156,7 @@ ACTIVATIONS = {
     "tanh": Activation("tanh", tanh, tanh_prime, r"\tanh z", r"1-\tanh^2 z",
                        lambda a: 1.0 - a * a),
     "relu": Activation("relu", relu, relu_prime, r"\max(0, z)",
-                       r"1 \text{ if } z>0 \text{ else } 0"),
+                       r"1 \text{ if } z>0 \text{ else } 0", lambda a: a > 0),
     "leaky_relu": _leaky(0.01),
     "elu": Activation("elu", elu, elu_prime, r"z \text{ if } z>0 \text{ else } e^z-1",
                       r"1 \text{ if } z>0 \text{ else } e^z"),

@@ -64,7 +64,8 @@ class Dense:
             a_prev = as_matrix(a_prev, "input a_prev", self.n_in,
                                f"Dense {self.name!r} ({self.n_in}→{self.n_out})", self.W.dtype)
         self.a_prev = a_prev
-        self.z = self.W @ self.a_prev + self.b
+        self.z = self.W @ self.a_prev
+        self.z += self.b
         self.a = self.f(self.z)
         return self.a
 
