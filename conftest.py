@@ -10,12 +10,18 @@ import os
 import re
 
 import jupytext
+import nbval.kernel
 import nbval.plugin
 import pytest
+
+from tests.kernels import IPCKernelManager
 
 # The book's matrices are small: one BLAS thread is faster than two fighting for a busy machine.
 # Set before any kernel starts, so every chapter's kernel inherits it.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+# nbval's kernels talk over IPC, not TCP ports that parallel workers could both pick.
+nbval.kernel.KernelManager = IPCKernelManager
 
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.py$")
 

@@ -11,6 +11,8 @@ import jupytext
 import nbclient
 import pytest
 
+from tests.kernels import IPCKernelManager
+
 CHAPTERS = sorted(pathlib.Path(__file__).parent.parent.joinpath("chapters").glob("[0-9][0-9]_*.py"))
 TEXT = ("text/plain", "text/markdown", "text/latex", "text/html")
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
@@ -18,7 +20,7 @@ ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
 def printed(path):
     nb = jupytext.read(path)
-    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+    nbclient.NotebookClient(nb, km=IPCKernelManager(kernel_name="python3"), timeout=600,
                             resources={"metadata": {"path": str(path.parent)}}).execute()
     out = []
     for i, cell in enumerate(nb.cells):
