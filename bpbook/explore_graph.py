@@ -23,6 +23,7 @@ from matplotlib.ticker import MaxNLocator
 from bpbook.draw import draw_graph
 from bpbook.engine import Value
 from bpbook.tables import Table
+from bpbook.worked import check_settings
 
 # ---- chapter 01: a chain of three gears ---------------------------------------------------------
 
@@ -137,10 +138,14 @@ def two_paths(x):
 
 # ---- chapter 02: the worked example as a graph of Values -----------------------------------------
 
-def worked_graph(x1=0.5, x2=0.8, y=1.0, W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1):
-    """The worked network built from Values; returns ``{name: Value}`` with ``"L"`` the loss."""
-    v = {name: Value(val, label=name) for name, val in
-         dict(x1=x1, x2=x2, y=y, W11=W11, W12=W12, b1=b1, W2=W2, b2=b2).items()}
+def worked_graph(**settings):
+    """The worked network built from Values; returns ``{name: Value}`` with ``"L"`` the loss.
+
+    Settings (x1, x2, y, W11, W12, b1, W2, b2) default to :data:`bpbook.worked.DEFAULTS`.
+    """
+    s = check_settings(settings)
+    v = {name: Value(s[name], label=name)
+         for name in ("x1", "x2", "y", "W11", "W12", "b1", "W2", "b2")}
     steps = [("W11·x1", lambda: v["W11"] * v["x1"]), ("W12·x2", lambda: v["W12"] * v["x2"]),
              ("s1", lambda: v["W11·x1"] + v["W12·x2"]), ("z1", lambda: v["s1"] + v["b1"]),
              ("a1", lambda: v["z1"].sigmoid()), ("W2·a1", lambda: v["W2"] * v["a1"]),
@@ -167,8 +172,17 @@ def replay_frames(root):
     return frames
 
 
+def _frame(frames, i):
+    """Frame ``i``, with an error that names the valid steps when ``i`` is out of range."""
+    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < len(frames):
+        raise IndexError(f"step index must be an integer from 0 to {len(frames) - 1} "
+                         f"(the backward pass has {len(frames)} steps), got {i!r}")
+    return frames[i]
+
+
 def replay_grads(root, frames, i):
     """The gradients known after frames ``0..i``: ``{value: grad}`` (the root's is 1)."""
+    _frame(frames, i)
     grads = {root: 1.0}
     for _, steps in frames[: i + 1]:
         for s in steps:
@@ -178,7 +192,7 @@ def replay_grads(root, frames, i):
 
 def replay_text(frames, i):
     """Frame ``i`` in words: upstream gradient × local derivative = gradient passed on."""
-    node, steps = frames[i]
+    node, steps = _frame(frames, i)
     up = steps[0].upstream
     lines = [f"**Step {i + 1} of {len(frames)}**: node `{_name(node)}` (made by `{node.op}`) "
              f"holds $\\partial L/\\partial\\,{_tex(node)} = {up:.6f}$ and passes it on:", ""]
@@ -190,7 +204,7 @@ def replay_text(frames, i):
 
 def replay_table(frames, i):
     """Frame ``i``'s numbers: the node, the gradient it holds, and what each input receives."""
-    node, steps = frames[i]
+    node, steps = _frame(frames, i)
     rows = [["node", _name(node)], ["upstream gradient", steps[0].upstream]]
     rows += [[f"passed to {_name(s.input)}", s.passed] for s in steps]
     return Table(["quantity", "value"], rows, [None, "{:+.6f}"], css_class="bp-explorer")
@@ -248,6 +262,10 @@ def _wire(control, show):
 
 def mlp_graph(sizes, seed=0):
     """A sigmoid MLP of widths ``sizes`` on one sample, built from Values: (loss, parameters)."""
+    if len(sizes) < 2 or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+                             for n in sizes):
+        raise ValueError(f"sizes must be at least two positive integers (inputs, ..., outputs), "
+                         f"got {sizes!r}")
     rng = np.random.RandomState(seed)
     a = [Value(float(x)) for x in rng.randn(sizes[0])]
     params = []

@@ -179,3 +179,37 @@ def test_exercise_passed_to_a1_and_fd_passes():
                         ex.check_fan_out, ex.check_passed_to_a1]))
 def test_exercise_checks_refuse_non_numbers(check):
     assert check("0.5").ok is False
+
+
+def test_explorer_functions_refuse_bad_input_clearly():
+    import pytest
+
+    from bpbook.explore_graph import mlp_graph, replay_frames, replay_text, work_counts, worked_graph
+
+    frames = replay_frames(worked_graph()["L"])
+    for bad in (len(frames), -1, 1.5):
+        with pytest.raises(IndexError, match=f"from 0 to {len(frames) - 1}.*got {bad!r}"):
+            replay_text(frames, bad)
+    with pytest.raises(ValueError, match=r"at least two positive integers.*\[2, 0, 1\]"):
+        work_counts([2, 0, 1])
+    with pytest.raises(ValueError, match=r"got \[3\]"):
+        mlp_graph([3])
+    with pytest.raises(ValueError, match="W2 must be a finite number, got nan"):
+        worked_graph(W2=float("nan"))
+    with pytest.raises(TypeError, match="unknown setting 'w2'"):
+        worked_graph(w2=1.0)
+
+
+def test_worked_graph_gradients_match_the_closed_form():
+    import math
+
+    from bpbook.explore_graph import worked_graph
+
+    v = worked_graph(W2=-1.3, y=0.0)
+    v["L"].backward()
+    sig = lambda t: 1 / (1 + math.exp(-t))
+    a1 = sig(0.4 * 0.5 + 0.6 * 0.8 + 0.1)
+    y_hat = sig(-1.3 * a1 + 0.1)
+    delta2 = (y_hat - 0.0) * y_hat * (1 - y_hat)
+    assert math.isclose(v["W2"].grad, delta2 * a1, rel_tol=1e-12)
+    assert math.isclose(v["W11"].grad, delta2 * -1.3 * a1 * (1 - a1) * 0.5, rel_tol=1e-12)
