@@ -4,8 +4,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+COURSE_STAMP := $(VENV)/.course-installed
 
-.PHONY: setup lab test bench system clean
+.PHONY: setup lab test bench system course clean
 
 setup: $(STAMP)
 
@@ -27,7 +28,17 @@ system:
 lab: setup
 	scripts/lab.sh
 
-test: setup system
+# The course kit's packages (nbgrader) go into the same venv: pinned beside the book's, no changes.
+$(COURSE_STAMP): $(STAMP) instructor/requirements.txt
+	$(BIN)/python -m pip install -r instructor/requirements.txt
+	touch $(COURSE_STAMP)
+
+# The nbgrader course in course/ (instructor/README.md): every chapter and the capstone, released.
+# One assignment: make course COURSE_ARGS="--only 03_worked_example".
+course: setup $(COURSE_STAMP)
+	$(BIN)/python -m instructor.kit $(COURSE_ARGS)
+
+test: setup system $(COURSE_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Benchmark-only packages (micrograd, threadpoolctl, pyinstrument) go into the same venv. The run

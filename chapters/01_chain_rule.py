@@ -258,8 +258,12 @@ import math
 
 from bpbook.chapters.ch01_chain_rule import CHAIN_AT, check_chain
 
-answer = None  # your dy/dx at x = CHAIN_AT
 display(Markdown(f"Your point: $x = {CHAIN_AT}$"))
+
+# %% tags=["exercise"] exercise="01.chain"
+answer = None  # your dy/dx at x = CHAIN_AT
+
+# %% tags=["check"]
 check_chain(answer)
 
 # %% [markdown]
@@ -268,8 +272,12 @@ check_chain(answer)
 # %%
 from bpbook.chapters.ch01_chain_rule import TANH_AT, check_local_tanh
 
-answer = None  # your d tanh(v)/dv at v = TANH_AT
 display(Markdown(f"Your point: $v = {TANH_AT}$"))
+
+# %% tags=["exercise"] exercise="01.local-tanh"
+answer = None  # your d tanh(v)/dv at v = TANH_AT
+
+# %% tags=["check"]
 check_local_tanh(answer)
 
 # %% [markdown]
@@ -279,11 +287,15 @@ check_local_tanh(answer)
 # %%
 from bpbook.chapters.ch01_chain_rule import PATHS_AT, check_two_paths
 
-answer = None  # your dL/dx at x = PATHS_AT
 display(Markdown(f"Your point: $x = {PATHS_AT}$"))
+
+# %% tags=["exercise"] exercise="01.two-paths"
+answer = None  # your dL/dx at x = PATHS_AT
+
+# %% tags=["check"]
 check_two_paths(answer)
 
-# %% [markdown]
+# %% [markdown] tags=["think"] exercise="01.twenty-links"
 # **4.** (No check: think.) A chain has 20 links, and each link's local derivative is about
 # $\sigma'(0) = \tfrac14$, the largest value the sigmoid's derivative ever takes (chapter 6
 # derives that bound). Roughly how large is the derivative of the output with respect to the

@@ -383,12 +383,20 @@ display(say("For example, with target $y = 0$: $\\partial L/\\partial W_2$ = {g:
 # Put your answer in place of `None` and run the cell; the check tells you what is right or
 # which mistake your number looks like. Use the values computed above (`r` holds them all).
 #
-# **1.** Compute $\partial L/\partial W_2$ from $\delta_2$ and $a_1$.
+# **1.** Feed the network the input below instead (same weights, same target $y = 1$) and
+# compute $\partial L/\partial W_2 = \delta_2\,a_1$: run the forward pass for this input first
+# (by hand, or in a few lines of NumPy), then the two factors.
 
 # %%
-from bpbook.chapters.ch03_worked_example.exercises import check_delta1, check_dW2, check_new_b2
+from bpbook.chapters.ch03_worked_example.exercises import (DW2_INPUT, NEW_B2_LR, check_delta1,
+                                                           check_dW2, check_new_b2)
 
-answer = None  # e.g. r["delta2"] * ...
+display(Markdown(f"Your input: $x = ({DW2_INPUT['x1']:g}, {DW2_INPUT['x2']:g})$"))
+
+# %% tags=["exercise"] exercise="03.dW2"
+answer = None
+
+# %% tags=["check"]
 check_dW2(answer)
 
 # %% [markdown]
@@ -396,18 +404,26 @@ check_dW2(answer)
 # $\delta_1$ now? Work it out from the formulas, then check (`worked_example(y=0.0)` would give it
 # away, so try by hand first).
 
-# %%
+# %% tags=["exercise"] exercise="03.delta1"
 answer = None
+
+# %% tags=["check"]
 check_delta1(answer)
 
 # %% [markdown]
-# **3.** After one step of gradient descent with $\eta = 0.5$, what is the new $b_2$?
+# **3.** Take one step of gradient descent from the chapter's starting point with the smaller
+# learning rate below. What is the new $b_2$?
 
 # %%
+display(Markdown(f"Your learning rate: $\\eta = {NEW_B2_LR:g}$"))
+
+# %% tags=["exercise"] exercise="03.new-b2"
 answer = None
+
+# %% tags=["check"]
 check_new_b2(answer)
 
-# %% [markdown]
+# %% [markdown] tags=["think"] exercise="03.symmetry"
 # **4.** (No check: a question to think about.) With $W_2 = 0$ every hidden gradient is zero: try
 # it in the explorer. Now picture a larger network whose weights all start at zero, or all at the
 # same value. Do the hidden neurons of a layer ever become different from one another during

@@ -2,7 +2,8 @@
 checks, against the closed form of tests/worked_closed_form.py."""
 import pytest
 
-from bpbook.chapters.ch03_worked_example.exercises import check_delta1, check_dW2, check_new_b2
+from bpbook.chapters.ch03_worked_example.exercises import (DW2_INPUT, NEW_B2_LR, check_delta1,
+                                                           check_dW2, check_new_b2)
 from bpbook.chapters.ch03_worked_example.explore import worked_update
 from bpbook.worked import DEFAULTS
 from tests.worked_closed_form import SETTINGS, closed_form
@@ -20,14 +21,17 @@ def test_explorer_update_recomputes_every_gradient():
 
 def test_exercise_checks_name_the_mistake():
     r = closed_form(**DEFAULTS)
-    assert check_dW2(r["dW2"]).ok is True
-    wrong = check_dW2(r["delta2"])
+    new_x = closed_form(**{**DEFAULTS, **DW2_INPUT})
+    assert check_dW2(new_x["dW2"]).ok is True
+    wrong = check_dW2(new_x["delta2"])
     assert wrong.ok is False and "δ₂·a₁" in wrong.message and "you gave δ₂" in wrong.message
+    assert "redo the forward pass" in check_dW2(r["dW2"]).message
     assert check_dW2(None).ok is None
     assert check_dW2("0.1").ok is False
     y0 = closed_form(**{**DEFAULTS, "y": 0.0})
     assert check_delta1(y0["delta1"]).ok is True
     assert "σ'(z₁) is missing" in check_delta1(y0["delta2"] * DEFAULTS["W2"]).message
     assert check_new_b2(y0["new b2"]).ok is False
-    assert check_new_b2(r["new b2"]).ok is True
-    assert "uphill" in check_new_b2(DEFAULTS["b2"] + DEFAULTS["lr"] * r["db2"]).message
+    assert check_new_b2(DEFAULTS["b2"] - NEW_B2_LR * r["db2"]).ok is True
+    assert "η = 0.5" in check_new_b2(r["new b2"]).message
+    assert "uphill" in check_new_b2(DEFAULTS["b2"] + NEW_B2_LR * r["db2"]).message

@@ -3,14 +3,22 @@
 from bpbook.feedback import check
 from bpbook.worked import DEFAULTS, worked_example
 
+# Exercise 1 asks for dL/dW₂ at this input (not the chapter's, whose dL/dW₂ the page shows);
+# exercise 3 for the new b₂ after a step with this learning rate (the page shows η = 0.5's).
+DW2_INPUT = {"x1": 1.0, "x2": -1.0}
+NEW_B2_LR = 0.1
 
-def check_dW2(answer):
-    """Exercise: dL/dW₂ of the worked example from δ₂ and a₁."""
-    r = worked_example()
-    return check(answer, r["delta2"] * r["a1"], "dL/dW₂", "δ₂·a₁", [
+
+def check_dW2(answer, x1=DW2_INPUT["x1"], x2=DW2_INPUT["x2"]):
+    """Exercise: dL/dW₂ = δ₂·a₁ of the worked network at the input ``(x1, x2)``."""
+    r, r0 = worked_example(x1=x1, x2=x2), worked_example()
+    return check(answer, r["delta2"] * r["a1"], f"dL/dW₂ at x = ({x1:g}, {x2:g})", "δ₂·a₁", [
         (r["delta2"], "δ₂ alone: the weight's input a₁ is missing"),
-        (r["delta2"] * DEFAULTS["W2"], "δ₂·W₂, which is dL/da₁, the signal passed down to the hidden layer"),
+        (r["delta2"] * DEFAULTS["W2"], "δ₂·W₂, which is dL/da₁, the signal passed down to the "
+                                       "hidden layer"),
         (r["dL/dy_hat"] * r["a1"], "(ŷ − y)·a₁: the factor σ'(z₂) is missing"),
+        (r0["delta2"] * r0["a1"], "dL/dW₂ at the chapter's input: redo the forward pass for "
+                                  "the new x first"),
     ])
 
 
@@ -25,7 +33,7 @@ def check_delta1(answer, y=0.0):
     ])
 
 
-def check_new_b2(answer, lr=0.5):
+def check_new_b2(answer, lr=NEW_B2_LR):
     """Exercise: b₂ after one step of gradient descent with learning rate ``lr``."""
     r = worked_example(lr=lr)
     b2 = DEFAULTS["b2"]
@@ -33,4 +41,6 @@ def check_new_b2(answer, lr=0.5):
         (b2 + lr * r["db2"], "b₂ + η·δ₂: that steps uphill; gradient descent subtracts"),
         (b2 - r["db2"], "b₂ − δ₂: the learning rate η is missing"),
         (-lr * r["db2"], "only the step −η·δ₂; add it to the old b₂"),
+        (b2 - DEFAULTS["lr"] * r["db2"], f"the new b₂ for the chapter's η = {DEFAULTS['lr']:g}; "
+                                         f"this step uses η = {lr:g}"),
     ])

@@ -1,0 +1,120 @@
+"""Build the nbgrader course: ``course/`` with its config, one source notebook per assignment (every
+chapter and the capstone), the released copies, and ``kit.json`` (points and the self-check's
+verdict on each ``wrong`` answer, for the round-trip test and the guide's tables).
+
+Layout (nbgrader's): ``course/nbgrader_config.py``, ``course/source/<name>/<name>.ipynb``,
+``course/release/<name>/<name>.ipynb``. Only notebooks go into ``source/``: nbgrader copies every
+other file of an assignment into its release.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from instructor.kit.chapter import (CHAPTERS, REPO, SOLUTIONS, KitError, chapter_names,
+                                   read_chapter)
+from instructor.kit.leaks import leaks
+from instructor.kit.render import grade_id, source_notebook
+from instructor.kit.solve import solve
+
+COURSE = REPO / "course"
+CAPSTONE = REPO / "instructor" / "capstone"
+CAPSTONE_NAME = "capstone_mlp"
+
+CONFIG = '''\
+"""nbgrader's configuration for the bpbook course. Written by `make course`: edit
+instructor/kit/build.py, not this file. Site settings (the exchange directory) belong in
+~/.jupyter/nbgrader_config.py or /etc/jupyter/nbgrader_config.py (see instructor/README.md)."""
+import atexit
+import os
+import shutil
+import tempfile
+
+c = get_config()  # noqa: F821 (given by traitlets)
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "bpbook"
+# The release keeps each answer cell's stub (answer = None), written before the solution region.
+c.ClearSolutions.code_stub = {"python": ""}
+# Only notebooks are assignments: no .py copy of a source may reach a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
+c.Execute.timeout = 600  # seconds per cell: a chapter's training cells on a busy hub
+# Feedback shows the student's results, not the hidden tests (nor their expected values): the
+# hidden regions are cleared, and a traceback names the error without quoting the cell's lines.
+c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades",
+                                    "nbgrader.preprocessors.ClearHiddenTests",
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+# Kernels talk over sockets in a private folder, not TCP ports that two graders running at the
+# same moment could both pick.
+_sockets = tempfile.mkdtemp(prefix="bpbook-kernel-")
+atexit.register(shutil.rmtree, _sockets, ignore_errors=True)
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = os.path.join(_sockets, "k")
+'''
+
+
+def assignments():
+    """``{name: (chapters folder, solutions folder)}``: every chapter, then the capstone."""
+    found = {name: (CHAPTERS, SOLUTIONS) for name in chapter_names()}
+    found[CAPSTONE_NAME] = (CAPSTONE, CAPSTONE / "solutions")
+    return found
+
+
+def build_source(name, folders, course):
+    """Solve assignment ``name``, write its source notebook; return its summary for kit.json."""
+    chapter = read_chapter(name, *folders)
+    records = solve(chapter)
+    folder = course / "source" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    nbformat.write(source_notebook(chapter, records), folder / f"{name}.ipynb")
+    return {
+        "points": chapter.points, "think_points": chapter.think_points,
+        "exercises": {ex.id: {"grade_id": grade_id(ex.id), "points": ex.entry["points"],
+                              "wrong_feedback": records[ex.id]["wrong"][1]}
+                      for ex in chapter.exercises},
+        "thinks": {t.id: {"grade_id": grade_id(t.id), "points": t.entry["points"]}
+                   for t in chapter.thinks},
+    }
+
+
+def nbgrader(course, *args):
+    """Run ``nbgrader args`` in the course folder with this venv's ``bin`` first on PATH (nbgrader
+    runs ``alembic`` from there)."""
+    subprocess.run(["nbgrader", *args], cwd=course, check=True, env=venv_env())
+
+
+def venv_env():
+    """The environment with this Python's ``bin`` folder first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def build(course=COURSE, only=None, jobs=2, release=True):
+    """Build the course in ``course`` (every assignment, or the names in ``only``)."""
+    course = Path(course)
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(CONFIG)
+    todo = {n: f for n, f in assignments().items() if not only or n in only}
+    unknown = set(only or ()) - set(todo)
+    if unknown:
+        raise SystemExit(f"unknown assignment(s) {sorted(unknown)}; known: "
+                         f"{sorted(assignments())}")
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        summaries = dict(zip(todo, pool.map(lambda n: build_source(n, todo[n], course), todo)))
+    kit = course / "kit.json"
+    old = json.loads(kit.read_text()) if kit.exists() else {}
+    kit.write_text(json.dumps({**old, **summaries}, indent=1, ensure_ascii=False))
+    if release:
+        for name in todo:
+            nbgrader(course, "generate_assignment", name, "--force")
+        found = leaks(course)
+        if found:
+            raise KitError("the release leaks:\n" + "\n".join(found))
+    return summaries

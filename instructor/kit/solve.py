@@ -1,0 +1,153 @@
+"""Run a chapter with the instructor's answers and record what the hidden tests need.
+
+The chapter runs once, top to bottom, in a fresh kernel. At each exercise the kernel first runs
+the instructor's ``wrong`` answer and the chapter's own self-check (which must say "not yet"), then
+the ``solution`` and the self-check again (which must say "right"). Meanwhile it records the
+solution's values (for a number or an array) or the calls the self-check makes to the solution's
+function, with their results. Those records become the hidden tests' expected values: computed
+here from the instructor's solutions, never read from bpbook by the graded notebook.
+"""
+import ast
+import pickle
+import tempfile
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+from instructor.kit.chapter import CHAPTERS, KitError
+
+PRELUDE = '''\
+import copy as _bp_copy
+import pickle as _bp_pickle
+
+import numpy as _bp_np
+
+_bp_records = {}
+
+
+def _bp_rec(ex_id):
+    return _bp_records.setdefault(ex_id, {"values": {}, "calls": {}})
+
+
+def _bp_plain(x):
+    """x as floats: an array, or a list of them; None when it is not numeric."""
+    try:
+        if hasattr(x, "detach"):
+            x = x.detach().cpu().numpy()
+        if isinstance(x, (list, tuple)):
+            items = [_bp_plain(v) for v in x]
+            return None if any(v is None for v in items) else items
+        return _bp_np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bp_feedback(ex_id, kind, fb):
+    _bp_rec(ex_id)[kind] = (getattr(fb, "ok", None), str(fb))
+    return fb
+
+
+def _bp_record(ex_id, names):
+    for name in names:
+        value = globals()[name]
+        if isinstance(value, type):
+            continue  # a class: the instructor's own hidden test (`hidden`) grades it
+        if callable(value):
+            globals()[name] = _bp_wrap(_bp_rec(ex_id)["calls"].setdefault(name, []), value)
+        else:
+            _bp_rec(ex_id)["values"][name] = _bp_plain(value)
+
+
+def _bp_wrap(calls, fn):
+    def wrapped(*args):
+        before = _bp_copy.deepcopy(args)
+        out = fn(*args)
+        calls.append((before, _bp_plain(out)))
+        return out
+    wrapped._bp_inner = fn
+    return wrapped
+
+
+def _bp_unwrap(names):
+    for name in names:
+        globals()[name] = getattr(globals()[name], "_bp_inner", globals()[name])
+'''
+
+
+def wrap_last_expression(code, template):
+    """``code`` with its last statement (an expression) rewritten as ``template.format(expr)``."""
+    tree = ast.parse(code)
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        raise KitError(f"a check cell should end with the self-check call; got:\n{code}")
+    last = tree.body[-1]
+    lines = code.splitlines()
+    head = "\n".join(lines[:last.lineno - 1] + [lines[last.lineno - 1][:last.col_offset]])
+    expr = ast.get_source_segment(code, last)
+    tail = "\n".join(lines[last.end_lineno:])
+    return (head + template.format(expr) + ("\n" + tail if tail.strip() else "")).strip("\n")
+
+
+def _exercise_cells(ex):
+    names = repr(ex.names)
+    feedback = 'feedback = _bp_feedback({!r}, "{}", {{}})'
+    return [ex.entry["wrong"],
+            wrap_last_expression(ex.check, feedback.format(ex.id, "wrong")),
+            ex.entry["solution"],
+            f"_bp_record({ex.id!r}, {names})",
+            wrap_last_expression(ex.check, feedback.format(ex.id, "right")),
+            f"_bp_unwrap({names})"]
+
+
+def solving_notebook(chapter, out_path):
+    """The chapter with each exercise's answer and check cells replaced by the recording run."""
+    by_cell = {ex.answer_cell: ex for ex in chapter.exercises}
+    checks = {ex.check_cell for ex in chapter.exercises}
+    sources = [PRELUDE]
+    for i, cell in enumerate(chapter.notebook.cells):
+        if cell.cell_type != "code" or i in checks:
+            continue
+        sources += _exercise_cells(by_cell[i]) if i in by_cell else [cell.source]
+    sources.append(f"with open({str(out_path)!r}, 'wb') as _f:\n"
+                   "    _bp_pickle.dump(_bp_records, _f)")
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": chapter.notebook.metadata.get(
+        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})})
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+def solve(chapter, timeout=900):
+    """Run ``chapter`` with the instructor's answers; return ``{exercise id: record}``.
+
+    A record holds ``values`` (name → array), ``calls`` (function name → [(args, result)]),
+    and the self-check's verdicts ``wrong`` and ``right`` as ``(ok, message)``.
+    """
+    with tempfile.TemporaryDirectory(prefix="bpbook-kit-") as tmp:
+        out = Path(tmp) / "records.pickle"
+        nb = solving_notebook(chapter, out)
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tmp) / "k"))
+        client = NotebookClient(nb, km=km, timeout=timeout,
+                                resources={"metadata": {"path": str(CHAPTERS)}})
+        try:
+            client.execute()
+        except Exception as err:
+            raise KitError(f"chapters/{chapter.name}.py failed with the instructor's answers:"
+                           f"\n{err}") from None
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+        with open(out, "rb") as f:
+            records = pickle.load(f)
+    for ex in chapter.exercises:
+        _verify(chapter.name, ex, records.get(ex.id, {}))
+    return records
+
+
+def _verify(name, ex, record):
+    where = f"instructor/solutions/{name}.py, {ex.id!r}"
+    right, wrong = record.get("right", (None, "")), record.get("wrong", (None, ""))
+    if right[0] is not True:
+        raise KitError(f"{where}: the self-check does not accept the solution: {right[1]}")
+    if wrong[0] is not False:
+        raise KitError(f"{where}: the self-check does not reject the `wrong` answer: {wrong[1]}")

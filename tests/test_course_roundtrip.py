@@ -1,0 +1,133 @@
+"""The course kit's round trip through nbgrader, run as an instructor runs it.
+
+For two chapters: build the course (``python -m instructor.kit``, what ``make course`` runs), then
+run the very command blocks that instructor/README.md quotes (read from the guide, so the two
+cannot drift): release, three students fetch and submit, collect, autograde, generate_feedback,
+export. The students hand in (a) the released notebook untouched, (b) the source notebook with the
+instructor's solutions, (c) those solutions with one answer replaced by the instructor's typical
+mistake (``wrong``). nbgrader's CSV must give exactly 0, the full autograded points, and the full
+points minus that exercise's; the feedback on (c) must name the mistake as the self-check does.
+"""
+import csv
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from instructor.kit.build import venv_env
+from instructor.kit.chapter import REPO, load_material
+from instructor.kit.leaks import leaks
+from instructor.kit.render import grade_id
+
+ROUNDTRIP = ("01_chain_rule", "03_worked_example")
+GUIDE = REPO / "instructor" / "README.md"
+STUDENTS = ("untouched", "solved", "onewrong")
+
+
+def guide_block(name):
+    """The ```bash block that follows ``<!-- round-trip: name -->`` in the instructor's guide."""
+    text = GUIDE.read_text(encoding="utf-8")
+    match = re.search(rf"<!-- round-trip: {name} -->\s*```bash\n(.*?)```", text, re.S)
+    assert match, f"instructor/README.md has no '<!-- round-trip: {name} -->' command block"
+    return match.group(1)
+
+
+def run_block(name, cwd, env, **variables):
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", guide_block(name)], cwd=cwd,
+                            env={**env, **variables}, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, f"{name} failed:\n{result.stdout}\n{result.stderr}"
+
+
+def first_exercise(assignment):
+    exercises, _ = load_material(assignment)
+    ex_id = next(iter(exercises))
+    return ex_id, exercises[ex_id]
+
+
+def hand_in(student, path, course, assignment):
+    """Turn the fetched notebook at ``path`` into student ``student``'s submission."""
+    if student == "untouched":
+        return
+    nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    if student == "onewrong":
+        ex_id, entry = first_exercise(assignment)
+        cell = next(c for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id(ex_id))
+        cell.source = entry["wrong"]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def roundtrip(tmp_path_factory):
+    root = tmp_path_factory.mktemp("roundtrip")
+    course = root / "course"
+    build = subprocess.run([sys.executable, "-m", "instructor.kit", "--course", str(course),
+                            "--only", *ROUNDTRIP], cwd=REPO, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr[-3000:]
+    exchange, config = root / "exchange", root / "jupyter"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    config.mkdir()
+    (config / "nbgrader_config.py").write_text(f"c.Exchange.root = {str(exchange)!r}\n")
+    env = {**venv_env(), "JUPYTER_CONFIG_DIR": str(config)}
+    for assignment in ROUNDTRIP:
+        run_block("release", root, env, ASSIGNMENT=assignment)
+        for student in STUDENTS:
+            home = root / student
+            home.mkdir(exist_ok=True)
+            run_block("fetch", home, env, ASSIGNMENT=assignment)
+            hand_in(student, home / assignment / f"{assignment}.ipynb", course, assignment)
+            run_block("submit", home, env, ASSIGNMENT=assignment, STUDENT=student)
+        run_block("grade", root, env, ASSIGNMENT=assignment)
+    with open(course / "grades.csv", newline="") as f:
+        grades = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(f)}
+    kit = json.loads((course / "kit.json").read_text())
+    return course, grades, kit
+
+
+@pytest.mark.parametrize("assignment", ROUNDTRIP)
+def test_scores_are_exact(roundtrip, assignment):
+    course, grades, kit = roundtrip
+    full, think = kit[assignment]["points"], kit[assignment]["think_points"]
+    wrong_points = kit[assignment]["exercises"][first_exercise(assignment)[0]]["points"]
+    want = {"untouched": 0, "solved": full, "onewrong": full - wrong_points}
+    for student, score in want.items():
+        row = grades[(assignment, student)]
+        assert float(row["score"]) == score, (student, row)
+        assert float(row["max_score"]) == full + think, (student, row)
+
+
+def _feedback(course, student, assignment):
+    path = course / "feedback" / student / assignment / f"{assignment}.html"
+    return html.unescape(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("assignment", ROUNDTRIP)
+def test_feedback_names_the_mistake(roundtrip, assignment):
+    course, _, kit = roundtrip
+    ex_id, _ = first_exercise(assignment)
+    message = kit[assignment]["exercises"][ex_id]["wrong_feedback"]
+    assert message.startswith("✘ not yet")
+    assert message in _feedback(course, "onewrong", assignment)
+    assert "✘ not yet" not in _feedback(course, "solved", assignment)
+
+
+@pytest.mark.parametrize("assignment", ROUNDTRIP)
+def test_feedback_hides_the_hidden_tests(roundtrip, assignment):
+    course, _, _ = roundtrip
+    for student in STUDENTS:
+        assert "HIDDEN TESTS" not in _feedback(course, student, assignment)
+
+
+def test_release_leaks_nothing(roundtrip):
+    course, _, _ = roundtrip
+    assert leaks(course) == []
+    released = {p.name for p in (course / "release").rglob("*") if p.is_file()}
+    assert released == {f"{a}.ipynb" for a in ROUNDTRIP}
+    assert not os.path.exists(course / "release" / "capstone_mlp")
