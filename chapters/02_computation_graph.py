@@ -254,22 +254,33 @@ from bpbook.chapters.ch02_computation_graph import FAN_AT, check_fan_out
 
 a = Value(FAN_AT, label="a")
 L_fan = a * a + a
+
+# %% tags=["exercise"] exercise="02.fan-out"
 answer = None  # your a.grad (work it out before printing it!)
+
+# %% tags=["check"]
 check_fan_out(answer)
 
 # %%
 draw_graph(L_fan, show_grad=False)
 
 # %% [markdown]
-# **2. Upstream × local.** In the worked graph the node `W2·a1` = $W_2\,a_1$ receives the upstream
-# gradient shown below. What does it pass on to `a1`?
+# **2. Upstream × local.** Change the worked graph's weight $W_2$ to the value below. After
+# `L.backward()`, the node `W2·a1` = $W_2\,a_1$ receives the upstream gradient shown. What does it
+# pass on to `a1`?
 
 # %%
-from bpbook.chapters.ch02_computation_graph import check_passed_to_a1
+from bpbook.chapters.ch02_computation_graph import (PASS_W2, check_passed_to_a1,
+                                                    passed_to_a1_graph)
 
-display(Markdown(f"upstream $\\partial L/\\partial (W_2 a_1) = {v['W2·a1'].grad:.6f}$, "
-                 f"$W_2 = {v['W2'].data}$, $a_1 = {v['a1'].data:.6f}$"))
+v_new = passed_to_a1_graph()
+display(Markdown(f"$W_2 = {PASS_W2}$, upstream $\\partial L/\\partial (W_2 a_1) = "
+                 f"{v_new['W2·a1'].grad:.6f}$, $a_1 = {v_new['a1'].data:.6f}$"))
+
+# %% tags=["exercise"] exercise="02.passed-to-a1"
 answer = None  # the gradient passed on to a1
+
+# %% tags=["check"]
 check_passed_to_a1(answer)
 
 # %% [markdown]
@@ -279,5 +290,8 @@ check_passed_to_a1(answer)
 # %%
 from bpbook.chapters.ch02_computation_graph import check_fd_passes
 
+# %% tags=["exercise"] exercise="02.fd-passes"
 answer = None  # number of forward passes
+
+# %% tags=["check"]
 check_fd_passes(answer, n_params=len(PARAMS))

@@ -363,33 +363,46 @@ for settings in (dict(hidden=0), dict(lr=-1.0), dict(activation="softsign")):
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** What is the loss $L$ (½-MSE averaged over the four samples) of the fence-sitting answer
-# $\hat y = \tfrac12$ for every sample? Work it out by hand.
+# **1.** What is the loss $L$ (½-MSE averaged over the four samples) of a network that answers
+# the constant below for every sample? Work it out by hand.
 
 # %%
-from bpbook.chapters.ch04_xor.exercises import (check_bce_output_delta, check_constant_loss,
-                                  check_hidden_delta, check_parameter_count)
+from IPython.display import Markdown
 
+from bpbook.chapters.ch04_xor.exercises import (COUNT_SIZES, CONSTANT_Y_HAT,
+                                                check_bce_output_delta, check_constant_loss,
+                                                check_hidden_delta, check_parameter_count)
+
+display(Markdown(f"Your constant: $\\hat y = {CONSTANT_Y_HAT:g}$"))
+
+# %% tags=["exercise"] exercise="04.constant-loss"
 answer = None
+
+# %% tags=["check"]
 check_constant_loss(answer)
 
 # %% [markdown]
 # **2.** Write the hidden layer's error signal of the loop above as a function of `W2` (shape
 # $(1, h)$), `delta2` ($(1, m)$) and `A1` ($(h, m)$).
 
-# %%
+# %% tags=["exercise"] exercise="04.hidden-delta"
 def hidden_delta(W2, delta2, A1):
     return None  # replace None with your expression
 
-
+# %% tags=["check"]
 check_hidden_delta(hidden_delta)
 
 # %% [markdown]
-# **3.** How many numbers does a $2 \to 4 \to 1$ network learn?
+# **3.** How many numbers does a dense network with the layer sizes below learn?
 
 # %%
+display(Markdown("Your network: $" + " \\to ".join(map(str, COUNT_SIZES)) + "$"))
+
+# %% tags=["exercise"] exercise="04.parameter-count"
 answer = None
-check_parameter_count(answer, hidden=4)
+
+# %% tags=["check"]
+check_parameter_count(answer)
 
 # %% [markdown]
 # **4.** Swap the ½-MSE for binary cross-entropy, $L = -\frac1m\sum y\log\hat y +
@@ -397,9 +410,9 @@ check_parameter_count(answer, hidden=4)
 # function of `y_hat` and `y` (both $(1, m)$). Then change the loop above to use it and compare
 # how fast the loss falls.
 
-# %%
+# %% tags=["exercise"] exercise="04.bce-delta"
 def bce_delta2(y_hat, y):
     return None  # replace None with your expression
 
-
+# %% tags=["check"]
 check_bce_output_delta(bce_delta2)

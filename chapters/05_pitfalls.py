@@ -523,21 +523,24 @@ print(update(depth=30, activation="sigmoid", init="xavier")["message"])
 # layers? Give a number.
 
 # %%
-from bpbook.chapters.ch05_pitfalls.exercises import (check_accumulated, check_clip, check_off_fraction,
-                                       check_sigmoid_bound)
+from bpbook.chapters.ch05_pitfalls.exercises import (check_accumulated, check_clip,
+                                                     check_off_fraction, check_sigmoid_bound)
 
+# %% tags=["exercise"] exercise="05.sigmoid-bound"
 answer = None
+
+# %% tags=["check"]
 check_sigmoid_bound(answer, layers=10)
 
 # %% [markdown]
 # **2.** Write `clip(grads, max_norm)`: given a list of gradient arrays, return them scaled
 # *together* so that their global norm is at most `max_norm` (and unchanged if it already is).
 
-# %%
+# %% tags=["exercise"] exercise="05.clip"
 def clip(grads, max_norm):
     return None  # replace None with your code
 
-
+# %% tags=["check"]
 check_clip(clip)
 
 # %% [markdown]
@@ -545,17 +548,19 @@ check_clip(clip)
 # holds the pre-activations of a layer, shape `(n_units, m)`. Return the fraction of units that a
 # ReLU would switch off on every sample.
 
-# %%
+# %% tags=["exercise"] exercise="05.off-fraction"
 def off_fraction_of(Z):
     return None  # replace None with your code
 
-
+# %% tags=["check"]
 check_off_fraction(off_fraction_of)
 
 # %% [markdown]
 # **4.** Run the worked example's backward pass three times on the same sample without
 # `zero_grad()`. What is $\partial L/\partial W_2$ then? Predict it, then check with bpbook.
 
-# %%
+# %% tags=["exercise"] exercise="05.accumulated"
 answer = None
+
+# %% tags=["check"]
 check_accumulated(answer, backward_calls=3)

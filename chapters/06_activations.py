@@ -286,31 +286,38 @@ view.figure
 # of an array `z`. (Then compare it with a function of this chapter.)
 
 # %%
-from bpbook.chapters.ch06_activations.exercises import (check_depth_factor, check_softmax_jacobian,
-                                          check_softplus_prime)
+from bpbook.chapters.ch06_activations.exercises import (TANH_CHAIN_AT, check_softmax_jacobian,
+                                                        check_softplus_prime, check_tanh_chain)
 
-
+# %% tags=["exercise"] exercise="06.softplus-prime"
 def softplus_prime(z):
     return None  # replace None with your expression
 
-
+# %% tags=["check"]
 check_softplus_prime(softplus_prime)
 
 # %% [markdown]
 # **2.** Write softmax's Jacobian as a function of its output `s` (a 1-D array of
-# probabilities), returning the matrix $J_{ij} = \partial s_i/\partial z_j$.
+# probabilities), returning the matrix $J_{ij} = \partial s_i/\partial o_j$ (the $o_j$ are the
+# logits).
 
-# %%
+# %% tags=["exercise"] exercise="06.softmax-jacobian"
 def softmax_jacobian(s):
     return None  # replace None with your expression
 
-
+# %% tags=["check"]
 check_softmax_jacobian(softmax_jacobian)
 
 # %% [markdown]
-# **3.** A gradient passes down through ten sigmoid layers. Ignoring the weights, what is the
-# largest factor the ten slopes $\sigma'(z_1)\cdots\sigma'(z_{10})$ can multiply it by?
+# **3.** A gradient passes down through ten tanh layers, and in each one the pre-activation sits
+# at the value below. Ignoring the weights, by what factor do the ten slopes
+# $\tanh'(z_1)\cdots\tanh'(z_{10})$ multiply it?
 
 # %%
+display(Markdown(f"Your pre-activation: $z = {TANH_CHAIN_AT:g}$ in every layer"))
+
+# %% tags=["exercise"] exercise="06.tanh-chain"
 answer = None
-check_depth_factor(answer, depth=10)
+
+# %% tags=["check"]
+check_tanh_chain(answer, depth=10)

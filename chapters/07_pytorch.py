@@ -342,33 +342,41 @@ update(x1=-1.0, y=0.0) if HAVE_TORCH else print(INSTALL_HINT)
 # %% [markdown]
 # ## Exercises
 #
-# **1.** Set the target to $y = 0$ in the worked example, register a hook and read $\delta_1$.
-# Give its value.
+# **1.** Set the target of the worked example to the value below, register a hook on $z_1$ and
+# read $\delta_1$. Give its value.
 
 # %%
-from bpbook.chapters.ch07_pytorch.exercises import check_copy_linear, check_half_mse, check_hook_delta
+from IPython.display import Markdown
 
+from bpbook.chapters.ch07_pytorch.exercises import (HOOK_Y, check_copy_linear, check_half_mse,
+                                                    check_hook_delta)
+
+display(Markdown(f"Your target: $y = {HOOK_Y:g}$"))
+
+# %% tags=["exercise"] exercise="07.hook-delta"
 answer = None
-check_hook_delta(answer, y=0.0)
+
+# %% tags=["check"]
+check_hook_delta(answer)
 
 # %% [markdown]
 # **2.** Write bpbook's loss in torch: `half_mse(y_hat, y)` for tensors with samples in rows,
 # shape `(m, n_out)`: the mean over samples of $\tfrac12\sum_{\text{outputs}}(\hat y - y)^2$.
 
-# %%
+# %% tags=["exercise"] exercise="07.half-mse"
 def half_mse(y_hat, y):
     return None  # replace None with your code
 
-
+# %% tags=["check"]
 check_half_mse(half_mse)
 
 # %% [markdown]
 # **3.** Write `copy_linear(W, b)`: from bpbook's `W` (shape `(n_out, n_in)`) and `b`
 # (`(n_out, 1)`), build a `torch.nn.Linear` that computes the same layer.
 
-# %%
+# %% tags=["exercise"] exercise="07.copy-linear"
 def copy_linear(W, b):
     return None  # replace None with your code
 
-
+# %% tags=["check"]
 check_copy_linear(copy_linear)

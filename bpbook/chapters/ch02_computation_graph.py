@@ -156,6 +156,7 @@ def work_figure(rows):
 # ---- exercises -----------------------------------------------------------------------------------
 
 FAN_AT = 3.0  # exercise 1: L = a·a + a here
+PASS_W2 = -0.6  # exercise 2: the worked graph with this W2 (the page replays the default W2's)
 
 
 def check_fan_out(answer):
@@ -169,15 +170,22 @@ def check_fan_out(answer):
                  mistakes)
 
 
-def check_passed_to_a1(answer):
-    """In the worked graph, what the multiplication W2·a1 passes on to a1."""
-    v = worked_graph()
+def passed_to_a1_graph(W2=PASS_W2):
+    """Exercise 2's graph: the worked graph with weight ``W2``, after ``L.backward()``."""
+    v = worked_graph(W2=W2)
     v["L"].backward()
+    return v
+
+
+def check_passed_to_a1(answer, W2=PASS_W2):
+    """In the worked graph with weight ``W2``, what the multiplication W2·a1 passes on to a1."""
+    v = passed_to_a1_graph(W2)
     up, W2, a1 = v["W2·a1"].grad, v["W2"].data, v["a1"].data
     mistakes = [(up * a1, "upstream × a1: that is what goes to W2"),
                 (up, "the upstream gradient alone: multiply by the local derivative W2"),
                 (W2, "the local derivative alone: multiply by the upstream gradient")]
-    return check(answer, up * W2, "the gradient passed to a1", "upstream × W2", mistakes)
+    return check(answer, up * W2, f"the gradient passed to a1 (W2 = {W2:g})", "upstream × W2",
+                 mistakes)
 
 
 def check_fd_passes(answer, n_params):

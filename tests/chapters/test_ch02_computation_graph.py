@@ -58,10 +58,13 @@ def test_exercise_check_fan_out():
 
 
 def test_exercise_passed_to_a1_and_fd_passes():
-    v = worked_graph()
+    v = worked_graph(W2=ex.PASS_W2)
     v["L"].backward()
-    assert ex.check_passed_to_a1(v["W2·a1"].grad * 0.9).ok is True
+    assert ex.check_passed_to_a1(v["W2·a1"].grad * ex.PASS_W2).ok is True
     assert "goes to W2" in ex.check_passed_to_a1(v["W2·a1"].grad * v["a1"].data).message
+    default = worked_graph()
+    default["L"].backward()
+    assert ex.check_passed_to_a1(default["W2·a1"].grad * default["W2"].data).ok is False
     assert ex.check_fd_passes(10, 5).ok is True
     assert "two" in ex.check_fd_passes(5, 5).message
 

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from bpbook.chapters.ch04_xor import train as xor
-from bpbook.chapters.ch04_xor.exercises import (check_bce_output_delta, check_constant_loss,
-                                  check_hidden_delta, check_parameter_count)
+from bpbook.chapters.ch04_xor.exercises import (COUNT_SIZES, CONSTANT_Y_HAT,
+                                                check_bce_output_delta, check_constant_loss,
+                                                check_hidden_delta, check_parameter_count)
 from bpbook.reference import XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS
 from bpbook.chapters.ch04_xor.plots import run_trainer
 
@@ -160,14 +161,20 @@ def test_trainer_other_activations_and_sizes_are_honoured():
 
 
 def test_exercise_checks_give_specific_feedback():
-    assert check_constant_loss(float(np.mean(0.5 * (0.5 - Y) ** 2))).ok is True
-    assert "without the ½" in str(check_constant_loss(float(np.mean((0.5 - Y) ** 2))))
+    c = CONSTANT_Y_HAT
+    assert check_constant_loss(float(np.mean(0.5 * (c - Y) ** 2))).ok is True
+    assert "without the ½" in str(check_constant_loss(float(np.mean((c - Y) ** 2))))
+    assert "fence-sitting" in str(check_constant_loss(float(np.mean(0.5 * (0.5 - Y) ** 2))))
     assert check_constant_loss(None).ok is None
     assert check_hidden_delta(lambda W2, d2, a1: (W2.T @ d2) * a1 * (1 - a1)).ok is True
     assert "slope a₁(1 − a₁) is missing" in str(check_hidden_delta(lambda W2, d2, a1: W2.T @ d2))
     assert "raised" in str(check_hidden_delta(lambda W2, d2, a1: W2 @ d2))
-    assert check_parameter_count(2 * 4 + 4 + 4 + 1).ok is True
-    assert "each unit also has a bias" in str(check_parameter_count(12))
+    assert COUNT_SIZES == (3, 5, 2)  # the closed form below is written for this network
+    assert check_parameter_count(3 * 5 + 5 + 5 * 2 + 2).ok is True
+    assert "each unit also has a bias" in str(check_parameter_count(3 * 5 + 5 * 2))
+    assert check_parameter_count(2 * 4 + 4 + 4 + 1, sizes=(2, 4, 1)).ok is True
+    with pytest.raises(ValueError, match="positive integers"):
+        check_parameter_count(1, sizes=(2, 0))
     assert check_bce_output_delta(lambda p, y: (p - y) / p.shape[1]).ok is True
     assert "with BCE the σ' cancels" in str(
         check_bce_output_delta(lambda p, y: (p - y) * p * (1 - p) / p.shape[1]))

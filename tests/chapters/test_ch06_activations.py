@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bpbook.chapters.ch06_activations import derive as am
 from bpbook.activations import get_activation, softmax
-from bpbook.chapters.ch06_activations.exercises import (check_depth_factor, check_softmax_jacobian,
+from bpbook.chapters.ch06_activations.exercises import (check_tanh_chain, check_softmax_jacobian,
                                           check_softplus_prime)
 from bpbook.chapters.ch06_activations.explore import NAMES, explore
 from tests.strategies import PREACTIVATION
@@ -143,5 +143,9 @@ def test_exercise_checks_give_specific_feedback():
     assert check_softmax_jacobian(lambda s: np.diag(s) - np.outer(s, s)).ok is True
     assert "diagonal term diag(s)" in str(check_softmax_jacobian(lambda s: -np.outer(s, s)))
     assert "shape" in str(check_softmax_jacobian(lambda s: s))
-    assert check_depth_factor(0.25 ** 10).ok is True
-    assert "multiply, they don't add" in str(check_depth_factor(2.5))
+    assert check_tanh_chain((1 - np.tanh(1.0) ** 2) ** 10, depth=10, at=1.0).ok is True
+    assert check_tanh_chain((1 - np.tanh(0.3) ** 2) ** 4, depth=4, at=0.3).ok is True
+    assert "multiply, they don't add" in str(check_tanh_chain(10 * (1 - np.tanh(1.0) ** 2)))
+    assert "sigmoid's bound" in str(check_tanh_chain(0.25 ** 10))
+    with pytest.raises(ValueError, match="positive integer"):
+        check_tanh_chain(1.0, depth=2.5)

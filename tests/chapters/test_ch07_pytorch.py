@@ -11,7 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from bpbook.data import XOR_X, XOR_Y  # noqa: E402
-from bpbook.chapters.ch07_pytorch.exercises import check_copy_linear, check_half_mse, check_hook_delta  # noqa
+from bpbook.chapters.ch07_pytorch.exercises import (HOOK_Y, check_copy_linear,  # noqa
+                                                    check_half_mse, check_hook_delta)
 from bpbook.chapters.ch07_pytorch.explore import update  # noqa: E402
 from bpbook.worked import worked_graph  # noqa: E402
 from bpbook.model import fit, mlp  # noqa: E402
@@ -148,6 +149,9 @@ def test_explorer_update_compares_bpbook_and_torch():
 def test_exercise_checks():
     assert check_hook_delta(closed_form(y=0.0)["delta1"], y=0.0).ok is True
     assert "a1" in str(check_hook_delta(closed_form(y=0.0)["delta2"] * 0.9, y=0.0))
+    assert HOOK_Y != 0.0  # chapter 3's exercise 2 asks for δ₁ at y = 0 already
+    assert check_hook_delta(closed_form(y=HOOK_Y)["delta1"]).ok is True
+    assert check_hook_delta(closed_form(y=0.0)["delta1"]).ok is False
     assert check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).sum(dim=1).mean()).ok is True
     assert "½" in str(check_half_mse(lambda a, b: ((a - b) ** 2).sum(dim=1).mean()))
     assert "every entry" in str(check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).mean()))

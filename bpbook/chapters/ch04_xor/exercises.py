@@ -12,16 +12,23 @@ from bpbook.feedback import check, check_function
 from bpbook.losses import bce_grad, mse
 from bpbook.model import mlp
 
+# The page shows the loss of the fence-sitting ŷ = ½ and the 2→4→1 network's parameter count, so
+# the exercises ask about another constant and another network.
+CONSTANT_Y_HAT = 0.3  # exercise 1: the loss of this constant prediction
+COUNT_SIZES = (3, 5, 2)  # exercise 3: the parameter count of this network
 
-def check_constant_loss(answer):
-    """Exercise: the ½-MSE, averaged over the four XOR samples, of the constant prediction ½."""
-    half = np.full_like(Y, 0.5)
-    expected = mse(half, Y)
-    total = float(np.sum(0.5 * (half - Y) ** 2))
-    return check(answer, expected, "the loss of ŷ = ½", "(1/4)·Σ ½(½ − y)²", [
+
+def check_constant_loss(answer, y_hat=CONSTANT_Y_HAT):
+    """Exercise: the ½-MSE, averaged over the four XOR samples, of the constant prediction
+    ``y_hat``."""
+    c = np.full_like(Y, y_hat)
+    expected = mse(c, Y)
+    total = float(np.sum(0.5 * (c - Y) ** 2))
+    return check(answer, expected, f"the loss of ŷ = {y_hat:g}", f"(1/4)·Σ ½({y_hat:g} − y)²", [
         (2 * expected, "the mean of (ŷ − y)² without the ½"),
         (total, "the sum over the samples; the loss averages over them"),
-        (float(np.mean(np.abs(half - Y))), "the mean absolute error"),
+        (float(np.mean(np.abs(c - Y))), "the mean absolute error"),
+        (mse(np.full_like(Y, 0.5), Y), "the loss of the fence-sitting ŷ = ½, not of this ŷ"),
     ])
 
 
@@ -44,13 +51,21 @@ def check_hidden_delta(fn):
     ])
 
 
-def check_parameter_count(answer, hidden=4):
-    """Exercise: how many numbers a ``2 → hidden → 1`` network learns."""
-    count = sum(v.size for _, v, _ in mlp([2, hidden, 1]).parameters())
-    return check(answer, count, f"the parameter count of 2→{hidden}→1",
-                 "W₁ and b₁ of the hidden layer plus W₂ and b₂ of the output", [
-                     (3 * hidden, "only the weights: each unit also has a bias"),
-                     (count - 1, "all but one bias: the output unit has one too"),
+def check_parameter_count(answer, sizes=COUNT_SIZES):
+    """Exercise: how many numbers a dense network with layer sizes ``sizes`` learns."""
+    sizes = list(sizes)
+    if len(sizes) < 2 or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+                             for n in sizes):
+        raise ValueError(f"sizes should be at least two positive integers, got {sizes!r}")
+    count = sum(v.size for _, v, _ in mlp(sizes).parameters())
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    arrow = "→".join(map(str, sizes))
+    return check(answer, count, f"the parameter count of {arrow}",
+                 "each layer's weights (n_out·n_in) plus its biases (n_out)", [
+                     (weights, "only the weights: each unit also has a bias"),
+                     (count - sizes[-1], "the output layer's biases are missing"),
+                     (weights + sum(sizes), "a bias for every unit, the inputs too: inputs have "
+                                            "none"),
                  ], tol=0)
 
 

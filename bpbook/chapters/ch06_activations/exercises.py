@@ -8,10 +8,11 @@ import numpy as np
 import sympy as sp
 
 from bpbook.activations import sigmoid, softmax
-from bpbook.chapters.ch06_activations.derive import derivative_max, numeric, z
+from bpbook.chapters.ch06_activations.derive import derivative, derivative_max, numeric, z
 from bpbook.feedback import check, check_function
 
 SOFTPLUS = sp.log(1 + sp.exp(z))
+TANH_CHAIN_AT = 1.0  # exercise 3: every tanh layer's pre-activation sits here
 
 
 def check_softplus_prime(fn):
@@ -43,13 +44,18 @@ def check_softmax_jacobian(fn):
     ])
 
 
-def check_depth_factor(answer, depth=10):
-    """Exercise: the largest factor by which ``depth`` sigmoid slopes σ'(z₁)…σ'(z_depth) can
-    multiply a gradient (weights aside)."""
-    top = float(derivative_max("sigmoid"))
-    return check(answer, top ** depth, f"the largest product of {depth} sigmoid slopes",
-                 f"(max σ′)^{depth}", [
-                     (top * depth, f"max σ′ · {depth}: slopes multiply, they don't add"),
-                     (0.5 ** depth, "0.5 to the power: σ′ peaks at σ(0)(1 − σ(0)), not σ(0)"),
-                     (float(derivative_max("tanh")) ** depth, "tanh's maximum slope"),
+def check_tanh_chain(answer, depth=10, at=TANH_CHAIN_AT):
+    """Exercise: the factor by which ``depth`` tanh slopes, each at the pre-activation ``at``,
+    multiply a gradient passing down (weights aside)."""
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise ValueError(f"depth should be a positive integer, got {depth!r}")
+    slope = float(numeric(derivative("tanh"))(at))
+    return check(answer, slope ** depth, f"the product of {depth} tanh slopes at z = {at:g}",
+                 f"(1 − tanh²({at:g}))^{depth}", [
+                     (slope * depth, f"tanh′ · {depth}: slopes multiply, they don't add"),
+                     ((1 - at ** 2) ** depth, "(1 − z²)^depth: square tanh z, not z"),
+                     (float(np.tanh(at)) ** depth, "tanh(z) to the power: use its slope"),
+                     (float(derivative_max("sigmoid")) ** depth, "the sigmoid's bound (1/4)^depth: "
+                                                                 "these layers are tanh, at z = "
+                                                                 f"{at:g}"),
                  ], tol=1e-6)

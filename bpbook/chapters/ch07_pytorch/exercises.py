@@ -12,7 +12,10 @@ from bpbook.feedback import Feedback, check
 from bpbook.worked import worked_example
 
 
-def check_hook_delta(answer, y=0.0):
+HOOK_Y = 0.5  # exercise 1: the target (chapter 3's exercise asks for δ₁ at y = 0)
+
+
+def check_hook_delta(answer, y=HOOK_Y):
     """Exercise: δ₁ of the worked example with target ``y``, read with a hook on ``z1``."""
     r = worked_example(y=y)
     return check(answer, r["delta1"], f"δ₁ (y = {y:g})", "the gradient a hook on z1 receives", [

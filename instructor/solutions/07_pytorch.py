@@ -1,0 +1,56 @@
+"""Instructor material for chapter 07 (PyTorch): solutions and points."""
+EXERCISES = {
+    "07.hook-delta": dict(
+        points=2,
+        solution="""\
+p = make_params(torch.float64)
+x = torch.tensor([[S["x1"]], [S["x2"]]], dtype=torch.float64)
+z1 = p["W1"] @ x + p["b1"]
+y_hat = torch.sigmoid(p["W2"] @ torch.sigmoid(z1) + p["b2"])
+seen = {}
+z1.register_hook(lambda grad: seen.update(delta1=grad))
+(0.5 * (y_hat - HOOK_Y) ** 2).backward()
+answer = seen["delta1"]  # a 1×1 tensor, as the hook gives it""",
+        wrong="""\
+p = make_params(torch.float64)
+x = torch.tensor([[S["x1"]], [S["x2"]]], dtype=torch.float64)
+a1 = torch.sigmoid(p["W1"] @ x + p["b1"])
+y_hat = torch.sigmoid(p["W2"] @ a1 + p["b2"])
+seen = {}
+a1.register_hook(lambda grad: seen.update(delta1=grad))
+(0.5 * (y_hat - HOOK_Y) ** 2).backward()
+answer = seen["delta1"]"""),
+    "07.half-mse": dict(
+        points=2,
+        solution="def half_mse(y_hat, y):\n    return 0.5 * ((y_hat - y) ** 2).sum(dim=1).mean()",
+        wrong="def half_mse(y_hat, y):\n    return 0.5 * ((y_hat - y) ** 2).mean()"),
+    "07.copy-linear": dict(
+        points=2,
+        solution="""\
+def copy_linear(W, b):
+    n_out, n_in = W.shape
+    linear = torch.nn.Linear(n_in, n_out, dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor(W))
+        linear.bias.copy_(torch.tensor(b).reshape(-1))
+    return linear""",
+        wrong="""\
+def copy_linear(W, b):
+    n_out, n_in = W.shape
+    linear = torch.nn.Linear(n_in, n_out, dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor(W))
+    return linear""",
+        hidden="""\
+import numpy as _np
+import torch
+_rng = _np.random.default_rng(20261129)
+for _n_out, _n_in in [(4, 3), (1, 5), (2, 2)]:
+    _W, _b = _rng.normal(size=(_n_out, _n_in)), _rng.normal(size=(_n_out, 1))
+    _X = _rng.normal(size=(_n_in, 6))
+    _linear = copy_linear(_W.copy(), _b.copy())
+    with torch.no_grad():
+        _out = _linear(torch.tensor(_X.T, dtype=_linear.weight.dtype)).double().numpy().T
+    assert _np.allclose(_out, _W @ _X + _b, atol=1e-5), "copy_linear: wrong on a hidden layer\""""),
+}
+THINK = {}
