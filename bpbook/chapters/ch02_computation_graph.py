@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from bpbook.draw import draw_graph
 from bpbook.engine import Value
-from bpbook.feedback import check
+from bpbook.feedback import check, require_count
 from bpbook.tables import Table
 from bpbook.widgets import wire
 from bpbook.worked import worked_graph
@@ -190,6 +190,7 @@ def check_passed_to_a1(answer, W2=PASS_W2):
 
 def check_fd_passes(answer, n_params):
     """How many forward passes central differences need for ``n_params`` parameters."""
+    n_params = require_count("n_params", n_params)
     mistakes = [(n_params, "one pass per parameter: central differences need two (θ ± ε)"),
                 (n_params + 1, "one-sided differences (θ + ε, plus the base point): central "
                  "differences use θ + ε and θ − ε"),

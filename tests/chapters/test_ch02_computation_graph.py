@@ -67,6 +67,9 @@ def test_exercise_passed_to_a1_and_fd_passes():
     assert ex.check_passed_to_a1(default["W2·a1"].grad * default["W2"].data).ok is False
     assert ex.check_fd_passes(10, 5).ok is True
     assert "two" in ex.check_fd_passes(5, 5).message
+    assert "10.0000001" in ex.check_fd_passes(10.0000001, 5).message
+    with pytest.raises(ValueError, match="n_params"):
+        ex.check_fd_passes(10, -1)
 
 
 @given(st.sampled_from([ex.check_fan_out, ex.check_passed_to_a1]))

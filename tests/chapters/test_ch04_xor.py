@@ -173,7 +173,7 @@ def test_exercise_checks_give_specific_feedback():
     assert check_parameter_count(3 * 5 + 5 + 5 * 2 + 2).ok is True
     assert "each unit also has a bias" in str(check_parameter_count(3 * 5 + 5 * 2))
     assert check_parameter_count(2 * 4 + 4 + 4 + 1, sizes=(2, 4, 1)).ok is True
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(ValueError, match="layer size should be a whole number"):
         check_parameter_count(1, sizes=(2, 0))
     assert check_bce_output_delta(lambda p, y: (p - y) / p.shape[1]).ok is True
     assert "with BCE the σ' cancels" in str(

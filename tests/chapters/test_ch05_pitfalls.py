@@ -277,3 +277,19 @@ def test_check_off_fraction_names_each_mistake():
     assert check_off_fraction(lambda Z: np.mean(np.all(Z <= 0, axis=1))).ok is True
     assert "every sample" in str(check_off_fraction(lambda Z: np.mean(Z <= 0)))
     assert "z = 0" in str(check_off_fraction(lambda Z: np.mean(np.all(Z < 0, axis=1))))
+
+
+def test_sigmoid_bound_check_is_relative_and_validates_its_settings():
+    assert check_sigmoid_bound(0.0, layers=15).ok is False
+    assert check_sigmoid_bound(0.25 ** 14, layers=15).ok is False
+    assert check_sigmoid_bound(1.01 * 0.25 ** 10, layers=10).ok is False
+    assert check_sigmoid_bound(0.25 ** 10, layers=10).ok is True
+    for bad in (-1, 2.5):
+        with pytest.raises(ValueError, match="layers should be a whole number"):
+            check_sigmoid_bound(0.1, layers=bad)
+
+
+def test_clip_check_answers_any_return_value_with_feedback():
+    for fn in (lambda g, n: "clipped", lambda g, n: {"g": g}, lambda g, n: (x for x in g),
+               lambda g, n: [x * 1e308 * 1e308 for x in g]):
+        assert check_clip(fn).ok is False

@@ -147,5 +147,5 @@ def test_exercise_checks_give_specific_feedback():
     assert check_tanh_chain((1 - np.tanh(0.3) ** 2) ** 4, depth=4, at=0.3).ok is True
     assert "multiply, they don't add" in str(check_tanh_chain(10 * (1 - np.tanh(1.0) ** 2)))
     assert "sigmoid's bound" in str(check_tanh_chain(0.25 ** 10))
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="depth should be a whole number"):
         check_tanh_chain(1.0, depth=2.5)

@@ -177,3 +177,9 @@ def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):
                          timeout=300, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "pip install torch" in run.stdout
+
+
+def test_half_mse_check_answers_a_per_entry_loss_with_feedback():
+    verdict = check_half_mse(lambda a, b: 0.5 * (a - b) ** 2)
+    assert verdict.ok is False and "one number" in verdict.message
+    assert check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).sum(dim=1).mean()).ok is True

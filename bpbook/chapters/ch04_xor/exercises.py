@@ -8,7 +8,7 @@ import numpy as np
 
 from bpbook.activations import sigmoid
 from bpbook.chapters.ch04_xor.train import Y
-from bpbook.feedback import check, check_function
+from bpbook.feedback import check, check_function, require_count
 from bpbook.losses import bce_grad, mse
 from bpbook.model import mlp
 
@@ -42,9 +42,16 @@ def _delta1_reference(W2, delta2, a1):
     return (W2.T @ delta2) * (a1 * (1 - a1))
 
 
+def _random_case(rng):
+    h, m = rng.integers(1, 6), rng.integers(1, 7)
+    return (rng.normal(size=(1, h)), rng.normal(size=(1, m)) * 0.1,
+            sigmoid(rng.normal(size=(h, m))))
+
+
 def check_hidden_delta(fn):
     """Exercise: ``fn(W2, delta2, a1)`` returns the hidden error signal δ₁ of a sigmoid layer."""
-    return check_function(fn, "δ₁", "(W₂ᵀ δ₂) ⊙ a₁(1 − a₁)", _cases(), _delta1_reference, [
+    return check_function(fn, "δ₁", "(W₂ᵀ δ₂) ⊙ a₁(1 − a₁)", _cases(), _delta1_reference,
+                          random_cases=_random_case, mistakes=[
         (lambda W2, d2, a1: W2.T @ d2, "W₂ᵀ δ₂: the sigmoid's slope a₁(1 − a₁) is missing"),
         (lambda W2, d2, a1: (W2.T @ d2) * a1, "(W₂ᵀ δ₂) ⊙ a₁: the slope is a₁(1 − a₁), not a₁"),
         (lambda W2, d2, a1: -(W2.T @ d2) * a1 * (1 - a1), "the right size with the wrong sign"),
@@ -53,10 +60,9 @@ def check_hidden_delta(fn):
 
 def check_parameter_count(answer, sizes=COUNT_SIZES):
     """Exercise: how many numbers a dense network with layer sizes ``sizes`` learns."""
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
-                             for n in sizes):
-        raise ValueError(f"sizes should be at least two positive integers, got {sizes!r}")
+    sizes = [require_count("each layer size", n) for n in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes should hold at least two layer sizes, got {sizes!r}")
     count = sum(v.size for _, v, _ in mlp(sizes).parameters())
     weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
     arrow = "→".join(map(str, sizes))
@@ -75,7 +81,13 @@ def check_bce_output_delta(fn):
     rng = np.random.RandomState(1)
     cases = [(sigmoid(rng.randn(1, 4)), (rng.rand(1, 4) > 0.5).astype(float)) for _ in range(4)]
     reference = lambda y_hat, y: bce_grad(y_hat, y) * y_hat * (1 - y_hat)
-    return check_function(fn, "δ₂ for BCE", "(ŷ − y)/m", cases, reference, [
+
+    def draw(rng):
+        m = rng.integers(1, 9)
+        return sigmoid(rng.normal(size=(1, m))), (rng.random((1, m)) > 0.5).astype(float)
+
+    return check_function(fn, "δ₂ for BCE", "(ŷ − y)/m", cases, reference, random_cases=draw,
+                          mistakes=[
         (lambda p, y: p - y, "ŷ − y: the average over the m samples divides by m"),
         (lambda p, y: (p - y) * p * (1 - p) / p.shape[1],
          "(ŷ − y)σ'(z)/m, the MSE formula: with BCE the σ' cancels"),

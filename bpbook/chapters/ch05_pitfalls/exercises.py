@@ -8,13 +8,14 @@ Shapes: gradients are lists of numpy arrays of any shape; pre-activations ``Z`` 
 """
 import numpy as np
 
-from bpbook.feedback import Feedback, check, check_function
+from bpbook.feedback import Feedback, check, check_function, require_count
 from bpbook.optim import clip_grad_norm
 from bpbook.worked import worked_example
 
 
 def check_sigmoid_bound(answer, layers=10):
     """Exercise: the largest factor σ' can contribute through ``layers`` sigmoid layers."""
+    layers = require_count("layers", layers)
     return check(answer, 0.25 ** layers, f"the bound through {layers} sigmoid layers",
                  f"(1/4)^{layers}", [
                      (0.25 * layers, f"(1/4)·{layers}: the factors multiply, they do not add"),
@@ -26,6 +27,7 @@ def check_sigmoid_bound(answer, layers=10):
 def check_accumulated(answer, backward_calls=3):
     """Exercise: dL/dW₂ of the worked example after ``backward_calls`` backward passes on the
     same sample without zeroing the gradients in between."""
+    backward_calls = require_count("backward_calls", backward_calls)
     g = worked_example()["dW2"]
     return check(answer, backward_calls * g, f"dL/dW₂ after {backward_calls} backward passes",
                  f"{backward_calls}·(δ₂·a₁): each pass adds its gradient", [
@@ -45,7 +47,9 @@ def _clip_cases():
     big = [rng.randn(3, 2) * 4, rng.randn(3, 1) * 4]
     small = [g * 1e-3 for g in big]
     lopsided = [np.full((2, 2), 3.0), np.full((2, 1), 0.1)]
-    return [(big, 1.0), (small, 1.0), (lopsided, 2.0)]
+    fresh = np.random.default_rng()  # one fresh random case on every call
+    drawn = [fresh.normal(size=(fresh.integers(1, 4), fresh.integers(1, 4))) * 5 for _ in range(3)]
+    return [(big, 1.0), (small, 1.0), (lopsided, 2.0), (drawn, 1.5)]
 
 
 def _per_array(grads, max_norm):
@@ -74,36 +78,42 @@ def check_clip(fn):
                           "small gradients must pass unchanged"),
                 (_elementwise, "each entry clipped into [−max_norm, max_norm]: that changes the "
                                "direction; scale all entries by one factor instead")]
-    got = []
-    for grads, max_norm in _clip_cases():
+    got, cases = [], _clip_cases()
+    for grads, max_norm in cases:
         try:
-            out = fn([g.copy() for g in grads], max_norm)
+            with np.errstate(all="ignore"):
+                out = fn([g.copy() for g in grads], max_norm)
+            out = None if out is None else [np.asarray(o, dtype=float) for o in out]
         except Exception as err:  # the student's code: report any failure as feedback
-            return Feedback(False, f"clip raised {type(err).__name__}: {err}")
+            return Feedback(False, f"clip raised {type(err).__name__}: {err}, or did not return "
+                                   "a list of arrays")
         if out is None:
             return Feedback(None, "your clip returns None: return the list of clipped gradients")
-        if len(out) != len(grads) or any(np.shape(o) != g.shape for o, g in zip(out, grads)):
+        if len(out) != len(grads) or any(o.shape != g.shape for o, g in zip(out, grads)):
             return Feedback(False, "clip should return one array per gradient, each with the "
                                    f"gradient's shape {[g.shape for g in grads]}, got "
-                                   f"{[np.shape(o) for o in out]}")
+                                   f"{[o.shape for o in out]}")
         got.append(out)
-    return _judge_clip(got, mistakes)
+    return _judge_clip(got, cases, mistakes)
 
 
 def _same(out, want):
     return all(np.allclose(o, w) for o, w in zip(out, want))
 
 
-def _judge_clip(got, mistakes):
-    cases = _clip_cases()
+def _judge_clip(got, cases, mistakes):
     if all(_same(o, _reference_clip(*c)) for o, c in zip(got, cases)):
         return Feedback(True, f"clip scales all gradients by min(1, max_norm/‖g‖), right on all "
-                              f"{len(cases)} test cases")
+                              f"{len(cases)} test cases (one of them random)")
     for wrong, what in mistakes:
         if all(_same(o, wrong(*c)) for o, c in zip(got, cases)):
             return Feedback(False, f"yours computes {what}")
     return Feedback(False, "the clipped gradients should be g·min(1, max_norm/‖g‖) with ‖g‖ the "
                            "norm of all arrays together; yours differ on some test case")
+
+
+def _random_Z(rng):
+    return (rng.normal(size=(rng.integers(1, 12), rng.integers(1, 8))) - 0.8,)
 
 
 def _off_reference(Z):
@@ -118,7 +128,7 @@ def check_off_fraction(fn):
     Z3 = np.random.RandomState(2).randn(10, 6) - 0.8
     return check_function(
         fn, "off_fraction(Z)", "mean over units of [z ≤ 0 on every sample]",
-        [(Z1,), (Z2,), (Z3,)], _off_reference, [
+        [(Z1,), (Z2,), (Z3,)], _off_reference, random_cases=_random_Z, mistakes=[
             (lambda Z: np.mean(Z <= 0), "the fraction of entries ≤ 0; a unit is off only if it "
                                         "is ≤ 0 on every sample (all over axis 1)"),
             (lambda Z: np.mean(np.all(Z < 0, axis=1)), "z < 0; ReLU gives 0 and no gradient "

@@ -9,7 +9,7 @@ import sympy as sp
 
 from bpbook.activations import sigmoid, softmax
 from bpbook.chapters.ch06_activations.derive import derivative, derivative_max, numeric, z
-from bpbook.feedback import check, check_function
+from bpbook.feedback import check, check_function, require_count
 
 SOFTPLUS = sp.log(1 + sp.exp(z))
 TANH_CHAIN_AT = 1.0  # exercise 3: every tanh layer's pre-activation sits here
@@ -20,7 +20,8 @@ def check_softplus_prime(fn):
     reference = numeric(sp.diff(SOFTPLUS, z))
     cases = [(np.linspace(-4, 4, 9),), (np.array([-0.3, 0.0, 1.7]),)]
     return check_function(fn, "softplus′(z)", sp.sstr(sp.simplify(sp.diff(SOFTPLUS, z))),
-                          cases, reference, [
+                          cases, reference, random_cases=lambda rng: (rng.normal(size=7) * 3,),
+                          mistakes=[
         (lambda t: sigmoid(-t), "σ(−z): the sign of the exponent flipped"),
         (np.exp, "eᶻ: the chain rule's factor 1/(1 + eᶻ) from the log is missing"),
         (lambda t: np.log1p(np.exp(t)), "softplus itself, not its derivative"),
@@ -35,7 +36,9 @@ def check_softmax_jacobian(fn):
     """Exercise: ``fn(s)`` returns softmax's Jacobian ∂sᵢ/∂zⱼ from its output ``s``."""
     rng = np.random.RandomState(2)
     cases = [(softmax(rng.randn(n)),) for n in (2, 3, 5)]
-    return check_function(fn, "the softmax Jacobian", "diag(s) − s sᵀ", cases, _jacobian, [
+    return check_function(fn, "the softmax Jacobian", "diag(s) − s sᵀ", cases, _jacobian,
+                          random_cases=lambda rng: (softmax(rng.normal(size=rng.integers(2, 7))),),
+                          mistakes=[
         (lambda s: -np.outer(s, s), "−s sᵀ: the diagonal term diag(s) (from i = j) is missing"),
         (np.diag, "diag(s): the off-diagonal −sᵢsⱼ (every output depends on every logit) is "
                   "missing"),
@@ -47,8 +50,7 @@ def check_softmax_jacobian(fn):
 def check_tanh_chain(answer, depth=10, at=TANH_CHAIN_AT):
     """Exercise: the factor by which ``depth`` tanh slopes, each at the pre-activation ``at``,
     multiply a gradient passing down (weights aside)."""
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth should be a positive integer, got {depth!r}")
+    depth = require_count("depth", depth)
     slope = float(numeric(derivative("tanh"))(at))
     return check(answer, slope ** depth, f"the product of {depth} tanh slopes at z = {at:g}",
                  f"(1 − tanh²({at:g}))^{depth}", [

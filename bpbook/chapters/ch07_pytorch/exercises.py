@@ -27,9 +27,11 @@ def check_hook_delta(answer, y=HOOK_Y):
 
 def _loss_cases():
     torch = __import__("torch")
-    rng = np.random.RandomState(3)
+    rng, fresh = np.random.RandomState(3), np.random.default_rng()
+    m, n_out = fresh.integers(1, 8), fresh.integers(1, 4)  # a fresh random batch on every call
     return [(torch.tensor(rng.rand(5, 2)), torch.tensor(rng.rand(5, 2))),
-            (torch.tensor(rng.rand(3, 1)), torch.tensor(rng.rand(3, 1)))]
+            (torch.tensor(rng.rand(3, 1)), torch.tensor(rng.rand(3, 1))),
+            (torch.tensor(fresh.random((m, n_out))), torch.tensor(fresh.random((m, n_out))))]
 
 
 def check_half_mse(fn):
@@ -44,7 +46,8 @@ def check_half_mse(fn):
                                                            "too: sum over the outputs first"),
                 (lambda a, b: 0.5 * ((a - b) ** 2).sum(), "a sum over the samples: bpbook "
                                                           "averages over them")]
-    for y_hat, y in _loss_cases():
+    cases = _loss_cases()
+    for y_hat, y in cases:
         y_hat.requires_grad_(True)
         try:
             out = fn(y_hat, y)
@@ -55,13 +58,17 @@ def check_half_mse(fn):
         if getattr(out, "grad_fn", None) is None:
             return Feedback(False, "the loss should be a torch tensor computed from y_hat "
                                    "(with a grad_fn), so that backward() works")
+        if out.numel() != 1:
+            return Feedback(False, "half_mse should return one number, the loss (a 0-d tensor); "
+                                   f"yours has shape {tuple(out.shape)}")
         if not np.isclose(out.item(), half_mse(y_hat, y).item()):
             for wrong, what in mistakes:
                 if np.isclose(out.item(), wrong(y_hat, y).item()):
                     return Feedback(False, f"yours computes {what}")
             return Feedback(False, f"for a ({tuple(y_hat.shape)}) batch half_mse should be "
                                    f"{half_mse(y_hat, y).item():.6f}, yours is {out.item():.6f}")
-    return Feedback(True, "half_mse = mean over samples of ½ Σ (ŷ − y)², right on both batches")
+    return Feedback(True, "half_mse = mean over samples of ½ Σ (ŷ − y)², right on all "
+                          f"{len(cases)} batches (one of them random)")
 
 
 def check_copy_linear(fn):
@@ -84,8 +91,11 @@ def check_copy_linear(fn):
     if tuple(linear.weight.shape) != W.shape:
         return Feedback(False, f"the Linear's weight should have shape {W.shape} (n_out, n_in), "
                                f"like bpbook's W; got {tuple(linear.weight.shape)}")
-    with torch.no_grad():
-        out = linear(torch.tensor(X.T, dtype=linear.weight.dtype)).double().numpy().T
+    try:
+        with torch.no_grad():
+            out = linear(torch.tensor(X.T, dtype=linear.weight.dtype)).double().numpy().T
+    except Exception as err:  # a Linear the student broke: feedback, not a traceback
+        return Feedback(False, f"calling your Linear raised {type(err).__name__}: {err}")
     if np.allclose(out, W @ X + b, atol=1e-5):
         return Feedback(True, "the Linear computes W a + b for every sample")
     if np.allclose(out, W @ X + linear.bias.detach().double().numpy()[:, None], atol=1e-5):
