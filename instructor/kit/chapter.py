@@ -72,7 +72,7 @@ def defined_names(code, where):
         raise KitError(f"{where}: the answer cell is not valid Python ({err})") from None
     names = []
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.append(node.name)
         elif isinstance(node, ast.Assign):
             names += [t.id for t in node.targets if isinstance(t, ast.Name)]
@@ -102,15 +102,17 @@ def read_chapter(name, chapters=CHAPTERS, solutions=SOLUTIONS):
     Raises :class:`KitError` for an answer cell without a check cell right after it, a duplicate
     id, an exercise without instructor material, or material for an exercise the chapter lacks.
     """
-    nb = jupytext.read(chapters / f"{name}.py")
+    path = chapters / f"{name}.py"
+    label = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+    nb = jupytext.read(path)
     exercises, thinks, seen = [], [], set()
     for i, cell in enumerate(nb.cells):
         tags, ex_id = _tags(cell), cell.metadata.get("exercise")
         if not ({"exercise", "think"} & set(tags)):
             continue
-        where = f"chapters/{name}.py, exercise {ex_id!r}"
+        where = f"{label}, exercise {ex_id!r}"
         if not ex_id:
-            raise KitError(f"chapters/{name}.py, cell {i}: a tagged exercise needs an id "
+            raise KitError(f"{label}, cell {i}: a tagged exercise needs an id "
                            '(exercise="NN.name")')
         if ex_id in seen:
             raise KitError(f"{where}: the id is used twice")

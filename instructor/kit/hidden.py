@@ -42,6 +42,8 @@ class Unserializable(Exception):
 def _size(x):
     if isinstance(x, (list, tuple)):
         return sum(_size(v) for v in x)
+    if hasattr(x, "numel"):  # a torch tensor (whose .size is a method)
+        return int(x.numel())
     return int(np.size(x)) if hasattr(x, "shape") else 1
 
 
@@ -106,8 +108,12 @@ def calls_test(name, calls):
 
 
 def hidden_tests(ex, record):
-    """The hidden-test region for exercise ``ex`` from its solving ``record``, plus the
-    instructor's own hidden test (``hidden`` in the exercise's entry), if any."""
+    """The hidden-test region for exercise ``ex`` from its solving ``record``.
+
+    Besides the recorded values and calls: an optional ``probe`` in the exercise's entry,
+    ``dict(setup=code, value=expression)``, is evaluated with the solution by ``make course`` and
+    its value becomes a literal that the student's code must reproduce; an optional ``hidden`` is
+    the instructor's own test code (e.g. a finite-difference check), appended as it is."""
     parts = []
     for name in ex.names:
         if name in record["values"] and record["values"][name] is not None:
@@ -116,6 +122,13 @@ def hidden_tests(ex, record):
             test = calls_test(name, record["calls"][name])
             if test:
                 parts.append(test)
+    probe = ex.entry.get("probe")
+    if probe:
+        if record.get("probe") is None:
+            raise KitError(f"exercise {ex.id!r}: its probe's value is not numeric")
+        compare = COMPARE.format(rtol=FUNCTION_RTOL, atol=FUNCTION_ATOL)
+        parts.append(f"{compare}{probe['setup'].strip()}\nassert _near({probe['value']}, "
+                     f"{literal(record['probe'])}), \"wrong on a hidden test input\"\n")
     if ex.entry.get("hidden"):
         parts.append(ex.entry["hidden"].strip() + "\n")
     if not parts:

@@ -60,11 +60,20 @@ def _bp_record(ex_id, names):
             _bp_rec(ex_id)["values"][name] = _bp_plain(value)
 
 
+def _bp_portable(x):
+    """Whether x can become a literal: numbers, arrays, tensors, and lists or tuples of them."""
+    if isinstance(x, (list, tuple)):
+        return all(_bp_portable(v) for v in x)
+    return (isinstance(x, (int, float, _bp_np.ndarray, _bp_np.generic))
+            or type(x).__module__.startswith("torch") and hasattr(x, "detach"))
+
+
 def _bp_wrap(calls, fn):
     def wrapped(*args):
-        before = _bp_copy.deepcopy(args)
+        before = _bp_copy.deepcopy(args) if _bp_portable(args) else None
         out = fn(*args)
-        calls.append((before, _bp_plain(out)))
+        if before is not None:
+            calls.append((before, _bp_plain(out)))
         return out
     wrapped._bp_inner = fn
     return wrapped
@@ -92,12 +101,16 @@ def wrap_last_expression(code, template):
 def _exercise_cells(ex):
     names = repr(ex.names)
     feedback = 'feedback = _bp_feedback({!r}, "{}", {{}})'
-    return [ex.entry["wrong"],
-            wrap_last_expression(ex.check, feedback.format(ex.id, "wrong")),
-            ex.entry["solution"],
-            f"_bp_record({ex.id!r}, {names})",
-            wrap_last_expression(ex.check, feedback.format(ex.id, "right")),
-            f"_bp_unwrap({names})"]
+    cells = [ex.entry["wrong"],
+             wrap_last_expression(ex.check, feedback.format(ex.id, "wrong")),
+             ex.entry["solution"],
+             f"_bp_record({ex.id!r}, {names})",
+             wrap_last_expression(ex.check, feedback.format(ex.id, "right")),
+             f"_bp_unwrap({names})"]
+    probe = ex.entry.get("probe")
+    if probe:
+        cells.append(f"{probe['setup']}\n_bp_rec({ex.id!r})['probe'] = _bp_plain({probe['value']})")
+    return cells
 
 
 def solving_notebook(chapter, out_path):
