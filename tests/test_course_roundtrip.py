@@ -1,17 +1,16 @@
 """The course kit's round trip through nbgrader, run as an instructor runs it.
 
-For two chapters: build the course (``python -m instructor.kit``, what ``make course`` runs), then
+For two chapters and the capstone: build the course (``python -m instructor.kit``, what ``make course`` runs), then
 run the very command blocks that instructor/README.md quotes (read from the guide, so the two
 cannot drift): release, three students fetch and submit, collect, autograde, generate_feedback,
 export. The students hand in (a) the released notebook untouched, (b) the source notebook with the
-instructor's solutions, (c) those solutions with one answer replaced by the instructor's typical
-mistake (``wrong``). nbgrader's CSV must give exactly 0, the full autograded points, and the full
+instructor's solutions, (c) those solutions with the last answer replaced by the instructor's
+typical mistake (``wrong``). nbgrader's CSV must give exactly 0, the full autograded points, and the full
 points minus that exercise's; the feedback on (c) must name the mistake as the self-check does.
 """
 import csv
 import html
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,13 +18,14 @@ import sys
 import nbformat
 import pytest
 
-from instructor.kit.build import venv_env
+from instructor.kit.build import assignments, venv_env
 from instructor.kit.chapter import REPO, load_material
 from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id
 
-ROUNDTRIP = ("01_chain_rule", "03_worked_example")
+ROUNDTRIP = ("01_chain_rule", "03_worked_example", "capstone_mlp")
 GUIDE = REPO / "instructor" / "README.md"
+ASSIGNMENTS = assignments()
 STUDENTS = ("untouched", "solved", "onewrong")
 
 
@@ -44,9 +44,10 @@ def run_block(name, cwd, env, **variables):
     assert result.returncode == 0, f"{name} failed:\n{result.stdout}\n{result.stderr}"
 
 
-def first_exercise(assignment):
-    exercises, _ = load_material(assignment)
-    ex_id = next(iter(exercises))
+def wrong_exercise(assignment):
+    """The exercise the third student gets wrong: the last one (no later exercise uses it)."""
+    exercises, _ = load_material(assignment, ASSIGNMENTS[assignment][1])
+    ex_id = list(exercises)[-1]
     return ex_id, exercises[ex_id]
 
 
@@ -56,7 +57,7 @@ def hand_in(student, path, course, assignment):
         return
     nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     if student == "onewrong":
-        ex_id, entry = first_exercise(assignment)
+        ex_id, entry = wrong_exercise(assignment)
         cell = next(c for c in nb.cells
                     if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id(ex_id))
         cell.source = entry["wrong"]
@@ -95,7 +96,7 @@ def roundtrip(tmp_path_factory):
 def test_scores_are_exact(roundtrip, assignment):
     course, grades, kit = roundtrip
     full, think = kit[assignment]["points"], kit[assignment]["think_points"]
-    wrong_points = kit[assignment]["exercises"][first_exercise(assignment)[0]]["points"]
+    wrong_points = kit[assignment]["exercises"][wrong_exercise(assignment)[0]]["points"]
     want = {"untouched": 0, "solved": full, "onewrong": full - wrong_points}
     for student, score in want.items():
         row = grades[(assignment, student)]
@@ -111,7 +112,7 @@ def _feedback(course, student, assignment):
 @pytest.mark.parametrize("assignment", ROUNDTRIP)
 def test_feedback_names_the_mistake(roundtrip, assignment):
     course, _, kit = roundtrip
-    ex_id, _ = first_exercise(assignment)
+    ex_id, _ = wrong_exercise(assignment)
     message = kit[assignment]["exercises"][ex_id]["wrong_feedback"]
     assert message.startswith("✘ not yet")
     assert message in _feedback(course, "onewrong", assignment)
@@ -130,4 +131,3 @@ def test_release_leaks_nothing(roundtrip):
     assert leaks(course) == []
     released = {p.name for p in (course / "release").rglob("*") if p.is_file()}
     assert released == {f"{a}.ipynb" for a in ROUNDTRIP}
-    assert not os.path.exists(course / "release" / "capstone_mlp")

@@ -65,7 +65,9 @@ def _differ(what, got, want):
 
 
 def _shapes(rng):
-    return [tuple(int(v) for v in rng.integers(1, 6, size=3)) for _ in range(3)]
+    """Three random (rows, columns, m) triples; m ≥ 2, so that a sum over samples shows."""
+    return [(int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(2, 7)))
+            for _ in range(3)]
 
 
 def check_dense(Dense):
