@@ -207,8 +207,8 @@ def jacobian_reverse(f, x):
 def mode_counts(sizes):
     """Forward vs reverse mode on one network of widths ``sizes``, two questions, counted.
 
-    ``"all dL/dθ"``: every parameter's gradient of the loss (``P`` inputs, 1 output);
-    ``"all da_L/dx_1"``: how every output moves with the first input (1 input, ``K`` outputs).
+    ``"every ∂L/∂θ"``: every parameter's gradient of the loss (``P`` inputs, 1 output);
+    ``"every ∂a_L/∂x₁"``: how every output moves with the first input (1 input, ``K`` outputs).
     Each row: inputs, outputs, nodes, edges, and the operations of each mode (module docstring).
     """
     x, theta = mlp_setup(sizes)
@@ -217,12 +217,34 @@ def mode_counts(sizes):
     xs = [Value(xi) for xi in x]
     out_graph = graph_size(mlp_outputs(theta, xs, sizes))
     rows = []
-    for question, n, k, (nodes, edges) in (("all dL/dθ", len(theta), 1, loss_graph),
-                                           ("all da_L/dx_1", 1, sizes[-1], out_graph)):
+    for question, n, k, (nodes, edges) in (("every ∂L/∂θ", len(theta), 1, loss_graph),
+                                           ("every ∂a_L/∂x₁", 1, sizes[-1], out_graph)):
         rows.append({"question": question, "inputs": n, "outputs": k, "nodes": nodes,
                      "edges": edges, "forward mode": nodes + n * edges,
                      "reverse mode": nodes + k * edges})
     return rows
+
+
+MODE_SIZES = [4, 16, 16, 8]  # setting: the network on which the chapter counts both modes
+
+
+def mode_figure(rows):
+    """Operations of forward and reverse mode for each question of :func:`mode_counts`."""
+    fig = Figure(figsize=(6.5, 3.2), layout="constrained")
+    ax = fig.subplots()
+    width = 0.38
+    for shift, mode, color in ((-width / 2, "forward mode", "#d9480f"),
+                               (width / 2, "reverse mode", "#1c7ed6")):
+        values = [r[mode] for r in rows]
+        bars = ax.bar([i + shift for i in range(len(rows))], values, width, color=color,
+                      label=mode)
+        ax.bar_label(bars, [f"{v:,}" for v in values], fontsize=8)
+    ax.set_xticks(range(len(rows)),
+                  [f"{r['question']}\n({r['inputs']} in, {r['outputs']} out)" for r in rows])
+    ax.set(yscale="log", ylabel="operations", title="the same network, two questions")
+    ax.margins(y=0.25)
+    ax.legend(loc="upper right")
+    return fig
 
 
 def forward_mode_gradient(sizes, seed=0):

@@ -47,6 +47,7 @@ def vmax(a, b):
     return Value(max(a.data, b.data), "", (a, b), (float(first), float(not first)), "max")
 
 
+GATE_DEMO = dict(a=2.0, b=-3.0, g=1.5)  # setting: the gates' inputs and upstream gradient
 GATES = {"add": lambda a, b: a + b, "multiply": lambda a, b: a * b, "max": vmax}
 
 
