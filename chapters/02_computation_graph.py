@@ -178,8 +178,17 @@ draw_graph(L)
 # - a **max** gate $c = \max(a, b)$ has local derivative 1 for the larger input and 0 for the
 #   other: the whole of $g$ goes to the winner (it *routes*). ReLU is a max gate against 0.
 #
-# `Value` has no `max`; `vmax` adds it in the engine's own style (next section), and the table
-# computes each gate on `Value`s with the settings shown.
+# `Value` has no `max`. `vmax`, in this chapter's module, adds it the way the engine writes every
+# operation (the section after next opens the engine): the forward value, then one local
+# derivative per input.
+
+# %%
+from bpbook.chapters.ch02_computation_graph.engine_tour import source_excerpt, vmax
+
+print(source_excerpt(vmax))
+
+# %% [markdown]
+# The table computes each gate on `Value`s with the settings shown.
 
 # %%
 from bpbook.chapters.ch02_computation_graph.engine_tour import GATE_DEMO, GATES, gate_grads
@@ -202,7 +211,6 @@ assert all((ga, gb) == expected[name] for name, _, ga, gb in gate_rows)
 # one's the whole upstream gradient.
 
 # %%
-from bpbook.chapters.ch02_computation_graph.engine_tour import vmax
 from bpbook.engine import Value
 
 va, vb = Value(a0, label="a"), Value(b0, label="b")
@@ -220,8 +228,9 @@ draw_graph(L_max)
 # same five gradients:
 # - **vectorized backprop**, bpbook's `Dense` layers (`bpbook.worked.worked_example`), the
 #   layer formulas of the next chapter: $\delta_l = (W_{l+1}^\top\delta_{l+1})\odot\sigma'(z_l)$
-#   for the error signal of layer $l$ and $\partial L/\partial W_l = \delta_l\,a_{l-1}^\top$,
-#   $\partial L/\partial b_l = \delta_l$ for its parameters (here $l = 1, 2$, with $a_0 = x$);
+#   for the error signal of layer $l$, starting from the output layer's $\delta_2 = (\hat y -
+#   y)\,\sigma'(z_2)$, and $\partial L/\partial W_l = \delta_l\,a_{l-1}^\top$, $\partial
+#   L/\partial b_l = \delta_l$ for its parameters (here $l = 1, 2$, with $a_0 = x$);
 # - **SymPy**, which writes $L$ as one formula of the parameters and differentiates it
 #   (`bpbook.symbolic.SymbolicMLP`).
 
@@ -267,12 +276,10 @@ display(Markdown(f"The largest disagreement among the three is {worst:.1e}, at t
 #
 # Every operation builds its output `Value` from three things: the forward number, the inputs it
 # came from, and the local derivative with respect to each input, computed right there from the
-# numbers it sees. Multiplication stores $(b, a)$, the swap of the last section:
+# numbers it sees. Multiplication stores $(b, a)$, the swap of the gate patterns above:
 
 # %%
 import math
-
-from bpbook.chapters.ch02_computation_graph.engine_tour import source_excerpt
 
 print(source_excerpt(Value.__mul__))
 
@@ -298,13 +305,13 @@ print(source_excerpt(Value.sigmoid))
 print(source_excerpt(Value.topological_order))
 
 # %% [markdown]
-# A chain ten times deeper than Python's recursion limit, $y = x\cdot 1\cdot 1\cdots 1$, goes
+# A chain twice as deep as Python's recursion limit, $y = x\cdot 1\cdot 1\cdots 1$, goes
 # through it without complaint:
 
 # %%
 import sys
 
-depth = 10 * sys.getrecursionlimit()
+depth = 2 * sys.getrecursionlimit()
 x_deep = Value(0.5, label="x")
 y_deep = x_deep
 for _ in range(depth):
@@ -362,7 +369,7 @@ assert abs(right - central) < 1e-8 and abs(overwritten - central) > 0.1
 #
 # Everything a neural network needs is now in place: the engine differentiates any expression
 # built from its operations, so a network written with `Value`s, one object per weight, can be
-# trained. `ValueMLP` is such a network (a dozen lines in this chapter's module). The task, the
+# trained. `ValueMLP`, a short class in this chapter's module, is such a network. The task, the
 # demonstration micrograd made famous: two interleaved half-moons of points in the plane, made
 # with numpy from a seed (nothing is downloaded); label 0 for the upper moon, 1 for the lower.
 #
@@ -401,10 +408,24 @@ display(Markdown(
 training_figure(run)
 
 # %% [markdown]
-# Same numbers, very different speeds: the numpy network does a layer in one matrix product,
-# the `Value` network one Python object per multiplication. That is why real libraries work on
-# arrays (chapter 3 onwards), and why they keep the graph idea: PyTorch records a graph of array
-# operations and walks it backwards exactly like this loop (chapter 7).
+# Same numbers, computed in very different ways: the numpy network does a layer in one matrix
+# product, the `Value` network builds one Python object per operation:
+
+# %%
+from bpbook.chapters.ch02_computation_graph.cost import graph_size
+
+X_batch, Y_batch = run["X"][:, :TRAINING["batch"]], run["Y"][:, :TRAINING["batch"]]
+n_nodes, n_edges = graph_size([run["value_net"].loss(X_batch, Y_batch)])
+n_layers = len(run["numpy_net"].dense)
+display(Markdown(f"One step on a batch of {TRAINING['batch']} points builds {n_nodes:,} `Value` "
+                 f"nodes with {n_edges:,} edges; the numpy network does the same work with "
+                 f"{n_layers} matrix products forward and {2 * n_layers - 1} backward "
+                 "(the first layer's input needs no gradient)."))
+
+# %% [markdown]
+# That is why real libraries work on arrays (chapter 3 onwards), and why they keep the graph
+# idea all the same: PyTorch records a graph of array operations and walks it backwards like
+# this loop (chapter 7).
 
 # %% [markdown]
 # ## Why one backward pass is enough

@@ -11,15 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bpbook.chapters.ch02_computation_graph import exercises as ex
-from bpbook.chapters.ch02_computation_graph.cost import (Dual, forward_mode_gradient, graph_size,
-                                                         jacobian_forward, jacobian_reverse, jvp,
-                                                         mlp_graph, mlp_loss, mlp_outputs, mlp_setup,
-                                                         mode_counts, vjp, work_counts)
-from bpbook.chapters.ch02_computation_graph.engine_tour import (GATES, gate_grads,
-                                                                overwrite_demo,
-                                                                softplus_backward_reference,
-                                                                softplus_graph, source_excerpt,
-                                                                vmax)
+from bpbook.chapters.ch02_computation_graph.cost import (
+    Dual, forward_mode_gradient, graph_size, jacobian_forward, jacobian_reverse, jvp, mlp_graph,
+    mlp_loss, mlp_outputs, mlp_setup, mode_counts, vjp, work_counts)
+from bpbook.chapters.ch02_computation_graph.engine_tour import (
+    gate_grads, overwrite_demo, softplus_backward_reference, softplus_graph, source_excerpt, vmax)
 from bpbook.chapters.ch02_computation_graph.micro_mlp import (ValueMLP, train_side_by_side,
                                                               training_figure, two_moons)
 from bpbook.chapters.ch02_computation_graph.replay import (replay_figure, replay_frames,

@@ -193,7 +193,8 @@ def vjp(f, x, u):
 
 
 def jacobian_forward(f, x):
-    """The Jacobian, ``J[k][i] = df_k/dx_i``, one column per forward-mode pass (``len(x)`` passes)."""
+    """The Jacobian, ``J[k][i] = df_k/dx_i``, one column per forward-mode pass (``len(x)``
+    passes)."""
     cols = [jvp(f, x, [float(i == j) for i in range(len(x))])[1] for j in range(len(x))]
     return np.array(cols).T
 
