@@ -352,7 +352,15 @@ assert abs(right - central) < 1e-8 and abs(overwritten - central) > 0.1
 
 # %% [markdown]
 # With `=`, the share that arrives last replaces the one that arrived first, and the gradient is
-# wrong with no error message at all.
+# wrong with no error message at all. The graph, after the engine's backward pass: two arrows
+# leave `a`, and its grad is the sum of what came back along both.
+
+# %%
+from bpbook.chapters.ch02_computation_graph.engine_tour import fan_out_graph
+
+fan = fan_out_graph(FAN_DEMO_AT)
+fan["L"].backward()
+draw_graph(fan["L"])
 #
 # ### One more operation, micrograd's way
 #
@@ -360,7 +368,14 @@ assert abs(right - central) < 1e-8 and abs(overwritten - central) > 0.1
 # operation keeps a small function that, when the backward pass reaches it, adds its share into
 # its input's gradient: `x.grad += local * out.grad`, written out once per operation.
 # `FnValue`, a small subclass of `Value` in this chapter's module, works that way, and
-# `backward_with_functions` is the engine's loop that calls such a function when it meets one.
+# `backward_with_functions` is the engine's loop that calls such a function when it meets one:
+
+# %%
+from bpbook.chapters.ch02_computation_graph.engine_tour import backward_with_functions
+
+print(source_excerpt(backward_with_functions))
+
+# %% [markdown]
 # In exercise 4 at the end you write that function for one more operation, the softplus
 # $\log(1 + e^x)$.
 
