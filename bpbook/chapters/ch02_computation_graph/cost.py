@@ -19,7 +19,8 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from bpbook.engine import Value, _sigmoid
+from bpbook.activations import sigmoid
+from bpbook.engine import Value
 
 # ---- the networks ------------------------------------------------------------------------------
 
@@ -159,7 +160,7 @@ class Dual:
         return Dual(t, (1.0 - t * t) * self.dot)  # local 1 - tanh^2
 
     def sigmoid(self):
-        s = _sigmoid(self.val)
+        s = float(sigmoid(self.val))
         return Dual(s, s * (1.0 - s) * self.dot)  # local σ(1 - σ)
 
     def __repr__(self):

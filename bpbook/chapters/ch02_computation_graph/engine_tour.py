@@ -15,7 +15,8 @@ whose backward is a function (micrograd's style), for the exercise.
 import inspect
 import math
 
-from bpbook.engine import Value, _sigmoid
+from bpbook.activations import sigmoid
+from bpbook.engine import Value
 
 
 def source_excerpt(obj, first=None, last=None):
@@ -123,7 +124,7 @@ def softplus_graph(x0, backward_fn):
 
 def softplus_backward_reference(x, out):
     """The model answer: softplus'(x) = σ(x), times the upstream gradient, added."""
-    x.grad += out.grad * _sigmoid(x.data)
+    x.grad += out.grad * float(sigmoid(x.data))
 
 
 def fan_out_graph(a0):

@@ -8,7 +8,8 @@ import numpy as np
 
 from bpbook.chapters.ch02_computation_graph.cost import mode_counts
 from bpbook.chapters.ch02_computation_graph.engine_tour import softplus_graph, vmax
-from bpbook.engine import Value, _sigmoid
+from bpbook.activations import sigmoid
+from bpbook.engine import Value
 from bpbook.feedback import check, check_function
 from bpbook.worked import worked_graph
 
@@ -66,17 +67,17 @@ def _grad_with(backward_fn):
 
 
 SOFTPLUS_MISTAKES = [
-    (lambda x, out: setattr(x, "grad", x.grad + _sigmoid(x.data)),
+    (lambda x, out: setattr(x, "grad", x.grad + float(sigmoid(x.data))),
      "σ(x) without the upstream gradient: multiply by out.grad, what reached the output"),
-    (lambda x, out: setattr(x, "grad", out.grad * _sigmoid(x.data)),
+    (lambda x, out: setattr(x, "grad", out.grad * float(sigmoid(x.data))),
      "x.grad = ... instead of x.grad += ...: the share that x·x already delivered to x is lost"),
-    (lambda x, out: setattr(x, "grad", x.grad + out.grad * _sigmoid(-x.data)),
+    (lambda x, out: setattr(x, "grad", x.grad + out.grad * float(sigmoid(-x.data))),
      "1/(1 + eˣ) = σ(−x) as the local derivative: it is eˣ/(1 + eˣ) = σ(x)"),
     (lambda x, out: setattr(x, "grad", x.grad + out.grad * out.data),
      "softplus(x) itself, the forward value, as the local derivative"),
     (lambda x, out: setattr(x, "grad", x.grad + out.grad * math.exp(x.data)),
      "eˣ as the local derivative: the derivative of log(u) is u′/u, so divide by 1 + eˣ"),
-    (lambda x, out: setattr(x, "grad", x.grad + x.grad * _sigmoid(x.data)),
+    (lambda x, out: setattr(x, "grad", x.grad + x.grad * float(sigmoid(x.data))),
      "x.grad as the upstream gradient: the upstream is out.grad, the output's gradient"),
 ]
 
