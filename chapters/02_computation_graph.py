@@ -279,8 +279,6 @@ display(Markdown(f"The largest disagreement among the three is {worst:.1e}, at t
 # numbers it sees. Multiplication stores $(b, a)$, the swap of the gate patterns above:
 
 # %%
-import math
-
 print(source_excerpt(Value.__mul__))
 
 # %% [markdown]
@@ -337,6 +335,8 @@ print(source_excerpt(Value.backward, "order = self.topological_order()", "return
 # with a central difference:
 
 # %%
+import math
+
 from bpbook.chapters.ch02_computation_graph.engine_tour import overwrite_demo
 
 FAN_DEMO_AT = 0.7  # setting: where a is evaluated
