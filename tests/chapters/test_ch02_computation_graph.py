@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 import torch
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bpbook.chapters.ch02_computation_graph import exercises as ex
@@ -22,6 +22,7 @@ from bpbook.chapters.ch02_computation_graph.replay import (replay_figure, replay
                                                            replay_grads, replay_table, replay_text)
 from bpbook.engine import Value
 from bpbook.worked import worked_graph
+from tests.strategies import VALUE_OPS, programs, run_program
 
 
 def test_replay_frames_rebuild_the_gradients_and_the_text_shows_the_product():
@@ -302,3 +303,27 @@ def test_exercise_reverse_count():
     assert ex.check_reverse_count(nodes + sizes[-1] * edges).ok is True
     assert "one backward pass per output" in ex.check_reverse_count(nodes + edges).message
     assert ex.check_reverse_count(None).ok is None
+
+
+DUAL_OPS = {"exp": Dual.exp, "log": Dual.log, "tanh": Dual.tanh, "sigmoid": Dual.sigmoid,
+            "relu": Dual.relu, "leaky_relu": Dual.leaky_relu}
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs())
+def test_forward_mode_equals_reverse_mode_on_random_graphs(program):
+    """One pass of dual numbers with a tangent per leaf gives every leaf's gradient, the same as
+    one backward pass of Values (random graphs with fan-out, every operation). The output is a
+    weighted sum of every register, so a wrong derivative anywhere shows."""
+    n = len(program.leaves)
+    weights = [1.0 + 0.1 * r for r in range(len(program.instructions))]
+    try:
+        leaves = [Value(x) for x in program.leaves]
+        registers = run_program(program, VALUE_OPS, leaves)[n:]
+        sum((w * r for w, r in zip(weights, registers)), 0.0).backward()
+    except (OverflowError, ValueError, ZeroDivisionError):
+        assume(False)
+    seeds = np.eye(n)
+    duals = run_program(program, DUAL_OPS, [Dual(x, e) for x, e in zip(program.leaves, seeds)])
+    tangent = sum(w * np.broadcast_to(r.dot, (n,)) for w, r in zip(weights, duals[n:]))
+    assert np.allclose(tangent, [leaf.grad for leaf in leaves], rtol=1e-9, atol=1e-9)

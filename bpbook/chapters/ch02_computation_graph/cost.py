@@ -147,9 +147,25 @@ class Dual:
 
     __rmul__ = __mul__
 
+    def __truediv__(self, other):
+        other = self._lift(other)
+        a, b = self.val, other.val
+        return Dual(a / b, self.dot / b - a / (b * b) * other.dot)  # locals 1/b, -a/b^2
+
+    def __rtruediv__(self, other):
+        return self._lift(other) / self
+
+    def __neg__(self):
+        return Dual(-self.val, -self.dot)  # local -1
+
     def __pow__(self, n):
         x = self.val
-        return Dual(x**n, n * x ** (n - 1) * self.dot)  # local n x^(n-1)
+        local = 0.0 if n == 0 else n * x ** (n - 1)  # n x^(n-1)
+        return Dual(x**n, local * self.dot)
+
+    def __rpow__(self, base):
+        out = base**self.val
+        return Dual(out, out * math.log(base) * self.dot)  # local c^x ln c
 
     def exp(self):
         e = math.exp(self.val)
@@ -162,6 +178,16 @@ class Dual:
     def sigmoid(self):
         s = float(sigmoid(self.val))
         return Dual(s, s * (1.0 - s) * self.dot)  # local σ(1 - σ)
+
+    def log(self):
+        return Dual(math.log(self.val), self.dot / self.val)  # local 1/x
+
+    def relu(self):
+        return self.leaky_relu(0.0)
+
+    def leaky_relu(self, slope=0.01):
+        local = 1.0 if self.val > 0.0 else slope  # the kink's derivative taken as Value's
+        return Dual(self.val * local, local * self.dot)
 
     def __repr__(self):
         return f"Dual({self.val:.6g}, dot={self.dot:.6g})"
