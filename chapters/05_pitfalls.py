@@ -242,7 +242,8 @@ display(say("Output of layer {D}, root-mean-square: {rx:.1e} with Xavier, {rh:.2
 # samples $z_1, \dots, z_m$:
 #
 # $$\mu = \frac1m\sum_i z_i,\qquad \sigma^2 = \frac1m\sum_i (z_i - \mu)^2,\qquad
-# \hat z_i = \frac{z_i - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad y_i = \gamma\,\hat z_i + \beta,$$
+# \hat z_i = \frac{z_i - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad
+# y_i = \gamma\,\hat z_i + \beta,$$
 #
 # with a small $\varepsilon$ against division by zero and two learned parameters per unit, the
 # scale $\gamma$ and the shift $\beta$. `bpbook.BatchNorm(n_features)` is this layer, in training
@@ -301,10 +302,11 @@ from bpbook.norm import BatchNorm
 scales = np.concatenate([(layer.gamma * layer.inv_std).ravel() for layer in bn_net.layers
                          if isinstance(layer, BatchNorm)])
 display(say("Layer 1 / layer {D}: {a:.2e} without batch norm, {b:.2f} with it. Backward, batch "
-            "norm multiplies by γ/√(σ²+ε), here between {lo:.1f} and {hi:.1f}: each unit's "
-            "pre-activations have a small spread over the batch, so dividing by it makes up for "
-            "the slopes of at most a quarter.", D=D, a=profiles["sigmoid"][0] / profiles["sigmoid"][D - 1],
-            b=with_bn[0] / with_bn[D - 1], lo=scales.min(), hi=scales.max()))
+            "norm multiplies by γ/√(σ²+ε), here between {lo:.1f} and {hi:.1f} (median {med:.1f}) "
+            "with γ = 1 at the start: most units' pre-activations have a small spread over the "
+            "batch, and dividing by it makes up for the slopes of at most a quarter.", D=D,
+            a=profiles["sigmoid"][0] / profiles["sigmoid"][D - 1], b=with_bn[0] / with_bn[D - 1],
+            lo=scales.min(), hi=scales.max(), med=np.median(scales)))
 
 # %% [markdown]
 # ## Exploding gradients
@@ -481,8 +483,9 @@ Table(["hidden layer", "units switched off", "back on (unit: first epoch on agai
         sum(e is None for e in first.values())] for l, first in back.items()])
 
 # %% [markdown]
-# The units of layer 1 stay off: their input is the data. Some units of layer 2 come back, with
-# their own weights never touched, because layer 1 below them kept learning.
+# The units of layer 1 stay off: their input is the data. Some units of layer 2 come back: their
+# own weights got no gradient while they were off, but layer 1 below them kept learning and
+# moved their input.
 
 # %% [markdown]
 # ## The golden rules of backprop
@@ -684,12 +687,12 @@ Table(["widths", "forward", "backward", "backward / forward"],
 from bpbook.reference import BACKWARD_COST_PRINTED
 
 ratio = [b / f for f, b in counted.values()]
-display(say("A backward pass costs between {lo:.2f} and {hi:.2f} forward passes here (just under "
-            "two: layer 1's skipped product weighs most when the first layer is wide compared "
-            "with the rest), so a whole step, forward plus backward, costs between {slo:.2f} and "
-            "{shi:.2f}. The tutorial's \"{a}–{b}×\" ({src}) is of that order.", lo=min(ratio),
-            hi=max(ratio), slo=1 + min(ratio), shi=1 + max(ratio), a=BACKWARD_COST_PRINTED[0],
-            b=BACKWARD_COST_PRINTED[1], src=GOLDEN_RULES_SOURCE))
+display(say("A backward pass costs between {lo:.2f} and {hi:.2f} forward passes here: just under "
+            "two, and furthest under for the narrow network, where layer 1's skipped product is "
+            "the largest share of the work. A whole step, forward plus backward, costs between "
+            "{slo:.2f} and {shi:.2f}. The tutorial's \"{a}–{b}×\" ({src}) is of that order.",
+            lo=min(ratio), hi=max(ratio), slo=1 + min(ratio), shi=1 + max(ratio),
+            a=BACKWARD_COST_PRINTED[0], b=BACKWARD_COST_PRINTED[1], src=GOLDEN_RULES_SOURCE))
 
 # %% [markdown]
 # The picture puts both counts side by side (left: forward-pass equivalents for all gradients,
@@ -839,7 +842,7 @@ check_activation_memory(answer, depth=EX_DEPTH, width=EX_WIDTH, m=EX_M)
 # %% [markdown]
 # **7. Weight decay.** Write `decayed_step(W, dW, lr, lam)`: `dW` is the gradient of the loss
 # alone; return the weights after one gradient-descent step on the loss plus
-# $\frac\lambda2\|W\|^2$ with learning rate `lr`. Why is this called *decay*?
+# $\frac\lambda2\|W\|^2$ with learning rate `lr`.
 
 # %% tags=["exercise"] exercise="05.weight-decay"
 def decayed_step(W, dW, lr, lam):
@@ -847,3 +850,8 @@ def decayed_step(W, dW, lr, lam):
 
 # %% tags=["check"]
 check_decayed_step(decayed_step)
+
+# %% [markdown] tags=["think"] exercise="05.decay-why"
+# **8.** Write your step from exercise 7 as a factor times $W$ minus a term that does not
+# involve λ. Why is the penalty called weight *decay*? What happens to a weight that the loss
+# itself does not push at all?

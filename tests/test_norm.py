@@ -94,10 +94,9 @@ def test_backward_is_the_derivative_sympy_takes_of_the_formula():
     dz = bn.backward(np.array([g_val]))
     want = [float(sp.diff(loss, z).subs(subs)) for z in zs]
     assert_grad_close("BatchNorm dL/dz", dz.ravel(), want, z_val, truth="SymPy")
-    assert_grad_close("BatchNorm dgamma", bn.dgamma.ravel(), [float(sp.diff(loss, gamma).subs(subs))],
-                      z_val, truth="SymPy")
-    assert_grad_close("BatchNorm dbeta", bn.dbeta.ravel(), [float(sp.diff(loss, beta).subs(subs))],
-                      z_val, truth="SymPy")
+    for what, got, symbol in (("dgamma", bn.dgamma, gamma), ("dbeta", bn.dbeta, beta)):
+        want = [float(sp.diff(loss, symbol).subs(subs))]
+        assert_grad_close(f"BatchNorm {what}", got.ravel(), want, z_val, truth="SymPy")
 
 
 def test_gradients_accumulate_until_zero_grad():

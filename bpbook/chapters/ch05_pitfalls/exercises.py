@@ -214,9 +214,10 @@ def check_decayed_step(fn):
     """Exercise: ``fn(W, dW, lr, lam)`` returns ``W`` after one SGD step on the loss plus
     λ/2·‖W‖², where ``dW`` is the gradient of the loss alone."""
     rng = np.random.RandomState(9)
-    cases = [(rng.randn(2, 3), rng.randn(2, 3), 0.1, 0.01), (rng.randn(4, 1), rng.randn(4, 1), 0.5, 0.2),
+    cases = [(rng.randn(2, 3), rng.randn(2, 3), 0.1, 0.01),
+             (rng.randn(4, 1), rng.randn(4, 1), 0.5, 0.2),
              (rng.randn(3, 3) * 5, rng.randn(3, 3), 0.05, 1.0)]
-    return check_function(fn, "decayed_step(W, dW, lr, lam)", "W − η(dW + λW) = (1 − ηλ)W − η·dW",
+    return check_function(fn, "decayed_step(W, dW, lr, lam)", "W − η(dW + λW)",
                           cases, _decayed_reference, [
         (lambda W, dW, lr, lam: W - lr * (dW + 2 * lam * W),
          "W − η(dW + 2λW): the ½ in λ/2·‖W‖² cancels the 2 of the square"),

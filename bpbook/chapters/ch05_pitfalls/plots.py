@@ -1,8 +1,8 @@
 r"""The pitfalls chapter's pictures (``chapters/05_pitfalls.py``): each function takes numbers the
 chapter computed and returns a matplotlib ``Figure`` (no pyplot, no global state).
 
-Gradient profiles are arrays of $\|\partial L/\partial W_l\|$, one per layer, inputs first (layer 1),
-the output layer last; they are drawn on a log scale against the layer number.
+Gradient profiles are arrays of $\|\partial L/\partial W_l\|$, one per layer, inputs first
+(layer 1), the output layer last; they are drawn on a log scale against the layer number.
 """
 import numpy as np
 from matplotlib.figure import Figure
@@ -75,7 +75,8 @@ def cost(params, fd_passes, bp_passes, widths, measured, counted):
     fig, (ax1, ax2) = _figure(10, 3.4, 2)
     ax1.plot(params, fd_passes, "o-", label="finite differences: 2 per parameter")
     ax1.plot(params, bp_passes, "o-", label="backprop: 1 forward + 1 backward")
-    ax1.set(xlabel="parameters", ylabel="forward-pass equivalents", title="counted")
+    ax1.set(xlabel="parameters", ylabel="forward-pass equivalents", title="counted",
+            yscale="log")
     ax1.legend(fontsize=8)
     ax2.plot(widths, measured, "o-", label="measured")
     ax2.plot(widths, counted, "s--", color="gray", label="counted multiply-adds")
