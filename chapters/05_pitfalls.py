@@ -145,12 +145,13 @@ from bpbook.reference import PITFALLS_SOURCE, VANISHING_PRINTED
 from bpbook.worked import disagrees
 
 TEN = 10  # the tutorial's number of layers
-bounds = {"0.25**10": ("slopes' bound on δ₁, ten sigmoid layers: (1/4)^10", 0.25 ** TEN),
-          "layer 1 / layer 10": ("layer 1's gradient / layer 10's: (1/4)^9", 0.25 ** (TEN - 1))}
-Table(["quantity", "computed", "printed", "source", "agrees?"],
-      [[what, value, VANISHING_PRINTED[key], PITFALLS_SOURCE,
+bounds = {"0.25**10": (f"bound on δ₁: (1/4)^{TEN}", 0.25 ** TEN),
+          "layer 1 / layer 10": (f"layer 1 / layer {TEN}: (1/4)^{TEN - 1}", 0.25 ** (TEN - 1))}
+Table(["slopes' bound, ten sigmoid layers", "computed", "printed", "agrees?"],
+      [[what, value, VANISHING_PRINTED[key],
         "no" if disagrees(VANISHING_PRINTED[key], value) else "yes"]
-       for key, (what, value) in bounds.items()], formats=[None, "{:.2e}", None, None, None])
+       for key, (what, value) in bounds.items()], formats=[None, "{:.2e}", None, None],
+      caption=f"printed: the tutorial, {PITFALLS_SOURCE}")
 
 # %% [markdown]
 # The weights matter too: the signal is multiplied by $W_{l+1}^\top$ at each layer. Measure both
@@ -670,9 +671,9 @@ Table(["hidden units", "parameters", "forward passes for finite differences"], f
 # Backprop gets all the same gradients from one forward and one backward pass. How much is a
 # backward pass? In a dense layer the work is in the matrix products: forward $W_l a_{l-1}$;
 # backward $\delta_l\, a_{l-1}^\top$ for $\partial L/\partial W_l$ and $W_l^\top\delta_l$ for the
-# layer below, two products of the same size. Layer 1 skips the second: the layer below it is
-# the data, whose gradient nobody needs (bpbook's `Sequential.backward` skips it too). Counting
-# their multiply-adds (`multiply_adds`), for three hidden layers of growing width:
+# layer below, two products of the same size. Layer 1 skips the second, as bpbook's
+# `Sequential.backward` does: its input is the data, whose gradient nobody needs. Counting the
+# multiply-adds (`multiply_adds`), for three hidden layers of growing width:
 
 # %%
 from bpbook.chapters.ch05_pitfalls.experiments import multiply_adds
@@ -768,7 +769,8 @@ from bpbook.chapters.ch05_pitfalls.exercises import (check_accumulated, check_ac
                                                      check_sigmoid_bound)
 
 EX_HIDDEN = 7
-display(say("Your network: {h} sigmoid hidden layers, then a sigmoid output layer.", h=EX_HIDDEN))
+display(say("Your network: {h} sigmoid hidden layers, then a sigmoid output layer; the loss is "
+            "the squared error.", h=EX_HIDDEN))
 
 # %% tags=["exercise"] exercise="05.sigmoid-bound"
 answer = None  # the largest value of the slopes' product
