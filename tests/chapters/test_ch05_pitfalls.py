@@ -523,3 +523,21 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     ids = set(re.findall(r'exercise="(05\.[a-z0-9-]+)"', text))
     solutions = _solutions()
     assert ids == set(solutions.EXERCISES) | set(solutions.THINK)
+
+
+# ---- the chapter's pictures --------------------------------------------------------------------
+
+def test_cost_plot_keeps_every_point_inside_the_frame_and_draws_backprop_as_counted():
+    from bpbook.chapters.ch05_pitfalls import plots
+    fig = plots.cost([13, 25], [26, 50], [2.2, 2.2], [16, 32], [2.5, 1.5], [1.8, 1.9])
+    counted, measured = fig.axes
+    assert measured.get_ylim()[0] == 0 and measured.get_ylim()[1] > 2.5
+    np.testing.assert_allclose(counted.lines[1].get_ydata(), [2.2, 2.2])
+
+
+def test_memory_plot_draws_measured_and_counted_mebibytes():
+    from bpbook.chapters.ch05_pitfalls import plots
+    rows = [[2, 32, 2 ** 20, 2 ** 20 + 500], [4, 32, 2 ** 21, 2 ** 21 + 900]]
+    ax = plots.memory(rows, 64).axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [r[3] / 2 ** 20 for r in rows])
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [1.0, 2.0])

@@ -265,7 +265,7 @@ def activation_rms(model, X):
     r"""The root-mean-square output $\sqrt{\mathrm{mean}(a_l^2)}$ of every hidden layer on ``X``,
     inputs first: the absolute scale of the signal going up."""
     model.forward(X)
-    return np.array([float(np.sqrt(np.mean(layer.a ** 2))) for layer in _hidden(model, "rms")])
+    return np.array([float(np.sqrt(np.mean(layer.a ** 2))) for layer in _hidden(model, "activation_rms")])
 
 
 def switch_off(layer, units, margin=0.05):
