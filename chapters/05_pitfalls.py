@@ -41,10 +41,10 @@
 # something odd happens: the layers next to the inputs barely learn. To see it we need a task, a
 # deep network and a way to measure how much each layer learns.
 #
-# **The task** (`toy_data` in `bpbook.chapters.ch05_pitfalls.experiments`): each input is a
-# point $x$ in eight dimensions, drawn at random; its target is one number,
-# $y = \tanh(v \cdot x)$, for a fixed random direction $v$. A regression: from eight numbers to
-# one, with the mean squared error as the loss.
+# **The task** (`toy_data` in `bpbook.chapters.ch05_pitfalls.experiments`): each input $x$ is a
+# column of random numbers (how many is printed below, in the shape of `X`); its target is one
+# number, $y = \tanh(v \cdot x)$, for a fixed random direction $v$. A regression: from a vector
+# to one number, with the mean squared error as the loss.
 #
 # **The network** (`deep_net`): $D$ hidden layers of equal width, then one linear output unit, so
 # $L = D + 1$ layers in all: layer 1 next to the inputs, layer $D + 1$ the output.
@@ -429,7 +429,7 @@ display(say("λ = {lam}: largest relative error between ∂L/∂W + λW and fini
 # Leaky ReLU, $\max(\alpha z, z)$, keeps a slope $\alpha$ for negative inputs: a unit can be
 # switched off on all the data yet still receive a (small) gradient.
 #
-# A learning rate that is too large for ReLU units makes dead ones: one overshooting step pushes
+# A learning rate that is too large for ReLU units makes dead ones: an overshooting step can push
 # a unit's weights and bias to where it is off everywhere. Train a network of two hidden layers
 # with a moderate and with a larger learning rate, and count, at the end, the units that are off
 # on every sample and those that get no gradient at all:

@@ -190,18 +190,22 @@ def test_a_leaky_unit_off_on_every_sample_still_gets_a_gradient():
 
 def test_large_learning_rate_kills_relu_units_and_costs_loss_but_helps_leaky_ones():
     # the chapter's claims about its run (64 units, 128 samples, 200 epochs, η = 0.1 and 0.2)
+    from bpbook.activations import get_activation
     X2, Y2 = toy_data(m=128)
     dead, final = {}, {}
-    for act in ("relu", "leaky_relu"):
+    units = {"relu": "relu", "leaky_relu": "leaky_relu",
+             "leaky 0.1": get_activation("leaky_relu", slope=0.1)}
+    for act, unit in units.items():
         for lr in (0.1, 0.2):
-            net = deep_net(2, width=64, activation=act, init="he")
+            net = deep_net(2, width=64, activation=unit, init="he")
             losses, err = train(net, X2, Y2, lr, 200)
             assert err is None
             dead[act, lr], final[act, lr] = no_grad_fraction(net, X2, Y2), losses[-1]
     assert dead["relu", 0.1] == 0 and dead["relu", 0.2] > 0.1
-    assert dead["leaky_relu", 0.2] == 0
+    assert dead["leaky_relu", 0.2] == 0 and dead["leaky 0.1", 0.2] == 0
     assert final["relu", 0.2] > final["relu", 0.1]
     assert final["leaky_relu", 0.2] < final["leaky_relu", 0.1]
+    assert final["leaky 0.1", 0.2] < final["leaky 0.1", 0.1]
 
 
 def test_switched_off_units_get_no_gradient_and_only_layer_two_units_revive():
