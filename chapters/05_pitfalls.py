@@ -719,9 +719,10 @@ plots.cost([r[1] for r in fd_rows], [r[2] for r in fd_rows], bp_passes, time_wid
 # %% [markdown]
 # ## Explore
 #
-# Pick a depth, an activation, an initialisation and its gain, and switch skip connections on or
-# off. The plot shows the gradient norm of every layer after one backward pass. Try: sigmoid at
-# depth 30; ReLU with Xavier, then He, then gain 2; tanh with skip connections.
+# Pick a depth, an activation, an initialisation and its gain, and switch skip connections or
+# batch norm on or off. The plot shows the gradient norm of every layer after one backward pass.
+# Try: sigmoid at depth 30, then with batch norm; ReLU with Xavier, then He, then gain 2; tanh
+# with skip connections.
 
 # %%
 from bpbook.chapters.ch05_pitfalls.explore import explorer, update

@@ -545,3 +545,18 @@ def test_memory_plot_draws_measured_and_counted_mebibytes():
     ax = plots.memory(rows, 64).axes[0]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [r[3] / 2 ** 20 for r in rows])
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [1.0, 2.0])
+
+
+def test_explorer_batchnorm_switch_flattens_the_sigmoid_profile():
+    plain = update(depth=15, activation="sigmoid")
+    fig = Figure()
+    bn = update(depth=15, activation="sigmoid", batchnorm=True, ax=fig.subplots())
+    assert len(bn["norms"]) == 16 and bn["ratio"] > 1e6 * plain["ratio"]
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), bn["norms"])
+
+
+def test_explorer_says_skips_and_batchnorm_do_not_combine():
+    from bpbook.chapters.ch05_pitfalls.explore import table
+    result = update(residual=True, batchnorm=True, ax=Figure().subplots())
+    assert result["norms"] is None and "not both" in result["message"]
+    assert "not both" in str(table(result))
