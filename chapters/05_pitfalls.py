@@ -341,7 +341,7 @@ try:
     with np.errstate(over="ignore", invalid="ignore"):  # the error below reports it instead
         fit(deep_net(**blowup), X, Y, lr=lr, epochs=epochs)
 except ExplodingGradientError as err:
-    print(textwrap.fill(f"{type(err).__name__}: {err}", width=88, break_long_words=False))
+    print(textwrap.fill(f"{type(err).__name__}: {err}", width=76, break_long_words=False))
 
 # %% [markdown]
 # Two remedies. **Gradient-norm clipping** rescales all gradients together when their global
@@ -436,23 +436,17 @@ display(say("λ = {lam}: largest relative error between ∂L/∂W + λW and fini
 
 # %%
 from bpbook.activations import get_activation
-from bpbook.chapters.ch05_pitfalls.experiments import no_grad_fraction, off_fraction
+from bpbook.chapters.ch05_pitfalls.experiments import dead_relu_runs
 
 DEAD_WIDTH, DEAD_M, DEAD_EPOCHS = 64, 128, 200  # settings of this run
 MODERATE, LARGE = 0.1, 0.2  # the two learning rates
 X2, Y2 = toy_data(m=DEAD_M)
 units = {"relu": "relu", "leaky relu α=0.01": "leaky_relu",
          "leaky relu α=0.1": get_activation("leaky_relu", slope=0.1)}
-dead_runs = {}
-for name, act in units.items():
-    for rate in (MODERATE, LARGE):
-        net = deep_net(2, width=DEAD_WIDTH, activation=act, init="he")
-        losses, err = train(net, X2, Y2, rate, DEAD_EPOCHS)
-        dead_runs[name, rate] = (off_fraction(net, X2), no_grad_fraction(net, X2, Y2),
-                                 losses[-1], err)
+dead_runs = dead_relu_runs(units, (MODERATE, LARGE), X2, Y2, DEAD_WIDTH, DEAD_EPOCHS)
 Table(["hidden units", "η", "off on every sample", "no gradient at all", "final loss",
        "stopped by"],
-      [[name, rate, off, dead, loss, "NaN / inf" if err else "—"]
+      [[name, rate, *(["—"] * 2 if err else [off, dead]), loss, "NaN / inf" if err else "—"]
        for (name, rate), (off, dead, loss, err) in dead_runs.items()],
       formats=[None, None, "{:.1%}", "{:.1%}", "{:.2e}", None])
 
@@ -702,16 +696,10 @@ display(say("A backward pass costs between {lo:.2f} and {hi:.2f} forward passes 
 # run to run, so they are only drawn, never printed.
 
 # %%
-from bpbook.chapters.ch05_pitfalls.experiments import time_passes
+from bpbook.chapters.ch05_pitfalls.experiments import backward_forward_ratios
 
 time_widths = [16, 32, 64, 128, 256]
-measured, counted_ratio = [], []
-Xt, Yt = toy_data(n_in=8, m=m)
-for w in time_widths:
-    forward, backward = time_passes(deep_net(3, width=w, n_in=8, activation="tanh"), Xt, Yt)
-    measured.append(backward / forward)
-    f, b = multiply_adds([8] + [w] * 3 + [1], m)
-    counted_ratio.append(b / f)
+measured, counted_ratio = backward_forward_ratios(time_widths, m)
 bp_passes = [1 + b / f for f, b in (multiply_adds([4, h, 1], m) for h in widths)]
 plots.cost([r[1] for r in fd_rows], [r[2] for r in fd_rows], bp_passes, time_widths, measured,
            counted_ratio)

@@ -25,7 +25,8 @@ from bpbook.layers import Dense
 from bpbook.model import Sequential, fit
 from bpbook.optim import SGD, clip_grad_norm, grad_norm
 from bpbook.chapters.ch05_pitfalls.experiments import (
-    Residual, activation_rms, add_l2_grad, chain_factors, count_loss_evaluations, deep_net,
+    Residual, activation_rms, add_l2_grad, backward_forward_ratios, chain_factors,
+    dead_relu_runs, count_loss_evaluations, deep_net,
     gradient_profile, l2_check, l2_penalty, layer_grad_norms, multiply_adds, n_params,
     no_grad_fraction, off_fraction, revival, toy_data, train)
 from bpbook.norm import BatchNorm
@@ -192,20 +193,29 @@ def test_large_learning_rate_kills_relu_units_and_costs_loss_but_helps_leaky_one
     # the chapter's claims about its run (64 units, 128 samples, 200 epochs, η = 0.1 and 0.2)
     from bpbook.activations import get_activation
     X2, Y2 = toy_data(m=128)
-    dead, final = {}, {}
-    units = {"relu": "relu", "leaky_relu": "leaky_relu",
+    units = {"relu": "relu", "leaky": "leaky_relu",
              "leaky 0.1": get_activation("leaky_relu", slope=0.1)}
-    for act, unit in units.items():
-        for lr in (0.1, 0.2):
-            net = deep_net(2, width=64, activation=unit, init="he")
-            losses, err = train(net, X2, Y2, lr, 200)
-            assert err is None
-            dead[act, lr], final[act, lr] = no_grad_fraction(net, X2, Y2), losses[-1]
+    runs = dead_relu_runs(units, (0.1, 0.2), X2, Y2, width=64, epochs=200)
+    assert all(err is None for *_, err in runs.values())
+    dead = {key: run[1] for key, run in runs.items()}
+    final = {key: run[2] for key, run in runs.items()}
     assert dead["relu", 0.1] == 0 and dead["relu", 0.2] > 0.1
-    assert dead["leaky_relu", 0.2] == 0 and dead["leaky 0.1", 0.2] == 0
+    assert dead["leaky", 0.2] == 0 and dead["leaky 0.1", 0.2] == 0
     assert final["relu", 0.2] > final["relu", 0.1]
-    assert final["leaky_relu", 0.2] < final["leaky_relu", 0.1]
+    assert final["leaky", 0.2] < final["leaky", 0.1]
     assert final["leaky 0.1", 0.2] < final["leaky 0.1", 0.1]
+
+
+def test_dead_relu_runs_report_a_blown_up_run_instead_of_counting_it():
+    runs = dead_relu_runs({"leaky": "leaky_relu"}, (50.0,), X, Y, width=8, epochs=30)
+    off, no_grad, _, err = runs["leaky", 50.0]
+    assert isinstance(err, ExplodingGradientError) and off is None and no_grad is None
+
+
+def test_backward_forward_ratios_pair_timings_with_the_count():
+    measured, counted = backward_forward_ratios([4, 8], 16)
+    assert len(measured) == 2 and all(r > 0 for r in measured)
+    assert counted == [b / f for f, b in (multiply_adds([8, w, w, w, 1], 16) for w in (4, 8))]
 
 
 def test_switched_off_units_get_no_gradient_and_only_layer_two_units_revive():
@@ -228,6 +238,11 @@ def test_a_unit_off_on_every_sample_keeps_its_incoming_weights_for_a_step():
     opt.step()
     np.testing.assert_array_equal(net.layers[1].W[[0, 3]], W)
     np.testing.assert_array_equal(net.layers[1].b[[0, 3]], b)
+
+
+def test_revival_checks_its_settings():
+    with pytest.raises(ValueError, match="n_off must be an integer in 1..width=4, got 5"):
+        revival(X, Y, width=4, n_off=5)
 
 
 def test_fraction_helpers_need_a_hidden_layer():

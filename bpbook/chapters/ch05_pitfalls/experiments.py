@@ -261,6 +261,36 @@ def time_passes(model, X, Y, repeats=5):
     return forward, backward
 
 
+def dead_relu_runs(units, rates, X, Y, width=64, epochs=200):
+    """Train ``deep_net(2, width, activation=unit, init="he")`` for every unit type and learning
+    rate. Returns ``{(name, lr): (off, no_grad, final_loss, error)}``: the fractions of
+    :func:`off_fraction` and :func:`no_grad_fraction` after training (``None`` after a blow-up),
+    the last finite loss (``None`` if there was none), and the error that stopped training (``None`` if none did)."""
+    runs = {}
+    for name, unit in units.items():
+        for lr in rates:
+            net = deep_net(2, width=width, n_in=X.shape[0], activation=unit, init="he")
+            losses, err = train(net, X, Y, lr, epochs)
+            counts = (None, None) if err else (off_fraction(net, X), no_grad_fraction(net, X, Y))
+            runs[name, lr] = (*counts, losses[-1] if len(losses) else None, err)
+    return runs
+
+
+def backward_forward_ratios(widths, m, depth=3, n_in=8):
+    """Measured backward/forward time (:func:`time_passes`) and counted multiply-add ratio
+    (:func:`multiply_adds`) of ``deep_net(depth, w)`` on ``m`` samples, per width ``w``:
+    ``(measured, counted)``, two lists. Timings vary from run to run; chapters only plot them."""
+    X, Y = toy_data(n_in=n_in, m=m)
+    measured, counted = [], []
+    for w in widths:
+        forward, backward = time_passes(deep_net(depth, width=w, n_in=n_in, activation="tanh"),
+                                        X, Y)
+        measured.append(backward / forward)
+        f, b = multiply_adds([n_in] + [w] * depth + [1], m)
+        counted.append(b / f)
+    return measured, counted
+
+
 def activation_rms(model, X):
     r"""The root-mean-square output $\sqrt{\mathrm{mean}(a_l^2)}$ of every hidden layer on ``X``,
     inputs first: the absolute scale of the signal going up."""
@@ -283,6 +313,9 @@ def revival(X, Y, width=16, n_off=8, lr=0.1, epochs=200, seed=0):
     off on every sample after ``epochs`` steps). Layer 1 is switched off first, so layer 2's
     units are off on the inputs they really receive.
     """
+    _check_count(width, "width")
+    if not (isinstance(n_off, (int, np.integer)) and 1 <= n_off <= width):
+        raise ValueError(f"revival: n_off must be an integer in 1..width={width}, got {n_off!r}")
     net = deep_net(2, width=width, n_in=X.shape[0], activation="relu", init="he", seed=seed)
     units = np.arange(n_off)
     for layer in net.layers[:2]:
