@@ -313,8 +313,8 @@ display(say("Layer 1 / layer {D}: {a:.2e} without batch norm, {b:.2f} with it. B
 # ## Exploding gradients
 #
 # If every layer multiplies the signal by more than one, the product grows just as fast as the
-# sigmoid's product shrank. Start a six-layer ReLU network from weights drawn too large and train
-# it with plain gradient descent. `deep_net`'s **gain** is a factor on the standard deviation of
+# sigmoid's product shrank. Start a deep ReLU network from weights drawn too large and train it
+# with plain gradient descent. `deep_net`'s **gain** is a factor on the standard deviation of
 # the initial weights: with `init="normal"` the weights are $\mathcal N(0, \text{gain}^2)$.
 
 # %%
@@ -328,9 +328,10 @@ lr, epochs = 0.2, 300  # settings of the runs below
 blowup = dict(depth=6, width=WIDTH, activation="relu", init="normal", gain=0.5)
 std = blowup["gain"] * INIT_STD["normal"](WIDTH, WIDTH)
 he_std = INIT_STD["he"](WIDTH, WIDTH)
-display(say("Standard deviation of the hidden weights: {s}; He's for a layer of {n} inputs: "
-            "{he:.3f}, {r:.1f} times smaller. Learning rate η = {lr}, up to {e} epochs.",
-            s=std, n=WIDTH, he=he_std, r=std / he_std, lr=lr, e=epochs))
+display(say("{d} hidden ReLU layers of {n} units. Standard deviation of the hidden weights: {s}; "
+            "He's for a layer of {n} inputs: {he:.3f}, {r:.1f} times smaller. Learning rate "
+            "η = {lr}, up to {e} epochs.", d=blowup["depth"], s=std, n=WIDTH, he=he_std,
+            r=std / he_std, lr=lr, e=epochs))
 
 # %% [markdown]
 # bpbook's `fit` watches the loss and the gradients: the moment one is not a finite number it
@@ -370,13 +371,14 @@ display(say("Gradient norm before clipping: {b:.3e}; after: {a:.6f} (threshold {
 from bpbook.chapters.ch05_pitfalls.experiments import train
 
 he_start = {**blowup, "init": "he", "gain": 1.0}
-runs = {"N(0, 0.5²)": (blowup, None), f"N(0, 0.5²), clip {CLIP}": (blowup, CLIP),
+big = f"N(0, {blowup['gain']}²)"
+runs = {big: (blowup, None), f"{big}, clip {CLIP}": (blowup, CLIP),
         "He": (he_start, None), f"He, clip {CLIP}": (he_start, CLIP)}
 curves = {name: train(deep_net(**net_args), X, Y, lr, epochs, clip=clip)
           for name, (net_args, clip) in runs.items()}
 finite = [losses for losses, err in curves.values() if not err]
 # the blown-up run climbs many decades before NaN; its label says when, the axis shows the rest
-plots.loss_curves(curves, f"six ReLU layers, η = {lr}",
+plots.loss_curves(curves, f"{blowup['depth']} hidden ReLU layers, η = {lr}",
                   ylim=(min(map(min, finite)) / 2, max(map(max, finite)) * 10))
 
 # %%
@@ -573,8 +575,8 @@ display(say("∂L/∂W₂ after one pass: {a:.6f}; after a second pass without z
 from bpbook.optim import SGD
 
 
-def losses_of(zero_grad, lr, epochs):
-    net = deep_net(1, width=16, activation="tanh")
+def losses_of(zero_grad, lr, epochs, width):
+    net = deep_net(1, width=width, activation="tanh")
     opt = SGD(net.parameters(), lr)
     losses = []
     for _ in range(epochs):
@@ -585,10 +587,10 @@ def losses_of(zero_grad, lr, epochs):
     return np.array(losses)
 
 
-rate, steps = 0.1, 300  # settings
-zg = {"zero_grad() every step": (losses_of(True, rate, steps), None),
-      "zero_grad() forgotten": (losses_of(False, rate, steps), None)}
-plots.loss_curves(zg, f"one tanh layer of 16 units, η = {rate}")
+rate, steps, units_zg = 0.1, 300, 16  # settings
+zg = {"zero_grad() every step": (losses_of(True, rate, steps, units_zg), None),
+      "zero_grad() forgotten": (losses_of(False, rate, steps, units_zg), None)}
+plots.loss_curves(zg, f"one tanh layer of {units_zg} units, η = {rate}")
 
 # %%
 display(say("Final loss with zero_grad: {a:.4f}; without: {b:.4f}.",
