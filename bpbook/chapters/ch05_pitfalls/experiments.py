@@ -1,12 +1,14 @@
-r"""The pitfalls of backprop as experiments: vanishing and exploding gradients, dead ReLUs.
+r"""The pitfalls of backprop as experiments: vanishing and exploding gradients (and the slopes
+behind them), dead ReLUs and their revival, weight decay, and what gradients cost.
 
 Used by the pitfalls chapter (``chapters/05_pitfalls.py``) and its explorer.
 
 Conventions (samples are columns): inputs ``X`` have shape ``(n_in, m)``, targets ``Y`` shape
 ``(1, m)``. A *deep network* here is :func:`deep_net`: ``depth`` hidden layers of ``width`` units
 and one linear output unit, built from :class:`~bpbook.layers.Dense` layers (and
-:class:`Residual` blocks when ``residual=True``). Layer ``l`` of the text is ``model.layers[l-1]``;
-``layer_grad_norms`` returns $\|\partial L/\partial W_l\|_F$ for every layer, inputs first.
+:class:`Residual` blocks when ``residual=True``, :class:`~bpbook.norm.BatchNorm` and
+``ActivationLayer`` after each hidden ``Dense`` when ``batchnorm=True``). Layer ``l`` of the text
+is ``model.layers[l-1]`` (``model.dense[l-1]`` with batch norm); ``layer_grad_norms`` returns $\|\partial L/\partial W_l\|_F$ for every layer, inputs first.
 
 Initialisations (``init``) scale a standard normal by ``gain`` times
 ``normal``: 1; ``xavier``: $\sqrt{2/(n_{in}+n_{out})}$; ``he``: $\sqrt{2/n_{in}}$.
@@ -265,7 +267,8 @@ def dead_relu_runs(units, rates, X, Y, width=64, epochs=200):
     """Train ``deep_net(2, width, activation=unit, init="he")`` for every unit type and learning
     rate. Returns ``{(name, lr): (off, no_grad, final_loss, error)}``: the fractions of
     :func:`off_fraction` and :func:`no_grad_fraction` after training (``None`` after a blow-up),
-    the last finite loss (``None`` if there was none), and the error that stopped training (``None`` if none did)."""
+    the last finite loss (``None`` if there was none), and the error that stopped training
+    (``None`` if none did)."""
     runs = {}
     for name, unit in units.items():
         for lr in rates:
