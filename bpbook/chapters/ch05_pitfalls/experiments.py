@@ -8,7 +8,8 @@ Conventions (samples are columns): inputs ``X`` have shape ``(n_in, m)``, target
 and one linear output unit, built from :class:`~bpbook.layers.Dense` layers (and
 :class:`Residual` blocks when ``residual=True``, :class:`~bpbook.norm.BatchNorm` and
 ``ActivationLayer`` after each hidden ``Dense`` when ``batchnorm=True``). Layer ``l`` of the text
-is ``model.layers[l-1]`` (``model.dense[l-1]`` with batch norm); ``layer_grad_norms`` returns $\|\partial L/\partial W_l\|_F$ for every layer, inputs first.
+is ``model.layers[l-1]`` (``model.dense[l-1]`` with batch norm); ``layer_grad_norms`` returns
+$\|\partial L/\partial W_l\|_F$ for every layer, inputs first.
 
 Initialisations (``init``) scale a standard normal by ``gain`` times
 ``normal``: 1; ``xavier``: $\sqrt{2/(n_{in}+n_{out})}$; ``he``: $\sqrt{2/n_{in}}$.
@@ -298,7 +299,8 @@ def activation_rms(model, X):
     r"""The root-mean-square output $\sqrt{\mathrm{mean}(a_l^2)}$ of every hidden layer on ``X``,
     inputs first: the absolute scale of the signal going up."""
     model.forward(X)
-    return np.array([float(np.sqrt(np.mean(layer.a ** 2))) for layer in _hidden(model, "activation_rms")])
+    hidden = _hidden(model, "activation_rms")
+    return np.array([float(np.sqrt(np.mean(layer.a ** 2))) for layer in hidden])
 
 
 def switch_off(layer, units, margin=0.05):
