@@ -59,14 +59,21 @@ def worked_update(**settings):
     return WorkedView(r, table, gradient_bars_html(r))
 
 
+SLIDER_WIDTH = "300px"  # two columns of sliders fit in a notebook about 700 px wide
+
+
 def worked_explorer():
     """Sliders for the five parameters, both inputs, the target and η, wired to
-    :func:`worked_update`."""
+    :func:`worked_update`. The sliders sit in two groups that wrap onto separate rows when the
+    notebook is narrow, with short descriptions, so their readouts stay visible; the table and
+    bars go below them."""
     import ipywidgets as w
     from IPython.display import HTML, display
 
     sliders = {k: w.FloatSlider(value=DEFAULTS[k], min=lo, max=hi, step=step, description=k,
-                                continuous_update=False, readout_format=".2f")
+                                continuous_update=False, readout_format=".2f",
+                                style={"description_width": "2.6em"},
+                                layout=w.Layout(width=SLIDER_WIDTH))
                for k, (lo, hi, step) in RANGES.items()}
     out = w.Output()
 
@@ -79,7 +86,11 @@ def worked_explorer():
     for s in sliders.values():
         s.observe(redraw, names="value")
     redraw()
-    controls = w.VBox([w.HTML("<b>inputs and target</b>"), sliders["x1"], sliders["x2"],
-                       sliders["y"], w.HTML("<b>parameters</b>"), sliders["W11"],
-                       sliders["W12"], sliders["b1"], sliders["W2"], sliders["b2"], sliders["lr"]])
-    return w.HBox([controls, out])
+    groups = [w.VBox([w.HTML("<b>inputs, target, learning rate</b>"),
+                      *(sliders[k] for k in ("x1", "x2", "y", "lr"))]),
+              w.VBox([w.HTML("<b>parameters</b>"),
+                      *(sliders[k] for k in ("W11", "W12", "b1", "W2", "b2"))])]
+    for group in groups:
+        group.layout.margin = "0 16px 8px 0"
+    controls = w.Box(groups, layout=w.Layout(display="flex", flex_flow="row wrap"))
+    return w.VBox([controls, out])
