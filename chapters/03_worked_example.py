@@ -392,8 +392,8 @@ for p, (layer, attr, i) in PARAMS.items():
     bp, sy, fd = r["d" + p], evaluate(grads_sym[p], sym, s), numeric[(name, i)]
     rows.append([p, bp, sy, fd, float(rel_error(bp, sy)), float(rel_error(bp, fd))])
 three_way = Table(["parameter", "backprop (bpbook)", "SymPy closed form", "finite difference",
-                   "rel. error vs SymPy", "rel. error vs finite diff."], rows,
-                  [None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.1e}", "{:.1e}"])
+                   "rel. error: SymPy", "rel. error: fin. diff."], rows,
+                  [None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.0e}", "{:.0e}"])
 three_way
 
 # %%

@@ -175,7 +175,7 @@ def test_input_gradient_exercise_names_the_mistakes():
 
 
 def test_worked_explorer_sliders_wrap_and_keep_their_names():
-    from bpbook.chapters.ch03_worked_example.explore import RANGES, worked_explorer
+    from bpbook.chapters.ch03_worked_example.explore import RANGES, SLIDER_WIDTH, worked_explorer
 
     box = worked_explorer()
     controls = box.children[0]
@@ -183,7 +183,7 @@ def test_worked_explorer_sliders_wrap_and_keep_their_names():
     sliders = [c for group in controls.children for c in group.children
                if hasattr(c, "readout_format")]
     assert sorted(s.description for s in sliders) == sorted(RANGES)
-    assert all(s.layout.width == "300px" for s in sliders)
+    assert all(s.layout.width == SLIDER_WIDTH for s in sliders)
 
 
 def test_network_figure_shows_the_parameters_and_optionally_the_values():
@@ -198,3 +198,12 @@ def test_network_figure_shows_the_parameters_and_optionally_the_values():
     r = worked_example(W2=-1.3)
     full = texts(network_figure({**DEFAULTS, "W2": -1.3}, r))
     assert "W₂ = -1.3" in full and f"δ₁ = {r['delta1']:+.5f}" in full
+
+
+def test_model_trace_is_the_torch_trace():
+    from bpbook.chapters.ch03_worked_example.matrix import SHAPES, batch_problem, model_trace
+
+    p = batch_problem((3, 2, 2), 4, 11)
+    got, want = model_trace(p), torch_trace(p)
+    for name in SHAPES:
+        np.testing.assert_allclose(got[name], want[name], rtol=1e-12, atol=1e-16, err_msg=name)

@@ -59,7 +59,7 @@ def worked_update(**settings):
     return WorkedView(r, table, gradient_bars_html(r))
 
 
-SLIDER_WIDTH = "300px"  # two columns of sliders fit in a notebook about 700 px wide
+SLIDER_WIDTH = "270px"  # two columns of sliders (and margins) fit in about 600 px of output
 
 
 def worked_explorer():

@@ -12,9 +12,10 @@ The loss is bpbook's ``mse``, $L = \frac1m\sum_k \tfrac12\lVert\hat y^{(k)} - y^
 $=\sum_k\delta_l^{(k)}$.
 
 :func:`batch_problem` draws the section's seeded parameters and data; :func:`shape_table` checks
-every array's shape against the notation and lays the check out; :func:`outer_update` is the
-explorer's update function (one sample's outer products, or their sum), :func:`outer_explorer`
-wires a dropdown to it; :func:`outer_figure` draws every sample's share of ``dW``.
+every array's shape against the notation and lays the check out; :func:`model_trace` gives the
+same arrays from bpbook's layers; :func:`outer_update` is the explorer's update function (one
+sample's outer products, or their sum), :func:`outer_explorer` wires a dropdown to it;
+:func:`outer_figure` draws every sample's share of ``dW``.
 """
 import html
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ SIZES = (2, 3, 2)  # n_0, n_1, n_2: inputs, hidden units, outputs
 M = 3  # samples in the batch
 SEED = 1  # numpy.random.default_rng(SEED) draws parameters, inputs and targets
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # subscripts for labels
+SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")  # and superscripts (the sample)
 
 
 def batch_problem(sizes=SIZES, m=M, seed=SEED):
@@ -57,6 +59,19 @@ def as_model(p):
     n = sum(1 for k in p if k.startswith("W"))
     return Sequential([Dense(p[f"W{l}"].shape[1], p[f"W{l}"].shape[0], "sigmoid", W=p[f"W{l}"],
                              b=p[f"b{l}"], name=f"layer{l}") for l in range(1, n + 1)])
+
+
+def model_trace(p):
+    """One forward and backward pass of :func:`as_model` on ``p``'s batch, as the dict of arrays
+    the chapter's teaching code builds (``X``, ``W1``, ``Z1``, ``A1``, ``Delta1``, ``dW1``,
+    ``db1``, …), read from bpbook's layers."""
+    net = as_model(p)
+    net.forward_backward(p["X"], p["Y"], "mse")
+    trace = {"X": p["X"]}
+    for l, layer in enumerate(net.dense, start=1):
+        trace.update({f"W{l}": layer.W, f"b{l}": layer.b, f"Z{l}": layer.z, f"A{l}": layer.a,
+                      f"Delta{l}": layer.delta, f"dW{l}": layer.dW, f"db{l}": layer.db})
+    return trace
 
 
 # name -> (formula, shape in the notation's letters); the letters are filled in by shape_table
@@ -134,7 +149,7 @@ def _outer_html(sample, parts, m):
             body = "".join(f"<tr><th>row {i + 1}</th>" + "".join(
                 f"<td>{v:+.5f}</td>" for v in row) + "</tr>" for i, row in enumerate(part["product"]))
         else:
-            k = str(sample + 1).translate(SUB)
+            k = str(sample + 1).translate(SUP)
             title = f"sample {sample + 1}: δ{L}⁽{k}⁾ (rows) times a{P}⁽{k}⁾ᵀ (columns)"
             head = "".join(f"<th>{v:+.4f}</th>" for v in part["a_prev"])
             body = "".join(f"<tr><th>{d:+.4f}</th>" + "".join(
