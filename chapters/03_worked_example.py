@@ -222,20 +222,23 @@ display(equation(rf"\frac{{\partial L}}{{\partial a_1}} = W_2\,\delta_2 = {s['W2
 # %% [markdown]
 # Look at the sizes. On its way down the signal was multiplied by $W_2$ and by $\sigma'(z_1)$, so
 # $|\delta_1|/|\delta_2| = |W_2|\,\sigma'(z_1)$. The slope $\sigma'$ is never more than a quarter
-# (chapter 6 derives the bound), so the ratio is at most $|W_2|/4$: $\delta_1$ is a fraction of
-# $\delta_2$ here *because* $|W_2| < 4$. A larger weight would make up for the small slope.
+# (chapter 6 derives the bound), so the ratio is at most $|W_2|/4$. That is what makes
+# $\delta_1$ a fraction of $\delta_2$ here: $|W_2| < 4$. The small slope alone does not
+# guarantee it; a weight larger than 4 can make up for it.
 
 # %%
 from bpbook.worked import worked_example
 
 BIG_W2 = 6.0  # a setting, large enough to show the other case
 big = worked_example(W2=BIG_W2)
+big_ratio = abs(big["delta1"]) / abs(big["delta2"])
+assert big_ratio > 1
 display(say("Here $|\\delta_1| / |\\delta_2|$ = {ratio:.4f} = $|W_2|\\,\\sigma'(z_1)$ = "
-            "{W2:g} · {slope:.4f}, below the bound $|W_2|/4$ = {bound:.3f}. With $W_2$ = {big_W2:g} "
-            "instead, the same ratio is {big_ratio:.4f}: the error signal *grows* on its way down.",
-            ratio=abs(d1) / abs(delta2[0, 0]), W2=s["W2"], slope=(a1 * (1 - a1))[0, 0],
-            bound=abs(s["W2"]) / 4, big_W2=BIG_W2,
-            big_ratio=abs(big["delta1"]) / abs(big["delta2"])))
+            "{W2:g} · {slope:.4f}, below the bound $|W_2|/4$ = {bound:.3f}. With $W_2$ = "
+            "{big_W2:g} instead, the same ratio is {big_ratio:.4f}: the error signal *grows* on "
+            "its way down.", ratio=abs(d1) / abs(delta2[0, 0]), W2=s["W2"],
+            slope=(a1 * (1 - a1))[0, 0], bound=abs(s["W2"]) / 4, big_W2=BIG_W2,
+            big_ratio=big_ratio))
 
 # %% [markdown]
 # Repeated over many layers, small weights and slopes shrink the signal layer after layer (the
@@ -497,7 +500,17 @@ display(equation(rf"\frac{{\partial L}}{{\partial a_{{1,{j + 1}}}}}\Big|_{{\text
         equation(rf"\big(W_2^\top \Delta_2\big)_{{{j + 1},{k + 1}}}", (W2.T @ Delta2)[j, k]))
 
 # %% [markdown]
-# The same sum for every unit and every sample, as two loops, against the one matrix product:
+# In the picture: the weights on the edges that leave hidden unit $j$ form column $j$ of $W_2$;
+# the error signals travel back along exactly those edges.
+
+# %%
+from bpbook.chapters.ch03_worked_example.matrix import transpose_figure
+
+transpose_figure(W2, Delta2[:, k], j)
+
+# %% [markdown]
+# The same sum for every unit and every sample, as plain loops over the indices, against the one
+# matrix product:
 
 # %%
 loops = np.array([[sum(W2[i, j] * Delta2[i, k] for i in range(SIZES[2])) for k in range(m)]
@@ -536,8 +549,7 @@ display(say("Largest difference between the summed outer products and $\\Delta A
 
 # %% [markdown]
 # Each sample's outer product, and their sum, for both layers (one colour scale per layer, red
-# positive, blue negative). Samples can pull a weight in opposite directions; the gradient is
-# their net pull.
+# positive, blue negative):
 
 # %%
 from bpbook.chapters.ch03_worked_example.matrix import outer_figure
@@ -547,13 +559,26 @@ trace = {"X": X, "W1": W1, "b1": b1, "Z1": Z1, "A1": A1, "W2": W2, "b2": b2, "Z2
 outer_figure(trace)
 
 # %% [markdown]
+# The samples need not agree. A weight whose contributions have both signs is pulled in opposite
+# directions by different samples, and its gradient is their net pull:
+
+# %%
+mixed = {}
+for l, a_prev in ((2, A1), (1, X)):
+    parts = np.array(outer_products(trace[f"Delta{l}"], a_prev))  # (m, n_l, n_{l-1})
+    mixed[l] = (int(np.sum((parts > 0).any(axis=0) & (parts < 0).any(axis=0))), parts[0].size)
+display(say("Pulled both ways in this batch: {a} of the {na} weights of $W_2$ and {b} of the {nb} "
+            "of $W_1$.", a=mixed[2][0], na=mixed[2][1], b=mixed[1][0], nb=mixed[1][1]))
+
+# %% [markdown]
 # ### $\partial L/\partial b$: the backward of broadcasting
 #
-# The forward pass *copied* $b_2$ into each of the $m$ columns: $Z_2 = W_2A_1 + b_2\mathbf
-# 1^\top$, where $\mathbf 1^\top$ is a row of $m$ ones. Each copy receives its own column's error
-# signal, and a value used in several places collects the sum of their gradients (the fan-out rule
-# of chapter 2). So $\partial L/\partial b_2 = \Delta_2\mathbf 1 = \sum_k \delta_2^{(k)}$: the
-# backward of a broadcast is a sum.
+# The forward pass *copied* $b_2$ into each of the $m$ columns: $Z_2 = W_2A_1 + b_2\mathbf 1^\top$,
+# where $\mathbf 1^\top$ is a row of $m$ ones. Each copy receives its own column's error signal,
+# and a value used in several places collects the sum of their gradients (the rule of chapters 1
+# and 2 for a value that reaches the loss along several paths). So
+# $\partial L/\partial b_2 = \Delta_2\mathbf 1 = \sum_k \delta_2^{(k)}$: the backward of a
+# broadcast is a sum.
 
 # %%
 db2 = Delta2.sum(axis=1, keepdims=True)   # (n2, 1), like b2

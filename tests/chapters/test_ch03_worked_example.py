@@ -207,3 +207,16 @@ def test_model_trace_is_the_torch_trace():
     got, want = model_trace(p), torch_trace(p)
     for name in SHAPES:
         np.testing.assert_allclose(got[name], want[name], rtol=1e-12, atol=1e-16, err_msg=name)
+
+
+def test_transpose_figure_sums_down_the_column_of_the_weights():
+    from bpbook.chapters.ch03_worked_example.matrix import batch_problem, transpose_figure
+
+    p = batch_problem()
+    t = torch_trace(p)
+    j, k = 2, 1
+    fig = transpose_figure(p["W2"], t["Delta2"][:, k], j)
+    text = " ".join(x.get_text() for x in fig.axes[0].texts)
+    # ∂L/∂a for sample k (the batch loss, so δ carries 1/m), from torch
+    assert f"= {t['dA1'][j, k]:+.5f}" in text
+    assert f"W₂,₁₃ = {p['W2'][0, 2]:+.3f}" in text and f"W₂,₂₃ = {p['W2'][1, 2]:+.3f}" in text

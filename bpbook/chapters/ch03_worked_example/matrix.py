@@ -147,7 +147,8 @@ def _outer_html(sample, parts, m):
             title = f"Σₖ δ{L}⁽ᵏ⁾ a{P}⁽ᵏ⁾ᵀ over all {m} samples = ∂L/∂W{L}"
             head = "".join(f"<th>column {j + 1}</th>" for j in range(part["product"].shape[1]))
             body = "".join(f"<tr><th>row {i + 1}</th>" + "".join(
-                f"<td>{v:+.5f}</td>" for v in row) + "</tr>" for i, row in enumerate(part["product"]))
+                f"<td>{v:+.5f}</td>" for v in row) + "</tr>"
+                for i, row in enumerate(part["product"]))
         else:
             k = str(sample + 1).translate(SUP)
             title = f"sample {sample + 1}: δ{L}⁽{k}⁾ (rows) times a{P}⁽{k}⁾ᵀ (columns)"
@@ -198,4 +199,43 @@ def outer_figure(trace, size=(8.0, 4.6)):
             name = f"sample {k + 1}" if k < m else f"∂L/∂W{L}"
             ax.set_title(f"{sign} {name}".strip(), fontsize=9)
         row[0].set_ylabel(f"layer {l}", fontsize=9)
+    return fig
+
+
+def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
+    """Why Wᵀ: hidden unit ``j`` (0-based) and the output units it feeds, for one sample.
+
+    The edges leaving unit j carry the weights of column j of ``W2`` ``(n2, n1)``; the error
+    signals ``delta2`` ``(n2,)`` come back along them and add up at unit j:
+    ∂L/∂a₁ⱼ = Σᵢ W₂ᵢⱼ δ₂ᵢ, which is row j of W₂ᵀ times δ₂.
+    """
+    n2, n1 = W2.shape
+    sub = lambda *ks: "".join(str(k + 1) for k in ks).translate(SUB)  # noqa: E731
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.add_subplot()
+    hidden = {h: (0.0, (n1 - 1) / 2 - h) for h in range(n1)}
+    output = {i: (3.0, (n2 - 1) / 2 - i) for i in range(n2)}
+    for i, (x1, y1) in output.items():
+        for h, (x0, y0) in hidden.items():
+            ax.plot([x0, x1], [y0, y1], color="#6b3fa0" if h == j else "0.85",
+                    lw=2 if h == j else 1, zorder=1)
+        x0, y0 = hidden[j]
+        ax.text(x0 + 0.6 * (x1 - x0), y0 + 0.6 * (y1 - y0) + 0.13,
+                f"W₂,{sub(i, j)} = {W2[i, j]:+.3f}", color="#6b3fa0", fontsize=9, ha="center",
+                bbox=dict(fc="white", ec="none", pad=1), zorder=3)
+        ax.text(x1 + 0.3, y1, f"δ₂,{sub(i)} = {delta2[i]:+.4f}", color="#b42318", fontsize=9,
+                va="center")
+    for nodes in (hidden, output):
+        for k, (x, y) in nodes.items():
+            ax.scatter([x], [y], s=500, color="#eef4fb", edgecolor="#3b6ea8", zorder=2)
+            ax.text(x, y, str(k + 1), ha="center", va="center", fontsize=9, zorder=3)
+    products = " + ".join(f"({W2[i, j]:+.3f})({delta2[i]:+.4f})" for i in range(n2))
+    x, y = hidden[j]
+    ax.text(x - 0.3, y, f"∂L/∂a₁,{sub(j)} =\n{products}\n= {float(W2[:, j] @ delta2):+.5f}",
+            ha="right", va="center", fontsize=9)
+    ax.set_xlim(-3.4, 4.6)
+    ax.set_ylim(-(n1 - 1) / 2 - 0.6, (n1 - 1) / 2 + 0.6)
+    ax.axis("off")
+    ax.set_title(f"hidden units (left), output units (right): unit {j + 1}'s outgoing weights "
+                 f"are column {j + 1} of W₂, that is row {j + 1} of W₂ᵀ", fontsize=9)
     return fig
