@@ -448,8 +448,9 @@ W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
 m = X.shape[1]
 display(say("Settings: layer widths $n_0, n_1, n_2$ = {sizes}, a batch of $m$ = {m} samples, "
             "seed {seed}.", sizes=", ".join(map(str, SIZES)), m=m, seed=SEED),
-        Markdown(f"$$X = {matrix(X)},\\quad Y = {matrix(Y, 0)},\\quad W_1 = {matrix(W1)},\\quad "
-                 f"b_1 = {matrix(b1)},\\quad W_2 = {matrix(W2)},\\quad b_2 = {matrix(b2)}$$"))
+        Markdown(f"$$X = {matrix(X)},\\qquad Y = {matrix(Y, 0)}$$"),
+        Markdown(f"$$W_1 = {matrix(W1)},\\quad b_1 = {matrix(b1)}$$"),
+        Markdown(f"$$W_2 = {matrix(W2)},\\quad b_2 = {matrix(b2)}$$"))
 
 # %% [markdown]
 # ### Forward: one matrix product per layer
@@ -661,8 +662,8 @@ outer_explorer(trace)
 #
 # bpbook never computes $\partial L/\partial X$ (inputs are data, not parameters), but a network
 # that feeds this one, or a picture of which input pixels matter, would need it. Compute it for
-# the batch above as an array shaped like $X$, from the arrays in this section (`W1`, `Delta1`,
-# …). Mind the shape: one column per sample.
+# the batch above, from the arrays this section computed, as an array shaped like $X$: one column
+# per sample.
 
 # %%
 from bpbook.chapters.ch03_worked_example.exercises import check_input_grad
