@@ -415,7 +415,8 @@ display(say("Backprop and SymPy agree to a relative error of {a:.1e} (rounding o
 # plain function you can also call yourself. Things to try: set $y$ to 0 and watch every gradient
 # change sign; make $W_2$ zero and see $\delta_1$ vanish (the hidden neuron no longer affects the
 # loss); push $b_1$ far up and watch $\sigma'(z_1)$ and $\delta_1$ shrink as the hidden neuron
-# saturates.
+# saturates. The last row is the loss after one step with the learning rate `lr`: compare it with
+# $L$ as you move `lr`.
 
 # %%
 from bpbook.chapters.ch03_worked_example.explore import worked_explorer, worked_update

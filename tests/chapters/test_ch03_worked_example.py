@@ -19,6 +19,7 @@ def test_explorer_update_recomputes_every_gradient():
         shown = dict(zip(view.table.column("quantity"), view.table.column("value")))
         assert shown["dL/dW₂"] == pytest.approx(want["dW2"], rel=1e-12)
         assert shown["δ₁"] == pytest.approx(want["delta1"], rel=1e-12)
+        assert shown["L after the step"] == pytest.approx(want["new L"], rel=1e-12)
         assert f"{want['dW11']:+.6f}" in view.bars
 
 

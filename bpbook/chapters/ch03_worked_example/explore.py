@@ -1,8 +1,8 @@
 """The worked example's live explorer.
 
 :func:`worked_update` is the whole computation behind the sliders, a plain function: settings in,
-a table of every forward value, error signal and gradient out, with a bar chart of the five
-gradients. The chart is plain HTML (bar widths computed here), not a matplotlib image, so a
+a table of every forward value, error signal and gradient, and the loss after one step, out,
+with a bar chart of the five gradients. The chart is plain HTML (bar widths computed here), not a matplotlib image, so a
 slider move redraws in a few milliseconds. The widget in
 :func:`worked_explorer` only wires sliders to it. The table renders as
 ``<table class="bp-explorer">`` whose rows are named in the first cell (``dL/dW₂`` …), so a
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from bpbook.tables import Table
 from bpbook.worked import DEFAULTS, NAMES, PARAMS, worked_example
 
-SHOWN = ["z1", "a1", "z2", "y_hat", "L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1"]
+SHOWN = ["z1", "a1", "z2", "y_hat", "L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1",
+         "new L"]
 
 # slider ranges: (min, max, step)
 RANGES = {"x1": (-2, 2, 0.05), "x2": (-2, 2, 0.05), "y": (0, 1, 0.05), "W11": (-3, 3, 0.05),
