@@ -14,7 +14,7 @@ Parameter names match :meth:`bpbook.model.Sequential.parameters` (``layer1.W``, 
 and :meth:`SymbolicMLP.gradients_at` returns arrays shaped like bpbook's ``(n_out, n_in)`` and
 ``(n_out, 1)``. The sigmoid is :class:`sigma`, a SymPy function that knows its derivative
 $\sigma(1-\sigma)$ (chapter 3 checks that rule against ``diff`` of $1/(1+e^{-z})$); it keeps the
-derived expressions small enough to build in a fraction of a second.
+derived expressions, and the time SymPy takes to build them, small.
 """
 import numpy as np
 import sympy as sp

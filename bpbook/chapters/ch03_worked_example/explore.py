@@ -1,9 +1,9 @@
 """The worked example's live explorer.
 
-:func:`worked_update` is the whole computation behind the sliders, a plain function: settings in,
-a table of every forward value, error signal and gradient, and the loss after one step, out,
-with a bar chart of the five gradients. The chart is plain HTML (bar widths computed here), not a matplotlib image, so a
-slider move redraws in a few milliseconds. The widget in
+:func:`worked_update` is the whole computation behind the sliders, a plain function: settings in;
+out, a table of every forward value, error signal and gradient and of the loss after one step,
+with a bar chart of the five gradients. The chart is plain HTML (bar widths computed here), not a
+matplotlib image, so a slider move redraws in a few milliseconds. The widget in
 :func:`worked_explorer` only wires sliders to it. The table renders as
 ``<table class="bp-explorer">`` whose rows are named in the first cell (``dL/dW₂`` …), so a
 browser test can read the displayed numbers.

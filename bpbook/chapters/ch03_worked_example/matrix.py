@@ -113,16 +113,17 @@ def outer_products(delta, a_prev):
 
 @dataclass
 class OuterView:
-    """What the explorer shows for one choice: per layer, the δ column, the a row and the
-    product (one sample's, or the sum over the batch), and ``dW`` for comparison."""
+    """What the explorer shows for one choice: per layer, the δ column, the a row and their
+    outer product (one sample's), or for the whole batch the summed δ and products."""
     sample: int | None  # k from 0, or None for the sum over the batch
-    parts: dict  # layer l -> {"delta", "a_prev", "product", "dW"}
+    parts: dict  # layer l -> {"delta", "a_prev" (None for the batch), "product"}
     html: str
 
 
 def outer_update(sample, trace):
     """The explorer's update: ``sample`` k (0-based) or ``None`` (the whole batch) for ``trace``,
-    a dict holding ``A0``/``X``, ``A1``, …, ``Delta1``, … and ``dW1``, … of one backward pass."""
+    a dict holding ``X``, ``A1``, … and ``Delta1``, … of one backward pass (see
+    :func:`model_trace`)."""
     layers = sorted(int(k[5:]) for k in trace if k.startswith("Delta"))
     m = trace["Delta1"].shape[1]
     if sample is not None and not (isinstance(sample, (int, np.integer)) and 0 <= sample < m):
@@ -134,8 +135,7 @@ def outer_update(sample, trace):
         products = outer_products(delta, a_prev)
         parts[l] = {"delta": delta[:, sample] if sample is not None else delta.sum(axis=1),
                     "a_prev": a_prev[:, sample] if sample is not None else None,
-                    "product": products[sample] if sample is not None else sum(products),
-                    "dW": trace[f"dW{l}"]}
+                    "product": products[sample] if sample is not None else sum(products)}
     return OuterView(sample, parts, _outer_html(sample, parts, m))
 
 
