@@ -52,13 +52,15 @@
 # | $o = (o_1, \dots, o_K)$ | logits that enter a softmax (never $z_1, z_2$: those are layers) | $(K, 1)$ |
 # | $\eta$ | learning rate (`lr` in code): $\theta \leftarrow \theta - \eta\,\partial L/\partial\theta$ | |
 #
-# $L$ on its own is the loss; as a subscript ($\delta_L$, $a_L$) it is the last layer. The
-# backward pass is four equations:
+# A superscript picks one sample of a batch: $x^{(k)}$ and $\delta_l^{(k)}$ are the $k$-th columns
+# of $X$ and $\Delta_l$; a second subscript picks one unit, $z_{l,i}$. $L$ on its own is the loss;
+# as a subscript ($\delta_L$, $a_L$) it is the last layer. The backward pass is four equations:
 #
-# $$\delta_L = \frac{\partial L}{\partial a_L}\odot\sigma'(z_L),\qquad
-#   \delta_l = \big(W_{l+1}^\top\,\delta_{l+1}\big)\odot\sigma'(z_l),\qquad
-#   \frac{\partial L}{\partial W_l} = \delta_l\,a_{l-1}^\top,\qquad
-#   \frac{\partial L}{\partial b_l} = \delta_l .$$
+# $$\text{(1)}\;\; \delta_L = \frac{\partial L}{\partial a_L}\odot\sigma'(z_L),\qquad
+#   \text{(2)}\;\; \delta_l = \big(W_{l+1}^\top\,\delta_{l+1}\big)\odot\sigma'(z_l),$$
+#
+# $$\text{(3)}\;\; \frac{\partial L}{\partial W_l} = \delta_l\,a_{l-1}^\top,\qquad
+#   \text{(4)}\;\; \frac{\partial L}{\partial b_l} = \delta_l .$$
 #
 # For a batch, the loss averages over the $m$ samples (a factor $\frac1m$ that $\Delta_L$
 # carries), $\partial L/\partial W_l = \Delta_l A_{l-1}^\top$ sums the samples' contributions and
@@ -75,8 +77,9 @@
 # neuron, the sigmoid $\sigma(z) = 1/(1+e^{-z})$ after each neuron, and the squared error with a
 # half in front of it.
 #
-# $$z_1 = W_{11}x_1 + W_{12}x_2 + b_1,\qquad a_1 = \sigma(z_1),\qquad
-#   z_2 = W_2 a_1 + b_2,\qquad \hat y = \sigma(z_2),\qquad L = \tfrac12(\hat y - y)^2 .$$
+# $$z_1 = W_{11}x_1 + W_{12}x_2 + b_1,\qquad a_1 = \sigma(z_1),$$
+#
+# $$z_2 = W_2 a_1 + b_2,\qquad \hat y = \sigma(z_2),\qquad L = \tfrac12(\hat y - y)^2 .$$
 #
 # The starting point is the reference tutorial's. It lives in `bpbook.worked.DEFAULTS`:
 
@@ -484,6 +487,7 @@ display(Markdown(f"$$\\hat Y = {matrix(Y_hat)},\\qquad Y = {matrix(Y, 0)},\\qqua
 #
 # $$\frac{\partial L}{\partial a_{1,j}} = \sum_i \frac{\partial L}{\partial z_{2,i}}\,
 #   \frac{\partial z_{2,i}}{\partial a_{1,j}} = \sum_i \delta_{2,i}\,W_{2,ij}.$$
+
 #
 # The sum runs over the **first** index of $W_2$, down column $j$: that is row $j$ of
 # $W_2^\top$. So $\partial L/\partial a_1 = W_2^\top\delta_2$, and with the hidden units' own
@@ -496,9 +500,9 @@ Delta2 = (Y_hat - Y) / m * Y_hat * (1 - Y_hat)   # (n2, m)
 k, j = 0, 1  # one sample and one hidden unit, written out below
 terms = [(W2[i, j], Delta2[i, k]) for i in range(SIZES[2])]
 by_index = sum(w * d for w, d in terms)
-display(equation(rf"\frac{{\partial L}}{{\partial a_{{1,{j + 1}}}}}\Big|_{{\text{{sample }}"
-                 rf"{k + 1}}} = \sum_i W_{{2,i{j + 1}}}\,\delta_{{2,i}} = "
-                 + " + ".join(f"{term(w)}\\,{term(d)}" for w, d in terms), by_index),
+display(equation(rf"\frac{{\partial L}}{{\partial a_{{1,{j + 1}}}^{{({k + 1})}}}} = "
+                 rf"\sum_i W_{{2,i{j + 1}}}\,\delta_{{2,i}}^{{({k + 1})}} = "
+                 + " + ".join(f"{term(w, 4)}\\,{term(d, 4)}" for w, d in terms), by_index),
         equation(rf"\big(W_2^\top \Delta_2\big)_{{{j + 1},{k + 1}}}", (W2.T @ Delta2)[j, k]))
 
 # %% [markdown]
