@@ -679,6 +679,11 @@ answer = None  # ∂L/∂X, shape (n₀, m)
 # %% tags=["check"]
 check_input_grad(answer, trace)
 
+# %% [markdown] tags=["think"] exercise="03.batch-sum"
+# **Think.** Suppose the loss *summed* the samples' losses instead of averaging them. What changes
+# in $\Delta_2$, $\Delta_1$, $\partial L/\partial W_l$ and $\partial L/\partial b_l$? What
+# learning rate would then take exactly the step that $\eta$ takes with the mean?
+
 # %% [markdown]
 # ## Recap
 #

@@ -221,3 +221,42 @@ def test_transpose_figure_sums_down_the_column_of_the_weights():
     # ∂L/∂a for sample k (the batch loss, so δ carries 1/m), from torch
     assert f"= {t['dA1'][j, k]:+.5f}" in text
     assert f"W₂,₁₃ = {p['W2'][0, 2]:+.3f}" in text and f"W₂,₂₃ = {p['W2'][1, 2]:+.3f}" in text
+
+
+def test_instructor_solution_passes_and_the_typical_mistake_is_named():
+    import importlib.util
+    from pathlib import Path
+
+    from bpbook.chapters.ch03_worked_example.exercises import check_input_grad
+    from bpbook.chapters.ch03_worked_example.matrix import batch_problem, model_trace
+
+    path = Path(__file__).resolve().parents[2] / "instructor" / "solutions" / "03_worked_example.py"
+    spec = importlib.util.spec_from_file_location("solutions_03", path)
+    solutions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(solutions)
+    entry = solutions.EXERCISES["03.input-grad"]
+    trace = model_trace(batch_problem())
+    # the chapter's names for the section's arrays
+    names = {"W1": trace["W1"], "W2": trace["W2"], "X": trace["X"], "Delta1": trace["Delta1"],
+             "Delta2": trace["Delta2"], "np": np}
+    right, wrong = dict(names), dict(names)
+    exec(entry["solution"], right)
+    exec(entry["wrong"], wrong)
+    assert check_input_grad(right["answer"], trace).ok is True
+    verdict = check_input_grad(wrong["answer"], trace)
+    assert verdict.ok is False and "transpose" in verdict.message
+
+
+def test_a_summed_batch_loss_scales_every_gradient_by_m():
+    """The think question 03.batch-sum: the sum of the samples' losses against their mean."""
+    torch = pytest.importorskip("torch")
+    from bpbook.chapters.ch03_worked_example.matrix import batch_problem, model_trace
+
+    p = batch_problem()
+    m = p["X"].shape[1]
+    mean = model_trace(p)
+    t = {k: torch.tensor(v, requires_grad=k[0] in "Wb") for k, v in p.items()}
+    y_hat = torch.sigmoid(t["W2"] @ torch.sigmoid(t["W1"] @ t["X"] + t["b1"]) + t["b2"])
+    (0.5 * ((y_hat - t["Y"]) ** 2).sum()).backward()
+    for name in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(t[name].grad.numpy(), m * mean["d" + name], rtol=1e-12)
