@@ -133,5 +133,6 @@ def hidden_tests(ex, record):
         parts.append(ex.entry["hidden"].strip() + "\n")
     if not parts:
         raise KitError(f"exercise {ex.id!r}: no hidden test could be recorded (the answer is not "
-                       "numeric, and the self-check's calls have no numeric results)")
+                       "numeric, and the self-check's calls have no numeric results): give its "
+                       "entry a `probe` or a `hidden` test")
     return _wrap("\n".join(parts))

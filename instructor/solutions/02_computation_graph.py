@@ -12,7 +12,14 @@ EXERCISES = {
         solution=("def softplus_backward(x, out):\n"
                   "    x.grad += out.grad / (1 + math.exp(-x.data))"),
         wrong=("def softplus_backward(x, out):\n"
-               "    x.grad = out.grad / (1 + math.exp(-x.data))")),
+               "    x.grad = out.grad / (1 + math.exp(-x.data))"),
+        # Hidden test: x.grad of the chapter's graph L = softplus(x)² + x² built with the
+        # student's backward, at points the page does not show.
+        probe=dict(setup=("from bpbook.chapters.ch02_computation_graph.engine_tour import "
+                          "softplus_graph as _graph\n"
+                          "_probe = [_graph(_x, softplus_backward)['x'].grad\n"
+                          "          for _x in (-2.3, -0.4, 0.9, 3.1)]"),
+                   value="_probe")),
     "02.gates": dict(points=1, solution="answer = max(y, z) + (x + y) * (y > z)",
                      wrong="answer = max(y, z) + (x + y)"),
     "02.reverse-count": dict(points=1, solution="answer = nodes + outputs * edges",

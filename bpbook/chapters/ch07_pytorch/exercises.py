@@ -79,8 +79,9 @@ def check_copy_linear(fn):
     if fn is None:
         return Feedback(None, "write copy_linear(W, b) and run the cell again")
     import torch
-    rng = np.random.RandomState(4)
-    W, b, X = rng.randn(3, 2), rng.randn(3, 1), rng.randn(2, 5)
+    rng = np.random.default_rng()  # a fresh random layer on every call, not a fixed one
+    n_out, n_in = (int(n) for n in rng.integers(2, 6, size=2))
+    W, b, X = rng.normal(size=(n_out, n_in)), rng.normal(size=(n_out, 1)), rng.normal(size=(n_in, 5))
     try:
         linear = fn(W.copy(), b.copy())
     except Exception as err:  # the student's code: report any failure as feedback
