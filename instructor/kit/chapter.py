@@ -103,7 +103,7 @@ def read_chapter(name, chapters=CHAPTERS, solutions=SOLUTIONS):
     id, an exercise without instructor material, or material for an exercise the chapter lacks.
     """
     path = chapters / f"{name}.py"
-    label = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+    label = _label(path)
     nb = jupytext.read(path)
     exercises, thinks, seen = [], [], set()
     for i, cell in enumerate(nb.cells):
@@ -126,28 +126,33 @@ def read_chapter(name, chapters=CHAPTERS, solutions=SOLUTIONS):
                            '(tags=["check"])')
         exercises.append(Exercise(ex_id, i, i + 1, cell.source, nxt.source,
                                   defined_names(cell.source, where)))
-    _join(name, exercises, thinks, *load_material(name, solutions))
+    material = solutions / f"{name}.py"
+    _join(_label(path), _label(material), exercises, thinks, *load_material(name, solutions))
     return Chapter(name, nb, exercises, thinks)
 
 
-def _join(name, exercises, thinks, material, think_material):
+def _label(path):
+    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
+
+
+def _join(where, solutions, exercises, thinks, material, think_material):
     for items, table, keys, kind in ((exercises, material, ("points", "solution", "wrong"),
                                       "EXERCISES"),
                                      (thinks, think_material, ("points", "answer"), "THINK")):
         for item in items:
             if item.id not in table:
-                raise KitError(f"chapters/{name}.py has exercise {item.id!r} but "
-                               f"instructor/solutions/{name}.py has no {kind} entry for it")
+                raise KitError(f"{where} has exercise {item.id!r} but {solutions} has no {kind} "
+                               "entry for it")
             entry = table[item.id]
             missing = [k for k in keys if k not in entry]
             if missing:
-                raise KitError(f"instructor/solutions/{name}.py, {item.id!r}: missing {missing}")
+                raise KitError(f"{solutions}, {item.id!r}: missing {missing}")
             points = entry["points"]
             if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
-                raise KitError(f"instructor/solutions/{name}.py, {item.id!r}: points should be "
-                               f"a positive whole number, got {points!r}")
+                raise KitError(f"{solutions}, {item.id!r}: points should be a positive whole "
+                               f"number, got {points!r}")
             item.entry = entry
         extra = set(table) - {item.id for item in items}
         if extra:
-            raise KitError(f"instructor/solutions/{name}.py has {kind} entries {sorted(extra)} "
-                           f"that chapters/{name}.py does not tag")
+            raise KitError(f"{solutions} has {kind} entries {sorted(extra)} that {where} does "
+                           "not tag")

@@ -158,7 +158,7 @@ def solve(chapter, timeout=900):
 
 
 def _verify(name, ex, record):
-    where = f"instructor/solutions/{name}.py, {ex.id!r}"
+    where = f"the instructor's material for {name}, {ex.id!r}"
     right, wrong = record.get("right", (None, "")), record.get("wrong", (None, ""))
     if right[0] is not True:
         raise KitError(f"{where}: the self-check does not accept the solution: {right[1]}")
