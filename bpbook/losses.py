@@ -29,7 +29,7 @@ exact derivative of that floored loss (0 where the floor is active), so gradient
 """
 import numpy as np
 
-from bpbook.activations import _float, softmax
+from bpbook.activations import _float, sigmoid, softmax
 from bpbook.errors import InputError, ShapeError, check_name, real_array
 
 
@@ -64,9 +64,11 @@ def bce_from_logit(z, y, m):
     return float(np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))) / m)
 
 
-def bce_from_logit_grad(a, y, m):
-    r"""$\partial L/\partial z = (\sigma(z) - y)/m$, from the sigmoid's output ``a``."""
-    return (a - y) / m
+def bce_from_logit_grad(z, y, m):
+    r"""$\partial L/\partial z = (\sigma(z) - y)/m$, written as $(1 - y) - \sigma(-z)$ for
+    $z \ge 0$: there $\sigma(z)$ rounds to 1 and $\sigma(z) - 1$ would lose $-\sigma(-z)$."""
+    small = sigmoid(-np.abs(z))  # σ(-|z|), exact to the last digit however small
+    return np.where(z >= 0, (1 - y) - small, small - y) / m
 
 
 def _log_softmax(z):
@@ -143,7 +145,7 @@ class Loss:
     def _one_hot(self, labels, n_out, dtype, what):
         bad = (labels < 0) | (labels >= n_out)
         if bad.any():
-            raise InputError(f"{self.name}: class labels {what} should lie in 0..{n_out - 1} (one per "
+            raise InputError(f"{self.name}: {what} (class labels) should lie in 0..{n_out - 1} (one per "
                              f"output), got {labels[bad][0]} at index {int(np.argmax(bad))}")
         return np.eye(n_out, dtype=dtype)[:, labels]
 
@@ -151,8 +153,8 @@ class Loss:
         if arr.size == 0:
             raise InputError(f"{self.name}: {what} is an empty batch (shape {arr.shape}); m must "
                              "be at least 1")
-        low, high = bounds or (-np.inf, np.inf)
-        ok = (arr >= low) & (arr <= high)  # False for NaN too
+        low, high = bounds or (None, None)
+        ok = np.isfinite(arr) if bounds is None else (arr >= low) & (arr <= high)  # NaN: False
         if not ok.all():
             first = tuple(int(i) for i in np.argwhere(~ok)[0])
             want = "finite numbers" if bounds is None else f"numbers in [{low}, {high}]"

@@ -94,7 +94,7 @@ class Sequential:
             value, Y, logit = self._evaluate(X, Y, loss)
             m = Y.shape[1]
             if logit is not None:
-                self.backward(delta=loss.logit_df(logit.a, Y, m))
+                self.backward(delta=loss.logit_df(logit.z, Y, m))
             else:
                 self.backward(loss.df(self.y_hat, Y, m))
             # one sum per gradient is cheap; only when it is not finite do we look closer
