@@ -136,14 +136,20 @@ class Activation:
         self.formula, self.derivative = formula, derivative
 
     def __call__(self, z):
-        """``f(z)`` after checking ``z``: real numbers, no NaN or infinity."""
+        """``f(z)`` after checking ``z`` (real numbers, no NaN or infinity) and that ``f(z)``
+        does not overflow the dtype."""
         z = _float(z, f"{self.name}: z")
         bad = ~np.isfinite(z)
         if bad.any():
             raise InputError(f"{self.name}: z should be finite, got {int(bad.sum())} NaN or inf "
                              f"of {z.size} values, the first at index "
                              f"{tuple(int(i) for i in np.argwhere(bad)[0])}")
-        return self.f(z)
+        with np.errstate(over="ignore"):
+            a = self.f(z)
+        if not np.all(np.isfinite(a)):
+            raise InputError(f"{self.name}: f(z) overflows {z.dtype} for these z (largest |z| "
+                             f"{np.abs(z).max():.3g})")
+        return a
 
     def backward(self, z, a, da):
         """``dL/dz`` from ``da = dL/da``: the upstream gradient times the local slope."""

@@ -35,8 +35,8 @@ Conventions
   NaN, infinities and numbers beyond the largest float (``10**400``) are refused.
 - Bad input raises at once with a message naming what was expected and what was received:
   a non-number → ``TypeError``; ``log`` of a non-positive number, a fractional power of a negative
-  number → ``ValueError``; a result too large for a float → ``OverflowError``. No NaN slips through
-  (all of them are :class:`bpbook.errors.BpbookError`).
+  number → ``ValueError``; a result too large for a float → ``OverflowError``. No NaN slips
+  through (all of them are :class:`bpbook.errors.BpbookError`).
 - A ``backward()`` that raises (a gradient too large for a float) leaves every gradient of the
   graph as it was before the call, and the output can be differentiated again.
 - Leaky ReLU's slope follows :func:`bpbook.activations.check_slope`, the rule of the vectorized

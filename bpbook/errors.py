@@ -80,8 +80,8 @@ def real_number(x, what, low=None, high=None, low_open=False):
     except OverflowError:
         value = math.inf
     if not math.isfinite(value):
-        raise InputError(f"{what} should be a finite number, got {_short(x)} (floats end at "
-                         f"{np.finfo(np.float64).max:.3g})")
+        raise InputError(f"{what} should be a finite number, got {short_repr(x)} (floats end "
+                         f"at {np.finfo(np.float64).max:.3g})")
     if low is not None and (value <= low if low_open else value < low):
         raise InputError(f"{what} should be {'>' if low_open else '>='} {low}, got {x!r}")
     if high is not None and value > high:
@@ -93,21 +93,25 @@ def count(x, what, low=0, high=None):
     """``x`` as an int in ``low..high``, refusing booleans, floats and strings."""
     want = f"an integer >= {low}" + (f" and <= {high}" if high is not None else "")
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, Integral):
-        raise InputTypeError(f"{what} should be {want}, got {type(x).__name__} {_short(x)}")
+        raise InputTypeError(f"{what} should be {want}, got {type(x).__name__} "
+                             f"{short_repr(x)}")
     if x < low or (high is not None and x > high):
-        raise InputError(f"{what} should be {want}, got {_short(x)}")
+        raise InputError(f"{what} should be {want}, got {short_repr(x)}")
     return int(x)
 
 
 def float_dtype(dtype, what="dtype"):
     """``dtype`` as ``np.float32`` or ``np.float64``; any other dtype is refused by name."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.type not in FLOAT_DTYPES:
-        raise InputTypeError(f"{what} should be np.float32 or np.float64, got {dtype!r}")
-    return dt.type
+    if isinstance(dtype, str):
+        found = {"float32": np.float32, "float64": np.float64}.get(dtype)
+    elif isinstance(dtype, np.dtype):
+        found = dtype.type if dtype.type in FLOAT_DTYPES else None
+    else:
+        found = next((t for t in FLOAT_DTYPES + (float,) if dtype is t), None)
+    if found is None:
+        raise InputTypeError(f"{what} should be np.float32 or np.float64, got "
+                             f"{short_repr(dtype)}")
+    return np.float64 if found is float else found
 
 
 def real_array(x, what, dtype=None):
@@ -122,14 +126,14 @@ def real_array(x, what, dtype=None):
         try:
             arr = np.asarray(x)
         except (ValueError, TypeError, OverflowError) as err:  # ragged nested lists, ...
-            raise InputTypeError(f"{what} should be a real array, got {_short(x)} "
+            raise InputTypeError(f"{what} should be a real array, got {short_repr(x)} "
                                  f"({err})") from None
     if arr.dtype.kind not in "iuf":
         kind = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes",
                 "O": "Python objects (None, huge ints or mixed types?)"}.get(arr.dtype.kind,
                                                                                str(arr.dtype))
         raise InputTypeError(f"{what} should be an array of real numbers, got {kind}: "
-                             f"{_short(x)}")
+                             f"{short_repr(x)}")
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
@@ -182,7 +186,7 @@ def _describe(arr):
     return f"{int(np.isnan(arr).sum())} NaN, {int(np.isinf(arr).sum())} inf of {arr.size} values"
 
 
-def _short(x, n=60):
+def short_repr(x, n=60):
     """A repr of ``x`` cut to ``n`` characters (a huge int or array would flood the message)."""
     try:
         text = repr(x)

@@ -81,8 +81,8 @@ def float64_copy(model):
                     setattr(obj, attr, arr.astype(np.float64))
     if twin.dtype != np.float64 or any(v.dtype != np.float64 for _, v, _ in twin.parameters()):
         raise InputError(f"gradcheck: finite differences need float64, and this "
-                         f"{model.dtype.__name__} model's layers could not be copied to float64; build it with "
-                         "dtype=np.float64")
+                         f"{model.dtype.__name__} model's layers could not be copied to "
+                         "float64; build it with dtype=np.float64")
     return twin
 
 

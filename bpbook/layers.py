@@ -20,10 +20,11 @@ weights, which the model reports as such.
 import numpy as np
 
 from bpbook.activations import _float, get_activation
-from bpbook.errors import (InputTypeError, ShapeError, as_matrix, check_data, check_name, count,
-                           float_dtype, real_array, real_number)
+from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_data,
+                           check_name, count, float_dtype, real_array, real_number)
 
 INITS = ("normal", "xavier", "he", "zeros")
+MAX_WIDTH, MAX_WEIGHTS = 10**6, 10**8  # 10**8 float64 weights take 800 MB
 
 
 def init_weights(n_out, n_in, init, scale, rng):
@@ -45,18 +46,29 @@ class Dense:
     def __init__(self, n_in, n_out, activation="identity", W=None, b=None, rng=None,
                  init="normal", scale=1.0, name="dense", dtype=np.float64):
         self.name = name
-        self.n_in = count(n_in, f"Dense {name!r}: n_in", low=1)
-        self.n_out = count(n_out, f"Dense {name!r}: n_out", low=1)
+        self.n_in = count(n_in, f"Dense {name!r}: n_in", low=1, high=MAX_WIDTH)
+        self.n_out = count(n_out, f"Dense {name!r}: n_out", low=1, high=MAX_WIDTH)
+        if self.n_in * self.n_out > MAX_WEIGHTS:
+            raise InputError(f"Dense {name!r}: n_out × n_in = {n_out} × {n_in} weights is more "
+                             f"than the {MAX_WEIGHTS:.0e} this teaching library allows")
         dtype = float_dtype(dtype, f"Dense {name!r}: dtype")
         self.f = get_activation(activation)
         if W is None:
-            scale = real_number(scale, f"Dense {name!r}: scale", low=0.0)
-            W = init_weights(self.n_out, self.n_in, init, scale, self._rng(rng))
+            W = self._init(init, real_number(scale, f"Dense {name!r}: scale", low=0.0), rng,
+                           dtype)
         self.W = self._given(W, (self.n_out, self.n_in), "W", dtype)
         self.b = self._given(np.zeros((self.n_out, 1)) if b is None else b, (self.n_out, 1), "b",
                              dtype)
         self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
         self.a_prev = self.z = self.a = self.delta = None
+
+    def _init(self, init, scale, rng, dtype):
+        with np.errstate(over="ignore"):
+            W = init_weights(self.n_out, self.n_in, init, scale, self._rng(rng)).astype(dtype)
+        if not np.all(np.isfinite(W)):
+            raise InputError(f"Dense {self.name!r}: scale {scale:g} is too large: the initial "
+                             f"weights overflow {np.dtype(dtype).name}")
+        return W
 
     def _rng(self, rng):
         if rng is None:

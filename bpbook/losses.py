@@ -145,8 +145,9 @@ class Loss:
     def _one_hot(self, labels, n_out, dtype, what):
         bad = (labels < 0) | (labels >= n_out)
         if bad.any():
-            raise InputError(f"{self.name}: {what} (class labels) should lie in 0..{n_out - 1} (one per "
-                             f"output), got {labels[bad][0]} at index {int(np.argmax(bad))}")
+            raise InputError(f"{self.name}: {what} (class labels) should lie in 0..{n_out - 1} "
+                             f"(one per output), got {labels[bad][0]} at index "
+                             f"{int(np.argmax(bad))}")
         return np.eye(n_out, dtype=dtype)[:, labels]
 
     def _in_range(self, arr, what, bounds):

@@ -16,16 +16,17 @@ consistent, so :func:`~bpbook.gradcheck.gradcheck` agrees at any ``z``.
 """
 import numpy as np
 
-from bpbook.activations import ACTIVATIONS, get_activation
-from bpbook.errors import (InputError, InputTypeError, as_matrix, check_finite, count,
-                           float_dtype, real_number)
-from bpbook.layers import Dense
+from bpbook.activations import ACTIVATIONS, Activation, get_activation
+from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_finite,
+                           check_name, count, float_dtype, real_number, short_repr)
+from bpbook.layers import MAX_WIDTH, Dense
 from bpbook.losses import get_loss
 from bpbook.optim import SGD
 
 EXPLODING_HINT = ("This is the mark of exploding gradients: lower the learning rate, "
                   "clip the gradient norm (SGD(..., clip=1.0)) or start from smaller weights.")
 LAYER_METHODS = ("forward", "backward", "params", "zero_grad")
+MAX_EPOCHS = 10**7  # the returned losses take 80 MB
 
 
 class Sequential:
@@ -108,7 +109,10 @@ class Sequential:
         ``logit_layer`` is the output layer when the loss was computed from its logit."""
         self._check_output(loss)
         y_hat = self._forward(X)
-        Y = loss.targets(Y, y_hat, "targets Y")
+        try:
+            Y = loss.targets(Y, y_hat, "targets Y")
+        except ShapeError as err:
+            raise ShapeError(f"{err} (the inputs X hold m = {X.shape[1]} samples)") from None
         check_finite(y_hat, "the output y_hat", EXPLODING_HINT)
         logit = self._logit_layer(loss)
         m = y_hat.shape[1]
@@ -179,10 +183,11 @@ def mlp(sizes, activation="sigmoid", output="sigmoid", seed=0, init="normal", sc
     """
     if (not isinstance(sizes, (list, tuple)) or len(sizes) < 2
             or any(isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer))
-                   or n < 1 for n in sizes)):
-        raise InputError(f"mlp: sizes should be at least two positive integers (inputs, ..., "
-                         f"outputs), got {sizes!r}")
-    activation, output = get_activation(activation), get_activation(output)
+                   or not 1 <= n <= MAX_WIDTH for n in sizes)):
+        raise InputError(f"mlp: sizes should be at least two integers in 1..{MAX_WIDTH} (inputs, "
+                         f"..., outputs), got {short_repr(sizes)}")
+    activation = _activation(activation, "activation")
+    output = _activation(output, "output activation")
     seed = count(seed, "mlp: seed", low=0, high=2**32 - 1)
     scale = real_number(scale, "mlp: scale", low=0.0)
     dtype = float_dtype(dtype, "mlp: dtype")
@@ -192,6 +197,13 @@ def mlp(sizes, activation="sigmoid", output="sigmoid", seed=0, init="normal", sc
         Dense(sizes[i], sizes[i + 1], activation if i < n - 1 else output, rng=rng, init=init,
               scale=scale, name=f"layer{i + 1}", dtype=dtype)
         for i in range(n))
+
+
+def _activation(value, what):
+    """``get_activation(value)``, with errors naming the argument ``what``."""
+    if isinstance(value, Activation):
+        return value
+    return get_activation(check_name(value, what, ACTIVATIONS))
 
 
 def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
@@ -204,7 +216,7 @@ def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
     if not isinstance(model, Sequential):
         raise InputTypeError(f"fit: model should be a Sequential (e.g. mlp([2, 4, 1])), got "
                              f"{type(model).__name__}")
-    epochs = count(epochs, "fit: epochs", low=0)
+    epochs = count(epochs, "fit: epochs", low=0, high=MAX_EPOCHS)
     if record is not None and not callable(record):
         raise InputTypeError(f"fit: record should be a function record(epoch, model), got "
                              f"{record!r}")

@@ -72,7 +72,8 @@ def test_bce_from_the_logit_matches_torch_bce_with_logits(z, data):
     model = Sequential([Dense(1, 1, "sigmoid", W=[[1.0]])])
     value = model.forward_backward(z, y, "bce")
     zt = torch.tensor(z, requires_grad=True)
-    (F.binary_cross_entropy_with_logits(zt, torch.tensor(y), reduction="sum") / z.shape[1]).backward()
+    want = F.binary_cross_entropy_with_logits(zt, torch.tensor(y), reduction="sum")
+    (want / z.shape[1]).backward()
     # torch's value takes log(1 + e^-|z|) without log1p, so it is the truth for the gradient
     # only; the value is checked against 50-digit arithmetic
     with mpmath.workdps(50):
