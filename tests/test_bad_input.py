@@ -241,7 +241,7 @@ RAW_AND_SILENT = [
      InputTypeError, "W should be an array of real numbers, got strings"),
     ("bool size", lambda: mlp([3, True, 1]), InputError, r"sizes should be .*\[3, True, 1\]"),
     ("bool epochs", lambda: fit(mlp([2, 1]), XOR_X, XOR_Y, epochs=True),
-     InputTypeError, "epochs should be an integer >= 0, got bool True"),
+     InputTypeError, "epochs should be an integer >= 0 and <= 10000000, got bool True"),
     ("list as a name", lambda: get_activation(["relu"]),
      InputTypeError, r"activation should be a name .*got list \['relu'\]"),
     ("string slope", lambda: get_activation("leaky_relu", slope="a"),

@@ -185,7 +185,7 @@ def test_bad_hyperparameters_are_refused():
     model = mlp([2, 1])
     with pytest.raises(ValueError, match="SGD: learning rate lr should be > 0.0, got -1"):
         SGD(model.parameters(), lr=-1)
-    with pytest.raises(TypeError, match="epochs should be an integer >= 0, got float 2.5"):
+    with pytest.raises(TypeError, match="epochs should be an integer >= 0 and <= 10000000, got float 2.5"):
         fit(model, XOR_X, XOR_Y, epochs=2.5)
     with pytest.raises(ValueError, match=r"sizes should be at least two integers in 1..1000000.*\[2, 0, 1\]"):
         mlp([2, 0, 1])
