@@ -74,7 +74,7 @@ def replay_table(frames, i):
 
 def replay_figure(root, frames, i):
     """The graph with frame ``i``'s node highlighted, its inputs marked, the gradients so far."""
-    node, steps = frames[i]
+    node, steps = _frame(frames, i)
     return draw_graph(root, highlight=node, inputs=[s.input for s in steps],
                       grads=replay_grads(root, frames, i))
 

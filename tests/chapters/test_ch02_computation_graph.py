@@ -93,3 +93,11 @@ def test_replay_figure_shows_the_grads_known_so_far_and_placeholders():
     fig = replay_figure(v["L"], frames, 0)
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "grad ·" in texts and "grad 1.0000" in texts
+
+
+def test_replay_figure_refuses_a_step_out_of_range_like_replay_text():
+    """Issue 11: replay_figure once raised a bare IndexError from the frame list."""
+    root = worked_graph()["L"]
+    frames = replay_frames(root)
+    with pytest.raises(IndexError, match=f"from 0 to {len(frames) - 1}.*got {len(frames)}"):
+        replay_figure(root, frames, len(frames))

@@ -277,3 +277,17 @@ def test_check_off_fraction_names_each_mistake():
     assert check_off_fraction(lambda Z: np.mean(np.all(Z <= 0, axis=1))).ok is True
     assert "every sample" in str(check_off_fraction(lambda Z: np.mean(Z <= 0)))
     assert "z = 0" in str(check_off_fraction(lambda Z: np.mean(np.all(Z < 0, axis=1))))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(gain="1"), "gain must be a positive finite number, got '1'"),
+    (dict(gain=None), "gain must be a positive finite number, got None"),
+    (dict(gain=True), "gain must be a positive finite number, got True"),
+    (dict(depth=True), "depth must be an integer >= 1, got True"),
+    (dict(init=["xavier"]), r"unknown init \['xavier'\]"),
+])
+def test_explorer_names_bad_settings(kwargs, match):
+    """Issue 11: these once gave bare TypeErrors from numpy, or (True) a silent depth of 1."""
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        update(**kwargs)
