@@ -19,7 +19,8 @@ Each chapter's own code (helpers, explorers' update functions, exercise checks) 
 :mod:`bpbook.chapters`, one module or subpackage per chapter; the library never imports it.
 """
 from bpbook.activations import get_activation
-from bpbook.errors import ExplodingGradientError, ShapeError
+from bpbook.errors import (BpbookError, ExplodingGradientError, InputError, InputTypeError,
+                           ShapeError)
 from bpbook.gradcheck import gradcheck
 from bpbook.layers import Dense
 from bpbook.losses import get_loss
@@ -28,4 +29,5 @@ from bpbook.optim import SGD, clip_grad_norm
 from bpbook.tables import Table
 
 __all__ = ["get_activation", "get_loss", "Dense", "Sequential", "mlp", "fit", "SGD",
-           "clip_grad_norm", "gradcheck", "Table", "ShapeError", "ExplodingGradientError"]
+           "clip_grad_norm", "gradcheck", "Table", "BpbookError", "InputError", "InputTypeError",
+           "ShapeError", "ExplodingGradientError"]

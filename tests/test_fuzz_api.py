@@ -14,44 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpbook import SGD, Dense, Sequential, clip_grad_norm, fit, get_activation, gradcheck, mlp
-from bpbook.activations import ACTIVATIONS
 from bpbook.engine import Value
 from bpbook.errors import BpbookError, InputError, InputTypeError
 from bpbook.losses import LOSSES, get_loss
+from tests.strategies import ZOO, calls
 
 # few examples per target, so the whole file runs in seconds on a busy machine
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 XOR_X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=float)
 XOR_Y = np.array([[0, 1, 1, 0]], dtype=float)
-
-SCALARS = [math.nan, math.inf, -math.inf, "a", "1.5", "", None, True, False, 1j, 2 + 0j,
-           10**400, -10**400, 0, -1, 1, 3, 2.5, -0.5, 1e308, 1e-320, [1, 2], [], [[1.0]],
-           {"a": 1}, object(), np.float32(0.5), np.int64(2), "relu", "sigmoid", "mse",
-           np.random.RandomState(1)]
-ARRAYS = [np.zeros((0,)), np.zeros((2, 0)), np.zeros((0, 4)), XOR_X.T, XOR_X[:, :, None],
-          XOR_X.ravel(), XOR_Y.ravel(), XOR_Y.T, np.full((2, 4), np.nan), np.full((1, 4), np.inf),
-          XOR_X + 1j, XOR_X.astype(bool), np.array([["a"] * 4] * 2), [[1, 2], [3]],
-          XOR_X.astype(np.float32), XOR_X.astype(int), XOR_X.astype(np.float16), [[10**400] * 4],
-          [[0, 1, 1, 0]], [0, 1, 1, 0], np.array([0, 1, 1, 0]), np.array([5, -1, 0, 1]), 2 * XOR_Y,
-          np.array(3.0), np.ones((3, 4)), np.ones((2, 4)) * 1e200]
-FLOATS = st.floats(allow_nan=True, allow_infinity=True, width=64)
-RANDOM_ARRAYS = st.tuples(st.integers(0, 4), st.integers(0, 5)).flatmap(
-    lambda shape: st.lists(FLOATS, min_size=shape[0] * shape[1], max_size=shape[0] * shape[1])
-    .map(lambda v: np.array(v, dtype=float).reshape(shape)))
-ZOO = st.one_of(st.sampled_from(SCALARS), st.sampled_from(ARRAYS), RANDOM_ARRAYS, FLOATS)
-
-
-@st.composite
-def calls(draw, defaults):
-    """``(replaced, kwargs)``: ``defaults`` with one or two arguments taken from the zoo."""
-    replaced = draw(st.lists(st.sampled_from(sorted(defaults)), min_size=1, max_size=2,
-                             unique=True))
-    kwargs = dict(defaults)
-    for name in replaced:
-        kwargs[name] = draw(ZOO)
-    return replaced, kwargs
-
 
 # what a message may call an argument
 ALIASES = {"name": ("activation", "loss"), "lr": ("lr", "learning rate"), "Y": ("Y", "targets"),
