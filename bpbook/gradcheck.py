@@ -16,8 +16,9 @@ import copy
 
 import numpy as np
 
-from bpbook.errors import InputError, real_number
+from bpbook.errors import InputError, InputTypeError, real_number
 from bpbook.losses import get_loss
+from bpbook.model import Sequential
 from bpbook.tables import Table
 
 FLOAT64_NOTE = ("checked on a float64 copy of this {dtype} model: finite differences need "
@@ -92,6 +93,9 @@ def gradcheck(model, X, Y, loss="mse", eps=1e-5):
     The model's accumulated gradients are replaced by those of this one batch. A float32 model
     is checked on a float64 copy (see the module docstring).
     """
+    if not isinstance(model, Sequential):
+        raise InputTypeError(f"gradcheck: model should be a Sequential (e.g. mlp([2, 3, 1])), "
+                             f"got {type(model).__name__}")
     eps = real_number(eps, "gradcheck: eps", low=0.0, low_open=True)
     loss = get_loss(loss)
     model.zero_grad()

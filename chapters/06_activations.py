@@ -263,7 +263,7 @@ Table(["", "from ŷ", "from the logit z", "exact"],
       [None, "{:.9f}", "{:.9f}", "{:.9f}"])
 
 # %% [markdown]
-# From $\hat y$, the loss is off (its logarithm hit the floor of the smallest float32) and the
+# From $\hat y$, the loss is off (its logarithm hit the floor, the smallest normal float32) and the
 # gradient is zero: the network would never learn out of its mistake. From the logit, both agree
 # with the exact values to float32's precision.
 
