@@ -192,27 +192,18 @@ class Value:
                 "to clear every gradient of its graph, or rebuild the expression."
             )
         order = self.topological_order()
-        saved = [node.grad for node in order]
-        try:
-            return self._backward(order, record)
-        except FloatOverflowError:
-            for node, grad in zip(order, saved):
-                node.grad = grad
-            self._ran = False
-            raise
-
-    def _backward(self, order, record):
+        before = [node.grad for node in order]  # put back if the pass fails
         for node in order:
             if node._prev:
                 node.grad = 0.0  # intermediate gradients belong to one pass; leaves accumulate
         self.grad += 1.0
         self._ran = True
         if record:
-            return _backward_recorded(order)
+            return _backward_recorded(order, before)
         for node in reversed(order):
             up = node.grad
             if up - up != 0.0:
-                raise _bad_gradient(node)
+                raise _bad_gradient(node, order, before)
             if len(node._prev) == 2:  # unrolled for speed: the same as the loop below
                 a, b = node._prev
                 local_a, local_b = node._local
@@ -270,23 +261,29 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name})"
 
 
-def _backward_recorded(order):
+def _backward_recorded(order, before):
     """The backward loop of `Value.backward`, keeping a `Step` per edge."""
     steps = []
     for node in reversed(order):
         up = node.grad
         if up - up != 0.0:
-            raise _bad_gradient(node)
+            raise _bad_gradient(node, order, before)
         for child, local in zip(node._prev, node._local):
             child.grad += local * up
             steps.append(Step(node, child, up, local, local * up))
     return steps
 
 
-def _bad_gradient(node):
+def _bad_gradient(node, order, before):
+    """The error for a gradient that overflowed, after putting every gradient of the graph back
+    to ``before`` (and the output, ``order[-1]``, back to "not run")."""
     made = f"made by '{node._op}'" if node._op else "a leaf"
-    return FloatOverflowError(f"the gradient reaching {node!r} ({made}) is not finite; every "
-                              "gradient is left as it was before backward()")
+    error = FloatOverflowError(f"the gradient reaching {node!r} ({made}) is not finite; every "
+                               "gradient is left as it was before backward()")
+    for n, grad in zip(order, before):
+        n.grad = grad
+    order[-1]._ran = False
+    return error
 
 
 def _as_float(x):
