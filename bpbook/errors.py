@@ -151,9 +151,10 @@ def check_data(arr, what):
         bad = ~np.isfinite(arr)
         if bad.any():
             first = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise InputError(f"{what} holds {int(bad.sum())} non-finite value(s) of {arr.size} "
-                             f"({_describe(arr)}); the first at index {first}: "
-                             f"{arr[first]}. Clean the data first.")
+            raise InputError(f"{what} holds {int(bad.sum())} non-finite values ("
+                             f"{int(np.isnan(arr).sum())} NaN, {int(np.isinf(arr).sum())} inf) "
+                             f"of {arr.size}; the first at index {first}: {arr[first]}. Clean "
+                             "the data first.")
     return arr
 
 
@@ -170,8 +171,10 @@ def as_matrix(x, name, rows=None, where="", dtype=np.float64, finite=True):
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2 or (rows is not None and arr.shape[0] != rows):
         want = f"({rows}, m)" if rows is not None else "(n, m)"
+        hint = ("; transposed? pass its .T" if arr.ndim == 2 and rows is not None
+                and arr.shape[1] == rows else "")
         raise ShapeError(f"{where + ': ' if where else ''}{name} should have shape {want} "
-                         f"(samples are columns), got shape {np.shape(arr)}")
+                         f"(samples are columns), got shape {np.shape(arr)}{hint}")
     return check_data(arr, f"{where + ': ' if where else ''}{name}") if finite else arr
 
 

@@ -124,6 +124,12 @@ def test_weights_of_the_wrong_shape_are_refused_not_reshaped():
     np.testing.assert_array_equal(Dense(3, 1, W=[1.0, 2.0, 3.0]).W, [[1.0, 2.0, 3.0]])
 
 
+def test_transposed_inputs_are_refused_with_a_hint():
+    with pytest.raises(ShapeError, match=r"inputs X should have shape \(2, m\).*got shape "
+                                         r"\(4, 2\); transposed\? pass its \.T"):
+        fit(mlp([2, 3, 1]), XOR_X.T, XOR_Y)
+
+
 def test_a_flat_Y_for_two_outputs_is_refused():
     model = mlp([2, 3, 2])
     Y = np.array([[0, 1, 1, 0], [1, 0, 0, 1]], float)
