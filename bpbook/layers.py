@@ -152,6 +152,9 @@ class ActivationLayer:
 
     def backward(self, da):
         self._ran_forward()
+        if np.shape(da) != self.a.shape:
+            raise ShapeError(f"{self.name!r}: upstream gradient da should have shape "
+                             f"{self.a.shape}, got {np.shape(da)}")
         return self.f.backward(self.z, self.a, da)
 
     def backward_delta(self, delta):
