@@ -46,9 +46,14 @@ class Sequential:
         self.y_hat = None
 
     def forward(self, X):
-        """``y_hat`` for the inputs ``X`` (checked: real, finite, shape ``(n_in, m)``)."""
+        """``y_hat`` for the inputs ``X`` (checked: real, finite, shape ``(n_in, m)``); an output
+        that overflows raises :class:`~bpbook.errors.ExplodingGradientError`."""
+        X = self._inputs(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._forward(self._inputs(X))
+            y_hat = self._forward(X)
+        check_finite(y_hat, "the output y_hat", f"The largest |X| is {np.abs(X).max():.3g}: "
+                     "scale the data, or start from smaller weights.")
+        return y_hat
 
     __call__ = forward
 
@@ -109,16 +114,21 @@ class Sequential:
         ``logit_layer`` is the output layer when the loss was computed from its logit."""
         self._check_output(loss)
         y_hat = self._forward(X)
-        try:
-            Y = loss.targets(Y, y_hat, "targets Y")
-        except ShapeError as err:
-            raise ShapeError(f"{err} (the inputs X hold m = {X.shape[1]} samples)") from None
+        Y = self._targets(Y, y_hat, loss)
         check_finite(y_hat, "the output y_hat", EXPLODING_HINT)
         logit = self._logit_layer(loss)
         m = y_hat.shape[1]
         value = loss.logit_f(logit.z, Y, m) if logit is not None else loss.f(y_hat, Y, m)
         check_finite(value, f"the loss ({value})", EXPLODING_HINT)
         return value, Y, logit
+
+    @staticmethod
+    def _targets(Y, y_hat, loss):
+        """``Y`` checked by ``loss`` against the output ``y_hat``."""
+        try:
+            return loss.targets(Y, y_hat, "targets Y")
+        except ShapeError as err:
+            raise ShapeError(f"{err} (the inputs X hold m = {y_hat.shape[1]} samples)") from None
 
     def _logit_layer(self, loss):
         """The output layer if ``loss`` takes its logit (BCE after the library's sigmoid)."""
@@ -224,6 +234,8 @@ def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
     opt = SGD(model.parameters(), lr, clip=clip)
     X = model._inputs(X)
     model._check_output(loss)
+    with np.errstate(over="ignore", invalid="ignore"):  # Y's shape comes from a forward pass
+        Y = model._targets(Y, model._forward(X), loss)
     losses = np.empty(epochs)
     for epoch in range(epochs):
         opt.zero_grad()
