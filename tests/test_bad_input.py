@@ -106,6 +106,18 @@ def test_inf_in_Y_is_named_with_count_and_first_position():
     assert all(np.array_equal(a, b) for a, b in zip(before, weights(model)))
 
 
+def test_fit_checks_Y_before_any_step_even_with_no_epochs():
+    with pytest.raises(InputError, match=r"targets Y should hold finite numbers"):
+        fit(mlp([2, 1]), XOR_X, [[0, np.nan, 1, 0]], epochs=0)
+
+
+def test_an_output_that_overflows_is_named_not_returned():
+    huge = np.array([[0.0], [1.6e308]])
+    with pytest.raises(ExplodingGradientError, match=r"output y_hat is not finite.*largest \|X\| "
+                                                     r"is 1.6e\+308"):
+        mlp([2, 3, 1], "relu", "identity", scale=3.0).forward(huge)
+
+
 def test_an_empty_batch_is_named_as_such():
     with pytest.raises(InputError, match=r"inputs X is an empty batch: shape \(2, 0\)"):
         fit(mlp([2, 1]), np.zeros((2, 0)), np.zeros((1, 0)))
