@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 
 from bpbook.display import say
 from bpbook.tables import Table
-from bpbook.chapters.ch07_pytorch.bridge import HAVE_TORCH, INSTALL_HINT
+from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
 
 if HAVE_TORCH:
     import torch
@@ -275,7 +275,7 @@ if HAVE_TORCH:
 # ## XOR in `torch.nn`, from bpbook's starting weights
 #
 # Chapter 4 trained a $2 \to 4 \to 1$ sigmoid network on XOR with bpbook, starting from the
-# weights `mlp([2, 4, 1], seed=42)` draws. `bpbook.chapters.ch07_pytorch.bridge.to_torch_mlp` copies those
+# weights `mlp([2, 4, 1], seed=42)` draws. `bpbook.torch_bridge.to_torch_mlp` copies those
 # weights into an `nn.Sequential` of `nn.Linear` and `nn.Sigmoid` modules (torch wants samples in
 # rows, so the data go in transposed), and `train_torch` runs the same full-batch gradient
 # descent with `torch.optim.SGD` on the same loss. If both libraries do the same arithmetic, the
@@ -284,7 +284,8 @@ if HAVE_TORCH:
 # %%
 from bpbook.data import XOR_X, XOR_Y
 from bpbook.model import fit, mlp
-from bpbook.chapters.ch07_pytorch.bridge import to_torch_mlp, train_torch
+from bpbook.chapters.ch07_pytorch.bridge import train_torch
+from bpbook.torch_bridge import to_torch_mlp
 
 lr, epochs = 2.0, 2000
 bp_losses = fit(mlp([2, 4, 1], seed=42), XOR_X, XOR_Y, lr=lr, epochs=epochs)

@@ -15,8 +15,9 @@ from bpbook.chapters.ch07_pytorch.exercises import check_copy_linear, check_half
 from bpbook.chapters.ch07_pytorch.explore import update  # noqa: E402
 from bpbook.worked import worked_graph  # noqa: E402
 from bpbook.model import fit, mlp  # noqa: E402
-from bpbook.chapters.ch07_pytorch.bridge import (graph_lines, to_torch_mlp, train_torch,  # noqa: E402
-                                 value_graph_lines, worked_torch)
+from bpbook.chapters.ch07_pytorch.bridge import (graph_lines, train_torch,  # noqa: E402
+                                                 value_graph_lines, worked_torch)
+from bpbook.torch_bridge import to_torch_mlp  # noqa: E402
 from bpbook.worked import worked_example, worked_network  # noqa: E402
 
 CHAPTER = pathlib.Path(__file__).parents[2] / "chapters" / "07_pytorch.py"
@@ -111,9 +112,7 @@ def test_xor_in_float32_stays_within_single_precision():
     np.testing.assert_allclose(t32, ours, rtol=1e-5)
 
 
-def test_to_torch_mlp_rejects_what_it_cannot_copy():
-    with pytest.raises(ValueError, match="no torch module for activation 'elu'"):
-        to_torch_mlp(mlp([2, 3, 1], activation="elu"))
+def test_train_torch_rejects_bad_epochs():
     with pytest.raises(ValueError, match="epochs must be a non-negative integer, got -1"):
         train_torch(to_torch_mlp(mlp([2, 1])), XOR_X, XOR_Y, 1.0, -1)
 

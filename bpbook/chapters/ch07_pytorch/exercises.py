@@ -7,8 +7,9 @@ Shapes: torch tensors hold samples in rows, ``y_hat`` and ``y`` ``(m, n_out)``.
 """
 import numpy as np
 
-from bpbook.chapters.ch07_pytorch.bridge import HAVE_TORCH, INSTALL_HINT, half_mse
+from bpbook.chapters.ch07_pytorch.bridge import half_mse
 from bpbook.feedback import Feedback, check
+from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
 from bpbook.worked import worked_example
 
 
