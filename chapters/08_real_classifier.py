@@ -63,9 +63,9 @@ digits_figure(X[:, :12].T.reshape(-1, 8, 8), [f"label {k}" for k in labels[:12]]
 #
 # A network can learn its training images by heart. The honest measure is how it does on images
 # it never trained on, so a fraction of them (a setting, below) is set aside before any
-# training, by a seeded shuffle. The pixels are then standardized: each one shifted by its mean and divided by its
-# standard deviation, both taken from the *training* images only, so that nothing about the test
-# images leaks into the model.
+# training, by a seeded shuffle. The pixels are then standardized: each one shifted by its mean
+# and divided by its standard deviation, both taken from the *training* images only, so that
+# nothing about the test images leaks into the model.
 
 # %%
 from bpbook.chapters.ch08_real_classifier.train import SEED, TEST_FRACTION, prepared

@@ -187,7 +187,7 @@ def test_explorer_update_reports_a_fresh_run():
 def test_explorer_update_explains_divergence_and_bad_batch_sizes():
     view = update(lr=100.0, epochs=3)
     assert view.table is None and "diverged" in view.message
-    with pytest.raises(ValueError, match=r"batch_size must be an integer from 1 to 1348 \(the training set\), got 0"):
+    with pytest.raises(ValueError, match=r"from 1 to 1348 \(the training set\), got 0"):
         update(batch_size=0)
 
 

@@ -91,3 +91,87 @@ def check_copy_linear(fn):
                                "(copy b.ravel() into linear.bias)")
     return Feedback(False, "the outputs differ from bpbook's W @ X + b: copy W itself (same "
                            "(n_out, n_in) layout, no transpose) into linear.weight")
+
+
+def _slips():
+    """Two typical slips in a training step, as ``(function, what it is)``."""
+    def no_zero(net, opt, X, Y):
+        loss = half_mse(net(X), Y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    def nothing_to_step(net, opt, X, Y):
+        loss = half_mse(net(X), Y)
+        loss.backward()
+        opt.zero_grad()
+        opt.step()
+        return loss.item()
+
+    return [(no_zero, "no zero_grad(): each step adds the new gradients to all the old ones"),
+            (nothing_to_step, "a step() that finds no gradients (zero_grad() between "
+                              "backward() and step(), or step() before backward()), so nothing "
+                              "moves")]
+
+
+SEED, LR, STEPS = 7, 1.0, 3  # the exercise's network, learning rate and number of steps
+
+
+def _start():
+    from bpbook.model import mlp
+    return mlp([2, 3, 1], seed=SEED, scale=1.0)
+
+
+def _run_steps(fn):
+    """``fn`` applied :data:`STEPS` times to a torch copy of :func:`_start` on XOR; returns the
+    losses it returned and the parameters afterwards (float64 arrays, bpbook's shapes)."""
+    import torch
+
+    from bpbook.data import XOR_X, XOR_Y
+    from bpbook.torch_bridge import to_torch_mlp
+    net = to_torch_mlp(_start())
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    X, Y = torch.tensor(XOR_X.T), torch.tensor(XOR_Y.T)
+    losses = [fn(net, opt, X, Y) for _ in range(STEPS)]
+    return losses, [p.detach().numpy().reshape(-1) for p in net.parameters()]
+
+
+def _bpbook_steps():
+    """bpbook's ``fit`` for the same steps: its losses and its parameters, flattened."""
+    from bpbook.data import XOR_X, XOR_Y
+    from bpbook.model import fit
+    model = _start()
+    losses = fit(model, XOR_X, XOR_Y, lr=LR, epochs=STEPS)
+    return losses, [value.reshape(-1) for _, value, _ in model.parameters()]
+
+
+def _same(a, b):
+    return all(np.allclose(u, v, rtol=1e-10, atol=1e-12) for u, v in zip(a, b))
+
+
+def check_train_step(fn):
+    """Exercise: ``fn(net, opt, X, Y)`` makes one training step (zero the gradients, compute
+    ``half_mse(net(X), Y)``, backward, step) and returns the loss as a number. Judged by
+    :data:`STEPS` steps on XOR against bpbook's ``fit`` making the same steps."""
+    if not HAVE_TORCH:
+        return Feedback(None, INSTALL_HINT)
+    if fn is None:
+        return Feedback(None, "write train_step(net, opt, X, Y) and run the cell again")
+    try:
+        losses, params = _run_steps(fn)
+    except Exception as err:  # the student's code: report any failure as feedback
+        return Feedback(False, f"train_step raised {type(err).__name__}: {err}")
+    if any(v is None for v in losses):
+        return Feedback(None, "your train_step returns None: return the loss (loss.item())")
+    want_losses, want_params = _bpbook_steps()
+    if _same(params, want_params):
+        if not np.allclose([float(v) for v in losses], want_losses, rtol=1e-10):
+            return Feedback(False, "the parameters move right, but return the loss computed "
+                                   "in this step, before step()")
+        return Feedback(True, f"zero_grad, loss, backward, step: after {STEPS} steps the same "
+                              "parameters and losses as bpbook's fit")
+    for wrong, what in _slips():
+        if _same(params, _run_steps(wrong)[1]):
+            return Feedback(False, f"yours does {what}")
+    return Feedback(False, f"after {STEPS} steps the parameters differ from bpbook's fit: "
+                           "zero_grad(), loss = half_mse(net(X), Y), loss.backward(), opt.step()")
