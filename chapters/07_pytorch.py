@@ -307,8 +307,7 @@ if HAVE_TORCH:
     with torch.no_grad():
         for tensor in p.values():
             tensor -= S["lr"] * tensor.grad
-    display(Table(["parameter", "bpbook after SGD.step()", "torch after the update by hand",
-                   "|Δ|"],
+    display(Table(["parameter", "bpbook, SGD.step()", "torch, by hand", "|Δ|"],
                   [[k, bp_after[k], p[t][i].item(), abs(bp_after[k] - p[t][i].item())]
                    for k, (t, i) in at.items()],
                   formats=[None, "{:+.12f}", "{:+.12f}", "{:.1e}"]))

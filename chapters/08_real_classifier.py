@@ -87,7 +87,8 @@ display(say("Settings: seed {seed}, test fraction {f:g}. Training images: {n}; t
 #   L = -\frac1m \sum_{\text{samples}} \log p_c .$$
 #
 # For one sample, $-\log p_c = -o_c + \log\sum_j e^{o_j}$, so
-# $\partial(-\log p_c)/\partial o_k = p_k - [k = c]$. With the one-hot target $y$
+# $\partial(-\log p_c)/\partial o_k = p_k - [k = c]$, where $[k = c]$ is 1 for the right digit
+# and 0 for the others. With the one-hot target $y$
 # ($y_k = 1$ for the right digit, 0 otherwise) the error signal of the output layer is
 #
 # $$\delta_2 = \frac{\partial L}{\partial o} = \frac{p - y}{m}.$$
@@ -124,7 +125,7 @@ display(say("{n} gradient entries. Largest relative difference, backprop against
 #
 # The formula for $p_k$ cannot be computed as written. $e^{o}$ overflows a float64 once $o$
 # passes the logarithm of the largest float64 (computed in the table's caption below), and a
-# logit that large is easy to reach with large weights. The cure is to
+# single such logit in a batch turns the loss into `inf` or `nan`. The cure is to
 # subtract the largest logit $c$ first, which changes nothing mathematically:
 #
 # $$\log\sum_j e^{o_j} = c + \log\sum_j e^{o_j - c}, \qquad c = \max_j o_j .$$
@@ -184,16 +185,17 @@ display(say("Settings: {h} hidden units, η = {lr:g}, batches of {b}, {e} epochs
 
 # %% [markdown]
 # A network that spread its bets evenly over the ten digits would pay $\log 10$ on every image;
-# the untrained network pays more (computed below), since its random logits are confidently
-# wrong on some images. The explorer at the end of the chapter retrains with
+# an untrained network's random logits are not that even (compared below). The explorer at the end of the chapter retrains with
 # `train(net, X, Y, lr, batch_list)` from the chapter's module, which is this loop as a function.
 
 # %%
 from bpbook.chapters.ch08_real_classifier.train import train
 
 again = train(classifier(HIDDEN, seed=SEED), d.X_train, d.Y_train, LR, batch_list)
-display(say("log 10 = {a:.3f}. The module's `train` gives the same {n} losses as the loop "
-            "above: **{same}**.", a=np.log(10), n=len(again), same=np.array_equal(again, losses)))
+display(say("The first batch's loss, {l0:.3f}, is {cmp} log 10 = {a:.3f}. The module's `train` "
+            "gives the same {n} losses as the loop above: **{same}**.", l0=losses[0],
+            cmp="above" if losses[0] > np.log(10) else "below", a=np.log(10), n=len(again),
+            same=np.array_equal(again, losses)))
 
 # %% [markdown]
 # ## How well does it do?
@@ -314,7 +316,7 @@ explorer()
 
 # %%
 view = update(batch_size=m_train)
-display(HTML(view.message), view.table, view.figure)
+display(HTML(view.message + view.table._repr_html_()), view.figure)
 
 # %% [markdown]
 # ## Recap

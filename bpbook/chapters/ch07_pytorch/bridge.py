@@ -110,7 +110,8 @@ class SideBySide:
         blocks = "".join(
             f'<div><b>{html.escape(title)}</b><pre>{html.escape(chr(10).join(lines))}</pre></div>'
             for title, lines in self.columns)
-        return f'<div class="bp-side-by-side" style="display:flex;gap:3em">{blocks}</div>'
+        return (f'<div class="bp-side-by-side" style="display:flex;flex-wrap:wrap;gap:0 3em">'
+                f"{blocks}</div>")
 
 
 def worked_torch(dtype=None, **settings):

@@ -49,17 +49,19 @@ def explorer():
                           layout=layout, continuous_update=False),
         w.SelectionSlider(options=BATCH_SIZES + (full,), value=BATCH, description="batch size",
                           style=style, layout=layout, continuous_update=False),
-        w.SelectionSlider(options=WIDTHS, value=HIDDEN, description="hidden units",
-                          style=style, layout=layout, continuous_update=False)]
+        w.IntSlider(value=HIDDEN, min=WIDTHS[0], max=WIDTHS[-1], step=WIDTHS[1] - WIDTHS[0],
+                    description="hidden units", style=style, layout=layout,
+                    continuous_update=False)]
     out = w.Output()
 
     def show(_=None):
         view = update(*(c.value for c in controls))
         out.clear_output(wait=True)
-        with out:
-            display(HTML(view.message))
-            if view.table is not None:
-                display(view.table, view.figure)
+        with out:  # title and table in one output, so the table is never missing for a moment
+            if view.table is None:
+                display(HTML(view.message))
+            else:
+                display(HTML(view.message + view.table._repr_html_()), view.figure)
 
     for c in controls:
         c.observe(show, names="value")

@@ -11,6 +11,7 @@ them; ``steps_per_epoch`` cuts them into epochs.
 """
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 
 def epoch_means(losses, steps_per_epoch):
@@ -78,5 +79,7 @@ def loss_figure(losses, steps_per_epoch, title):
     ax.plot(np.arange(1, len(means) + 1), means, "o-", ms=3, color="tab:blue",
             label="mean of the epoch")
     ax.set(xlabel="epoch", ylabel="loss", yscale="log", title=title)
+    # no minor ticks: over many decades they are most of the redraw time of a slider move
+    ax.yaxis.set_minor_locator(NullLocator())
     ax.legend(fontsize="small")
     return fig
