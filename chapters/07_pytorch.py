@@ -23,10 +23,10 @@
 # - look at the graph torch records, next to the graph of `Value`s bpbook builds;
 # - let `torch.autograd.gradcheck` catch a wrong backward function;
 # - see torch add up gradients until you zero them;
+# - read the $\delta$ with `retain_grad()` as well, update the parameters by hand under
+#   `torch.no_grad()`, write the worked example as an `nn.Module` and its training loop out:
+#   `zero_grad`, `backward`, `step`;
 # - train XOR in `torch.nn` from bpbook's starting weights and watch the two loss curves coincide.
-#
-# - write the training loop out, `zero_grad`, `backward`, `step`; the update by hand under
-#   `torch.no_grad()`; `retain_grad()`; and the worked example as an `nn.Module`.
 #
 # Nothing here is new mathematics: it is the same chain rule, run by a library. Knowing what the
 # library does lets you check it, and read its errors. The symbols are those of
@@ -313,8 +313,9 @@ if HAVE_TORCH:
                   formats=[None, "{:+.12f}", "{:+.12f}", "{:.1e}"]))
 
 # %% [markdown]
-# Why `no_grad`? Outside it torch would record the update itself as one more operation of the
-# graph, on a leaf tensor that it must keep as it is for the backward pass. It refuses:
+# Why `no_grad`? Outside it torch records every operation on a tensor that requires a gradient.
+# An update in place would turn a parameter, a leaf of the graph, into the result of an
+# operation, and torch refuses:
 
 # %%
 if HAVE_TORCH:

@@ -118,7 +118,7 @@ EXPLORERS = [
     Explorer("05_pitfalls", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
     Explorer("07_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
-    Explorer("08_real_classifier", slider="hidden units", watch="training loss",
+    Explorer("08_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
 ]
 
