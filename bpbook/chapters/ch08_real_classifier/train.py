@@ -13,6 +13,7 @@ import functools
 from types import SimpleNamespace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from bpbook.data import digits
 from bpbook.errors import ShapeError
@@ -89,13 +90,18 @@ def classifier(hidden=HIDDEN, seed=SEED):
 
 
 def train(net, X, Y, lr, batch_list):
-    """Mini-batch SGD of ``net`` over ``batch_list``; returns each batch's loss before its step."""
+    """Mini-batch SGD of ``net`` over ``batch_list``; returns each batch's loss before its step.
+
+    numpy's BLAS runs on one thread here: a mini-batch's matrices are small, and a second
+    thread waiting for a busy core made a retrain of the explorer ten times slower on a loaded
+    two-core machine."""
     opt = SGD(net.parameters(), lr)
     losses = np.empty(len(batch_list))
-    for step, idx in enumerate(batch_list):
-        opt.zero_grad()
-        losses[step] = net.forward_backward(X[:, idx], Y[:, idx], "softmax_ce")
-        opt.step()
+    with threadpool_limits(limits=1, user_api="blas"):
+        for step, idx in enumerate(batch_list):
+            opt.zero_grad()
+            losses[step] = net.forward_backward(X[:, idx], Y[:, idx], "softmax_ce")
+            opt.step()
     return losses
 
 
