@@ -511,19 +511,20 @@ def copy_linear(W, b):
 check_copy_linear(copy_linear)
 
 # %% [markdown]
-# **4.** Write `train_step(net, opt, X, Y)`: one step of the loop of "The loop in plain sight"
-# for a `torch.nn` model `net`, its optimizer `opt` and a batch `X`, `Y` (samples in rows), with
-# the loss `half_mse(net(X), Y)` of exercise 2. Return the loss of the step as a number. The
-# check runs your function for a few steps on XOR and compares the parameters with bpbook's
-# `fit`.
+# **4.** Gradients add up until `zero_grad()`; use it on purpose. Write
+# `accumulate_step(net, opt, parts)`: ONE update of the `torch.nn` model `net` by its optimizer
+# `opt`, from a batch that arrives in equal-sized `parts` (a list of `(X, Y)` pairs, samples in
+# rows), with the gradient of the mean loss `half_mse` (exercise 2) over all their samples, as if
+# the whole batch had been one. Return that mean loss as a number. The check cuts XOR into two
+# parts and compares your updates with bpbook's full-batch `fit`.
 
 # %%
-from bpbook.chapters.ch07_pytorch.exercises import check_train_step
+from bpbook.chapters.ch07_pytorch.exercises import check_accumulate_step
 
-# %% tags=["exercise"] exercise="07.train-step"
-def train_step(net, opt, X, Y):
+# %% tags=["exercise"] exercise="07.accumulate-step"
+def accumulate_step(net, opt, parts):
     return None  # replace None with your code
 
 
 # %% tags=["check"]
-check_train_step(train_step)
+check_accumulate_step(accumulate_step)

@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 from bpbook.data import XOR_X, XOR_Y  # noqa: E402
 from bpbook.chapters.ch07_pytorch.exercises import (check_copy_linear, check_half_mse,  # noqa: E402
-                                                    check_hook_delta, check_train_step)
+                                                    check_accumulate_step, check_hook_delta)
 from bpbook.chapters.ch07_pytorch.explore import update  # noqa: E402
 from bpbook.worked import worked_graph  # noqa: E402
 from bpbook.model import fit, mlp  # noqa: E402
@@ -254,32 +254,45 @@ def test_the_worked_example_as_a_module_trains_like_bpbook_fit():
     np.testing.assert_allclose(model.hidden.weight.detach().numpy(), net.dense[0].W, rtol=1e-13)
 
 
-def test_check_train_step():
-    def right(net, opt, X, Y):
+def _mean_loss(net, X, Y):
+    return 0.5 * ((net(X) - Y) ** 2).sum(dim=1).mean()
+
+
+def test_check_accumulate_step():
+    def right(net, opt, parts):
         opt.zero_grad()
-        loss = 0.5 * ((net(X) - Y) ** 2).sum(dim=1).mean()
-        loss.backward()
+        total = 0.0
+        for X, Y in parts:
+            loss = _mean_loss(net, X, Y) / len(parts)
+            loss.backward()
+            total += loss.item()
         opt.step()
-        return loss.item()
+        return total
 
-    def no_zero(net, opt, X, Y):
-        loss = 0.5 * ((net(X) - Y) ** 2).sum(dim=1).mean()
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    def step_first(net, opt, X, Y):
+    def no_division(net, opt, parts):
         opt.zero_grad()
-        loss = 0.5 * ((net(X) - Y) ** 2).sum(dim=1).mean()
+        for X, Y in parts:
+            _mean_loss(net, X, Y).backward()
         opt.step()
-        loss.backward()
-        return loss.item()
+        return 0.0
 
-    assert check_train_step(right).ok is True
-    assert "no zero_grad" in str(check_train_step(no_zero))
-    assert "nothing moves" in str(check_train_step(step_first))
-    assert check_train_step(None).ok is None
-    assert check_train_step(lambda *a: 1 / 0).ok is False
+    def step_inside(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            (_mean_loss(net, X, Y) / len(parts)).backward()
+            opt.step()
+        return 0.0
+
+    def last_loss(net, opt, parts):
+        right(net, opt, parts)
+        return _mean_loss(net, *parts[-1]).item()
+
+    assert check_accumulate_step(right).ok is True
+    assert "divided" in str(check_accumulate_step(no_division))
+    assert "one update per part" in str(check_accumulate_step(step_inside))
+    assert "return the mean loss" in str(check_accumulate_step(last_loss))
+    assert check_accumulate_step(None).ok is None
+    assert check_accumulate_step(lambda *a: 1 / 0).ok is False
 
 
 def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):

@@ -94,24 +94,37 @@ def check_copy_linear(fn):
 
 
 def _slips():
-    """Two typical slips in a training step, as ``(function, what it is)``."""
-    def no_zero(net, opt, X, Y):
-        loss = half_mse(net(X), Y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    def nothing_to_step(net, opt, X, Y):
-        loss = half_mse(net(X), Y)
-        loss.backward()
+    """Typical slips in an accumulated step, as ``(function, what it is)``."""
+    def no_division(net, opt, parts):
         opt.zero_grad()
+        for X, Y in parts:
+            half_mse(net(X), Y).backward()
         opt.step()
-        return loss.item()
 
-    return [(no_zero, "no zero_grad(): each step adds the new gradients to all the old ones"),
-            (nothing_to_step, "a step() that finds no gradients (zero_grad() between "
-                              "backward() and step(), or step() before backward()), so nothing "
-                              "moves")]
+    def zero_inside(net, opt, parts):
+        for X, Y in parts:
+            opt.zero_grad()
+            (half_mse(net(X), Y) / len(parts)).backward()
+        opt.step()
+
+    def step_inside(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            (half_mse(net(X), Y) / len(parts)).backward()
+            opt.step()
+
+    def no_zero(net, opt, parts):
+        for X, Y in parts:
+            (half_mse(net(X), Y) / len(parts)).backward()
+        opt.step()
+
+    return [(no_division, "the parts' losses are not divided by their number: the gradient "
+                          "is their sum, that many times too large"),
+            (zero_inside, "zero_grad() inside the loop: only the last part's gradient is left "
+                          "when step() runs"),
+            (step_inside, "step() inside the loop: one update per part, not one in all"),
+            (no_zero, "no zero_grad(): each call adds its gradients to those of the calls "
+                      "before")]
 
 
 SEED, LR, STEPS = 7, 1.0, 3  # the exercise's network, learning rate and number of steps
@@ -123,8 +136,9 @@ def _start():
 
 
 def _run_steps(fn):
-    """``fn`` applied :data:`STEPS` times to a torch copy of :func:`_start` on XOR; returns the
-    losses it returned and the parameters afterwards (float64 arrays, bpbook's shapes)."""
+    """``fn(net, opt, parts)`` called :data:`STEPS` times on a torch copy of :func:`_start`, the
+    four XOR samples cut into two parts of two; returns what it returned and the parameters
+    afterwards (float64 arrays, flattened)."""
     import torch
 
     from bpbook.data import XOR_X, XOR_Y
@@ -132,12 +146,13 @@ def _run_steps(fn):
     net = to_torch_mlp(_start())
     opt = torch.optim.SGD(net.parameters(), lr=LR)
     X, Y = torch.tensor(XOR_X.T), torch.tensor(XOR_Y.T)
-    losses = [fn(net, opt, X, Y) for _ in range(STEPS)]
-    return losses, [p.detach().numpy().reshape(-1) for p in net.parameters()]
+    parts = [(X[:2], Y[:2]), (X[2:], Y[2:])]
+    returned = [fn(net, opt, parts) for _ in range(STEPS)]
+    return returned, [p.detach().numpy().reshape(-1) for p in net.parameters()]
 
 
 def _bpbook_steps():
-    """bpbook's ``fit`` for the same steps: its losses and its parameters, flattened."""
+    """bpbook's ``fit``, full batch, for the same steps: its losses and parameters, flattened."""
     from bpbook.data import XOR_X, XOR_Y
     from bpbook.model import fit
     model = _start()
@@ -149,29 +164,31 @@ def _same(a, b):
     return all(np.allclose(u, v, rtol=1e-10, atol=1e-12) for u, v in zip(a, b))
 
 
-def check_train_step(fn):
-    """Exercise: ``fn(net, opt, X, Y)`` makes one training step (zero the gradients, compute
-    ``half_mse(net(X), Y)``, backward, step) and returns the loss as a number. Judged by
-    :data:`STEPS` steps on XOR against bpbook's ``fit`` making the same steps."""
+def check_accumulate_step(fn):
+    """Exercise: ``fn(net, opt, parts)`` makes ONE update from several equal-sized parts of a
+    batch (``parts``: a list of ``(X, Y)``, samples in rows), with the gradient of the mean loss
+    over all their samples, and returns that loss as a number. Judged by :data:`STEPS` calls on
+    XOR in two parts against bpbook's full-batch ``fit``."""
     if not HAVE_TORCH:
         return Feedback(None, INSTALL_HINT)
     if fn is None:
-        return Feedback(None, "write train_step(net, opt, X, Y) and run the cell again")
+        return Feedback(None, "write accumulate_step(net, opt, parts) and run the cell again")
     try:
-        losses, params = _run_steps(fn)
+        returned, params = _run_steps(fn)
     except Exception as err:  # the student's code: report any failure as feedback
-        return Feedback(False, f"train_step raised {type(err).__name__}: {err}")
-    if any(v is None for v in losses):
-        return Feedback(None, "your train_step returns None: return the loss (loss.item())")
+        return Feedback(False, f"accumulate_step raised {type(err).__name__}: {err}")
+    if any(v is None for v in returned):
+        return Feedback(None, "your accumulate_step returns None: return the mean loss")
     want_losses, want_params = _bpbook_steps()
     if _same(params, want_params):
-        if not np.allclose([float(v) for v in losses], want_losses, rtol=1e-10):
-            return Feedback(False, "the parameters move right, but return the loss computed "
-                                   "in this step, before step()")
-        return Feedback(True, f"zero_grad, loss, backward, step: after {STEPS} steps the same "
-                              "parameters and losses as bpbook's fit")
+        if not np.allclose([float(v) for v in returned], want_losses, rtol=1e-10):
+            return Feedback(False, "the parameters move as they should, but return the mean "
+                                   "loss over all the parts, computed before the step")
+        return Feedback(True, f"one update from the accumulated gradients: after {STEPS} calls "
+                              "the same parameters and losses as bpbook's full-batch fit")
     for wrong, what in _slips():
         if _same(params, _run_steps(wrong)[1]):
-            return Feedback(False, f"yours does {what}")
-    return Feedback(False, f"after {STEPS} steps the parameters differ from bpbook's fit: "
-                           "zero_grad(), loss = half_mse(net(X), Y), loss.backward(), opt.step()")
+            return Feedback(False, what)
+    return Feedback(False, f"after {STEPS} calls the parameters differ from bpbook's full-batch "
+                           "fit: zero_grad() once, backward() of each part's loss divided by the "
+                           "number of parts, then one step()")
