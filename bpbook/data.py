@@ -7,6 +7,9 @@ Samples are columns: inputs have shape ``(n_features, m)``, targets ``(n_outputs
 - :func:`digits`: scikit-learn's handwritten digits, which ship inside the scikit-learn package
   (1,797 images of 8 × 8 pixels, grey levels 0 to 16, ten classes; chapter 08).
 """
+import importlib.util
+import pathlib
+
 import numpy as np
 
 XOR_X = np.array([[0, 0, 1, 1],
@@ -19,12 +22,15 @@ def digits():
     grey levels 0–16 (pixel ``8 * row + col`` of each image), and ``labels`` ``(1797,)`` int,
     the digit each image shows.
 
-    Read from the copy inside scikit-learn (``sklearn.datasets.load_digits``), never downloaded.
+    Read from the file ``sklearn.datasets.load_digits`` reads, inside the installed scikit-learn
+    (never downloaded), without importing scikit-learn: that would import SciPy too, a second or
+    more for nothing (``tests/test_data.py`` checks the result against ``load_digits``).
     """
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError as err:
+    spec = importlib.util.find_spec("sklearn")
+    path = (pathlib.Path(spec.submodule_search_locations[0]) / "datasets" / "data" /
+            "digits.csv.gz") if spec and spec.submodule_search_locations else None
+    if path is None or not path.exists():
         raise ImportError("bpbook.data.digits needs scikit-learn (the version pinned in "
-                          "requirements.txt): pip install scikit-learn") from err
-    data = load_digits()
-    return np.ascontiguousarray(data.data.T, dtype=np.float64), data.target.astype(np.int64)
+                          f"requirements.txt): pip install scikit-learn (looked for {path})")
+    table = np.loadtxt(path, delimiter=",")
+    return np.ascontiguousarray(table[:, :-1].T), table[:, -1].astype(np.int64)

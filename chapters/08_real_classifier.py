@@ -26,10 +26,11 @@
 # - read a confusion matrix and look at the digits the network gets wrong;
 # - retrain it with your own learning rate, batch size and width.
 #
-# Everything before this chapter ran on a handful of points. The algorithm does not change with
-# the data: the same backward pass, layer by layer, now over a thousand images.
+# Every network before this chapter trained on small made-up data. The algorithm does not change
+# with the data: the same backward pass, layer by layer, now on real images.
 #
-# The symbols ($a_0$, $z_l$, $W_l$, $\delta_l$, the logits $o$) are those of
+# The symbols ($a_0$, $z_l$, $W_l$, $\delta_l$, their batch forms $A_l$, $Z_l$, $\Delta_l$, the
+# logits $o$) are those of
 # [chapter 3, Notation](03_worked_example.py).
 
 # %%
@@ -88,15 +89,17 @@ display(say("Settings: seed {seed}, test fraction {f:g}. Training images: {n}; t
 #
 # For one sample, $-\log p_c = -o_c + \log\sum_j e^{o_j}$, so
 # $\partial(-\log p_c)/\partial o_k = p_k - [k = c]$, where $[k = c]$ is 1 for the right digit
-# and 0 for the others. With the one-hot target $y$
-# ($y_k = 1$ for the right digit, 0 otherwise) the error signal of the output layer is
+# and 0 for the others: with the one-hot target $y$ ($y_k = 1$ for the right digit, 0 otherwise)
+# that is $p - y$. For a batch, with one column per sample (the logits $O = Z_2$, their softmax
+# $P$, the targets $Y$), the mean brings a factor $\frac1m$, and the error signal of the output
+# layer is
 #
-# $$\delta_2 = \frac{\partial L}{\partial o} = \frac{p - y}{m}.$$
+# $$\Delta_2 = \frac{\partial L}{\partial O} = \frac{P - Y}{m}.$$
 #
 # No $\sigma'$ factor: softmax and loss are differentiated together. From there on it is the
-# backward pass of every chapter, $\delta_1 = (W_2^\top \delta_2) \odot \mathrm{ReLU}'(z_1)$,
-# $\partial L/\partial W_l = \delta_l\, a_{l-1}^\top$ summed over the batch. In bpbook the output
-# layer is `identity` and the loss is `softmax_ce`, which takes the logits.
+# backward pass of every chapter, $\Delta_1 = (W_2^\top \Delta_2) \odot \mathrm{ReLU}'(Z_1)$ and
+# $\partial L/\partial W_l = \Delta_l\, A_{l-1}^\top$, a product that sums over the samples. In
+# bpbook the output layer is `identity` and the loss is `softmax_ce`, which takes the logits.
 #
 # A check before trusting it: backprop against central differences and against torch's
 # autograd, on a narrow copy of the network and a few images.
@@ -324,7 +327,7 @@ display(HTML(view.message + view.table._repr_html_()), view.figure)
 # In this chapter we
 # - trained a 64-pixel, one-hidden-layer ReLU network with ten logits $o$ on real handwritten
 #   digits, and measured it on a held-out test set;
-# - derived the error signal of softmax with cross-entropy, $\delta_2 = (p - y)/m$, and checked
+# - derived the error signal of softmax with cross-entropy, $\Delta_2 = (P - Y)/m$, and checked
 #   backprop against central differences and torch;
 # - saw the naive $\log\sum e^{o}$ overflow and the log-sum-exp trick give the right number;
 # - trained with mini-batch SGD in a loop we wrote out, `zero_grad`, `forward_backward`, `step`;
