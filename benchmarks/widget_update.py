@@ -50,14 +50,15 @@ def chain_rule(n):
 def graph_replay(n):
     from IPython.display import Markdown
 
-    from bpbook.chapters.ch02_computation_graph import replay_figure, replay_frames, replay_text
+    from bpbook.chapters.ch02_computation_graph.replay import (replay_figure, replay_frames,
+                                                               replay_text)
     from bpbook.worked import worked_graph
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
     def move(i):
         return [Markdown(replay_text(frames, i)), replay_figure(root, frames, i)]
-    return move, [i % len(frames) for i in range(n)]
+    return move, [1 + i % len(frames) for i in range(n)]  # steps count from 1
 
 
 def worked(n):
@@ -72,6 +73,16 @@ def worked(n):
         view = worked_update(**settings)
         return [view.table, HTML(view.bars)]
     return move, moves
+
+
+def outer_products(n):
+    from IPython.display import HTML
+
+    from bpbook.chapters.ch03_worked_example.matrix import batch_problem, model_trace, outer_update
+    trace = model_trace(batch_problem())
+    m = trace["X"].shape[1]
+    return lambda k: [HTML(outer_update(k, trace).html)], [None if i % (m + 1) == m else i % (m + 1)
+                                                           for i in range(n)]
 
 
 def pitfalls(n):
@@ -128,8 +139,9 @@ def real_classifier(n):
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
-    ("02_computation_graph", "ch02_computation_graph.step_explorer", graph_replay, PLOT),
+    ("02_computation_graph", "ch02_computation_graph.replay.step_explorer", graph_replay, PLOT),
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
+    ("03_worked_example", "ch03_worked_example.matrix.outer_explorer", outer_products, NUMBERS),
     ("04_xor", "ch04_xor.plots.trainer", xor_trainer, BUTTON),
     ("05_pitfalls", "ch05_pitfalls.explore.explorer", pitfalls, PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
