@@ -306,3 +306,19 @@ def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):
                          timeout=300, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "pip install torch" in run.stdout
+
+
+def test_instructor_solution_of_accumulate_step_passes_and_its_mistake_is_named():
+    import importlib.util
+    from bpbook.chapters.ch07_pytorch.bridge import half_mse
+    path = CHAPTER.parents[1] / "instructor" / "solutions" / "07_pytorch.py"
+    spec = importlib.util.spec_from_file_location("solutions_07", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    entry = module.EXERCISES["07.accumulate-step"]
+    for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
+        ns = {"half_mse": half_mse}
+        exec(code, ns)
+        verdict = check_accumulate_step(ns["accumulate_step"])
+        assert verdict.ok is ok, str(verdict)
+    assert "divided" in str(verdict)
