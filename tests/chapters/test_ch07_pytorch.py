@@ -309,13 +309,9 @@ def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):
 
 
 def test_instructor_solution_of_accumulate_step_passes_and_its_mistake_is_named():
-    import importlib.util
     from bpbook.chapters.ch07_pytorch.bridge import half_mse
-    path = CHAPTER.parents[1] / "instructor" / "solutions" / "07_pytorch.py"
-    spec = importlib.util.spec_from_file_location("solutions_07", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    entry = module.EXERCISES["07.accumulate-step"]
+    from tests import solutions
+    entry = solutions.load("07_pytorch").EXERCISES["07.accumulate-step"]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
         ns = {"half_mse": half_mse}
         exec(code, ns)

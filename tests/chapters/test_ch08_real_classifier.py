@@ -18,6 +18,7 @@ from bpbook.chapters.ch08_real_classifier.train import (  # noqa: E402
     one_hot, prepared, run, split, standardize, train, train_torch)
 from bpbook.data import digits  # noqa: E402
 from bpbook.torch_bridge import to_torch_mlp  # noqa: E402
+from tests import solutions  # noqa: E402
 
 
 def test_split_is_seeded_disjoint_and_complete():
@@ -234,17 +235,6 @@ def test_exercise_checks():
     assert check_param_count(64 * H + H + H * 10 + 9, hidden=H).ok is False
 
 
-def _solutions():
-    import importlib.util
-    from pathlib import Path
-    path = Path(__file__).resolve().parents[2] / "instructor" / "solutions"
-    path = path / "08_real_classifier.py"
-    spec = importlib.util.spec_from_file_location("solutions_08", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 CHECKS = {"08.ce-grad": ("ce_grad", check_ce_grad),
           "08.logsumexp": ("logsumexp", check_logsumexp),
           "08.param-count": ("answer", lambda a: check_param_count(a, hidden=HIDDEN))}
@@ -252,7 +242,7 @@ CHECKS = {"08.ce-grad": ("ce_grad", check_ce_grad),
 
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
 def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
-    entry = _solutions().EXERCISES[exercise]
+    entry = solutions.load("08_real_classifier").EXERCISES[exercise]
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
         ns = {"np": np, "softmax": softmax, "HIDDEN": HIDDEN}
@@ -264,10 +254,6 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
 
 
 def test_every_chapter_exercise_has_an_instructor_entry():
-    import re
-    from pathlib import Path
-    text = (Path(__file__).resolve().parents[2] / "chapters" / "08_real_classifier.py").read_text()
-    ids = set(re.findall(r'exercise="(08\.[a-z0-9-]+)"', text))
-    solutions = _solutions()
-    assert ids == set(solutions.EXERCISES) | set(solutions.THINK)
-    assert all(entry["points"] > 0 for entry in solutions.EXERCISES.values())
+    module = solutions.load("08_real_classifier")
+    assert solutions.exercise_ids("08_real_classifier") == set(module.EXERCISES) | set(module.THINK)
+    assert all(entry["points"] > 0 for entry in module.EXERCISES.values())
