@@ -288,9 +288,11 @@ confusion_figure(counts)
 # %%
 off = counts - np.diag(np.diag(counts))
 t, p = np.unravel_index(off.argmax(), off.shape)
+most = ("no pair occurs more than once" if off[t, p] == 1 else
+        f"the most frequent, a {t} read as a {p}, occurs {off[t, p]} times")
 display(say("{w} of the {n} test images are misclassified, in {k} different (true, predicted) "
-            "pairs; the most frequent pair, a {t} read as a {p}, occurs {c} time(s).",
-            w=int(off.sum()), n=len(d.y_test), k=int((off > 0).sum()), t=t, p=p, c=off[t, p]))
+            "pairs; {most}.", w=int(off.sum()), n=len(d.y_test), k=int((off > 0).sum()),
+            most=most))
 
 # %% [markdown]
 # Some of them, as the network saw them (title: true digit → predicted digit):
