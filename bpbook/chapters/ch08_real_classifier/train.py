@@ -33,9 +33,9 @@ def split(X, labels, test_fraction=TEST_FRACTION, seed=SEED):
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
     order = np.random.RandomState(seed).permutation(X.shape[1])
-    test, train = order[:round(test_fraction * len(order))], order[round(test_fraction *
-                                                                         len(order)):]
-    return X[:, train], labels[train], X[:, test], labels[test]
+    n_test = round(test_fraction * len(order))
+    test, kept = order[:n_test], order[n_test:]
+    return X[:, kept], labels[kept], X[:, test], labels[test]
 
 
 def standardize(X_train, X):
