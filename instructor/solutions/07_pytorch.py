@@ -52,5 +52,36 @@ for _n_out, _n_in in [(4, 3), (1, 5), (2, 2)]:
     with torch.no_grad():
         _out = _linear(torch.tensor(_X.T, dtype=_linear.weight.dtype)).double().numpy().T
     assert _np.allclose(_out, _W @ _X + _b, atol=1e-5), "copy_linear: wrong on a hidden layer\""""),
+    "07.accumulate-step": dict(
+        points=3,
+        solution=("def accumulate_step(net, opt, parts):\n"
+                  "    opt.zero_grad()\n"
+                  "    total = 0.0\n"
+                  "    for X, Y in parts:\n"
+                  "        loss = half_mse(net(X), Y) / len(parts)\n"
+                  "        loss.backward()\n"
+                  "        total += loss.item()\n"
+                  "    opt.step()\n"
+                  "    return total\n"),
+        wrong=("def accumulate_step(net, opt, parts):\n"
+               "    opt.zero_grad()\n"
+               "    total = 0.0\n"
+               "    for X, Y in parts:\n"
+               "        loss = half_mse(net(X), Y)\n"
+               "        loss.backward()\n"
+               "        total += loss.item()\n"
+               "    opt.step()\n"
+               "    return total / len(parts)\n"),
+        # Hidden test: three steps on a small torch network the page does not show.
+        probe=dict(setup="""\
+torch.manual_seed(11)
+_net = torch.nn.Sequential(torch.nn.Linear(2, 3, dtype=torch.float64), torch.nn.Sigmoid(),
+                           torch.nn.Linear(3, 1, dtype=torch.float64), torch.nn.Sigmoid())
+_opt = torch.optim.SGD(_net.parameters(), lr=0.5)
+_gen = np.random.default_rng(5)
+_X, _Y = torch.tensor(_gen.normal(size=(6, 2))), torch.tensor(_gen.random((6, 1)))
+_parts = [(_X[:3], _Y[:3]), (_X[3:], _Y[3:])]
+_probe = [[accumulate_step(_net, _opt, _parts) for _ in range(3)], _net[0].weight]""",
+                   value="_probe")),
 }
 THINK = {}

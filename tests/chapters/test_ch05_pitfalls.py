@@ -590,3 +590,17 @@ def test_clip_check_answers_any_return_value_with_feedback():
     for fn in (lambda g, n: "clipped", lambda g, n: {"g": g}, lambda g, n: (x for x in g),
                lambda g, n: [x * 1e308 * 1e308 for x in g]):
         assert check_clip(fn).ok is False
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(gain="1"), "gain must be a positive finite number, got '1'"),
+    (dict(gain=None), "gain must be a positive finite number, got None"),
+    (dict(gain=True), "gain must be a positive finite number, got True"),
+    (dict(depth=True), "depth must be an integer >= 1, got True"),
+    (dict(init=["xavier"]), r"unknown init \['xavier'\]"),
+])
+def test_explorer_names_bad_settings(kwargs, match):
+    """Issue 11: these once gave bare TypeErrors from numpy, or (True) a silent depth of 1."""
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        update(**kwargs)

@@ -12,7 +12,7 @@ from bpbook.chapters.ch06_activations import derive as am
 from bpbook.activations import get_activation, softmax
 from bpbook.chapters.ch06_activations.exercises import (check_tanh_chain, check_softmax_jacobian,
                                           check_softplus_prime)
-from bpbook.chapters.ch06_activations.explore import NAMES, explore
+from bpbook.chapters.ch06_activations.explore import NAMES, curves_figure, explore
 from tests.strategies import PREACTIVATION
 
 matplotlib.use("Agg")
@@ -149,3 +149,19 @@ def test_exercise_checks_give_specific_feedback():
     assert "sigmoid's bound" in str(check_tanh_chain(0.25 ** 10))
     with pytest.raises(ValueError, match="depth should be a whole number"):
         check_tanh_chain(1.0, depth=2.5)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: explore("tanh", z0=10**400), "z0 must be a finite number, got 1000"),
+    (lambda: explore("tanh", z0=True), "z0 must be a finite number, got True"),
+    (lambda: explore("tanh", z0="1"), "z0 must be a finite number, got '1'"),
+    (lambda: explore("tanh", points=2.5), "points must be an integer from 2 to 100000, got 2.5"),
+    (lambda: explore(["tanh"]), r"unknown activation \['tanh'\]"),
+    (lambda: curves_figure(("softmax",)), "unknown activation 'softmax'.*Jacobian"),
+    (lambda: curves_figure("tanh"), "names must be a non-empty list"),
+])
+def test_explorer_names_bad_input(call, match):
+    """Issue 11: these once gave bare OverflowError, TypeError or a NoneType call."""
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        call()
