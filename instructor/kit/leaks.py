@@ -3,9 +3,10 @@ line, no Jupytext metadata (which could pair it back to a source), and a release
 notebooks (no ``.py`` copy of a source).
 
 A line counts as secret when it lies inside a ``BEGIN SOLUTION``/``END SOLUTION`` or ``BEGIN HIDDEN
-TESTS``/``END HIDDEN TESTS`` region of the source notebook and nowhere outside those regions (a
-solution may repeat a line the page shows anyway, such as the stub's ``def`` line). Every secret
-line is searched for in the released file's whole text (cells, outputs and metadata).
+TESTS``/``END HIDDEN TESTS`` region of the source notebook and nowhere in the text outside those
+regions (a solution may repeat what the page shows anyway: the stub's ``def`` line, or a
+``loss.backward()`` the prose mentions). Every secret line is searched for in the released file's
+whole text (cells, outputs and metadata).
 """
 import json
 from pathlib import Path
@@ -40,7 +41,8 @@ def secret_lines(source_nb):
         s, p = split_lines(cell.source)
         secret |= s
         public |= p
-    return {line for line in secret - public if len(line) >= MIN_LENGTH}
+    shown = "\n".join(public)
+    return {line for line in secret if len(line) >= MIN_LENGTH and line not in shown}
 
 
 def leaks(course):
