@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from instructor.kit.build import assignments, venv_env
-from instructor.kit.chapter import REPO, load_material
+from instructor.kit.chapter import REPO, load_material, read_chapter
 from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id
 
@@ -131,3 +131,9 @@ def test_release_leaks_nothing(roundtrip):
     assert leaks(course) == []
     released = {p.name for p in (course / "release").rglob("*") if p.is_file()}
     assert released == {f"{a}.ipynb" for a in ROUNDTRIP}
+    for assignment in ROUNDTRIP:
+        chapter = read_chapter(assignment, *ASSIGNMENTS[assignment])
+        nb = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+                   if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+        assert answers == {grade_id(ex.id): ex.stub.rstrip() + "\n" for ex in chapter.exercises}
