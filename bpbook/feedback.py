@@ -145,13 +145,12 @@ def _call(fn, name, args):
         return None, Feedback(None, f"{name}: your function returns None; write its body and run "
                                     "the cell again")
     try:
+        if np.iscomplexobj(out):
+            raise TypeError("complex")
         arr = np.asarray(out, dtype=float)
     except (TypeError, ValueError, OverflowError):
         return None, Feedback(False, f"{name} should return an array of numbers, got "
                                      f"{type(out).__name__} {out!r:.60}")
-    if not np.all(np.isfinite(arr)):
-        return None, Feedback(False, f"{name} returned inf or NaN (an overflow, or a division by "
-                                     "zero?) where every value should be finite")
     return arr, None
 
 
@@ -183,8 +182,11 @@ def check_function(fn, name, formula, cases, reference, mistakes=(), random_case
         return Feedback(True, f"{name} = {formula}, right on all {len(every)} test inputs{extra}")
     for wrong, what in mistakes:
         with np.errstate(all="ignore"):
-            if all(np.allclose(o, wrong(*a)) for o, a in zip(got, every)):
+            if all(np.allclose(o, wrong(*a), equal_nan=True) for o, a in zip(got, every)):
                 return Feedback(False, f"{name} should be {formula}; yours computes {what}")
+    if not all(np.all(np.isfinite(o)) for o in got):
+        return Feedback(False, f"{name} returned inf or NaN (an overflow, or a division by zero?) "
+                               "where every value should be finite")
     fixed = [float(np.max(np.abs(o - np.asarray(reference(*a)))))
              for o, a in zip(got, cases) if o.size]
     if fixed and max(fixed) > 0 and not all(np.allclose(o, reference(*a))

@@ -99,6 +99,7 @@ def _raise(x):
     (_generator, "array of numbers"), (_raise, "raised KeyError"),
     (lambda x: np.exp(x * 1e4), "inf or NaN"), (lambda x: [[1.0, 2.0], [3.0]], "array of numbers"),
     (lambda x: x, "off by up to"), (lambda x: x[:1] ** 2, "shape"),
+    (lambda x: x ** 2 + 0j, "array of numbers"),
 ])
 def test_any_student_function_gets_feedback_never_a_traceback(fn, said):
     verdict = judge_fn(fn)
