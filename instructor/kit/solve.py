@@ -100,7 +100,7 @@ def wrap_last_expression(code, template):
 
 def _exercise_cells(ex):
     names = repr(ex.names)
-    feedback = 'feedback = _bp_feedback({!r}, "{}", {{}})'
+    feedback = '_bp_fb = _bp_feedback({!r}, "{}", {{}})'
     cells = [ex.entry["wrong"],
              wrap_last_expression(ex.check, feedback.format(ex.id, "wrong")),
              ex.entry["solution"],
@@ -145,8 +145,7 @@ def solve(chapter, timeout=900):
         try:
             client.execute()
         except Exception as err:
-            raise KitError(f"chapters/{chapter.name}.py failed with the instructor's answers:"
-                           f"\n{err}") from None
+            raise KitError(f"{chapter.name} failed with the instructor's answers:\n{err}") from None
         finally:
             if km.has_kernel:
                 km.shutdown_kernel(now=True)
