@@ -1,5 +1,6 @@
 # The README's commands: `make lab` opens the book, `make test` runs every test, `make bench`
-# runs the benchmarks. Each one sets up what it needs first, so a fresh clone is enough.
+# runs the benchmarks, `make course` builds the nbgrader course (instructor/README.md). Each one
+# sets up what it needs first, so a fresh clone is enough.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
