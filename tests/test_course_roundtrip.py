@@ -1,13 +1,16 @@
 """The course kit's round trip through nbgrader, run as an instructor runs it.
 
-For two chapters and the capstone: build the course (``python -m instructor.kit``, what ``make course`` runs), then
-run the very command blocks that instructor/README.md quotes (read from the guide, so the two
-cannot drift): release, three students fetch and submit, collect, autograde, generate_feedback,
-export. The students hand in (a) the released notebook untouched, (b) the source notebook with the
-instructor's solutions, (c) those solutions with the last answer replaced by the instructor's
-typical mistake (``wrong``). nbgrader's CSV must give exactly 0, the full autograded points, and the full
-points minus that exercise's; the feedback on (c) must name the mistake as the self-check does.
+For two chapters and the capstone: build the course (``python -m instructor.kit``, what ``make
+course`` runs), then run the very command blocks that instructor/README.md quotes (read from the
+guide, so the two cannot drift): release, four students fetch and submit, collect, autograde,
+generate_feedback, export. The students hand in (a) the released notebook untouched, (b) the source
+notebook with the instructor's solutions, (c) those solutions with the last answer replaced by the
+instructor's typical mistake (``wrong``), (d) that too, with the self-check patched to always say
+"right". nbgrader's CSV must give exactly 0, the full autograded points, and the full points minus
+that exercise's for (c) and (d) (the hidden tests do not trust bpbook); the feedback on (c) must
+name the mistake as the self-check does.
 """
+import ast
 import csv
 import html
 import json
@@ -26,7 +29,7 @@ from instructor.kit.render import grade_id
 ROUNDTRIP = ("01_chain_rule", "03_worked_example", "capstone_mlp")
 GUIDE = REPO / "instructor" / "README.md"
 ASSIGNMENTS = assignments()
-STUDENTS = ("untouched", "solved", "onewrong")
+STUDENTS = ("untouched", "solved", "onewrong", "patched")
 
 
 def guide_block(name):
@@ -51,16 +54,27 @@ def wrong_exercise(assignment):
     return ex_id, exercises[ex_id]
 
 
+def check_name(assignment, ex_id):
+    """The name of the self-check function that exercise ``ex_id``'s check cell calls."""
+    chapter = read_chapter(assignment, *ASSIGNMENTS[assignment])
+    check = next(ex.check for ex in chapter.exercises if ex.id == ex_id)
+    return ast.parse(check).body[-1].value.func.id
+
+
 def hand_in(student, path, course, assignment):
     """Turn the fetched notebook at ``path`` into student ``student``'s submission."""
     if student == "untouched":
         return
     nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    if student == "onewrong":
+    if student in ("onewrong", "patched"):
         ex_id, entry = wrong_exercise(assignment)
         cell = next(c for c in nb.cells
                     if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id(ex_id))
         cell.source = entry["wrong"]
+        if student == "patched":  # the wrong answer, and the self-check patched to say "right"
+            cell.source += (f"\nfrom bpbook.feedback import Feedback\n"
+                            f"{check_name(assignment, ex_id)} = lambda *args, **kwargs: "
+                            "Feedback(True, 'patched')")
     nbformat.write(nb, path)
 
 
@@ -97,7 +111,8 @@ def test_scores_are_exact(roundtrip, assignment):
     course, grades, kit = roundtrip
     full, think = kit[assignment]["points"], kit[assignment]["think_points"]
     wrong_points = kit[assignment]["exercises"][wrong_exercise(assignment)[0]]["points"]
-    want = {"untouched": 0, "solved": full, "onewrong": full - wrong_points}
+    want = {"untouched": 0, "solved": full, "onewrong": full - wrong_points,
+            "patched": full - wrong_points}
     for student, score in want.items():
         row = grades[(assignment, student)]
         assert float(row["score"]) == score, (student, row)
