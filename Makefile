@@ -1,11 +1,14 @@
 # The README's commands: `make lab` opens the book, `make test` runs every test, `make bench`
-# runs the benchmarks. Each one sets up what it needs first, so a fresh clone is enough.
+# runs the benchmarks, `make html` builds the static edition. Each one sets up what it needs
+# first, so a fresh clone is enough.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS_VENV := .venv-docs
+DOCS_STAMP := $(DOCS_VENV)/.installed
 
-.PHONY: setup lab test bench system clean
+.PHONY: setup lab test bench html npm system clean
 
 setup: $(STAMP)
 
@@ -15,6 +18,25 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $(STAMP)
+
+# The static edition's tools (Sphinx, myst-nb) live in their own venv: docs/requirements.txt.
+$(DOCS_STAMP): docs/requirements.txt
+	$(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DOCS_VENV)/bin/python -m pip install --quiet -r docs/requirements.txt
+	touch $(DOCS_STAMP)
+
+# Debian's npm fetches the pages' MathJax, require.js and widget manager (docs/vendor.json).
+npm:
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
+	  else echo "Installing npm needs root: sudo apt-get install npm"; exit 1; fi; \
+	fi
+
+# The static edition in _build/html/ (docs/build.py: every chapter executed, then Sphinx). An
+# executed chapter is reused while it, bpbook and requirements.txt are unchanged.
+html: setup $(DOCS_STAMP) npm
+	$(BIN)/python docs/build.py
 
 # Debian's chromium for the browser test (never a downloaded browser).
 system:
@@ -27,7 +49,7 @@ system:
 lab: setup
 	scripts/lab.sh
 
-test: setup system
+test: setup system html
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Benchmark-only packages (micrograd, threadpoolctl, pyinstrument) go into the same venv. The run
@@ -38,4 +60,4 @@ bench: setup system
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build .hypothesis
+	rm -rf $(VENV) $(DOCS_VENV) build _build .hypothesis
