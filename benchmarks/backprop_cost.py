@@ -1,10 +1,10 @@
 r"""``backprop_cost``: what a gradient costs, by backprop and by finite differences.
 
 1. Backward/forward time ratio for growing widths ``w``, on the pitfalls chapter's networks
-   (:func:`bpbook.pitfalls.deep_net`: 8 inputs, three tanh hidden layers of ``w`` units, a linear
-   output; :func:`bpbook.pitfalls.toy_data`, 256 samples): the claim "backprop costs about 2–3× a
+   (:func:`bpbook.chapters.ch05_pitfalls.experiments.deep_net`: 8 inputs, three tanh hidden layers of ``w`` units, a linear
+   output; :func:`bpbook.chapters.ch05_pitfalls.experiments.toy_data`, 256 samples): the claim "backprop costs about 2–3× a
    forward pass", next to the ratio of multiply-adds counted by
-   :func:`bpbook.pitfalls.multiply_adds`. Each backward pass also computes the gradient with
+   :func:`bpbook.chapters.ch05_pitfalls.experiments.multiply_adds`. Each backward pass also computes the gradient with
    respect to the input ``X`` (``W1.T @ delta1``), one product that training does not need.
 2. Central-difference gradient time (:func:`bpbook.gradcheck.numeric_grad`, two forward passes per
    parameter) for ``[4, h, 1]`` networks of growing ``P`` parameters, with a least-squares line
@@ -33,7 +33,7 @@ def _model_and_data(sizes, m, seed=0):
 def ratios(widths, repeats, batch=BATCH):
     """``{width: (forward_s, backward_s)}``, medians; backward alone, after one forward."""
     from bpbook.losses import get_loss
-    from bpbook.pitfalls import deep_net, toy_data
+    from bpbook.chapters.ch05_pitfalls.experiments import deep_net, toy_data
     out = {}
     for w in widths:
         model = deep_net(DEPTH, width=w, n_in=N_IN, activation="tanh")
@@ -72,7 +72,7 @@ def finite_differences(hidden, repeats, batch=FD_BATCH):
 
 
 def run(cfg):
-    from bpbook.pitfalls import multiply_adds
+    from bpbook.chapters.ch05_pitfalls.experiments import multiply_adds
     reps = cfg.reps(cfg.repeats)
     rows = []
     for w, (fwd, bwd) in ratios(QUICK_WIDTHS if cfg.quick else WIDTHS, reps).items():

@@ -29,7 +29,7 @@ TARGET_MS = 150
 
 
 def _python_update_ms(settings, repeats=200):
-    from bpbook.explore_worked import worked_update
+    from bpbook.chapters.ch03_worked_example.explore import worked_update
 
     samples = []
     for _ in range(repeats):

@@ -37,7 +37,7 @@ def ticks(lo, hi, n):
 def chain_rule(n):
     from IPython.display import Markdown
 
-    from bpbook.explore_graph import X_RANGE, chain_figure, chain_state, chain_text
+    from bpbook.chapters.ch01_chain_rule import X_RANGE, chain_figure, chain_state, chain_text
 
     def move(x):
         state = chain_state(x)
@@ -48,7 +48,8 @@ def chain_rule(n):
 def graph_replay(n):
     from IPython.display import Markdown
 
-    from bpbook.explore_graph import replay_figure, replay_frames, replay_text, worked_graph
+    from bpbook.chapters.ch02_computation_graph import replay_figure, replay_frames, replay_text
+    from bpbook.worked import worked_graph
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
@@ -60,7 +61,7 @@ def graph_replay(n):
 def worked(n):
     from IPython.display import HTML
 
-    from bpbook.explore_worked import RANGES, worked_update
+    from bpbook.chapters.ch03_worked_example.explore import RANGES, worked_update
     moves = [{k: lo + (hi - lo) * f} for f, (k, (lo, hi, _)) in
              zip(itertools.cycle([0.2, 0.5, 0.8]), itertools.islice(
                  itertools.cycle(RANGES.items()), n))]
@@ -72,7 +73,7 @@ def worked(n):
 
 
 def pitfalls(n):
-    from bpbook.explore_pitfalls import ACTIVATIONS, figure, update
+    from bpbook.chapters.ch05_pitfalls.explore import ACTIVATIONS, figure, update
     fig, ax = figure()
     moves = [dict(depth=int(d), activation=a) for d, a in
              zip(np.linspace(2, 30, n), itertools.cycle(ACTIVATIONS))]
@@ -84,7 +85,7 @@ def pitfalls(n):
 
 
 def activations(n):
-    from bpbook.explore_activations import NAMES, Z_RANGE, explore
+    from bpbook.chapters.ch06_activations.explore import NAMES, Z_RANGE, explore
 
     def move(settings):
         view = explore(**settings)
@@ -93,7 +94,7 @@ def activations(n):
 
 
 def xor_trainer(n):
-    from bpbook.xor_plots import run_trainer
+    from bpbook.chapters.ch04_xor.plots import run_trainer
 
     def move(settings):
         _, fig, message = run_trainer(**settings)
@@ -102,20 +103,20 @@ def xor_trainer(n):
 
 
 def pytorch(n):
-    from bpbook.explore_torch import update
+    from bpbook.chapters.ch07_pytorch.explore import update
     xs = ticks(-2.0, 2.0, n)
     return lambda x: [update(x1=x, x2=0.8, y=1.0, W2=0.9)], xs
 
 
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
-    ("01_chain_rule", "explore_graph.chain_explorer", chain_rule, PLOT),
-    ("02_computation_graph", "explore_graph.step_explorer", graph_replay, PLOT),
-    ("03_worked_example", "explore_worked.worked_explorer", worked, NUMBERS),
-    ("04_xor", "xor_plots.trainer", xor_trainer, BUTTON),
-    ("05_pitfalls", "explore_pitfalls.explorer", pitfalls, PLOT),
-    ("06_activations", "explore_activations.explorer", activations, PLOT),
-    ("07_pytorch", "explore_torch.explorer", pytorch, NUMBERS),
+    ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
+    ("02_computation_graph", "ch02_computation_graph.step_explorer", graph_replay, PLOT),
+    ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
+    ("04_xor", "ch04_xor.plots.trainer", xor_trainer, BUTTON),
+    ("05_pitfalls", "ch05_pitfalls.explore.explorer", pitfalls, PLOT),
+    ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
+    ("07_pytorch", "ch07_pytorch.explore.explorer", pytorch, NUMBERS),
 ]
 
 
@@ -172,20 +173,22 @@ def measure(chapter, widget, build, tgt, cfg, fmt):
     total = [c + r for c, r in zip(compute, redraw)]
     note = f"medians: compute {median(compute) * 1e3:.3g}, redraw {median(redraw) * 1e3:.3g} ms"
     return row(name, median(total) * 1e3, "ms", median(floor) * 1e3, "minimal plot redraw", tgt,
-               note, {"widget": f"bpbook.{widget}", "moves": len(settings),
+               note, {"widget": f"bpbook.chapters.{widget}", "moves": len(settings),
                 "settings": [str(s) for s in settings], "compute_ms": spread(compute, 1e3),
                 "redraw_ms": spread(redraw, 1e3), "minimal_plot_redraw_ms": spread(floor, 1e3),
                 "kind": "button" if tgt is BUTTON else "plot" if tgt is PLOT else "numbers"})
 
 
 def uncovered():
-    """``bpbook.explore_*.*explorer`` functions that :data:`EXPLORERS` does not time."""
+    """``*explorer`` functions in ``bpbook.chapters`` that :data:`EXPLORERS` does not time."""
     covered = {widget for _, widget, _, _ in EXPLORERS}
     found = []
-    for path in sorted((ROOT / "bpbook").glob("explore_*.py")):
+    base = ROOT / "bpbook" / "chapters"
+    for path in sorted(base.rglob("*.py")):
+        module = ".".join(path.relative_to(base).with_suffix("").parts)
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef) and node.name.endswith("explorer"):
-                found.append(f"{path.stem}.{node.name}")
+                found.append(f"{module}.{node.name}")
     return [w for w in found if w not in covered]
 
 

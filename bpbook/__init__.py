@@ -1,20 +1,22 @@
 """bpbook: the helper package of an interactive textbook on backpropagation.
 
-One concept per module (samples are columns everywhere: ``X`` has shape ``(n_features, m)``):
+The library, one concept per module (samples are columns everywhere: ``X`` has shape
+``(n_features, m)``):
 
 - :mod:`bpbook.activations`, :mod:`bpbook.losses`: functions with their derivatives;
 - :mod:`bpbook.layers`, :mod:`bpbook.model`, :mod:`bpbook.optim`: the vectorized network, its
   backward pass (``delta``, ``dW``, ``db`` per layer) and SGD;
-- :mod:`bpbook.gradcheck`: central differences; :mod:`bpbook.symbolic`: SymPy derivations;
 - :mod:`bpbook.engine`: ``Value``, a scalar autograd engine;
-- :mod:`bpbook.worked`, :mod:`bpbook.reference`: the worked example and the reference text's
-  printed numbers (for the errata tables);
-- :mod:`bpbook.draw`: pictures of ``Value`` graphs; :mod:`bpbook.plots`: the worked example;
-- per chapter, its helpers (:mod:`bpbook.xor`, :mod:`bpbook.activation_math`,
-  :mod:`bpbook.pitfalls`, :mod:`bpbook.torch_bridge`), its explorers' update functions
-  (``bpbook.explore_*``: plain functions, the widgets only wire sliders to them) and its exercise
-  checks (``bpbook.exercises_*``, built on :func:`bpbook.exercises.check`);
-- :mod:`bpbook.tables`, :mod:`bpbook.display`: showing computed numbers in chapters.
+- :mod:`bpbook.gradcheck`: central differences; :mod:`bpbook.symbolic`: SymPy derivations;
+- :mod:`bpbook.worked`: the book's running example (the 2-1-1 network); :mod:`bpbook.data`: small
+  data sets; :mod:`bpbook.reference`: the reference text's printed numbers (for errata tables);
+- :mod:`bpbook.draw`, :mod:`bpbook.tables`, :mod:`bpbook.display`: pictures of ``Value`` graphs,
+  tables and computed sentences; :mod:`bpbook.widgets`: wiring sliders to an update function;
+- :mod:`bpbook.feedback`: the exercise-feedback machinery every chapter's checks share;
+- :mod:`bpbook.errors`: the errors bpbook raises.
+
+Each chapter's own code (helpers, explorers' update functions, exercise checks) lives in
+:mod:`bpbook.chapters`, one module or subpackage per chapter; the library never imports it.
 """
 from bpbook.activations import get_activation
 from bpbook.errors import ExplodingGradientError, ShapeError

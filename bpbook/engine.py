@@ -1,7 +1,7 @@
 r"""A scalar autograd engine: `Value`, one number in a computation graph, and its gradient.
 
 Chapters 01 (chain rule) and 02 (computation graph) build small graphs from Values, draw them
-(`bpbook.draw`) and replay their backward pass step by step (`bpbook.explore_graph`).
+(`bpbook.draw`) and replay their backward pass step by step (`Value.backward(record=True)`).
 
 The surface is micrograd's, so readers who know it feel at home::
 

@@ -8,11 +8,14 @@ W1 = [0.4, 0.6], b1 = 0.1, W2 = 0.9, b2 = 0.1, η = 0.5.
 :func:`worked_example` runs it through bpbook's :class:`~bpbook.model.Sequential` and returns every
 intermediate number under the names :mod:`bpbook.reference` uses, so that errata tables can
 compare the two. Arrays follow bpbook's convention (the sample is a column ``(2, 1)``).
+:func:`worked_graph` builds the same network from scalar :class:`~bpbook.engine.Value` nodes
+(chapters 02 and 07 draw and replay it).
 """
 import math
 
 import numpy as np
 
+from bpbook.engine import Value
 from bpbook.layers import Dense
 from bpbook.losses import mse_grad
 from bpbook.model import Sequential
@@ -128,3 +131,23 @@ def errata(result, printed=WORKED_PRINTED, also=None):
     return Table(["quantity", "printed", "where the text prints it", "computed",
                   "computed − printed", *also], rows,
                  [None, None, None, None, "{:+.4f}", *[None] * len(also)], css_class="bp-errata")
+
+
+def worked_graph(**settings):
+    """The worked network built from Values; returns ``{name: Value}`` with ``"L"`` the loss.
+
+    Settings (x1, x2, y, W11, W12, b1, W2, b2) default to :data:`DEFAULTS`.
+    """
+    s = check_settings(settings)
+    v = {name: Value(s[name], label=name)
+         for name in ("x1", "x2", "y", "W11", "W12", "b1", "W2", "b2")}
+    steps = [("W11·x1", lambda: v["W11"] * v["x1"]), ("W12·x2", lambda: v["W12"] * v["x2"]),
+             ("s1", lambda: v["W11·x1"] + v["W12·x2"]), ("z1", lambda: v["s1"] + v["b1"]),
+             ("a1", lambda: v["z1"].sigmoid()), ("W2·a1", lambda: v["W2"] * v["a1"]),
+             ("z2", lambda: v["W2·a1"] + v["b2"]), ("y_hat", lambda: v["z2"].sigmoid()),
+             ("e", lambda: v["y_hat"] - v["y"]), ("e²", lambda: v["e"] ** 2),
+             ("L", lambda: 0.5 * v["e²"])]
+    for name, make in steps:
+        v[name] = make()
+        v[name].label = name
+    return v

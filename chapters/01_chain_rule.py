@@ -65,7 +65,7 @@
 import sympy as sp
 from IPython.display import Markdown, display
 
-from bpbook.explore_graph import X0, chain_sympy
+from bpbook.chapters.ch01_chain_rule import X0, chain_sympy
 
 c = chain_sympy()
 x, u, v = c["x"], c["u"], c["v"]
@@ -161,7 +161,7 @@ assert abs(xv.grad - dy_num(X0)) < 1e-12
 # $2u$ is zero: the product is zero there too, whatever the other gears do.
 
 # %%
-from bpbook.explore_graph import chain_explorer, chain_figure, chain_state, chain_text
+from bpbook.chapters.ch01_chain_rule import chain_explorer, chain_figure, chain_state, chain_text
 
 chain_explorer()
 
@@ -192,7 +192,7 @@ chain_figure(state)
 # Each road is a product of local ratios (the one-variable chain rule); the roads are summed.
 
 # %%
-from bpbook.explore_graph import two_paths
+from bpbook.chapters.ch01_chain_rule import two_paths
 
 a_s, b_s = x**2, sp.exp(x)
 L_s = a_s * b_s
@@ -256,7 +256,7 @@ for p, road_a, road_b, engine, exact in rows:
 # %%
 import math
 
-from bpbook.exercises_graph import CHAIN_AT, check_chain
+from bpbook.chapters.ch01_chain_rule import CHAIN_AT, check_chain
 
 answer = None  # your dy/dx at x = CHAIN_AT
 display(Markdown(f"Your point: $x = {CHAIN_AT}$"))
@@ -266,7 +266,7 @@ check_chain(answer)
 # **2.** The local derivative of $\tanh$: what is $\frac{d}{dv}\tanh v$ at the point below?
 
 # %%
-from bpbook.exercises_graph import TANH_AT, check_local_tanh
+from bpbook.chapters.ch01_chain_rule import TANH_AT, check_local_tanh
 
 answer = None  # your d tanh(v)/dv at v = TANH_AT
 display(Markdown(f"Your point: $v = {TANH_AT}$"))
@@ -277,7 +277,7 @@ check_local_tanh(answer)
 # below from the two road products.
 
 # %%
-from bpbook.exercises_graph import PATHS_AT, check_two_paths
+from bpbook.chapters.ch01_chain_rule import PATHS_AT, check_two_paths
 
 answer = None  # your dL/dx at x = PATHS_AT
 display(Markdown(f"Your point: $x = {PATHS_AT}$"))

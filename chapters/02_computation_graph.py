@@ -57,7 +57,7 @@
 # %matplotlib inline
 from IPython.display import Markdown, display
 
-from bpbook.explore_graph import worked_graph
+from bpbook.worked import worked_graph
 from bpbook.worked import DEFAULTS
 
 settings = {k: v for k, v in DEFAULTS.items() if k != "lr"}
@@ -113,7 +113,7 @@ draw_graph(L, show_grad=False)
 # replay it.
 
 # %%
-from bpbook.explore_graph import replay_figure, replay_frames, replay_text
+from bpbook.chapters.ch02_computation_graph import replay_figure, replay_frames, replay_text
 
 frames = replay_frames(L)
 display(Markdown(f"The backward pass visits {len(frames)} operation nodes and does "
@@ -131,7 +131,7 @@ display(Markdown(f"The backward pass visits {len(frames)} operation nodes and do
 #   derives the bound), and the gradient shrinks each time.
 
 # %%
-from bpbook.explore_graph import step_explorer
+from bpbook.chapters.ch02_computation_graph import step_explorer
 
 step_explorer(L)
 
@@ -206,7 +206,7 @@ display(Markdown(f"The largest disagreement among the three is {worst:.1e}, at t
 # computes one node per operation; the backward pass does one multiply-add per edge.
 
 # %%
-from bpbook.explore_graph import work_counts, work_figure
+from bpbook.chapters.ch02_computation_graph import work_counts, work_figure
 
 sizes = [[2, 1, 1], [2, 4, 1], [4, 8, 1], [4, 16, 4], [8, 16, 16, 4], [8, 32, 32, 4]]
 counts = [work_counts(s) for s in sizes]
@@ -250,7 +250,7 @@ display(Markdown(
 
 # %%
 from bpbook.engine import Value
-from bpbook.exercises_graph import FAN_AT, check_fan_out
+from bpbook.chapters.ch02_computation_graph import FAN_AT, check_fan_out
 
 a = Value(FAN_AT, label="a")
 L_fan = a * a + a
@@ -265,7 +265,7 @@ draw_graph(L_fan, show_grad=False)
 # gradient shown below. What does it pass on to `a1`?
 
 # %%
-from bpbook.exercises_graph import check_passed_to_a1
+from bpbook.chapters.ch02_computation_graph import check_passed_to_a1
 
 display(Markdown(f"upstream $\\partial L/\\partial (W_2 a_1) = {v['W2·a1'].grad:.6f}$, "
                  f"$W_2 = {v['W2'].data}$, $a_1 = {v['a1'].data:.6f}$"))
@@ -277,7 +277,7 @@ check_passed_to_a1(answer)
 # gradient of the worked network? (Count its parameters first.)
 
 # %%
-from bpbook.exercises_graph import check_fd_passes
+from bpbook.chapters.ch02_computation_graph import check_fd_passes
 
 answer = None  # number of forward passes
 check_fd_passes(answer, n_params=len(PARAMS))

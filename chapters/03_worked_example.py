@@ -215,7 +215,7 @@ display(say("largest difference between the teaching code and bpbook: {gap:.1e} 
 # Forward values flow left to right; error signals flow right to left.
 
 # %%
-from bpbook.plots import gradient_bars, network_figure
+from bpbook.chapters.ch03_worked_example.plots import gradient_bars, network_figure
 
 network_figure(r)
 
@@ -350,13 +350,13 @@ display(say(
 # ## Play with it
 #
 # Move any slider: the inputs, the target, the five parameters or the learning rate. The table
-# and the bars are recomputed by `bpbook.explore_worked.worked_update`, a plain function you can
+# and the bars are recomputed by `bpbook.chapters.ch03_worked_example.explore.worked_update`, a plain function you can
 # also call yourself. Things to try: set $y$ to 0 and watch every gradient change sign; make $W_2$
 # zero and see $\delta_1$ vanish (the hidden neuron no longer affects the loss); push $b_1$ far
 # up and watch $\sigma'(z_1)$ and $\delta_1$ shrink as the hidden neuron saturates.
 
 # %%
-from bpbook.explore_worked import worked_explorer, worked_update
+from bpbook.chapters.ch03_worked_example.explore import worked_explorer, worked_update
 
 worked_explorer()
 
@@ -386,7 +386,7 @@ display(say("For example, with target $y = 0$: $\\partial L/\\partial W_2$ = {g:
 # **1.** Compute $\partial L/\partial W_2$ from $\delta_2$ and $a_1$.
 
 # %%
-from bpbook.exercises import check_delta1, check_dW2, check_new_b2
+from bpbook.chapters.ch03_worked_example.exercises import check_delta1, check_dW2, check_new_b2
 
 answer = None  # e.g. r["delta2"] * ...
 check_dW2(answer)

@@ -31,7 +31,7 @@
 # ## The problem
 #
 # XOR answers "exactly one of the two?". Its four samples are the corners of the unit square:
-# $(0,0)$ and $(1,1)$ map to $0$, $(0,1)$ and $(1,0)$ map to $1$. `bpbook.xor` keeps them as
+# $(0,0)$ and $(1,1)$ map to $0$, $(0,1)$ and $(1,0)$ map to $1$. `bpbook.chapters.ch04_xor.train` keeps them as
 # columns, the book's convention.
 
 # %%
@@ -39,7 +39,7 @@
 import numpy as np
 from IPython.display import display
 
-from bpbook import xor
+from bpbook.chapters.ch04_xor import train as xor
 from bpbook.display import say
 
 X, Y = xor.X, xor.Y
@@ -80,7 +80,7 @@ display(say("Best loss over a grid of ${n}^3$ points $(w_1, w_2, b) \\in [-{s:g}
 # until the surface is flat.
 
 # %%
-from bpbook.xor_plots import figure, plot_losses, plot_surface, small_multiples
+from bpbook.chapters.ch04_xor.plots import figure, plot_losses, plot_surface, small_multiples
 
 small_multiples(flat.snapshots, "no hidden layer: the output surface while training")
 
@@ -147,7 +147,7 @@ for epoch, loss in xor.logged(losses, every=1000):
 # %% [markdown]
 # ## The same training through `bpbook`
 #
-# `bpbook.xor.train` builds the network with `bpbook.mlp([2, 4, 1], seed=42)` (the same draws
+# `bpbook.chapters.ch04_xor.train.train` builds the network with `bpbook.mlp([2, 4, 1], seed=42)` (the same draws
 # from the same generator) and trains it with `bpbook.fit`, the general loop of the package. It
 # is also the function behind the live trainer at the end of the chapter. Both loss trajectories,
 # compared epoch by epoch:
@@ -162,7 +162,7 @@ display(say("Largest difference between the two loss trajectories over {n} epoch
 
 # %%
 fig, (ax,) = figure(1, width=6)
-plot_losses(ax, {"teaching loop": losses, "bpbook.xor.train": run.losses})
+plot_losses(ax, {"teaching loop": losses, "bpbook.chapters.ch04_xor.train.train": run.losses})
 ax.lines[1].set_linestyle("--")
 fig
 
@@ -229,7 +229,7 @@ display(say("{k} of the {n} printed numbers differ from what the code computes. 
 #
 # ### The learning rate
 #
-# `bpbook.xor.train_many` trains many networks at once (the same arithmetic, stacked along an
+# `bpbook.chapters.ch04_xor.train.train_many` trains many networks at once (the same arithmetic, stacked along an
 # extra axis), here one per learning rate on a logarithmic grid, all from seed 42:
 
 # %%
@@ -320,13 +320,13 @@ display(say("Seed {s} never leaves the plateau: its loss goes from {l0:.4f} to {
 # ## Play with it
 #
 # Choose the number of hidden units, the hidden activation, the learning rate, the seed and the
-# number of epochs, then press **Train**. The button calls `bpbook.xor_plots.run_trainer`, a
-# plain function, which calls `bpbook.xor.train`. Things to try: a stuck seed from the search
+# number of epochs, then press **Train**. The button calls `bpbook.chapters.ch04_xor.plots.run_trainer`, a
+# plain function, which calls `bpbook.chapters.ch04_xor.train.train`. Things to try: a stuck seed from the search
 # above with two hidden units; tanh hidden units (does every seed still solve XOR?); ReLU hidden
 # units with $\eta = 2$; one hidden unit; $\eta = 1000$.
 
 # %%
-from bpbook.xor_plots import run_trainer, trainer
+from bpbook.chapters.ch04_xor.plots import run_trainer, trainer
 
 trainer()
 
@@ -367,7 +367,7 @@ for settings in (dict(hidden=0), dict(lr=-1.0), dict(activation="softsign")):
 # $\hat y = \tfrac12$ for every sample? Work it out by hand.
 
 # %%
-from bpbook.exercises_xor import (check_bce_output_delta, check_constant_loss,
+from bpbook.chapters.ch04_xor.exercises import (check_bce_output_delta, check_constant_loss,
                                   check_hidden_delta, check_parameter_count)
 
 answer = None

@@ -37,7 +37,7 @@
 # of fifteen hidden layers of 32 units each and one linear output, show it a batch of 64 random
 # inputs, run one backward pass, and measure how large the gradient of each layer's weights is.
 #
-# `bpbook.pitfalls` builds such networks (`deep_net`) and the batch (`toy_data`); samples are
+# `bpbook.chapters.ch05_pitfalls.experiments` builds such networks (`deep_net`) and the batch (`toy_data`); samples are
 # columns, as everywhere in the book.
 
 # %%
@@ -47,7 +47,7 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 from bpbook.display import say
-from bpbook.pitfalls import deep_net, gradient_profile, toy_data
+from bpbook.chapters.ch05_pitfalls.experiments import deep_net, gradient_profile, toy_data
 
 X, Y = toy_data()
 depth = 15
@@ -150,7 +150,7 @@ display(say("Mean σ'(z) over the hidden layers: between {lo:.3f} and {hi:.3f}. 
 #    $\partial L/\partial a_{l-1} = \partial L/\partial a_l + W_l^\top \delta_l$: the first term
 #    carries the gradient down untouched by any $\sigma'$.
 #
-# `bpbook.pitfalls.Residual` is that block, a `Dense` layer with the skip added in `forward` and
+# `bpbook.chapters.ch05_pitfalls.experiments.Residual` is that block, a `Dense` layer with the skip added in `forward` and
 # in `backward`.
 
 # %%
@@ -198,7 +198,7 @@ Table(["cure", "network", f"layer 1 / layer {depth}"],
 # %%
 from bpbook.errors import ExplodingGradientError
 from bpbook.model import fit
-from bpbook.pitfalls import INIT_STD
+from bpbook.chapters.ch05_pitfalls.experiments import INIT_STD
 
 lr, epochs, width = 0.2, 300, 32
 blowup = dict(depth=6, width=width, activation="relu", init="normal", gain=0.5)
@@ -241,7 +241,7 @@ display(say("Gradient norm before clipping: {b:.3e}; after: {a:.6f} (threshold 1
 # ReLU. Four runs, the same data, the same learning rate:
 
 # %%
-from bpbook.pitfalls import train
+from bpbook.chapters.ch05_pitfalls.experiments import train
 
 runs = {"N(0, 0.5²)": (blowup, None), "N(0, 0.5²), clip 1": (blowup, 1.0),
         "He": ({**blowup, "init": "he", "gain": 1.0}, None),
@@ -286,7 +286,7 @@ Table(["start", "epochs completed", "first loss", "last loss", "stopped by"],
 
 # %%
 from bpbook.activations import get_activation
-from bpbook.pitfalls import no_grad_fraction, off_fraction
+from bpbook.chapters.ch05_pitfalls.experiments import no_grad_fraction, off_fraction
 
 X2, Y2 = toy_data(m=128)
 units = {"relu": "relu", "leaky relu α=0.01": "leaky_relu",
@@ -423,7 +423,7 @@ display(say("Parameters whose relative error is above 1e-7: {f}.", f=", ".join(f
 # *per parameter*. Count the loss evaluations it makes, for networks of growing width:
 
 # %%
-from bpbook.pitfalls import count_loss_evaluations, n_params
+from bpbook.chapters.ch05_pitfalls.experiments import count_loss_evaluations, n_params
 
 X3, Y3 = toy_data(n_in=4, m=16)
 widths = [2, 4, 8, 16, 32]
@@ -440,7 +440,7 @@ Table(["hidden units", "parameters", "forward passes for finite differences"], f
 # below, two products of the same size. Counting their multiply-adds:
 
 # %%
-from bpbook.pitfalls import multiply_adds
+from bpbook.chapters.ch05_pitfalls.experiments import multiply_adds
 
 m = 256
 sizes_list = [[8] + [w] * 3 + [1] for w in (16, 64, 256, 1024)]
@@ -454,7 +454,7 @@ Table(["widths", "forward", "backward", "backward / forward"],
 # are only drawn, never printed.
 
 # %%
-from bpbook.pitfalls import time_passes
+from bpbook.chapters.ch05_pitfalls.experiments import time_passes
 
 time_widths = [16, 32, 64, 128, 256]
 ratios = []
@@ -490,7 +490,7 @@ fig
 # skip connections.
 
 # %%
-from bpbook.explore_pitfalls import explorer, update
+from bpbook.chapters.ch05_pitfalls.explore import explorer, update
 
 explorer()
 
@@ -523,7 +523,7 @@ print(update(depth=30, activation="sigmoid", init="xavier")["message"])
 # layers? Give a number.
 
 # %%
-from bpbook.exercises_pitfalls import (check_accumulated, check_clip, check_off_fraction,
+from bpbook.chapters.ch05_pitfalls.exercises import (check_accumulated, check_clip, check_off_fraction,
                                        check_sigmoid_bound)
 
 answer = None

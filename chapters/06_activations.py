@@ -40,7 +40,7 @@
 # %% [markdown]
 # ## The functions as SymPy sees them
 #
-# `bpbook.activation_math` writes each activation from its definition as a SymPy expression in
+# `bpbook.chapters.ch06_activations.derive` writes each activation from its definition as a SymPy expression in
 # a real symbol $z$. ReLU, Leaky ReLU and ELU are piecewise.
 
 # %%
@@ -49,7 +49,7 @@ import numpy as np
 import sympy as sp
 from IPython.display import Markdown, display
 
-from bpbook import activation_math as am
+from bpbook.chapters.ch06_activations import derive as am
 from bpbook.display import say
 
 for name in am.NAMES:
@@ -112,7 +112,7 @@ agreement
 # keep some slope (ELU and SiLU only a fading one) for negative $z$.
 
 # %%
-from bpbook.explore_activations import curves_figure
+from bpbook.chapters.ch06_activations.explore import curves_figure
 
 curves_figure()
 
@@ -250,10 +250,10 @@ Markdown(am.markdown_table(Table(advice, [[r[0], *r[derived:]] for r in table.ro
 # Pick an activation and move $z_0$: the explorer shows the value, the slope, and the tangent
 # line $t(z) = f(z_0) + f'(z_0)(z - z_0)$. Slide sigmoid to the far right and watch the tangent
 # go flat; slide ReLU across zero and watch the slope jump.
-# `bpbook.explore_activations.explore` does the work and can be called on its own.
+# `bpbook.chapters.ch06_activations.explore.explore` does the work and can be called on its own.
 
 # %%
-from bpbook.explore_activations import explore, explorer
+from bpbook.chapters.ch06_activations.explore import explore, explorer
 
 explorer()
 
@@ -286,7 +286,7 @@ view.figure
 # of an array `z`. (Then compare it with a function of this chapter.)
 
 # %%
-from bpbook.exercises_activations import (check_depth_factor, check_softmax_jacobian,
+from bpbook.chapters.ch06_activations.exercises import (check_depth_factor, check_softmax_jacobian,
                                           check_softplus_prime)
 
 

@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 
 from bpbook.display import say
 from bpbook.tables import Table
-from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
+from bpbook.chapters.ch07_pytorch.bridge import HAVE_TORCH, INSTALL_HINT
 
 if HAVE_TORCH:
     import torch
@@ -193,8 +193,8 @@ if HAVE_TORCH:
 # On the right, the same network as bpbook `Value`s (chapter 2), one node per scalar operation.
 
 # %%
-from bpbook.explore_graph import worked_graph
-from bpbook.torch_bridge import SideBySide, graph_lines, value_graph_lines
+from bpbook.worked import worked_graph
+from bpbook.chapters.ch07_pytorch.bridge import SideBySide, graph_lines, value_graph_lines
 
 value_lines = value_graph_lines(worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"])
 if HAVE_TORCH:
@@ -275,26 +275,26 @@ if HAVE_TORCH:
 # ## XOR in `torch.nn`, from bpbook's starting weights
 #
 # Chapter 4 trained a $2 \to 4 \to 1$ sigmoid network on XOR with bpbook, starting from the
-# weights `mlp([2, 4, 1], seed=42)` draws. `bpbook.torch_bridge.to_torch_mlp` copies those
+# weights `mlp([2, 4, 1], seed=42)` draws. `bpbook.chapters.ch07_pytorch.bridge.to_torch_mlp` copies those
 # weights into an `nn.Sequential` of `nn.Linear` and `nn.Sigmoid` modules (torch wants samples in
 # rows, so the data go in transposed), and `train_torch` runs the same full-batch gradient
 # descent with `torch.optim.SGD` on the same loss. If both libraries do the same arithmetic, the
 # two loss curves are one.
 
 # %%
-from bpbook import xor
+from bpbook.data import XOR_X, XOR_Y
 from bpbook.model import fit, mlp
-from bpbook.torch_bridge import to_torch_mlp, train_torch
+from bpbook.chapters.ch07_pytorch.bridge import to_torch_mlp, train_torch
 
 lr, epochs = 2.0, 2000
-bp_losses = fit(mlp([2, 4, 1], seed=42), xor.X, xor.Y, lr=lr, epochs=epochs)
+bp_losses = fit(mlp([2, 4, 1], seed=42), XOR_X, XOR_Y, lr=lr, epochs=epochs)
 if HAVE_TORCH:
     torch_net = to_torch_mlp(mlp([2, 4, 1], seed=42), torch.float64)
     print(torch_net)
 
 # %%
 if HAVE_TORCH:
-    t64 = train_torch(torch_net, xor.X, xor.Y, lr, epochs)
+    t64 = train_torch(torch_net, XOR_X, XOR_Y, lr, epochs)
     display(say("Largest difference between the two loss curves over {n} epochs: {d:.1e}.",
                 n=epochs, d=np.abs(bp_losses - t64).max()))
 
@@ -315,7 +315,7 @@ fig
 # by torch in both precisions, and the last columns show how far apart they are.
 
 # %%
-from bpbook.explore_torch import explorer, update
+from bpbook.chapters.ch07_pytorch.explore import explorer, update
 
 explorer() if HAVE_TORCH else print(INSTALL_HINT)
 
@@ -346,7 +346,7 @@ update(x1=-1.0, y=0.0) if HAVE_TORCH else print(INSTALL_HINT)
 # Give its value.
 
 # %%
-from bpbook.exercises_torch import check_copy_linear, check_half_mse, check_hook_delta
+from bpbook.chapters.ch07_pytorch.exercises import check_copy_linear, check_half_mse, check_hook_delta
 
 answer = None
 check_hook_delta(answer, y=0.0)

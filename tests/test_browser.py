@@ -41,13 +41,14 @@ def _rows(table):
 
 
 def _chain(settings):
-    from bpbook.explore_graph import chain_state, chain_table
+    from bpbook.chapters.ch01_chain_rule import chain_state, chain_table
 
     return _rows(chain_table(chain_state(settings["x"])))
 
 
 def _step(settings):
-    from bpbook.explore_graph import replay_frames, replay_table, worked_graph
+    from bpbook.chapters.ch02_computation_graph import replay_frames, replay_table
+    from bpbook.worked import worked_graph
     from bpbook.worked import DEFAULTS
 
     L = worked_graph(**{k: v for k, v in DEFAULTS.items() if k != "lr"})["L"]
@@ -55,7 +56,7 @@ def _step(settings):
 
 
 def _worked(settings):
-    from bpbook.explore_worked import SHOWN, worked_update
+    from bpbook.chapters.ch03_worked_example.explore import SHOWN, worked_update
     from bpbook.worked import NAMES
 
     result = worked_update(**settings).result
@@ -63,8 +64,8 @@ def _worked(settings):
 
 
 def _xor(settings):
-    from bpbook import xor
-    from bpbook.xor_plots import trainer_table
+    from bpbook.chapters.ch04_xor import train as xor
+    from bpbook.chapters.ch04_xor.plots import trainer_table
 
     run = xor.train(hidden=int(settings["hidden"]), activation=settings["activation"],
                     lr=settings["lr"], seed=int(settings["seed"]), epochs=int(settings["epochs"]))
@@ -72,7 +73,7 @@ def _xor(settings):
 
 
 def _pitfalls(settings):
-    from bpbook.explore_pitfalls import table, update
+    from bpbook.chapters.ch05_pitfalls.explore import table, update
 
     return _rows(table(update(depth=int(settings["depth"]), activation=settings["activation"],
                               init=settings["init"], gain=settings["gain"],
@@ -80,13 +81,13 @@ def _pitfalls(settings):
 
 
 def _activation(settings):
-    from bpbook.explore_activations import explore
+    from bpbook.chapters.ch06_activations.explore import explore
 
     return _rows(explore(settings["activation"], settings["z₀"]).table)
 
 
 def _torch(settings):
-    from bpbook.explore_torch import QUANTITIES
+    from bpbook.chapters.ch07_pytorch.explore import QUANTITIES
     from bpbook.worked import worked_example
 
     names = {"x₁": "x1", "x₂": "x2", "y": "y", "W₂": "W2"}

@@ -1,14 +1,14 @@
 """Exercise checks of the PyTorch chapter (``chapters/07_pytorch.py``).
 
-Each check returns a :class:`bpbook.exercises.Feedback` naming a recognised mistake. Checks that
+Each check returns a :class:`bpbook.feedback.Feedback` naming a recognised mistake. Checks that
 need torch say how to install it when it is missing instead of failing.
 
 Shapes: torch tensors hold samples in rows, ``y_hat`` and ``y`` ``(m, n_out)``.
 """
 import numpy as np
 
-from bpbook.exercises import Feedback, check
-from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT, half_mse
+from bpbook.chapters.ch07_pytorch.bridge import HAVE_TORCH, INSTALL_HINT, half_mse
+from bpbook.feedback import Feedback, check
 from bpbook.worked import worked_example
 
 

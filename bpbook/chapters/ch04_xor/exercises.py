@@ -1,5 +1,5 @@
-"""Exercise checks of the XOR chapter (chapter 04), built on :func:`bpbook.exercises.check` and
-:func:`bpbook.exercise_functions.check_function`.
+"""Exercise checks of the XOR chapter (chapter 04), built on :func:`bpbook.feedback.check` and
+:func:`bpbook.feedback.check_function`.
 
 Shapes follow bpbook (samples are columns): ``W2`` ``(1, h)``, ``delta2`` ``(1, m)``, ``a1``
 ``(h, m)``, ``y_hat`` and ``y`` ``(1, m)``.
@@ -7,11 +7,10 @@ Shapes follow bpbook (samples are columns): ``W2`` ``(1, h)``, ``delta2`` ``(1, 
 import numpy as np
 
 from bpbook.activations import sigmoid
-from bpbook.exercise_functions import check_function
-from bpbook.exercises import check
+from bpbook.chapters.ch04_xor.train import Y
+from bpbook.feedback import check, check_function
 from bpbook.losses import bce_grad, mse
 from bpbook.model import mlp
-from bpbook.xor import Y
 
 
 def check_constant_loss(answer):

@@ -1,6 +1,6 @@
 """Exercise checks of the pitfalls chapter (``chapters/05_pitfalls.py``).
 
-Each check returns a :class:`bpbook.exercises.Feedback` that names the mistake when the answer
+Each check returns a :class:`bpbook.feedback.Feedback` that names the mistake when the answer
 matches a known one. Unanswered exercises (``None``) get a reminder, not an error.
 
 Shapes: gradients are lists of numpy arrays of any shape; pre-activations ``Z`` have shape
@@ -8,8 +8,7 @@ Shapes: gradients are lists of numpy arrays of any shape; pre-activations ``Z`` 
 """
 import numpy as np
 
-from bpbook.exercise_functions import check_function
-from bpbook.exercises import Feedback, check
+from bpbook.feedback import Feedback, check, check_function
 from bpbook.optim import clip_grad_norm
 from bpbook.worked import worked_example
 

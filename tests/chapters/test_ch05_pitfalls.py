@@ -1,4 +1,4 @@
-"""Tests of the pitfalls chapter's helpers: bpbook.pitfalls, bpbook.explore_pitfalls and the
+"""Tests of the pitfalls chapter's helpers: bpbook.chapters.ch05_pitfalls.experiments, bpbook.chapters.ch05_pitfalls.explore and the
 exercise checks. Truth comes from central differences and bounds written out here."""
 import numpy as np
 import pytest
@@ -8,14 +8,14 @@ from matplotlib.figure import Figure
 
 from bpbook.activations import sigmoid_prime
 from bpbook.errors import ExplodingGradientError, ShapeError
-from bpbook.exercises_pitfalls import (check_accumulated, check_clip, check_off_fraction,
+from bpbook.chapters.ch05_pitfalls.exercises import (check_accumulated, check_clip, check_off_fraction,
                                        check_sigmoid_bound)
-from bpbook.explore_pitfalls import update
+from bpbook.chapters.ch05_pitfalls.explore import update
 from bpbook.gradcheck import gradcheck, numeric_grad
 from bpbook.layers import Dense
 from bpbook.model import Sequential, fit
 from bpbook.optim import SGD, clip_grad_norm, grad_norm
-from bpbook.pitfalls import (Residual, count_loss_evaluations, deep_net, gradient_profile,
+from bpbook.chapters.ch05_pitfalls.experiments import (Residual, count_loss_evaluations, deep_net, gradient_profile,
                              layer_grad_norms, multiply_adds, n_params, no_grad_fraction,
                              off_fraction, toy_data, train)
 from bpbook.worked import worked_example

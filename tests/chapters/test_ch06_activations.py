@@ -8,11 +8,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpbook import activation_math as am
+from bpbook.chapters.ch06_activations import derive as am
 from bpbook.activations import get_activation, softmax
-from bpbook.exercises_activations import (check_depth_factor, check_softmax_jacobian,
+from bpbook.chapters.ch06_activations.exercises import (check_depth_factor, check_softmax_jacobian,
                                           check_softplus_prime)
-from bpbook.explore_activations import NAMES, explore
+from bpbook.chapters.ch06_activations.explore import NAMES, explore
 from tests.strategies import PREACTIVATION
 
 matplotlib.use("Agg")

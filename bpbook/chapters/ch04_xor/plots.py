@@ -1,19 +1,20 @@
 """Pictures and the live trainer of the XOR chapter (chapter 04).
 
 - :func:`plot_losses` draws loss curves on a log scale; :func:`plot_surface` one decision surface
-  (the output of :func:`bpbook.xor.boundary`, a tuple ``(x1, x2, y_hat)`` of ``(n, n)`` arrays)
-  with the ``y_hat = 0.5`` contour and the four XOR points; :func:`small_multiples` several.
-Figures are built without pyplot (no global state), as in :mod:`bpbook.plots`.
+  (the output of :func:`bpbook.chapters.ch04_xor.train.boundary`, a tuple ``(x1, x2, y_hat)`` of
+  ``(n, n)`` arrays) with the ``y_hat = 0.5`` contour and the four XOR points;
+  :func:`small_multiples` several. Figures are built without pyplot (no global state), as in
+  :mod:`bpbook.chapters.ch03_worked_example.plots`.
 
 - :func:`run_trainer` is the trainer's update function: it trains with
-  :func:`bpbook.xor.train` and draws the result, or returns the error message for bad settings.
-  :func:`trainer` only wires widgets to it; it shows :func:`trainer_table` (the final loss and the
-  four predictions) as ``<table class="bp-explorer">``, so a browser test can read the numbers.
-"""
+  :func:`bpbook.chapters.ch04_xor.train.train` and draws the result, or returns the error message
+  for bad settings. :func:`trainer` only wires widgets to it; it shows :func:`trainer_table` (the
+  final loss and the four predictions) as ``<table class="bp-explorer">``, so a browser test can
+  read the numbers."""
 import numpy as np
 from matplotlib.figure import Figure
 
-from bpbook import xor
+from bpbook.chapters.ch04_xor import train as xor
 from bpbook.tables import Table
 
 LEVELS = np.linspace(0, 1, 11)

@@ -1,12 +1,12 @@
 r"""XOR: the smallest problem that needs a hidden layer, trained with bpbook (chapter 04).
 
-Conventions (samples are columns): the inputs :data:`X` have shape ``(2, 4)``, one corner of the
-unit square per column, in the order (0,0), (0,1), (1,0), (1,1); the targets :data:`Y` have shape
-``(1, 4)``. The network is ``2 → hidden → 1`` with a sigmoid output, trained by full-batch
-gradient descent on the ½-MSE averaged over the four samples,
-$L = \frac14\sum_{i=1}^{4}\tfrac12(\hat y_i - y_i)^2$, from the reference text's initialisation
-(``numpy.random.seed(seed)``, ``W1 = randn(hidden, 2) * 0.5``, ``W2 = randn(1, hidden) * 0.5``,
-zero biases; see :func:`bpbook.model.mlp`).
+Conventions (samples are columns): the inputs :data:`X` (the library's
+:data:`bpbook.data.XOR_X`) have shape ``(2, 4)``, one corner of the unit square per column, in the
+order (0,0), (0,1), (1,0), (1,1); the targets :data:`Y` have shape ``(1, 4)``. The network is
+``2 → hidden → 1`` with a sigmoid output, trained by full-batch gradient descent on the ½-MSE
+averaged over the four samples, $L = \frac14\sum_{i=1}^{4}\tfrac12(\hat y_i - y_i)^2$, from the
+reference text's initialisation (``numpy.random.seed(seed)``, ``W1 = randn(hidden, 2) * 0.5``,
+``W2 = randn(1, hidden) * 0.5``, zero biases; see :func:`bpbook.model.mlp`).
 
 - :func:`train` is the live trainer's update function (and the benchmark's workload): it checks
   its settings, builds the network, trains it and returns a :class:`TrainResult`;
@@ -20,14 +20,13 @@ import math
 import numpy as np
 
 from bpbook.activations import ACTIVATIONS, sigmoid
+from bpbook.data import XOR_X, XOR_Y
 from bpbook.errors import unknown_name
 from bpbook.model import fit, mlp
 from bpbook.reference import XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS, XOR_SOURCE
 from bpbook.tables import Table
 
-X = np.array([[0, 0, 1, 1],
-              [0, 1, 0, 1]], dtype=float)
-Y = np.array([[0, 1, 1, 0]], dtype=float)
+X, Y = XOR_X, XOR_Y
 
 # Elementwise activations only: softmax over the hidden units is not a hidden-layer activation.
 HIDDEN_ACTIVATIONS = tuple(n for n in ACTIVATIONS if n != "softmax")

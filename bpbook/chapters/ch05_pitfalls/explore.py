@@ -2,18 +2,18 @@
 the gradient norm of every layer.
 
 :func:`update` is the explorer's update function, a plain function that tests call directly: it
-builds :func:`bpbook.pitfalls.deep_net` on the seeded :func:`bpbook.pitfalls.toy_data` batch
-(``X`` ``(8, 64)``, samples in columns), runs one backward pass and draws
-$\\|\\partial L/\\partial W_l\\|$ per layer on a log scale. :func:`explorer` only wires sliders
-to it, and shows :func:`table` (first and last hidden layer's norms, their ratio) as
-``<table class="bp-explorer">``, so a browser test can read the numbers.
-"""
+builds :func:`bpbook.chapters.ch05_pitfalls.experiments.deep_net` on the seeded
+:func:`bpbook.chapters.ch05_pitfalls.experiments.toy_data` batch (``X`` ``(8, 64)``, samples in
+columns), runs one backward pass and draws $\\|\\partial L/\\partial W_l\\|$ per layer on a log
+scale. :func:`explorer` only wires sliders to it, and shows :func:`table` (first and last hidden
+layer's norms, their ratio) as ``<table class="bp-explorer">``, so a browser test can read the
+numbers."""
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullLocator
 
+from bpbook.chapters.ch05_pitfalls.experiments import INIT_STD, deep_net, gradient_profile, toy_data
 from bpbook.errors import ExplodingGradientError
-from bpbook.pitfalls import INIT_STD, deep_net, gradient_profile, toy_data
 from bpbook.tables import Table
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")

@@ -1,17 +1,15 @@
 """Exercise checks of the activation-functions chapter (chapter 06).
 
-The reference answers are derived here, with SymPy (:mod:`bpbook.activation_math`) or from the
-closed forms of :mod:`bpbook.activations`; the student's are judged by
-:func:`bpbook.exercises.check` (numbers) and :func:`bpbook.exercise_functions.check_function`
-(functions). ``z`` inputs are 1-D float arrays; softmax outputs ``s`` 1-D probability vectors.
-"""
+The reference answers are derived here, with SymPy (:mod:`bpbook.chapters.ch06_activations.derive`)
+or from the closed forms of :mod:`bpbook.activations`; the student's are judged by
+:func:`bpbook.feedback.check` (numbers) and :func:`bpbook.feedback.check_function` (functions).
+``z`` inputs are 1-D float arrays; softmax outputs ``s`` 1-D probability vectors."""
 import numpy as np
 import sympy as sp
 
-from bpbook.activation_math import derivative_max, numeric, z
 from bpbook.activations import sigmoid, softmax
-from bpbook.exercise_functions import check_function
-from bpbook.exercises import check
+from bpbook.chapters.ch06_activations.derive import derivative_max, numeric, z
+from bpbook.feedback import check, check_function
 
 SOFTPLUS = sp.log(1 + sp.exp(z))
 

@@ -10,16 +10,16 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from bpbook import xor  # noqa: E402
-from bpbook.exercises_torch import check_copy_linear, check_half_mse, check_hook_delta  # noqa
-from bpbook.explore_torch import update  # noqa: E402
-from bpbook.explore_graph import worked_graph  # noqa: E402
+from bpbook.data import XOR_X, XOR_Y  # noqa: E402
+from bpbook.chapters.ch07_pytorch.exercises import check_copy_linear, check_half_mse, check_hook_delta  # noqa
+from bpbook.chapters.ch07_pytorch.explore import update  # noqa: E402
+from bpbook.worked import worked_graph  # noqa: E402
 from bpbook.model import fit, mlp  # noqa: E402
-from bpbook.torch_bridge import (graph_lines, to_torch_mlp, train_torch,  # noqa: E402
+from bpbook.chapters.ch07_pytorch.bridge import (graph_lines, to_torch_mlp, train_torch,  # noqa: E402
                                  value_graph_lines, worked_torch)
 from bpbook.worked import worked_example, worked_network  # noqa: E402
 
-CHAPTER = pathlib.Path(__file__).parent.parent / "chapters" / "07_pytorch.py"
+CHAPTER = pathlib.Path(__file__).parents[2] / "chapters" / "07_pytorch.py"
 
 
 def closed_form(x1=0.5, x2=0.8, y=1.0, W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1):
@@ -34,7 +34,7 @@ def closed_form(x1=0.5, x2=0.8, y=1.0, W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1)
 
 
 def torch_worked(dtype, y=1.0):
-    """The worked example in torch, written independently of bpbook.torch_bridge."""
+    """The worked example in torch, written independently of bpbook.chapters.ch07_pytorch.bridge."""
     W1 = torch.tensor([[0.4, 0.6]], dtype=dtype, requires_grad=True)
     b1 = torch.tensor([[0.1]], dtype=dtype, requires_grad=True)
     W2 = torch.tensor([[0.9]], dtype=dtype, requires_grad=True)
@@ -81,7 +81,7 @@ def _torch_xor_by_hand(epochs, lr=2.0):
         for linear, layer in zip((net[0], net[2]), start.dense):
             linear.weight[:] = torch.tensor(layer.W)
             linear.bias[:] = torch.tensor(layer.b[:, 0])
-    X, Y = torch.tensor(xor.X.T), torch.tensor(xor.Y.T)
+    X, Y = torch.tensor(XOR_X.T), torch.tensor(XOR_Y.T)
     losses = []
     for _ in range(epochs):
         net.zero_grad()
@@ -96,8 +96,8 @@ def _torch_xor_by_hand(epochs, lr=2.0):
 
 def test_xor_trajectories_agree():
     epochs = 300
-    ours = fit(mlp([2, 4, 1], seed=42), xor.X, xor.Y, lr=2.0, epochs=epochs)
-    bridged = train_torch(to_torch_mlp(mlp([2, 4, 1], seed=42)), xor.X, xor.Y, 2.0, epochs)
+    ours = fit(mlp([2, 4, 1], seed=42), XOR_X, XOR_Y, lr=2.0, epochs=epochs)
+    bridged = train_torch(to_torch_mlp(mlp([2, 4, 1], seed=42)), XOR_X, XOR_Y, 2.0, epochs)
     by_hand = _torch_xor_by_hand(epochs)
     np.testing.assert_allclose(ours, by_hand, rtol=0, atol=1e-13)
     np.testing.assert_allclose(bridged, by_hand, rtol=0, atol=1e-13)
@@ -105,8 +105,8 @@ def test_xor_trajectories_agree():
 
 
 def test_xor_in_float32_stays_within_single_precision():
-    ours = fit(mlp([2, 4, 1], seed=42), xor.X, xor.Y, lr=2.0, epochs=200)
-    t32 = train_torch(to_torch_mlp(mlp([2, 4, 1], seed=42), torch.float32), xor.X, xor.Y, 2.0,
+    ours = fit(mlp([2, 4, 1], seed=42), XOR_X, XOR_Y, lr=2.0, epochs=200)
+    t32 = train_torch(to_torch_mlp(mlp([2, 4, 1], seed=42), torch.float32), XOR_X, XOR_Y, 2.0,
                       200)
     np.testing.assert_allclose(t32, ours, rtol=1e-5)
 
@@ -115,7 +115,7 @@ def test_to_torch_mlp_rejects_what_it_cannot_copy():
     with pytest.raises(ValueError, match="no torch module for activation 'elu'"):
         to_torch_mlp(mlp([2, 3, 1], activation="elu"))
     with pytest.raises(ValueError, match="epochs must be a non-negative integer, got -1"):
-        train_torch(to_torch_mlp(mlp([2, 1])), xor.X, xor.Y, 1.0, -1)
+        train_torch(to_torch_mlp(mlp([2, 1])), XOR_X, XOR_Y, 1.0, -1)
 
 
 def test_graph_lines_walks_the_recorded_graph():

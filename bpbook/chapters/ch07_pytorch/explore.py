@@ -2,12 +2,12 @@
 
 :func:`update` is the plain update function (tests call it): it runs the worked example
 (:func:`bpbook.worked.worked_example`) in bpbook and in torch (float64 and float32,
-:func:`bpbook.torch_bridge.worked_torch`) for the given settings and returns a
+:func:`bpbook.chapters.ch07_pytorch.bridge.worked_torch`) for the given settings and returns a
 :class:`~bpbook.tables.Table`, one row per gradient, rendered as ``<table class="bp-explorer">``
 (so a browser test can read it). :func:`explorer` wires sliders to it.
 """
+from bpbook.chapters.ch07_pytorch.bridge import require_torch, worked_torch
 from bpbook.tables import Table
-from bpbook.torch_bridge import require_torch, worked_torch
 from bpbook.worked import worked_example
 
 QUANTITIES = ("L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1")

@@ -6,11 +6,11 @@ import matplotlib
 import numpy as np
 import pytest
 
-from bpbook import xor
-from bpbook.exercises_xor import (check_bce_output_delta, check_constant_loss,
+from bpbook.chapters.ch04_xor import train as xor
+from bpbook.chapters.ch04_xor.exercises import (check_bce_output_delta, check_constant_loss,
                                   check_hidden_delta, check_parameter_count)
 from bpbook.reference import XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS
-from bpbook.xor_plots import run_trainer
+from bpbook.chapters.ch04_xor.plots import run_trainer
 
 matplotlib.use("Agg")
 

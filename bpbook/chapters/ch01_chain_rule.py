@@ -1,0 +1,173 @@
+r"""Chapter 01's own code: the chain of three gears, its explorer and the exercise checks.
+
+The chain: $u = 2x + 1$, $v = u^2$, $y = \tanh v$, so
+$\dfrac{dy}{dx} = \dfrac{dy}{dv}\,\dfrac{dv}{du}\,\dfrac{du}{dx} = (1 - \tanh^2 v)\cdot 2u\cdot 2$.
+
+The explorer is an *update function* (``chain_state``: x in, every value and slope out) with
+``chain_text``, ``chain_table`` and ``chain_figure`` to show it; ``chain_explorer`` only wires a
+slider to them. The table renders as ``<table class="bp-explorer">`` with the row's name in the
+first cell, so a browser test can read the numbers the explorer shows. The checks recognise the
+usual wrong answers (a sum instead of a product, one path of two) through
+:func:`bpbook.feedback.check`.
+"""
+import math
+
+import numpy as np
+import sympy as sp
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bpbook.engine import Value
+from bpbook.feedback import check
+from bpbook.tables import Table
+from bpbook.widgets import wire
+
+X0 = -0.3  # where the chapter evaluates the chain before you move the slider
+X_RANGE = (-2.0, 1.0)
+
+
+def chain_sympy():
+    """The chain as SymPy expressions: symbols ``x, u, v`` and the stages ``u(x), v(u), y(v)``."""
+    x, u, v = sp.symbols("x u v", real=True)
+    return {"x": x, "u": u, "v": v, "u(x)": 2 * x + 1, "v(u)": u**2, "y(v)": sp.tanh(v)}
+
+
+def chain_values(x):
+    """The chain built from Values at ``x``: ``{"x": .., "u": .., "v": .., "y": ..}``."""
+    xv = Value(x, label="x")
+    u = xv * 2 + 1
+    u.label = "u"
+    v = u**2
+    v.label = "v"
+    y = v.tanh()
+    y.label = "y"
+    return {"x": xv, "u": u, "v": v, "y": y}
+
+
+def chain_state(x, h=1e-6):
+    """Everything the chain explorer shows at ``x``.
+
+    Keys: the stage values ``u, v, y``; the local derivatives ``du/dx, dv/du, dy/dv`` (read from
+    the Values' local gradients); ``product``; ``backprop`` (x.grad after ``y.backward()``);
+    ``central`` (a central difference of y with step ``h``).
+    """
+    nodes = chain_values(x)
+    nodes["y"].backward()
+    locals_ = {"du/dx": nodes["u"].inputs[0].local_grads[0] * nodes["u"].local_grads[0],
+               "dv/du": nodes["v"].local_grads[0], "dy/dv": nodes["y"].local_grads[0]}
+    y = lambda t: chain_values(t)["y"].data  # noqa: E731 (a one-line function of t)
+    return {"x": x, **{k: nodes[k].data for k in "uvy"}, **locals_,
+            "product": math.prod(locals_.values()), "backprop": nodes["x"].grad,
+            "central": (y(x + h) - y(x - h)) / (2 * h)}
+
+
+def chain_text(state):
+    """The explorer's caption: each local derivative and their product, in Markdown/LaTeX."""
+    s = state
+    return (f"At $x = {s['x']:.3f}$: $u = {s['u']:.4f}$, $v = {s['v']:.4f}$, "
+            f"$y = {s['y']:.4f}$.\n\n"
+            f"$\\dfrac{{du}}{{dx}} = 2$, $\\dfrac{{dv}}{{du}} = 2u = {s['dv/du']:.4f}$, "
+            f"$\\dfrac{{dy}}{{dv}} = 1 - \\tanh^2 v = {s['dy/dv']:.4f}$\n\n"
+            f"product $= {s['du/dx']:.4f} \\times {s['dv/du']:.4f} \\times {s['dy/dv']:.4f}"
+            f" = {s['product']:.6f}$; backprop gives ${s['backprop']:.6f}$, "
+            f"a central difference ${s['central']:.6f}$.")
+
+
+def chain_table(state):
+    """The chain's output and its slope three ways: the product of the gear ratios, backprop's
+    ``x.grad`` and a central difference."""
+    rows = [["y", state["y"]], ["dy/dx: product of the ratios", state["product"]],
+            ["dy/dx: backprop", state["backprop"]], ["dy/dx: central difference", state["central"]]]
+    return Table(["quantity", "value"], rows, [None, "{:+.6f}"], css_class="bp-explorer")
+
+
+def chain_figure(state):
+    """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars.
+
+    Fixed margins and few ticks instead of constrained layout: the explorer redraws it on every
+    slider move (``make bench``, widget_update)."""
+    fig = Figure(figsize=(9, 3.2), dpi=90)
+    fig.subplots_adjust(left=0.07, right=0.985, bottom=0.15, top=0.9, wspace=0.22)
+    left, right = fig.subplots(1, 2, width_ratios=(1.4, 1))
+    xs = np.linspace(*X_RANGE, 300)
+    left.plot(xs, np.tanh((2 * xs + 1) ** 2), color="#1c7ed6", label="y(x)")
+    x0, y0, slope = state["x"], state["y"], state["product"]
+    left.plot(X_RANGE, [y0 + slope * (x - x0) for x in X_RANGE], "--", color="#d9480f",
+              label="tangent, slope dy/dx")
+    left.plot([x0], [y0], "o", color="#d9480f")
+    left.set(xlim=X_RANGE, ylim=(-0.2, 1.2), xticks=np.arange(X_RANGE[0], X_RANGE[1] + 0.1, 0.5),
+             yticks=(0, 0.5, 1), xlabel="x", ylabel="y", title="the whole chain")
+    left.legend(loc="lower left", fontsize=8)
+    names = ["du/dx", "dv/du", "dy/dv", "product"]
+    values = [state[n] for n in names]
+    right.bar(names, values, color=["#adb5bd"] * 3 + ["#d9480f"])
+    right.axhline(0, color="black", linewidth=0.8)
+    right.yaxis.set_major_locator(MaxNLocator(5))
+    right.set(title="gear ratios and their product")
+    return fig
+
+
+def chain_explorer():
+    """A slider for x wired to `chain_state`, `chain_text` and `chain_figure`."""
+    import ipywidgets as w
+    slider = w.FloatSlider(value=X0, min=X_RANGE[0], max=X_RANGE[1], step=0.05, description="x")
+    return wire(slider, lambda x: _show_chain(chain_state(x)))
+
+
+def _show_chain(state):
+    from IPython.display import Markdown, display
+    display(Markdown(chain_text(state)), chain_table(state), chain_figure(state))
+
+
+def two_paths(x):
+    """$L = a\\,b$ with $a = x^2$ and $b = e^x$: x reaches L twice; returns the Values."""
+    xv = Value(x, label="x")
+    a = xv**2
+    a.label = "a"
+    b = xv.exp()
+    b.label = "b"
+    L = a * b
+    L.label = "L"
+    return {"x": xv, "a": a, "b": b, "L": L}
+
+
+
+# ---- exercises -----------------------------------------------------------------------------------
+
+CHAIN_AT = 0.1  # exercise 1: dy/dx of the three-gear chain here
+TANH_AT = 0.5  # exercise 2: the local derivative of tanh here
+PATHS_AT = 0.7  # exercise 3: L = x² eˣ here
+
+
+def check_chain(answer):
+    """dy/dx of u = 2x + 1, v = u², y = tanh v at x = CHAIN_AT."""
+    s = chain_state(CHAIN_AT)
+    mistakes = [(s["du/dx"] + s["dv/du"] + s["dy/dv"], "the sum of the local derivatives: "
+                 "the chain rule multiplies them"),
+                (s["dy/dv"], "only dy/dv, the last gear"),
+                (s["dv/du"] * s["dy/dv"], "dy/du: the first gear, du/dx = 2, is missing")]
+    return check(answer, s["product"], f"dy/dx at x = {CHAIN_AT}",
+                 "(dy/dv)(dv/du)(du/dx) = (1 − tanh²v)·2u·2", mistakes)
+
+
+def check_local_tanh(answer):
+    """The local derivative of v ↩ tanh(v) at v = TANH_AT."""
+    v = Value(TANH_AT)
+    t = v.tanh()
+    mistakes = [(t.data, "tanh(v) itself, the forward value"),
+                (1 - t.data, "1 − tanh v: the tanh must be squared"),
+                (1 - TANH_AT**2, "1 − v²: square tanh v, not v")]
+    return check(answer, t.local_grads[0], f"d tanh(v)/dv at v = {TANH_AT}", "1 − tanh²(v)",
+                 mistakes)
+
+
+def check_two_paths(answer):
+    """dL/dx for L = a·b, a = x², b = eˣ, at x = PATHS_AT."""
+    g = two_paths(PATHS_AT)
+    g["L"].backward()
+    x, a, b = PATHS_AT, g["a"].data, g["b"].data
+    mistakes = [(b * 2 * x, "only the path through a (b·2x)"),
+                (a * b, "only the path through b (a·eˣ)"),
+                (2 * x * b * a * b, "the product of the two paths: paths add")]
+    return check(answer, g["x"].grad, f"dL/dx at x = {PATHS_AT}", "b·2x + a·eˣ (both paths)",
+                 mistakes)
