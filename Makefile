@@ -55,7 +55,7 @@ test: setup system html
 # Benchmark-only packages (micrograd, threadpoolctl, pyinstrument) go into the same venv. The run
 # unsets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set on some processors for old OpenBLAS builds; they
 # slow numpy's current one); results.json records the BLAS kernel that ran.
-bench: setup system
+bench: setup system $(DOCS_STAMP) npm
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks $(BENCH_ARGS)
 

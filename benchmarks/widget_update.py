@@ -35,26 +35,24 @@ def ticks(lo, hi, n):
 
 
 def chain_rule(n):
-    from IPython.display import Markdown
-
     from bpbook.chapters.ch01_chain_rule import X_RANGE, chain_figure, chain_state, chain_text
+    from bpbook.widgets import math_html
 
     def move(x):
         state = chain_state(x)
-        return [Markdown(chain_text(state)), chain_figure(state)]
+        return [math_html(chain_text(state)), chain_figure(state)]
     return move, ticks(*X_RANGE, n)
 
 
 def graph_replay(n):
-    from IPython.display import Markdown
-
     from bpbook.chapters.ch02_computation_graph import replay_figure, replay_frames, replay_text
+    from bpbook.widgets import math_html
     from bpbook.worked import worked_graph
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
     def move(i):
-        return [Markdown(replay_text(frames, i)), replay_figure(root, frames, i)]
+        return [math_html(replay_text(frames, i)), replay_figure(root, frames, i)]
     return move, [i % len(frames) for i in range(n)]
 
 

@@ -41,7 +41,8 @@ DOCS = ROOT / "docs"
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.py$")  # as conftest.py collects them
 CELL_TIMEOUT = 600  # seconds; a cell stuck longer fails the build
 SPHINX = ROOT / ".venv-docs" / "bin" / "sphinx-build"
-COVER = "02_computation_graph"  # the chapter whose first figure is the index page's picture
+# The index page's picture: the first figure that a cell calling COVER_CALL draws in COVER.
+COVER, COVER_CALL = "02_computation_graph", "draw_graph("
 
 
 def chapters():
@@ -200,14 +201,18 @@ def stage(out):
 
 
 def cover_png(notebook):
-    """The first figure that the chapter ``COVER`` draws (PNG bytes): the index page's picture."""
+    """The index page's picture (PNG bytes): the first figure drawn by a cell of ``notebook``
+    whose code calls ``COVER_CALL`` (the running example's graph, drawn by ``bpbook.draw``)."""
     nb = json.loads(notebook.read_text())
     for cell in nb["cells"]:
+        if cell["cell_type"] != "code" or COVER_CALL not in "".join(cell["source"]):
+            continue
         for output in cell.get("outputs", []):
             png = output.get("data", {}).get("image/png")
             if png:
                 return base64.b64decode("".join(png) if isinstance(png, list) else png)
-    raise RuntimeError(f"{notebook.name} drew no figure for the index page")
+    raise RuntimeError(f"no cell of {notebook.name} that calls {COVER_CALL} drew a figure for the "
+                       "index page (docs/build.py: COVER)")
 
 
 def sphinx(out, static):

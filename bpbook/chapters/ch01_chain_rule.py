@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
-from bpbook.widgets import wire
+from bpbook.widgets import math_html, wire
 
 X0 = -0.3  # where the chapter evaluates the chain before you move the slider
 X_RANGE = (-2.0, 1.0)
@@ -115,8 +115,8 @@ def chain_explorer():
 
 
 def _show_chain(state):
-    from IPython.display import Markdown, display
-    display(Markdown(chain_text(state)), chain_table(state), chain_figure(state))
+    from IPython.display import display
+    display(math_html(chain_text(state)), chain_table(state), chain_figure(state))
 
 
 def two_paths(x):

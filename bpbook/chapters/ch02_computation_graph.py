@@ -14,7 +14,7 @@ from bpbook.draw import draw_graph
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
-from bpbook.widgets import wire
+from bpbook.widgets import math_html, wire
 from bpbook.worked import worked_graph
 
 # ---- the backward pass, one node at a time -------------------------------------------------------
@@ -92,8 +92,8 @@ def step_explorer(root):
 
 
 def _show_frame(root, frames, i):
-    from IPython.display import Markdown, display
-    display(Markdown(replay_text(frames, i)), replay_table(frames, i),
+    from IPython.display import display
+    display(math_html(replay_text(frames, i)), replay_table(frames, i),
             replay_figure(root, frames, i))
 
 
