@@ -18,11 +18,12 @@ setting, in this process; the ratio says how much of the round trip is the brows
 messages, the kernel and the drawing.
 
 ``run() -> list of rows`` for ``python -m benchmarks``: one row per chapter, the median of
-``MOVES`` moves after ``WARMUP``, every sample in ``details``. ``python -m benchmarks.live_feel``
-prints them.
+``MOVES`` moves after ``WARMUP``, every sample in ``details``. ``python -m benchmarks.live_feel
+[NN_slug ...]`` prints them (for the chapters named, or all).
 """
 import json
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,7 +38,8 @@ WARMUP = 2
 TARGETS_MS = {"numbers": 50, "picture": 100, "button": 2000}
 
 # In ``cell``: watch the row ``label`` of the table ``sel`` until it shows a new value, and the
-# explorer's pictures until a new one has been decoded and painted. The clock starts at the next
+# explorer's pictures until a new one (a new img, or an img with a new src: an Image widget) has
+# been decoded and painted. The clock starts at the next
 # keydown on the focused element (``onKey``), else at once.
 _WATCH = f"""(cell, [sel, label, column, onKey]) => {{
   const read = () => {{
@@ -49,7 +51,8 @@ _WATCH = f"""(cell, [sel, label, column, onKey]) => {{
     return null;
   }};
   const before = read();
-  const old = new Set(cell.querySelectorAll('.jp-OutputArea-output img'));
+  const old = new Map(Array.from(cell.querySelectorAll('.jp-OutputArea-output img'),
+                               i => [i, i.src]));
   const s = window.__lf = {{t0: onKey ? null : performance.now(), number: null, picture: null,
                            decoding: false}};
   if (onKey)
@@ -60,7 +63,7 @@ _WATCH = f"""(cell, [sel, label, column, onKey]) => {{
     const now = read();
     if (s.number === null && now !== null && now !== before) s.number = performance.now() - s.t0;
     const fresh = Array.from(cell.querySelectorAll('.jp-OutputArea-output img'))
-                       .filter(i => !old.has(i));
+                       .filter(i => old.get(i) !== i.src);
     if (!s.decoding && fresh.length) {{
       s.decoding = true;
       Promise.all(fresh.map(i => i.decode().catch(() => null))).then(() =>
@@ -161,13 +164,15 @@ def _failed(ex, err):
             "note": f"{type(err).__name__}: {err}"[:120], "details": {"error": str(err)}}
 
 
-def run():
+def run(only=None):
+    """One row per chapter of ``EXPLORERS`` (or of the chapters named in ``only``)."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="bpbook-live-feel-") as tmp:
         root = copy_book(Path(tmp) / "book")
         with lab_server(root, Path(tmp) / "lab") as server, chromium() as browser:
             for ex in EXPLORERS:
-                if not (root / "chapters" / f"{ex.chapter}.py").exists():
+                if (only and ex.chapter not in only
+                        or not (root / "chapters" / f"{ex.chapter}.py").exists()):
                     continue
                 page = new_page(browser)
                 try:
@@ -181,4 +186,4 @@ def run():
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(), indent=1))
+    print(json.dumps(run(sys.argv[1:]), indent=1))

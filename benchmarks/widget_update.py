@@ -35,12 +35,17 @@ def ticks(lo, hi, n):
 
 
 def chain_rule(n):
-    from bpbook.chapters.ch01_chain_rule import X_RANGE, chain_figure, chain_state, chain_text
-    from bpbook.widgets import math_html
+    from IPython.display import Image
 
-    def move(x):
+    from bpbook.chapters.ch01_chain_rule import (X0, X_RANGE, ChainPlot, chain_state, chain_table,
+                                                 chain_text)
+    from bpbook.widgets import figure_png, math_html
+    plot = ChainPlot(chain_state(X0))
+
+    def move(x):  # as the explorer: the kept figure's artists moved, one PNG drawn
         state = chain_state(x)
-        return [math_html(chain_text(state)), chain_figure(state)]
+        return [math_html(chain_text(state)), chain_table(state),
+                Image(figure_png(plot.update(state)), format="png")]
     return move, ticks(*X_RANGE, n)
 
 

@@ -2,7 +2,10 @@
 
 Every explorer in the book is a plain *update function* (slider values in; numbers, a table and a
 figure out) that tests call directly. :func:`wire` only connects a control to it: the control sits
-above an ``Output`` that is refilled on every change.
+above an ``Output`` that is refilled on every change. :func:`wire_in_place` is the faster kind for
+an explorer that keeps its figure: each part it shows (a caption, a table, a figure) gets its own
+widget, created once and updated in place on every move (HTML text; the figure as a PNG drawn
+once per move, no tight bounding box, so one draw), with no output cleared and rebuilt.
 
 Text inside an Output goes through :func:`math_html`, not IPython's ``Markdown``: an Output's
 saved state is what the static HTML edition shows, and the widget manager there prints Markdown
@@ -10,12 +13,14 @@ as raw source (``$\\dfrac{du}{dx}$`` and all), while HTML is shown as HTML and i
 is typeset by MathJax, in the static pages as in JupyterLab.
 """
 import html
+import io
 import re
 
 # $…$ math (not $$), **bold**, `code`: the Markdown the explorers' captions use.
 _MATH = re.compile(r"(\$[^$]+\$)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
+_ORDER = ("HTML", "Image", "HTMLMath")  # the order in which wire_in_place updates its widgets
 
 
 def wire(control, show):
@@ -30,6 +35,57 @@ def wire(control, show):
     control.observe(refresh, names="value")
     refresh()
     return w.VBox([control, out])
+
+
+def wire_in_place(control, show):
+    """``control`` above one widget per part of ``show(control.value)`` (objects with an HTML
+    form, such as :func:`math_html`'s or a ``bpbook.tables.Table``, and matplotlib Figures, in a
+    fixed order); every change of the control calls ``show`` again and updates each widget in
+    place (plain HTML first, then pictures, text with math last). ``show`` may return the same
+    Figure each time, its artists updated."""
+    import ipywidgets as w
+
+    views = [_part_widget(part) for part in show(control.value)]
+
+    def refresh(change):
+        parts = list(show(change["new"]))
+        if len(parts) != len(views):
+            raise ValueError(f"show() returned {len(parts)} parts, first {len(views)}")
+        # Plain HTML (the numbers) first, then pictures (drawn here, after the numbers left),
+        # typeset math last: the browser's MathJax run holds up whatever arrives after it, and
+        # the numbers and the picture are what a move is about.
+        for i in sorted(range(len(views)), key=lambda i: _ORDER.index(type(views[i]).__name__)):
+            views[i].value = _part_value(parts[i])
+    control.observe(refresh, names="value")
+    return w.VBox([control, *views])
+
+
+def figure_png(fig):
+    """``fig`` as PNG bytes at its own dpi: one draw (no tight bounding box)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return buf.getvalue()
+
+
+def _part_widget(part):
+    import ipywidgets as w
+    from matplotlib.figure import Figure
+
+    if isinstance(part, Figure):
+        return w.Image(value=figure_png(part), format="png",
+                       layout=w.Layout(max_width="100%", height="auto"))
+    text = _part_value(part)
+    return (w.HTMLMath if "$" in text else w.HTML)(value=text)
+
+
+def _part_value(part):
+    from matplotlib.figure import Figure
+
+    if isinstance(part, Figure):
+        return figure_png(part)
+    if not hasattr(part, "_repr_html_"):
+        raise TypeError(f"an explorer part must be HTML-like or a Figure, got {type(part).__name__}")
+    return part._repr_html_()
 
 
 def math_html(text):

@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
-from bpbook.widgets import math_html, wire
+from bpbook.widgets import math_html, wire_in_place
 
 X0 = -0.3  # where the chapter evaluates the chain before you move the slider
 X_RANGE = (-2.0, 1.0)
@@ -82,41 +82,62 @@ def chain_table(state):
 
 
 def chain_figure(state):
-    """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars.
+    """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars."""
+    return ChainPlot(state).figure
+
+
+class ChainPlot:
+    """:func:`chain_figure`'s picture, kept: :meth:`update` moves the tangent, the point and the
+    bars to a new state without drawing the rest again (the explorer's figure).
 
     Fixed margins and few ticks instead of constrained layout: the explorer redraws it on every
-    slider move (``make bench``, widget_update)."""
-    fig = Figure(figsize=(9, 3.2), dpi=90)
-    fig.subplots_adjust(left=0.07, right=0.985, bottom=0.15, top=0.9, wspace=0.22)
-    left, right = fig.subplots(1, 2, width_ratios=(1.4, 1))
-    xs = np.linspace(*X_RANGE, 300)
-    left.plot(xs, np.tanh((2 * xs + 1) ** 2), color="#1c7ed6", label="y(x)")
-    x0, y0, slope = state["x"], state["y"], state["product"]
-    left.plot(X_RANGE, [y0 + slope * (x - x0) for x in X_RANGE], "--", color="#d9480f",
-              label="tangent, slope dy/dx")
-    left.plot([x0], [y0], "o", color="#d9480f")
-    left.set(xlim=X_RANGE, ylim=(-0.2, 1.2), xticks=np.arange(X_RANGE[0], X_RANGE[1] + 0.1, 0.5),
-             yticks=(0, 0.5, 1), xlabel="x", ylabel="y", title="the whole chain")
-    left.legend(loc="lower left", fontsize=8)
-    names = ["du/dx", "dv/du", "dy/dv", "product"]
-    values = [state[n] for n in names]
-    right.bar(names, values, color=["#adb5bd"] * 3 + ["#d9480f"])
-    right.axhline(0, color="black", linewidth=0.8)
-    right.yaxis.set_major_locator(MaxNLocator(5))
-    right.set(title="gear ratios and their product")
-    return fig
+    slider move (``make bench``, widget_update and live_feel)."""
+
+    NAMES = ("du/dx", "dv/du", "dy/dv", "product")
+
+    def __init__(self, state):
+        self.figure = fig = Figure(figsize=(9, 3.2), dpi=90)
+        fig.subplots_adjust(left=0.07, right=0.985, bottom=0.15, top=0.9, wspace=0.22)
+        left, self.right = fig.subplots(1, 2, width_ratios=(1.4, 1))
+        xs = np.linspace(*X_RANGE, 300)
+        left.plot(xs, np.tanh((2 * xs + 1) ** 2), color="#1c7ed6", label="y(x)")
+        self.tangent, = left.plot(X_RANGE, [0, 0], "--", color="#d9480f",
+                                  label="tangent, slope dy/dx")
+        self.point, = left.plot([0], [0], "o", color="#d9480f")
+        left.set(xlim=X_RANGE, ylim=(-0.2, 1.2),
+                 xticks=np.arange(X_RANGE[0], X_RANGE[1] + 0.1, 0.5), yticks=(0, 0.5, 1),
+                 xlabel="x", ylabel="y", title="the whole chain")
+        left.legend(loc="lower left", fontsize=8)
+        self.bars = self.right.bar(self.NAMES, [0] * 4, color=["#adb5bd"] * 3 + ["#d9480f"])
+        self.right.axhline(0, color="black", linewidth=0.8)
+        self.right.yaxis.set_major_locator(MaxNLocator(5))
+        self.right.set(title="gear ratios and their product")
+        self.update(state)
+
+    def update(self, state):
+        """Redraw the parts that depend on x for ``state`` (a :func:`chain_state`); return the
+        figure."""
+        x0, y0, slope = state["x"], state["y"], state["product"]
+        self.tangent.set_ydata([y0 + slope * (x - x0) for x in X_RANGE])
+        self.point.set_data([x0], [y0])
+        for bar, name in zip(self.bars, self.NAMES):
+            bar.set_height(state[name])
+        self.right.relim()
+        self.right.autoscale_view()
+        return self.figure
 
 
 def chain_explorer():
-    """A slider for x wired to `chain_state`, `chain_text` and `chain_figure`."""
+    """A slider for x wired to `chain_state`, `chain_text`, `chain_table` and a kept
+    :class:`ChainPlot`, each shown by its own widget and updated in place."""
     import ipywidgets as w
     slider = w.FloatSlider(value=X0, min=X_RANGE[0], max=X_RANGE[1], step=0.05, description="x")
-    return wire(slider, lambda x: _show_chain(chain_state(x)))
+    plot = ChainPlot(chain_state(X0))
 
-
-def _show_chain(state):
-    from IPython.display import display
-    display(math_html(chain_text(state)), chain_table(state), chain_figure(state))
+    def show(x):
+        state = chain_state(x)
+        return [math_html(chain_text(state)), chain_table(state), plot.update(state)]
+    return wire_in_place(slider, show)
 
 
 def two_paths(x):

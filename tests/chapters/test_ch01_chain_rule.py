@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bpbook.chapters import ch01_chain_rule as ex
-from bpbook.chapters.ch01_chain_rule import chain_figure, chain_state, chain_text, two_paths
+from bpbook.chapters.ch01_chain_rule import (ChainPlot, chain_explorer, chain_figure, chain_state,
+                                             chain_text, two_paths)
 
 
 def test_chain_state_against_closed_form_sympy_and_differences():
@@ -25,6 +26,32 @@ def test_chain_state_against_closed_form_sympy_and_differences():
         assert abs(s["central"] - dy(x)) < 1e-7
         assert f"{s['product']:.6f}" in chain_text(s)
     assert isinstance(chain_figure(chain_state(0.2)), Figure)
+
+
+def test_kept_figure_moved_equals_a_fresh_one():
+    """The explorer's ChainPlot, moved from x=-1.5 to x=0.4, shows what a figure drawn at 0.4
+    shows: the tangent's end points y0 ± slope·Δx, the point, the bars and their axis range."""
+    kept, fresh = ChainPlot(chain_state(-1.5)).update(chain_state(0.4)), chain_figure(chain_state(0.4))
+    s = chain_state(0.4)
+    for fig in (kept, fresh):
+        left, right = fig.axes
+        tangent, point = left.lines[1], left.lines[2]
+        assert list(tangent.get_ydata()) == pytest.approx(
+            [s["y"] + s["product"] * (x - 0.4) for x in ex.X_RANGE])
+        assert (point.get_xdata()[0], point.get_ydata()[0]) == pytest.approx((0.4, s["y"]))
+        assert [b.get_height() for b in right.patches] == pytest.approx(
+            [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
+    assert kept.axes[1].get_ylim() == pytest.approx(fresh.axes[1].get_ylim())
+
+
+def test_explorer_updates_its_widgets_in_place():
+    box = chain_explorer()
+    slider, caption, table, image = box.children
+    before = image.value
+    slider.value = 0.5
+    s = chain_state(0.5)
+    assert f"{s['product']:.6f}" in caption.value and f"{s['backprop']:+.6f}" in table.value
+    assert image.value != before and image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_two_paths_against_sympy():
