@@ -50,14 +50,18 @@ def chain_rule(n):
 
 
 def graph_replay(n):
-    from bpbook.chapters.ch02_computation_graph import replay_figure, replay_frames, replay_text
-    from bpbook.widgets import math_html
+    from IPython.display import Image
+
+    from bpbook.chapters.ch02_computation_graph import (replay_figure, replay_frames,
+                                                        replay_table, replay_text)
+    from bpbook.widgets import figure_png, math_html
     from bpbook.worked import worked_graph
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
-    def move(i):
-        return [math_html(replay_text(frames, i)), replay_figure(root, frames, i)]
+    def move(i):  # as the explorer: a new drawing of the graph, one PNG
+        return [math_html(replay_text(frames, i)), replay_table(frames, i),
+                Image(figure_png(replay_figure(root, frames, i)), format="png")]
     return move, [i % len(frames) for i in range(n)]
 
 
@@ -76,23 +80,30 @@ def worked(n):
 
 
 def pitfalls(n):
-    from bpbook.chapters.ch05_pitfalls.explore import ACTIVATIONS, figure, update
+    from IPython.display import Image
+
+    from bpbook.chapters.ch05_pitfalls.explore import ACTIVATIONS, figure, table, update
+    from bpbook.widgets import figure_png
     fig, ax = figure()
     moves = [dict(depth=int(d), activation=a) for d, a in
              zip(np.linspace(2, 30, n), itertools.cycle(ACTIVATIONS))]
 
-    def move(settings):
-        update(**settings, ax=ax)
-        return [fig]
+    def move(settings):  # as the explorer: the kept figure redrawn, one PNG
+        result = update(**settings, ax=ax)
+        return [table(result), Image(figure_png(fig), format="png")]
     return move, moves
 
 
 def activations(n):
-    from bpbook.chapters.ch06_activations.explore import NAMES, Z_RANGE, explore
+    from IPython.display import Image
 
-    def move(settings):
-        view = explore(**settings)
-        return [view.table, view.figure]
+    from bpbook.chapters.ch06_activations.explore import NAMES, Z_RANGE, TangentPlot, explore
+    from bpbook.widgets import figure_png
+    plot = TangentPlot()
+
+    def move(settings):  # as the explorer: the kept figure moved, one PNG drawn
+        view = explore(**settings, plot=plot)
+        return [view.table, Image(figure_png(view.figure), format="png")]
     return move, [dict(name=a, z0=z) for a, z in zip(itertools.cycle(NAMES), ticks(*Z_RANGE, n))]
 
 

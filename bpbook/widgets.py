@@ -37,18 +37,22 @@ def wire(control, show):
     return w.VBox([control, out])
 
 
-def wire_in_place(control, show):
-    """``control`` above one widget per part of ``show(control.value)`` (objects with an HTML
-    form, such as :func:`math_html`'s or a ``bpbook.tables.Table``, and matplotlib Figures, in a
-    fixed order); every change of the control calls ``show`` again and updates each widget in
-    place (plain HTML first, then pictures, text with math last). ``show`` may return the same
-    Figure each time, its artists updated."""
+def wire_in_place(controls, show, panel=None):
+    """``controls`` (one widget, or a list of them, side by side unless ``panel`` is the box to
+    show them in) above one widget per part of
+    ``show(*values)`` (the controls' values, in order): objects with an HTML form, such as
+    :func:`math_html`'s or a ``bpbook.tables.Table``, and matplotlib Figures, in a fixed order.
+    Every change of a control calls ``show`` again and updates each widget in place (plain HTML
+    first, then pictures, text with math last). ``show`` may return the same Figure each time,
+    its artists updated."""
     import ipywidgets as w
 
-    views = [_part_widget(part) for part in show(control.value)]
+    controls = list(controls) if isinstance(controls, (list, tuple)) else [controls]
+    values = lambda: [c.value for c in controls]  # noqa: E731 (read at every change)
+    views = [_part_widget(part) for part in show(*values())]
 
-    def refresh(change):
-        parts = list(show(change["new"]))
+    def refresh(_=None):
+        parts = list(show(*values()))
         if len(parts) != len(views):
             raise ValueError(f"show() returned {len(parts)} parts, first {len(views)}")
         # Plain HTML (the numbers) first, then pictures (drawn here, after the numbers left),
@@ -56,8 +60,11 @@ def wire_in_place(control, show):
         # the numbers and the picture are what a move is about.
         for i in sorted(range(len(views)), key=lambda i: _ORDER.index(type(views[i]).__name__)):
             views[i].value = _part_value(parts[i])
-    control.observe(refresh, names="value")
-    return w.VBox([control, *views])
+    for c in controls:
+        c.observe(refresh, names="value")
+    if panel is None:
+        panel = controls[0] if len(controls) == 1 else w.HBox(controls)
+    return w.VBox([panel, *views])
 
 
 def figure_png(fig):

@@ -14,7 +14,7 @@ from bpbook.draw import draw_graph
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
-from bpbook.widgets import math_html, wire
+from bpbook.widgets import math_html, wire_in_place
 from bpbook.worked import worked_graph
 
 # ---- the backward pass, one node at a time -------------------------------------------------------
@@ -87,14 +87,9 @@ def step_explorer(root):
     back, nxt = w.Button(description="◀ Back"), w.Button(description="Next ▶")
     back.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 0)))
     nxt.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
-    view = wire(slider, lambda i: _show_frame(root, frames, i))
+    view = wire_in_place(slider, lambda i: [math_html(replay_text(frames, i)),
+                                            replay_table(frames, i), replay_figure(root, frames, i)])
     return w.VBox([w.HBox([back, nxt]), view])
-
-
-def _show_frame(root, frames, i):
-    from IPython.display import display
-    display(math_html(replay_text(frames, i)), replay_table(frames, i),
-            replay_figure(root, frames, i))
 
 
 def _name(node):

@@ -93,3 +93,18 @@ def test_replay_figure_shows_the_grads_known_so_far_and_placeholders():
     fig = replay_figure(v["L"], frames, 0)
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "grad ·" in texts and "grad 1.0000" in texts
+
+
+def test_step_explorer_shows_each_frame_in_place():
+    from bpbook.chapters.ch02_computation_graph import (replay_frames, replay_table,
+                                                        step_explorer)
+    from bpbook.worked import worked_graph
+
+    root = worked_graph()["L"]
+    buttons, view = step_explorer(root).children
+    slider, caption, table, image = view.children
+    before = image.value
+    buttons.children[1].click()  # Next
+    assert slider.value == 1
+    assert table.value == replay_table(replay_frames(root), 1)._repr_html_()
+    assert "Step 2 of" in caption.value and image.value != before

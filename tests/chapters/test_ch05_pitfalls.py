@@ -10,7 +10,7 @@ from bpbook.activations import sigmoid_prime
 from bpbook.errors import ExplodingGradientError, ShapeError
 from bpbook.chapters.ch05_pitfalls.exercises import (check_accumulated, check_clip, check_off_fraction,
                                        check_sigmoid_bound)
-from bpbook.chapters.ch05_pitfalls.explore import update
+from bpbook.chapters.ch05_pitfalls.explore import explorer, update
 from bpbook.gradcheck import gradcheck, numeric_grad
 from bpbook.layers import Dense
 from bpbook.model import Sequential, fit
@@ -242,6 +242,16 @@ def test_explorer_update_reports_overflow_instead_of_failing():
 def test_explorer_update_rejects_unknown_activation():
     with pytest.raises(ValueError, match="unknown activation 'softmax'; expected one of"):
         update(activation="softmax")
+
+
+def test_explorer_updates_table_and_figure_in_place():
+    box = explorer()
+    controls, table, image = box.children[0].children, *box.children[1:]
+    depth = next(c for c in controls if c.description == "depth")
+    before = image.value
+    depth.value = 6
+    expected = update(depth=6)
+    assert f"{expected['ratio']:.4e}" in table.value and image.value != before
 
 
 # ---- exercise checks ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from bpbook.chapters.ch06_activations import derive as am
 from bpbook.activations import get_activation, softmax
 from bpbook.chapters.ch06_activations.exercises import (check_depth_factor, check_softmax_jacobian,
                                           check_softplus_prime)
-from bpbook.chapters.ch06_activations.explore import NAMES, explore
+from bpbook.chapters.ch06_activations.explore import NAMES, Z_RANGE, TangentPlot, explore, explorer
 from tests.strategies import PREACTIVATION
 
 matplotlib.use("Agg")
@@ -145,3 +145,29 @@ def test_exercise_checks_give_specific_feedback():
     assert "shape" in str(check_softmax_jacobian(lambda s: s))
     assert check_depth_factor(0.25 ** 10).ok is True
     assert "multiply, they don't add" in str(check_depth_factor(2.5))
+
+
+def test_kept_tangent_plot_moved_equals_a_fresh_one():
+    """The explorer's kept figure, moved from (sigmoid, -3) to (relu, 1.2), shows what a new
+    figure for (relu, 1.2) shows: the curve f(z), the tangent, the point, the y range, the legend."""
+    plot = TangentPlot()
+    explore("sigmoid", -3.0, plot=plot)
+    kept, fresh = explore("relu", 1.2, plot=plot), explore("relu", 1.2)
+    z = np.linspace(*Z_RANGE, 201)
+    for view in (kept, fresh):
+        ax = view.figure.axes[0]
+        curve, tangent, point = ax.lines[:3]
+        np.testing.assert_allclose(curve.get_ydata(), np.maximum(z, 0.0))
+        np.testing.assert_allclose(tangent.get_ydata(), 1.2 + (view.tangent_z - 1.2))
+        assert (point.get_xdata()[0], point.get_ydata()[0]) == (1.2, 1.2)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu(z)", "tangent at z₀"]
+    assert kept.figure.axes[0].get_ylim() == pytest.approx(fresh.figure.axes[0].get_ylim())
+
+
+def test_explorer_updates_table_and_figure_in_place():
+    box = explorer()
+    (pick, z0), table, image = box.children[0].children, *box.children[1:]
+    before = image.value
+    pick.value, z0.value = "tanh", 0.5
+    assert f"{np.tanh(0.5):+.6f}" in table.value and f"{1 - np.tanh(0.5) ** 2:+.6f}" in table.value
+    assert image.value != before

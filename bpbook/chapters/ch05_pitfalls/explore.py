@@ -78,23 +78,20 @@ def draw(ax, result, depth):
 
 
 def explorer():
-    """Sliders for depth, activation, initialisation, gain and the skip connection."""
+    """Sliders for depth, activation, initialisation, gain and the skip connection, wired to
+    :func:`update` with one kept figure; the table and the figure are updated in place."""
     import ipywidgets as w
-    from IPython.display import display
+
+    from bpbook.widgets import wire_in_place
 
     fig, ax = figure()
-    out = w.Output()
+    controls = [
+        w.IntSlider(15, 2, 30, description="depth"),
+        w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
+        w.Dropdown(options=tuple(INIT_STD), value="xavier", description="init"),
+        w.FloatLogSlider(1.0, base=10, min=-1, max=0.7, step=0.05, description="gain"),
+        w.Checkbox(False, description="skip connections")]
 
     def show(depth, activation, init, gain, residual):
-        result = update(depth, activation, init, gain, residual, ax=ax)
-        out.clear_output(wait=True)
-        with out:
-            display(table(result), fig)
-
-    controls = w.interactive(
-        show, depth=w.IntSlider(15, 2, 30, description="depth"),
-        activation=w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
-        init=w.Dropdown(options=tuple(INIT_STD), value="xavier", description="init"),
-        gain=w.FloatLogSlider(1.0, base=10, min=-1, max=0.7, step=0.05, description="gain"),
-        residual=w.Checkbox(False, description="skip connections"))
-    return w.VBox([controls, out])
+        return [table(update(depth, activation, init, gain, residual, ax=ax)), fig]
+    return wire_in_place(controls, show, panel=w.VBox(controls))

@@ -2,7 +2,8 @@ r"""The activation explorer of chapter 06: pick an activation and a point $z_0$;
 slope $f'(z_0)$ and the tangent line $t(z) = f(z_0) + f'(z_0)(z - z_0)$.
 
 :func:`explore` is the update function, a plain function that tests call directly: it returns an
-:class:`ActivationView` with the numbers and a figure. :func:`explorer` only wires a dropdown and a
+:class:`ActivationView` with the numbers and a figure (the explorer passes its kept
+:class:`TangentPlot`, whose artists it moves). :func:`explorer` only wires a dropdown and a
 slider to it. Values and slopes come from :mod:`bpbook.activations` (``f`` and ``df``), whose
 derivatives the chapter checks against SymPy. :func:`curves_figure` draws every activation and its
 derivative as small multiples. Arrays are 1-D grids of ``z``, float64.
@@ -41,8 +42,9 @@ def _check(name, z0):
         raise ValueError(f"explorer: z0 must be a finite number, got {z0!r}")
 
 
-def explore(name="sigmoid", z0=0.0, points=201):
-    """Value, slope and tangent line of activation ``name`` at ``z0``, with a figure."""
+def explore(name="sigmoid", z0=0.0, points=201, plot=None):
+    """Value, slope and tangent line of activation ``name`` at ``z0``, with a figure: a new one,
+    or ``plot`` (a :class:`TangentPlot`, the explorer's kept figure) moved to this state."""
     _check(name, z0)
     act = get_activation(name)
     value, slope = float(act.f(z0)), float(act.df(z0))
@@ -51,24 +53,43 @@ def explore(name="sigmoid", z0=0.0, points=201):
     table = Table(["quantity", "value"],
                   [["z₀", z0], [f"{name}(z₀)", value], [f"{name}'(z₀)", slope]],
                   [None, "{:+.6f}"], css_class="bp-explorer")
-    fig = _tangent_figure(act, z0, value, tz, tangent, points)
+    fig = (plot or TangentPlot(points)).update(act, z0, value, tz, tangent)
     return ActivationView(name, float(z0), value, slope, tz, tangent, table, fig)
 
 
-def _tangent_figure(act, z0, value, tz, tangent, points):
-    z = np.linspace(*Z_RANGE, points)
-    fig = Figure(figsize=(5.5, 3.6), dpi=90)  # fixed margins: redrawn on every slider move
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.97)
-    ax = fig.add_subplot()
-    ax.plot(z, act.f(z), label=f"{act.name}(z)")
-    ax.plot(tz, tangent, "--", color="tab:red", label="tangent at z₀")
-    ax.plot([z0], [value], "o", color="tab:red")
-    ax.axhline(0, color="0.8", lw=0.8)
-    ax.axvline(0, color="0.8", lw=0.8)
-    ax.set(xlim=Z_RANGE, xticks=np.arange(Z_RANGE[0], Z_RANGE[1] + 1, 2.5), xlabel="z")
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.legend(loc="upper left", fontsize="small")
-    return fig
+class TangentPlot:
+    """The explorer's figure: an activation on ``Z_RANGE``, its tangent at z₀ and the point.
+    :meth:`update` moves the tangent and the point (and swaps the curve when the activation
+    changes) without building the figure again. Fixed margins: redrawn on every slider move."""
+
+    def __init__(self, points=201):
+        self.z = np.linspace(*Z_RANGE, points)
+        self.figure = Figure(figsize=(5.5, 3.6), dpi=90)
+        self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.97)
+        self.ax = ax = self.figure.add_subplot()
+        self.curve, = ax.plot(self.z, np.zeros_like(self.z))
+        self.tangent, = ax.plot([], [], "--", color="tab:red", label="tangent at z₀")
+        self.point, = ax.plot([], [], "o", color="tab:red")
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axvline(0, color="0.8", lw=0.8)
+        ax.set(xlim=Z_RANGE, xticks=np.arange(Z_RANGE[0], Z_RANGE[1] + 1, 2.5), xlabel="z")
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+        self.name = None
+
+    def update(self, act, z0, value, tz, tangent):
+        """Show activation ``act`` with its tangent ``(tz, tangent)`` at ``(z0, value)``; return
+        the figure."""
+        if act.name != self.name:
+            self.curve.set_ydata(act.f(self.z))
+            self.curve.set_label(f"{act.name}(z)")
+            self.ax.legend(handles=[self.curve, self.tangent], loc="upper left",
+                           fontsize="small")
+            self.name = act.name
+        self.tangent.set_data(tz, tangent)
+        self.point.set_data([z0], [value])
+        self.ax.relim()
+        self.ax.autoscale_view(scalex=False)
+        return self.figure
 
 
 def curves_figure(names=NAMES, points=401):
@@ -90,22 +111,18 @@ def curves_figure(names=NAMES, points=401):
 
 
 def explorer():
-    """A dropdown for the activation and a slider for z₀, wired to :func:`explore`."""
+    """A dropdown for the activation and a slider for z₀, wired to :func:`explore` with a kept
+    :class:`TangentPlot`; the table and the figure are updated in place."""
     import ipywidgets as w
-    from IPython.display import display
+
+    from bpbook.widgets import wire_in_place
 
     pick = w.Dropdown(options=list(NAMES), value="sigmoid", description="activation")
     z0 = w.FloatSlider(value=0.0, min=Z_RANGE[0], max=Z_RANGE[1], step=0.1, description="z₀",
                        continuous_update=False)
-    out = w.Output()
+    plot = TangentPlot()
 
-    def redraw(_=None):
-        view = explore(pick.value, z0.value)
-        with out:
-            out.clear_output(wait=True)
-            display(view.table, view.figure)
-
-    pick.observe(redraw, names="value")
-    z0.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox([pick, z0]), out])
+    def show(name, z):
+        view = explore(name, z, plot=plot)
+        return [view.table, view.figure]
+    return wire_in_place([pick, z0], show)
