@@ -39,13 +39,14 @@ def chain_rule(n):
 
     from bpbook.chapters.ch01_chain_rule import (X0, X_RANGE, ChainPlot, chain_state, chain_table,
                                                  chain_text)
-    from bpbook.widgets import figure_png, math_html
+    from bpbook.widgets import KeptFigure, math_html
     plot = ChainPlot(chain_state(X0))
+    kept = KeptFigure(plot.figure, plot.moving)
 
-    def move(x):  # as the explorer: the kept figure's artists moved, one PNG drawn
+    def move(x):  # as the explorer: the moving artists redrawn over the kept background
         state = chain_state(x)
-        return [math_html(chain_text(state)), chain_table(state),
-                Image(figure_png(plot.update(state)), format="png")]
+        plot.update(state)
+        return [math_html(chain_text(state)), chain_table(state), Image(kept.png(), format="png")]
     return move, ticks(*X_RANGE, n)
 
 
@@ -59,9 +60,11 @@ def graph_replay(n):
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
-    def move(i):  # as the explorer: a new drawing of the graph, one PNG
+    pictures = [figure_png(replay_figure(root, frames, i)) for i in range(len(frames))]
+
+    def move(i):  # as the explorer: every frame's picture was drawn ahead, a move swaps them
         return [math_html(replay_text(frames, i)), replay_table(frames, i),
-                Image(figure_png(replay_figure(root, frames, i)), format="png")]
+                Image(pictures[i], format="png")]
     return move, [i % len(frames) for i in range(n)]
 
 

@@ -41,7 +41,8 @@ def wire_in_place(controls, show, panel=None):
     """``controls`` (one widget, or a list of them, side by side unless ``panel`` is the box to
     show them in) above one widget per part of
     ``show(*values)`` (the controls' values, in order): objects with an HTML form, such as
-    :func:`math_html`'s or a ``bpbook.tables.Table``, and matplotlib Figures, in a fixed order.
+    :func:`math_html`'s or a ``bpbook.tables.Table``, matplotlib Figures and :class:`PNG`
+    pictures, in a fixed order.
     Every change of a control calls ``show`` again and updates each widget in place (plain HTML
     first, then pictures, text with math last). ``show`` may return the same Figure each time,
     its artists updated."""
@@ -67,6 +68,46 @@ def wire_in_place(controls, show, panel=None):
     return w.VBox([panel, *views])
 
 
+class PNG:
+    """A picture already drawn (PNG bytes), for an explorer that draws its pictures ahead."""
+
+    def __init__(self, data):
+        if not data.startswith(b"\x89PNG"):
+            raise ValueError(f"PNG expects PNG bytes, got {data[:8]!r}")
+        self.data = data
+
+
+class KeptFigure:
+    """A figure drawn in full once, then redrawn only where it moves: the ``moving`` artists are
+    drawn over a saved copy of everything else (matplotlib's blitting) and the pixels encoded as
+    PNG. For an explorer's figure whose axes and texts stay put while its lines and bars move;
+    ``fig`` is given an Agg canvas of its own."""
+
+    def __init__(self, fig, moving):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.figure, self.moving, self.background = fig, list(moving), None
+        self.canvas = FigureCanvasAgg(fig)
+        for artist in self.moving:
+            artist.set_animated(True)  # left out of the full draw, drawn by png()
+
+    def png(self):
+        """The figure as it stands now, as PNG bytes."""
+        from PIL import Image
+
+        if self.background is None:
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.canvas.restore_region(self.background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+        size = self.canvas.get_width_height()
+        buf = io.BytesIO()
+        Image.frombuffer("RGBA", size, self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
 def figure_png(fig):
     """``fig`` as PNG bytes at its own dpi: one draw (no tight bounding box)."""
     buf = io.BytesIO()
@@ -78,8 +119,8 @@ def _part_widget(part):
     import ipywidgets as w
     from matplotlib.figure import Figure
 
-    if isinstance(part, Figure):
-        return w.Image(value=figure_png(part), format="png",
+    if isinstance(part, (Figure, PNG)):
+        return w.Image(value=_part_value(part), format="png",
                        layout=w.Layout(max_width="100%", height="auto"))
     text = _part_value(part)
     return (w.HTMLMath if "$" in text else w.HTML)(value=text)
@@ -90,6 +131,8 @@ def _part_value(part):
 
     if isinstance(part, Figure):
         return figure_png(part)
+    if isinstance(part, PNG):
+        return part.data
     if not hasattr(part, "_repr_html_"):
         raise TypeError(f"an explorer part must be HTML-like or a Figure, got {type(part).__name__}")
     return part._repr_html_()

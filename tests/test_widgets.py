@@ -43,3 +43,9 @@ def test_wire_refills_the_output_on_every_change():
     box = wire(slider, seen.append)
     slider.value = 4
     assert seen == [1, 4] and box.children[0] is slider and isinstance(box.children[1], w.Output)
+
+
+def test_png_part_must_be_png_bytes():
+    from bpbook.widgets import PNG
+    with pytest.raises(ValueError, match="PNG bytes"):
+        PNG(b"GIF89a...")

@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
-from bpbook.widgets import math_html, wire_in_place
+from bpbook.widgets import PNG, KeptFigure, math_html, wire_in_place
 
 X0 = -0.3  # where the chapter evaluates the chain before you move the slider
 X_RANGE = (-2.0, 1.0)
@@ -90,8 +90,9 @@ class ChainPlot:
     """:func:`chain_figure`'s picture, kept: :meth:`update` moves the tangent, the point and the
     bars to a new state without drawing the rest again (the explorer's figure).
 
-    Fixed margins and few ticks instead of constrained layout: the explorer redraws it on every
-    slider move (``make bench``, widget_update and live_feel)."""
+    The bars' axis has one fixed range, wide enough for every x of the slider: nothing but the
+    tangent, the point and the bars moves, so the explorer redraws only those
+    (:class:`bpbook.widgets.KeptFigure`; ``make bench``, widget_update and live_feel)."""
 
     NAMES = ("du/dx", "dv/du", "dy/dv", "product")
 
@@ -109,9 +110,10 @@ class ChainPlot:
                  xlabel="x", ylabel="y", title="the whole chain")
         left.legend(loc="lower left", fontsize=8)
         self.bars = self.right.bar(self.NAMES, [0] * 4, color=["#adb5bd"] * 3 + ["#d9480f"])
-        self.right.axhline(0, color="black", linewidth=0.8)
+        zero = self.right.axhline(0, color="black", linewidth=0.8)
         self.right.yaxis.set_major_locator(MaxNLocator(5))
-        self.right.set(title="gear ratios and their product")
+        self.right.set(title="gear ratios and their product", ylim=bar_range())
+        self.moving = [self.tangent, self.point, *self.bars, zero]  # drawn in this order
         self.update(state)
 
     def update(self, state):
@@ -122,9 +124,16 @@ class ChainPlot:
         self.point.set_data([x0], [y0])
         for bar, name in zip(self.bars, self.NAMES):
             bar.set_height(state[name])
-        self.right.relim()
-        self.right.autoscale_view()
         return self.figure
+
+
+def bar_range(points=601):
+    """The bars' y range: every gear ratio and the product over the slider's x range, with a
+    margin of 5 % of the span."""
+    values = [chain_state(x)[n] for x in np.linspace(*X_RANGE, points) for n in ChainPlot.NAMES]
+    lo, hi = min(min(values), 0.0), max(max(values), 0.0)
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
 
 
 def chain_explorer():
@@ -133,10 +142,12 @@ def chain_explorer():
     import ipywidgets as w
     slider = w.FloatSlider(value=X0, min=X_RANGE[0], max=X_RANGE[1], step=0.05, description="x")
     plot = ChainPlot(chain_state(X0))
+    kept = KeptFigure(plot.figure, plot.moving)
 
     def show(x):
         state = chain_state(x)
-        return [math_html(chain_text(state)), chain_table(state), plot.update(state)]
+        plot.update(state)
+        return [math_html(chain_text(state)), chain_table(state), PNG(kept.png())]
     return wire_in_place(slider, show)
 
 

@@ -14,7 +14,7 @@ from bpbook.draw import draw_graph
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
-from bpbook.widgets import math_html, wire_in_place
+from bpbook.widgets import PNG, figure_png, math_html, wire_in_place
 from bpbook.worked import worked_graph
 
 # ---- the backward pass, one node at a time -------------------------------------------------------
@@ -87,8 +87,10 @@ def step_explorer(root):
     back, nxt = w.Button(description="◀ Back"), w.Button(description="Next ▶")
     back.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 0)))
     nxt.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
+    # Every frame's picture is drawn once, here: a move only swaps pictures.
+    pictures = [PNG(figure_png(replay_figure(root, frames, i))) for i in range(len(frames))]
     view = wire_in_place(slider, lambda i: [math_html(replay_text(frames, i)),
-                                            replay_table(frames, i), replay_figure(root, frames, i)])
+                                            replay_table(frames, i), pictures[i]])
     return w.VBox([w.HBox([back, nxt]), view])
 
 

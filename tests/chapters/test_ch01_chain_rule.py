@@ -1,14 +1,18 @@
 """Chapter 01's own code (bpbook.chapters.ch01_chain_rule): the chain explorer and the exercise
 checks, against SymPy, closed forms and central differences."""
+import io
 import math
 
+import numpy as np
 import pytest
 import sympy as sp
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bpbook.chapters import ch01_chain_rule as ex
+from bpbook.widgets import KeptFigure, figure_png
 from bpbook.chapters.ch01_chain_rule import (ChainPlot, chain_explorer, chain_figure, chain_state,
                                              chain_text, two_paths)
 
@@ -42,6 +46,24 @@ def test_kept_figure_moved_equals_a_fresh_one():
         assert [b.get_height() for b in right.patches] == pytest.approx(
             [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
     assert kept.axes[1].get_ylim() == pytest.approx(fresh.axes[1].get_ylim())
+    lo, hi = kept.axes[1].get_ylim()
+    grid = [chain_state(x) for x in np.linspace(*ex.X_RANGE, 97)]
+    assert all(lo <= s[k] <= hi for s in grid for k in ("du/dx", "dv/du", "dy/dv", "product"))
+
+
+def test_explorer_picture_is_the_full_drawing():
+    """The explorer's PNG (moving artists drawn over a saved background) has the pixels of the
+    same figure drawn in full, but for a few where the tangent crosses an axis spine (on top of
+    it here, under it in the full drawing)."""
+    plot = ChainPlot(chain_state(-1.2))
+    kept = KeptFigure(plot.figure, plot.moving)
+    kept.png()
+    plot.update(chain_state(0.35))
+    fast = imread(io.BytesIO(kept.png()))
+    full = imread(io.BytesIO(figure_png(ChainPlot(chain_state(0.35)).figure)))
+    assert fast.shape == full.shape
+    differ = np.abs(fast - full).max(axis=2) > 2 / 255
+    assert differ.sum() <= 20, f"{differ.sum()} pixels differ, at {np.argwhere(differ)[:5]}"
 
 
 def test_explorer_updates_its_widgets_in_place():
