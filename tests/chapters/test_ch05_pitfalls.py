@@ -244,6 +244,19 @@ def test_explorer_update_rejects_unknown_activation():
         update(activation="softmax")
 
 
+def test_explorer_figure_is_reused_across_overflow():
+    from bpbook.chapters.ch05_pitfalls.explore import _power_of_ten, figure
+    fig, ax = figure()
+    update(depth=30, activation="relu", init="normal", gain=1e5, ax=ax)
+    overflow = next(t for t in ax.texts if t.get_gid() == "overflow")
+    assert overflow.get_visible() and not ax.lines[0].get_visible()
+    result = update(depth=7, activation="tanh", ax=ax)
+    assert len(ax.lines) == 1 and ax.lines[0].get_visible() and not overflow.get_visible()
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), result["norms"])
+    assert ax.get_yscale() == "log" and list(ax.get_xticks()) == list(range(1, 9))
+    assert [_power_of_ten(v, None) for v in (1e-3, 1.0, 1e12)] == ["10⁻³", "10⁰", "10¹²"]
+
+
 def test_explorer_updates_table_and_figure_in_place():
     box = explorer()
     controls, table, image = box.children[0].children, *box.children[1:]
