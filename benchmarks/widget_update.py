@@ -4,8 +4,9 @@ Every explorer's widget only wires controls to plain functions; :data:`EXPLORERS
 chapter, which functions one move calls and which outputs it displays, exactly as the widget's
 callback does. A move is timed in two parts: *compute* (the update function) and *redraw* (the
 displayed outputs turned into what the kernel sends: IPython's display formatter, with figures
-rendered to PNG as the inline backend does, ``bbox_inches="tight"``). Moves cycle through slider
-positions spread over each control's range, so nothing is served from a cache.
+rendered to PNG as the inline backend does, ``bbox_inches="tight"``). An explorer whose widgets
+are updated in place (``bpbook.widgets.wire_in_place``) draws its PNG itself, in *compute*, the
+way its widget does. Moves cycle through slider positions spread over each control's range.
 
 Value: the median move. Baseline: the median redraw of a minimal figure (one axes, one line,
 5.5 × 3.6 in, constrained layout), rendered the same way right after each move: the floor of any
