@@ -18,8 +18,9 @@ Four steps, each reusing what is still valid from the last build:
    notebooks and ``docs/index.md`` with execution off; ``docs/conf.py`` adds each chapter's
    Binder and download links and the note under each explorer.
 
-``python docs/build.py [--out _build] [--jobs 2] [--fresh]``; ``--fresh`` ignores every cache
-(what ``make bench`` times).
+``python docs/build.py [--out _build] [--jobs 2] [--fresh] [--only NN_slug ...]``; ``--fresh``
+ignores every cache (what ``make bench`` times); ``--only`` builds a few chapters (and the one
+that draws the index's picture), for a quick check.
 """
 import argparse
 import base64
@@ -45,8 +46,10 @@ SPHINX = ROOT / ".venv-docs" / "bin" / "sphinx-build"
 COVER, COVER_CALL = "02_computation_graph", "draw_graph("
 
 
-def chapters():
-    return sorted(p for p in (ROOT / "chapters").glob("*.py") if CHAPTER.match(p.name))
+def chapters(only=None):
+    """Every chapter file, or those whose stem is in ``only``."""
+    found = sorted(p for p in (ROOT / "chapters").glob("*.py") if CHAPTER.match(p.name))
+    return [p for p in found if not only or p.stem in only]
 
 
 # ---------------------------------------------------------------------------------- 1. vendor
@@ -109,17 +112,17 @@ def source_key(chapter):
     return h.hexdigest()
 
 
-def execute_all(out, jobs, fresh):
+def execute_all(out, jobs, fresh, only=None):
     """Executed notebooks of every chapter in ``out/executed``; return {stem: seconds run} for
     the chapters run now (a reused one is absent)."""
     folder = out / "executed"
     folder.mkdir(parents=True, exist_ok=True)
     todo = []
-    for chapter in chapters():
+    for chapter in chapters(only):
         key, target = source_key(chapter), folder / f"{chapter.stem}.ipynb"
         if fresh or not target.exists() or _key_of(target) != key:
             todo.append((chapter, key, target))
-    for stale in set(folder.glob("*.ipynb")) - {folder / f"{c.stem}.ipynb" for c in chapters()}:
+    for stale in set(folder.glob("*.ipynb")) - {folder / f"{c.stem}.ipynb" for c in chapters(only)}:
         stale.unlink()
     seconds = {}
     with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
@@ -171,12 +174,12 @@ def execute(chapter, key):
 
 # -------------------------------------------------------------------------------- 3. download
 
-def clean_notebooks(dest):
+def clean_notebooks(dest, only=None):
     """Each chapter as an .ipynb without outputs (what JupyterLab opens from the .py file)."""
     import jupytext
 
     dest.mkdir(parents=True, exist_ok=True)
-    for chapter in chapters():
+    for chapter in chapters(only):
         jupytext.write(jupytext.read(chapter), dest / f"{chapter.stem}.ipynb")
 
 
@@ -226,8 +229,10 @@ def sphinx(out, static):
     subprocess.run(cmd, check=True, env=env)
 
 
-def build(out, jobs=2, fresh=False):
-    """The whole edition into ``out/html``; return {step: seconds} (and the chapters' runs)."""
+def build(out, jobs=2, fresh=False, only=None):
+    """The whole edition (or the chapters in ``only``, with COVER always among them) into
+    ``out/html``; return {step: seconds} (and the chapters' runs)."""
+    only = only and set(only) | {COVER}
     out = Path(out).resolve()
     if fresh:
         for sub in ("executed", "src", "doctrees", "html"):
@@ -235,11 +240,11 @@ def build(out, jobs=2, fresh=False):
     times, t = {}, time.perf_counter()
     static = vendor(out)
     times["vendor"], t = time.perf_counter() - t, time.perf_counter()
-    times["chapters"] = execute_all(out, jobs, fresh)
+    times["chapters"] = execute_all(out, jobs, fresh, only)
     times["execute"], t = time.perf_counter() - t, time.perf_counter()
     stage(out)
     sphinx(out, static)
-    clean_notebooks(out / "html" / "notebooks")
+    clean_notebooks(out / "html" / "notebooks", only)
     times["sphinx"] = time.perf_counter() - t
     return times
 
@@ -249,9 +254,14 @@ def main(argv=None):
     p.add_argument("--out", type=Path, default=ROOT / "_build", help="build folder (default _build)")
     p.add_argument("--jobs", type=int, default=2, help="chapters executed at once (default 2)")
     p.add_argument("--fresh", action="store_true", help="reuse nothing from an earlier build")
+    p.add_argument("--only", action="append", metavar="NN_slug",
+                   help="build only this chapter (repeatable; the index's chapter is always built)")
     args = p.parse_args(argv)
+    unknown = set(args.only or ()) - {c.stem for c in chapters()}
+    if unknown:
+        p.error(f"no chapter {sorted(unknown)}; chapters: {[c.stem for c in chapters()]}")
     t0 = time.perf_counter()
-    times = build(args.out, args.jobs, args.fresh)
+    times = build(args.out, args.jobs, args.fresh, args.only)
     print(json.dumps({"seconds": round(time.perf_counter() - t0, 1),
                       **{k: v if isinstance(v, dict) else round(v, 1) for k, v in times.items()}}))
     print(f"[html] the book is in {args.out / 'html' / 'index.html'}")
