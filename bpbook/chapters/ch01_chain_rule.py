@@ -24,6 +24,9 @@ from bpbook.widgets import PNG, KeptFigure, math_html, wire_in_place
 
 X0 = -0.3  # where the chapter evaluates the chain before you move the slider
 X_RANGE = (-2.0, 1.0)
+# x where chain_snapshots shows the explorer's picture: a steep spot, u = 0 (the middle ratio is
+# zero), the starting point, and tanh saturated
+SNAPSHOTS = (-1.2, -0.5, X0, 0.6)
 
 
 def chain_sympy():
@@ -125,6 +128,31 @@ class ChainPlot:
         for bar, name in zip(self.bars, self.NAMES):
             bar.set_height(state[name])
         return self.figure
+
+
+def chain_snapshots(xs=SNAPSHOTS):
+    """The explorer's picture at several x side by side, for a reader without a kernel: top row
+    the chain with its tangent at each x, bottom row the three ratios and their product (one
+    fixed range for all)."""
+    fig = Figure(figsize=(2.5 * len(xs), 4.6), layout="constrained")
+    axes = fig.subplots(2, len(xs), sharey="row", squeeze=False)
+    grid = np.linspace(*X_RANGE, 300)
+    for (top, bottom), x in zip(axes.T, xs):
+        s = chain_state(x)
+        top.plot(grid, np.tanh((2 * grid + 1) ** 2), color="#1c7ed6")
+        top.plot(X_RANGE, [s["y"] + s["product"] * (t - x) for t in X_RANGE], "--", color="#d9480f")
+        top.plot([x], [s["y"]], "o", color="#d9480f")
+        top.set(xlim=X_RANGE, ylim=(-0.2, 1.2), title=f"x = {x:.2f}: dy/dx = {s['product']:.3f}",
+                xlabel="x")
+        top.title.set_fontsize(9)
+        bottom.bar(ChainPlot.NAMES, [s[n] for n in ChainPlot.NAMES],
+                   color=["#adb5bd"] * 3 + ["#d9480f"])
+        bottom.axhline(0, color="black", linewidth=0.8)
+        bottom.set(ylim=bar_range())
+        bottom.tick_params(axis="x", labelsize=7)
+    axes[0, 0].set_ylabel("y")
+    axes[1, 0].set_ylabel("ratio")
+    return fig
 
 
 def bar_range(points=601):

@@ -103,3 +103,16 @@ def test_exercise_checks(check, right, wrong):
 @given(st.sampled_from([ex.check_chain, ex.check_local_tanh, ex.check_two_paths]))
 def test_exercise_checks_refuse_non_numbers(check):
     assert check("0.5").ok is False
+
+
+def test_snapshots_show_the_tangent_and_ratios_at_each_x():
+    xs = (-1.0, 0.25)
+    fig = ex.chain_snapshots(xs)
+    for j, x in enumerate(xs):
+        top, bottom = fig.axes[j], fig.axes[len(xs) + j]  # row by row
+        s = chain_state(x)
+        (x0, x1), (y0, y1) = top.lines[1].get_xdata(), top.lines[1].get_ydata()
+        assert (y1 - y0) / (x1 - x0) == pytest.approx(s["product"])
+        assert f"{s['product']:.3f}" in top.get_title()
+        assert [b.get_height() for b in bottom.patches] == pytest.approx(
+            [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
