@@ -31,3 +31,14 @@ def test_exercise_checks_name_the_mistake():
     assert check_new_b2(y0["new b2"]).ok is False
     assert check_new_b2(r["new b2"]).ok is True
     assert "uphill" in check_new_b2(DEFAULTS["b2"] + DEFAULTS["lr"] * r["db2"]).message
+
+
+def test_explorer_updates_its_table_in_place():
+    from bpbook.chapters.ch03_worked_example.explore import worked_explorer
+
+    panel, views = worked_explorer().children
+    table, bars = views.children
+    W2 = next(s for s in panel.children if getattr(s, "description", None) == "W2")
+    W2.value = 1.5
+    expected = closed_form(**{**DEFAULTS, "W2": 1.5})
+    assert f"{expected['dW2']:+.6f}" in table.value

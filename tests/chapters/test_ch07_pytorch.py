@@ -173,3 +173,12 @@ def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):
                          timeout=300, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "pip install torch" in run.stdout
+
+
+def test_explorer_updates_its_table_in_place():
+    from bpbook.chapters.ch07_pytorch.explore import explorer
+
+    panel, table = explorer().children
+    W2 = next(s for s in panel.children if s.description == "W₂")
+    W2.value = 1.7
+    assert f"{closed_form(W2=1.7)['dW2']:+.10f}" in table.value

@@ -61,25 +61,22 @@ def worked_update(**settings):
 
 def worked_explorer():
     """Sliders for the five parameters, both inputs, the target and η, wired to
-    :func:`worked_update`."""
+    :func:`worked_update`; the table and the bars are updated in place."""
     import ipywidgets as w
-    from IPython.display import HTML, display
+    from IPython.display import HTML
+
+    from bpbook.widgets import wire_in_place
 
     sliders = {k: w.FloatSlider(value=DEFAULTS[k], min=lo, max=hi, step=step, description=k,
                                 continuous_update=False, readout_format=".2f")
                for k, (lo, hi, step) in RANGES.items()}
-    out = w.Output()
 
-    def redraw(_=None):
-        view = worked_update(**{k: s.value for k, s in sliders.items()})
-        with out:
-            out.clear_output(wait=True)
-            display(view.table, HTML(view.bars))
+    def show(*values):
+        view = worked_update(**dict(zip(sliders, values)))
+        return [view.table, HTML(view.bars)]
 
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
     controls = w.VBox([w.HTML("<b>inputs and target</b>"), sliders["x1"], sliders["x2"],
                        sliders["y"], w.HTML("<b>parameters</b>"), sliders["W11"],
                        sliders["W12"], sliders["b1"], sliders["W2"], sliders["b2"], sliders["lr"]])
-    return w.HBox([controls, out])
+    panel, *views = wire_in_place(list(sliders.values()), show, panel=controls).children
+    return w.HBox([panel, w.VBox(views)])
