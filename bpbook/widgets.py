@@ -134,7 +134,8 @@ def _part_value(part):
     if isinstance(part, PNG):
         return part.data
     if not hasattr(part, "_repr_html_"):
-        raise TypeError(f"an explorer part must be HTML-like or a Figure, got {type(part).__name__}")
+        raise TypeError(f"an explorer part must be HTML-like, a Figure or a PNG, got "
+                        f"{type(part).__name__}")
     return part._repr_html_()
 
 

@@ -125,7 +125,8 @@ def execute_all(out, jobs, fresh, only=None):
     for stale in set(folder.glob("*.ipynb")) - {folder / f"{c.stem}.ipynb" for c in chapters(only)}:
         stale.unlink()
     seconds = {}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
+    workers = max(1, min(jobs, len(todo) or 1))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
         runs = {pool.submit(execute, str(c), key): (c, target) for c, key, target in todo}
         for done in concurrent.futures.as_completed(runs):
             chapter, target = runs[done]
@@ -251,7 +252,8 @@ def build(out, jobs=2, fresh=False, only=None):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--out", type=Path, default=ROOT / "_build", help="build folder (default _build)")
+    p.add_argument("--out", type=Path, default=ROOT / "_build",
+                   help="build folder (default _build)")
     p.add_argument("--jobs", type=int, default=2, help="chapters executed at once (default 2)")
     p.add_argument("--fresh", action="store_true", help="reuse nothing from an earlier build")
     p.add_argument("--only", action="append", metavar="NN_slug",

@@ -35,7 +35,8 @@ def test_chain_state_against_closed_form_sympy_and_differences():
 def test_kept_figure_moved_equals_a_fresh_one():
     """The explorer's ChainPlot, moved from x=-1.5 to x=0.4, shows what a figure drawn at 0.4
     shows: the tangent's end points y0 ± slope·Δx, the point, the bars and their axis range."""
-    kept, fresh = ChainPlot(chain_state(-1.5)).update(chain_state(0.4)), chain_figure(chain_state(0.4))
+    kept = ChainPlot(chain_state(-1.5)).update(chain_state(0.4))
+    fresh = chain_figure(chain_state(0.4))
     s = chain_state(0.4)
     for fig in (kept, fresh):
         left, right = fig.axes

@@ -149,7 +149,8 @@ def test_exercise_checks_give_specific_feedback():
 
 def test_kept_tangent_plot_moved_equals_a_fresh_one():
     """The explorer's kept figure, moved from (sigmoid, -3) to (relu, 1.2), shows what a new
-    figure for (relu, 1.2) shows: the curve f(z), the tangent, the point, the y range, the legend."""
+    figure for (relu, 1.2) shows: the curve f(z), the tangent, the point, the y range and the
+    legend."""
     plot = TangentPlot()
     explore("sigmoid", -3.0, plot=plot)
     kept, fresh = explore("relu", 1.2, plot=plot), explore("relu", 1.2)
