@@ -54,19 +54,20 @@ def chain_rule(n):
 def graph_replay(n):
     from IPython.display import Image
 
-    from bpbook.chapters.ch02_computation_graph import (replay_figure, replay_frames,
-                                                        replay_table, replay_text)
+    from bpbook.chapters.ch02_computation_graph.replay import (replay_figure, replay_frames,
+                                                               replay_table, replay_text)
     from bpbook.widgets import figure_png, math_html
     from bpbook.worked import worked_graph
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
-    pictures = [figure_png(replay_figure(root, frames, i)) for i in range(len(frames))]
+    pictures = {step: figure_png(replay_figure(root, frames, step))
+                for step in range(1, len(frames) + 1)}
 
-    def move(i):  # as the explorer: every frame's picture was drawn ahead, a move swaps them
-        return [math_html(replay_text(frames, i)), replay_table(frames, i),
-                Image(pictures[i], format="png")]
-    return move, [i % len(frames) for i in range(n)]
+    def move(step):  # as the explorer: every step's picture was drawn ahead, a move swaps them
+        return [math_html(replay_text(frames, step)), replay_table(frames, step),
+                Image(pictures[step], format="png")]
+    return move, [1 + i % len(frames) for i in range(n)]  # steps count from 1
 
 
 def worked(n):
@@ -81,6 +82,16 @@ def worked(n):
         view = worked_update(**settings)
         return [view.table, HTML(view.bars)]
     return move, moves
+
+
+def outer_products(n):
+    from IPython.display import HTML
+
+    from bpbook.chapters.ch03_worked_example.matrix import batch_problem, model_trace, outer_update
+    trace = model_trace(batch_problem())
+    m = trace["X"].shape[1]
+    return lambda k: [HTML(outer_update(k, trace).html)], [None if i % (m + 1) == m else i % (m + 1)
+                                                           for i in range(n)]
 
 
 def pitfalls(n):
@@ -129,8 +140,9 @@ def pytorch(n):
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
-    ("02_computation_graph", "ch02_computation_graph.step_explorer", graph_replay, PLOT),
+    ("02_computation_graph", "ch02_computation_graph.replay.step_explorer", graph_replay, PLOT),
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
+    ("03_worked_example", "ch03_worked_example.matrix.outer_explorer", outer_products, NUMBERS),
     ("04_xor", "ch04_xor.plots.trainer", xor_trainer, BUTTON),
     ("05_pitfalls", "ch05_pitfalls.explore.explorer", pitfalls, PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),

@@ -2,6 +2,7 @@
 checks, against SymPy, closed forms and central differences."""
 import io
 import math
+import pathlib
 
 import numpy as np
 import pytest
@@ -117,3 +118,14 @@ def test_snapshots_show_the_tangent_and_ratios_at_each_x():
         assert f"{s['product']:.3f}" in top.get_title()
         assert [b.get_height() for b in bottom.patches] == pytest.approx(
             [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
+
+
+def test_the_promise_about_value_points_at_a_section_that_exists():
+    root = pathlib.Path(__file__).resolve().parents[2] / "chapters"
+    ch1 = (root / "01_chain_rule.py").read_text()
+    ch2 = (root / "02_computation_graph.py").read_text()
+    assert '"The engine, opened"' in ch1 and "(02_computation_graph.py)" in ch1
+    assert "\n# ## The engine, opened\n" in ch2
+    assert "print(source_excerpt(Value.topological_order))" in ch2
+    for text in (ch1, ch2):
+        assert "[chapter 3, Notation](03_worked_example.py)" in text

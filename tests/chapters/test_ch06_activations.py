@@ -12,7 +12,8 @@ from bpbook.chapters.ch06_activations import derive as am
 from bpbook.activations import get_activation, softmax
 from bpbook.chapters.ch06_activations.exercises import (check_depth_factor, check_softmax_jacobian,
                                           check_softplus_prime)
-from bpbook.chapters.ch06_activations.explore import NAMES, Z_RANGE, TangentPlot, explore, explorer
+from bpbook.chapters.ch06_activations.explore import (NAMES, Z_RANGE, TangentPlot, curves_figure,
+                                                    explore, explorer)
 from tests.strategies import PREACTIVATION
 
 matplotlib.use("Agg")
@@ -172,3 +173,19 @@ def test_explorer_updates_table_and_figure_in_place():
     pick.value, z0.value = "tanh", 0.5
     assert f"{np.tanh(0.5):+.6f}" in table.value and f"{1 - np.tanh(0.5) ** 2:+.6f}" in table.value
     assert image.value != before
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: explore("tanh", z0=10**400), "z0 must be a finite number, got 1000"),
+    (lambda: explore("tanh", z0=True), "z0 must be a finite number, got True"),
+    (lambda: explore("tanh", z0="1"), "z0 must be a finite number, got '1'"),
+    (lambda: explore("tanh", points=2.5), "points must be an integer from 2 to 100000, got 2.5"),
+    (lambda: explore(["tanh"]), r"unknown activation \['tanh'\]"),
+    (lambda: curves_figure(("softmax",)), "unknown activation 'softmax'.*Jacobian"),
+    (lambda: curves_figure("tanh"), "names must be a non-empty list"),
+])
+def test_explorer_names_bad_input(call, match):
+    """Issue 11: these once gave bare OverflowError, TypeError or a NoneType call."""
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        call()

@@ -1,5 +1,5 @@
-"""The pitfalls chapter's explorer: depth, activation, initialisation and a skip connection →
-the gradient norm of every layer.
+"""The pitfalls chapter's explorer: depth, activation, initialisation, a skip connection and batch
+normalisation → the gradient norm of every layer.
 
 :func:`update` is the explorer's update function, a plain function that tests call directly: it
 builds :func:`bpbook.chapters.ch05_pitfalls.experiments.deep_net` on the seeded
@@ -19,17 +19,25 @@ from bpbook.tables import Table
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 
 
-def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=False, ax=None):
+def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=False,
+           batchnorm=False, ax=None):
     """Per-layer gradient norms for these settings, drawn on ``ax`` when one is given.
 
-    Returns a dict: ``norms`` (one per layer, inputs first; ``None`` when the gradients
-    overflowed), ``ratio`` (first layer's norm over the last hidden layer's) and ``message``
-    (one line for the reader).
+    Returns a dict: ``norms`` (one per layer's weights, inputs first; ``None`` when the gradients
+    overflowed or the settings do not combine), ``ratio`` (first layer's norm over the last
+    hidden layer's) and ``message`` (one line for the reader).
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of: "
                          f"{', '.join(ACTIVATIONS)}")
-    model = deep_net(depth, activation=activation, init=init, gain=gain, residual=residual)
+    if residual and batchnorm:
+        result = {"norms": None, "ratio": None,
+                  "message": "choose skip connections or batch norm, not both"}
+        if ax is not None:
+            draw(ax, result, depth)
+        return result
+    model = deep_net(depth, activation=activation, init=init, gain=gain, residual=residual,
+                     batchnorm=batchnorm)
     X, Y = toy_data()
     try:
         norms = gradient_profile(model, X, Y)
@@ -46,9 +54,10 @@ def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=Fal
 
 def table(result):
     """The numbers of :func:`update`'s ``result``: the gradient norm of the first and of the last
-    hidden layer, and their ratio ("overflowed" when the gradients did)."""
+    hidden layer, and their ratio (or, in each cell, why there are none)."""
     norms = result["norms"]
-    values = ["overflowed"] * 3 if norms is None else [norms[0], norms[-2], result["ratio"]]
+    values = ([result["message"].split(":")[0]] * 3 if norms is None
+              else [norms[0], norms[-2], result["ratio"]])
     labels = ["‖∂L/∂W‖, first layer", "‖∂L/∂W‖, last hidden layer", "ratio first / last hidden"]
     return Table(["quantity", "value"], zip(labels, values), [None, "{:.4e}"],
                  css_class="bp-explorer")
@@ -72,25 +81,26 @@ def _power_of_ten(v, _pos):
 
 
 def draw(ax, result, depth):
-    """Draw ``result``'s gradient norms per layer on ``ax`` (a log scale), reusing the line and
-    the message that an earlier call drew there."""
+    """Draw ``result``'s gradient norms per layer on ``ax`` (a log scale), or why there are none,
+    reusing the line and the text that an earlier call drew there."""
     line = next((l for l in ax.lines if l.get_gid() == "profile"), None)
     if line is None:
         ax.set_yscale("log")
         line, = ax.plot([], [], "o-", color="#1c7ed6", gid="profile")
-        ax.text(0.5, 0.5, "gradients overflowed (NaN / inf)", ha="center", transform=ax.transAxes,
-                color="#b42318", gid="overflow")
+        ax.text(0.5, 0.5, "", ha="center", transform=ax.transAxes, color="#b42318",
+                gid="no-profile")
         ax.yaxis.set_major_locator(LogLocator(numticks=6))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax.set_xlabel("layer (1 = next to the inputs; last = output)")
         ax.set_ylabel("‖∂L/∂W‖")
-    overflow = next(t for t in ax.texts if t.get_gid() == "overflow")
+    why = next(t for t in ax.texts if t.get_gid() == "no-profile")  # overflow, bad settings
     norms = result["norms"]
     line.set_visible(norms is not None)
-    overflow.set_visible(norms is None)
-    ax.tick_params(axis="y", labelleft=norms is not None)  # no scale to read when overflowed
+    why.set_visible(norms is None)
+    ax.tick_params(axis="y", labelleft=norms is not None)  # no scale to read without a profile
     if norms is None:
+        why.set_text(result["message"].split(":")[0])
         ax.set_xticks([])
     else:
         layers = np.arange(1, len(norms) + 1)
@@ -102,8 +112,9 @@ def draw(ax, result, depth):
 
 
 def explorer():
-    """Sliders for depth, activation, initialisation, gain and the skip connection, wired to
-    :func:`update` with one kept figure; the table and the figure are updated in place."""
+    """Sliders for depth, activation, initialisation, gain, skip connections and batch norm,
+    wired to :func:`update` with one kept figure; the table and the figure are updated in
+    place."""
     import ipywidgets as w
 
     from bpbook.widgets import wire_in_place
@@ -114,8 +125,10 @@ def explorer():
         w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
         w.Dropdown(options=tuple(INIT_STD), value="xavier", description="init"),
         w.FloatLogSlider(1.0, base=10, min=-1, max=0.7, step=0.05, description="gain"),
-        w.Checkbox(False, description="skip connections")]
+        w.Checkbox(False, description="skip connections"),
+        w.Checkbox(False, description="batch norm")]
 
-    def show(depth, activation, init, gain, residual):
-        return [table(update(depth, activation, init, gain, residual, ax=ax)), fig]
+    def show(depth, activation, init, gain, residual, batchnorm):
+        result = update(depth, activation, init, gain, residual, batchnorm, ax=ax)
+        return [table(result), fig]
     return wire_in_place(controls, show, panel=w.VBox(controls))
