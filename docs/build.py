@@ -193,7 +193,7 @@ def stage(out):
     src.mkdir(parents=True, exist_ok=True)
     wanted = {"index.md": (DOCS / "index.md").read_bytes()}
     for nb in sorted((out / "executed").glob("*.ipynb")):
-        wanted[nb.name] = nb.read_bytes()
+        wanted[nb.name] = page_links(nb.read_text()).encode()
     wanted["cover.png"] = cover_png(out / "executed" / f"{COVER}.ipynb")
     for name, data in wanted.items():
         path = src / name
@@ -202,6 +202,22 @@ def stage(out):
     for extra in set(p.name for p in src.iterdir() if p.is_file()) - set(wanted):
         (src / extra).unlink()
     return src
+
+
+# A chapter's link to another chapter, ``[chapter 3](03_worked_example.py#notation)``: in JupyterLab
+# the .py file opens as a notebook; on the web the link goes to that chapter's page.
+CHAPTER_LINK = re.compile(r"\]\((\d\d_[a-z0-9_]+)\.py(#[^)\s]*)?\)")
+
+
+def page_links(notebook_json):
+    """The executed notebook with its Markdown cells' links to chapters (``NN_slug.py``) pointed
+    at their pages (``NN_slug.ipynb``, which Sphinx turns into ``NN_slug.html``)."""
+    nb = json.loads(notebook_json)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            cell["source"] = CHAPTER_LINK.sub(lambda m: f"]({m[1]}.ipynb{m[2] or ''})", source)
+    return json.dumps(nb, indent=1)
 
 
 def cover_png(notebook):

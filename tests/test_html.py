@@ -229,3 +229,14 @@ def test_chapter_page_offline(site, browser, chapter):
         assert ["".join(c["source"]) for c in nb["cells"]] == [c.source for c in source.cells]
         assert not any(c.get("outputs") for c in nb["cells"]), "the download has outputs"
         assert_offline(record, f"{chapter}.html")
+
+
+def test_links_between_pages_resolve():
+    """Every relative link of a chapter page (to another chapter, the index, a notebook) points
+    at a file of the build; a chapter's link to ``NN_slug.py`` becomes a link to its page."""
+    href = re.compile(r'href="(?!https?:|#|mailto:)([^"#?]+)')
+    for chapter in CHAPTERS:
+        text = (HTML / f"{chapter}.html").read_text()
+        missing = sorted({h for h in href.findall(text) if not (HTML / h).exists()})
+        assert not missing, f"{chapter}.html links to files the build lacks: {missing}"
+        assert not re.search(r'href="\d\d_[a-z0-9_]+\.py', text), f"{chapter}.html links a .py"
