@@ -14,6 +14,7 @@ The library, one concept per module (samples are columns everywhere: ``X`` has s
 - :mod:`bpbook.draw`, :mod:`bpbook.tables`, :mod:`bpbook.display`: pictures of ``Value`` graphs,
   tables and computed sentences; :mod:`bpbook.widgets`: wiring sliders to an update function;
 - :mod:`bpbook.feedback`: the exercise-feedback machinery every chapter's checks share;
+- :mod:`bpbook.torch_bridge`: a bpbook MLP copied into ``torch.nn`` (works without torch too);
 - :mod:`bpbook.errors`: the errors bpbook raises.
 
 Each chapter's own code (helpers, explorers' update functions, exercise checks) lives in
