@@ -104,9 +104,11 @@ def _copy(src, dest):
 # --------------------------------------------------------------------------------- 2. execute
 
 def source_key(chapter):
-    """What an executed chapter depends on: the chapter, bpbook's sources, requirements.txt."""
+    """What an executed chapter depends on: the chapter, bpbook's files, requirements.txt."""
     h = hashlib.sha256()
-    files = [chapter, ROOT / "requirements.txt", *sorted((ROOT / "bpbook").rglob("*.py"))]
+    package = sorted(p for p in (ROOT / "bpbook").rglob("*")
+                     if p.is_file() and "__pycache__" not in p.parts)
+    files = [chapter, ROOT / "requirements.txt", *package]
     for f in files:
         h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
@@ -120,7 +122,7 @@ def execute_all(out, jobs, fresh, only=None):
     todo = []
     for chapter in chapters(only):
         key, target = source_key(chapter), folder / f"{chapter.stem}.ipynb"
-        if fresh or not target.exists() or _key_of(target) != key:
+        if fresh or not target.exists() or key_of(target) != key:
             todo.append((chapter, key, target))
     for stale in set(folder.glob("*.ipynb")) - {folder / f"{c.stem}.ipynb" for c in chapters(only)}:
         stale.unlink()
@@ -137,7 +139,8 @@ def execute_all(out, jobs, fresh, only=None):
     return seconds
 
 
-def _key_of(notebook):
+def key_of(notebook):
+    """The source key an executed notebook was run with (None if unreadable)."""
     try:
         return json.loads(notebook.read_text())["metadata"].get("bpbook", {}).get("source_key")
     except (OSError, ValueError, KeyError):

@@ -47,7 +47,7 @@ def site():
     if not index.exists():
         pytest.fail(f"{index} does not exist: build the static edition first (`make html`)")
     stale = [c.name for c in build.chapters()
-             if build._key_of(BUILD / "executed" / f"{c.stem}.ipynb") != build.source_key(c)]
+             if build.key_of(BUILD / "executed" / f"{c.stem}.ipynb") != build.source_key(c)]
     if stale:
         pytest.fail(f"_build/html is older than {stale} (or bpbook, requirements.txt): run "
                     "`make html` again")
