@@ -12,7 +12,6 @@ is missing or older than a chapter, ``bpbook`` or ``requirements.txt``.
 import contextlib
 import functools
 import http.server
-import importlib.util
 import json
 import re
 import threading
@@ -22,15 +21,12 @@ from pathlib import Path
 import jupytext
 import pytest
 
+from tests.docs_build import build  # which chapters there are, an executed one's key
 from tests.labdriver import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
-# docs/build.py (not a package): which chapters there are, and the key of an executed one.
-_spec = importlib.util.spec_from_file_location("bpbook_docs_build", ROOT / "docs" / "build.py")
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
 
 CHAPTERS = [p.stem for p in build.chapters()]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
