@@ -56,8 +56,8 @@ print("X =", X, "Y =", Y, sep="\n")
 
 # %%
 seed, scale, hidden, lr, epochs = xor.SEED, xor.SCALE, xor.HIDDEN, xor.LR, xor.EPOCHS
-display(say("Settings: seed {seed}, initial weights drawn from a normal distribution times "
-            "{scale:g}, {hidden} hidden units, learning rate $\\eta = {lr:g}$, {epochs} epochs "
+display(say("Settings: seed {seed}; initial weights standard normal draws times {scale:g}, "
+            "biases zero; {hidden} hidden units; learning rate $\\eta = {lr:g}$; {epochs} epochs "
             "of full-batch gradient descent.",
             seed=seed, scale=scale, hidden=hidden, lr=lr, epochs=epochs))
 
@@ -105,10 +105,10 @@ rows = []
 for k in (2.0, 5.0, 10.0, 20.0):
     y_or = 1 / (1 + np.exp(-(k * X[0] + k * X[1] - k / 2)))
     right = int(np.sum((y_or > 0.5) == (Y > 0.5)))
-    rows.append([k, right, float(np.mean(0.5 * (y_or - Y) ** 2)),
-                 float(np.mean(0.5 * (y_or - Y) ** 2)) - fence])
+    loss = float(np.mean(0.5 * (y_or - Y) ** 2))
+    rows.append([k, right, loss, loss - fence])
 Table(["k", "samples right", "loss", "loss − fence-sitter's"], rows,
-      [None, None, "{:.8f}", "{:.2e}"])
+      ["{:g}", None, "{:.8f}", "{:.2e}"])
 
 # %% [markdown]
 # The pictures show the neuron's output over the input square as it trains (red is $\hat y$
@@ -123,9 +123,9 @@ small_multiples(flat.snapshots, "no hidden layer: the output surface while train
 # %% [markdown]
 # ## The network and its training loop
 #
-# Add a hidden layer of sigmoid units (the settings above say how many; the tutorial's network is
-# $2 \to 4 \to 1$). The input of the first layer is the whole batch, $A_0 = X$, of shape
-# $(n_0, m)$: one sample per column, $n_0 = 2$ features, $m = 4$ samples. Forward,
+# Add a hidden layer of sigmoid units, as many as the settings say: the network is
+# $2 \to \text{hidden} \to 1$. The input of the first layer is the whole batch, $A_0 = X$, of
+# shape $(n_0, m)$: one sample per column, $n_0 = 2$ features, $m = 4$ samples. Forward,
 #
 # $$Z_1 = W_1 A_0 + b_1,\quad A_1 = \sigma(Z_1),\quad Z_2 = W_2 A_1 + b_2,\quad \hat Y = A_2 =
 # \sigma(Z_2),\quad L = \frac1m\sum_{i=1}^{m} \tfrac12(\hat y_i - y_i)^2,$$
