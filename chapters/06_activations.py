@@ -172,18 +172,33 @@ for claim, holds in am.tanh_identities().items():
 # pushes all of a unit's weights alike.
 #
 # The measurement below (`bpbook.chapters.ch06_activations.centred`) feeds a layer with the
-# sigmoid or the tanh of the same standard-normal pre-activations, and gives both the same random
-# error signal $\delta_{l+1}$. It counts the per-sample gradient rows whose entries all share a
-# sign, and, for the whole batch, the share of each row's squared length that lies along
-# $(1, \dots, 1)$, the direction that moves all of a unit's weights alike.
+# sigmoid or the tanh of the same standard-normal pre-activations, and, to isolate the mean, with
+# the sigmoid shifted down by ½; all get the same random error signal $\delta_{l+1}$. It counts
+# the per-sample gradient rows whose entries all share a sign, and, for the whole batch, the
+# share of each row's squared length that lies along $(1, \dots, 1)$, the direction that moves
+# all of a unit's weights alike.
 
 # %%
-from bpbook.chapters.ch06_activations.centred import centring_table
+from bpbook.chapters.ch06_activations.centred import centring_table, speed_table
 
 n_in = 8  # inputs of the layer above (a setting)
 display(centring_table(n_in=n_in))
 display(say("A row pointing in a random direction would have on average the share 1/{n} = "
             "{r:.1%} along $(1, \\dots, 1)$.", n=n_in, r=1 / n_in))
+
+# %% [markdown]
+# **What it costs.** Zig-zagging is slow. Fit a single linear unit $\hat y = v\,a$ (no bias) by
+# gradient descent to targets $y = w\,a$ made by fixed weights $w$. The curvature of its
+# squared-error loss is the matrix $a a^\top/m$, and the inputs' shared mean gives it one
+# direction, $(1, \dots, 1)$, far more curved than the others: a step size that is safe along that
+# direction crawls along the rest. The ratio of the largest to the smallest curvature, the
+# condition number, sets how many steps the fit takes (`steps_to_fit`, with the step
+# $1/\lambda_{\max}$, from $v = 0$ towards the target weights $w$):
+
+# %%
+tol = 1e-3  # how close to the target counts as fitted, relative (a setting)
+display(say("Steps until $\\lVert v - w\\rVert \\le {tol:g}\\,\\lVert w\\rVert$:", tol=tol))
+display(speed_table(n_in=n_in, tol=tol))
 
 # %% [markdown]
 # **Why tanh's slope still dies faster.** Tanh is four times steeper than the sigmoid at 0, yet
@@ -336,9 +351,10 @@ Markdown(am.markdown_table(am.table_part(table, "advice")))
 # %% [markdown]
 # ## Play with it
 #
-# Pick an activation and move $z_0$: the explorer shows the value, the slope, and the tangent
-# line $t(z) = f(z_0) + f'(z_0)(z - z_0)$. Slide sigmoid to the far right and watch the tangent
-# go flat; slide ReLU across zero and watch the slope jump.
+# Pick an activation and move the point $z_0$ along the $z$ axis (a point here, not a layer): the
+# explorer shows the value, the slope, and the tangent line $t(z) = f(z_0) + f'(z_0)(z - z_0)$.
+# Slide sigmoid to the far right and watch the tangent go flat; slide ReLU across zero and watch
+# the slope jump.
 # `bpbook.chapters.ch06_activations.explore.explore` does the work and can be called on its own.
 
 # %%
@@ -361,8 +377,9 @@ view.figure
 # - Sigmoid's slope is $\sigma(1-\sigma)$, never more than its value at zero; stacked sigmoid
 #   layers shrink gradients geometrically.
 # - Tanh is a sigmoid stretched to $(-1, 1)$, $\tanh z = 2\sigma(2z) - 1$: zero-centred, so the
-#   layer above gets weight gradients of mixed signs; four times steeper at 0, but its slope
-#   $4\sigma'(2z)$ decays like $e^{-2|z|}$, so far from 0 it saturates harder than the sigmoid.
+#   layer above gets weight gradients of mixed signs and fits in fewer steps. It is four times
+#   steeper at 0, but its slope $4\sigma'(2z)$ decays like $e^{-2|z|}$, so far from 0 it
+#   saturates harder than the sigmoid.
 # - ReLU passes gradients unchanged for $z > 0$ and kills them for $z < 0$; Leaky ReLU, ELU and
 #   SiLU keep some slope on the negative side.
 # - Softmax's Jacobian is $\mathrm{diag}(s) - s s^\top$. Backprop needs the vector-Jacobian

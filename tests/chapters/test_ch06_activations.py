@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from bpbook.chapters.ch06_activations import derive as am
 from bpbook.activations import get_activation, softmax, softmax_backward
 from bpbook.chapters.ch06_activations.centred import (centring_table, common_share,
-                                                      one_sign_share)
+                                                      one_sign_share, speed_table,
+                                                      steps_to_fit)
 from bpbook.chapters.ch06_activations.exercises import (check_depth_factor, check_softmax_jacobian,
                                           check_softplus_prime)
 from bpbook.chapters.ch06_activations.explore import NAMES, curves_figure, explore
@@ -144,9 +145,11 @@ def test_positive_inputs_give_one_signed_weight_gradients():
     assert common_share(positive, delta) == pytest.approx(along)
     assert common_share(np.ones((6, 50)), delta) == pytest.approx(1.0)
     table = centring_table()
-    (_, mean_sig, sign_sig, along_sig), (_, mean_tanh, sign_tanh, along_tanh) = table.rows
-    assert 0.4 < mean_sig < 0.6 and abs(mean_tanh) < 0.1
-    assert sign_sig == 1.0 and sign_tanh < 0.1 and along_sig > 2 * along_tanh
+    assert table.column("inputs from") == ["sigmoid", "sigmoid − ½", "tanh"]
+    (_, mean_sig, sign_sig, along_sig), *centred_rows = table.rows
+    assert 0.4 < mean_sig < 0.6 and sign_sig == 1.0
+    for _, mean, sign, along in centred_rows:
+        assert abs(mean) < 0.1 and sign < 0.1 and along_sig > 2 * along
     with pytest.raises(ValueError, match=r"same m, got shapes \(6, 50\) and \(3, 49\)"):
         one_sign_share(positive, delta[:, :49])
 
@@ -231,3 +234,24 @@ def test_curves_figure_puts_each_derivative_under_its_function():
         f = get_activation(name)
         np.testing.assert_allclose(top.lines[0].get_ydata()[[0, -1]], f.f(ends))
         np.testing.assert_allclose(bottom.lines[0].get_ydata()[[0, -1]], f.df(ends))
+
+
+def test_steps_to_fit_follow_the_condition_number():
+    # orthonormal inputs: C = I, the step 1 lands on w at once
+    a = np.sqrt(4) * np.eye(4)
+    assert steps_to_fit(a, np.array([[1.0, -2.0, 0.5, 3.0]])) == (1.0, 1)
+    # C = diag(1, 1/k), w on the flat axis: the error shrinks by (1 - 1/k) per step
+    k, tol = 20.0, 1e-3
+    a = np.array([[np.sqrt(2), 0.0], [0.0, np.sqrt(2 / k)]])
+    condition, steps = steps_to_fit(a, np.array([[0.0, 1.0]]), tol)
+    assert condition == pytest.approx(k)
+    assert steps == int(np.ceil(np.log(tol) / np.log(1 - 1 / k)))
+    with pytest.raises(ValueError, match=r"w \(1, n_in\), got shapes \(2, 2\) and \(1, 3\)"):
+        steps_to_fit(a, np.ones((1, 3)))
+
+
+def test_the_mean_alone_makes_the_fit_slow():
+    (_, kappa_sig, steps_sig), (_, kappa_shift, steps_shift), (_, kappa_tanh, steps_tanh) = \
+        speed_table().rows
+    assert kappa_sig > 10 * max(kappa_shift, kappa_tanh)
+    assert steps_sig > 10 * max(steps_shift, steps_tanh)
