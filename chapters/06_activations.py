@@ -152,10 +152,10 @@ display(say("Every sigmoid layer multiplies the gradient by a slope no larger th
 # ## Tanh: a sigmoid, centred and stretched
 #
 # Tanh is not a new shape. Squeeze the sigmoid horizontally by 2, stretch it vertically by 2 and
-# move it down by 1, and you have tanh: $\tanh z = 2\sigma(2z) - 1$. The sigmoid is symmetric
-# about the value ½, tanh about 0 (it is an odd function), so tanh's outputs are *zero-centred*:
-# inputs spread evenly around 0 give outputs that average to about 0, where a sigmoid's average
-# about ½. SymPy checks all of it:
+# move it down by 1, and you have tanh: $\tanh z = 2\sigma(2z) - 1$. The sigmoid's curve is
+# symmetric about the point $(0, \tfrac12)$, tanh's about the origin (tanh is an odd function),
+# so tanh's outputs are *zero-centred*: inputs spread evenly around 0 give outputs that average
+# to about 0, where a sigmoid's average about ½. SymPy checks all of it:
 
 # %%
 for claim, holds in am.tanh_identities().items():
