@@ -201,3 +201,25 @@ def test_exercise_checks_give_specific_feedback():
     assert check_bce_output_delta(lambda p, y: (p - y) / p.shape[1]).ok is True
     assert "with BCE the σ' cancels" in str(
         check_bce_output_delta(lambda p, y: (p - y) * p * (1 - p) / p.shape[1]))
+
+
+def test_the_bracketed_bce_of_exercise_4_has_the_delta_its_check_accepts():
+    """L = -(1/m) Σ [y log ŷ + (1 - y) log(1 - ŷ)], ŷ = σ(z): its central-difference gradient in z
+    is what check_bce_output_delta accepts; the unbracketed reading has another gradient."""
+    def bracketed(z, y):
+        p = 1 / (1 + np.exp(-z))
+        return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) / z.shape[1]
+
+    def unbracketed(z, y):  # -(1/m) Σ y log ŷ, then + (1 - y) log(1 - ŷ) outside the sum
+        p = 1 / (1 + np.exp(-z))
+        return -np.sum(y * np.log(p)) / z.shape[1] + np.sum((1 - y) * np.log(1 - p))
+
+    def delta_by_central_difference(loss):
+        def delta(y_hat, y, eps=1e-6):
+            z = np.log(y_hat / (1 - y_hat))
+            return np.array([[(loss(z + eps * e, y) - loss(z - eps * e, y)) / (2 * eps)
+                              for e in np.eye(z.shape[1])]])
+        return delta
+
+    assert check_bce_output_delta(delta_by_central_difference(bracketed)).ok is True
+    assert check_bce_output_delta(delta_by_central_difference(unbracketed)).ok is False
