@@ -1,11 +1,13 @@
 r"""``backprop_cost``: what a gradient costs, by backprop and by finite differences.
 
 1. Backward/forward time ratio for growing widths ``w``, on the pitfalls chapter's networks
-   (:func:`bpbook.chapters.ch05_pitfalls.experiments.deep_net`: 8 inputs, three tanh hidden layers of ``w`` units, a linear
-   output; :func:`bpbook.chapters.ch05_pitfalls.experiments.toy_data`, 256 samples): the claim "backprop costs about 2–3× a
-   forward pass", next to the ratio of multiply-adds counted by
-   :func:`bpbook.chapters.ch05_pitfalls.experiments.multiply_adds`. Each backward pass also computes the gradient with
-   respect to the input ``X`` (``W1.T @ delta1``), one product that training does not need.
+   (:func:`bpbook.chapters.ch05_pitfalls.experiments.deep_net`: 8 inputs, three tanh hidden
+   layers of ``w`` units, a linear output;
+   :func:`~bpbook.chapters.ch05_pitfalls.experiments.toy_data`, 256 samples): the claim
+   "backprop costs about 2–3× a forward pass", next to the ratio of multiply-adds counted by
+   :func:`bpbook.chapters.ch05_pitfalls.experiments.multiply_adds`. Like the count, the backward
+   pass (``Sequential.backward``) skips the gradient with respect to the input ``X``
+   (``W1.T @ delta1``), which training does not need.
 2. Central-difference gradient time (:func:`bpbook.gradcheck.numeric_grad`, two forward passes per
    parameter) for ``[4, h, 1]`` networks of growing ``P`` parameters, with a least-squares line
    ``t = a + b P``, next to backprop's forward + backward time for the same networks.

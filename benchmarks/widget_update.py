@@ -48,14 +48,15 @@ def chain_rule(n):
 def graph_replay(n):
     from IPython.display import Markdown
 
-    from bpbook.chapters.ch02_computation_graph import replay_figure, replay_frames, replay_text
+    from bpbook.chapters.ch02_computation_graph.replay import (replay_figure, replay_frames,
+                                                               replay_text)
     from bpbook.worked import worked_graph
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
     def move(i):
         return [Markdown(replay_text(frames, i)), replay_figure(root, frames, i)]
-    return move, [i % len(frames) for i in range(n)]
+    return move, [1 + i % len(frames) for i in range(n)]  # steps count from 1
 
 
 def worked(n):
@@ -111,7 +112,7 @@ def pytorch(n):
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
-    ("02_computation_graph", "ch02_computation_graph.step_explorer", graph_replay, PLOT),
+    ("02_computation_graph", "ch02_computation_graph.replay.step_explorer", graph_replay, PLOT),
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
     ("04_xor", "ch04_xor.plots.trainer", xor_trainer, BUTTON),
     ("05_pitfalls", "ch05_pitfalls.explore.explorer", pitfalls, PLOT),

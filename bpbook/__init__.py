@@ -5,7 +5,8 @@ The library, one concept per module (samples are columns everywhere: ``X`` has s
 
 - :mod:`bpbook.activations`, :mod:`bpbook.losses`: functions with their derivatives;
 - :mod:`bpbook.layers`, :mod:`bpbook.model`, :mod:`bpbook.optim`: the vectorized network, its
-  backward pass (``delta``, ``dW``, ``db`` per layer) and SGD;
+  backward pass (``delta``, ``dW``, ``db`` per layer) and SGD; :mod:`bpbook.norm`: batch
+  normalisation (``BatchNorm``), a layer for ``Sequential``;
 - :mod:`bpbook.engine`: ``Value``, a scalar autograd engine;
 - :mod:`bpbook.gradcheck`: central differences; :mod:`bpbook.symbolic`: SymPy derivations;
 - :mod:`bpbook.worked`: the book's running example (the 2-1-1 network); :mod:`bpbook.data`: small
@@ -24,8 +25,9 @@ from bpbook.gradcheck import gradcheck
 from bpbook.layers import Dense
 from bpbook.losses import get_loss
 from bpbook.model import Sequential, fit, mlp
+from bpbook.norm import BatchNorm
 from bpbook.optim import SGD, clip_grad_norm
 from bpbook.tables import Table
 
-__all__ = ["get_activation", "get_loss", "Dense", "Sequential", "mlp", "fit", "SGD",
+__all__ = ["get_activation", "get_loss", "Dense", "BatchNorm", "Sequential", "mlp", "fit", "SGD",
            "clip_grad_norm", "gradcheck", "Table", "ShapeError", "ExplodingGradientError"]

@@ -65,5 +65,12 @@ XOR_TITLE = "The Full Training Loop — 1000 Iterations"
 XOR_TITLE_ITERATIONS = "1000"
 
 PITFALLS_SOURCE = "Section 10, vanishing gradients"
-# "0.25 to the 10th is about ..." as printed
-VANISHING_PRINTED = {"0.25**10": "0.000001"}
+# "0.25 to the 10th is about ..." as printed; and the next sentence's ratio of layer 1's gradient
+# to layer 10's, printed in words ("a millionth"), quoted here as the number it names
+VANISHING_PRINTED = {"0.25**10": "0.000001", "layer 1 / layer 10": "0.000001"}
+
+GOLDEN_RULES_SOURCE = "Section 11, golden rules"
+# rule 4: a gradient check should agree "to within ~1e-7"; rule 7: backprop costs "2–3×" the
+# forward pass
+GRADCHECK_TOL_PRINTED = "1e-7"
+BACKWARD_COST_PRINTED = ("2", "3")

@@ -25,6 +25,9 @@
 #   two paths, the two contributions *add*.
 #
 # Every number on this page is computed by the cell above it or by the `bpbook` package.
+#
+# Notation: this chapter needs only single variables; the symbols for layers and their
+# gradients, used from chapter 2 on, are collected in [chapter 3, Notation](03_worked_example.py).
 
 # %% [markdown]
 # ## A story: a clockwork of gears
@@ -132,8 +135,9 @@ Table(["x", "dy/dx (SymPy)", "central difference", "|difference|"], rows,
 #
 # A computer never builds the big formula. It computes $u$, then $v$, then $y$, and at each step
 # it can note the local ratio, because the ratio only needs the link's own input. `bpbook.engine`
-# gives every number a `Value` wrapper that does exactly this bookkeeping (the next chapter opens
-# it up). `y.backward()` multiplies the local ratios back from $y$ to $x$:
+# gives every number a `Value` wrapper that does exactly this bookkeeping (chapter 2's section
+# "The engine, opened" prints its code: [02_computation_graph](02_computation_graph.py)).
+# `y.backward()` multiplies the local ratios back from $y$ to $x$:
 
 # %%
 from bpbook.engine import Value

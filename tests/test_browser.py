@@ -47,7 +47,7 @@ def _chain(settings):
 
 
 def _step(settings):
-    from bpbook.chapters.ch02_computation_graph import replay_frames, replay_table
+    from bpbook.chapters.ch02_computation_graph.replay import replay_frames, replay_table
     from bpbook.worked import worked_graph
     from bpbook.worked import DEFAULTS
 

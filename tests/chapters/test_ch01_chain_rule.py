@@ -1,6 +1,7 @@
 """Chapter 01's own code (bpbook.chapters.ch01_chain_rule): the chain explorer and the exercise
 checks, against SymPy, closed forms and central differences."""
 import math
+import pathlib
 
 import pytest
 import sympy as sp
@@ -54,3 +55,14 @@ def test_exercise_checks(check, right, wrong):
 @given(st.sampled_from([ex.check_chain, ex.check_local_tanh, ex.check_two_paths]))
 def test_exercise_checks_refuse_non_numbers(check):
     assert check("0.5").ok is False
+
+
+def test_the_promise_about_value_points_at_a_section_that_exists():
+    root = pathlib.Path(__file__).resolve().parents[2] / "chapters"
+    ch1 = (root / "01_chain_rule.py").read_text()
+    ch2 = (root / "02_computation_graph.py").read_text()
+    assert '"The engine, opened"' in ch1 and "(02_computation_graph.py)" in ch1
+    assert "\n# ## The engine, opened\n" in ch2
+    assert "print(source_excerpt(Value.topological_order))" in ch2
+    for text in (ch1, ch2):
+        assert "[chapter 3, Notation](03_worked_example.py)" in text

@@ -3,24 +3,35 @@
 Each check returns a :class:`bpbook.feedback.Feedback` that names the mistake when the answer
 matches a known one. Unanswered exercises (``None``) get a reminder, not an error.
 
-Shapes: gradients are lists of numpy arrays of any shape; pre-activations ``Z`` have shape
-``(n_units, m)`` (samples in columns).
+Shapes: gradients are lists of numpy arrays of any shape; pre-activations ``Z`` and batch norm's
+``z``, ``g`` have shape ``(n_units, m)`` (samples in columns), ``gamma`` ``(n_units, 1)``.
 """
 import numpy as np
 
+from bpbook.chapters.ch05_pitfalls.memory import counted_bytes
 from bpbook.feedback import Feedback, check, check_function
+from bpbook.norm import BatchNorm
 from bpbook.optim import clip_grad_norm
 from bpbook.worked import worked_example
 
 
-def check_sigmoid_bound(answer, layers=10):
-    """Exercise: the largest factor σ' can contribute through ``layers`` sigmoid layers."""
-    return check(answer, 0.25 ** layers, f"the bound through {layers} sigmoid layers",
-                 f"(1/4)^{layers}", [
-                     (0.25 * layers, f"(1/4)·{layers}: the factors multiply, they do not add"),
-                     (0.25 ** (layers - 1), f"(1/4)^{layers - 1}: one layer short"),
-                     (0.5 ** layers, "(1/2)^L: σ'(0) = σ(0)(1 − σ(0)) = 1/2 · 1/2, not 1/2"),
-                 ], tol=1e-6)
+def check_sigmoid_bound(answer, hidden=7, sigmoid_output=True):
+    """Exercise: the largest factor the σ' slopes can contribute to ∂L/∂z₁ in a network of
+    ``hidden`` sigmoid hidden layers and a sigmoid (or, if not ``sigmoid_output``, linear) output
+    layer: one factor per sigmoid layer, layer 1's own included."""
+    n = hidden + int(sigmoid_output)
+    where = "and the output layer's " if sigmoid_output else ""
+    mistakes = [(0.25 * n, f"(1/4)·{n}: the factors multiply, they do not add"),
+                (0.5 ** n, "a power of 1/2: σ'(0) = σ(0)(1 − σ(0)) = 1/2 · 1/2 = 1/4")]
+    if sigmoid_output:
+        mistakes.append((0.25 ** hidden, f"(1/4)^{hidden}: the sigmoid output layer has its own "
+                                         "σ'(z) in δ of the output layer, so it counts too"))
+    mistakes += [(0.25 ** (n - 1), f"(1/4)^{n - 1}: δ₁ = ∂L/∂z₁ includes layer 1's own σ'(z₁)"),
+                 (0.25 ** (n + 1), f"(1/4)^{n + 1}: one factor too many; there is one σ' per "
+                                   "sigmoid layer")]
+    return check(answer, 0.25 ** n, "the bound on the slopes' product",
+                 f"(1/4)^{n}, one σ' ≤ 1/4 for each hidden layer {where}".rstrip(), mistakes,
+                 tol=1e-6)
 
 
 def check_accumulated(answer, backward_calls=3):
@@ -128,3 +139,92 @@ def check_off_fraction(fn):
             (lambda Z: np.mean(np.all(Z <= 0, axis=0)), "samples on which every unit is off; "
                                                         "units are rows, reduce over axis 1"),
         ])
+
+
+def _bn_reference(z, g, gamma):
+    bn = BatchNorm(z.shape[0])
+    bn.gamma[...] = gamma
+    bn.forward(z)
+    return bn.backward(g)
+
+
+def _bn_parts(z, g, gamma):
+    """The pieces the mistakes below reuse: z_hat, 1/sqrt(var + eps)."""
+    mu = z.mean(axis=1, keepdims=True)
+    inv = 1 / np.sqrt(z.var(axis=1, keepdims=True) + 1e-5)
+    return (z - mu) * inv, inv
+
+
+def _bn_no_stats(z, g, gamma):
+    return gamma * g * _bn_parts(z, g, gamma)[1]
+
+
+def _bn_mean_only(z, g, gamma):
+    return gamma * _bn_parts(z, g, gamma)[1] * (g - g.mean(axis=1, keepdims=True))
+
+
+def _bn_unbiased(z, g, gamma):
+    m = z.shape[1]
+    mu = z.mean(axis=1, keepdims=True)
+    inv = 1 / np.sqrt(z.var(axis=1, ddof=1, keepdims=True) + 1e-5)
+    z_hat = (z - mu) * inv
+    return gamma * inv / m * (m * g - g.sum(axis=1, keepdims=True)
+                              - z_hat * (g * z_hat).sum(axis=1, keepdims=True))
+
+
+def check_bn_backward(fn):
+    """Exercise: ``fn(z, g, gamma)`` returns ∂L/∂z of batch norm (training mode, biased variance,
+    eps = 1e-5) for ``z``, ``g`` of shape ``(n_features, m)`` and ``gamma`` ``(n_features, 1)``."""
+    rng = np.random.RandomState(8)
+    cases = [(rng.randn(1, 3) * 2, rng.randn(1, 3), np.array([[1.5]])),
+             (rng.randn(3, 5) + 1, rng.randn(3, 5), rng.rand(3, 1) + 0.5),
+             (rng.randn(2, 8) * 3, rng.randn(2, 8), np.array([[1.0], [-2.0]]))]
+    return check_function(
+        fn, "bn_backward(z, g, gamma)",
+        "γ/(m·√(σ²+ε)) · (m·g − Σg − ẑ·Σ(g·ẑ)), sums over the samples of each feature",
+        cases, _bn_reference, [
+            (_bn_no_stats, "γ·g/√(σ²+ε): μ and σ² depend on z too; add the two paths "
+                           "through them"),
+            (_bn_mean_only, "the path through μ but not the one through σ² (the −ẑ·Σ(g·ẑ) term)"),
+            (_bn_unbiased, "the unbiased variance (divide by m − 1); batch norm normalises with "
+                           "the biased one (divide by m)"),
+        ])
+
+
+def check_activation_memory(answer, depth=10, width=100, m=64):
+    """Exercise: bytes a ``deep_net(depth, width)`` keeps of ``z`` and ``a`` after a forward
+    pass on ``m`` float64 samples (linear output unit, whose ``a`` is its ``z``)."""
+    right = counted_bytes(depth, width, m)
+    return check(answer, right, "the stored bytes",
+                 f"8·m·(2·D·width + 1) = 8·{m}·(2·{depth}·{width} + 1)", [
+                     (right // 8, "a count of numbers: each float64 takes 8 bytes"),
+                     (8 * m * (depth * width + 1), "only the a's (or only the z's): a Dense "
+                                                   "layer keeps both z and a = f(z)"),
+                     (8 * m * 2 * (depth * width + 1), "two arrays for the linear output too: "
+                                                       "its a is its z, one array"),
+                     (8 * m * 2 * depth * width, "the output layer left out"),
+                 ], tol=1e-9)
+
+
+def _decayed_reference(W, dW, lr, lam):
+    return W - lr * (dW + lam * W)
+
+
+def check_decayed_step(fn):
+    """Exercise: ``fn(W, dW, lr, lam)`` returns ``W`` after one SGD step on the loss plus
+    λ/2·‖W‖², where ``dW`` is the gradient of the loss alone."""
+    rng = np.random.RandomState(9)
+    cases = [(rng.randn(2, 3), rng.randn(2, 3), 0.1, 0.01),
+             (rng.randn(4, 1), rng.randn(4, 1), 0.5, 0.2),
+             (rng.randn(3, 3) * 5, rng.randn(3, 3), 0.05, 1.0)]
+    return check_function(fn, "decayed_step(W, dW, lr, lam)", "W − η(dW + λW)",
+                          cases, _decayed_reference, [
+        (lambda W, dW, lr, lam: W - lr * (dW + 2 * lam * W),
+         "W − η(dW + 2λW): the ½ in λ/2·‖W‖² cancels the 2 of the square"),
+        (lambda W, dW, lr, lam: W - lr * dW - lam * W,
+         "W − η·dW − λW: the penalty's gradient λW is a gradient like dW; it is scaled by η too"),
+        (lambda W, dW, lr, lam: W - lr * dW, "the plain step W − η·dW: add the penalty's "
+                                             "gradient λW to dW"),
+        (lambda W, dW, lr, lam: W - lr * (dW + lam), "W − η(dW + λ): the gradient of λ/2·W² is "
+                                                     "λW, not λ"),
+    ])

@@ -1,12 +1,15 @@
-r"""The pitfalls of backprop as experiments: vanishing and exploding gradients, dead ReLUs.
+r"""The pitfalls of backprop as experiments: vanishing and exploding gradients (and the slopes
+behind them), dead ReLUs and their revival, weight decay, and what gradients cost.
 
 Used by the pitfalls chapter (``chapters/05_pitfalls.py``) and its explorer.
 
 Conventions (samples are columns): inputs ``X`` have shape ``(n_in, m)``, targets ``Y`` shape
 ``(1, m)``. A *deep network* here is :func:`deep_net`: ``depth`` hidden layers of ``width`` units
 and one linear output unit, built from :class:`~bpbook.layers.Dense` layers (and
-:class:`Residual` blocks when ``residual=True``). Layer ``l`` of the text is ``model.layers[l-1]``;
-``layer_grad_norms`` returns $\|\partial L/\partial W_l\|_F$ for every layer, inputs first.
+:class:`Residual` blocks when ``residual=True``, :class:`~bpbook.norm.BatchNorm` and
+``ActivationLayer`` after each hidden ``Dense`` when ``batchnorm=True``). Layer ``l`` of the text
+is ``model.layers[l-1]`` (``model.dense[l-1]`` with batch norm); ``layer_grad_norms`` returns
+$\|\partial L/\partial W_l\|_F$ for every layer, inputs first.
 
 Initialisations (``init``) scale a standard normal by ``gain`` times
 ``normal``: 1; ``xavier``: $\sqrt{2/(n_{in}+n_{out})}$; ``he``: $\sqrt{2/n_{in}}$.
@@ -16,10 +19,12 @@ import time
 import numpy as np
 
 from bpbook.errors import ExplodingGradientError, ShapeError
-from bpbook.gradcheck import numeric_grad
-from bpbook.layers import Dense
+from bpbook.activations import sigmoid_prime
+from bpbook.gradcheck import numeric_grad, rel_error
+from bpbook.layers import ActivationLayer, Dense
 from bpbook.losses import mse_grad
 from bpbook.model import Sequential
+from bpbook.norm import BatchNorm
 from bpbook.optim import SGD
 
 INIT_STD = {"normal": lambda n_in, n_out: 1.0,
@@ -82,35 +87,63 @@ def _check_count(value, what, low=1):
 
 
 def deep_net(depth, width=32, n_in=8, activation="sigmoid", init="xavier", gain=1.0,
-             residual=False, seed=0):
+             residual=False, batchnorm=False, seed=0):
     """``depth`` hidden layers of ``width`` units and a linear output unit, weights seeded.
 
-    With ``residual=True`` every hidden layer after the first is a :class:`Residual` block.
+    With ``residual=True`` every hidden layer after the first is a :class:`Residual` block. With
+    ``batchnorm=True`` every hidden layer is three: a linear ``Dense`` (named ``layer{l}``), a
+    :class:`~bpbook.norm.BatchNorm` of its ``z``, and the activation (an ``ActivationLayer``); the
+    weights are the same draws as without it.
     """
     _check_count(depth, "depth")
     _check_count(width, "width")
     _check_choice(init, "init", INIT_STD)
     if not (np.isfinite(gain) and gain > 0):
         raise ValueError(f"gain must be a positive finite number, got {gain!r}")
+    if residual and batchnorm:
+        raise ValueError("deep_net: choose residual=True or batchnorm=True, not both")
     rng = np.random.RandomState(seed)
     sizes = [n_in] + [width] * depth + [1]
     layers = []
     for l in range(1, depth + 2):
         n_prev, n = sizes[l - 1], sizes[l]
         W = rng.randn(n, n_prev) * gain * INIT_STD[init](n_prev, n)
-        f = activation if l <= depth else "identity"
-        dense = Dense(n_prev, n, f, W=W, name=f"layer{l}")
-        layers.append(Residual(dense) if residual and 1 < l <= depth else dense)
+        if l > depth:
+            layers.append(Dense(n_prev, n, "identity", W=W, name=f"layer{l}"))
+        elif batchnorm:
+            layers += [Dense(n_prev, n, "identity", W=W, name=f"layer{l}"),
+                       BatchNorm(n, name=f"bn{l}"), ActivationLayer(activation, name=f"act{l}")]
+        else:
+            dense = Dense(n_prev, n, activation, W=W, name=f"layer{l}")
+            layers.append(Residual(dense) if residual and l > 1 else dense)
     return Sequential(layers)
 
 
 def toy_data(n_in=8, m=64, seed=0):
-    """A seeded regression batch: ``X`` ``(n_in, m)`` standard normal and
-    ``Y = tanh(v·x)`` ``(1, m)`` for a random direction ``v``."""
+    """A seeded regression task: ``m`` points ``x`` in ``n_in`` dimensions, each mapped to one
+    number ``y = tanh(v·x)`` for a fixed random direction ``v``. Returns ``X`` ``(n_in, m)``
+    (standard normal) and ``Y`` ``(1, m)``."""
     rng = np.random.RandomState(seed)
     X = rng.randn(n_in, m)
     v = rng.randn(1, n_in) / np.sqrt(n_in)
     return X, np.tanh(v @ X)
+
+
+def chain_factors(depth, x=0.5, y=1.0, seed=0):
+    r"""The factors of $\delta_1$ in a chain of ``depth`` one-unit sigmoid layers and a linear
+    output unit (weights $\mathcal N(0,1)$, seeded), on the one sample ``x`` with target ``y``.
+
+    Returns a dict: ``delta_1`` $=\partial L/\partial z_1$, ``delta_out`` $=\partial L/\partial
+    z_{D+1}$, ``weights`` $W_2,\dots,W_{D+1}$ and ``slopes`` $\sigma'(z_1),\dots,\sigma'(z_D)$,
+    so that ``delta_1 == delta_out * prod(weights) * prod(slopes)``.
+    """
+    net = deep_net(depth, width=1, n_in=1, activation="sigmoid", init="normal", seed=seed)
+    net.forward_backward(np.array([[x]]), np.array([[y]]))
+    return {"delta_1": float(net.layers[0].delta[0, 0]),
+            "delta_out": float(net.layers[-1].delta[0, 0]),
+            "weights": np.array([float(layer.W[0, 0]) for layer in net.layers[1:]]),
+            "slopes": np.array([float(sigmoid_prime(layer.z)[0, 0])
+                                for layer in net.layers[:-1]])}
 
 
 def _norm(g):
@@ -183,17 +216,19 @@ def no_grad_fraction(model, X, Y, loss="mse"):
 
 def multiply_adds(sizes, m):
     """Multiply-adds of the matrix products of one forward and one backward pass of an MLP of
-    widths ``sizes`` on ``m`` samples: ``(forward, backward)``.
+    widths ``sizes`` on ``m`` samples, as bpbook computes them: ``(forward, backward)``.
 
     Forward: ``W @ a_prev`` per layer, ``n_out·n_in·m``. Backward: ``delta @ a_prev.T`` (for
-    ``dW``) and ``W.T @ delta`` (for the layer below), the same count twice. Elementwise work is
-    ``O(n·m)`` per layer, negligible next to these for wide layers.
+    ``dW``) in every layer, the same count again, and ``W.T @ delta`` (for the layer below) in
+    every layer but the first, whose input is data (:meth:`bpbook.model.Sequential.backward`
+    skips it). Elementwise work is ``O(n·m)`` per layer, small next to these for wide layers.
     """
     _check_count(m, "m (the batch size)")
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least two layer widths, got {sizes!r}")
-    forward = sum(n_out * n_in * m for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-    return forward, 2 * forward
+    per_layer = [n_out * n_in * m for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    forward = sum(per_layer)
+    return forward, forward + forward - per_layer[0]
 
 
 def count_loss_evaluations(model, X, Y, loss="mse"):
@@ -227,3 +262,103 @@ def time_passes(model, X, Y, repeats=5):
         t2 = time.perf_counter()
         forward, backward = min(forward, t1 - t0), min(backward, t2 - t1)
     return forward, backward
+
+
+def dead_relu_runs(units, rates, X, Y, width=64, epochs=200):
+    """Train ``deep_net(2, width, activation=unit, init="he")`` for every unit type and learning
+    rate. Returns ``{(name, lr): (off, no_grad, final_loss, error)}``: the fractions of
+    :func:`off_fraction` and :func:`no_grad_fraction` after training (``None`` after a blow-up),
+    the last finite loss (``None`` if there was none), and the error that stopped training
+    (``None`` if none did)."""
+    runs = {}
+    for name, unit in units.items():
+        for lr in rates:
+            net = deep_net(2, width=width, n_in=X.shape[0], activation=unit, init="he")
+            losses, err = train(net, X, Y, lr, epochs)
+            counts = (None, None) if err else (off_fraction(net, X), no_grad_fraction(net, X, Y))
+            runs[name, lr] = (*counts, losses[-1] if len(losses) else None, err)
+    return runs
+
+
+def backward_forward_ratios(widths, m, depth=3, n_in=8):
+    """Measured backward/forward time (:func:`time_passes`) and counted multiply-add ratio
+    (:func:`multiply_adds`) of ``deep_net(depth, w)`` on ``m`` samples, per width ``w``:
+    ``(measured, counted)``, two lists. Timings vary from run to run; chapters only plot them."""
+    X, Y = toy_data(n_in=n_in, m=m)
+    measured, counted = [], []
+    for w in widths:
+        forward, backward = time_passes(deep_net(depth, width=w, n_in=n_in, activation="tanh"),
+                                        X, Y)
+        measured.append(backward / forward)
+        f, b = multiply_adds([n_in] + [w] * depth + [1], m)
+        counted.append(b / f)
+    return measured, counted
+
+
+def activation_rms(model, X):
+    r"""The root-mean-square output $\sqrt{\mathrm{mean}(a_l^2)}$ of every hidden layer on ``X``,
+    inputs first: the absolute scale of the signal going up."""
+    model.forward(X)
+    hidden = _hidden(model, "activation_rms")
+    return np.array([float(np.sqrt(np.mean(layer.a ** 2))) for layer in hidden])
+
+
+def switch_off(layer, units, margin=0.05):
+    """Lower the biases of ``units`` of a Dense ``layer`` (after a forward pass) until their
+    largest pre-activation on that batch is ``-margin``: a ReLU is then off on every sample."""
+    layer.b[units, 0] -= layer.z[units].max(axis=1) + margin
+
+
+def revival(X, Y, width=16, n_off=8, lr=0.1, epochs=200, seed=0):
+    """Switch off ``n_off`` ReLU units in each of the two hidden layers of a ``[n_in, width,
+    width, 1]`` network on every sample of ``X``, train with full-batch SGD, and record when each
+    of them is first on again for some sample.
+
+    Returns ``{1: {unit: epoch or None}, 2: {...}}`` for hidden layers 1 and 2 (``None``: still
+    off on every sample after ``epochs`` steps). Layer 1 is switched off first, so layer 2's
+    units are off on the inputs they really receive.
+    """
+    _check_count(width, "width")
+    if not (isinstance(n_off, (int, np.integer)) and 1 <= n_off <= width):
+        raise ValueError(f"revival: n_off must be an integer in 1..width={width}, got {n_off!r}")
+    net = deep_net(2, width=width, n_in=X.shape[0], activation="relu", init="he", seed=seed)
+    units = np.arange(n_off)
+    for layer in net.layers[:2]:
+        net.forward(X)
+        switch_off(layer, units)
+    first_on = {1: dict.fromkeys(units.tolist()), 2: dict.fromkeys(units.tolist())}
+    opt = SGD(net.parameters(), lr)
+    for epoch in range(epochs):
+        opt.zero_grad()
+        net.forward_backward(X, Y)
+        opt.step()
+        net.forward(X)
+        for l, layer in ((1, net.layers[0]), (2, net.layers[1])):
+            for u in units[np.any(layer.z[units] > 0, axis=1)].tolist():
+                first_on[l][u] = epoch + 1 if first_on[l][u] is None else first_on[l][u]
+    return first_on
+
+
+def l2_penalty(model, lam):
+    r"""$\frac\lambda2\sum_l\|W_l\|_F^2$ over the weights of ``model`` (biases are not decayed)."""
+    return 0.5 * lam * sum(float(np.sum(layer.W ** 2)) for layer in model.dense)
+
+
+def l2_check(model, X, Y, lam):
+    r"""Largest relative error between backprop's $\partial L/\partial W_l + \lambda W_l$ and
+    central differences of the loss plus :func:`l2_penalty`, over every weight of ``model``."""
+    model.zero_grad()
+    model.forward_backward(X, Y)
+    add_l2_grad(model, lam)
+    worst = 0.0
+    for layer in model.dense:
+        numeric = numeric_grad(lambda: model.loss(X, Y) + l2_penalty(model, lam), layer.W)
+        worst = max(worst, float(rel_error(layer.dW, numeric).max()))
+    return worst
+
+
+def add_l2_grad(model, lam):
+    r"""Add the penalty's gradient $\partial/\partial W_l\,\frac\lambda2\|W_l\|^2 = \lambda W_l$
+    to every ``dW`` (after a backward pass, before the step)."""
+    for layer in model.dense:
+        layer.dW += lam * layer.W

@@ -1,5 +1,5 @@
-"""The pitfalls chapter's explorer: depth, activation, initialisation and a skip connection →
-the gradient norm of every layer.
+"""The pitfalls chapter's explorer: depth, activation, initialisation, a skip connection and batch
+normalisation → the gradient norm of every layer.
 
 :func:`update` is the explorer's update function, a plain function that tests call directly: it
 builds :func:`bpbook.chapters.ch05_pitfalls.experiments.deep_net` on the seeded
@@ -19,17 +19,25 @@ from bpbook.tables import Table
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 
 
-def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=False, ax=None):
+def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=False,
+           batchnorm=False, ax=None):
     """Per-layer gradient norms for these settings, drawn on ``ax`` when one is given.
 
-    Returns a dict: ``norms`` (one per layer, inputs first; ``None`` when the gradients
-    overflowed), ``ratio`` (first layer's norm over the last hidden layer's) and ``message``
-    (one line for the reader).
+    Returns a dict: ``norms`` (one per layer's weights, inputs first; ``None`` when the gradients
+    overflowed or the settings do not combine), ``ratio`` (first layer's norm over the last
+    hidden layer's) and ``message`` (one line for the reader).
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of: "
                          f"{', '.join(ACTIVATIONS)}")
-    model = deep_net(depth, activation=activation, init=init, gain=gain, residual=residual)
+    if residual and batchnorm:
+        result = {"norms": None, "ratio": None,
+                  "message": "choose skip connections or batch norm, not both"}
+        if ax is not None:
+            draw(ax, result, depth)
+        return result
+    model = deep_net(depth, activation=activation, init=init, gain=gain, residual=residual,
+                     batchnorm=batchnorm)
     X, Y = toy_data()
     try:
         norms = gradient_profile(model, X, Y)
@@ -46,9 +54,10 @@ def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=Fal
 
 def table(result):
     """The numbers of :func:`update`'s ``result``: the gradient norm of the first and of the last
-    hidden layer, and their ratio ("overflowed" when the gradients did)."""
+    hidden layer, and their ratio (or, in each cell, why there are none)."""
     norms = result["norms"]
-    values = ["overflowed"] * 3 if norms is None else [norms[0], norms[-2], result["ratio"]]
+    values = ([result["message"].split(":")[0]] * 3 if norms is None
+              else [norms[0], norms[-2], result["ratio"]])
     labels = ["‖∂L/∂W‖, first layer", "‖∂L/∂W‖, last hidden layer", "ratio first / last hidden"]
     return Table(["quantity", "value"], zip(labels, values), [None, "{:.4e}"],
                  css_class="bp-explorer")
@@ -71,22 +80,22 @@ def draw(ax, result, depth):
         ax.yaxis.set_major_locator(LogLocator(numticks=6))
         ax.yaxis.set_minor_locator(NullLocator())
     else:
-        ax.text(0.5, 0.5, "gradients overflowed (NaN / inf)", ha="center",
+        ax.text(0.5, 0.5, result["message"].split(":")[0], ha="center",
                 transform=ax.transAxes, color="#b42318")
     ax.set(xlabel="layer (1 = next to the inputs; last = output)",
            ylabel="‖∂L/∂W‖", title=result["message"])
 
 
 def explorer():
-    """Sliders for depth, activation, initialisation, gain and the skip connection."""
+    """Sliders for depth, activation, initialisation, gain, skip connections and batch norm."""
     import ipywidgets as w
     from IPython.display import display
 
     fig, ax = figure()
     out = w.Output()
 
-    def show(depth, activation, init, gain, residual):
-        result = update(depth, activation, init, gain, residual, ax=ax)
+    def show(depth, activation, init, gain, residual, batchnorm):
+        result = update(depth, activation, init, gain, residual, batchnorm, ax=ax)
         out.clear_output(wait=True)
         with out:
             display(table(result), fig)
@@ -96,5 +105,6 @@ def explorer():
         activation=w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
         init=w.Dropdown(options=tuple(INIT_STD), value="xavier", description="init"),
         gain=w.FloatLogSlider(1.0, base=10, min=-1, max=0.7, step=0.05, description="gain"),
-        residual=w.Checkbox(False, description="skip connections"))
+        residual=w.Checkbox(False, description="skip connections"),
+        batchnorm=w.Checkbox(False, description="batch norm"))
     return w.VBox([controls, out])
