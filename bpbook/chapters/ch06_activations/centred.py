@@ -12,7 +12,8 @@ the direction $(1, \dots, 1)$ far more curved than the others (a large condition
 $a a^\top/m$), so the step that is safe along it crawls along the rest.
 
 - :func:`one_sign_share` measures the first effect (per sample), :func:`common_share` the second
-  (per batch); :func:`centring_table` compares sigmoid and tanh inputs under the same error signal;
+  (per batch); :func:`centring_table` compares the inputs of :data:`INPUTS` (sigmoid,
+  sigmoid − ½, tanh) under the same error signal;
 - :func:`steps_to_fit` counts gradient-descent steps for a linear unit, :func:`speed_table`
   compares the same inputs by it.
 
