@@ -118,4 +118,4 @@ def explorer():
     pick.observe(redraw, names="value")
     z0.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([pick, z0]), out])
+    return w.VBox([w.HBox([pick, z0], layout=w.Layout(flex_flow="row wrap")), out])
