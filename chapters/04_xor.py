@@ -27,7 +27,8 @@
 #
 # Every number on this page is computed by the cells above it. The symbols are the book's: see
 # [chapter 3, Notation](03_worked_example.py) (layers $l = 1, \dots, L$; $z_l$, $a_l$, $\delta_l$;
-# for a batch, capital letters with the samples in columns).
+# for a batch, capital letters with one sample per column, and a superscript $(k)$ for sample
+# $k$).
 
 # %% [markdown]
 # ## The problem
@@ -88,7 +89,7 @@ from fractions import Fraction
 fence = float(np.mean(0.5 * (0.5 - Y) ** 2))
 span, n_grid = 10.0, 81
 best, (w1, w2, b) = xor.best_linear_loss(span=span, n=n_grid)
-display(say("The fence-sitter's loss: $\\frac14\\sum_i \\tfrac12(\\tfrac12 - y_i)^2$ = {f} "
+display(say("The fence-sitter's loss: $\\frac14\\sum_k \\tfrac12(\\tfrac12 - y^{{(k)}})^2$ = {f} "
             "= {fd:g}.", f=Fraction(fence), fd=fence))
 display(say("Best loss over a grid of ${n}^3$ points $(w_1, w_2, b) \\in [-{s:g}, {s:g}]^3$: "
             "{best:.6f}, at $w_1$ = {w1:g}, $w_2$ = {w2:g}, $b$ = {b:g}.",
@@ -128,16 +129,17 @@ small_multiples(flat.snapshots, "no hidden layer: the output surface while train
 # shape $(n_0, m)$: one sample per column, $n_0 = 2$ features, $m = 4$ samples. Forward,
 #
 # $$Z_1 = W_1 A_0 + b_1,\quad A_1 = \sigma(Z_1),\quad Z_2 = W_2 A_1 + b_2,\quad \hat Y = A_2 =
-# \sigma(Z_2),\quad L = \frac1m\sum_{i=1}^{m} \tfrac12(\hat y_i - y_i)^2,$$
+# \sigma(Z_2),\quad L = \frac1m\sum_{k=1}^{m} \tfrac12\big(\hat y^{(k)} - y^{(k)}\big)^2,$$
 #
-# where each bias column $b_l$ is added to every column. Backward, the error signals
-# $\delta_l = \partial L/\partial Z_l$ and gradients of the previous chapter, now for a batch
-# (the $\frac1m$ of the mean travels with $\delta_2$):
+# where each bias column $b_l$ is added to every column and $y^{(k)}$ is sample $k$'s target.
+# Backward, the error signals and gradients of the previous chapter, now for a batch: the error
+# signals $\Delta_l = \partial L/\partial Z_l$ hold one column $\delta_l^{(k)}$ per sample, and
+# the $\frac1m$ of the mean travels with $\Delta_2$:
 #
-# $$\delta_2 = \tfrac1m(\hat Y - Y)\odot\hat Y\odot(1-\hat Y),\quad
-#   \delta_1 = (W_2^\top\delta_2)\odot A_1\odot(1-A_1),$$
-# $$\frac{\partial L}{\partial W_l} = \delta_l A_{l-1}^\top,\quad
-#   \frac{\partial L}{\partial b_l} = \sum_{\text{samples}}\delta_l
+# $$\Delta_2 = \tfrac1m(\hat Y - Y)\odot\hat Y\odot(1-\hat Y),\quad
+#   \Delta_1 = (W_2^\top\Delta_2)\odot A_1\odot(1-A_1),$$
+# $$\frac{\partial L}{\partial W_l} = \Delta_l A_{l-1}^\top,\quad
+#   \frac{\partial L}{\partial b_l} = \sum_{k=1}^{m}\delta_l^{(k)}
 #   \qquad (l = 2, 1).$$
 #
 # Here is the loop, written out with the settings above: weights drawn after
@@ -446,8 +448,8 @@ check_parameter_count(answer, hidden=4)
 
 # %% [markdown]
 # **4.** Swap the ½-MSE for binary cross-entropy,
-# $L = -\frac1m\sum_{i=1}^{m}\big[y_i\log\hat y_i + (1-y_i)\log(1-\hat y_i)\big]$. Write
-# $\delta_2 = \partial L/\partial Z_2$ for the sigmoid output as a function of `y_hat` and `y`
+# $L = -\frac1m\sum_{k=1}^{m}\big[y^{(k)}\log\hat y^{(k)} + (1-y^{(k)})\log(1-\hat y^{(k)})\big]$.
+# Write $\Delta_2 = \partial L/\partial Z_2$ for the sigmoid output as a function of `y_hat` and `y`
 # (both $(1, m)$). Then change the loop above to use it and compare how fast the loss falls.
 
 # %%

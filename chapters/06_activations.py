@@ -173,10 +173,11 @@ for claim, holds in am.tanh_identities().items():
 #
 # The measurement below (`bpbook.chapters.ch06_activations.centred`) feeds a layer with the
 # sigmoid or the tanh of the same standard-normal pre-activations, and, to isolate the mean, with
-# the sigmoid shifted down by ½; all get the same random error signal $\delta_{l+1}$. It counts
-# the per-sample gradient rows whose entries all share a sign, and, for the whole batch, the
-# share of each row's squared length that lies along $(1, \dots, 1)$, the direction that moves
-# all of a unit's weights alike.
+# the sigmoid shifted down by ½; all get the same random error signals $\Delta_{l+1}$ (one column
+# $\delta_{l+1}^{(k)}$ per sample $k$). It counts the per-sample gradient rows whose entries all
+# share a sign, and, for the batch gradient $\Delta_{l+1} A_l^\top$, the share of each row's
+# squared length that lies along $(1, \dots, 1)$, the direction that moves all of a unit's
+# weights alike.
 
 # %%
 from bpbook.chapters.ch06_activations.centred import centring_table, speed_table

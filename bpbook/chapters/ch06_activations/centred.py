@@ -47,7 +47,7 @@ def one_sign_share(a, delta):
 
 
 def common_share(a, delta):
-    r"""For the batch gradient $G = \delta a^\top$, the share of each row's squared norm that lies
+    r"""For the batch gradient $G = \Delta A^\top$ (``delta @ a.T``), the share of each row's squared norm that lies
     along $(1, \dots, 1)$ (moving all of a unit's weights alike), averaged over the rows. A row
     pointing in a random direction has, on average, the share ``1 / n_in``."""
     a, delta = _check(a, delta)
