@@ -5,7 +5,7 @@ these. Each quoted number is kept as the string the tutorial prints, so its numb
 says how far to round the computed value before comparing.
 
 Keys name quantities of the worked example (see :mod:`bpbook.worked`): forward values ``z1``,
-``a1``, ``z2``, ``y_hat``, ``L``; backward ``dL/dy_hat``, ``sigma'(z2)``, ``delta2``, ``dW2``,
+``a1``, ``z2``, ``y_hat``, ``L`` and the powers ``exp(-z1)``, ``exp(-z2)`` inside the sigmoids; backward ``dL/dy_hat``, ``sigma'(z2)``, ``delta2``, ``dW2``,
 ``db2``, ``dL/da1``, ``sigma'(z1)``, ``delta1``, ``dW11``, ``dW12``, ``db1``; the step
 ``step W2`` ... (``-lr * gradient``) and the new values ``new W2`` ...
 """
@@ -24,8 +24,8 @@ TORCH_OUTPUT = "Section 13, printed output of the PyTorch program"
 WORKED_PRINTED = {
     NETWORK_DIAGRAM: {"z1": "0.68", "a1": "0.664", "z2": "0.698", "y_hat": "0.668",
                       "L": "0.0554"},
-    FORWARD_STEPS: {"z1": "0.68", "a1": "0.6637", "z2": "0.6973", "y_hat": "0.6682",
-                    "L": "0.0550"},
+    FORWARD_STEPS: {"z1": "0.68", "exp(-z1)": "0.5066", "a1": "0.6637", "z2": "0.6973",
+                    "exp(-z2)": "0.4977", "y_hat": "0.6682", "L": "0.0550"},
     BACKWARD_DIAGRAM: {"dL/dy_hat": "-0.3318", "delta2": "-0.0735", "delta1": "-0.0441",
                        "dW11": "-0.022", "dW12": "-0.035", "dW2": "-0.0488", "db2": "-0.0735",
                        "db1": "-0.0441"},
@@ -53,6 +53,11 @@ WORKED_PRINTED = {
                    "db1": "-0.0148", "new W2": "0.9244", "new b2": "0.1368",
                    "new W11": "0.4037", "new W12": "0.6059", "new b1": "0.1074"},
 }
+
+# The exponent each sigmoid step of Section 05, Step 1 writes in e^(...), where -z belongs:
+# step 1.2 writes a1 = 1/(1 + e^(-0.8)) = 1/(1 + 0.5066), step 1.4 ŷ = 1/(1 + e^(-0.973)) =
+# 1/(1 + 0.4977). The values of e^(...) it prints are quoted in FORWARD_STEPS (exp(-z1), exp(-z2)).
+EXPONENT_PRINTED = {"z1": "-0.8", "z2": "-0.973"}
 
 XOR_SOURCE = "Section 09, printed output of the XOR training loop"
 # epoch -> the loss the tutorial prints for it

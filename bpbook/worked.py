@@ -30,7 +30,8 @@ DEFAULTS = {"x1": 0.5, "x2": 0.8, "y": 1.0, "W11": 0.4, "W12": 0.6, "b1": 0.1, "
 PARAMS = {"W2": (1, "W", (0, 0)), "b2": (1, "b", (0, 0)), "W11": (0, "W", (0, 0)),
           "W12": (0, "W", (0, 1)), "b1": (0, "b", (0, 0))}
 
-NAMES = {"z1": "z₁", "a1": "a₁", "z2": "z₂", "y_hat": "ŷ", "L": "L", "dL/dy_hat": "dL/dŷ",
+NAMES = {"z1": "z₁", "exp(-z1)": "e^(−z₁)", "a1": "a₁", "z2": "z₂", "exp(-z2)": "e^(−z₂)",
+         "y_hat": "ŷ", "L": "L", "new L": "L after the step", "dL/dy_hat": "dL/dŷ",
          "sigma'(z2)": "σ'(z₂)", "delta2": "δ₂", "dW2": "dL/dW₂", "db2": "dL/db₂",
          "dL/da1": "dL/da₁", "sigma'(z1)": "σ'(z₁)", "delta1": "δ₁", "dW11": "dL/dW₁₁",
          "dW12": "dL/dW₁₂", "db1": "dL/db₁"}
@@ -59,6 +60,9 @@ def check_settings(values):
     return {**DEFAULTS, **out}
 
 
+NETWORK_ARGS = ("W11", "W12", "b1", "W2", "b2")  # the order of worked_network's arguments
+
+
 def worked_network(W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1):
     """The 2-1-1 sigmoid network as a bpbook model."""
     return Sequential([Dense(2, 1, "sigmoid", W=[[W11, W12]], b=[[b1]], name="layer1"),
@@ -69,13 +73,17 @@ def worked_example(**settings):
     """Forward, backward and one update of the worked example; every number in a dict.
 
     Keyword arguments override :data:`DEFAULTS` (``x1, x2, y, W11, W12, b1, W2, b2, lr``).
+    Besides the forward values, error signals, gradients, steps and new parameters, ``"new L"``
+    is the loss of the same sample recomputed with the new parameters.
     """
     s = check_settings(settings)
-    net = worked_network(s["W11"], s["W12"], s["b1"], s["W2"], s["b2"])
+    net = worked_network(*(s[p] for p in NETWORK_ARGS))
     x, y = np.array([[s["x1"]], [s["x2"]]]), np.array([[s["y"]]])
     L = net.forward_backward(x, y, "mse")
     h, o = net.dense
-    r = {"z1": h.z[0, 0], "a1": h.a[0, 0], "z2": o.z[0, 0], "y_hat": o.a[0, 0], "L": L,
+    with np.errstate(over="ignore"):  # e^(−z) of a very negative z is inf, truly
+        powers = {"exp(-z1)": np.exp(-h.z[0, 0]), "exp(-z2)": np.exp(-o.z[0, 0])}
+    r = {"z1": h.z[0, 0], "a1": h.a[0, 0], "z2": o.z[0, 0], "y_hat": o.a[0, 0], "L": L, **powers,
          "dL/dy_hat": mse_grad(o.a, y)[0, 0], "sigma'(z2)": o.f.df(o.z)[0, 0],
          "delta2": o.delta[0, 0], "dL/da1": (o.W.T @ o.delta)[0, 0],
          "sigma'(z1)": h.f.df(h.z)[0, 0], "delta1": h.delta[0, 0]}
@@ -85,6 +93,7 @@ def worked_example(**settings):
         r["d" + p] = grad
         r["step " + p] = -s["lr"] * grad
         r["new " + p] = s[p] - s["lr"] * grad
+    r["new L"] = worked_network(*(r["new " + p] for p in NETWORK_ARGS)).loss(x, y, "mse")
     return {k: float(v) for k, v in r.items()}
 
 
@@ -131,6 +140,28 @@ def errata(result, printed=WORKED_PRINTED, also=None):
     return Table(["quantity", "printed", "where the text prints it", "computed",
                   "computed − printed", *also], rows,
                  [None, None, None, None, "{:+.4f}", *[None] * len(also)], css_class="bp-errata")
+
+
+def exponent_slips(result, printed=WORKED_PRINTED[reference.FORWARD_STEPS],
+                   exponents=reference.EXPONENT_PRINTED):
+    """The reference text's sigmoid steps, e^(exponent) as written against e^(−z), as a Table.
+
+    One column per sigmoid (a₁ = σ(z₁), ŷ = σ(z₂)); rows: the exponent the text writes, the
+    text's own z, e^ of the written exponent, e^(−z) of the text's own z, the value of e^(…)
+    the text prints, and e^(−z) computed from ``result``. Which of the two the printed value is
+    close to says whether the arithmetic or only the exponent slipped. Quoted numbers stay the
+    strings the text prints; computed ones are floats.
+    """
+    columns = {key: [written, printed[key], math.exp(float(written)),
+                     math.exp(-float(printed[key])), printed[f"exp(-{key})"],
+                     result[f"exp(-{key})"]]
+               for key, written in exponents.items()}
+    labels = ["exponent the text writes", "the text's own z", "e^(written exponent)",
+              "e^(−z) with the text's z", "e^(…) as printed", "e^(−z), computed"]
+    rows = [[label, *(values[i] for values in columns.values())]
+            for i, label in enumerate(labels)]
+    return Table(["", *(f"σ({NAMES[key]})" for key in columns)], rows,
+                 [None, *["{:.4f}"] * len(columns)], css_class="bp-errata")
 
 
 def worked_graph(**settings):

@@ -86,3 +86,65 @@ def test_worked_graph_gradients_match_the_closed_form():
     delta2 = (y_hat - 0.0) * y_hat * (1 - y_hat)
     assert math.isclose(v["W2"].grad, delta2 * a1, rel_tol=1e-12)
     assert math.isclose(v["W11"].grad, delta2 * -1.3 * a1 * (1 - a1) * 0.5, rel_tol=1e-12)
+
+
+def test_exponent_slips_quote_the_text_and_compute_both_powers():
+    from bpbook.reference import EXPONENT_PRINTED, FORWARD_STEPS
+    from bpbook.worked import exponent_slips
+
+    printed = WORKED_PRINTED[FORWARD_STEPS]
+    r = closed_form(**DEFAULTS)
+    table = exponent_slips(worked_example())
+    rows = {row[0]: row[1:] for row in table.rows}
+    for i, key in enumerate(("z1", "z2")):
+        written, own_z = float(EXPONENT_PRINTED[key]), float(printed[key])
+        assert rows["exponent the text writes"][i] == EXPONENT_PRINTED[key]
+        assert rows["e^(written exponent)"][i] == pytest.approx(math.exp(written), rel=1e-12)
+        assert rows["e^(−z) with the text's z"][i] == pytest.approx(math.exp(-own_z), rel=1e-12)
+        assert rows["e^(−z), computed"][i] == pytest.approx(r[f"exp(-{key})"], rel=1e-12)
+        # what the table exists to show: the printed power is e^(−z) of the text's own z, not
+        # e to the exponent it writes
+        shown = float(rows["e^(…) as printed"][i])
+        assert abs(shown - math.exp(-own_z)) < 1e-3 < abs(shown - math.exp(written))
+
+
+def test_the_step_lowers_the_loss_at_the_defaults():
+    r = worked_example()
+    assert r["new L"] == pytest.approx(closed_form(**DEFAULTS)["new L"], rel=1e-12)
+    assert r["new L"] < r["L"]
+
+
+@pytest.mark.parametrize("sizes,m", [([2, 3, 2], 3), ([1, 2, 1], 4), ([3, 1], 2)])
+def test_symbolic_batch_loss_and_gradients_match_backprop(sizes, m):
+    import numpy as np
+
+    from bpbook.model import mlp
+    from bpbook.symbolic import SymbolicMLP, params_of
+
+    model = mlp(sizes, seed=m, scale=1.0)
+    rng = np.random.RandomState(m)
+    X, Y = rng.randn(sizes[0], m), rng.rand(sizes[-1], m)
+    loss = model.forward_backward(X, Y, "mse")
+    sym = SymbolicMLP(sizes, batch=m)
+    # the batch loss written out here: the mean over samples of ½ Σ (ŷ − y)²
+    per_sample = [SymbolicMLP(sizes).loss_at(params_of(model), X[:, k], Y[:, k])
+                  for k in range(m)]
+    assert sym.loss_at(params_of(model), X, Y) == pytest.approx(sum(per_sample) / m, rel=1e-12)
+    assert sym.loss_at(params_of(model), X, Y) == pytest.approx(loss, rel=1e-12)
+    closed = sym.gradients_at(params_of(model), X, Y)
+    for name, _, grad in model.parameters():
+        np.testing.assert_allclose(grad, closed[name], rtol=1e-10, atol=1e-14, err_msg=name)
+
+
+def test_symbolic_batch_rejects_data_of_the_wrong_shape():
+    import numpy as np
+
+    from bpbook.errors import ShapeError
+    from bpbook.model import mlp
+    from bpbook.symbolic import SymbolicMLP, params_of
+
+    sym = SymbolicMLP([2, 1], batch=3)
+    with pytest.raises(ShapeError, match=r"x should have shape \(2, 3\).*got \(2, 2\)"):
+        sym.loss_at(params_of(mlp([2, 1])), np.zeros((2, 2)), np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="batch must be a positive integer, got 0"):
+        SymbolicMLP([2, 1], batch=0)

@@ -1,9 +1,9 @@
 """The worked example's live explorer.
 
-:func:`worked_update` is the whole computation behind the sliders, a plain function: settings in,
-a table of every forward value, error signal and gradient out, with a bar chart of the five
-gradients. The chart is plain HTML (bar widths computed here), not a matplotlib image, so a
-slider move redraws in a few milliseconds. The widget in
+:func:`worked_update` is the whole computation behind the sliders, a plain function: settings in;
+out, a table of every forward value, error signal and gradient and of the loss after one step,
+with a bar chart of the five gradients. The chart is plain HTML (bar widths computed here), not a
+matplotlib image, so a slider move redraws in a few milliseconds. The widget in
 :func:`worked_explorer` only wires sliders to it. The table renders as
 ``<table class="bp-explorer">`` whose rows are named in the first cell (``dL/dW₂`` …), so a
 browser test can read the displayed numbers.
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from bpbook.tables import Table
 from bpbook.worked import DEFAULTS, NAMES, PARAMS, worked_example
 
-SHOWN = ["z1", "a1", "z2", "y_hat", "L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1"]
+SHOWN = ["z1", "a1", "z2", "y_hat", "L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1",
+         "new L"]
 
 # slider ranges: (min, max, step)
 RANGES = {"x1": (-2, 2, 0.05), "x2": (-2, 2, 0.05), "y": (0, 1, 0.05), "W11": (-3, 3, 0.05),
@@ -59,14 +60,21 @@ def worked_update(**settings):
     return WorkedView(r, table, gradient_bars_html(r))
 
 
+SLIDER_WIDTH = "270px"  # two columns of sliders (and margins) fit in about 600 px of output
+
+
 def worked_explorer():
     """Sliders for the five parameters, both inputs, the target and η, wired to
-    :func:`worked_update`."""
+    :func:`worked_update`. The sliders sit in two groups that wrap onto separate rows when the
+    notebook is narrow, with short descriptions, so their readouts stay visible; the table and
+    bars go below them."""
     import ipywidgets as w
     from IPython.display import HTML, display
 
     sliders = {k: w.FloatSlider(value=DEFAULTS[k], min=lo, max=hi, step=step, description=k,
-                                continuous_update=False, readout_format=".2f")
+                                continuous_update=False, readout_format=".2f",
+                                style={"description_width": "2.6em"},
+                                layout=w.Layout(width=SLIDER_WIDTH))
                for k, (lo, hi, step) in RANGES.items()}
     out = w.Output()
 
@@ -79,7 +87,11 @@ def worked_explorer():
     for s in sliders.values():
         s.observe(redraw, names="value")
     redraw()
-    controls = w.VBox([w.HTML("<b>inputs and target</b>"), sliders["x1"], sliders["x2"],
-                       sliders["y"], w.HTML("<b>parameters</b>"), sliders["W11"],
-                       sliders["W12"], sliders["b1"], sliders["W2"], sliders["b2"], sliders["lr"]])
-    return w.HBox([controls, out])
+    groups = [w.VBox([w.HTML("<b>inputs, target, learning rate</b>"),
+                      *(sliders[k] for k in ("x1", "x2", "y", "lr"))]),
+              w.VBox([w.HTML("<b>parameters</b>"),
+                      *(sliders[k] for k in ("W11", "W12", "b1", "W2", "b2"))])]
+    for group in groups:
+        group.layout.margin = "0 16px 8px 0"
+    controls = w.Box(groups, layout=w.Layout(display="flex", flex_flow="row wrap"))
+    return w.VBox([controls, out])

@@ -10,38 +10,52 @@ from bpbook.worked import PARAMS
 
 NODES = {"x₁": (0.0, 1.0), "x₂": (0.0, -1.0), "hidden": (1.5, 0.0), "output": (3.0, 0.0),
          "loss": (4.4, 0.0)}
-EDGES = [("x₁", "hidden", "W₁₁"), ("x₂", "hidden", "W₁₂"), ("hidden", "output", "W₂"),
-         ("output", "loss", "")]
+# (from, to, weight, where its label sits above (+) or below (−) the edge's middle)
+EDGES = [("x₁", "hidden", "W11", 0.2), ("x₂", "hidden", "W12", -0.4),
+         ("hidden", "output", "W2", 0.15), ("output", "loss", None, 0)]
+LABELS = {"W11": "W₁₁", "W12": "W₁₂", "W2": "W₂", "b1": "b₁", "b2": "b₂"}
 
 
-def network_figure(r, settings=None, size=(8.5, 3.6)):
-    """The 2-1-1 network with its forward values (black) and backward signals (red)."""
-    s = settings or {}
+def network_figure(settings, r=None, size=(8.5, 3.8)):
+    """The 2-1-1 network with its weights on the edges and biases on the neurons (``settings``,
+    e.g. :data:`bpbook.worked.DEFAULTS`); given a result ``r`` of
+    :func:`bpbook.worked.worked_example`, also its forward values (black) and error signals
+    (red)."""
+    s = settings
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
-    for a, b, label in EDGES:
+    for a, b, weight, dy in EDGES:
         (x0, y0), (x1, y1) = NODES[a], NODES[b]
-        ax.annotate("", (x1 - 0.28, y1), (x0 + 0.28, y0),
+        ax.annotate("", (x1 - 0.3, y1), (x0 + 0.3, y0),
                     arrowprops=dict(arrowstyle="->", color="0.4"))
-        if label:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.18, label, ha="center", fontsize=10)
-    text = {
-        "x₁": f"x₁ = {s.get('x1', 0.5):.3g}", "x₂": f"x₂ = {s.get('x2', 0.8):.3g}",
-        "hidden": f"z₁ = {r['z1']:.4f}\na₁ = {r['a1']:.4f}",
-        "output": f"z₂ = {r['z2']:.4f}\nŷ = {r['y_hat']:.4f}",
-        "loss": f"L = {r['L']:.5f}",
-    }
-    back = {"hidden": f"δ₁ = {r['delta1']:+.5f}", "output": f"δ₂ = {r['delta2']:+.5f}",
-            "loss": f"dL/dŷ = {r['dL/dy_hat']:+.4f}"}
+        if weight:
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + dy, f"{LABELS[weight]} = {s[weight]:g}",
+                    ha="center", fontsize=10, color="#6b3fa0")
+    text = {"x₁": f"x₁ = {s['x1']:g}", "x₂": f"x₂ = {s['x2']:g}", "hidden": "hidden\nneuron, σ",
+            "output": "output\nneuron, σ",
+            "loss": f"L, target y = {s['y']:g}"}
+    if r is not None:
+        text.update({"hidden": f"z₁ = {r['z1']:.4f}\na₁ = {r['a1']:.4f}",
+                     "output": f"z₂ = {r['z2']:.4f}\nŷ = {r['y_hat']:.4f}",
+                     "loss": f"L = {r['L']:.5f}\n(y = {s['y']:g})"})
     for name, (x, y) in NODES.items():
         ax.text(x, y, text[name], ha="center", va="center", fontsize=10,
                 bbox=dict(boxstyle="round,pad=0.4", fc="#eef4fb", ec="#3b6ea8"))
-        if name in back:
-            ax.text(x, y - 0.75, back[name], ha="center", color="#b42318", fontsize=10)
+    for name, bias in (("hidden", "b1"), ("output", "b2")):
+        x, y = NODES[name]
+        ax.text(x, y + 0.62, f"{LABELS[bias]} = {s[bias]:g}", ha="center", fontsize=10,
+                color="#6b3fa0")
+    if r is not None:
+        back = {"hidden": f"δ₁ = {r['delta1']:+.5f}", "output": f"δ₂ = {r['delta2']:+.5f}",
+                "loss": f"dL/dŷ = {r['dL/dy_hat']:+.4f}"}
+        for name, label in back.items():
+            x, y = NODES[name]
+            ax.text(x, y - 0.75, label, ha="center", color="#b42318", fontsize=10)
     ax.set_xlim(-0.6, 5.0)
     ax.set_ylim(-1.6, 1.6)
     ax.axis("off")
-    ax.set_title("forward values (black), error signals flowing back (red)", fontsize=10)
+    ax.set_title("weights and biases (purple)" + ("" if r is None else
+                 ", forward values (black), error signals flowing back (red)"), fontsize=10)
     return fig
 
 
