@@ -14,13 +14,15 @@ The library, one concept per module (samples are columns everywhere: ``X`` has s
 - :mod:`bpbook.draw`, :mod:`bpbook.tables`, :mod:`bpbook.display`: pictures of ``Value`` graphs,
   tables and computed sentences; :mod:`bpbook.widgets`: wiring sliders to an update function;
 - :mod:`bpbook.feedback`: the exercise-feedback machinery every chapter's checks share;
+- :mod:`bpbook.torch_bridge`: a bpbook MLP copied into ``torch.nn`` (works without torch too);
 - :mod:`bpbook.errors`: the errors bpbook raises.
 
 Each chapter's own code (helpers, explorers' update functions, exercise checks) lives in
 :mod:`bpbook.chapters`, one module or subpackage per chapter; the library never imports it.
 """
 from bpbook.activations import get_activation
-from bpbook.errors import ExplodingGradientError, ShapeError
+from bpbook.errors import (BpbookError, ExplodingGradientError, InputError, InputTypeError,
+                           ShapeError)
 from bpbook.gradcheck import gradcheck
 from bpbook.layers import Dense
 from bpbook.losses import get_loss
@@ -30,4 +32,5 @@ from bpbook.optim import SGD, clip_grad_norm
 from bpbook.tables import Table
 
 __all__ = ["get_activation", "get_loss", "Dense", "BatchNorm", "Sequential", "mlp", "fit", "SGD",
-           "clip_grad_norm", "gradcheck", "Table", "ShapeError", "ExplodingGradientError"]
+           "clip_grad_norm", "gradcheck", "Table", "BpbookError", "InputError", "InputTypeError",
+           "ShapeError", "ExplodingGradientError"]

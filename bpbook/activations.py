@@ -12,16 +12,29 @@ Each activation is an :class:`Activation` with
 - ``backward(z, a, da)``: the chain rule ``dL/dz`` from the upstream ``da = dL/da``.
 
 Look one up by name with :func:`get_activation`; :data:`ACTIVATIONS` lists the names.
+
+dtypes: float32 in, float32 out (derivatives too); float64 and integers give float64. Calling an
+:class:`Activation` checks ``z`` first (real and finite); the module's functions and
+``Activation.f``/``df``/``backward``, which the layers call in their inner loop, only convert it.
 """
 import numpy as np
 
-from bpbook.errors import unknown_name
+from bpbook.errors import FLOAT_DTYPES, InputError, check_name, real_array, real_number
+
+DEFAULT_SLOPE = 0.01
 
 
-def _float(z):
-    """``z`` as a floating array, keeping float32 as float32 and making integers float64."""
-    z = np.asarray(z)
-    return z if z.dtype.kind == "f" else z.astype(np.float64)
+def _float(z, what="z"):
+    """``z`` as a float32 or float64 array (float32 is kept, other real dtypes become float64);
+    strings, booleans, complex numbers are refused naming ``what``."""
+    z = real_array(z, what)
+    return z if z.dtype.type in FLOAT_DTYPES else z.astype(np.float64)
+
+
+def check_slope(slope):
+    """Leaky ReLU's negative slope, one rule everywhere (here and ``Value.leaky_relu``): a finite
+    real number >= 0."""
+    return real_number(slope, "leaky_relu slope", low=0.0)
 
 
 def sigmoid(z):
@@ -39,16 +52,16 @@ def sigmoid_prime(z):
 
 
 def tanh(z):
-    return np.tanh(z)
+    return np.tanh(_float(z))
 
 
 def tanh_prime(z):
     r"""$\tanh'(z) = 1 - \tanh^2(z)$."""
-    return 1.0 - np.tanh(z) ** 2
+    return 1.0 - np.tanh(_float(z)) ** 2
 
 
 def relu(z):
-    return np.maximum(z, 0.0)
+    return np.maximum(_float(z), 0.0)
 
 
 def relu_prime(z):
@@ -57,12 +70,14 @@ def relu_prime(z):
     return (z > 0).astype(z.dtype)
 
 
-def leaky_relu(z, slope=0.01):
-    return np.where(np.asarray(z) > 0, z, slope * np.asarray(z))
+def leaky_relu(z, slope=DEFAULT_SLOPE):
+    z = _float(z)
+    return np.where(z > 0, z, z.dtype.type(slope) * z)
 
 
-def leaky_relu_prime(z, slope=0.01):
-    return np.where(np.asarray(z) > 0, 1.0, slope)
+def leaky_relu_prime(z, slope=DEFAULT_SLOPE):
+    z = _float(z)
+    return np.where(z > 0, z.dtype.type(1), z.dtype.type(slope))  # in z's dtype, not float64
 
 
 def elu(z, alpha=1.0):
@@ -82,8 +97,9 @@ def silu(z):
 
 def silu_prime(z):
     r"""$\frac{d}{dz} z\sigma(z) = \sigma(z)\,(1 + z(1-\sigma(z)))$."""
+    z = _float(z)
     s = sigmoid(z)
-    return s * (1.0 + np.asarray(z) * (1.0 - s))
+    return s * (1.0 + z * (1.0 - s))
 
 
 def identity(z):
@@ -122,7 +138,20 @@ class Activation:
         self.formula, self.derivative = formula, derivative
 
     def __call__(self, z):
-        return self.f(z)
+        """``f(z)`` after checking ``z`` (real numbers, no NaN or infinity) and that ``f(z)``
+        does not overflow the dtype."""
+        z = _float(z, f"{self.name}: z")
+        bad = ~np.isfinite(z)
+        if bad.any():
+            raise InputError(f"{self.name}: z should be finite, got {int(bad.sum())} NaN or inf "
+                             f"of {z.size} values, the first at index "
+                             f"{tuple(int(i) for i in np.argwhere(bad)[0])}")
+        with np.errstate(over="ignore"):
+            a = self.f(z)
+        if not np.all(np.isfinite(a)):
+            raise InputError(f"{self.name}: f(z) overflows {z.dtype} for these z (largest |z| "
+                             f"{np.abs(z).max():.3g})")
+        return a
 
     def backward(self, z, a, da):
         """``dL/dz`` from ``da = dL/da``: the upstream gradient times the local slope."""
@@ -146,7 +175,7 @@ class Softmax(Activation):
         return softmax_backward(a, da)
 
 
-def _leaky(slope):
+def _leaky(slope=DEFAULT_SLOPE):
     return Activation("leaky_relu", lambda z: leaky_relu(z, slope),
                       lambda z: leaky_relu_prime(z, slope),
                       rf"\max({slope}z, z)", rf"1 \text{{ if }} z>0 \text{{ else }} {slope}")
@@ -160,7 +189,7 @@ ACTIVATIONS = {
                        lambda a: 1.0 - a * a),
     "relu": Activation("relu", relu, relu_prime, r"\max(0, z)",
                        r"1 \text{ if } z>0 \text{ else } 0", lambda a: a > 0),
-    "leaky_relu": _leaky(0.01),
+    "leaky_relu": _leaky(),
     "elu": Activation("elu", elu, elu_prime, r"z \text{ if } z>0 \text{ else } e^z-1",
                       r"1 \text{ if } z>0 \text{ else } e^z"),
     "silu": Activation("silu", silu, silu_prime, r"z\,\sigma(z)",
@@ -172,14 +201,18 @@ ACTIVATIONS = {
 def get_activation(name, slope=None):
     """The activation called ``name`` (an :class:`Activation` is returned unchanged).
 
-    ``slope`` sets Leaky ReLU's negative slope (default 0.01).
+    ``slope`` sets Leaky ReLU's negative slope (default 0.01; see :func:`check_slope`); it is
+    refused for every other activation rather than silently ignored.
     """
     if isinstance(name, Activation):
+        if slope is not None:
+            raise InputError(f"slope is set with the name, get_activation('leaky_relu', "
+                             f"slope=...), not with an Activation object; got {name!r}")
         return name
-    if name == "leaky_relu" and slope is not None:
-        if not slope >= 0:
-            raise ValueError(f"leaky_relu slope must be >= 0, got {slope!r}")
-        return _leaky(slope)
-    if name not in ACTIVATIONS:
-        raise unknown_name("activation", name, ACTIVATIONS)
+    check_name(name, "activation", ACTIVATIONS)
+    if slope is not None:
+        if name != "leaky_relu":
+            raise InputError(f"slope only applies to leaky_relu, got slope={slope!r} for "
+                             f"activation {name!r}")
+        return _leaky(check_slope(slope))
     return ACTIVATIONS[name]

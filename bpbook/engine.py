@@ -30,13 +30,25 @@ Conventions
     output first, which clears every gradient in its graph.
 - The topological order is built with an explicit stack, not recursion: a chain of 100,000
   nodes backpropagates fine.
+- Numbers: any finite real number is accepted (``int``, ``float``, ``fractions.Fraction``,
+  ``decimal.Decimal``, numpy scalars) and becomes a float; booleans, strings, complex numbers,
+  NaN, infinities and numbers beyond the largest float (``10**400``) are refused.
 - Bad input raises at once with a message naming what was expected and what was received:
   a non-number → ``TypeError``; ``log`` of a non-positive number, a fractional power of a negative
-  number → ``ValueError``; a result too large for a float → ``OverflowError``. No NaN slips through.
+  number → ``ValueError``; a result too large for a float → ``OverflowError``. No NaN slips
+  through (all of them are :class:`bpbook.errors.BpbookError`).
+- A ``backward()`` that raises (a gradient too large for a float) leaves every gradient of the
+  graph as it was before the call, and the output can be differentiated again.
+- Leaky ReLU's slope follows :func:`bpbook.activations.check_slope`, the rule of the vectorized
+  core: a finite number >= 0.
 """
 import math
+from decimal import Decimal
 from numbers import Real
 from typing import NamedTuple
+
+from bpbook.activations import check_slope
+from bpbook.errors import DivisionByZeroError, FloatOverflowError, InputError, InputTypeError
 
 
 class Step(NamedTuple):
@@ -90,14 +102,14 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         a, b = self.data, other.data
         if b == 0.0:
-            raise ZeroDivisionError(f"division by a Value equal to 0 (numerator {a!r})")
+            raise DivisionByZeroError(f"division by a Value equal to 0 (numerator {a!r})")
         local_a = _finite(1.0 / b, "d(a/b)/da = 1/b", b)
         local_b = _finite(-(a / b) / b, "d(a/b)/db = -a/b^2", b)
         return Value(a / b, "", (self, other), (local_a, local_b), "/")
 
     def __pow__(self, n):
         if isinstance(n, Value):
-            raise TypeError(
+            raise InputTypeError(
                 "x ** y with a Value exponent is not supported: the exponent must be a plain number "
                 f"(int or float), got Value({n.data!r}); for a variable exponent write "
                 "(y * x.log()).exp()"
@@ -111,7 +123,7 @@ class Value:
     def __rpow__(self, base):
         base = _as_float(base)
         if base <= 0.0:
-            raise ValueError(f"c ** x needs a positive base c, got c = {base!r}")
+            raise InputError(f"c ** x needs a positive base c, got c = {base!r}")
         out = _pow(base, self.data)
         return Value(out, "", (self,), (out * math.log(base),), f"{base:g}**")  # d(c^x)/dx = c^x ln c
 
@@ -125,13 +137,13 @@ class Value:
         try:
             e = math.exp(x)
         except OverflowError:
-            raise OverflowError(f"exp({x!r}) is too large for a float") from None
+            raise FloatOverflowError(f"exp({x!r}) is too large for a float") from None
         return Value(e, "", (self,), (e,), "exp")  # d(e^x)/dx = e^x
 
     def log(self):
         x = self.data
         if x <= 0.0:
-            raise ValueError(f"log needs a positive number, got {x!r}")
+            raise InputError(f"log needs a positive number, got {x!r}")
         return Value(math.log(x), "", (self,), (_finite(1.0 / x, "d(ln x)/dx = 1/x", x),), "log")
 
     def tanh(self):
@@ -148,7 +160,7 @@ class Value:
 
     def leaky_relu(self, slope=0.01):
         x = self.data
-        local = 1.0 if x > 0.0 else _as_float(slope)
+        local = 1.0 if x > 0.0 else check_slope(slope)
         return Value(x * local, "", (self,), (local,), "leaky_relu")
 
     # ---- numbers on the left-hand side -----------------------------------------------------
@@ -180,17 +192,18 @@ class Value:
                 "to clear every gradient of its graph, or rebuild the expression."
             )
         order = self.topological_order()
+        before = [node.grad for node in order]  # put back if the pass fails
         for node in order:
             if node._prev:
                 node.grad = 0.0  # intermediate gradients belong to one pass; leaves accumulate
         self.grad += 1.0
         self._ran = True
         if record:
-            return _backward_recorded(order)
+            return _backward_recorded(order, before)
         for node in reversed(order):
             up = node.grad
             if up - up != 0.0:
-                raise _bad_gradient(node)
+                raise _bad_gradient(node, order, before)
             if len(node._prev) == 2:  # unrolled for speed: the same as the loop below
                 a, b = node._prev
                 local_a, local_b = node._local
@@ -248,56 +261,81 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name})"
 
 
-def _backward_recorded(order):
+def _backward_recorded(order, before):
     """The backward loop of `Value.backward`, keeping a `Step` per edge."""
     steps = []
     for node in reversed(order):
         up = node.grad
         if up - up != 0.0:
-            raise _bad_gradient(node)
+            raise _bad_gradient(node, order, before)
         for child, local in zip(node._prev, node._local):
             child.grad += local * up
             steps.append(Step(node, child, up, local, local * up))
     return steps
 
 
-def _bad_gradient(node):
-    return OverflowError(f"the gradient reaching {node!r} (made by '{node._op}') is not finite")
+def _bad_gradient(node, order, before):
+    """The error for a gradient that overflowed, after putting every gradient of the graph back
+    to ``before`` (and the output, ``order[-1]``, back to "not run")."""
+    made = f"made by '{node._op}'" if node._op else "a leaf"
+    error = FloatOverflowError(f"the gradient reaching {node!r} ({made}) is not finite; every "
+                               "gradient is left as it was before backward()")
+    for n, grad in zip(order, before):
+        n.grad = grad
+    order[-1]._ran = False
+    return error
 
 
 def _as_float(x):
-    """``x`` as a finite float, or a clear error."""
+    """``x`` as a finite float, or a clear error (see the module docstring for the rule)."""
     if type(x) is float and x - x == 0.0:
         return x
     if isinstance(x, Value):
-        raise TypeError(f"expected a plain number (int or float), got {x!r}")
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"expected a real number (int or float), got {type(x).__name__} {x!r}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"expected a finite number, got {x!r}")
-    return x
+        raise InputTypeError(f"expected a plain number (int or float), got {x!r}")
+    if isinstance(x, bool) or not isinstance(x, (Real, Decimal)):
+        raise InputTypeError(f"expected a real number (int, float, Fraction, Decimal), got "
+                             f"{type(x).__name__} {x!r}")
+    try:
+        value = float(x)
+    except OverflowError:  # an int or Fraction beyond the largest float
+        value = math.inf
+    except ValueError:  # Decimal('sNaN')
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(f"expected a finite number (|x| <= {_FLOAT_MAX:.4g}), got {_shown(x)}")
+    return value
+
+
+def _shown(x):
+    """``x`` for a message: a huge int by its number of digits, not 400 of them."""
+    if isinstance(x, int) and abs(x).bit_length() > 100:
+        return f"an int of {int(abs(x).bit_length() * math.log10(2)) + 1} digits"
+    text = repr(x)
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
+_FLOAT_MAX = 1.7976931348623157e308
 
 
 def _check_pow_domain(x, n):
     if x < 0.0 and not n.is_integer():
-        raise ValueError(f"x ** {n:g} needs x >= 0 (a fractional power), got x = {x!r}")
+        raise InputError(f"x ** {n:g} needs x >= 0 (a fractional power), got x = {x!r}")
     if x == 0.0 and n < 0.0:
-        raise ValueError(f"x ** {n:g} needs x != 0 (a negative power), got x = 0")
+        raise InputError(f"x ** {n:g} needs x != 0 (a negative power), got x = 0")
     if x == 0.0 and 0.0 < n < 1.0:
-        raise ValueError(f"x ** {n:g} has an infinite derivative at x = 0; got x = 0")
+        raise InputError(f"x ** {n:g} has an infinite derivative at x = 0; got x = 0")
 
 
 def _pow(x, n):
     try:
         return x**n
     except OverflowError:
-        raise OverflowError(f"{x!r} ** {n!r} is too large for a float") from None
+        raise FloatOverflowError(f"{x!r} ** {n!r} is too large for a float") from None
 
 
 def _finite(local, what, x):
     if local - local != 0.0:
-        raise OverflowError(f"{what} at {x!r} is {local}, too large for a float")
+        raise FloatOverflowError(f"{what} at {x!r} is {local}, too large for a float")
     return local
 
 
@@ -310,4 +348,4 @@ def _sigmoid(x):
 
 def _overflow(op, inputs, data):
     values = ", ".join(repr(v.data) for v in inputs)
-    return OverflowError(f"'{op}' of ({values}) gives {data}, not a finite number")
+    return FloatOverflowError(f"'{op}' of ({values}) gives {data}, not a finite number")

@@ -10,13 +10,21 @@ Conventions (samples are columns; float64 unless ``dtype`` says otherwise): a la
   across backward calls until :meth:`Dense.zero_grad` (PyTorch's semantics).
 
 Parameters are updated in place (``W -= lr * dW``), so ``params()`` hands out the arrays themselves.
+
+Given weights are used as they are: ``W`` must have shape ``(n_out, n_in)`` (a 1-D ``W`` only for
+one output, where it can only be the row of weights), ``b`` shape ``(n_out, 1)`` or ``(n_out,)``;
+both finite. ``forward`` checks its input's shape and dtype but not its values: the model checks
+its data once, at the entrance, and inside a network an infinity is the mark of exploding
+weights, which the model reports as such.
 """
 import numpy as np
 
-from bpbook.activations import get_activation
-from bpbook.errors import ShapeError, as_matrix
+from bpbook.activations import _float, get_activation
+from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_data,
+                           check_name, count, float_dtype, real_array, real_number)
 
 INITS = ("normal", "xavier", "he", "zeros")
+MAX_WIDTH, MAX_WEIGHTS = 10**6, 10**8  # 10**8 float64 weights take 800 MB
 
 
 def init_weights(n_out, n_in, init, scale, rng):
@@ -25,8 +33,7 @@ def init_weights(n_out, n_in, init, scale, rng):
     ``normal``: ``scale * N(0, 1)`` (the reference text's ``randn * 0.5``); ``xavier``:
     ``N(0, 2/(n_in+n_out))``; ``he``: ``N(0, 2/n_in)``; ``zeros``: all zero.
     """
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}; expected one of: {', '.join(INITS)}")
+    check_name(init, "init", INITS)
     if init == "zeros":
         return np.zeros((n_out, n_in))
     std = {"normal": scale, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}
@@ -38,50 +45,86 @@ class Dense:
 
     def __init__(self, n_in, n_out, activation="identity", W=None, b=None, rng=None,
                  init="normal", scale=1.0, name="dense", dtype=np.float64):
-        for what, n in (("n_in", n_in), ("n_out", n_out)):
-            if not (isinstance(n, (int, np.integer)) and n >= 1):
-                raise ValueError(f"Dense {name!r}: {what} must be a positive integer, got {n!r}")
-        self.name, self.n_in, self.n_out = name, int(n_in), int(n_out)
+        self.name = name
+        self.n_in = count(n_in, f"Dense {name!r}: n_in", low=1, high=MAX_WIDTH)
+        self.n_out = count(n_out, f"Dense {name!r}: n_out", low=1, high=MAX_WIDTH)
+        if self.n_in * self.n_out > MAX_WEIGHTS:
+            raise InputError(f"Dense {name!r}: n_out × n_in = {n_out} × {n_in} weights is more "
+                             f"than the {MAX_WEIGHTS:.0e} this teaching library allows")
+        dtype = float_dtype(dtype, f"Dense {name!r}: dtype")
         self.f = get_activation(activation)
-        rng = rng if rng is not None else np.random.RandomState(0)
-        self.W = (self._given(W, (n_out, n_in), "W") if W is not None else
-                  init_weights(n_out, n_in, init, scale, rng)).astype(dtype)
-        self.b = (self._given(b, (n_out, 1), "b") if b is not None else
-                  np.zeros((n_out, 1))).astype(dtype)
+        if W is None:
+            W = self._init(init, real_number(scale, f"Dense {name!r}: scale", low=0.0), rng,
+                           dtype)
+        self.W = self._given(W, (self.n_out, self.n_in), "W", dtype)
+        self.b = self._given(np.zeros((self.n_out, 1)) if b is None else b, (self.n_out, 1), "b",
+                             dtype)
         self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
         self.a_prev = self.z = self.a = self.delta = None
 
-    def _given(self, value, shape, what):
-        arr = np.array(value, dtype=float)
-        if arr.size != int(np.prod(shape)):
-            raise ShapeError(f"Dense {self.name!r}: {what} should have shape {shape}, "
-                             f"got shape {arr.shape}")
-        return arr.reshape(shape)
+    def _init(self, init, scale, rng, dtype):
+        with np.errstate(over="ignore"):
+            W = init_weights(self.n_out, self.n_in, init, scale, self._rng(rng)).astype(dtype)
+        if not np.all(np.isfinite(W)):
+            raise InputError(f"Dense {self.name!r}: scale {scale:g} is too large: the initial "
+                             f"weights overflow {np.dtype(dtype).name}")
+        return W
+
+    def _rng(self, rng):
+        if rng is None:
+            return np.random.RandomState(0)
+        if not isinstance(rng, np.random.RandomState):
+            raise InputTypeError(f"Dense {self.name!r}: rng should be a numpy.random.RandomState "
+                                 f"(e.g. np.random.RandomState(42)), got {type(rng).__name__} "
+                                 f"{rng!r}")
+        return rng
+
+    def _given(self, value, shape, what, dtype):
+        """A given ``W`` or ``b`` (copied): reshaped only from the one unambiguous 1-D form."""
+        where = f"Dense {self.name!r}: {what}"
+        arr = np.array(real_array(value, where), dtype=dtype)
+        flat_ok = shape[0] == 1 if what == "W" else True
+        if arr.ndim == 1 and flat_ok and arr.size == max(shape):
+            arr = arr.reshape(shape)
+        if arr.shape != shape:
+            raise ShapeError(f"{where} should have shape {shape}, got shape {arr.shape} (no "
+                             "reshaping: W is (n_out, n_in), b is (n_out, 1))")
+        return check_data(arr, where)
 
     def forward(self, a_prev):
-        a_prev = np.asarray(a_prev, dtype=self.W.dtype)
-        if a_prev.ndim != 2 or a_prev.shape[0] != self.n_in:  # the message is built only here
+        if not (isinstance(a_prev, np.ndarray) and a_prev.dtype == self.W.dtype
+                and a_prev.ndim == 2 and a_prev.shape[0] == self.n_in):
             a_prev = as_matrix(a_prev, "input a_prev", self.n_in,
-                               f"Dense {self.name!r} ({self.n_in}→{self.n_out})", self.W.dtype)
+                               f"Dense {self.name!r} ({self.n_in}→{self.n_out})", self.W.dtype,
+                               finite=False)
         self.a_prev = a_prev
         self.z = self.W @ self.a_prev
         self.z += self.b
-        self.a = self.f(self.z)
+        self.a = self.f.f(self.z)
         return self.a
 
     def backward(self, da, input_grad=True):
         """Take ``da`` $=\\partial L/\\partial a$, keep ``delta``, add to ``dW``, ``db``; return
         $\\partial L/\\partial a_{prev} = W^\\top \\delta$ (``None`` when ``input_grad`` is False:
         the first layer's input is data, and nobody needs its gradient)."""
-        if self.z is None:
-            raise RuntimeError(f"Dense {self.name!r}: backward() called before forward()")
+        self._ran_forward()
         if np.shape(da) != self.a.shape:
             raise ShapeError(f"Dense {self.name!r}: upstream gradient should have shape "
                              f"{self.a.shape}, got {np.shape(da)}")
-        self.delta = self.f.backward(self.z, self.a, da)
+        return self.backward_delta(self.f.backward(self.z, self.a, da), input_grad)
+
+    def backward_delta(self, delta, input_grad=True):
+        """``backward`` from ``delta`` $=\\partial L/\\partial z$ itself, for a loss that is
+        computed from this layer's logit ``z`` (BCE after a sigmoid)."""
+        self._ran_forward()
+        self.delta = delta
         self.dW += self.delta @ self.a_prev.T
         self.db += self.delta.sum(axis=1, keepdims=True)
         return self.W.T @ self.delta if input_grad else None
+
+    def _ran_forward(self):
+        if self.z is None:
+            raise RuntimeError(f"Dense {self.name!r}: backward() called before forward()")
 
     def params(self):
         """``[(name, value, grad), ...]``: the arrays themselves, for in-place updates."""
@@ -103,14 +146,25 @@ class ActivationLayer:
         self.z = self.a = None
 
     def forward(self, z):
-        self.z = np.asarray(z, dtype=float)
-        self.a = self.f(self.z)
+        self.z = _float(z, f"{self.name!r}: z")
+        self.a = self.f.f(self.z)
         return self.a
 
     def backward(self, da):
+        self._ran_forward()
+        if np.shape(da) != self.a.shape:
+            raise ShapeError(f"{self.name!r}: upstream gradient da should have shape "
+                             f"{self.a.shape}, got {np.shape(da)}")
+        return self.f.backward(self.z, self.a, da)
+
+    def backward_delta(self, delta):
+        """``delta`` $=\\partial L/\\partial z$ is already the gradient to pass down."""
+        self._ran_forward()
+        return delta
+
+    def _ran_forward(self):
         if self.z is None:
             raise RuntimeError(f"{self.name!r}: backward() called before forward()")
-        return self.f.backward(self.z, self.a, da)
 
     def params(self):
         return []

@@ -3,82 +3,168 @@
 Conventions: ``X`` has shape ``(n_features, m)`` and ``Y`` shape ``(n_out, m)``, samples in columns.
 After :meth:`Sequential.backward` every :class:`~bpbook.layers.Dense` layer holds its ``delta``,
 ``dW`` and ``db``, so a chapter can print the error signal of every layer.
+
+Data are checked at the entrance, before anything is computed: ``X`` and ``Y`` must be real and
+finite (a NaN or infinity is reported with its count and the index of the first one), hold at
+least one sample, and have the model's shapes (see :mod:`bpbook.losses` for the few unambiguous
+1-D forms of ``Y``). They are converted to the model's dtype, float32 or float64. Only then can a
+NaN or infinity be blamed on training: :class:`~bpbook.errors.ExplodingGradientError`.
+
+``loss="bce"`` needs a sigmoid output layer; the loss and ``delta`` of that layer come from its
+logit ``z`` (see :mod:`bpbook.losses`): finite however confident the network is, and exactly
+consistent, so :func:`~bpbook.gradcheck.gradcheck` agrees at any ``z``.
 """
 import numpy as np
 
-from bpbook.activations import get_activation
-from bpbook.errors import ShapeError, as_matrix, check_finite
-from bpbook.layers import Dense
+from bpbook.activations import ACTIVATIONS, Activation, get_activation
+from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_finite,
+                           check_name, count, float_dtype, real_number, short_repr)
+from bpbook.layers import MAX_WIDTH, Dense
 from bpbook.losses import get_loss
 from bpbook.optim import SGD
 
 EXPLODING_HINT = ("This is the mark of exploding gradients: lower the learning rate, "
                   "clip the gradient norm (SGD(..., clip=1.0)) or start from smaller weights.")
+LAYER_METHODS = ("forward", "backward", "params", "zero_grad")
+MAX_EPOCHS = 10**7  # the returned losses take 80 MB
 
 
 class Sequential:
     """Layers applied one after another; ``backward`` walks them in reverse."""
 
     def __init__(self, layers):
+        if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+            raise InputTypeError(f"Sequential: layers should be a list of layers, got "
+                                 f"{type(layers).__name__} {layers!r}")
         self.layers = list(layers)
         if not self.layers:
-            raise ValueError("Sequential needs at least one layer, got none")
+            raise InputError("Sequential: layers should hold at least one layer, got none")
+        for i, layer in enumerate(self.layers):
+            if not all(callable(getattr(layer, m, None)) for m in LAYER_METHODS):
+                raise InputTypeError(f"Sequential: layers[{i}] should be a layer (with "
+                                     f"{', '.join(LAYER_METHODS)}), got {layer!r}")
         self.y_hat = None
 
     def forward(self, X):
+        """``y_hat`` for the inputs ``X`` (checked: real, finite, shape ``(n_in, m)``); an output
+        that overflows raises :class:`~bpbook.errors.ExplodingGradientError`."""
+        X = self._inputs(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            y_hat = self._forward(X)
+        check_finite(y_hat, "the output y_hat", f"The largest |X| is {np.abs(X).max():.3g}: "
+                     "scale the data, or start from smaller weights.")
+        return y_hat
+
+    __call__ = forward
+
+    def _forward(self, X):
         a = X
         for layer in self.layers:
             a = layer.forward(a)
         self.y_hat = a
         return a
 
-    __call__ = forward
-
-    def backward(self, da):
-        """Push ``da`` $=\\partial L/\\partial \\hat y$ back through every layer.
+    def backward(self, da=None, delta=None):
+        """Push ``da`` $=\\partial L/\\partial \\hat y$ back through every layer; or start from
+        ``delta`` $=\\partial L/\\partial z$ of the output layer (a loss computed from the logit).
 
         The inputs are data, not parameters: the first Dense layer skips $W^\\top\\delta$, their
         gradient, which would cost about a third of the backward pass for a wide input.
         """
-        first, *rest = self.layers
-        for layer in reversed(rest):
-            da = layer.backward(da)
-        if isinstance(first, Dense):
-            first.backward(da, input_grad=False)
-        else:
-            first.backward(da)
+        if (da is None) == (delta is None):
+            raise InputError("Sequential.backward: give exactly one of da (dL/dy_hat) or delta "
+                             "(dL/dz of the output layer)")
+        grad = da
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            kwargs = {"input_grad": False} if i == 0 and isinstance(layer, Dense) else {}
+            if delta is not None and i == len(self.layers) - 1:
+                grad = layer.backward_delta(delta, **kwargs)
+            else:
+                grad = layer.backward(grad, **kwargs)
 
     def loss(self, X, Y, loss="mse"):
         """Forward pass and the loss, without touching the gradients."""
-        y_hat = self.forward(X)
-        return get_loss(loss).value(y_hat, self._targets(Y, y_hat))
+        loss = get_loss(loss)
+        X = self._inputs(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._evaluate(X, Y, loss)[0]
 
     def forward_backward(self, X, Y, loss="mse"):
         """One forward and one backward pass; returns the loss. Gradients accumulate."""
-        loss = get_loss(loss)
-        # overflow is caught below as a non-finite loss or gradient, with a message that says why
+        return self._forward_backward(self._inputs(X), Y, get_loss(loss))
+
+    def _forward_backward(self, X, Y, loss):
+        # overflow is caught as a non-finite output, loss or gradient, with a message that says why
         with np.errstate(over="ignore", invalid="ignore"):
-            y_hat = self.forward(X)
-            Y = self._targets(Y, y_hat)
-            value = loss.value(y_hat, Y)
-            check_finite(value, f"the loss ({value})", EXPLODING_HINT)
-            self.backward(loss.grad(y_hat, Y))
+            value, Y, logit = self._evaluate(X, Y, loss)
+            m = Y.shape[1]
+            if logit is not None:
+                self.backward(delta=loss.logit_df(logit.z, Y, m))
+            else:
+                self.backward(loss.df(self.y_hat, Y, m))
             # one sum per gradient is cheap; only when it is not finite do we look closer
             if not np.isfinite(sum(float(np.sum(g)) for _, _, g in self.parameters())):
                 for name, _, grad in self.parameters():
                     check_finite(grad, f"the gradient of {name}", EXPLODING_HINT)
         return value
 
+    def _evaluate(self, X, Y, loss):
+        """Forward pass and loss value; returns ``(value, Y, logit_layer)``, where
+        ``logit_layer`` is the output layer when the loss was computed from its logit."""
+        self._check_output(loss)
+        y_hat = self._forward(X)
+        Y = self._targets(Y, y_hat, loss)
+        check_finite(y_hat, "the output y_hat", EXPLODING_HINT)
+        logit = self._logit_layer(loss)
+        m = y_hat.shape[1]
+        value = loss.logit_f(logit.z, Y, m) if logit is not None else loss.f(y_hat, Y, m)
+        check_finite(value, f"the loss ({value})", EXPLODING_HINT)
+        return value, Y, logit
+
     @staticmethod
-    def _targets(Y, y_hat):
-        """``Y`` as an array shaped like ``y_hat`` (a flat ``Y`` of the right size is reshaped)."""
-        Y = np.asarray(Y, dtype=y_hat.dtype)
-        if Y.ndim < 2 and Y.size == y_hat.size:
-            Y = Y.reshape(y_hat.shape)
-        if Y.shape != y_hat.shape:
-            raise ShapeError(f"loss: targets Y should have shape {y_hat.shape} like the output "
-                             f"y_hat, got shape {np.shape(Y)}")
-        return Y
+    def _targets(Y, y_hat, loss):
+        """``Y`` checked by ``loss`` against the output ``y_hat``."""
+        try:
+            return loss.targets(Y, y_hat, "targets Y")
+        except ShapeError as err:
+            raise ShapeError(f"{err} (the inputs X hold m = {y_hat.shape[1]} samples)") from None
+
+    def _logit_layer(self, loss):
+        """The output layer if ``loss`` takes its logit (BCE after the library's sigmoid)."""
+        last = self.layers[-1]
+        if loss.logit is not None and getattr(last, "f", None) is ACTIVATIONS[loss.logit]:
+            return last
+        return None
+
+    def _check_output(self, loss):
+        """Refuse a loss that does not fit the output layer's activation."""
+        last = self.layers[-1]
+        act = getattr(getattr(last, "f", None), "name", None)
+        name = getattr(last, "name", type(last).__name__)
+        if loss.name == "bce" and act != "sigmoid":
+            raise InputError(f"loss 'bce' needs a sigmoid output (one independent probability "
+                             f"per output, its loss computed from the logit), but the output "
+                             f"layer {name!r} has activation {act!r}: use output='sigmoid'; for "
+                             f"mutually exclusive classes use output='identity' with "
+                             f"loss='softmax_ce'")
+        if loss.name == "softmax_ce" and act == "softmax":
+            raise InputError(f"loss 'softmax_ce' applies the softmax to the logits itself, but the "
+                             f"output layer {name!r} has activation 'softmax' (a softmax twice): "
+                             f"use output='identity'")
+
+    def _inputs(self, X):
+        first = getattr(self.layers[0], "dense", self.layers[0])
+        if isinstance(first, Dense):
+            where = f"Dense {first.name!r} ({first.n_in}→{first.n_out})"
+            return as_matrix(X, "inputs X", first.n_in, where, self.dtype)
+        return as_matrix(X, "inputs X", None, "model", self.dtype)
+
+    @property
+    def dtype(self):
+        """The dtype of the parameters (float64 for a model without any)."""
+        params = self.parameters()
+        return params[0][1].dtype.type if params else np.float64
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.params()]
@@ -105,10 +191,16 @@ def mlp(sizes, activation="sigmoid", output="sigmoid", seed=0, init="normal", sc
     ``scale=0.5`` this is exactly the reference text's ``np.random.seed(42)``,
     ``W1 = randn(4, 2) * 0.5``, ``W2 = randn(1, 4) * 0.5``.
     """
-    if len(sizes) < 2 or any(not (isinstance(n, (int, np.integer)) and n >= 1) for n in sizes):
-        raise ValueError(f"mlp sizes must be at least two positive integers (inputs, ..., "
-                         f"outputs), got {sizes!r}")
-    activation, output = get_activation(activation), get_activation(output)
+    if (not isinstance(sizes, (list, tuple)) or len(sizes) < 2
+            or any(isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer))
+                   or not 1 <= n <= MAX_WIDTH for n in sizes)):
+        raise InputError(f"mlp: sizes should be at least two integers in 1..{MAX_WIDTH} (inputs, "
+                         f"..., outputs), got {short_repr(sizes)}")
+    activation = _activation(activation, "activation")
+    output = _activation(output, "output activation")
+    seed = count(seed, "mlp: seed", low=0, high=2**32 - 1)
+    scale = real_number(scale, "mlp: scale", low=0.0)
+    dtype = float_dtype(dtype, "mlp: dtype")
     rng = np.random.RandomState(seed)
     n = len(sizes) - 1
     return Sequential(
@@ -117,22 +209,38 @@ def mlp(sizes, activation="sigmoid", output="sigmoid", seed=0, init="normal", sc
         for i in range(n))
 
 
+def _activation(value, what):
+    """``get_activation(value)``, with errors naming the argument ``what``."""
+    if isinstance(value, Activation):
+        return value
+    return get_activation(check_name(value, what, ACTIVATIONS))
+
+
 def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
     """Full-batch gradient descent for ``epochs`` steps; returns the loss before each step.
 
-    ``record(epoch, model)``, if given, is called after each step (for snapshots). A loss or
-    gradient that becomes NaN or infinite raises :class:`~bpbook.errors.ExplodingGradientError`
-    naming the epoch and the learning rate.
+    ``record(epoch, model)``, if given, is called after each step (for snapshots). ``X`` and
+    ``Y`` are checked before the first step; a loss or gradient that becomes NaN or infinite
+    raises :class:`~bpbook.errors.ExplodingGradientError` naming the epoch and the learning rate.
     """
-    if not (isinstance(epochs, (int, np.integer)) and epochs >= 0):
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    if not isinstance(model, Sequential):
+        raise InputTypeError(f"fit: model should be a Sequential (e.g. mlp([2, 4, 1])), got "
+                             f"{type(model).__name__}")
+    epochs = count(epochs, "fit: epochs", low=0, high=MAX_EPOCHS)
+    if record is not None and not callable(record):
+        raise InputTypeError(f"fit: record should be a function record(epoch, model), got "
+                             f"{record!r}")
+    loss = get_loss(loss)
     opt = SGD(model.parameters(), lr, clip=clip)
-    X = as_matrix(X, "inputs X")
+    X = model._inputs(X)
+    model._check_output(loss)
+    with np.errstate(over="ignore", invalid="ignore"):  # Y's shape comes from a forward pass
+        Y = model._targets(Y, model._forward(X), loss)
     losses = np.empty(epochs)
     for epoch in range(epochs):
         opt.zero_grad()
         try:
-            losses[epoch] = model.forward_backward(X, Y, loss)
+            losses[epoch] = model._forward_backward(X, Y, loss)
         except FloatingPointError as err:
             raise type(err)(f"epoch {epoch}, learning rate {lr}: {err}") from None
         opt.step()

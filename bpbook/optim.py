@@ -3,31 +3,58 @@
 ``params`` is a list of ``(name, value, grad)`` triples whose arrays are updated in place (what
 ``Sequential.parameters()`` returns). Gradients accumulate in the layers until ``zero_grad()``:
 forgetting it adds old gradients to new ones, one of the book's pitfalls.
+
+Norms are computed overflow-safely: every gradient is divided by the largest entry before
+squaring, so a finite gradient of 1e200 is clipped to the right direction, never zeroed.
 """
 import math
 
 import numpy as np
 
+from bpbook.errors import ExplodingGradientError, InputTypeError, real_number
 
-def _positive(value, what):
-    if not (isinstance(value, (int, float, np.number)) and math.isfinite(value) and value > 0):
-        raise ValueError(f"{what} must be a positive finite number, got {value!r}")
-    return float(value)
+
+def _params(params, where):
+    """``params`` as a list of ``(name, value, grad)`` triples of arrays, or a clear error."""
+    params = list(params) if isinstance(params, (list, tuple)) else None
+    if params is None or not all(
+            isinstance(p, tuple) and len(p) == 3 and all(isinstance(a, np.ndarray) for a in p[1:])
+            for p in params):
+        raise InputTypeError(f"{where}: params should be a list of (name, value, grad) triples "
+                             "of arrays, as model.parameters() returns")
+    return params
+
+
+def _scaled_norm(params):
+    """``(top, r)`` with the global L2 norm equal to ``top * r``: ``top`` the largest |entry|."""
+    top = max((float(np.max(np.abs(g))) for _, _, g in params if g.size), default=0.0)
+    if not math.isfinite(top):
+        name = next(n for n, _, g in params if g.size and not np.all(np.isfinite(g)))
+        raise ExplodingGradientError(f"the gradient of {name} is not finite: no norm to clip to")
+    if top == 0.0:
+        return 0.0, 0.0
+    return top, math.sqrt(sum(float(np.sum((g / top) ** 2)) for _, _, g in params))
 
 
 def grad_norm(params):
-    """The global L2 norm of all gradients."""
-    return float(np.sqrt(sum(np.sum(g ** 2) for _, _, g in params)))
+    """The global L2 norm of all gradients (``inf`` only if it exceeds the largest float)."""
+    top, r = _scaled_norm(_params(params, "grad_norm"))
+    with np.errstate(over="ignore"):
+        return float(np.float64(top) * r)
 
 
 def clip_grad_norm(params, max_norm):
     """Scale all gradients together so their global norm is at most ``max_norm``; return the norm
     before clipping (as ``torch.nn.utils.clip_grad_norm_`` does)."""
-    max_norm = _positive(max_norm, "max_norm")
-    norm = grad_norm(params)
+    params = _params(params, "clip_grad_norm")
+    max_norm = real_number(max_norm, "clip_grad_norm: max_norm", low=0.0, low_open=True)
+    top, r = _scaled_norm(params)
+    with np.errstate(over="ignore"):
+        norm = float(np.float64(top) * r)
     if norm > max_norm:
+        factor = (max_norm / top) / r  # never max_norm / inf
         for _, _, g in params:
-            g *= max_norm / norm
+            g *= factor
     return norm
 
 
@@ -35,9 +62,10 @@ class SGD:
     """``θ ← θ − lr · dL/dθ`` for every parameter, optionally clipping the gradient norm first."""
 
     def __init__(self, params, lr, clip=None):
-        self.params = list(params)
-        self.lr = _positive(lr, "learning rate lr")
-        self.clip = None if clip is None else _positive(clip, "clip")
+        self.params = _params(params, "SGD")
+        self.lr = real_number(lr, "SGD: learning rate lr", low=0.0, low_open=True)
+        self.clip = None if clip is None else real_number(clip, "SGD: clip", low=0.0,
+                                                           low_open=True)
 
     def step(self):
         if self.clip is not None:

@@ -487,7 +487,6 @@ display(Markdown(f"$$\\hat Y = {matrix(Y_hat)},\\qquad Y = {matrix(Y, 0)},\\qqua
 #
 # $$\frac{\partial L}{\partial a_{1,j}} = \sum_i \frac{\partial L}{\partial z_{2,i}}\,
 #   \frac{\partial z_{2,i}}{\partial a_{1,j}} = \sum_i \delta_{2,i}\,W_{2,ij}.$$
-
 #
 # The sum runs over the **first** index of $W_2$, down column $j$: that is row $j$ of
 # $W_2^\top$. So $\partial L/\partial a_1 = W_2^\top\delta_2$, and with the hidden units' own

@@ -327,6 +327,47 @@ display(say("With $m$ = {m} samples, largest difference: $(s - y)/m$ vs finite d
 # between.
 
 # %% [markdown]
+# ### Sigmoid with BCE: computed from the logit
+#
+# A single yes/no output pairs a sigmoid, $\hat y = \sigma(z)$, with binary cross-entropy,
+# $L = -[y\log\hat y + (1-y)\log(1-\hat y)]$, and the same cancellation gives
+# $\partial L/\partial z = \hat y - y$. Computed from $\hat y$, though, BCE breaks where the
+# sigmoid saturates: $\sigma(z)$ rounds to exactly 1, $\log(1-\hat y)$ becomes $\log 0$, and
+# $\hat y(1-\hat y) = 0$ erases the error signal. Written with the logit,
+# $L = \max(z, 0) - yz + \log(1 + e^{-|z|})$ needs no $\hat y$ at all. This is how `bpbook`
+# computes it: a model trained with `loss="bce"` must end in a sigmoid, and its loss and the output
+# layer's $\delta$ come from the logit (PyTorch's `BCEWithLogitsLoss` does the same). One
+# confidently wrong output in float32:
+
+# %%
+from bpbook.activations import sigmoid
+from bpbook.layers import Dense
+from bpbook.losses import bce, bce_grad
+from bpbook.model import Sequential
+
+Z_WRONG, Y_WRONG = 20.0, 0.0  # settings: the output's logit and its target
+grid = np.arange(0, 40, 0.01, dtype=np.float32)
+z_rounds = float(grid[np.argmax(sigmoid(grid) == 1)])  # first z where σ(z) is exactly 1
+net = Sequential([Dense(1, 1, "sigmoid", W=[[Z_WRONG]], dtype=np.float32)])
+from_logit = net.forward_backward(np.ones((1, 1)), [[Y_WRONG]], "bce")
+y_hat = net.y_hat
+from_y_hat = bce(y_hat, [[Y_WRONG]])
+delta_from_y_hat = (bce_grad(y_hat, [[Y_WRONG]]) * y_hat * (1 - y_hat))[0, 0]
+exact = Z_WRONG + np.log1p(np.exp(-Z_WRONG))  # softplus(z) for y = 0, in float64
+display(say("In float32, $\\sigma(z)$ is exactly 1 from $z = {r:.2f}$ on. At $z = {z:g}$, "
+            "$y = {y:g}$:", r=z_rounds, z=Z_WRONG, y=Y_WRONG))
+exact_delta = 1 / (1 + np.exp(-Z_WRONG)) - Y_WRONG  # σ(z) − y
+Table(["", "from ŷ", "from the logit z", "exact"],
+      [["loss L", from_y_hat, from_logit, exact],
+       ["∂L/∂z", delta_from_y_hat, net.dense[0].delta[0, 0], exact_delta]],
+      [None, "{:.9f}", "{:.9f}", "{:.9f}"])
+
+# %% [markdown]
+# From $\hat y$, the loss is off (its logarithm hit the floor, the smallest normal float32) and the
+# gradient is zero: the network would never learn out of its mistake. From the logit, both agree
+# with the exact values to float32's precision.
+
+# %% [markdown]
 # ## The table
 #
 # Everything above, in three tables narrow enough for a narrow window. In the first two,

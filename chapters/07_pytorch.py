@@ -23,10 +23,16 @@
 # - look at the graph torch records, next to the graph of `Value`s bpbook builds;
 # - let `torch.autograd.gradcheck` catch a wrong backward function;
 # - see torch add up gradients until you zero them;
+# - read the $\delta$ with `retain_grad()` as well, update the parameters by hand under
+#   `torch.no_grad()`, write the worked example as an `nn.Module` and its training loop out:
+#   `zero_grad`, `backward`, `step`;
 # - train XOR in `torch.nn` from bpbook's starting weights and watch the two loss curves coincide.
 #
 # Nothing here is new mathematics: it is the same chain rule, run by a library. Knowing what the
-# library does lets you check it, and read its errors.
+# library does lets you check it, and read its errors. The symbols are those of
+# [chapter 3, Notation](03_worked_example.py); the worked example keeps its scalar names
+# ($W_{11}$, $z_1$, $\delta_1$, …), so $z_1$ and $z_2$ below are the hidden and the output
+# layer's $z$.
 
 # %% [markdown]
 # ## Is PyTorch here?
@@ -42,7 +48,7 @@ from matplotlib.figure import Figure
 
 from bpbook.display import say
 from bpbook.tables import Table
-from bpbook.chapters.ch07_pytorch.bridge import HAVE_TORCH, INSTALL_HINT
+from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
 
 if HAVE_TORCH:
     import torch
@@ -96,7 +102,8 @@ if HAVE_TORCH:
 # ## Three ways to the same gradients
 #
 # bpbook's backprop (`bpbook.worked`), SymPy's closed forms (`bpbook.symbolic`, the loss written
-# as one expression and differentiated), and torch in both precisions:
+# as one expression and differentiated), and torch in both precisions (torch64, torch32). The
+# table gives SymPy's value and how far each of the others is from it:
 
 # %%
 from bpbook.symbolic import SymbolicMLP, params_of
@@ -119,13 +126,11 @@ def torch_grad(params, name):
 
 rows = []
 for name in where:
-    row = [name, ours[name], sympy_grads[name]]
-    if HAVE_TORCH:
-        row += [torch_grad(p64, name), torch_grad(p32, name)]
-    rows.append(row + [max(abs(v - sympy_grads[name]) for v in row[1:])])
-columns = ["gradient", "bpbook", "SymPy"] + (["torch float64", "torch float32"] if HAVE_TORCH
-                                             else []) + ["max |Δ| to SymPy"]
-comparison = Table(columns, rows, formats=[None] + ["{:+.12f}"] * (len(columns) - 2) + ["{:.1e}"])
+    others = [ours[name]] + ([torch_grad(p64, name), torch_grad(p32, name)] if HAVE_TORCH else [])
+    rows.append([name, sympy_grads[name]] + [v - sympy_grads[name] for v in others])
+columns = ["gradient", "SymPy", "bpbook − SymPy"] + (["torch64 − SymPy", "torch32 − SymPy"]
+                                                     if HAVE_TORCH else [])
+comparison = Table(columns, rows, formats=[None, "{:+.12f}"] + ["{:+.1e}"] * (len(columns) - 2))
 comparison
 
 # %% [markdown]
@@ -272,10 +277,140 @@ if HAVE_TORCH:
     display(say("After zero_grad, W2.grad is {g}.", g=p["W2"].grad))
 
 # %% [markdown]
+# ## The loop in plain sight
+#
+# Everything so far computed gradients. Training is a loop around that computation: forget the
+# old gradients, compute the loss, run the backward pass, move every parameter against its
+# gradient. Three ways to write the last part, each set against bpbook.
+#
+# ### The update by hand, under `torch.no_grad()`
+#
+# The reference text updates the parameters itself, $\theta \leftarrow \theta - \eta\,
+# \partial L/\partial\theta$, inside `with torch.no_grad():`. bpbook makes the same step with
+# its `SGD` optimizer:
+
+# %%
+from bpbook.model import fit
+from bpbook.optim import SGD
+
+net = worked_network()
+net.forward_backward(xw, yw)
+SGD(net.parameters(), S["lr"]).step()
+bp_after = {"W11": net.dense[0].W[0, 0], "W12": net.dense[0].W[0, 1], "b1": net.dense[0].b[0, 0],
+            "W2": net.dense[1].W[0, 0], "b2": net.dense[1].b[0, 0]}
+at = {"W11": ("W1", (0, 0)), "W12": ("W1", (0, 1)), "b1": ("b1", (0, 0)), "W2": ("W2", (0, 0)),
+      "b2": ("b2", (0, 0))}
+
+if HAVE_TORCH:
+    p = make_params(torch.float64)
+    forward(p)[2].backward()
+    with torch.no_grad():
+        for tensor in p.values():
+            tensor -= S["lr"] * tensor.grad
+    display(Table(["parameter", "bpbook, SGD.step()", "torch, by hand", "|Δ|"],
+                  [[k, bp_after[k], p[t][i].item(), abs(bp_after[k] - p[t][i].item())]
+                   for k, (t, i) in at.items()],
+                  formats=[None, "{:+.12f}", "{:+.12f}", "{:.1e}"]))
+
+# %% [markdown]
+# Why `no_grad`? Outside it torch records every operation on a tensor that requires a gradient.
+# An update in place would turn a parameter, a leaf of the graph, into the result of an
+# operation, and torch refuses:
+
+# %%
+if HAVE_TORCH:
+    try:
+        p["W2"] -= S["lr"] * p["W2"].grad
+    except RuntimeError as err:
+        display(say("`RuntimeError`: {msg}", msg=str(err).split(".")[0]))
+
+# %% [markdown]
+# ### `retain_grad()`
+#
+# The hooks above caught $\delta_1$ and $\delta_2$ on their way through. `retain_grad()` asks
+# torch to keep an intermediate tensor's gradient in its `.grad`, as it does for leaves:
+
+# %%
+if HAVE_TORCH:
+    z1, z2, L = forward(make_params(torch.float64))
+    before = z1.retains_grad
+    z1.retain_grad()
+    z2.retain_grad()
+    L.backward()
+    display(say("`z1.retains_grad` was {b} before the call.", b=before))
+    display(Table(["error signal", "bpbook layer.delta", "torch .grad", "|Δ|"],
+                  [[k, bp_deltas[k], g.item(), abs(bp_deltas[k] - g.item())]
+                   for k, g in (("δ₁", z1.grad), ("δ₂", z2.grad))],
+                  formats=[None, "{:+.12f}", "{:+.12f}", "{:.1e}"]))
+
+# %% [markdown]
+# ### The worked example as an `nn.Module`
+#
+# Real torch code keeps the parameters inside a module: each `nn.Linear` owns its `weight` and
+# `bias`, and `forward` says how the layers connect. `nn.Linear` takes samples in rows, so the
+# sample is the row $(x_1, x_2)$:
+
+# %%
+if HAVE_TORCH:
+    class WorkedNet(torch.nn.Module):
+        """The 2-1-1 network: one sigmoid unit in each of the two layers."""
+
+        def __init__(self):
+            super().__init__()
+            self.hidden = torch.nn.Linear(2, 1, dtype=torch.float64)
+            self.out = torch.nn.Linear(1, 1, dtype=torch.float64)
+            with torch.no_grad():  # the worked example's starting values
+                self.hidden.weight[:] = torch.tensor([[S["W11"], S["W12"]]], dtype=torch.float64)
+                self.hidden.bias[:] = S["b1"]
+                self.out.weight[:] = S["W2"]
+                self.out.bias[:] = S["b2"]
+
+        def forward(self, x):
+            return torch.sigmoid(self.out(torch.sigmoid(self.hidden(x))))
+
+    model = WorkedNet()
+    print(model)
+
+# %% [markdown]
+# ### The loop
+#
+# The loop every torch program has: `zero_grad()`, the loss, `backward()`, `step()`. Here it runs
+# the worked example for a few steps (a setting, below) with `torch.optim.SGD`, whose `step()`
+# is the update by hand from above, on the worked example's loss $\tfrac12(\hat y - y)^2$.
+# bpbook's `fit` makes the same steps.
+
+# %%
+STEPS = 20  # a setting: how many training steps
+bp_curve = fit(worked_network(), xw, yw, lr=S["lr"], epochs=STEPS)
+if HAVE_TORCH:
+    x_row = torch.tensor([[S["x1"], S["x2"]]], dtype=torch.float64)
+    y_row = torch.tensor([[S["y"]]], dtype=torch.float64)
+    opt = torch.optim.SGD(model.parameters(), lr=S["lr"])
+    torch_curve = []
+    for step in range(STEPS):
+        opt.zero_grad()                     # forget the last step's gradients
+        loss = (0.5 * (model(x_row) - y_row) ** 2).sum()
+        loss.backward()                     # fill .grad of every parameter
+        opt.step()                          # θ ← θ − η ∂L/∂θ
+        torch_curve.append(loss.item())
+
+# %%
+if HAVE_TORCH:
+    display(say("Loss before the first step {a:.6f}, before the last {b:.6f}. Over the {n} steps "
+                "the largest difference between torch's losses and bpbook's is {d:.1e}.",
+                a=torch_curve[0], b=torch_curve[-1], n=STEPS,
+                d=np.abs(np.array(torch_curve) - bp_curve).max()))
+
+# %% [markdown]
+# `train_torch` in `bpbook.chapters.ch07_pytorch.bridge`, which trains XOR below, is this loop
+# for a whole batch.
+
+# %% [markdown]
 # ## XOR in `torch.nn`, from bpbook's starting weights
 #
 # Chapter 4 trained a $2 \to 4 \to 1$ sigmoid network on XOR with bpbook, starting from the
-# weights `mlp([2, 4, 1], seed=42)` draws. `bpbook.chapters.ch07_pytorch.bridge.to_torch_mlp` copies those
+# weights `mlp([2, 4, 1], seed=XOR_SEED)` draws (the seed is a setting, shown below with the
+# others). `bpbook.torch_bridge.to_torch_mlp` copies those
 # weights into an `nn.Sequential` of `nn.Linear` and `nn.Sigmoid` modules (torch wants samples in
 # rows, so the data go in transposed), and `train_torch` runs the same full-batch gradient
 # descent with `torch.optim.SGD` on the same loss. If both libraries do the same arithmetic, the
@@ -283,13 +418,15 @@ if HAVE_TORCH:
 
 # %%
 from bpbook.data import XOR_X, XOR_Y
-from bpbook.model import fit, mlp
-from bpbook.chapters.ch07_pytorch.bridge import to_torch_mlp, train_torch
+from bpbook.model import mlp
+from bpbook.chapters.ch07_pytorch.bridge import train_torch
+from bpbook.torch_bridge import to_torch_mlp
 
-lr, epochs = 2.0, 2000
-bp_losses = fit(mlp([2, 4, 1], seed=42), XOR_X, XOR_Y, lr=lr, epochs=epochs)
+XOR_SEED, lr, epochs = 42, 2.0, 2000  # settings: chapter 4's seed, η and a number of epochs
+display(say("Settings: seed {s}, η = {lr:g}, {e} epochs.", s=XOR_SEED, lr=lr, e=epochs))
+bp_losses = fit(mlp([2, 4, 1], seed=XOR_SEED), XOR_X, XOR_Y, lr=lr, epochs=epochs)
 if HAVE_TORCH:
-    torch_net = to_torch_mlp(mlp([2, 4, 1], seed=42), torch.float64)
+    torch_net = to_torch_mlp(mlp([2, 4, 1], seed=XOR_SEED), torch.float64)
     print(torch_net)
 
 # %%
@@ -372,3 +509,22 @@ def copy_linear(W, b):
 
 
 check_copy_linear(copy_linear)
+
+# %% [markdown]
+# **4.** Gradients add up until `zero_grad()`; use it on purpose. Write
+# `accumulate_step(net, opt, parts)`: ONE update of the `torch.nn` model `net` by its optimizer
+# `opt`, from a batch that arrives in equal-sized `parts` (a list of `(X, Y)` pairs, samples in
+# rows), with the gradient of the mean loss `half_mse` (exercise 2) over all their samples, as if
+# the whole batch had been one. Return that mean loss as a number. The check cuts XOR into two
+# parts and compares your updates with bpbook's full-batch `fit`.
+
+# %%
+from bpbook.chapters.ch07_pytorch.exercises import check_accumulate_step
+
+# %% tags=["exercise"] exercise="07.accumulate-step"
+def accumulate_step(net, opt, parts):
+    return None  # replace None with your code
+
+
+# %% tags=["check"]
+check_accumulate_step(accumulate_step)

@@ -132,3 +132,47 @@ def matrices(draw, rows=None, cols=None, max_side=5, elements=FLOAT):
 # Pre-activations for the activation functions (chapter 06): wide enough to reach the saturated
 # tails, where sigmoid' and tanh' are tiny.
 PREACTIVATION = st.floats(min_value=-20.0, max_value=20.0, allow_nan=False, allow_infinity=False)
+
+
+# Bad and odd input for the public API (tests/test_fuzz_api.py)
+# -------------------------------------------------------------
+# ZOO draws a value a student might pass by mistake: NaN, ±inf, strings, None, lists, bools,
+# complex numbers, huge ints, empty arrays, wrong and transposed shapes of the XOR data, random
+# arrays of any small shape (NaN and inf included). calls(defaults) replaces one or two of a
+# function's valid keyword arguments with zoo values.
+def _zoo():
+    import math
+
+    import numpy as np
+    X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=float)
+    Y = np.array([[0, 1, 1, 0]], dtype=float)
+    scalars = [math.nan, math.inf, -math.inf, "a", "1.5", "", None, True, False, 1j, 2 + 0j,
+               10**400, -10**400, 0, -1, 1, 3, 2.5, -0.5, 1e308, 1e-320, [1, 2], [], [[1.0]],
+               {"a": 1}, object(), np.float32(0.5), np.int64(2), "relu", "sigmoid", "mse",
+               np.random.RandomState(1)]
+    arrays = [np.zeros((0,)), np.zeros((2, 0)), np.zeros((0, 4)), X.T, X[:, :, None], X.ravel(),
+              Y.ravel(), Y.T, np.full((2, 4), np.nan), np.full((1, 4), np.inf), X + 1j,
+              X.astype(bool), np.array([["a"] * 4] * 2), [[1, 2], [3]], X.astype(np.float32),
+              X.astype(int), X.astype(np.float16), [[10**400] * 4], [[0, 1, 1, 0]], [0, 1, 1, 0],
+              np.array([0, 1, 1, 0]), np.array([5, -1, 0, 1]), 2 * Y, np.array(3.0),
+              np.ones((3, 4)), np.ones((2, 4)) * 1e200]
+    floats = st.floats(allow_nan=True, allow_infinity=True, width=64)
+    random_arrays = st.tuples(st.integers(0, 4), st.integers(0, 5)).flatmap(
+        lambda shape: st.lists(floats, min_size=shape[0] * shape[1],
+                               max_size=shape[0] * shape[1])
+        .map(lambda v: np.array(v, dtype=float).reshape(shape)))
+    return st.one_of(st.sampled_from(scalars), st.sampled_from(arrays), random_arrays, floats)
+
+
+ZOO = _zoo()
+
+
+@st.composite
+def calls(draw, defaults):
+    """``(replaced, kwargs)``: ``defaults`` with one or two arguments taken from :data:`ZOO`."""
+    replaced = draw(st.lists(st.sampled_from(sorted(defaults)), min_size=1, max_size=2,
+                             unique=True))
+    kwargs = dict(defaults)
+    for name in replaced:
+        kwargs[name] = draw(ZOO)
+    return replaced, kwargs

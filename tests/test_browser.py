@@ -95,6 +95,13 @@ def _torch(settings):
     return {q: result[q] for q in QUANTITIES}
 
 
+def _classifier(settings):
+    from bpbook.chapters.ch08_real_classifier.explore import update
+
+    return _rows(update(lr=settings["η"], batch_size=int(settings["batch size"]),
+                        hidden=int(settings["hidden units"])).table)
+
+
 def _label(key):
     from bpbook.worked import NAMES
 
@@ -111,6 +118,8 @@ EXPLORERS = [
     Explorer("05_pitfalls", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
     Explorer("07_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
+    Explorer("08_real_classifier", slider="hidden units", watch="test accuracy",
+             compute=_classifier),
 ]
 
 

@@ -183,11 +183,11 @@ def test_exploding_training_raises_a_clear_error():
 
 def test_bad_hyperparameters_are_refused():
     model = mlp([2, 1])
-    with pytest.raises(ValueError, match="learning rate lr must be a positive finite number, got -1"):
+    with pytest.raises(ValueError, match="SGD: learning rate lr should be > 0.0, got -1"):
         SGD(model.parameters(), lr=-1)
-    with pytest.raises(ValueError, match="epochs must be a non-negative integer, got 2.5"):
+    with pytest.raises(TypeError, match="epochs should be an integer >= 0 and <= 10000000, got float 2.5"):
         fit(model, XOR_X, XOR_Y, epochs=2.5)
-    with pytest.raises(ValueError, match=r"sizes must be at least two positive integers.*\[2, 0, 1\]"):
+    with pytest.raises(ValueError, match=r"sizes should be at least two integers in 1..1000000.*\[2, 0, 1\]"):
         mlp([2, 0, 1])
 
 

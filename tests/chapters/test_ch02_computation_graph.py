@@ -327,3 +327,12 @@ def test_forward_mode_equals_reverse_mode_on_random_graphs(program):
     duals = run_program(program, DUAL_OPS, [Dual(x, e) for x, e in zip(program.leaves, seeds)])
     tangent = sum(w * np.broadcast_to(r.dot, (n,)) for w, r in zip(weights, duals[n:]))
     assert np.allclose(tangent, [leaf.grad for leaf in leaves], rtol=1e-9, atol=1e-9)
+
+
+def test_replay_figure_refuses_a_step_out_of_range_like_replay_text():
+    """Issue 11: replay_figure once raised a bare IndexError from the frame list."""
+    root = worked_graph()["L"]
+    frames = replay_frames(root)
+    for bad in (0, len(frames) + 1, True):
+        with pytest.raises(IndexError, match=f"from 1 to {len(frames)}.*got {bad!r}"):
+            replay_figure(root, frames, bad)

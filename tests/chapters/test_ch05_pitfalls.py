@@ -453,9 +453,22 @@ def test_counted_bytes_is_the_closed_form():
 
 
 @pytest.mark.parametrize("depth, width, m", [(2, 16, 32), (6, 32, 128)])
-def test_measured_bytes_are_the_counted_ones_plus_small_array_overheads(depth, width, m):
-    counted, measured = counted_bytes(depth, width, m), measured_bytes(depth, width, m)
-    assert counted <= measured < counted + 400 * (2 * depth + 1)
+def test_measured_array_bytes_are_exactly_the_counted_ones(depth, width, m):
+    assert measured_bytes(depth, width, m) == counted_bytes(depth, width, m)
+
+
+def test_measured_bytes_see_an_extra_array_kept_by_the_forward_pass(monkeypatch):
+    from bpbook.layers import Dense
+    forward = Dense.forward
+
+    def forward_keeping_a_copy(self, a_prev):
+        out = forward(self, a_prev)
+        self.extra = out.copy()
+        return out
+    monkeypatch.setattr(Dense, "forward", forward_keeping_a_copy)
+    depth, width, m = 2, 16, 32
+    extra = 8 * m * (depth * width + 1)  # one more array per layer, output included
+    assert measured_bytes(depth, width, m) == counted_bytes(depth, width, m) + extra
 
 
 def test_the_linear_output_keeps_one_array_and_hidden_layers_two():
@@ -575,3 +588,17 @@ def test_explorer_says_skips_and_batchnorm_do_not_combine():
     result = update(residual=True, batchnorm=True, ax=Figure().subplots())
     assert result["norms"] is None and "not both" in result["message"]
     assert "not both" in str(table(result))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(gain="1"), "gain must be a positive finite number, got '1'"),
+    (dict(gain=None), "gain must be a positive finite number, got None"),
+    (dict(gain=True), "gain must be a positive finite number, got True"),
+    (dict(depth=True), "depth must be an integer >= 1, got True"),
+    (dict(init=["xavier"]), r"unknown init \['xavier'\]"),
+])
+def test_explorer_names_bad_settings(kwargs, match):
+    """Issue 11: these once gave bare TypeErrors from numpy, or (True) a silent depth of 1."""
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        update(**kwargs)

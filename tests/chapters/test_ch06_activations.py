@@ -248,6 +248,10 @@ def test_steps_to_fit_follow_the_condition_number():
     assert steps == int(np.ceil(np.log(tol) / np.log(1 - 1 / k)))
     with pytest.raises(ValueError, match=r"w \(1, n_in\), got shapes \(2, 2\) and \(1, 3\)"):
         steps_to_fit(a, np.ones((1, 3)))
+    # one sample, two inputs: a flat direction, infinite condition; w off that direction is
+    # still reached in one step
+    condition, steps = steps_to_fit(np.array([[1.0], [0.0]]), np.array([[2.0, 0.0]]))
+    assert condition == np.inf and steps == 1
 
 
 def test_the_mean_alone_makes_the_fit_slow():
@@ -255,3 +259,33 @@ def test_the_mean_alone_makes_the_fit_slow():
         speed_table().rows
     assert kappa_sig > 10 * max(kappa_shift, kappa_tanh)
     assert steps_sig > 10 * max(steps_shift, steps_tanh)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: explore("tanh", z0=10**400), "z0 must be a finite number, got 1000"),
+    (lambda: explore("tanh", z0=True), "z0 must be a finite number, got True"),
+    (lambda: explore("tanh", z0="1"), "z0 must be a finite number, got '1'"),
+    (lambda: explore("tanh", points=2.5), "points must be an integer from 2 to 100000, got 2.5"),
+    (lambda: explore(["tanh"]), r"unknown activation \['tanh'\]"),
+    (lambda: curves_figure(("softmax",)), "unknown activation 'softmax'.*Jacobian"),
+    (lambda: curves_figure("tanh"), "names must be a non-empty list"),
+])
+def test_explorer_names_bad_input(call, match):
+    """Issue 11: these once gave bare OverflowError, TypeError or a NoneType call."""
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: one_sign_share(np.ones((2, 3)), np.full((1, 3), np.nan)),
+     r"error signals delta holds 3 non-finite values"),
+    (lambda: common_share("a", np.ones((1, 3))), "inputs a should be an array of real numbers"),
+    (lambda: steps_to_fit(np.ones((2, 3)), np.ones(2)), r"got shapes \(2, 3\) and \(2,\)"),
+    (lambda: steps_to_fit(np.ones((2, 0)), np.ones((1, 2))), "inputs a is an empty batch"),
+    (lambda: steps_to_fit(np.zeros((2, 3)), np.ones((1, 2))), "inputs a are all zero"),
+])
+def test_centring_helpers_name_bad_input(call, match):
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        call()

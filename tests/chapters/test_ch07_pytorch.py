@@ -11,12 +11,15 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from bpbook.data import XOR_X, XOR_Y  # noqa: E402
-from bpbook.chapters.ch07_pytorch.exercises import check_copy_linear, check_half_mse, check_hook_delta  # noqa
+from bpbook.chapters.ch07_pytorch.exercises import (check_copy_linear, check_half_mse,  # noqa: E402
+                                                    check_accumulate_step, check_hook_delta)
 from bpbook.chapters.ch07_pytorch.explore import update  # noqa: E402
 from bpbook.worked import worked_graph  # noqa: E402
 from bpbook.model import fit, mlp  # noqa: E402
-from bpbook.chapters.ch07_pytorch.bridge import (graph_lines, to_torch_mlp, train_torch,  # noqa: E402
-                                 value_graph_lines, worked_torch)
+from bpbook.optim import SGD  # noqa: E402
+from bpbook.chapters.ch07_pytorch.bridge import (graph_lines, train_torch,  # noqa: E402
+                                                 value_graph_lines, worked_torch)
+from bpbook.torch_bridge import to_torch_mlp  # noqa: E402
 from bpbook.worked import worked_example, worked_network  # noqa: E402
 
 CHAPTER = pathlib.Path(__file__).parents[2] / "chapters" / "07_pytorch.py"
@@ -111,9 +114,7 @@ def test_xor_in_float32_stays_within_single_precision():
     np.testing.assert_allclose(t32, ours, rtol=1e-5)
 
 
-def test_to_torch_mlp_rejects_what_it_cannot_copy():
-    with pytest.raises(ValueError, match="no torch module for activation 'elu'"):
-        to_torch_mlp(mlp([2, 3, 1], activation="elu"))
+def test_train_torch_rejects_bad_epochs():
     with pytest.raises(ValueError, match="epochs must be a non-negative integer, got -1"):
         train_torch(to_torch_mlp(mlp([2, 1])), XOR_X, XOR_Y, 1.0, -1)
 
@@ -142,7 +143,7 @@ def test_explorer_update_compares_bpbook_and_torch():
     exact = closed_form(x1=-1.0, y=0.0, W2=1.7)
     for row in table.rows:
         assert row[1] == pytest.approx(exact[row[0]], abs=1e-14)
-        assert row[4] < 1e-14 and row[5] < 1e-6
+        assert abs(row[2]) < 1e-14 and abs(row[3]) < 1e-6
 
 
 def test_exercise_checks():
@@ -162,6 +163,138 @@ def test_exercise_checks():
     assert "shape (3, 2)" in str(check_copy_linear(lambda W, b: torch.nn.Linear(3, 2)))
 
 
+def _worked_leaves():
+    return {"W1": torch.tensor([[0.4, 0.6]], dtype=torch.float64, requires_grad=True),
+            "b1": torch.tensor([[0.1]], dtype=torch.float64, requires_grad=True),
+            "W2": torch.tensor([[0.9]], dtype=torch.float64, requires_grad=True),
+            "b2": torch.tensor([[0.1]], dtype=torch.float64, requires_grad=True)}
+
+
+def _worked_loss(p, keep=()):
+    """The worked example's loss from the leaves ``p``; ``keep`` names intermediates whose
+    gradients are retained (returned in a dict)."""
+    x = torch.tensor([[0.5], [0.8]], dtype=torch.float64)
+    z1 = p["W1"] @ x + p["b1"]
+    z2 = p["W2"] @ torch.sigmoid(z1) + p["b2"]
+    for name, t in (("z1", z1), ("z2", z2)):
+        if name in keep:
+            t.retain_grad()
+    return (0.5 * (torch.sigmoid(z2) - 1.0) ** 2).sum(), {"z1": z1, "z2": z2}
+
+
+def _bpbook_after_one_step(lr=0.5):
+    net = worked_network()
+    net.forward_backward(np.array([[0.5], [0.8]]), np.array([[1.0]]))
+    SGD(net.parameters(), lr).step()
+    return {"W1": net.dense[0].W, "b1": net.dense[0].b, "W2": net.dense[1].W, "b2": net.dense[1].b}
+
+
+def test_update_by_hand_under_no_grad_is_bpbook_sgd_and_torch_optim_sgd():
+    by_hand, by_optim = _worked_leaves(), _worked_leaves()
+    _worked_loss(by_hand)[0].backward()
+    with torch.no_grad():
+        for t in by_hand.values():
+            t -= 0.5 * t.grad
+    opt = torch.optim.SGD(by_optim.values(), lr=0.5)
+    _worked_loss(by_optim)[0].backward()
+    opt.step()
+    ours = _bpbook_after_one_step()
+    for k in ours:
+        np.testing.assert_allclose(by_hand[k].detach().numpy(), ours[k], rtol=0, atol=1e-15)
+        np.testing.assert_allclose(by_optim[k].detach().numpy(), ours[k], rtol=0, atol=1e-15)
+    exact = closed_form()
+    assert ours["W2"][0, 0] == pytest.approx(0.9 - 0.5 * exact["dW2"], abs=1e-15)
+    leaf = _worked_leaves()["W2"]
+    leaf.grad = torch.ones_like(leaf)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        leaf -= 0.5 * leaf.grad
+
+
+def test_retain_grad_keeps_the_deltas():
+    loss, inner = _worked_loss(_worked_leaves(), keep=("z1", "z2"))
+    loss.backward()
+    exact = closed_form()
+    assert inner["z1"].grad.item() == pytest.approx(exact["delta1"], abs=1e-16)
+    assert inner["z2"].grad.item() == pytest.approx(exact["delta2"], abs=1e-16)
+
+
+class _Worked(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = torch.nn.Linear(2, 1).double()
+        self.out = torch.nn.Linear(1, 1).double()
+        with torch.no_grad():
+            self.hidden.weight[:] = torch.tensor([[0.4, 0.6]], dtype=torch.float64)
+            self.hidden.bias[:] = 0.1
+            self.out.weight[:] = 0.9
+            self.out.bias[:] = 0.1
+
+    def forward(self, x):
+        return torch.sigmoid(self.out(torch.sigmoid(self.hidden(x))))
+
+
+def test_the_worked_example_as_a_module_trains_like_bpbook_fit():
+    steps = 20
+    model = _Worked()
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    x = torch.tensor([[0.5, 0.8]], dtype=torch.float64)
+    y = torch.tensor([[1.0]], dtype=torch.float64)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = (0.5 * (model(x) - y) ** 2).sum()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    net = worked_network()
+    ours = fit(net, np.array([[0.5], [0.8]]), np.array([[1.0]]), lr=0.5, epochs=steps)
+    np.testing.assert_allclose(losses, ours, rtol=1e-13)
+    assert losses[0] == pytest.approx(closed_form()["L"], abs=1e-16)
+    np.testing.assert_allclose(model.out.weight.detach().numpy(), net.dense[1].W, rtol=1e-13)
+    np.testing.assert_allclose(model.hidden.weight.detach().numpy(), net.dense[0].W, rtol=1e-13)
+
+
+def _mean_loss(net, X, Y):
+    return 0.5 * ((net(X) - Y) ** 2).sum(dim=1).mean()
+
+
+def test_check_accumulate_step():
+    def right(net, opt, parts):
+        opt.zero_grad()
+        total = 0.0
+        for X, Y in parts:
+            loss = _mean_loss(net, X, Y) / len(parts)
+            loss.backward()
+            total += loss.item()
+        opt.step()
+        return total
+
+    def no_division(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            _mean_loss(net, X, Y).backward()
+        opt.step()
+        return 0.0
+
+    def step_inside(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            (_mean_loss(net, X, Y) / len(parts)).backward()
+            opt.step()
+        return 0.0
+
+    def last_loss(net, opt, parts):
+        right(net, opt, parts)
+        return _mean_loss(net, *parts[-1]).item()
+
+    assert check_accumulate_step(right).ok is True
+    assert "divided" in str(check_accumulate_step(no_division))
+    assert "one update per part" in str(check_accumulate_step(step_inside))
+    assert "return the mean loss" in str(check_accumulate_step(last_loss))
+    assert check_accumulate_step(None).ok is None
+    assert check_accumulate_step(lambda *a: 1 / 0).ok is False
+
+
 def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):
     import jupytext
     code = "\n\n".join(c.source for c in jupytext.read(CHAPTER).cells if c.cell_type == "code")
@@ -173,3 +306,15 @@ def test_chapter_runs_without_torch_and_says_how_to_install_it(tmp_path):
                          timeout=300, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "pip install torch" in run.stdout
+
+
+def test_instructor_solution_of_accumulate_step_passes_and_its_mistake_is_named():
+    from bpbook.chapters.ch07_pytorch.bridge import half_mse
+    from tests import solutions
+    entry = solutions.load("07_pytorch").EXERCISES["07.accumulate-step"]
+    for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
+        ns = {"half_mse": half_mse}
+        exec(code, ns)
+        verdict = check_accumulate_step(ns["accumulate_step"])
+        assert verdict.ok is ok, str(verdict)
+    assert "divided" in str(verdict)

@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from bpbook.errors import ExplodingGradientError, ShapeError
 from bpbook.activations import sigmoid_prime
+from bpbook.errors import ExplodingGradientError, InputError, ShapeError, short_repr
 from bpbook.gradcheck import numeric_grad, rel_error
 from bpbook.layers import ActivationLayer, Dense
 from bpbook.losses import mse_grad
@@ -77,13 +77,14 @@ class Residual:
 
 
 def _check_choice(value, what, valid):
-    if value not in valid:
-        raise ValueError(f"unknown {what} {value!r}; expected one of: {', '.join(valid)}")
+    if not isinstance(value, str) or value not in valid:
+        raise InputError(f"unknown {what} {value!r}; expected one of: {', '.join(valid)}")
 
 
 def _check_count(value, what, low=1):
-    if not (isinstance(value, (int, np.integer)) and value >= low):
-        raise ValueError(f"{what} must be an integer >= {low}, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not (isinstance(value, (int, np.integer))
+                                                   and value >= low):
+        raise InputError(f"{what} must be an integer >= {low}, got {value!r}")
 
 
 def deep_net(depth, width=32, n_in=8, activation="sigmoid", init="xavier", gain=1.0,
@@ -98,8 +99,9 @@ def deep_net(depth, width=32, n_in=8, activation="sigmoid", init="xavier", gain=
     _check_count(depth, "depth")
     _check_count(width, "width")
     _check_choice(init, "init", INIT_STD)
-    if not (np.isfinite(gain) and gain > 0):
-        raise ValueError(f"gain must be a positive finite number, got {gain!r}")
+    if (isinstance(gain, (bool, np.bool_)) or not isinstance(gain, (int, float, np.number))
+            or not (np.isfinite(float(gain)) and gain > 0)):
+        raise InputError(f"gain must be a positive finite number, got {short_repr(gain)}")
     if residual and batchnorm:
         raise ValueError("deep_net: choose residual=True or batchnorm=True, not both")
     rng = np.random.RandomState(seed)

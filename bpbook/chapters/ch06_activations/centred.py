@@ -22,6 +22,7 @@ Shapes (samples are columns): inputs ``a`` ``(n_in, m)``, error signals ``delta`
 import numpy as np
 
 from bpbook.activations import sigmoid
+from bpbook.errors import InputError, ShapeError, check_data, real_array
 from bpbook.tables import Table
 
 # The inputs compared: a sigmoid layer's outputs, the same shifted down by ½ (same spread, no
@@ -30,10 +31,12 @@ INPUTS = {"sigmoid": sigmoid, "sigmoid − ½": lambda z: sigmoid(z) - 0.5, "tan
 
 
 def _check(a, delta):
-    a, delta = np.asarray(a, dtype=float), np.asarray(delta, dtype=float)
+    a, delta = real_array(a, "inputs a", float), real_array(delta, "error signals delta", float)
     if a.ndim != 2 or delta.ndim != 2 or a.shape[1] != delta.shape[1]:
-        raise ValueError(f"expected inputs a (n_in, m) and error signals delta (n_out, m) with "
+        raise ShapeError(f"expected inputs a (n_in, m) and error signals delta (n_out, m) with "
                          f"the same m, got shapes {a.shape} and {delta.shape}")
+    check_data(a, "inputs a")
+    check_data(delta, "error signals delta")
     return a, delta
 
 
@@ -65,19 +68,25 @@ def steps_to_fit(a, w, tol=1e-3, max_steps=100_000):
     until $\lVert v - w\rVert \le$ ``tol`` $\lVert w\rVert$ (``None`` if not within ``max_steps``).
     ``a`` ``(n_in, m)``, ``w`` ``(1, n_in)``.
     """
-    a = np.asarray(a, dtype=float)
-    w = np.asarray(w, dtype=float).reshape(1, -1)
-    if a.ndim != 2 or w.shape[1] != a.shape[0]:
-        raise ValueError(f"expected inputs a (n_in, m) and weights w (1, n_in), got shapes "
+    a, w = real_array(a, "inputs a", float), real_array(w, "target weights w", float)
+    if a.ndim != 2 or w.shape != (1, a.shape[0]):
+        raise ShapeError(f"expected inputs a (n_in, m) and weights w (1, n_in), got shapes "
                          f"{a.shape} and {w.shape}")
+    check_data(a, "inputs a")
+    check_data(w, "target weights w")
     m = a.shape[1]
     curvature = np.linalg.eigvalsh(a @ a.T / m)
+    if curvature[-1] <= 0:
+        raise InputError("steps_to_fit: the inputs a are all zero, so the loss is flat and "
+                         "there is nothing to fit")
+    # a flat direction (λ_min = 0, e.g. fewer samples than inputs) has an infinite condition
+    condition = float(curvature[-1] / curvature[0]) if curvature[0] > 0 else float("inf")
     lr, y, v = 1 / curvature[-1], w @ a, np.zeros_like(w)
     for step in range(1, max_steps + 1):
         v -= lr * ((v @ a - y) @ a.T / m)
         if np.linalg.norm(v - w) <= tol * np.linalg.norm(w):
-            return float(curvature[-1] / curvature[0]), step
-    return float(curvature[-1] / curvature[0]), None
+            return condition, step
+    return condition, None
 
 
 def speed_table(n_in=8, m=128, tol=1e-3, seed=0):

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bpbook.activations import get_activation
+from bpbook.errors import InputError, short_repr
 from bpbook.tables import Table
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu")  # elementwise ones
@@ -33,17 +34,36 @@ class ActivationView:
     figure: Figure
 
 
-def _check(name, z0):
-    if name not in NAMES:
-        raise ValueError(f"explorer: unknown activation {name!r}; expected one of: "
-                         f"{', '.join(NAMES)}")
-    if not (isinstance(z0, (int, float, np.number)) and np.isfinite(z0)):
-        raise ValueError(f"explorer: z0 must be a finite number, got {z0!r}")
+def _check(name, z0, points):
+    _check_names([name], "explorer")
+    try:
+        finite = np.isfinite(float(z0))
+    except (TypeError, ValueError, OverflowError):  # a string, None, an int beyond floats
+        finite = False
+    if isinstance(z0, (bool, np.bool_, str)) or not finite:
+        raise InputError(f"explorer: z0 must be a finite number, got {short_repr(z0)}")
+    _check_points(points, "explorer")
+    return float(z0)
+
+
+def _check_names(names, where):
+    for name in names:
+        if not isinstance(name, str) or name not in NAMES:
+            raise InputError(f"{where}: unknown activation {name!r}; expected one of: "
+                             f"{', '.join(NAMES)} (softmax's derivative is a Jacobian, not a "
+                             "curve)")
+
+
+def _check_points(points, where):
+    if isinstance(points, (bool, np.bool_)) or not isinstance(points, (int, np.integer)) \
+            or not 2 <= points <= 100_000:
+        raise InputError(f"{where}: points must be an integer from 2 to 100000, got "
+                         f"{short_repr(points)}")
 
 
 def explore(name="sigmoid", z0=0.0, points=201):
     """Value, slope and tangent line of activation ``name`` at ``z0``, with a figure."""
-    _check(name, z0)
+    z0 = _check(name, z0, points)
     act = get_activation(name)
     value, slope = float(act.f(z0)), float(act.df(z0))
     tz = np.linspace(z0 - HALF_WIDTH, z0 + HALF_WIDTH, 21)
@@ -74,6 +94,11 @@ def _tangent_figure(act, z0, value, tz, tangent, points):
 def curves_figure(names=NAMES, points=401, per_row=3):
     """Each activation above its derivative, ``per_row`` activations to a pair of rows, on
     ``Z_RANGE``; three to a row keeps the figure readable in a narrow notebook."""
+    if isinstance(names, str) or not isinstance(names, (list, tuple)) or not names:
+        raise InputError(f"curves_figure: names must be a non-empty list of activation names, "
+                         f"got {short_repr(names)}")
+    _check_names(names, "curves_figure")
+    _check_points(points, "curves_figure")
     z = np.linspace(*Z_RANGE, points)
     pairs = -(-len(names) // per_row)
     fig = Figure(figsize=(2.4 * per_row, 2.3 * 2 * pairs), layout="constrained")

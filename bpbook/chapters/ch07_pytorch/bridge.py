@@ -1,66 +1,24 @@
 """Bridges between bpbook and PyTorch, for the PyTorch chapter (``chapters/07_pytorch.py``).
 
-- :data:`HAVE_TORCH` tells whether ``import torch`` works; :data:`INSTALL_HINT` says how to get
-  it. Without torch this module still imports, and only its torch functions raise.
-- :func:`to_torch_mlp` copies a bpbook :class:`~bpbook.model.Sequential` of Dense layers into a
-  ``torch.nn.Sequential`` with the same weights; :func:`train_torch` trains it the way
-  :func:`bpbook.model.fit` trains bpbook's (full batch, plain SGD, ½-MSE averaged over samples).
+Whether torch is here and the copy of a bpbook MLP into ``torch.nn`` (``to_torch_mlp``) are
+library code, :mod:`bpbook.torch_bridge` (chapter 08 uses them too). Without torch this module
+still imports, and only its torch functions raise.
+
+- :func:`train_torch` trains a copied MLP the way :func:`bpbook.model.fit` trains bpbook's (full
+  batch, plain SGD, ½-MSE averaged over samples).
 - :func:`graph_lines` walks the graph torch recorded (``grad_fn.next_functions``);
   :func:`value_graph_lines` writes a :class:`bpbook.engine.Value` graph the same way;
   :class:`SideBySide` shows two such listings next to each other.
 
 Shapes: bpbook keeps samples in columns (``X`` ``(n_features, m)``), torch's ``nn.Linear`` in
-rows, so the torch side works on ``X.T`` ``(m, n_features)``. Both store a layer's weight as
-``(n_out, n_in)``; bpbook's bias ``(n_out, 1)`` becomes torch's ``(n_out,)``.
+rows, so the torch side works on ``X.T`` ``(m, n_features)``.
 """
 import html
 
 import numpy as np
 
+from bpbook.torch_bridge import one_thread, require_torch, torch
 from bpbook.worked import check_settings
-
-try:
-    import torch
-except ImportError:
-    torch = None
-HAVE_TORCH = torch is not None
-INSTALL_HINT = ("PyTorch is not installed, so this chapter's torch cells are skipped. Install the "
-                "CPU build with `pip install torch` (the version pinned in requirements.txt) and "
-                "restart the kernel.")
-TORCH_ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
-
-
-def require_torch():
-    """``torch`` itself, or an ImportError that says how to install it."""
-    if not HAVE_TORCH:
-        raise ImportError(INSTALL_HINT)
-    return torch
-
-
-def _torch_activation(nn, name):
-    modules = {"identity": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
-    if name not in modules:
-        raise ValueError(f"to_torch_mlp: no torch module for activation {name!r}; expected one "
-                         f"of: {', '.join(TORCH_ACTIVATIONS)}")
-    return modules[name]()
-
-
-def to_torch_mlp(model, dtype=None):
-    """A ``torch.nn.Sequential`` of ``Linear`` + activation modules holding copies of ``model``'s
-    weights (``dtype`` default ``torch.float64``)."""
-    require_torch()
-    dtype = torch.float64 if dtype is None else dtype
-    dense = model.dense
-    if len(dense) != len(model.layers):
-        raise ValueError(f"to_torch_mlp handles models made of Dense layers only, got {model!r}")
-    modules = []
-    for layer in dense:
-        linear = torch.nn.Linear(layer.n_in, layer.n_out, dtype=dtype)
-        with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(layer.W))
-            linear.bias.copy_(torch.from_numpy(layer.b.ravel()))
-        modules += [linear, _torch_activation(torch.nn, layer.f.name)]
-    return torch.nn.Sequential(*modules)
 
 
 def half_mse(y_hat, y):
@@ -80,12 +38,13 @@ def train_torch(net, X, Y, lr, epochs):
     Yt = torch.as_tensor(np.asarray(Y, dtype=float).T, dtype=dtype)
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     losses = np.empty(epochs)
-    for epoch in range(epochs):
-        opt.zero_grad()
-        loss = half_mse(net(Xt), Yt)
-        loss.backward()
-        opt.step()
-        losses[epoch] = loss.item()
+    with one_thread():
+        for epoch in range(epochs):
+            opt.zero_grad()
+            loss = half_mse(net(Xt), Yt)
+            loss.backward()
+            opt.step()
+            losses[epoch] = loss.item()
     return losses
 
 
@@ -151,7 +110,8 @@ class SideBySide:
         blocks = "".join(
             f'<div><b>{html.escape(title)}</b><pre>{html.escape(chr(10).join(lines))}</pre></div>'
             for title, lines in self.columns)
-        return f'<div class="bp-side-by-side" style="display:flex;gap:3em">{blocks}</div>'
+        return (f'<div class="bp-side-by-side" style="display:flex;flex-wrap:wrap;gap:0 3em">'
+                f"{blocks}</div>")
 
 
 def worked_torch(dtype=None, **settings):

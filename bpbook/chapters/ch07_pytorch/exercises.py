@@ -7,8 +7,9 @@ Shapes: torch tensors hold samples in rows, ``y_hat`` and ``y`` ``(m, n_out)``.
 """
 import numpy as np
 
-from bpbook.chapters.ch07_pytorch.bridge import HAVE_TORCH, INSTALL_HINT, half_mse
+from bpbook.chapters.ch07_pytorch.bridge import half_mse
 from bpbook.feedback import Feedback, check
+from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
 from bpbook.worked import worked_example
 
 
@@ -90,3 +91,104 @@ def check_copy_linear(fn):
                                "(copy b.ravel() into linear.bias)")
     return Feedback(False, "the outputs differ from bpbook's W @ X + b: copy W itself (same "
                            "(n_out, n_in) layout, no transpose) into linear.weight")
+
+
+def _slips():
+    """Typical slips in an accumulated step, as ``(function, what it is)``."""
+    def no_division(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            half_mse(net(X), Y).backward()
+        opt.step()
+
+    def zero_inside(net, opt, parts):
+        for X, Y in parts:
+            opt.zero_grad()
+            (half_mse(net(X), Y) / len(parts)).backward()
+        opt.step()
+
+    def step_inside(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            (half_mse(net(X), Y) / len(parts)).backward()
+            opt.step()
+
+    def no_zero(net, opt, parts):
+        for X, Y in parts:
+            (half_mse(net(X), Y) / len(parts)).backward()
+        opt.step()
+
+    return [(no_division, "the parts' losses are not divided by their number: the gradient "
+                          "is their sum, that many times too large"),
+            (zero_inside, "zero_grad() inside the loop: only the last part's gradient is left "
+                          "when step() runs"),
+            (step_inside, "step() inside the loop: one update per part, not one in all"),
+            (no_zero, "no zero_grad(): each call adds its gradients to those of the calls "
+                      "before")]
+
+
+SEED, LR, STEPS = 7, 1.0, 3  # the exercise's network, learning rate and number of steps
+
+
+def _start():
+    from bpbook.model import mlp
+    return mlp([2, 3, 1], seed=SEED, scale=1.0)
+
+
+def _run_steps(fn):
+    """``fn(net, opt, parts)`` called :data:`STEPS` times on a torch copy of :func:`_start`, the
+    four XOR samples cut into two parts of two; returns what it returned and the parameters
+    afterwards (float64 arrays, flattened)."""
+    import torch
+
+    from bpbook.data import XOR_X, XOR_Y
+    from bpbook.torch_bridge import to_torch_mlp
+    net = to_torch_mlp(_start())
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    X, Y = torch.tensor(XOR_X.T), torch.tensor(XOR_Y.T)
+    parts = [(X[:2], Y[:2]), (X[2:], Y[2:])]
+    returned = [fn(net, opt, parts) for _ in range(STEPS)]
+    return returned, [p.detach().numpy().reshape(-1) for p in net.parameters()]
+
+
+def _bpbook_steps():
+    """bpbook's ``fit``, full batch, for the same steps: its losses and parameters, flattened."""
+    from bpbook.data import XOR_X, XOR_Y
+    from bpbook.model import fit
+    model = _start()
+    losses = fit(model, XOR_X, XOR_Y, lr=LR, epochs=STEPS)
+    return losses, [value.reshape(-1) for _, value, _ in model.parameters()]
+
+
+def _same(a, b):
+    return all(np.allclose(u, v, rtol=1e-10, atol=1e-12) for u, v in zip(a, b))
+
+
+def check_accumulate_step(fn):
+    """Exercise: ``fn(net, opt, parts)`` makes ONE update from several equal-sized parts of a
+    batch (``parts``: a list of ``(X, Y)``, samples in rows), with the gradient of the mean loss
+    over all their samples, and returns that loss as a number. Judged by :data:`STEPS` calls on
+    XOR in two parts against bpbook's full-batch ``fit``."""
+    if not HAVE_TORCH:
+        return Feedback(None, INSTALL_HINT)
+    if fn is None:
+        return Feedback(None, "write accumulate_step(net, opt, parts) and run the cell again")
+    try:
+        returned, params = _run_steps(fn)
+    except Exception as err:  # the student's code: report any failure as feedback
+        return Feedback(False, f"accumulate_step raised {type(err).__name__}: {err}")
+    if any(v is None for v in returned):
+        return Feedback(None, "your accumulate_step returns None: return the mean loss")
+    want_losses, want_params = _bpbook_steps()
+    if _same(params, want_params):
+        if not np.allclose([float(v) for v in returned], want_losses, rtol=1e-10):
+            return Feedback(False, "the parameters move as they should, but return the mean "
+                                   "loss over all the parts, computed before the step")
+        return Feedback(True, f"one update from the accumulated gradients: after {STEPS} calls "
+                              "the same parameters and losses as bpbook's full-batch fit")
+    for wrong, what in _slips():
+        if _same(params, _run_steps(wrong)[1]):
+            return Feedback(False, what)
+    return Feedback(False, f"after {STEPS} calls the parameters differ from bpbook's full-batch "
+                           "fit: zero_grad() once, backward() of each part's loss divided by the "
+                           "number of parts, then one step()")

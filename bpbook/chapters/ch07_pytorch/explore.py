@@ -4,7 +4,9 @@
 (:func:`bpbook.worked.worked_example`) in bpbook and in torch (float64 and float32,
 :func:`bpbook.chapters.ch07_pytorch.bridge.worked_torch`) for the given settings and returns a
 :class:`~bpbook.tables.Table`, one row per gradient, rendered as ``<table class="bp-explorer">``
-(so a browser test can read it). :func:`explorer` wires sliders to it.
+(so a browser test can read it): bpbook's value and torch's difference from it in float64 and
+float32 (four columns, so the table fits a narrow notebook). :func:`explorer` wires sliders to
+it.
 """
 from bpbook.chapters.ch07_pytorch.bridge import require_torch, worked_torch
 from bpbook.tables import Table
@@ -14,17 +16,14 @@ QUANTITIES = ("L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1")
 
 
 def update(**settings):
-    """bpbook's and torch's numbers for the worked example under ``settings`` (``x1``, ``x2``,
-    ``y``, ``W11``, ``W12``, ``b1``, ``W2``, ``b2``), and the largest differences."""
+    """bpbook's numbers for the worked example under ``settings`` (``x1``, ``x2``, ``y``,
+    ``W11``, ``W12``, ``b1``, ``W2``, ``b2``), and torch's differences from them."""
     torch = require_torch()
     ours = worked_example(**settings)
     t64, t32 = worked_torch(torch.float64, **settings), worked_torch(torch.float32, **settings)
-    rows = [[q, ours[q], t64[q], t32[q], abs(ours[q] - t64[q]), abs(ours[q] - t32[q])]
-            for q in QUANTITIES]
-    return Table(["quantity", "bpbook", "torch float64", "torch float32", "|Δ| float64",
-                  "|Δ| float32"], rows,
-                 formats=[None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.1e}", "{:.1e}"],
-                 css_class="bp-explorer")
+    rows = [[q, ours[q], t64[q] - ours[q], t32[q] - ours[q]] for q in QUANTITIES]
+    return Table(["quantity", "bpbook", "torch64 − bpbook", "torch32 − bpbook"], rows,
+                 formats=[None, "{:+.10f}", "{:+.1e}", "{:+.1e}"], css_class="bp-explorer")
 
 
 def explorer():

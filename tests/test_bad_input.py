@@ -1,0 +1,374 @@
+"""Issue 11: the core under bad input and float32, one test (or a few) per item of the issue.
+
+Truths are written here: closed forms (softplus, one-hot), ``math.hypot`` (an overflow-safe
+norm), mpmath at 50 digits, torch's ``binary_cross_entropy_with_logits``, central differences.
+"""
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bpbook import Dense, SGD, Sequential, clip_grad_norm, fit, get_activation, gradcheck, mlp
+from bpbook.activations import ACTIVATIONS
+from bpbook.engine import Value
+from bpbook.errors import (BpbookError, ExplodingGradientError, InputError, InputTypeError,
+                           ShapeError)
+from bpbook.losses import bce, bce_grad, get_loss, softmax_ce, softmax_ce_grad
+from tests.gradient_checks import assert_grad_close
+
+XOR_X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=float)
+XOR_Y = np.array([[0, 1, 1, 0]], dtype=float)
+
+
+def softplus(x):
+    """log(1 + e^x) in float64, written without bpbook."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def weights(model):
+    return [v.copy() for _, v, _ in model.parameters()]
+
+
+# ---- 1. BCE finite at saturated outputs, in both dtypes -------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_of_a_confident_right_answer_is_finite(dtype):
+    model = Sequential([Dense(1, 1, "sigmoid", W=[[20.0]], dtype=dtype)])
+    value = model.forward_backward(np.ones((1, 1), dtype), [[1.0]], "bce")
+    # L = -log σ(20) = softplus(-20); dL/dW = (σ(20) - 1)·x = -σ(-20)
+    assert value == pytest.approx(softplus(-20.0), rel=1e-5)
+    assert model.dense[0].dW.dtype == dtype
+    assert model.dense[0].dW[0, 0] == pytest.approx(-1 / (1 + math.exp(20.0)), rel=1e-4)
+
+
+def test_bce_training_in_float32_converges_like_float64():
+    X, Y = [[-3, -1, 1, 3]], [[0, 0, 1, 1]]
+    runs = {dt: fit(mlp([1, 1], dtype=dt), X, Y, "bce", lr=5) for dt in (np.float32, np.float64)}
+    assert runs[np.float64][-1] < 1e-3
+    np.testing.assert_allclose(runs[np.float32], runs[np.float64], rtol=1e-3, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_on_probabilities_is_finite_at_0_and_1(dtype):
+    p = np.array([[0.0, 1.0, 0.0, 1.0, 1 - 1e-9]], dtype)
+    y = np.array([[0.0, 1.0, 1.0, 0.0, 1.0]], dtype)
+    assert np.isfinite(bce(p, y))
+    assert np.all(np.isfinite(bce_grad(p, y))) and bce_grad(p, y).dtype == dtype
+
+
+@settings(max_examples=60, deadline=None)
+@given(z=st.lists(st.floats(-80, 80), min_size=1, max_size=6), data=st.data())
+def test_bce_from_the_logit_matches_torch_bce_with_logits(z, data):
+    """Through a sigmoid output: loss and dL/dz equal torch's BCEWithLogits, for any logit."""
+    z = np.array([z])
+    y = np.array([data.draw(st.lists(st.floats(0, 1), min_size=z.size, max_size=z.size))])
+    model = Sequential([Dense(1, 1, "sigmoid", W=[[1.0]])])
+    value = model.forward_backward(z, y, "bce")
+    zt = torch.tensor(z, requires_grad=True)
+    want = F.binary_cross_entropy_with_logits(zt, torch.tensor(y), reduction="sum")
+    (want / z.shape[1]).backward()
+    # torch's value takes log(1 + e^-|z|) without log1p, so it is the truth for the gradient
+    # only; the value is checked against 50-digit arithmetic
+    with mpmath.workdps(50):
+        exact = sum(mpmath.log1p(mpmath.exp(zi)) - yi * zi for zi, yi in zip(z[0], y[0]))
+    assert value == pytest.approx(float(exact) / z.shape[1], rel=1e-14, abs=1e-300)
+    assert_grad_close("bce delta", model.dense[0].delta, zt.grad.numpy(), {"z": z, "y": y},
+                      tol=1e-12, truth="torch.autograd")
+
+
+# ---- 2. Bad data is named, before any update ------------------------------------------------
+
+def test_nan_in_X_is_named_with_count_and_first_position():
+    model = mlp([2, 3, 1])
+    before = weights(model)
+    X = XOR_X.copy()
+    X[1, 2] = X[0, 3] = np.nan
+    with pytest.raises(InputError, match=r"inputs X holds 2 non-finite .*index \(0, 3\)") as err:
+        fit(model, X, XOR_Y, lr=0.5, epochs=5)
+    assert not isinstance(err.value, ExplodingGradientError)
+    assert all(np.array_equal(a, b) for a, b in zip(before, weights(model)))
+
+
+def test_inf_in_Y_is_named_with_count_and_first_position():
+    model = mlp([2, 3, 1])
+    before = weights(model)
+    Y = XOR_Y.copy()
+    Y[0, 2] = np.inf
+    with pytest.raises(InputError, match=r"targets Y .*1 of 4 values .* inf at index \(0, 2\)"):
+        fit(model, XOR_X, Y, lr=0.5, epochs=5)
+    assert all(np.array_equal(a, b) for a, b in zip(before, weights(model)))
+
+
+def test_fit_checks_Y_before_any_step_even_with_no_epochs():
+    with pytest.raises(InputError, match=r"targets Y should hold finite numbers"):
+        fit(mlp([2, 1]), XOR_X, [[0, np.nan, 1, 0]], epochs=0)
+
+
+def test_an_output_that_overflows_is_named_not_returned():
+    huge = np.array([[0.0], [1.6e308]])
+    with pytest.raises(ExplodingGradientError, match=r"output y_hat is not finite.*largest \|X\| "
+                                                     r"is 1.6e\+308"):
+        mlp([2, 3, 1], "relu", "identity", scale=3.0).forward(huge)
+
+
+def test_an_empty_batch_is_named_as_such():
+    with pytest.raises(InputError, match=r"inputs X is an empty batch: shape \(2, 0\)"):
+        fit(mlp([2, 1]), np.zeros((2, 0)), np.zeros((1, 0)))
+    with pytest.raises(InputError, match="empty batch"):
+        get_loss("mse").value(np.zeros((1, 0)), np.zeros((1, 0)))
+
+
+# ---- 3. No silent reshapes ------------------------------------------------------------------
+
+def test_weights_of_the_wrong_shape_are_refused_not_reshaped():
+    with pytest.raises(ShapeError, match=r"W should have shape \(2, 3\), got shape \(3, 2\)"):
+        Dense(3, 2, W=np.arange(6.0).reshape(3, 2))
+    with pytest.raises(ShapeError, match=r"W should have shape \(2, 3\), got shape \(6,\)"):
+        Dense(3, 2, W=np.arange(6.0))
+    # one output: a flat W can only be its row of weights
+    np.testing.assert_array_equal(Dense(3, 1, W=[1.0, 2.0, 3.0]).W, [[1.0, 2.0, 3.0]])
+
+
+def test_transposed_inputs_are_refused_with_a_hint():
+    with pytest.raises(ShapeError, match=r"inputs X should have shape \(2, m\).*got shape "
+                                         r"\(4, 2\); transposed\? pass its \.T"):
+        fit(mlp([2, 3, 1]), XOR_X.T, XOR_Y)
+
+
+def test_a_flat_Y_for_two_outputs_is_refused():
+    model = mlp([2, 3, 2])
+    Y = np.array([[0, 1, 1, 0], [1, 0, 0, 1]], float)
+    with pytest.raises(ShapeError, match=r"targets Y should have shape \(2, 4\).*got shape \(8,\)"):
+        model.forward_backward(XOR_X, Y.T.ravel())
+    # one output or one sample: a flat Y is unambiguous
+    one = mlp([2, 1])
+    assert one.loss(XOR_X, XOR_Y.ravel()) == one.loss(XOR_X, XOR_Y)
+    assert model.loss(XOR_X[:, :1], Y[:, 0]) == model.loss(XOR_X[:, :1], Y[:, :1])
+
+
+def test_integer_class_labels_are_one_hot_encoded_for_softmax_ce():
+    rng = np.random.RandomState(0)
+    Z, labels = rng.randn(3, 5), np.array([2, 0, 1, 1, 2])
+    one_hot = np.zeros((3, 5))
+    one_hot[labels, np.arange(5)] = 1.0
+    assert softmax_ce(Z, labels) == softmax_ce(Z, one_hot)
+    np.testing.assert_array_equal(softmax_ce_grad(Z, labels), softmax_ce_grad(Z, one_hot))
+    model = mlp([2, 4, 3], "tanh", "identity")
+    X = rng.randn(2, 5)
+    assert model.loss(X, labels, "softmax_ce") == model.loss(X, one_hot, "softmax_ce")
+    with pytest.raises(InputError, match=r"y \(class labels\) should lie in 0\.\.2.*got 3"):
+        softmax_ce(Z, np.array([0, 1, 3, 1, 2]))
+    with pytest.raises(ShapeError, match=r"class labels: a 1-D integer array of length m"):
+        softmax_ce(Z, labels[:4])
+
+
+# ---- 4. BCE's gradient is the derivative of its loss ----------------------------------------
+
+@pytest.mark.parametrize("p, y", [(4.7e-14, 0.2), (1e-13, 1.0), (0.5, 0.5), (1e-300, 0.7)])
+def test_bce_gradient_is_the_derivative_of_the_loss(p, y):
+    p_, y_ = np.array([[p]]), np.array([[y]])
+    h = min(p, 1 - p) * 1e-4
+    fd = (bce(p_ + h, y_) - bce(p_ - h, y_)) / (2 * h)
+    exact = -y / p + (1 - y) / (1 - p)
+    assert bce_grad(p_, y_)[0, 0] == pytest.approx(exact, rel=1e-9)
+    assert fd == pytest.approx(exact, rel=1e-4)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), scale=st.floats(1.0, 40.0))
+def test_gradcheck_passes_for_bce_at_saturated_outputs(seed, scale):
+    model = mlp([2, 3, 2], "tanh", "sigmoid", seed=seed, scale=scale)
+    rng = np.random.RandomState(seed)
+    X, Y = rng.randn(2, 3) * 3, rng.rand(2, 3)
+    result = gradcheck(model, X, Y, "bce")
+    # the loss reaches hundreds here, so central differences carry rounding of about
+    # 1e-16·L/ε ≈ 1e-9: judged against gradcheck's 1e-5 floor, that is a relative 1e-4
+    assert result.max_rel_error < 1e-4, result.table
+
+
+def test_bce_needs_a_sigmoid_output():
+    """The issue's case (a softmax output holding 4.7e-14) is refused with the reason."""
+    for output in ("softmax", "identity"):
+        with pytest.raises(InputError, match=f"'bce' needs a sigmoid output.*'{output}'"):
+            mlp([3, 3], "tanh", output).forward_backward(np.ones((3, 2)), np.full((3, 2), .3),
+                                                         "bce")
+
+
+# ---- 5. One dtype rule ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activations_keep_float32(name):
+    act = get_activation(name)
+    z = np.linspace(-3, 3, 12, dtype=np.float32).reshape(3, 4)
+    a = act(z)
+    assert a.dtype == np.float32
+    assert act.backward(z, a, np.ones_like(z)).dtype == np.float32
+    if act.df is not None:
+        assert act.df(z).dtype == np.float32
+
+
+def test_float32_leaky_relu_model_keeps_every_delta_float32():
+    model = mlp([3, 4, 4, 1], "leaky_relu", "sigmoid", dtype=np.float32)
+    model.forward_backward(np.ones((3, 2)), [[0.0, 1.0]], "bce")
+    assert all(layer.delta.dtype == np.float32 for layer in model.dense)
+
+
+@pytest.mark.parametrize("dtype", [int, np.float16, complex, "float128", "abc"])
+def test_other_dtypes_are_refused_naming_the_allowed_ones(dtype):
+    with pytest.raises(InputTypeError, match=r"dtype should be np.float32 or np.float64, got"):
+        mlp([2, 1], dtype=dtype)
+
+
+# ---- 6. Clipping a huge but finite gradient -------------------------------------------------
+
+@pytest.mark.parametrize("size", [1e200, 1e307])
+def test_clip_grad_norm_is_overflow_safe(size):
+    grads = [np.array([[size, -2 * size]]), np.array([[0.5 * size]])]
+    params = [(f"p{i}", np.zeros_like(g), g) for i, g in enumerate(grads)]
+    want = math.hypot(*(v for g in grads for v in g.ravel()))  # math.hypot does not overflow
+    direction = [g / want for g in grads]
+    norm = clip_grad_norm(params, 1.0)
+    assert norm == pytest.approx(want, rel=1e-12)
+    assert math.hypot(*(v for g in grads for v in g.ravel())) == pytest.approx(1.0, rel=1e-12)
+    for g, d in zip(grads, direction):
+        np.testing.assert_allclose(g, d, rtol=1e-12)
+
+
+def test_clip_grad_norm_names_a_gradient_that_is_not_finite():
+    params = [("layer1.W", np.zeros(2), np.array([1.0, np.inf]))]
+    with pytest.raises(ExplodingGradientError, match="gradient of layer1.W is not finite"):
+        clip_grad_norm(params, 1.0)
+
+
+# ---- 7. and 8. Errors that name the argument, for raw errors and silently accepted values ---
+
+RAW_AND_SILENT = [
+    # item 7: once raw errors from deep inside
+    ("strings in X", lambda: fit(mlp([2, 1]), [["a", "b"], ["c", "d"]], [[0, 1]]),
+     InputTypeError, "inputs X should be an array of real numbers, got strings"),
+    ("strings in Y", lambda: fit(mlp([2, 1]), XOR_X, [["a"] * 4]),
+     InputTypeError, "targets Y should be an array of real numbers, got strings"),
+    ("strings in W", lambda: Dense(2, 1, W=[["a", "b"]]),
+     InputTypeError, "W should be an array of real numbers, got strings"),
+    ("bool size", lambda: mlp([3, True, 1]), InputError, r"sizes should be .*\[3, True, 1\]"),
+    ("bool epochs", lambda: fit(mlp([2, 1]), XOR_X, XOR_Y, epochs=True),
+     InputTypeError, "epochs should be an integer >= 0 and <= 10000000, got bool True"),
+    ("list as a name", lambda: get_activation(["relu"]),
+     InputTypeError, r"activation should be a name .*got list \['relu'\]"),
+    ("string slope", lambda: get_activation("leaky_relu", slope="a"),
+     InputTypeError, "leaky_relu slope should be a real number, got str 'a'"),
+    ("int rng", lambda: Dense(3, 2, rng=42),
+     InputTypeError, "rng should be a numpy.random.RandomState .*got int 42"),
+    # item 8: once silently accepted
+    ("bool lr", lambda: SGD(mlp([2, 1]).parameters(), lr=True),
+     InputTypeError, "learning rate lr should be a real number, got bool True"),
+    ("infinite slope", lambda: get_activation("leaky_relu", slope=np.inf),
+     InputError, "leaky_relu slope should be a finite number, got inf"),
+    ("BCE target 2", lambda: bce([[0.5]], [[2.0]]),
+     InputError, r"targets y should hold numbers in \[0, 1\].* 2\.0 at index \(0, 0\)"),
+    ("BCE target 2 in a model", lambda: fit(mlp([2, 1]), XOR_X, 2 * XOR_Y, "bce"),
+     InputError, r"targets Y should hold numbers in \[0, 1\]"),
+    ("BCE on an identity output", lambda: fit(mlp([2, 1], output="identity"), XOR_X, XOR_Y,
+                                             "bce"),
+     InputError, "'bce' needs a sigmoid output.*'identity'"),
+    ("BCE on values that are not probabilities", lambda: bce([[1.5]], [[1.0]]),
+     InputError, r"y_hat should hold numbers in \[0, 1\] \(probabilities"),
+    ("complex X", lambda: fit(mlp([2, 1]), XOR_X + 1j, XOR_Y),
+     InputTypeError, "inputs X should be an array of real numbers, got complex numbers"),
+    ("NaN scale", lambda: mlp([2, 1], scale=np.nan),
+     InputError, "scale should be a finite number, got nan"),
+    ("NaN in W", lambda: Dense(2, 1, W=[[np.nan, 1.0]]),
+     InputError, r"W holds 1 non-finite value.*index \(0, 0\)"),
+    ("slope for relu", lambda: get_activation("relu", slope=0.2),
+     InputError, "slope only applies to leaky_relu, got slope=0.2 for activation 'relu'"),
+    ("gradcheck of a string", lambda: gradcheck("mlp", XOR_X, XOR_Y),
+     InputTypeError, "gradcheck: model should be a Sequential"),
+    ("fit of a string", lambda: fit("mlp", XOR_X, XOR_Y),
+     InputTypeError, "fit: model should be a Sequential"),
+    ("softmax twice", lambda: fit(mlp([2, 2], output="softmax"), XOR_X, np.eye(2)[:, [0, 1, 1, 0]],
+                                  "softmax_ce"),
+     InputError, "'softmax_ce' applies the softmax to the logits itself"),
+]
+
+
+@pytest.mark.parametrize("case, call, error, message", RAW_AND_SILENT,
+                         ids=[c[0] for c in RAW_AND_SILENT])
+def test_bad_arguments_get_an_error_naming_them(case, call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# ---- 9. The scalar engine -------------------------------------------------------------------
+
+def test_a_backward_that_overflows_leaves_every_gradient_as_it_was():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    (a * 1.5e308).backward()  # a.grad = 1.5e308; leaves accumulate
+    L = a * 1.5e308 + b * 3.0
+    for record in (False, True):
+        with pytest.raises(OverflowError, match="left as it was") as err:
+            L.backward(record=record)
+        assert isinstance(err.value, BpbookError)
+        assert (a.grad, b.grad, L.grad) == (1.5e308, 0.0, 0.0)
+    a.grad = 0.0
+    L.backward()  # not marked as already run: after clearing the leaf it works
+    assert (a.grad, b.grad) == (1.5e308, 3.0)
+
+
+def test_value_of_a_number_beyond_floats_says_so():
+    with pytest.raises(ValueError, match=r"finite number \(\|x\| <= 1.798e\+308\), got an int of "
+                                         "401 digits"):
+        Value(10**400)
+
+
+@pytest.mark.parametrize("x, want", [(Decimal("0.1"), 0.1), (Fraction(1, 3), 1 / 3),
+                                     (np.float32(0.5), 0.5), (np.int64(3), 3.0)])
+def test_value_accepts_any_finite_real_number(x, want):
+    v = Value(x)
+    assert type(v.data) is float and v.data == want
+
+
+@pytest.mark.parametrize("x", [Decimal("NaN"), Decimal("Infinity"), Decimal("1e400"),
+                               Fraction(10**400, 3)])
+def test_value_refuses_real_numbers_that_are_not_finite_floats(x):
+    with pytest.raises(InputError, match="expected a finite number"):
+        Value(x)
+
+
+@pytest.mark.parametrize("slope", [-5, np.inf, np.nan, "a", True])
+def test_leaky_relu_slope_has_one_rule(slope):
+    with pytest.raises(BpbookError) as core:
+        get_activation("leaky_relu", slope=slope)
+    with pytest.raises(type(core.value)) as engine:
+        Value(-1.0).leaky_relu(slope=slope)
+    assert str(engine.value) == str(core.value) and "leaky_relu slope" in str(core.value)
+
+
+def test_leaky_relu_agrees_between_engine_and_core():
+    v = Value(-2.0)
+    out = v.leaky_relu(0.2)
+    out.backward()
+    act = get_activation("leaky_relu", slope=0.2)
+    assert out.data == act(np.array([[-2.0]]))[0, 0] and v.grad == act.df(np.array([[-2.0]]))[0, 0]
+
+
+# ---- 10. gradcheck of a float32 model -------------------------------------------------------
+
+def test_gradcheck_of_a_float32_model_runs_on_a_float64_copy():
+    model = mlp([2, 3, 1], "tanh", "sigmoid", seed=4, scale=1.0, dtype=np.float32)
+    result = gradcheck(model, XOR_X, XOR_Y, "bce")
+    assert result.passed(1e-7), result.table
+    assert "float64 copy of this float32 model" in result.note and result.note in repr(result)
+    assert all(v.dtype == np.float32 for _, v, _ in model.parameters())
+    twin = mlp([2, 3, 1], "tanh", "sigmoid", seed=4, scale=1.0)
+    for (_, v, _), (_, v64, _) in zip(model.parameters(), twin.parameters()):
+        v64[...] = v  # the float32 weights, exactly
+    twin.forward_backward(XOR_X, XOR_Y, "bce")
+    for (name, _, g), (_, _, g64) in zip(model.parameters(), twin.parameters()):
+        np.testing.assert_allclose(g, g64, rtol=1e-4, atol=1e-6, err_msg=name)
