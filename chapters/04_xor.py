@@ -128,13 +128,14 @@ small_multiples(flat.snapshots, "no hidden layer: the output surface while train
 # $2 \to \text{hidden} \to 1$. The input of the first layer is the whole batch, $A_0 = X$, of
 # shape $(n_0, m)$: one sample per column, $n_0 = 2$ features, $m = 4$ samples. Forward,
 #
-# $$Z_1 = W_1 A_0 + b_1,\quad A_1 = \sigma(Z_1),\quad Z_2 = W_2 A_1 + b_2,\quad \hat Y = A_2 =
-# \sigma(Z_2),\quad L = \frac1m\sum_{k=1}^{m} \tfrac12\big(\hat y^{(k)} - y^{(k)}\big)^2,$$
+# $$Z_1 = W_1 A_0 + b_1,\quad A_1 = \sigma(Z_1),$$
+# $$Z_2 = W_2 A_1 + b_2,\quad \hat Y = A_2 = \sigma(Z_2),$$
+# $$L = \frac1m\sum_{k=1}^{m} \tfrac12\big(\hat y^{(k)} - y^{(k)}\big)^2,$$
 #
-# where each bias column $b_l$ is added to every column and $y^{(k)}$ is sample $k$'s target.
-# Backward, the error signals and gradients of the previous chapter, now for a batch: the error
-# signals $\Delta_l = \partial L/\partial Z_l$ hold one column $\delta_l^{(k)}$ per sample, and
-# the $\frac1m$ of the mean travels with $\Delta_2$:
+# where the bias column $b_l$ is added to every column of $W_l A_{l-1}$ and $y^{(k)}$ is sample
+# $k$'s target. Backward, the error signals and gradients of the previous chapter, now for a
+# batch: the error signals $\Delta_l = \partial L/\partial Z_l$ hold one column $\delta_l^{(k)}$
+# per sample, and the $\frac1m$ of the mean travels with $\Delta_2$:
 #
 # $$\Delta_2 = \tfrac1m(\hat Y - Y)\odot\hat Y\odot(1-\hat Y),\quad
 #   \Delta_1 = (W_2^\top\Delta_2)\odot A_1\odot(1-A_1),$$
