@@ -50,9 +50,9 @@ def one_sign_share(a, delta):
 
 
 def common_share(a, delta):
-    r"""For the batch gradient $G = \Delta A^\top$ (``delta @ a.T``), the share of each row's squared norm that lies
-    along $(1, \dots, 1)$ (moving all of a unit's weights alike), averaged over the rows. A row
-    pointing in a random direction has, on average, the share ``1 / n_in``."""
+    r"""For the batch gradient $G = \Delta A^\top$ (``delta @ a.T``), the share of each row's
+    squared norm that lies along $(1, \dots, 1)$ (moving all of a unit's weights alike), averaged
+    over the rows. A row pointing in a random direction has, on average, the share ``1 / n_in``."""
     a, delta = _check(a, delta)
     G = delta @ a.T
     along = G.sum(axis=1) ** 2 / G.shape[1]
