@@ -5,8 +5,8 @@ slope $f'(z_0)$ and the tangent line $t(z) = f(z_0) + f'(z_0)(z - z_0)$.
 :class:`ActivationView` with the numbers and a figure (the explorer passes its kept
 :class:`TangentPlot`, whose artists it moves). :func:`explorer` only wires a dropdown and a
 slider to it. Values and slopes come from :mod:`bpbook.activations` (``f`` and ``df``), whose
-derivatives the chapter checks against SymPy. :func:`curves_figure` draws every activation and its
-derivative as small multiples. Arrays are 1-D grids of ``z``, float64.
+derivatives the chapter checks against SymPy. :func:`curves_figure` draws every activation above
+its derivative as small multiples. Arrays are 1-D grids of ``z``, float64.
 """
 from dataclasses import dataclass
 
@@ -112,26 +112,36 @@ class TangentPlot:
         return self.figure
 
 
-def curves_figure(names=NAMES, points=401):
-    """Each activation (top row) and its derivative (bottom row) on ``Z_RANGE``."""
+def curves_figure(names=NAMES, points=401, per_row=3):
+    """Each activation above its derivative, ``per_row`` activations to a pair of rows, on
+    ``Z_RANGE``; three to a row keeps the figure readable in a narrow notebook."""
     if isinstance(names, str) or not isinstance(names, (list, tuple)) or not names:
         raise InputError(f"curves_figure: names must be a non-empty list of activation names, "
                          f"got {short_repr(names)}")
     _check_names(names, "curves_figure")
     _check_points(points, "curves_figure")
     z = np.linspace(*Z_RANGE, points)
-    fig = Figure(figsize=(2.4 * len(names), 4.6), layout="constrained")
-    axes = fig.subplots(2, len(names), sharex=True)
-    for j, name in enumerate(names):
-        act = get_activation(name)
-        axes[0, j].plot(z, act.f(z))
-        axes[1, j].plot(z, act.df(z), color="tab:orange")
-        axes[0, j].set_title(name)
-        axes[1, j].set_xlabel("z")
-        for ax in axes[:, j]:
+    pairs = -(-len(names) // per_row)
+    fig = Figure(figsize=(2.4 * per_row, 2.3 * 2 * pairs), layout="constrained")
+    axes = fig.subplots(2 * pairs, per_row, sharex=True, squeeze=False)
+    for k in range(pairs * per_row):
+        row, col = 2 * (k // per_row), k % per_row
+        top, bottom = axes[row, col], axes[row + 1, col]
+        if k >= len(names):
+            top.remove()
+            bottom.remove()
+            continue
+        act = get_activation(names[k])
+        top.plot(z, act.f(z))
+        bottom.plot(z, act.df(z), color="tab:orange")
+        top.set_title(names[k])
+        bottom.set_xlabel("z")
+        for ax in (top, bottom):
             ax.axhline(0, color="0.8", lw=0.8)
-    axes[0, 0].set_ylabel("f(z)")
-    axes[1, 0].set_ylabel("f′(z)")
+            ax.tick_params(labelbottom=True)  # sharex would hide them above the last row
+        if k % per_row == 0:
+            top.set_ylabel("f(z)")
+            bottom.set_ylabel("f′(z)")
     return fig
 
 
@@ -150,4 +160,5 @@ def explorer():
     def show(name, z):
         view = explore(name, z, plot=plot)
         return [view.table, view.figure]
-    return wire_in_place([pick, z0], show)
+    return wire_in_place([pick, z0], show,
+                         panel=w.HBox([pick, z0], layout=w.Layout(flex_flow="row wrap")))
