@@ -4,8 +4,9 @@ Every explorer's widget only wires controls to plain functions; :data:`EXPLORERS
 chapter, which functions one move calls and which outputs it displays, exactly as the widget's
 callback does. A move is timed in two parts: *compute* (the update function) and *redraw* (the
 displayed outputs turned into what the kernel sends: IPython's display formatter, with figures
-rendered to PNG as the inline backend does, ``bbox_inches="tight"``). Moves cycle through slider
-positions spread over each control's range, so nothing is served from a cache.
+rendered to PNG as the inline backend does, ``bbox_inches="tight"``). An explorer whose widgets
+are updated in place (``bpbook.widgets.wire_in_place``) draws its PNG itself, in *compute*, the
+way its widget does. Moves cycle through slider positions spread over each control's range.
 
 Value: the median move. Baseline: the median redraw of a minimal figure (one axes, one line,
 5.5 × 3.6 in, constrained layout), rendered the same way right after each move: the floor of any
@@ -37,27 +38,37 @@ def ticks(lo, hi, n):
 
 
 def chain_rule(n):
-    from IPython.display import Markdown
+    from IPython.display import Image
 
-    from bpbook.chapters.ch01_chain_rule import X_RANGE, chain_figure, chain_state, chain_text
+    from bpbook.chapters.ch01_chain_rule import (X0, X_RANGE, ChainPlot, chain_state, chain_table,
+                                                 chain_text)
+    from bpbook.widgets import KeptFigure, math_html
+    plot = ChainPlot(chain_state(X0))
+    kept = KeptFigure(plot.figure, plot.moving)
 
-    def move(x):
+    def move(x):  # as the explorer: the moving artists redrawn over the kept background
         state = chain_state(x)
-        return [Markdown(chain_text(state)), chain_figure(state)]
+        plot.update(state)
+        return [math_html(chain_text(state)), chain_table(state), Image(kept.png(), format="png")]
     return move, ticks(*X_RANGE, n)
 
 
 def graph_replay(n):
-    from IPython.display import Markdown
+    from IPython.display import Image
 
     from bpbook.chapters.ch02_computation_graph.replay import (replay_figure, replay_frames,
-                                                               replay_text)
+                                                               replay_table, replay_text)
+    from bpbook.widgets import figure_png, math_html
     from bpbook.worked import worked_graph
     root = worked_graph()["L"]
     frames = replay_frames(root)
 
-    def move(i):
-        return [Markdown(replay_text(frames, i)), replay_figure(root, frames, i)]
+    pictures = {step: figure_png(replay_figure(root, frames, step))
+                for step in range(1, len(frames) + 1)}
+
+    def move(step):  # as the explorer: every step's picture was drawn ahead, a move swaps them
+        return [math_html(replay_text(frames, step)), replay_table(frames, step),
+                Image(pictures[step], format="png")]
     return move, [1 + i % len(frames) for i in range(n)]  # steps count from 1
 
 
@@ -86,23 +97,30 @@ def outer_products(n):
 
 
 def pitfalls(n):
-    from bpbook.chapters.ch05_pitfalls.explore import ACTIVATIONS, figure, update
+    from IPython.display import Image
+
+    from bpbook.chapters.ch05_pitfalls.explore import ACTIVATIONS, figure, table, update
+    from bpbook.widgets import figure_png
     fig, ax = figure()
     moves = [dict(depth=int(d), activation=a) for d, a in
              zip(np.linspace(2, 30, n), itertools.cycle(ACTIVATIONS))]
 
-    def move(settings):
-        update(**settings, ax=ax)
-        return [fig]
+    def move(settings):  # as the explorer: the kept figure redrawn, one PNG
+        result = update(**settings, ax=ax)
+        return [table(result), Image(figure_png(fig), format="png")]
     return move, moves
 
 
 def activations(n):
-    from bpbook.chapters.ch06_activations.explore import NAMES, Z_RANGE, explore
+    from IPython.display import Image
 
-    def move(settings):
-        view = explore(**settings)
-        return [view.table, view.figure]
+    from bpbook.chapters.ch06_activations.explore import NAMES, Z_RANGE, TangentPlot, explore
+    from bpbook.widgets import figure_png
+    plot = TangentPlot()
+
+    def move(settings):  # as the explorer: the kept figure moved, one PNG drawn
+        view = explore(**settings, plot=plot)
+        return [view.table, Image(figure_png(view.figure), format="png")]
     return move, [dict(name=a, z0=z) for a, z in zip(itertools.cycle(NAMES), ticks(*Z_RANGE, n))]
 
 

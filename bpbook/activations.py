@@ -118,8 +118,10 @@ def softmax(z):
 
 
 def softmax_backward(s, ds):
-    r"""Jacobian-vector product of softmax: $J = \mathrm{diag}(s) - s s^\top$ per column, so
-    $dz = s \odot (ds - \langle ds, s\rangle)$."""
+    r"""Softmax's backward pass, a vector-Jacobian product (reverse mode): $dz = J^\top ds$ with
+    $J = \mathrm{diag}(s) - s s^\top$ per column, so $dz = s \odot (ds - \langle ds, s\rangle)$.
+    $J$ is symmetric, so this equals the Jacobian-vector product $J\,ds$ too; for a Jacobian in
+    general the two differ, and backprop needs $J^\top ds$."""
     return s * (ds - np.sum(ds * s, axis=0, keepdims=True))
 
 
@@ -162,7 +164,8 @@ class Activation:
 
 
 class Softmax(Activation):
-    """Softmax couples its outputs, so its backward is a Jacobian-vector product."""
+    """Softmax couples its outputs, so its backward is a vector-Jacobian product with the whole
+    Jacobian (:func:`softmax_backward`), not an elementwise slope."""
 
     def __init__(self):
         super().__init__("softmax", softmax, None, r"e^{z_i}/\sum_j e^{z_j}",

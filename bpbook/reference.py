@@ -65,6 +65,9 @@ XOR_PRINTED_LOSS = {0: "0.12834", 1000: "0.08241", 2000: "0.02314", 3000: "0.008
                     4000: "0.00401"}
 # the final predictions it prints, np.round(y_hat, 2), for the inputs (0,0), (0,1), (1,0), (1,1)
 XOR_PRINTED_PREDICTIONS = ("0.03", "0.97", "0.97", "0.03")
+# the section's title, and the iteration count it announces (its loop runs range(5000))
+XOR_TITLE = "The Full Training Loop — 1000 Iterations"
+XOR_TITLE_ITERATIONS = "1000"
 
 PITFALLS_SOURCE = "Section 10, vanishing gradients"
 # "0.25 to the 10th is about ..." as printed; and the next sentence's ratio of layer 1's gradient

@@ -165,18 +165,16 @@ assert abs(xv.grad - dy_num(X0)) < 1e-12
 # $2u$ is zero: the product is zero there too, whatever the other gears do.
 
 # %%
-from bpbook.chapters.ch01_chain_rule import chain_explorer, chain_figure, chain_state, chain_text
+from bpbook.chapters.ch01_chain_rule import chain_explorer, chain_snapshots
 
 chain_explorer()
 
 # %% [markdown]
-# (The explorer needs a running kernel. Here is the same picture, drawn once at the starting
-# point, for a static copy of this page.)
+# (The slider moves only with a running kernel. Here is its picture at four settings of $x$ side
+# by side: the tangent on top, the three ratios and their product below.)
 
 # %%
-state = chain_state(X0)
-display(Markdown(chain_text(state)))
-chain_figure(state)
+chain_snapshots()
 
 # %% [markdown]
 # ## Two roads to the output: gradients add

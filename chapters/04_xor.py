@@ -25,14 +25,17 @@
 # - break training on purpose: a learning rate too small, one too large, an unlucky start;
 # - train networks of your own with a live trainer.
 #
-# Every number on this page is computed by the cells above it.
+# Every number on this page is computed by the cells above it. The symbols are the book's: see
+# [chapter 3, Notation](03_worked_example.py) (layers $l = 1, \dots, L$; $z_l$, $a_l$, $\delta_l$;
+# for a batch, capital letters with one sample per column, and a superscript $(k)$ for sample
+# $k$).
 
 # %% [markdown]
 # ## The problem
 #
 # XOR answers "exactly one of the two?". Its four samples are the corners of the unit square:
-# $(0,0)$ and $(1,1)$ map to $0$, $(0,1)$ and $(1,0)$ map to $1$. `bpbook.chapters.ch04_xor.train` keeps them as
-# columns, the book's convention.
+# $(0,0)$ and $(1,1)$ map to $0$, $(0,1)$ and $(1,0)$ map to $1$.
+# `bpbook.chapters.ch04_xor.train` keeps them as columns, the book's convention.
 
 # %%
 # %matplotlib inline
@@ -41,11 +44,23 @@ from IPython.display import display
 
 from bpbook.chapters.ch04_xor import train as xor
 from bpbook.display import say
+from bpbook.tables import Table
 
 X, Y = xor.X, xor.Y
 display(say("`X` has shape {xs} (features × samples), `Y` has shape {ys}.",
             xs=X.shape, ys=Y.shape))
 print("X =", X, "Y =", Y, sep="\n")
+
+# %% [markdown]
+# The chapter trains with the tutorial's settings. They are constants of
+# `bpbook.chapters.ch04_xor.train`, and every run below uses them unless it says otherwise:
+
+# %%
+seed, scale, hidden, lr, epochs = xor.SEED, xor.SCALE, xor.HIDDEN, xor.LR, xor.EPOCHS
+display(say("Settings: seed {seed}; initial weights standard normal draws times {scale:g}, "
+            "biases zero; {hidden} hidden units; learning rate $\\eta = {lr:g}$; {epochs} epochs "
+            "of full-batch gradient descent.",
+            seed=seed, scale=scale, hidden=hidden, lr=lr, epochs=epochs))
 
 # %% [markdown]
 # ## Why one neuron is not enough
@@ -58,21 +73,43 @@ print("X =", X, "Y =", Y, sep="\n")
 # Let us train that neuron anyway, with the settings we will later use for the real network.
 
 # %%
-flat = xor.train_no_hidden(lr=2.0, seed=42, epochs=5000, snapshot_at=(0, 50, 200, 4999))
+flat = xor.train_no_hidden(lr=lr, seed=seed, epochs=epochs,
+                           snapshot_at=(0, 50, 200, epochs - 1))
 display(say("Lowest loss reached by the single neuron: {best:.6f}; its final predictions: "
             "{p}.", best=flat.losses.min(), p=np.round(flat.y_hat.ravel(), 4)))
 
 # %% [markdown]
 # It gives up and answers $\tfrac12$ for everything. Is that the gradient descent's fault? A brute
 # force search over a grid of all three parameters says no: nothing on the grid beats sitting on
-# the fence.
+# the fence, whose loss is that of $\hat y = \tfrac12$ for every sample.
 
 # %%
+from fractions import Fraction
+
+fence = float(np.mean(0.5 * (0.5 - Y) ** 2))
 span, n_grid = 10.0, 81
 best, (w1, w2, b) = xor.best_linear_loss(span=span, n=n_grid)
+display(say("The fence-sitter's loss: $\\frac14\\sum_k \\tfrac12(\\tfrac12 - y^{{(k)}})^2$ = {f} "
+            "= {fd:g}.", f=Fraction(fence), fd=fence))
 display(say("Best loss over a grid of ${n}^3$ points $(w_1, w_2, b) \\in [-{s:g}, {s:g}]^3$: "
             "{best:.6f}, at $w_1$ = {w1:g}, $w_2$ = {w2:g}, $b$ = {b:g}.",
             n=n_grid, s=span, best=best, w1=w1, w2=w2, b=b))
+
+# %% [markdown]
+# Sitting on the fence is not the only way to reach that loss. A neuron with large weights
+# $w_1 = w_2 = k$ and $b = -k/2$ computes OR: its output saturates towards 0 at $(0,0)$ and
+# towards 1 at the other three corners, so it gets three samples right and $(1,1)$ completely
+# wrong. As $k$ grows its loss falls to the same value, from above:
+
+# %%
+rows = []
+for k in (2.0, 5.0, 10.0, 20.0):
+    y_or = 1 / (1 + np.exp(-(k * X[0] + k * X[1] - k / 2)))
+    right = int(np.sum((y_or > 0.5) == (Y > 0.5)))
+    loss = float(np.mean(0.5 * (y_or - Y) ** 2))
+    rows.append([k, right, loss, loss - fence])
+Table(["k", "samples right", "loss", "loss − fence-sitter's"], rows,
+      ["{:g}", None, "{:.8f}", "{:.2e}"])
 
 # %% [markdown]
 # The pictures show the neuron's output over the input square as it trains (red is $\hat y$
@@ -87,35 +124,40 @@ small_multiples(flat.snapshots, "no hidden layer: the output surface while train
 # %% [markdown]
 # ## The network and its training loop
 #
-# Add a hidden layer of four sigmoid units: $2 \to 4 \to 1$. For the batch $X$ of all four
-# samples (columns),
+# Add a hidden layer of sigmoid units, as many as the settings say: the network is
+# $2 \to \text{hidden} \to 1$. The input of the first layer is the whole batch, $A_0 = X$, of
+# shape $(n_0, m)$: one sample per column, $n_0 = 2$ features, $m = 4$ samples. Forward,
 #
-# $$Z_1 = W_1 X + b_1,\quad A_1 = \sigma(Z_1),\quad Z_2 = W_2 A_1 + b_2,\quad \hat Y =
-# \sigma(Z_2),\quad L = \frac1m\sum_{i=1}^{m} \tfrac12(\hat y_i - y_i)^2,$$
+# $$Z_1 = W_1 A_0 + b_1,\quad A_1 = \sigma(Z_1),$$
+# $$Z_2 = W_2 A_1 + b_2,\quad \hat Y = A_2 = \sigma(Z_2),$$
+# $$L = \frac1m\sum_{k=1}^{m} \tfrac12\big(\hat y^{(k)} - y^{(k)}\big)^2,$$
 #
-# with $m = 4$. Backward, the error signals and gradients of the previous chapter, now for a
-# batch (the $\frac1m$ of the mean travels with $\delta_2$):
+# where the bias column $b_l$ is added to every column of $W_l A_{l-1}$ and $y^{(k)}$ is sample
+# $k$'s target. Backward, the error signals and gradients of the previous chapter, now for a
+# batch: the error signals $\Delta_l = \partial L/\partial Z_l$ hold one column $\delta_l^{(k)}$
+# per sample, and the $\frac1m$ of the mean travels with $\Delta_2$:
 #
-# $$\delta_2 = \tfrac1m(\hat Y - Y)\odot\hat Y\odot(1-\hat Y),\quad
-#   \delta_1 = (W_2^\top\delta_2)\odot A_1\odot(1-A_1),$$
-# $$\frac{\partial L}{\partial W_l} = \delta_l A_{l-1}^\top,\quad
-#   \frac{\partial L}{\partial b_l} = \sum_{\text{samples}}\delta_l .$$
+# $$\Delta_2 = \tfrac1m(\hat Y - Y)\odot\hat Y\odot(1-\hat Y),\quad
+#   \Delta_1 = (W_2^\top\Delta_2)\odot A_1\odot(1-A_1),$$
+# $$\frac{\partial L}{\partial W_l} = \Delta_l A_{l-1}^\top,\quad
+#   \frac{\partial L}{\partial b_l} = \sum_{k=1}^{m}\delta_l^{(k)}
+#   \qquad (l = 2, 1).$$
 #
-# The settings are the tutorial's: weights drawn with `np.random.seed(42)`, then
-# `randn(4, 2) * 0.5` and `randn(1, 4) * 0.5`, zero biases, learning rate $\eta = 2$,
-# 5000 epochs. Here is the loop, written out:
+# Here is the loop, written out with the settings above: weights drawn after
+# `np.random.seed(seed)` as `randn(hidden, 2) * scale` and `randn(1, hidden) * scale`, zero
+# biases, `epochs` steps of size `lr`:
 
 # %%
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-np.random.seed(42)
-W1 = np.random.randn(4, 2) * 0.5
-b1 = np.zeros((4, 1))
-W2 = np.random.randn(1, 4) * 0.5
+np.random.seed(seed)
+W1 = np.random.randn(hidden, 2) * scale
+b1 = np.zeros((hidden, 1))
+W2 = np.random.randn(1, hidden) * scale
 b2 = np.zeros((1, 1))
-lr, epochs, m = 2.0, 5000, X.shape[1]
+m = X.shape[1]
 
 losses = []
 for epoch in range(epochs):
@@ -137,24 +179,26 @@ losses = np.array(losses)
 
 # %% [markdown]
 # Like the tutorial's loop, this records each loss *before* that epoch's update, and the last
-# `y_hat` is the forward pass of the last epoch. Here is the loss every 1000 epochs, as a loop
-# printing `if epoch % 1000 == 0` would print it:
+# `y_hat` is the forward pass of the last epoch. Here is the loss at the epochs the tutorial's
+# loop prints (`if epoch % every == 0`, its print interval `every` a setting):
 
 # %%
-for epoch, loss in xor.logged(losses, every=1000):
+every = xor.LOG_EVERY
+for epoch, loss in xor.logged(losses, every=every):
     print(f"epoch {epoch:5d}   loss {loss:.5f}")
 
 # %% [markdown]
 # ## The same training through `bpbook`
 #
-# `bpbook.chapters.ch04_xor.train.train` builds the network with `bpbook.mlp([2, 4, 1], seed=42)` (the same draws
-# from the same generator) and trains it with `bpbook.fit`, the general loop of the package. It
-# is also the function behind the live trainer at the end of the chapter. Both loss trajectories,
-# compared epoch by epoch:
+# `bpbook.chapters.ch04_xor.train.train` builds the network with
+# `bpbook.mlp([2, hidden, 1], seed=seed, scale=scale)` (the same draws from the same generator)
+# and trains it with `bpbook.fit`, the general loop of the package. It is also the function
+# behind the live trainer at the end of the chapter. Both loss trajectories, compared epoch by
+# epoch:
 
 # %%
-run = xor.train(hidden=4, activation="sigmoid", lr=2.0, seed=42, epochs=5000,
-                snapshot_at=(0, 100, 300, 600, 1000, 4999))
+run = xor.train(hidden=hidden, activation="sigmoid", lr=lr, seed=seed, epochs=epochs,
+                snapshot_at=(0, 100, 300, 600, 1000, epochs - 1))
 gap = np.max(np.abs(run.losses - losses))
 assert gap < 1e-12, gap
 display(say("Largest difference between the two loss trajectories over {n} epochs: {gap:.1e}.",
@@ -182,7 +226,7 @@ fig
 xor.predictions_table(y_hat)
 
 # %%
-small_multiples(run.snapshots, "2 → 4 → 1: the output surface while training")
+small_multiples(run.snapshots, f"2 → {hidden} → 1: the output surface while training")
 
 # %% [markdown]
 # ## Checking the gradients at the start
@@ -195,7 +239,7 @@ small_multiples(run.snapshots, "2 → 4 → 1: the output surface while training
 from bpbook.gradcheck import gradcheck
 from bpbook.model import mlp
 
-check = gradcheck(mlp([2, 4, 1], seed=42), X, Y, "mse")
+check = gradcheck(mlp([2, hidden, 1], seed=seed, scale=scale), X, Y, "mse")
 display(say("{n} parameters checked; largest relative error {err:.1e}.",
             n=len(check.rows), err=check.max_rel_error))
 check.table
@@ -206,7 +250,9 @@ check.table
 # The tutorial prints a log for this very program. `bpbook.reference` quotes it; the table puts
 # each printed number next to what the program really gives, rounded to the same number of
 # decimals. The predictions compared are those of the loop's last forward pass, which is what
-# the tutorial's program prints.
+# the tutorial's program prints. The last row compares the number of iterations its section
+# title announces with the number of epochs its loop runs (and this chapter's run, with its
+# settings, trained).
 
 # %%
 errata = xor.errata_table(losses, y_hat)
@@ -223,18 +269,21 @@ display(say("{k} of the {n} printed numbers differ from what the code computes. 
             "of this code: the network learns XOR faster than the tutorial shows.",
             k=wrong, n=len(errata.rows), h=higher, p=len(XOR_PRINTED_LOSS),
             ratio=float(XOR_PRINTED_LOSS[1000]) / losses[1000]))
+display(say("The title's count cannot be the loop's: the printed log itself reaches epoch {e}.",
+            e=max(XOR_PRINTED_LOSS)))
 
 # %% [markdown]
 # ## What goes wrong
 #
 # ### The learning rate
 #
-# `bpbook.chapters.ch04_xor.train.train_many` trains many networks at once (the same arithmetic, stacked along an
-# extra axis), here one per learning rate on a logarithmic grid, all from seed 42:
+# `bpbook.chapters.ch04_xor.train.train_many` trains many networks at once (the same arithmetic,
+# stacked along an extra axis), here one per learning rate on a logarithmic grid, all from the
+# seed of the settings:
 
 # %%
 lrs = np.logspace(-2, 3, 21)
-sweep = xor.train_many([42] * len(lrs), lrs, hidden=4, epochs=epochs)
+sweep = xor.train_many([seed] * len(lrs), lrs, hidden=hidden, epochs=epochs)
 fig, (ax,) = figure(1, width=6)
 ax.loglog(lrs, sweep[-1], "o-")
 ax.set_xlabel("learning rate η")
@@ -244,7 +293,7 @@ fig
 # %% [markdown]
 # Too small a step and the network barely leaves its starting point; too large and the first
 # steps throw the units into the flat tails of the sigmoid, where the slope, and with it every
-# gradient, is almost zero. Two of those runs, next to the tutorial's $\eta = 2$:
+# gradient, is almost zero. Two of those runs, next to the tutorial's learning rate:
 
 # %%
 worse = np.flatnonzero(sweep[-1] > sweep[0, 0])  # runs that end above their start
@@ -264,19 +313,22 @@ fig
 # ### An unlucky start
 #
 # Does the network always find XOR from the tutorial's kind of start? We search seeds honestly:
-# train from each of the first 200 seeds and call a run *stuck* if its loss after 5000 epochs is
-# still above a threshold: far above a solved XOR, which is near 0, and not far below the
-# fence-sitting answer $\tfrac12$.
+# train from each seed of a range (its length is a setting of the cell below) and call a run
+# *stuck* if its loss after training is still above a threshold: far above the loss of a solved
+# XOR, which is near 0, and not far below the fence-sitter's loss computed above.
 
 # %%
 seeds, threshold = range(200), 0.1
-stuck4, final4 = xor.find_stuck_seeds(seeds, hidden=4, threshold=threshold)
-stuck2, final2 = xor.find_stuck_seeds(seeds, hidden=2, threshold=threshold)
-display(say("Threshold: {t}; the fence-sitter's loss: {f:.4f}.", t=threshold,
-            f=flat.final_loss))
-display(say("With 4 hidden units, {n4} of the {n} seeds get stuck (worst final loss {w4:.4f}). "
-            "With 2 hidden units, the fewest XOR needs, {n2} get stuck: seeds {s2}.",
-            n=len(seeds), n4=len(stuck4), w4=final4.max(), n2=len(stuck2), s2=stuck2))
+narrow = 2  # the fewest hidden units that can solve XOR
+stuck4, final4 = xor.find_stuck_seeds(seeds, hidden=hidden, threshold=threshold)
+stuck2, final2 = xor.find_stuck_seeds(seeds, hidden=narrow, threshold=threshold)
+display(say("Seeds {a} to {z}, {e} epochs each. Threshold: {t}; the fence-sitter's loss: {f:g}; "
+            "the single neuron's final loss: {fl:.4f}.", a=seeds[0], z=seeds[-1], e=epochs,
+            t=threshold, f=fence, fl=flat.final_loss))
+display(say("With {h} hidden units, {n4} of the {n} seeds get stuck (worst final loss {w4:.4f}). "
+            "With {h2} hidden units, the fewest XOR needs, {n2} get stuck: seeds {s2}.",
+            h=hidden, h2=narrow, n=len(seeds), n4=len(stuck4), w4=final4.max(), n2=len(stuck2),
+            s2=stuck2))
 
 # %% [markdown]
 # Here is the first stuck seed, trained by `bpbook` itself, next to a seed that succeeds:
@@ -284,12 +336,12 @@ display(say("With 4 hidden units, {n4} of the {n} seeds get stuck (worst final l
 # %%
 bad_seed = stuck2[0]
 good_seed = int(np.argmin(final2))
-bad = xor.train(hidden=2, seed=bad_seed, snapshot_at=(4999,))
-good = xor.train(hidden=2, seed=good_seed, snapshot_at=(4999,))
+bad = xor.train(hidden=narrow, seed=bad_seed, snapshot_at=(epochs - 1,))
+good = xor.train(hidden=narrow, seed=good_seed, snapshot_at=(epochs - 1,))
 fig, axes = figure(3, width=3.6)
 plot_losses(axes[0], {f"seed {bad_seed}": bad.losses, f"seed {good_seed}": good.losses})
-plot_surface(axes[1], bad.snapshots[4999], f"seed {bad_seed}: stuck")
-plot_surface(axes[2], good.snapshots[4999], f"seed {good_seed}: solved")
+plot_surface(axes[1], bad.snapshots[epochs - 1], f"seed {bad_seed}: stuck")
+plot_surface(axes[2], good.snapshots[epochs - 1], f"seed {good_seed}: solved")
 fig
 
 # %%
@@ -302,7 +354,8 @@ def gradient_norm(model):
     return grad_norm(model.parameters())
 
 
-start, end = gradient_norm(mlp([2, 2, 1], seed=bad_seed)), gradient_norm(bad.model)
+start = gradient_norm(mlp([2, narrow, 1], seed=bad_seed, scale=scale))
+end = gradient_norm(bad.model)
 display(say("Seed {s} never leaves the plateau: its loss goes from {l0:.4f} to {l:.4f} and its "
             "predictions end at {p}, close to the single neuron's fence-sitting answer. The "
             "gradient norm falls from {g0:.1e} at the start to {g1:.1e}: the network has "
@@ -312,17 +365,18 @@ display(say("Seed {s} never leaves the plateau: its loss goes from {l0:.4f} to {
             g0=start, g1=end, e=len(bad.losses)))
 
 # %% [markdown]
-# Spare hidden units are insurance: look back at the two counts of the seed search, four hidden
-# units against two, from the same kind of start. This is one reason real networks are wider than
-# the smallest one that could solve the task.
+# Spare hidden units are insurance: look back at the two counts of the seed search, the wider
+# network against the narrowest, from the same kind of start. This is one reason real networks
+# are wider than the smallest one that could solve the task.
 
 # %% [markdown]
 # ## Play with it
 #
 # Choose the number of hidden units, the hidden activation, the learning rate, the seed and the
-# number of epochs, then press **Train**. The button calls `bpbook.chapters.ch04_xor.plots.run_trainer`, a
-# plain function, which calls `bpbook.chapters.ch04_xor.train.train`. Things to try: a stuck seed from the search
-# above with two hidden units; tanh hidden units (does every seed still solve XOR?); ReLU hidden
+# number of epochs, then press **Train**. The button calls
+# `bpbook.chapters.ch04_xor.plots.run_trainer`, a plain function, which calls
+# `bpbook.chapters.ch04_xor.train.train`. Things to try: a stuck seed from the search above with
+# two hidden units; tanh hidden units (does every seed still solve XOR?); ReLU hidden
 # units with $\eta = 2$; one hidden unit; $\eta = 1000$.
 
 # %%
@@ -349,7 +403,9 @@ for settings in (dict(hidden=0), dict(lr=-1.0), dict(activation="softsign")):
 # ## Recap
 #
 # - A single sigmoid neuron draws one straight boundary; XOR needs two, so it needs a hidden
-#   layer. Without one, the best the neuron can do is answer ½ everywhere.
+#   layer. Without one, the neuron can do no better than answering ½ everywhere: no weights get
+#   its loss below the fence-sitter's, and saturated weights that get three of the four samples
+#   right only tie with it.
 # - Training is the forward pass, the backward pass and the update, repeated; the loop fits on
 #   one screen, and `bpbook` runs exactly the same arithmetic.
 # - Gradient checking at the start catches a wrong backward pass before any training time is
@@ -405,10 +461,10 @@ answer = None
 check_parameter_count(answer)
 
 # %% [markdown]
-# **4.** Swap the ½-MSE for binary cross-entropy, $L = -\frac1m\sum y\log\hat y +
-# (1-y)\log(1-\hat y)$. Write $\delta_2 = \partial L/\partial Z_2$ for the sigmoid output as a
-# function of `y_hat` and `y` (both $(1, m)$). Then change the loop above to use it and compare
-# how fast the loss falls.
+# **4.** Swap the ½-MSE for binary cross-entropy,
+# $L = -\frac1m\sum_{k=1}^{m}\big[y^{(k)}\log\hat y^{(k)} + (1-y^{(k)})\log(1-\hat y^{(k)})\big]$.
+# Write $\Delta_2 = \partial L/\partial Z_2$ for the sigmoid output as a function of `y_hat` and `y`
+# (both $(1, m)$). Then change the loop above to use it and compare how fast the loss falls.
 
 # %% tags=["exercise"] exercise="04.bce-delta"
 def bce_delta2(y_hat, y):

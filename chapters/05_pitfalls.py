@@ -516,8 +516,8 @@ Table(["hidden layer", "units switched off", "back on (unit: first epoch on agai
 # $$8\,m\,(2Dn + 1) \text{ bytes}:$$
 #
 # linear in the depth and linear in the batch size. `counted_bytes` is that formula;
-# `measured_bytes` asks Python's `tracemalloc` how much a fresh network still holds after one
-# forward pass:
+# `measured_bytes` asks Python's `tracemalloc` how many bytes of array data (numpy reports its
+# buffers apart from other allocations) a fresh network still holds after one forward pass:
 
 # %%
 from bpbook.chapters.ch05_pitfalls.memory import memory_rows
@@ -531,8 +531,8 @@ Table(["D", "m", "counted bytes", "measured bytes", "measured / counted"],
       [r + [r[3] / r[2]] for r in mem], formats=[None, None, "{:,}", "{:,}", "{:.4f}"])
 
 # %% [markdown]
-# The measured bytes are the counted ones plus a small overhead per array (numpy's array
-# objects themselves). Training a network many times deeper, on bigger batches, this is what
+# The last column reads the two counts against each other: the forward pass keeps the $z_l$ and
+# $a_l$ arrays and nothing else (each array's small Python object is left out). Training a network many times deeper, on bigger batches, this is what
 # runs out first: the parameters are stored once, the activations once per sample.
 #
 # **Checkpointing** trades time for this memory. Keep $a_l$ only at every $k$-th layer (the

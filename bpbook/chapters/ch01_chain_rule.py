@@ -20,10 +20,13 @@ from matplotlib.ticker import MaxNLocator
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
-from bpbook.widgets import wire
+from bpbook.widgets import PNG, KeptFigure, math_html, wire_in_place
 
 X0 = -0.3  # where the chapter evaluates the chain before you move the slider
 X_RANGE = (-2.0, 1.0)
+# x where chain_snapshots shows the explorer's picture: a steep spot, u = 0 (the middle ratio is
+# zero), the starting point, and tanh saturated
+SNAPSHOTS = (-1.2, -0.5, X0, 0.6)
 
 
 def chain_sympy():
@@ -82,41 +85,98 @@ def chain_table(state):
 
 
 def chain_figure(state):
-    """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars.
+    """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars."""
+    return ChainPlot(state).figure
 
-    Fixed margins and few ticks instead of constrained layout: the explorer redraws it on every
-    slider move (``make bench``, widget_update)."""
-    fig = Figure(figsize=(9, 3.2), dpi=90)
-    fig.subplots_adjust(left=0.07, right=0.985, bottom=0.15, top=0.9, wspace=0.22)
-    left, right = fig.subplots(1, 2, width_ratios=(1.4, 1))
-    xs = np.linspace(*X_RANGE, 300)
-    left.plot(xs, np.tanh((2 * xs + 1) ** 2), color="#1c7ed6", label="y(x)")
-    x0, y0, slope = state["x"], state["y"], state["product"]
-    left.plot(X_RANGE, [y0 + slope * (x - x0) for x in X_RANGE], "--", color="#d9480f",
-              label="tangent, slope dy/dx")
-    left.plot([x0], [y0], "o", color="#d9480f")
-    left.set(xlim=X_RANGE, ylim=(-0.2, 1.2), xticks=np.arange(X_RANGE[0], X_RANGE[1] + 0.1, 0.5),
-             yticks=(0, 0.5, 1), xlabel="x", ylabel="y", title="the whole chain")
-    left.legend(loc="lower left", fontsize=8)
-    names = ["du/dx", "dv/du", "dy/dv", "product"]
-    values = [state[n] for n in names]
-    right.bar(names, values, color=["#adb5bd"] * 3 + ["#d9480f"])
-    right.axhline(0, color="black", linewidth=0.8)
-    right.yaxis.set_major_locator(MaxNLocator(5))
-    right.set(title="gear ratios and their product")
+
+class ChainPlot:
+    """:func:`chain_figure`'s picture, kept: :meth:`update` moves the tangent, the point and the
+    bars to a new state without drawing the rest again (the explorer's figure).
+
+    The bars' axis has one fixed range, wide enough for every x of the slider: nothing but the
+    tangent, the point and the bars moves, so the explorer redraws only those
+    (:class:`bpbook.widgets.KeptFigure`; ``make bench``, widget_update and live_feel)."""
+
+    NAMES = ("du/dx", "dv/du", "dy/dv", "product")
+
+    def __init__(self, state):
+        self.figure = fig = Figure(figsize=(9, 3.2), dpi=90)
+        fig.subplots_adjust(left=0.07, right=0.985, bottom=0.15, top=0.9, wspace=0.22)
+        left, self.right = fig.subplots(1, 2, width_ratios=(1.4, 1))
+        xs = np.linspace(*X_RANGE, 300)
+        left.plot(xs, np.tanh((2 * xs + 1) ** 2), color="#1c7ed6", label="y(x)")
+        self.tangent, = left.plot(X_RANGE, [0, 0], "--", color="#d9480f",
+                                  label="tangent, slope dy/dx")
+        self.point, = left.plot([0], [0], "o", color="#d9480f")
+        left.set(xlim=X_RANGE, ylim=(-0.2, 1.2),
+                 xticks=np.arange(X_RANGE[0], X_RANGE[1] + 0.1, 0.5), yticks=(0, 0.5, 1),
+                 xlabel="x", ylabel="y", title="the whole chain")
+        left.legend(loc="lower left", fontsize=8)
+        self.bars = self.right.bar(self.NAMES, [0] * 4, color=["#adb5bd"] * 3 + ["#d9480f"])
+        zero = self.right.axhline(0, color="black", linewidth=0.8)
+        self.right.yaxis.set_major_locator(MaxNLocator(5))
+        self.right.set(title="gear ratios and their product", ylim=bar_range())
+        self.moving = [self.tangent, self.point, *self.bars, zero]  # drawn in this order
+        self.update(state)
+
+    def update(self, state):
+        """Redraw the parts that depend on x for ``state`` (a :func:`chain_state`); return the
+        figure."""
+        x0, y0, slope = state["x"], state["y"], state["product"]
+        self.tangent.set_ydata([y0 + slope * (x - x0) for x in X_RANGE])
+        self.point.set_data([x0], [y0])
+        for bar, name in zip(self.bars, self.NAMES):
+            bar.set_height(state[name])
+        return self.figure
+
+
+def chain_snapshots(xs=SNAPSHOTS):
+    """The explorer's picture at several x side by side, for a reader without a kernel: top row
+    the chain with its tangent at each x, bottom row the three ratios and their product (one
+    fixed range for all)."""
+    fig = Figure(figsize=(2.5 * len(xs), 4.6), layout="constrained")
+    axes = fig.subplots(2, len(xs), sharey="row", squeeze=False)
+    grid = np.linspace(*X_RANGE, 300)
+    for (top, bottom), x in zip(axes.T, xs):
+        s = chain_state(x)
+        top.plot(grid, np.tanh((2 * grid + 1) ** 2), color="#1c7ed6")
+        top.plot(X_RANGE, [s["y"] + s["product"] * (t - x) for t in X_RANGE], "--", color="#d9480f")
+        top.plot([x], [s["y"]], "o", color="#d9480f")
+        top.set(xlim=X_RANGE, ylim=(-0.2, 1.2), title=f"x = {x:.2f}: dy/dx = {s['product']:.3f}",
+                xlabel="x")
+        top.title.set_fontsize(9)
+        bottom.bar(ChainPlot.NAMES, [s[n] for n in ChainPlot.NAMES],
+                   color=["#adb5bd"] * 3 + ["#d9480f"])
+        bottom.axhline(0, color="black", linewidth=0.8)
+        bottom.set(ylim=bar_range())
+        bottom.tick_params(axis="x", labelsize=7)
+    axes[0, 0].set_ylabel("y")
+    axes[1, 0].set_ylabel("ratio")
     return fig
 
 
+def bar_range(points=601):
+    """The bars' y range: every gear ratio and the product over the slider's x range, with a
+    margin of 5 % of the span."""
+    values = [chain_state(x)[n] for x in np.linspace(*X_RANGE, points) for n in ChainPlot.NAMES]
+    lo, hi = min(min(values), 0.0), max(max(values), 0.0)
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
+
+
 def chain_explorer():
-    """A slider for x wired to `chain_state`, `chain_text` and `chain_figure`."""
+    """A slider for x wired to `chain_state`, `chain_text`, `chain_table` and a kept
+    :class:`ChainPlot`, each shown by its own widget and updated in place."""
     import ipywidgets as w
     slider = w.FloatSlider(value=X0, min=X_RANGE[0], max=X_RANGE[1], step=0.05, description="x")
-    return wire(slider, lambda x: _show_chain(chain_state(x)))
+    plot = ChainPlot(chain_state(X0))
+    kept = KeptFigure(plot.figure, plot.moving)
 
-
-def _show_chain(state):
-    from IPython.display import Markdown, display
-    display(Markdown(chain_text(state)), chain_table(state), chain_figure(state))
+    def show(x):
+        state = chain_state(x)
+        plot.update(state)
+        return [math_html(chain_text(state)), chain_table(state), PNG(kept.png())]
+    return wire_in_place(slider, show)
 
 
 def two_paths(x):

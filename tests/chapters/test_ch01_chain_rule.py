@@ -1,16 +1,21 @@
 """Chapter 01's own code (bpbook.chapters.ch01_chain_rule): the chain explorer and the exercise
 checks, against SymPy, closed forms and central differences."""
+import io
 import math
 import pathlib
 
+import numpy as np
 import pytest
 import sympy as sp
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bpbook.chapters import ch01_chain_rule as ex
-from bpbook.chapters.ch01_chain_rule import chain_figure, chain_state, chain_text, two_paths
+from bpbook.widgets import KeptFigure, figure_png
+from bpbook.chapters.ch01_chain_rule import (ChainPlot, chain_explorer, chain_figure, chain_state,
+                                             chain_text, two_paths)
 
 
 def test_chain_state_against_closed_form_sympy_and_differences():
@@ -26,6 +31,51 @@ def test_chain_state_against_closed_form_sympy_and_differences():
         assert abs(s["central"] - dy(x)) < 1e-7
         assert f"{s['product']:.6f}" in chain_text(s)
     assert isinstance(chain_figure(chain_state(0.2)), Figure)
+
+
+def test_kept_figure_moved_equals_a_fresh_one():
+    """The explorer's ChainPlot, moved from x=-1.5 to x=0.4, shows what a figure drawn at 0.4
+    shows: the tangent's end points y0 ± slope·Δx, the point, the bars and their axis range."""
+    kept = ChainPlot(chain_state(-1.5)).update(chain_state(0.4))
+    fresh = chain_figure(chain_state(0.4))
+    s = chain_state(0.4)
+    for fig in (kept, fresh):
+        left, right = fig.axes
+        tangent, point = left.lines[1], left.lines[2]
+        assert list(tangent.get_ydata()) == pytest.approx(
+            [s["y"] + s["product"] * (x - 0.4) for x in ex.X_RANGE])
+        assert (point.get_xdata()[0], point.get_ydata()[0]) == pytest.approx((0.4, s["y"]))
+        assert [b.get_height() for b in right.patches] == pytest.approx(
+            [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
+    assert kept.axes[1].get_ylim() == pytest.approx(fresh.axes[1].get_ylim())
+    lo, hi = kept.axes[1].get_ylim()
+    grid = [chain_state(x) for x in np.linspace(*ex.X_RANGE, 97)]
+    assert all(lo <= s[k] <= hi for s in grid for k in ("du/dx", "dv/du", "dy/dv", "product"))
+
+
+def test_explorer_picture_is_the_full_drawing():
+    """The explorer's PNG (moving artists drawn over a saved background) has the pixels of the
+    same figure drawn in full, but for a few where the tangent crosses an axis spine (on top of
+    it here, under it in the full drawing)."""
+    plot = ChainPlot(chain_state(-1.2))
+    kept = KeptFigure(plot.figure, plot.moving)
+    kept.png()
+    plot.update(chain_state(0.35))
+    fast = imread(io.BytesIO(kept.png()))
+    full = imread(io.BytesIO(figure_png(ChainPlot(chain_state(0.35)).figure)))
+    assert fast.shape == full.shape
+    differ = np.abs(fast - full).max(axis=2) > 2 / 255
+    assert differ.sum() <= 20, f"{differ.sum()} pixels differ, at {np.argwhere(differ)[:5]}"
+
+
+def test_explorer_updates_its_widgets_in_place():
+    box = chain_explorer()
+    slider, caption, table, image = box.children
+    before = image.value
+    slider.value = 0.5
+    s = chain_state(0.5)
+    assert f"{s['product']:.6f}" in caption.value and f"{s['backprop']:+.6f}" in table.value
+    assert image.value != before and image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_two_paths_against_sympy():
@@ -55,6 +105,19 @@ def test_exercise_checks(check, right, wrong):
 @given(st.sampled_from([ex.check_chain, ex.check_local_tanh, ex.check_two_paths]))
 def test_exercise_checks_refuse_non_numbers(check):
     assert check("0.5").ok is False
+
+
+def test_snapshots_show_the_tangent_and_ratios_at_each_x():
+    xs = (-1.0, 0.25)
+    fig = ex.chain_snapshots(xs)
+    for j, x in enumerate(xs):
+        top, bottom = fig.axes[j], fig.axes[len(xs) + j]  # row by row
+        s = chain_state(x)
+        (x0, x1), (y0, y1) = top.lines[1].get_xdata(), top.lines[1].get_ydata()
+        assert (y1 - y0) / (x1 - x0) == pytest.approx(s["product"])
+        assert f"{s['product']:.3f}" in top.get_title()
+        assert [b.get_height() for b in bottom.patches] == pytest.approx(
+            [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
 
 
 def test_the_promise_about_value_points_at_a_section_that_exists():

@@ -342,3 +342,16 @@ def test_replay_figure_refuses_a_step_out_of_range_like_replay_text():
     for bad in (0, len(frames) + 1, True):
         with pytest.raises(IndexError, match=f"from 1 to {len(frames)}.*got {bad!r}"):
             replay_figure(root, frames, bad)
+
+
+def test_step_explorer_shows_each_frame_in_place():
+    from bpbook.chapters.ch02_computation_graph.replay import replay_table, step_explorer
+
+    root = worked_graph()["L"]
+    buttons, view = step_explorer(root).children
+    slider, caption, table, image = view.children
+    before = image.value
+    buttons.children[1].click()  # Next
+    assert slider.value == 2
+    assert table.value == replay_table(replay_frames(root), 2)._repr_html_()
+    assert "Step 2 of" in caption.value and image.value != before

@@ -42,6 +42,17 @@ def test_exercise_checks_name_the_mistake():
     assert "uphill" in check_new_b2(DEFAULTS["b2"] + NEW_B2_LR * r["db2"]).message
 
 
+def test_explorer_updates_its_table_in_place():
+    from bpbook.chapters.ch03_worked_example.explore import worked_explorer
+
+    panel, table, bars = worked_explorer().children
+    sliders = [s for group in panel.children for s in group.children]
+    W2 = next(s for s in sliders if getattr(s, "description", None) == "W2")
+    W2.value = 1.5
+    expected = closed_form(**{**DEFAULTS, "W2": 1.5})
+    assert f"{expected['dW2']:+.6f}" in table.value
+
+
 # --- the matrix-form section (bpbook.chapters.ch03_worked_example.matrix) -----------------------
 
 def torch_trace(p):

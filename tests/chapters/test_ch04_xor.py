@@ -10,7 +10,8 @@ from bpbook.chapters.ch04_xor import train as xor
 from bpbook.chapters.ch04_xor.exercises import (COUNT_SIZES, CONSTANT_Y_HAT,
                                                 check_bce_output_delta, check_constant_loss,
                                                 check_hidden_delta, check_parameter_count)
-from bpbook.reference import XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS
+from bpbook.reference import (XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS, XOR_TITLE,
+                              XOR_TITLE_ITERATIONS)
 from bpbook.chapters.ch04_xor.plots import run_trainer
 
 matplotlib.use("Agg")
@@ -92,15 +93,33 @@ def test_find_stuck_seeds_finds_seeds_that_really_stay_stuck():
 def test_errata_rounds_the_real_run_like_the_printed_text(reference_run):
     (losses, y_hat), _ = reference_run
     table = xor.errata_table(losses, y_hat)
-    assert len(table.rows) == len(XOR_PRINTED_LOSS) + len(XOR_PRINTED_PREDICTIONS)
+    assert len(table.rows) == len(XOR_PRINTED_LOSS) + len(XOR_PRINTED_PREDICTIONS) + 1
     for row, (epoch, printed) in zip(table.rows, XOR_PRINTED_LOSS.items()):
         real = round(float(losses[epoch]), 5)
         assert float(row[2]) == pytest.approx(real)
         assert row[3] == ("yes" if real == float(printed) else "no")
-    pred_rows = table.rows[len(XOR_PRINTED_LOSS):]
+    pred_rows = table.rows[len(XOR_PRINTED_LOSS):-1]
     for row, printed, real in zip(pred_rows, XOR_PRINTED_PREDICTIONS, y_hat.ravel()):
         assert float(row[2]) == round(float(real), 2)
         assert row[3] == ("yes" if round(float(real), 2) == float(printed) else "no")
+
+
+def test_errata_compares_the_title_count_with_the_epochs_trained(reference_run):
+    (losses, y_hat), _ = reference_run
+    assert re.search(rf"\b{XOR_TITLE_ITERATIONS} Iterations\b", XOR_TITLE)
+    title_row = xor.errata_table(losses, y_hat).rows[-1]
+    assert title_row == ["iterations (section title)", XOR_TITLE_ITERATIONS, "5000", "no"]
+    # the printed log itself runs past the title's count
+    assert max(XOR_PRINTED_LOSS) >= int(XOR_TITLE_ITERATIONS)
+
+
+def test_defaults_are_the_reference_settings():
+    assert (xor.SEED, xor.SCALE, xor.HIDDEN, xor.LR, xor.EPOCHS, xor.LOG_EVERY) == \
+        (42, 0.5, 4, 2.0, 5000, 1000)
+    run = xor.train(epochs=3)
+    losses, _ = teaching_loop(hidden=4, lr=2.0, seed=42, epochs=3)
+    np.testing.assert_allclose(run.losses, losses, rtol=1e-12)
+    assert run.settings == dict(hidden=4, activation="sigmoid", lr=2.0, seed=42, epochs=3)
 
 
 def test_logged_is_what_the_print_statement_prints(reference_run):
@@ -110,8 +129,19 @@ def test_logged_is_what_the_print_statement_prints(reference_run):
 
 def test_no_hidden_layer_cannot_beat_the_constant_half():
     quarter_sum = np.mean(0.5 * (0.5 - Y) ** 2)  # the loss of ŷ = ½ everywhere
+    assert quarter_sum == 1 / 8
     best, params = xor.best_linear_loss(span=6.0, n=25)
     assert best == pytest.approx(quarter_sum)
+    # saturated weights that compute OR get 3 of 4 right and tie with ½ in the limit, from above
+    for k in (2.0, 5.0, 10.0, 20.0):
+        y_or = 1 / (1 + np.exp(-(k * X[0] + k * X[1] - k / 2)))
+        assert np.sum((y_or > 0.5) == (Y > 0.5)) == 3
+        assert np.mean(0.5 * (y_or - Y) ** 2) >= 1 / 8
+    assert np.mean(0.5 * (y_or - Y) ** 2) == pytest.approx(1 / 8, abs=1e-8)
+    # a random search over (w1, w2, b) finds nothing below 1/8 either
+    w = np.random.RandomState(0).uniform(-30, 30, (20000, 3))
+    y_lin = 1 / (1 + np.exp(-(w[:, :1] * X[0] + w[:, 1:2] * X[1] + w[:, 2:])))
+    assert np.mean(0.5 * (y_lin - Y) ** 2, axis=1).min() >= 1 / 8 - 1e-15
     flat = xor.train_no_hidden(epochs=2000)
     assert flat.losses.min() >= quarter_sum - 1e-12
     assert flat.final_loss == pytest.approx(quarter_sum, abs=1e-6)
@@ -178,3 +208,25 @@ def test_exercise_checks_give_specific_feedback():
     assert check_bce_output_delta(lambda p, y: (p - y) / p.shape[1]).ok is True
     assert "with BCE the σ' cancels" in str(
         check_bce_output_delta(lambda p, y: (p - y) * p * (1 - p) / p.shape[1]))
+
+
+def test_the_bracketed_bce_of_exercise_4_has_the_delta_its_check_accepts():
+    """L = -(1/m) Σ [y log ŷ + (1 - y) log(1 - ŷ)], ŷ = σ(z): its central-difference gradient in z
+    is what check_bce_output_delta accepts; the unbracketed reading has another gradient."""
+    def bracketed(z, y):
+        p = 1 / (1 + np.exp(-z))
+        return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) / z.shape[1]
+
+    def unbracketed(z, y):  # -(1/m) Σ y log ŷ, then + (1 - y) log(1 - ŷ) outside the sum
+        p = 1 / (1 + np.exp(-z))
+        return -np.sum(y * np.log(p)) / z.shape[1] + np.sum((1 - y) * np.log(1 - p))
+
+    def delta_by_central_difference(loss):
+        def delta(y_hat, y, eps=1e-6):
+            z = np.log(y_hat / (1 - y_hat))
+            return np.array([[(loss(z + eps * e, y) - loss(z - eps * e, y)) / (2 * eps)
+                              for e in np.eye(z.shape[1])]])
+        return delta
+
+    assert check_bce_output_delta(delta_by_central_difference(bracketed)).ok is True
+    assert check_bce_output_delta(delta_by_central_difference(unbracketed)).ok is False

@@ -19,7 +19,7 @@ from bpbook.chapters.ch05_pitfalls.exercises import (check_accumulated, check_ac
                                                      check_decayed_step, check_off_fraction,
                                                      check_sigmoid_bound)
 from bpbook.chapters.ch05_pitfalls.memory import counted_bytes, measured_bytes
-from bpbook.chapters.ch05_pitfalls.explore import update
+from bpbook.chapters.ch05_pitfalls.explore import explorer, update
 from bpbook.gradcheck import gradcheck, numeric_grad
 from bpbook.layers import Dense
 from bpbook.model import Sequential, fit
@@ -317,6 +317,30 @@ def test_explorer_update_rejects_unknown_activation():
         update(activation="softmax")
 
 
+def test_explorer_figure_is_reused_across_overflow():
+    from bpbook.chapters.ch05_pitfalls.explore import _power_of_ten, figure
+    fig, ax = figure()
+    update(depth=30, activation="relu", init="normal", gain=1e5, ax=ax)
+    overflow = next(t for t in ax.texts if t.get_gid() == "no-profile")
+    assert overflow.get_visible() and not ax.lines[0].get_visible()
+    assert overflow.get_text() == "the gradients overflowed"
+    result = update(depth=7, activation="tanh", ax=ax)
+    assert len(ax.lines) == 1 and ax.lines[0].get_visible() and not overflow.get_visible()
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), result["norms"])
+    assert ax.get_yscale() == "log" and list(ax.get_xticks()) == list(range(1, 9))
+    assert [_power_of_ten(v, None) for v in (1e-3, 1.0, 1e12)] == ["10⁻³", "10⁰", "10¹²"]
+
+
+def test_explorer_updates_table_and_figure_in_place():
+    box = explorer()
+    controls, table, image = box.children[0].children, *box.children[1:]
+    depth = next(c for c in controls if c.description == "depth")
+    before = image.value
+    depth.value = 6
+    expected = update(depth=6)
+    assert f"{expected['ratio']:.4e}" in table.value and image.value != before
+
+
 # ---- exercise checks ---------------------------------------------------------------------------
 
 def test_check_sigmoid_bound_counts_one_slope_per_sigmoid_layer():
@@ -453,9 +477,22 @@ def test_counted_bytes_is_the_closed_form():
 
 
 @pytest.mark.parametrize("depth, width, m", [(2, 16, 32), (6, 32, 128)])
-def test_measured_bytes_are_the_counted_ones_plus_small_array_overheads(depth, width, m):
-    counted, measured = counted_bytes(depth, width, m), measured_bytes(depth, width, m)
-    assert counted <= measured < counted + 400 * (2 * depth + 1)
+def test_measured_array_bytes_are_exactly_the_counted_ones(depth, width, m):
+    assert measured_bytes(depth, width, m) == counted_bytes(depth, width, m)
+
+
+def test_measured_bytes_see_an_extra_array_kept_by_the_forward_pass(monkeypatch):
+    from bpbook.layers import Dense
+    forward = Dense.forward
+
+    def forward_keeping_a_copy(self, a_prev):
+        out = forward(self, a_prev)
+        self.extra = out.copy()
+        return out
+    monkeypatch.setattr(Dense, "forward", forward_keeping_a_copy)
+    depth, width, m = 2, 16, 32
+    extra = 8 * m * (depth * width + 1)  # one more array per layer, output included
+    assert measured_bytes(depth, width, m) == counted_bytes(depth, width, m) + extra
 
 
 def test_the_linear_output_keeps_one_array_and_hidden_layers_two():

@@ -5,14 +5,19 @@ import matplotlib
 import numpy as np
 import pytest
 import sympy as sp
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bpbook.chapters.ch06_activations import derive as am
-from bpbook.activations import get_activation, softmax
+from bpbook.activations import get_activation, softmax, softmax_backward
+from bpbook.chapters.ch06_activations.centred import (centring_table, common_share,
+                                                      one_sign_share, speed_table,
+                                                      steps_to_fit)
 from bpbook.chapters.ch06_activations.exercises import (check_tanh_chain, check_softmax_jacobian,
                                           check_softplus_prime)
-from bpbook.chapters.ch06_activations.explore import NAMES, curves_figure, explore
+from bpbook.chapters.ch06_activations.explore import (NAMES, Z_RANGE, TangentPlot, curves_figure,
+                                                    explore, explorer)
 from tests.strategies import PREACTIVATION
 
 matplotlib.use("Agg")
@@ -94,6 +99,62 @@ def test_softmax_jacobian_symbolic_and_numeric():
     np.testing.assert_allclose(J_num, central, atol=1e-9)
 
 
+def test_softmax_logits_are_o_not_layer_z():
+    assert [str(o) for o in am.logits(3)] == ["o1", "o2", "o3"]
+    J, _ = am.softmax_jacobian(3)
+    assert not J.has(am.z) and J.free_symbols == set(am.logits(3))
+
+
+def test_softmax_backward_is_the_vector_jacobian_product():
+    assert am.softmax_jacobian_is_symmetric(3)
+    rng = np.random.RandomState(3)
+    z, v = rng.randn(4, 1), rng.randn(4, 1)
+    eps = 1e-6
+    J = np.hstack([(softmax(z + eps * e) - softmax(z - eps * e)) / (2 * eps)
+                   for e in np.eye(4)[:, :, None]])  # finite-difference Jacobian, J[i, j]
+    np.testing.assert_allclose(softmax_backward(softmax(z), v), J.T @ v, atol=1e-9)
+    zt = torch.tensor(z, requires_grad=True)
+    torch.softmax(zt, dim=0).backward(torch.tensor(v))
+    np.testing.assert_allclose(softmax_backward(softmax(z), v), zt.grad.numpy(), atol=1e-12)
+
+
+def test_tanh_is_a_stretched_sigmoid_and_its_tail_is_steeper():
+    assert all(am.tanh_identities().values())
+    assert am.tail_factors() == {"sigmoid": 1, "tanh": 4}
+    sig, tanh = get_activation("sigmoid"), get_activation("tanh")
+    z = np.linspace(-6, 6, 121)
+    np.testing.assert_allclose(tanh.f(z), 2 * sig.f(2 * z) - 1, atol=1e-15)
+    np.testing.assert_allclose(tanh.df(z), 4 * sig.df(2 * z), atol=1e-15)
+    cross = am.slope_crossing()
+    assert tanh.df(cross) == pytest.approx(sig.df(cross), rel=1e-9)
+    # inside the crossing tanh's slope is the larger, beyond it the smaller
+    inside, outside = z[np.abs(z) < cross], z[np.abs(z) > cross]
+    assert np.all(tanh.df(inside) > sig.df(inside)) and np.all(tanh.df(outside) < sig.df(outside))
+    assert tanh.df(5.0) < sig.df(5.0) / 30
+
+
+def test_positive_inputs_give_one_signed_weight_gradients():
+    rng = np.random.RandomState(5)
+    delta = rng.randn(3, 50)
+    positive, centred = rng.rand(6, 50) + 0.1, rng.randn(6, 50)
+    assert one_sign_share(positive, delta) == 1.0
+    # each of the 6 entries has the sign of a zero-mean normal: all equal with chance 2/2^6
+    assert one_sign_share(centred, delta) < 0.2
+    # a per-sample row delta_j a^T, summed over samples: check against an explicit loop
+    G = sum(np.outer(delta[:, i], positive[:, i]) for i in range(50))
+    along = np.mean([(row.sum() ** 2 / 6) / (row @ row) for row in G])
+    assert common_share(positive, delta) == pytest.approx(along)
+    assert common_share(np.ones((6, 50)), delta) == pytest.approx(1.0)
+    table = centring_table()
+    assert table.column("inputs from") == ["sigmoid", "sigmoid − ½", "tanh"]
+    (_, mean_sig, sign_sig, along_sig), *centred_rows = table.rows
+    assert 0.4 < mean_sig < 0.6 and sign_sig == 1.0
+    for _, mean, sign, along in centred_rows:
+        assert abs(mean) < 0.1 and sign < 0.1 and along_sig > 2 * along
+    with pytest.raises(ValueError, match=r"same m, got shapes \(6, 50\) and \(3, 49\)"):
+        one_sign_share(positive, delta[:, :49])
+
+
 def test_softmax_ce_gradient_is_s_minus_y():
     grad, matches = am.softmax_ce_gradient(3)
     assert matches
@@ -102,6 +163,19 @@ def test_softmax_ce_gradient_is_s_minus_y():
     s = np.exp(z) / np.exp(z).sum()
     np.testing.assert_allclose(np.array(grad.subs(subs).evalf(), dtype=float).ravel(), s - y,
                                atol=1e-12)
+
+
+def test_table_parts_are_narrow_and_cover_every_column():
+    table = am.activation_table()
+    parts = {name: am.table_part(table, name) for name in am.PARTS}
+    assert all(len(part.columns) <= 5 for part in parts.values())
+    covered = {c for part in parts.values() for c in part.columns}
+    assert covered == set(table.columns)
+    numbers = parts["numbers"]
+    assert numbers.column("activation") == table.column("activation")
+    assert numbers.column(f"slope at z={am.PROBE}") == table.column(f"slope at z={am.PROBE}")
+    with pytest.raises(ValueError, match="unknown table part 'all'"):
+        am.table_part(table, "all")
 
 
 def test_table_has_every_activation_and_computed_columns():
@@ -151,6 +225,74 @@ def test_exercise_checks_give_specific_feedback():
         check_tanh_chain(1.0, depth=2.5)
 
 
+def test_kept_tangent_plot_moved_equals_a_fresh_one():
+    """The explorer's kept figure, moved from (sigmoid, -3) to (relu, 1.2), shows what a new
+    figure for (relu, 1.2) shows: the curve f(z), the tangent, the point, the y range and the
+    legend."""
+    plot = TangentPlot()
+    explore("sigmoid", -3.0, plot=plot)
+    kept, fresh = explore("relu", 1.2, plot=plot), explore("relu", 1.2)
+    z = np.linspace(*Z_RANGE, 201)
+    for view in (kept, fresh):
+        ax = view.figure.axes[0]
+        curve, tangent, point = ax.lines[:3]
+        np.testing.assert_allclose(curve.get_ydata(), np.maximum(z, 0.0))
+        np.testing.assert_allclose(tangent.get_ydata(), 1.2 + (view.tangent_z - 1.2))
+        assert (point.get_xdata()[0], point.get_ydata()[0]) == (1.2, 1.2)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu(z)", "tangent at z₀"]
+    assert kept.figure.axes[0].get_ylim() == pytest.approx(fresh.figure.axes[0].get_ylim())
+
+
+def test_explorer_updates_table_and_figure_in_place():
+    box = explorer()
+    (pick, z0), table, image = box.children[0].children, *box.children[1:]
+    before = image.value
+    pick.value, z0.value = "tanh", 0.5
+    assert f"{np.tanh(0.5):+.6f}" in table.value and f"{1 - np.tanh(0.5) ** 2:+.6f}" in table.value
+    assert image.value != before
+
+
+def test_curves_figure_puts_each_derivative_under_its_function():
+    fig = curves_figure()
+    assert len(fig.axes) == 2 * len(NAMES)
+    four = curves_figure(names=("sigmoid", "tanh", "relu", "elu"))
+    assert len(four.axes) == 8
+    at = {(ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start): ax
+          for ax in four.axes}
+    ends = np.array([-5.0, 5.0])
+    for k, name in enumerate(("sigmoid", "tanh", "relu", "elu")):
+        top, bottom = at[(2 * (k // 3), k % 3)], at[(2 * (k // 3) + 1, k % 3)]
+        assert top.get_title() == name
+        f = get_activation(name)
+        np.testing.assert_allclose(top.lines[0].get_ydata()[[0, -1]], f.f(ends))
+        np.testing.assert_allclose(bottom.lines[0].get_ydata()[[0, -1]], f.df(ends))
+
+
+def test_steps_to_fit_follow_the_condition_number():
+    # orthonormal inputs: C = I, the step 1 lands on w at once
+    a = np.sqrt(4) * np.eye(4)
+    assert steps_to_fit(a, np.array([[1.0, -2.0, 0.5, 3.0]])) == (1.0, 1)
+    # C = diag(1, 1/k), w on the flat axis: the error shrinks by (1 - 1/k) per step
+    k, tol = 20.0, 1e-3
+    a = np.array([[np.sqrt(2), 0.0], [0.0, np.sqrt(2 / k)]])
+    condition, steps = steps_to_fit(a, np.array([[0.0, 1.0]]), tol)
+    assert condition == pytest.approx(k)
+    assert steps == int(np.ceil(np.log(tol) / np.log(1 - 1 / k)))
+    with pytest.raises(ValueError, match=r"w \(1, n_in\), got shapes \(2, 2\) and \(1, 3\)"):
+        steps_to_fit(a, np.ones((1, 3)))
+    # one sample, two inputs: a flat direction, infinite condition; w off that direction is
+    # still reached in one step
+    condition, steps = steps_to_fit(np.array([[1.0], [0.0]]), np.array([[2.0, 0.0]]))
+    assert condition == np.inf and steps == 1
+
+
+def test_the_mean_alone_makes_the_fit_slow():
+    (_, kappa_sig, steps_sig), (_, kappa_shift, steps_shift), (_, kappa_tanh, steps_tanh) = \
+        speed_table().rows
+    assert kappa_sig > 10 * max(kappa_shift, kappa_tanh)
+    assert steps_sig > 10 * max(steps_shift, steps_tanh)
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda: explore("tanh", z0=10**400), "z0 must be a finite number, got 1000"),
     (lambda: explore("tanh", z0=True), "z0 must be a finite number, got True"),
@@ -162,6 +304,20 @@ def test_exercise_checks_give_specific_feedback():
 ])
 def test_explorer_names_bad_input(call, match):
     """Issue 11: these once gave bare OverflowError, TypeError or a NoneType call."""
+    from bpbook.errors import BpbookError
+    with pytest.raises(BpbookError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: one_sign_share(np.ones((2, 3)), np.full((1, 3), np.nan)),
+     r"error signals delta holds 3 non-finite values"),
+    (lambda: common_share("a", np.ones((1, 3))), "inputs a should be an array of real numbers"),
+    (lambda: steps_to_fit(np.ones((2, 3)), np.ones(2)), r"got shapes \(2, 3\) and \(2,\)"),
+    (lambda: steps_to_fit(np.ones((2, 0)), np.ones((1, 2))), "inputs a is an empty batch"),
+    (lambda: steps_to_fit(np.zeros((2, 3)), np.ones((1, 2))), "inputs a are all zero"),
+])
+def test_centring_helpers_name_bad_input(call, match):
     from bpbook.errors import BpbookError
     with pytest.raises(BpbookError, match=match):
         call()

@@ -318,6 +318,15 @@ def test_half_mse_check_answers_a_per_entry_loss_with_feedback():
     assert check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).sum(dim=1).mean()).ok is True
 
 
+def test_explorer_updates_its_table_in_place():
+    from bpbook.chapters.ch07_pytorch.explore import explorer
+
+    panel, table = explorer().children
+    W2 = next(s for s in panel.children if s.description == "W₂")
+    W2.value = 1.7
+    assert f"{closed_form(W2=1.7)['dW2']:+.10f}" in table.value
+
+
 def test_instructor_solution_of_accumulate_step_passes_and_its_mistake_is_named():
     from bpbook.chapters.ch07_pytorch.bridge import half_mse
     from tests import solutions

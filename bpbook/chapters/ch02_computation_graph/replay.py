@@ -11,7 +11,7 @@ import numpy as np
 
 from bpbook.draw import draw_graph
 from bpbook.tables import Table
-from bpbook.widgets import wire
+from bpbook.widgets import PNG, figure_png, math_html, wire_in_place
 
 # ---- the backward pass, one node at a time -------------------------------------------------------
 
@@ -84,14 +84,12 @@ def step_explorer(root):
     back, nxt = w.Button(description="◀ Back"), w.Button(description="Next ▶")
     back.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 1)))
     nxt.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
-    view = wire(slider, lambda step: _show_frame(root, frames, step))
+    # Every step's picture is drawn once, here: a move only swaps pictures.
+    pictures = {step: PNG(figure_png(replay_figure(root, frames, step)))
+                for step in range(1, len(frames) + 1)}
+    view = wire_in_place(slider, lambda step: [math_html(replay_text(frames, step)),
+                                               replay_table(frames, step), pictures[step]])
     return w.VBox([w.HBox([back, nxt]), view])
-
-
-def _show_frame(root, frames, step):
-    from IPython.display import Markdown, display
-    display(Markdown(replay_text(frames, step)), replay_table(frames, step),
-            replay_figure(root, frames, step))
 
 
 def _name(node):

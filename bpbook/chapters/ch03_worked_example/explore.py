@@ -67,26 +67,22 @@ def worked_explorer():
     """Sliders for the five parameters, both inputs, the target and η, wired to
     :func:`worked_update`. The sliders sit in two groups that wrap onto separate rows when the
     notebook is narrow, with short descriptions, so their readouts stay visible; the table and
-    bars go below them."""
+    bars go below them, updated in place."""
     import ipywidgets as w
-    from IPython.display import HTML, display
+    from IPython.display import HTML
+
+    from bpbook.widgets import wire_in_place
 
     sliders = {k: w.FloatSlider(value=DEFAULTS[k], min=lo, max=hi, step=step, description=k,
                                 continuous_update=False, readout_format=".2f",
                                 style={"description_width": "2.6em"},
                                 layout=w.Layout(width=SLIDER_WIDTH))
                for k, (lo, hi, step) in RANGES.items()}
-    out = w.Output()
 
-    def redraw(_=None):
-        view = worked_update(**{k: s.value for k, s in sliders.items()})
-        with out:
-            out.clear_output(wait=True)
-            display(view.table, HTML(view.bars))
+    def show(*values):
+        view = worked_update(**dict(zip(sliders, values)))
+        return [view.table, HTML(view.bars)]
 
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
     groups = [w.VBox([w.HTML("<b>inputs, target, learning rate</b>"),
                       *(sliders[k] for k in ("x1", "x2", "y", "lr"))]),
               w.VBox([w.HTML("<b>parameters</b>"),
@@ -94,4 +90,4 @@ def worked_explorer():
     for group in groups:
         group.layout.margin = "0 16px 8px 0"
     controls = w.Box(groups, layout=w.Layout(display="flex", flex_flow="row wrap"))
-    return w.VBox([controls, out])
+    return wire_in_place(list(sliders.values()), show, panel=controls)

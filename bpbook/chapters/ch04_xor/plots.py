@@ -73,7 +73,8 @@ def small_multiples(snapshots, suptitle="", max_cols=4):
     return fig
 
 
-def run_trainer(hidden=4, activation="sigmoid", lr=2.0, seed=42, epochs=5000, grid=41):
+def run_trainer(hidden=xor.HIDDEN, activation="sigmoid", lr=xor.LR, seed=xor.SEED,
+                epochs=xor.EPOCHS, grid=41):
     """Train and draw: ``(result, fig, message)``.
 
     On bad settings or a run that blows up nothing is drawn: ``result`` and ``fig`` are None and
@@ -107,13 +108,13 @@ def trainer():
     from IPython.display import display
 
     controls = dict(
-        hidden=w.IntSlider(value=4, min=1, max=10, description="hidden"),
+        hidden=w.IntSlider(value=xor.HIDDEN, min=1, max=10, description="hidden"),
         activation=w.Dropdown(options=list(xor.HIDDEN_ACTIVATIONS), value="sigmoid",
                               description="activation"),
-        lr=w.SelectionSlider(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=2.0,
+        lr=w.SelectionSlider(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=xor.LR,
                              description="lr"),
-        seed=w.BoundedIntText(value=42, min=0, max=2 ** 32 - 1, description="seed"),
-        epochs=w.IntSlider(value=5000, min=100, max=10000, step=100, description="epochs"),
+        seed=w.BoundedIntText(value=xor.SEED, min=0, max=2 ** 32 - 1, description="seed"),
+        epochs=w.IntSlider(value=xor.EPOCHS, min=100, max=10000, step=100, description="epochs"),
     )
     button, out = w.Button(description="Train", button_style="primary"), w.Output()
 

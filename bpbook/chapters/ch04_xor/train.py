@@ -5,8 +5,12 @@ Conventions (samples are columns): the inputs :data:`X` (the library's
 order (0,0), (0,1), (1,0), (1,1); the targets :data:`Y` have shape ``(1, 4)``. The network is
 ``2 → hidden → 1`` with a sigmoid output, trained by full-batch gradient descent on the ½-MSE
 averaged over the four samples, $L = \frac14\sum_{i=1}^{4}\tfrac12(\hat y_i - y_i)^2$, from the
-reference text's initialisation (``numpy.random.seed(seed)``, ``W1 = randn(hidden, 2) * 0.5``,
-``W2 = randn(1, hidden) * 0.5``, zero biases; see :func:`bpbook.model.mlp`).
+reference text's initialisation (``numpy.random.seed(seed)``, ``W1 = randn(hidden, 2) * SCALE``,
+``W2 = randn(1, hidden) * SCALE``, zero biases; see :func:`bpbook.model.mlp`).
+
+The reference text's settings are the defaults everywhere here, and the chapter renders its prose
+from them: :data:`SEED`, :data:`SCALE`, :data:`HIDDEN`, :data:`LR`, :data:`EPOCHS` and the print
+interval of its log, :data:`LOG_EVERY`.
 
 - :func:`train` is the live trainer's update function (and the benchmark's workload): it checks
   its settings, builds the network, trains it and returns a :class:`TrainResult`;
@@ -23,10 +27,15 @@ from bpbook.activations import ACTIVATIONS, sigmoid
 from bpbook.data import XOR_X, XOR_Y
 from bpbook.errors import unknown_name
 from bpbook.model import fit, mlp
-from bpbook.reference import XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS, XOR_SOURCE
+from bpbook.reference import (XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS, XOR_SOURCE,
+                              XOR_TITLE_ITERATIONS)
 from bpbook.tables import Table
 
 X, Y = XOR_X, XOR_Y
+
+# The reference text's settings (its section on XOR): seed, initial weight scale, hidden width,
+# learning rate, epochs, and how often its loop prints the loss.
+SEED, SCALE, HIDDEN, LR, EPOCHS, LOG_EVERY = 42, 0.5, 4, 2.0, 5000, 1000
 
 # Elementwise activations only: softmax over the hidden units is not a hidden-layer activation.
 HIDDEN_ACTIVATIONS = tuple(n for n in ACTIVATIONS if n != "softmax")
@@ -68,23 +77,23 @@ class TrainResult:
         return f"TrainResult({self.settings}, final_loss={self.final_loss:.3g})"
 
 
-def train(hidden=4, activation="sigmoid", lr=2.0, seed=42, epochs=5000, snapshot_at=(),
-          grid=41):
+def train(hidden=HIDDEN, activation="sigmoid", lr=LR, seed=SEED, epochs=EPOCHS,
+          snapshot_at=(), grid=41):
     """Train a ``2 → hidden → 1`` network on XOR; return a :class:`TrainResult`.
 
     ``snapshot_at`` lists epochs after whose update the decision surface is recorded on a
     ``grid × grid`` mesh (an epoch ``e`` records the model that epoch ``e + 1`` starts from).
     """
     check_settings(hidden, activation, lr, seed, epochs)
-    model = mlp([2, hidden, 1], activation=activation, output="sigmoid", seed=seed)
+    model = mlp([2, hidden, 1], activation=activation, output="sigmoid", seed=seed, scale=SCALE)
     settings = dict(hidden=hidden, activation=activation, lr=lr, seed=seed, epochs=epochs)
     return _run(model, settings, snapshot_at, grid)
 
 
-def train_no_hidden(lr=2.0, seed=42, epochs=5000, snapshot_at=(), grid=41):
+def train_no_hidden(lr=LR, seed=SEED, epochs=EPOCHS, snapshot_at=(), grid=41):
     """A ``2 → 1`` sigmoid unit (no hidden layer) trained on XOR like :func:`train`."""
     check_settings(1, "sigmoid", lr, seed, epochs)
-    model = mlp([2, 1], output="sigmoid", seed=seed)
+    model = mlp([2, 1], output="sigmoid", seed=seed, scale=SCALE)
     return _run(model, dict(hidden=0, lr=lr, seed=seed, epochs=epochs), snapshot_at, grid)
 
 
@@ -126,12 +135,12 @@ def _initial_weights(seeds, hidden):
     W1, W2 = [], []
     for seed in seeds:
         rng = np.random.RandomState(seed)
-        W1.append(rng.randn(hidden, 2) * 0.5)
-        W2.append(rng.randn(1, hidden) * 0.5)
+        W1.append(rng.randn(hidden, 2) * SCALE)
+        W2.append(rng.randn(1, hidden) * SCALE)
     return np.array(W1), np.array(W2)
 
 
-def train_many(seeds, lrs, hidden=4, epochs=5000):
+def train_many(seeds, lrs, hidden=HIDDEN, epochs=EPOCHS):
     """Train one sigmoid ``2 → hidden → 1`` network per pair ``(seeds[k], lrs[k])`` at once.
 
     The same arithmetic as :func:`train` with a sigmoid hidden layer, batched over a leading run
@@ -160,7 +169,7 @@ def train_many(seeds, lrs, hidden=4, epochs=5000):
     return losses
 
 
-def find_stuck_seeds(seeds, hidden=4, lr=2.0, epochs=5000, threshold=0.1):
+def find_stuck_seeds(seeds, hidden=HIDDEN, lr=LR, epochs=EPOCHS, threshold=0.1):
     """The seeds whose final loss is still above ``threshold`` after ``epochs`` steps, with every
     seed's final loss: ``(stuck, final)``.
 
@@ -172,7 +181,7 @@ def find_stuck_seeds(seeds, hidden=4, lr=2.0, epochs=5000, threshold=0.1):
     return stuck, final
 
 
-def logged(losses, every=1000):
+def logged(losses, every=LOG_EVERY):
     """``[(epoch, loss), ...]`` for the epochs a loop printing ``if epoch % every == 0`` prints."""
     return [(e, float(losses[e])) for e in range(0, len(losses), every)]
 
@@ -181,13 +190,17 @@ def errata_table(losses, y_hat):
     """The reference text's printed XOR log next to the real run's values.
 
     Each real value is rounded to the number of decimals the text prints, and the row says
-    whether the two agree.
+    whether the two agree. The last row compares the iteration count in the section's title with
+    the number of epochs the run trained, ``len(losses)``.
     """
     rows = []
     for epoch, printed in XOR_PRINTED_LOSS.items():
         rows.append(_errata_row(f"loss at epoch {epoch}", printed, losses[epoch]))
     for x, printed, real in zip(X.T, XOR_PRINTED_PREDICTIONS, np.ravel(y_hat)):
         rows.append(_errata_row(f"prediction for {tuple(int(v) for v in x)}", printed, real))
+    epochs = str(len(losses))
+    rows.append(["iterations (section title)", XOR_TITLE_ITERATIONS, epochs,
+                 "yes" if epochs == XOR_TITLE_ITERATIONS else "no"])
     return Table(["quantity", "tutorial prints", "real run", "agree?"], rows,
                  caption=f"Errata: {XOR_SOURCE}")
 

@@ -10,7 +10,7 @@ layer's norms, their ratio) as ``<table class="bp-explorer">``, so a browser tes
 numbers."""
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from bpbook.chapters.ch05_pitfalls.experiments import INIT_STD, deep_net, gradient_profile, toy_data
 from bpbook.errors import ExplodingGradientError
@@ -64,47 +64,71 @@ def table(result):
 
 
 def figure():
-    """The explorer's figure and axes: fixed margins, not constrained layout, because the
-    explorer redraws it on every slider move (``make bench``, widget_update)."""
+    """The explorer's figure and axes: fixed margins, not constrained layout, and plain-text
+    powers of ten on the log axis (no mathtext), because the explorer redraws it on every slider
+    move (``make bench``, widget_update and live_feel)."""
     fig = Figure(figsize=(7, 3.4), dpi=90)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.9)
     return fig, fig.subplots()
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(v, _pos):
+    """A major tick's label: 10 with its exponent in superscript digits, as plain text."""
+    return "10" + str(round(np.log10(v))).translate(_SUPERSCRIPT) if v > 0 else ""
+
+
 def draw(ax, result, depth):
-    ax.clear()
-    if result["norms"] is not None:
-        layers = np.arange(1, len(result["norms"]) + 1)
-        ax.semilogy(layers, np.maximum(result["norms"], 1e-300), "o-", color="#1c7ed6")
-        ax.set_xticks(layers if depth <= 15 else layers[::5])
+    """Draw ``result``'s gradient norms per layer on ``ax`` (a log scale), or why there are none,
+    reusing the line and the text that an earlier call drew there."""
+    line = next((l for l in ax.lines if l.get_gid() == "profile"), None)
+    if line is None:
+        ax.set_yscale("log")
+        line, = ax.plot([], [], "o-", color="#1c7ed6", gid="profile")
+        ax.text(0.5, 0.5, "", ha="center", transform=ax.transAxes, color="#b42318",
+                gid="no-profile")
         ax.yaxis.set_major_locator(LogLocator(numticks=6))
         ax.yaxis.set_minor_locator(NullLocator())
+        ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+        ax.set_xlabel("layer (1 = next to the inputs; last = output)")
+        ax.set_ylabel("‖∂L/∂W‖")
+    why = next(t for t in ax.texts if t.get_gid() == "no-profile")  # overflow, bad settings
+    norms = result["norms"]
+    line.set_visible(norms is not None)
+    why.set_visible(norms is None)
+    ax.tick_params(axis="y", labelleft=norms is not None)  # no scale to read without a profile
+    if norms is None:
+        why.set_text(result["message"].split(":")[0])
+        ax.set_xticks([])
     else:
-        ax.text(0.5, 0.5, result["message"].split(":")[0], ha="center",
-                transform=ax.transAxes, color="#b42318")
-    ax.set(xlabel="layer (1 = next to the inputs; last = output)",
-           ylabel="‖∂L/∂W‖", title=result["message"])
+        layers = np.arange(1, len(norms) + 1)
+        line.set_data(layers, np.maximum(norms, 1e-300))
+        ax.set_xticks(layers if depth <= 15 else layers[::5])
+        ax.relim()
+        ax.autoscale_view()
+    ax.set_title(result["message"])
 
 
 def explorer():
-    """Sliders for depth, activation, initialisation, gain, skip connections and batch norm."""
+    """Sliders for depth, activation, initialisation, gain, skip connections and batch norm,
+    wired to :func:`update` with one kept figure; the table and the figure are updated in
+    place."""
     import ipywidgets as w
-    from IPython.display import display
+
+    from bpbook.widgets import wire_in_place
 
     fig, ax = figure()
-    out = w.Output()
+    controls = [
+        w.IntSlider(15, 2, 30, description="depth"),
+        w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
+        w.Dropdown(options=tuple(INIT_STD), value="xavier", description="init"),
+        w.FloatLogSlider(1.0, base=10, min=-1, max=0.7, step=0.05, description="gain"),
+        w.Checkbox(False, description="skip connections"),
+        w.Checkbox(False, description="batch norm")]
 
     def show(depth, activation, init, gain, residual, batchnorm):
         result = update(depth, activation, init, gain, residual, batchnorm, ax=ax)
-        out.clear_output(wait=True)
-        with out:
-            display(table(result), fig)
-
-    controls = w.interactive(
-        show, depth=w.IntSlider(15, 2, 30, description="depth"),
-        activation=w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
-        init=w.Dropdown(options=tuple(INIT_STD), value="xavier", description="init"),
-        gain=w.FloatLogSlider(1.0, base=10, min=-1, max=0.7, step=0.05, description="gain"),
-        residual=w.Checkbox(False, description="skip connections"),
-        batchnorm=w.Checkbox(False, description="batch norm"))
-    return w.VBox([controls, out])
+        return [table(result), fig]
+    return wire_in_place(controls, show, panel=w.VBox(controls))

@@ -1,2 +1,3 @@
-"""Chapter 06, activation functions: SymPy derivations and tables (`derive`), the explorer
-(`explore`) and the exercise checks (`exercises`)."""
+"""Chapter 06, activation functions: SymPy derivations and tables (`derive`), why zero-centred
+inputs help the layer above (`centred`), the explorer (`explore`) and the exercise checks
+(`exercises`)."""

@@ -9,8 +9,12 @@ Every activation of the chapter is a SymPy expression in the real symbol :data:`
   its derivative over the real line (exact with SymPy's ``function_range``; a piecewise function
   piece by piece; SiLU, whose extremes sit at transcendental points, by a bracketed root of the
   next derivative);
-- :func:`softmax_jacobian` ($\mathrm{diag}(s) - s s^\top$) and :func:`softmax_ce_gradient`
-  ($s - y$) for ``n`` logits, each checked symbolically.
+- :func:`tanh_identities` (tanh as a stretched sigmoid, the two symmetries) and
+  :func:`tail_factors` (how fast the two slopes decay), :func:`slope_crossing` (where tanh's
+  slope drops below sigmoid's);
+- :func:`softmax_jacobian` ($\mathrm{diag}(s) - s s^\top$), :func:`softmax_jacobian_is_symmetric`
+  and :func:`softmax_ce_gradient` ($s - y$) for ``n`` logits, each checked symbolically. Softmax's
+  logits are $o = (o_1, \dots, o_K)$, the book's notation ($z_l$ names a layer).
 
 Numeric checks compare :func:`numeric_derivative` (the SymPy derivative as a numpy function) with
 bpbook's ``df`` from :mod:`bpbook.activations`; arrays of any shape, float64.
@@ -159,34 +163,42 @@ def argmax_derivative(name):
 
 
 def logits(n):
-    return sp.Matrix(sp.symbols(f"z1:{n + 1}", real=True))
+    r"""The symbolic logits $o_1, \dots, o_n$ (a column)."""
+    return sp.Matrix(sp.symbols(f"o1:{n + 1}", real=True))
 
 
 def softmax_expr(n):
-    """Softmax of ``n`` symbolic logits: a column of SymPy expressions."""
-    zs = logits(n)
-    total = sum(sp.exp(zi) for zi in zs)
-    return zs.applyfunc(lambda zi: sp.exp(zi) / total), zs
+    """Softmax of ``n`` symbolic logits: a column of SymPy expressions, and the logits."""
+    os = logits(n)
+    total = sum(sp.exp(oi) for oi in os)
+    return os.applyfunc(lambda oi: sp.exp(oi) / total), os
 
 
 @functools.cache
 def softmax_jacobian(n=3):
-    r"""``(J, matches)``: $J_{ij} = \partial s_i/\partial z_j$ derived by SymPy, and whether
+    r"""``(J, matches)``: $J_{ij} = \partial s_i/\partial o_j$ derived by SymPy, and whether
     $J - (\mathrm{diag}(s) - s s^\top)$ simplifies to zero."""
-    s, zs = softmax_expr(n)
-    J = s.jacobian(zs)
+    s, os = softmax_expr(n)
+    J = s.jacobian(os)
     textbook = sp.diag(*s) - s * s.T
     return J, (J - textbook).applyfunc(sp.simplify) == sp.zeros(n, n)
 
 
+def softmax_jacobian_is_symmetric(n=3):
+    r"""Whether SymPy's $J - J^\top$ simplifies to zero: then the backward pass's $J^\top v$
+    equals $J v$."""
+    J, _ = softmax_jacobian(n)
+    return (J - J.T).applyfunc(sp.simplify) == sp.zeros(n, n)
+
+
 @functools.cache
 def softmax_ce_gradient(n=3):
-    r"""``(grad, matches)``: $\partial L/\partial z$ for $L = -\sum_i y_i \log s_i$ with a one-hot
+    r"""``(grad, matches)``: $\partial L/\partial o$ for $L = -\sum_i y_i \log s_i$ with a one-hot
     (or any) target whose entries sum to 1, and whether it simplifies to $s - y$."""
-    s, zs = softmax_expr(n)
+    s, os = softmax_expr(n)
     ys = sp.Matrix(sp.symbols(f"y1:{n + 1}", real=True))
     loss = -sum(yi * sp.log(si) for yi, si in zip(ys, s))
-    grad = sp.Matrix([sp.diff(loss, zi) for zi in zs])
+    grad = sp.Matrix([sp.diff(loss, oi) for oi in os])
     sums_to_one = {ys[-1]: 1 - sum(ys[:-1])}
     diff = (grad - (s - ys)).subs(sums_to_one).applyfunc(sp.simplify)
     return grad, diff == sp.zeros(n, 1)
@@ -195,17 +207,46 @@ def softmax_ce_gradient(n=3):
 @functools.cache
 def softmax_component_range():
     r"""The range of one softmax output. With two logits, $s_1$ depends only on
-    $d = z_1 - z_2$ (it is $\sigma(d)$); returns ``(s1 as a function of d, its range)``."""
-    s, (z1, z2) = softmax_expr(2)
+    $d = o_1 - o_2$ (it is $\sigma(d)$); returns ``(s1 as a function of d, its range)``."""
+    s, (o1, o2) = softmax_expr(2)
     d = sp.Symbol("d", real=True)
-    s1_of_d = sp.simplify(s[0].subs(z1, z2 + d))
+    s1_of_d = sp.simplify(s[0].subs(o1, o2 + d))
     return s1_of_d, function_range(s1_of_d, d, sp.S.Reals)
+
+
+def tanh_identities():
+    r"""SymPy's verdicts, name → bool: tanh is a sigmoid stretched to $(-1, 1)$,
+    $\tanh z = 2\sigma(2z) - 1$, so $\tanh'(z) = 4\sigma'(2z)$; sigmoid is symmetric about ½,
+    $\sigma(-z) = 1 - \sigma(z)$, tanh about 0 (odd), $\tanh(-z) = -\tanh(z)$."""
+    sig, tanh = EXPRESSIONS["sigmoid"], EXPRESSIONS["tanh"]
+    d_sig, d_tanh = derivative("sigmoid"), derivative("tanh")
+    claims = {
+        "tanh(z) = 2σ(2z) − 1": tanh - (2 * sig.subs(z, 2 * z) - 1),
+        "tanh′(z) = 4σ′(2z)": d_tanh - 4 * d_sig.subs(z, 2 * z),
+        "σ(−z) = 1 − σ(z)": sig.subs(z, -z) - (1 - sig),
+        "tanh(−z) = −tanh(z)": tanh.subs(z, -z) + tanh,
+    }
+    return {claim: sp.simplify(diff.rewrite(sp.exp)) == 0 for claim, diff in claims.items()}
+
+
+def tail_factors():
+    r"""How the slopes decay far from 0, from SymPy's limits: ``{"sigmoid": c, "tanh": c}`` with
+    $\sigma'(z) \approx c\,e^{-z}$ and $\tanh'(z) \approx c\,e^{-2z}$ as $z \to \infty$."""
+    return {"sigmoid": sp.limit(derivative("sigmoid") * sp.exp(z), z, sp.oo),
+            "tanh": sp.limit(derivative("tanh") * sp.exp(2 * z), z, sp.oo)}
+
+
+def slope_crossing():
+    r"""The $z > 0$ where $\tanh'(z) = \sigma'(z)$ (a float): tanh is steeper inside, sigmoid
+    outside (both slopes are even functions, so the same holds at $-z$)."""
+    gap = numeric(derivative("tanh") - derivative("sigmoid"))
+    return _bisect(gap, 0.0, float(_SEARCH[-1]))
 
 
 # The prose columns of the table: what goes wrong with the gradient, and where each is used.
 ISSUES = {
     "sigmoid": "saturates: the slope vanishes for large |z|, and is small even at its peak",
-    "tanh": "saturates like sigmoid, but zero-centred and steeper at 0",
+    "tanh": "zero-centred and steeper at 0, but saturates harder than sigmoid for large |z|",
     "relu": "zero slope for z < 0: a unit stuck there stops learning (dead ReLU)",
     "leaky_relu": "a small slope for z < 0 keeps every unit learning",
     "elu": "smooth; negative outputs saturate at −α, pushing mean activations to 0",
@@ -257,7 +298,7 @@ def _softmax_row():
     formula = _latex(sp.Eq(sp.Symbol("s_1"), s[0])) + " (two logits)"
     s1_of_d, rng = softmax_component_range()
     d = sp.Symbol("d", real=True)
-    diag = sp.diff(s1_of_d, d)  # ∂s1/∂z1 as a function of d = z1 - z2
+    diag = sp.diff(s1_of_d, d)  # ∂s1/∂o1 as a function of d = o1 - o2
     _, jac_ok = softmax_jacobian()
     deriv = r"$\mathrm{diag}(s) - s s^\top$" if jac_ok else "(SymPy disagrees: see below)"
     at = [f"{float(diag.subs(d, v)):.3g}" for v in (-PROBE, PROBE)]
@@ -270,9 +311,25 @@ COLUMNS = ["activation", "formula", "derivative", "range", "max slope", f"slope 
            f"slope at z={PROBE}", "gradient issue", "use case"]
 
 
+# The table shown in three narrow parts, so that each fits a narrow notebook (about 700 px).
+PARTS = {
+    "formulas": COLUMNS[:3],
+    "numbers": [COLUMNS[0], *COLUMNS[3:7]],
+    "advice": [COLUMNS[0], *COLUMNS[7:]],
+}
+
+
 def activation_table():
     """The table as a :class:`~bpbook.tables.Table` (cells are LaTeX strings)."""
     return Table(COLUMNS, table_rows())
+
+
+def table_part(table, part):
+    """The columns of ``table`` that :data:`PARTS` lists under ``part``, as a new Table."""
+    if part not in PARTS:
+        raise unknown_name("table part", part, PARTS)
+    keep = [table.columns.index(c) for c in PARTS[part]]
+    return Table(PARTS[part], [[row[j] for j in keep] for row in table.rows])
 
 
 def markdown_table(table):

@@ -33,7 +33,8 @@ def _jacobian(s):
 
 
 def check_softmax_jacobian(fn):
-    """Exercise: ``fn(s)`` returns softmax's Jacobian ∂sᵢ/∂zⱼ from its output ``s``."""
+    """Exercise: ``fn(s)`` returns softmax's Jacobian ∂sᵢ/∂oⱼ (o: the logits) from its output
+    ``s``."""
     rng = np.random.RandomState(2)
     cases = [(softmax(rng.randn(n)),) for n in (2, 3, 5)]
     return check_function(fn, "the softmax Jacobian", "diag(s) − s sᵀ", cases, _jacobian,

@@ -2,10 +2,11 @@ r"""The activation explorer of chapter 06: pick an activation and a point $z_0$;
 slope $f'(z_0)$ and the tangent line $t(z) = f(z_0) + f'(z_0)(z - z_0)$.
 
 :func:`explore` is the update function, a plain function that tests call directly: it returns an
-:class:`ActivationView` with the numbers and a figure. :func:`explorer` only wires a dropdown and a
+:class:`ActivationView` with the numbers and a figure (the explorer passes its kept
+:class:`TangentPlot`, whose artists it moves). :func:`explorer` only wires a dropdown and a
 slider to it. Values and slopes come from :mod:`bpbook.activations` (``f`` and ``df``), whose
-derivatives the chapter checks against SymPy. :func:`curves_figure` draws every activation and its
-derivative as small multiples. Arrays are 1-D grids of ``z``, float64.
+derivatives the chapter checks against SymPy. :func:`curves_figure` draws every activation above
+its derivative as small multiples. Arrays are 1-D grids of ``z``, float64.
 """
 from dataclasses import dataclass
 
@@ -61,8 +62,9 @@ def _check_points(points, where):
                          f"{short_repr(points)}")
 
 
-def explore(name="sigmoid", z0=0.0, points=201):
-    """Value, slope and tangent line of activation ``name`` at ``z0``, with a figure."""
+def explore(name="sigmoid", z0=0.0, points=201, plot=None):
+    """Value, slope and tangent line of activation ``name`` at ``z0``, with a figure: a new one,
+    or ``plot`` (a :class:`TangentPlot`, the explorer's kept figure) moved to this state."""
     z0 = _check(name, z0, points)
     act = get_activation(name)
     value, slope = float(act.f(z0)), float(act.df(z0))
@@ -71,66 +73,92 @@ def explore(name="sigmoid", z0=0.0, points=201):
     table = Table(["quantity", "value"],
                   [["z₀", z0], [f"{name}(z₀)", value], [f"{name}'(z₀)", slope]],
                   [None, "{:+.6f}"], css_class="bp-explorer")
-    fig = _tangent_figure(act, z0, value, tz, tangent, points)
+    fig = (plot or TangentPlot(points)).update(act, z0, value, tz, tangent)
     return ActivationView(name, float(z0), value, slope, tz, tangent, table, fig)
 
 
-def _tangent_figure(act, z0, value, tz, tangent, points):
-    z = np.linspace(*Z_RANGE, points)
-    fig = Figure(figsize=(5.5, 3.6), dpi=90)  # fixed margins: redrawn on every slider move
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.97)
-    ax = fig.add_subplot()
-    ax.plot(z, act.f(z), label=f"{act.name}(z)")
-    ax.plot(tz, tangent, "--", color="tab:red", label="tangent at z₀")
-    ax.plot([z0], [value], "o", color="tab:red")
-    ax.axhline(0, color="0.8", lw=0.8)
-    ax.axvline(0, color="0.8", lw=0.8)
-    ax.set(xlim=Z_RANGE, xticks=np.arange(Z_RANGE[0], Z_RANGE[1] + 1, 2.5), xlabel="z")
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.legend(loc="upper left", fontsize="small")
-    return fig
+class TangentPlot:
+    """The explorer's figure: an activation on ``Z_RANGE``, its tangent at z₀ and the point.
+    :meth:`update` moves the tangent and the point (and swaps the curve when the activation
+    changes) without building the figure again. Fixed margins: redrawn on every slider move."""
+
+    def __init__(self, points=201):
+        self.z = np.linspace(*Z_RANGE, points)
+        self.figure = Figure(figsize=(5.5, 3.6), dpi=90)
+        self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.97)
+        self.ax = ax = self.figure.add_subplot()
+        self.curve, = ax.plot(self.z, np.zeros_like(self.z))
+        self.tangent, = ax.plot([], [], "--", color="tab:red", label="tangent at z₀")
+        self.point, = ax.plot([], [], "o", color="tab:red")
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axvline(0, color="0.8", lw=0.8)
+        ax.set(xlim=Z_RANGE, xticks=np.arange(Z_RANGE[0], Z_RANGE[1] + 1, 2.5), xlabel="z")
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+        self.name = None
+
+    def update(self, act, z0, value, tz, tangent):
+        """Show activation ``act`` with its tangent ``(tz, tangent)`` at ``(z0, value)``; return
+        the figure."""
+        if act.name != self.name:
+            self.curve.set_ydata(act.f(self.z))
+            self.curve.set_label(f"{act.name}(z)")
+            self.ax.legend(handles=[self.curve, self.tangent], loc="upper left",
+                           fontsize="small")
+            self.name = act.name
+        self.tangent.set_data(tz, tangent)
+        self.point.set_data([z0], [value])
+        self.ax.relim()
+        self.ax.autoscale_view(scalex=False)
+        return self.figure
 
 
-def curves_figure(names=NAMES, points=401):
-    """Each activation (top row) and its derivative (bottom row) on ``Z_RANGE``."""
+def curves_figure(names=NAMES, points=401, per_row=3):
+    """Each activation above its derivative, ``per_row`` activations to a pair of rows, on
+    ``Z_RANGE``; three to a row keeps the figure readable in a narrow notebook."""
     if isinstance(names, str) or not isinstance(names, (list, tuple)) or not names:
         raise InputError(f"curves_figure: names must be a non-empty list of activation names, "
                          f"got {short_repr(names)}")
     _check_names(names, "curves_figure")
     _check_points(points, "curves_figure")
     z = np.linspace(*Z_RANGE, points)
-    fig = Figure(figsize=(2.4 * len(names), 4.6), layout="constrained")
-    axes = fig.subplots(2, len(names), sharex=True)
-    for j, name in enumerate(names):
-        act = get_activation(name)
-        axes[0, j].plot(z, act.f(z))
-        axes[1, j].plot(z, act.df(z), color="tab:orange")
-        axes[0, j].set_title(name)
-        axes[1, j].set_xlabel("z")
-        for ax in axes[:, j]:
+    pairs = -(-len(names) // per_row)
+    fig = Figure(figsize=(2.4 * per_row, 2.3 * 2 * pairs), layout="constrained")
+    axes = fig.subplots(2 * pairs, per_row, sharex=True, squeeze=False)
+    for k in range(pairs * per_row):
+        row, col = 2 * (k // per_row), k % per_row
+        top, bottom = axes[row, col], axes[row + 1, col]
+        if k >= len(names):
+            top.remove()
+            bottom.remove()
+            continue
+        act = get_activation(names[k])
+        top.plot(z, act.f(z))
+        bottom.plot(z, act.df(z), color="tab:orange")
+        top.set_title(names[k])
+        bottom.set_xlabel("z")
+        for ax in (top, bottom):
             ax.axhline(0, color="0.8", lw=0.8)
-    axes[0, 0].set_ylabel("f(z)")
-    axes[1, 0].set_ylabel("f′(z)")
+            ax.tick_params(labelbottom=True)  # sharex would hide them above the last row
+        if k % per_row == 0:
+            top.set_ylabel("f(z)")
+            bottom.set_ylabel("f′(z)")
     return fig
 
 
 def explorer():
-    """A dropdown for the activation and a slider for z₀, wired to :func:`explore`."""
+    """A dropdown for the activation and a slider for z₀, wired to :func:`explore` with a kept
+    :class:`TangentPlot`; the table and the figure are updated in place."""
     import ipywidgets as w
-    from IPython.display import display
+
+    from bpbook.widgets import wire_in_place
 
     pick = w.Dropdown(options=list(NAMES), value="sigmoid", description="activation")
     z0 = w.FloatSlider(value=0.0, min=Z_RANGE[0], max=Z_RANGE[1], step=0.1, description="z₀",
                        continuous_update=False)
-    out = w.Output()
+    plot = TangentPlot()
 
-    def redraw(_=None):
-        view = explore(pick.value, z0.value)
-        with out:
-            out.clear_output(wait=True)
-            display(view.table, view.figure)
-
-    pick.observe(redraw, names="value")
-    z0.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox([pick, z0]), out])
+    def show(name, z):
+        view = explore(name, z, plot=plot)
+        return [view.table, view.figure]
+    return wire_in_place([pick, z0], show,
+                         panel=w.HBox([pick, z0], layout=w.Layout(flex_flow="row wrap")))

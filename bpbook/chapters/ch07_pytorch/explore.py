@@ -27,17 +27,15 @@ def update(**settings):
 
 
 def explorer():
-    """Sliders for the input, the target and the output weight."""
+    """Sliders for the input, the target and the output weight; the table is updated in place."""
     import ipywidgets as w
-    from IPython.display import display
 
-    def show(x1, x2, y, W2):  # `interactive` does not display what the function returns
-        display(update(x1=x1, x2=x2, y=y, W2=W2))
+    from bpbook.widgets import wire_in_place
 
     slider = dict(min=-2.0, max=2.0, step=0.05, continuous_update=False)
-    return w.interactive(
-        show,
-        x1=w.FloatSlider(0.5, description="x₁", **slider),
-        x2=w.FloatSlider(0.8, description="x₂", **slider),
-        y=w.FloatSlider(1.0, description="y", **slider),
-        W2=w.FloatSlider(0.9, description="W₂", **slider))
+    controls = [w.FloatSlider(0.5, description="x₁", **slider),
+                w.FloatSlider(0.8, description="x₂", **slider),
+                w.FloatSlider(1.0, description="y", **slider),
+                w.FloatSlider(0.9, description="W₂", **slider)]
+    return wire_in_place(controls, lambda x1, x2, y, W2: [update(x1=x1, x2=x2, y=y, W2=W2)],
+                         panel=w.VBox(controls))
