@@ -81,3 +81,21 @@ def test_extension_package_points_at_its_entry():
     pkg = json.loads((EXTENSION.parents[1] / "package.json").read_text())
     assert (EXTENSION.parents[1] / pkg["jupyterlab"]["_build"]["load"]) == EXTENSION
     assert f"scope['{pkg['name']}'] = " in EXTENSION.read_text(), "container not named as the package"
+
+
+def test_the_students_lab_switches_off_nbgrader_that_the_course_kit_installs():
+    from traitlets.config import Config
+
+    page = json.loads((CONFIG / "labconfig" / "page_config.json").read_text())
+    assert page["disabledExtensions"] == {"@jupyter/nbgrader": True}
+    config = Config()
+    config.ServerApp.jpserver_extensions = {"jupyterlab": True}
+    path = CONFIG / "jupyter_server_config.py"
+    exec(compile(path.read_text(), str(path), "exec"), {"c": config, "__file__": str(path)})
+    off = {name for name, on in config.ServerApp.jpserver_extensions.items() if not on}
+    assert config.ServerApp.jpserver_extensions["jupyterlab"] is True
+    nbgrader = pytest.importorskip("nbgrader")
+    found = {f"nbgrader.server_extensions.{p.name}"
+             for p in (Path(nbgrader.__file__).parent / "server_extensions").iterdir()
+             if p.is_dir() and not p.name.startswith("_")}
+    assert found and found <= off, f"left on: {sorted(found - off)}"
