@@ -13,7 +13,7 @@ Value: the median move. Baseline: the median redraw of a minimal figure (one axe
 plot redraw on this machine under its present load, so the ratio compares across machines.
 Target ≤ 30 ms where only numbers change, ≤ 100 ms where a figure is redrawn; the XOR trainer is
 a Train button (5000 epochs, then a plot), held to the training target, ≤ 2 s, and so is the
-digit classifier's explorer (chapter 08), which retrains from scratch on every slider move.
+digit classifier's explorer (chapter 13), which retrains from scratch on every slider move.
 
 An ``*explorer`` function in a ``bpbook/explore_*.py`` module that :data:`EXPLORERS` does not
 cover shows up as a skipped row, so a new explorer is not forgotten.
@@ -99,7 +99,7 @@ def outer_products(n):
 def pitfalls(n):
     from IPython.display import Image
 
-    from bpbook.chapters.ch05_pitfalls.explore import ACTIVATIONS, figure, table, update
+    from bpbook.chapters.ch08_vanishing_gradients.explore import ACTIVATIONS, figure, table, update
     from bpbook.widgets import figure_png
     fig, ax = figure()
     moves = [dict(depth=int(d), activation=a) for d, a in
@@ -125,7 +125,7 @@ def activations(n):
 
 
 def xor_trainer(n):
-    from bpbook.chapters.ch04_xor.plots import run_trainer
+    from bpbook.chapters.ch05_xor.plots import run_trainer
 
     def move(settings):
         _, fig, message = run_trainer(**settings)
@@ -134,13 +134,13 @@ def xor_trainer(n):
 
 
 def pytorch(n):
-    from bpbook.chapters.ch07_pytorch.explore import update
+    from bpbook.chapters.ch12_pytorch.explore import update
     xs = ticks(-2.0, 2.0, n)
     return lambda x: [update(x1=x, x2=0.8, y=1.0, W2=0.9)], xs
 
 
 def real_classifier(n):
-    from bpbook.chapters.ch08_real_classifier.explore import (BATCH_SIZES, LEARNING_RATES,
+    from bpbook.chapters.ch13_real_classifier.explore import (BATCH_SIZES, LEARNING_RATES,
                                                               WIDTHS, update)
 
     def move(settings):
@@ -160,11 +160,11 @@ EXPLORERS = [
     ("02_computation_graph", "ch02_computation_graph.replay.step_explorer", graph_replay, PLOT),
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
     ("03_worked_example", "ch03_worked_example.matrix.outer_explorer", outer_products, NUMBERS),
-    ("04_xor", "ch04_xor.plots.trainer", xor_trainer, BUTTON),
-    ("05_pitfalls", "ch05_pitfalls.explore.explorer", pitfalls, PLOT),
+    ("05_xor", "ch05_xor.plots.trainer", xor_trainer, BUTTON),
+    ("08_vanishing_gradients", "ch08_vanishing_gradients.explore.explorer", pitfalls, PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
-    ("07_pytorch", "ch07_pytorch.explore.explorer", pytorch, NUMBERS),
-    ("08_real_classifier", "ch08_real_classifier.explore.explorer", real_classifier, RETRAIN),
+    ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
+    ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),
 ]
 
 

@@ -1,6 +1,6 @@
 """``xor_train``: the XOR chapter's training, 5000 epochs, against a plain numpy loop.
 
-bpbook's side is :func:`bpbook.chapters.ch04_xor.train.train` (the chapter's and the live trainer's workload: a
+bpbook's side is :func:`bpbook.chapters.ch05_xor.train.train` (the chapter's and the live trainer's workload: a
 2-4-1 sigmoid network, ½-MSE, full batch, ``lr = 2.0``, ``numpy.random.seed(42)``
 initialisation). The baseline is the loop a reader would type from the tutorial, written out
 below with the same initialisation; both must end on the same loss.
@@ -35,9 +35,9 @@ def numpy_loop(epochs, lr=LR, seed=SEED, hidden=HIDDEN):
 
 
 def bpbook_train(epochs):
-    """The chapter's trainer; before ``bpbook.chapters.ch04_xor.train`` existed, the same through ``mlp`` + ``fit``."""
+    """The chapter's trainer; before ``bpbook.chapters.ch05_xor.train`` existed, the same through ``mlp`` + ``fit``."""
     try:
-        from bpbook.chapters.ch04_xor.train import train
+        from bpbook.chapters.ch05_xor.train import train
     except ImportError:
         from bpbook.model import fit, mlp
         return fit(mlp([2, HIDDEN, 1], seed=SEED), X, Y, "mse", lr=LR, epochs=epochs)

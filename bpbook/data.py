@@ -3,9 +3,9 @@
 Samples are columns: inputs have shape ``(n_features, m)``, targets ``(n_outputs, m)``.
 
 - :data:`XOR_X`, :data:`XOR_Y`: the four corners of the unit square, in the order (0,0), (0,1),
-  (1,0), (1,1), and their XOR (chapters 04 and 07).
+  (1,0), (1,1), and their XOR (chapters 05 and 12).
 - :func:`digits`: scikit-learn's handwritten digits, which ship inside the scikit-learn package
-  (1,797 images of 8 × 8 pixels, grey levels 0 to 16, ten classes; chapter 08).
+  (1,797 images of 8 × 8 pixels, grey levels 0 to 16, ten classes; chapter 13).
 """
 import importlib.util
 import pathlib

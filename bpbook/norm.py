@@ -20,7 +20,7 @@ $$\frac{\partial L}{\partial\beta} = \sum_i g_i,\qquad
 \Big(m\,g_i - \sum_j g_j - \hat z_i\sum_j g_j\hat z_j\Big).$$
 
 The two subtracted sums are the paths through $\mu$ and through $\sigma^2$: every sample's output
-depends on every sample's input. Chapter 5 derives this with SymPy.
+depends on every sample's input. Chapter 8 derives this with SymPy.
 """
 import numpy as np
 

@@ -5,7 +5,7 @@
   torch this module still imports.
 - :func:`one_thread`: torch on a single thread inside a ``with`` block. The book's tensors are
   small; a second thread that waits for a busy core costs far more than it saves (a mini-batch
-  loop of chapter 08 ran about forty times slower on two threads of a loaded two-core machine).
+  loop of chapter 13 ran about forty times slower on two threads of a loaded two-core machine).
 - :func:`to_torch_mlp` copies a :class:`~bpbook.model.Sequential` of Dense layers into a
   ``torch.nn.Sequential`` of ``Linear`` and activation modules with the same weights.
 

@@ -9,7 +9,7 @@ W1 = [0.4, 0.6], b1 = 0.1, W2 = 0.9, b2 = 0.1, η = 0.5.
 intermediate number under the names :mod:`bpbook.reference` uses, so that errata tables can
 compare the two. Arrays follow bpbook's convention (the sample is a column ``(2, 1)``).
 :func:`worked_graph` builds the same network from scalar :class:`~bpbook.engine.Value` nodes
-(chapters 02 and 07 draw and replay it).
+(chapters 02 and 12 draw and replay it).
 """
 import math
 

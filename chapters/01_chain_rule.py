@@ -301,5 +301,5 @@ check_two_paths(answer)
 # **4.** (No check: think.) A chain has 20 links, and each link's local derivative is about
 # $\sigma'(0) = \tfrac14$, the largest value the sigmoid's derivative ever takes (chapter 6
 # derives that bound). Roughly how large is the derivative of the output with respect to the
-# input? What does that mean for learning the first link's parameters? (Chapter 5 measures this
+# input? What does that mean for learning the first link's parameters? (Chapter 8 measures this
 # effect.)

@@ -440,7 +440,7 @@ display(Markdown(f"One step on a batch of {TRAINING['batch']} points builds {n_n
 # %% [markdown]
 # That is why real libraries work on arrays (chapter 3 onwards), and why they keep the graph
 # idea all the same: PyTorch records a graph of array operations and walks it backwards like
-# this loop (chapter 7).
+# this loop (chapter 12).
 
 # %% [markdown]
 # ## Why one backward pass is enough

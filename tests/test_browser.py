@@ -64,8 +64,8 @@ def _worked(settings):
 
 
 def _xor(settings):
-    from bpbook.chapters.ch04_xor import train as xor
-    from bpbook.chapters.ch04_xor.plots import trainer_table
+    from bpbook.chapters.ch05_xor import train as xor
+    from bpbook.chapters.ch05_xor.plots import trainer_table
 
     run = xor.train(hidden=int(settings["hidden"]), activation=settings["activation"],
                     lr=settings["lr"], seed=int(settings["seed"]), epochs=int(settings["epochs"]))
@@ -73,7 +73,7 @@ def _xor(settings):
 
 
 def _pitfalls(settings):
-    from bpbook.chapters.ch05_pitfalls.explore import table, update
+    from bpbook.chapters.ch08_vanishing_gradients.explore import table, update
 
     return _rows(table(update(depth=int(settings["depth"]), activation=settings["activation"],
                               init=settings["init"], gain=settings["gain"],
@@ -87,7 +87,7 @@ def _activation(settings):
 
 
 def _torch(settings):
-    from bpbook.chapters.ch07_pytorch.explore import QUANTITIES
+    from bpbook.chapters.ch12_pytorch.explore import QUANTITIES
     from bpbook.worked import worked_example
 
     names = {"x₁": "x1", "x₂": "x2", "y": "y", "W₂": "W2"}
@@ -96,7 +96,7 @@ def _torch(settings):
 
 
 def _classifier(settings):
-    from bpbook.chapters.ch08_real_classifier.explore import update
+    from bpbook.chapters.ch13_real_classifier.explore import update
 
     return _rows(update(lr=settings["η"], batch_size=int(settings["batch size"]),
                         hidden=int(settings["hidden units"])).table)
@@ -113,12 +113,12 @@ EXPLORERS = [
     Explorer("02_computation_graph", slider="step", watch="upstream gradient", compute=_step),
     Explorer("03_worked_example", slider="W2", watch=_label("dW2"), compute=_worked),
     # Train runs 100 epochs (Home puts the epochs slider at its minimum): a second, not ten.
-    Explorer("04_xor", slider="hidden", watch="final loss", compute=_xor, button="Train",
+    Explorer("05_xor", slider="hidden", watch="final loss", compute=_xor, button="Train",
              prepare=(("epochs", "Home"),)),
-    Explorer("05_pitfalls", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
+    Explorer("08_vanishing_gradients", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
-    Explorer("07_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
-    Explorer("08_real_classifier", slider="hidden units", watch="test accuracy",
+    Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
+    Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
 ]
 

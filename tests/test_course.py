@@ -99,8 +99,8 @@ def test_literals_evaluate_back_to_their_values(value):
 
 
 def test_hidden_tests_carry_literal_expected_values():
-    chapter = read_chapter("05_pitfalls")
-    ex = next(e for e in chapter.exercises if e.id == "05.sigmoid-bound")
+    chapter = read_chapter("08_vanishing_gradients")
+    ex = next(e for e in chapter.exercises if e.id == "08.sigmoid-bound")
     text = hidden_tests(ex, {"values": {"answer": np.array(0.25 ** 10)}, "calls": {}})
     assert repr(0.25 ** 10) in text and "bpbook" not in text
     assert text.startswith("### BEGIN HIDDEN TESTS") and text.endswith("### END HIDDEN TESTS")

@@ -19,7 +19,7 @@ The chain rule multiplies the twenty local derivatives, so the derivative of the
 respect to the input is about (1/4)^20, roughly 10^-12: a change at the start of the chain is all
 but invisible at its end. The gradient that reaches the first link's parameters is just as tiny,
 so gradient descent barely moves them: the early links learn extremely slowly (if at all) while
-the last ones learn normally. This is the vanishing gradient that chapter 5 measures.
+the last ones learn normally. This is the vanishing gradient that chapter 8 measures.
 
 Grading: 1 point for the product (1/4)^20 (or "about 1e-12"), 1 point for the consequence (the
 first link's parameters get almost no gradient and hardly learn)."""),

@@ -3,7 +3,7 @@
 ``replay_frames`` records a backward pass (``Value.backward(record=True)``) as frames, one per
 node; ``replay_text``, ``replay_table`` and ``replay_figure`` show frame ``step``, counted from 1
 like the text ("Step 4 of 11"); ``step_explorer`` only wires buttons and a slider to them. The
-graph of the worked example itself is :func:`bpbook.worked.worked_graph` (chapter 07 uses it too).
+graph of the worked example itself is :func:`bpbook.worked.worked_graph` (chapter 12 uses it too).
 """
 import re
 

@@ -1,2 +1,0 @@
-"""Chapter 07, PyTorch: the bridge between bpbook and torch (`bridge`), the explorer (`explore`) and
-the exercise checks (`exercises`)."""

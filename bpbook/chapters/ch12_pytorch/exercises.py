@@ -1,0 +1,208 @@
+"""Exercise checks of the PyTorch chapter (``chapters/12_pytorch.py``).
+
+Each check returns a :class:`bpbook.feedback.Feedback` naming a recognised mistake. Checks that
+need torch say how to install it when it is missing instead of failing.
+
+Shapes: torch tensors hold samples in rows, ``y_hat`` and ``y`` ``(m, n_out)``.
+"""
+import numpy as np
+
+from bpbook.chapters.ch12_pytorch.bridge import half_mse
+from bpbook.feedback import Feedback, check
+from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
+from bpbook.worked import worked_example
+
+
+HOOK_Y = 0.5  # exercise 1: the target (chapter 3's exercise asks for δ₁ at y = 0)
+
+
+def check_hook_delta(answer, y=HOOK_Y):
+    """Exercise: δ₁ of the worked example with target ``y``, read with a hook on ``z1``."""
+    r = worked_example(y=y)
+    return check(answer, r["delta1"], f"δ₁ (y = {y:g})", "the gradient a hook on z1 receives", [
+        (r["dL/da1"], "dL/da₁: that is what a hook on a1 receives; hook z1 instead"),
+        (r["delta2"], "δ₂: that is the hook on z2"),
+        (worked_example()["delta1"], "δ₁ for the old target y = 1"),
+    ])
+
+
+def _loss_cases():
+    torch = __import__("torch")
+    rng, fresh = np.random.RandomState(3), np.random.default_rng()
+    m, n_out = fresh.integers(1, 8), fresh.integers(1, 4)  # a fresh random batch on every call
+    return [(torch.tensor(rng.rand(5, 2)), torch.tensor(rng.rand(5, 2))),
+            (torch.tensor(rng.rand(3, 1)), torch.tensor(rng.rand(3, 1))),
+            (torch.tensor(fresh.random((m, n_out))), torch.tensor(fresh.random((m, n_out))))]
+
+
+def check_half_mse(fn):
+    """Exercise: ``fn(y_hat, y)`` is bpbook's loss in torch: the mean over samples (rows) of
+    ½‖ŷ − y‖² summed over the outputs; it must be differentiable."""
+    if not HAVE_TORCH:
+        return Feedback(None, INSTALL_HINT)
+    if fn is None:
+        return Feedback(None, "write half_mse(y_hat, y) and run the cell again")
+    mistakes = [(lambda a, b: ((a - b) ** 2).sum(dim=1).mean(), "no ½ in front"),
+                (lambda a, b: 0.5 * ((a - b) ** 2).mean(), "a mean over every entry, outputs "
+                                                           "too: sum over the outputs first"),
+                (lambda a, b: 0.5 * ((a - b) ** 2).sum(), "a sum over the samples: bpbook "
+                                                          "averages over them")]
+    cases = _loss_cases()
+    for y_hat, y in cases:
+        y_hat.requires_grad_(True)
+        try:
+            out = fn(y_hat, y)
+        except Exception as err:  # the student's code: report any failure as feedback
+            return Feedback(False, f"half_mse raised {type(err).__name__}: {err}")
+        if out is None:
+            return Feedback(None, "your half_mse returns None: return the loss tensor")
+        if getattr(out, "grad_fn", None) is None:
+            return Feedback(False, "the loss should be a torch tensor computed from y_hat "
+                                   "(with a grad_fn), so that backward() works")
+        if out.numel() != 1:
+            return Feedback(False, "half_mse should return one number, the loss (a 0-d tensor); "
+                                   f"yours has shape {tuple(out.shape)}")
+        if not np.isclose(out.item(), half_mse(y_hat, y).item()):
+            for wrong, what in mistakes:
+                if np.isclose(out.item(), wrong(y_hat, y).item()):
+                    return Feedback(False, f"yours computes {what}")
+            return Feedback(False, f"for a ({tuple(y_hat.shape)}) batch half_mse should be "
+                                   f"{half_mse(y_hat, y).item():.6f}, yours is {out.item():.6f}")
+    return Feedback(True, "half_mse = mean over samples of ½ Σ (ŷ − y)², right on all "
+                          f"{len(cases)} batches (one of them random)")
+
+
+def check_copy_linear(fn):
+    """Exercise: ``fn(W, b)`` (bpbook's ``W`` ``(n_out, n_in)``, ``b`` ``(n_out, 1)``) returns
+    an ``nn.Linear`` that computes bpbook's layer ``W a + b`` (on samples in rows)."""
+    if not HAVE_TORCH:
+        return Feedback(None, INSTALL_HINT)
+    if fn is None:
+        return Feedback(None, "write copy_linear(W, b) and run the cell again")
+    import torch
+    rng = np.random.default_rng()  # a fresh random layer on every call, not a fixed one
+    n_out, n_in = (int(n) for n in rng.integers(2, 6, size=2))
+    W, b, X = rng.normal(size=(n_out, n_in)), rng.normal(size=(n_out, 1)), rng.normal(size=(n_in, 5))
+    try:
+        linear = fn(W.copy(), b.copy())
+    except Exception as err:  # the student's code: report any failure as feedback
+        return Feedback(False, f"copy_linear raised {type(err).__name__}: {err}")
+    if not isinstance(linear, torch.nn.Linear):
+        return Feedback(None if linear is None else False,
+                        f"copy_linear should return a torch.nn.Linear, got {type(linear).__name__}")
+    if tuple(linear.weight.shape) != W.shape:
+        return Feedback(False, f"the Linear's weight should have shape {W.shape} (n_out, n_in), "
+                               f"like bpbook's W; got {tuple(linear.weight.shape)}")
+    try:
+        with torch.no_grad():
+            out = linear(torch.tensor(X.T, dtype=linear.weight.dtype)).double().numpy().T
+    except Exception as err:  # a Linear the student broke: feedback, not a traceback
+        return Feedback(False, f"calling your Linear raised {type(err).__name__}: {err}")
+    if np.allclose(out, W @ X + b, atol=1e-5):
+        return Feedback(True, "the Linear computes W a + b for every sample")
+    if np.allclose(out, W @ X + linear.bias.detach().double().numpy()[:, None], atol=1e-5):
+        return Feedback(False, "the weights are right but the bias is not bpbook's b "
+                               "(copy b.ravel() into linear.bias)")
+    return Feedback(False, "the outputs differ from bpbook's W @ X + b: copy W itself (same "
+                           "(n_out, n_in) layout, no transpose) into linear.weight")
+
+
+def _slips():
+    """Typical slips in an accumulated step, as ``(function, what it is)``."""
+    def no_division(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            half_mse(net(X), Y).backward()
+        opt.step()
+
+    def zero_inside(net, opt, parts):
+        for X, Y in parts:
+            opt.zero_grad()
+            (half_mse(net(X), Y) / len(parts)).backward()
+        opt.step()
+
+    def step_inside(net, opt, parts):
+        opt.zero_grad()
+        for X, Y in parts:
+            (half_mse(net(X), Y) / len(parts)).backward()
+            opt.step()
+
+    def no_zero(net, opt, parts):
+        for X, Y in parts:
+            (half_mse(net(X), Y) / len(parts)).backward()
+        opt.step()
+
+    return [(no_division, "the parts' losses are not divided by their number: the gradient "
+                          "is their sum, that many times too large"),
+            (zero_inside, "zero_grad() inside the loop: only the last part's gradient is left "
+                          "when step() runs"),
+            (step_inside, "step() inside the loop: one update per part, not one in all"),
+            (no_zero, "no zero_grad(): each call adds its gradients to those of the calls "
+                      "before")]
+
+
+SEED, LR, STEPS = 7, 1.0, 3  # the exercise's network, learning rate and number of steps
+
+
+def _start():
+    from bpbook.model import mlp
+    return mlp([2, 3, 1], seed=SEED, scale=1.0)
+
+
+def _run_steps(fn):
+    """``fn(net, opt, parts)`` called :data:`STEPS` times on a torch copy of :func:`_start`, the
+    four XOR samples cut into two parts of two; returns what it returned and the parameters
+    afterwards (float64 arrays, flattened)."""
+    import torch
+
+    from bpbook.data import XOR_X, XOR_Y
+    from bpbook.torch_bridge import to_torch_mlp
+    net = to_torch_mlp(_start())
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    X, Y = torch.tensor(XOR_X.T), torch.tensor(XOR_Y.T)
+    parts = [(X[:2], Y[:2]), (X[2:], Y[2:])]
+    returned = [fn(net, opt, parts) for _ in range(STEPS)]
+    return returned, [p.detach().numpy().reshape(-1) for p in net.parameters()]
+
+
+def _bpbook_steps():
+    """bpbook's ``fit``, full batch, for the same steps: its losses and parameters, flattened."""
+    from bpbook.data import XOR_X, XOR_Y
+    from bpbook.model import fit
+    model = _start()
+    losses = fit(model, XOR_X, XOR_Y, lr=LR, epochs=STEPS)
+    return losses, [value.reshape(-1) for _, value, _ in model.parameters()]
+
+
+def _same(a, b):
+    return all(np.allclose(u, v, rtol=1e-10, atol=1e-12) for u, v in zip(a, b))
+
+
+def check_accumulate_step(fn):
+    """Exercise: ``fn(net, opt, parts)`` makes ONE update from several equal-sized parts of a
+    batch (``parts``: a list of ``(X, Y)``, samples in rows), with the gradient of the mean loss
+    over all their samples, and returns that loss as a number. Judged by :data:`STEPS` calls on
+    XOR in two parts against bpbook's full-batch ``fit``."""
+    if not HAVE_TORCH:
+        return Feedback(None, INSTALL_HINT)
+    if fn is None:
+        return Feedback(None, "write accumulate_step(net, opt, parts) and run the cell again")
+    try:
+        returned, params = _run_steps(fn)
+    except Exception as err:  # the student's code: report any failure as feedback
+        return Feedback(False, f"accumulate_step raised {type(err).__name__}: {err}")
+    if any(v is None for v in returned):
+        return Feedback(None, "your accumulate_step returns None: return the mean loss")
+    want_losses, want_params = _bpbook_steps()
+    if _same(params, want_params):
+        if not np.allclose([float(v) for v in returned], want_losses, rtol=1e-10):
+            return Feedback(False, "the parameters move as they should, but return the mean "
+                                   "loss over all the parts, computed before the step")
+        return Feedback(True, f"one update from the accumulated gradients: after {STEPS} calls "
+                              "the same parameters and losses as bpbook's full-batch fit")
+    for wrong, what in _slips():
+        if _same(params, _run_steps(wrong)[1]):
+            return Feedback(False, what)
+    return Feedback(False, f"after {STEPS} calls the parameters differ from bpbook's full-batch "
+                           "fit: zero_grad() once, backward() of each part's loss divided by the "
+                           "number of parts, then one step()")
