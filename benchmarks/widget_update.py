@@ -111,6 +111,21 @@ def pitfalls(n):
     return move, moves
 
 
+def checkpointing(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch10_training_in_practice.explore import MAX_DEPTH, figure, table, update
+    from bpbook.widgets import figure_png
+    fig, ax = figure()
+    moves = [dict(depth=int(d), segment=1 + i % 6) for i, d in
+             enumerate(np.linspace(2, MAX_DEPTH, n))]
+
+    def move(settings):  # as the explorer: the kept figure redrawn, one PNG
+        result = update(**settings, ax=ax)
+        return [table(result), Image(figure_png(fig), format="png")]
+    return move, moves
+
+
 def activations(n):
     from IPython.display import Image
 
@@ -162,6 +177,8 @@ EXPLORERS = [
     ("03_worked_example", "ch03_worked_example.matrix.outer_explorer", outer_products, NUMBERS),
     ("05_xor", "ch05_xor.plots.trainer", xor_trainer, BUTTON),
     ("08_vanishing_gradients", "ch08_vanishing_gradients.explore.explorer", pitfalls, PLOT),
+    ("10_training_in_practice", "ch10_training_in_practice.explore.explorer", checkpointing,
+     PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
     ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
     ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),

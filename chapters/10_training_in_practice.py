@@ -24,7 +24,8 @@
 #   forward pass keeps (measured), the chain rule's order, the bias gradient, a planted bug that
 #   gradient checking finds, a forgotten `zero_grad`, the activations' slopes, and the cost of a
 #   backward pass;
-# - trade that memory for time with gradient checkpointing, run and measured.
+# - trade that memory for time with gradient checkpointing, run and measured, and explore the
+#   trade in an explorer.
 #
 # [Chapter 8](08_vanishing_gradients.py) made the gradient reach every layer of a deep network;
 # this chapter is about the rest of training one. Every number and picture below comes from code
@@ -86,38 +87,48 @@ display(say("λ = {lam}: largest relative error between ∂L/∂W + λW and fini
 # Leaky ReLU, $\max(\alpha z, z)$, keeps a slope $\alpha$ for negative inputs: a unit can be
 # switched off on all the data yet still receive a (small) gradient.
 #
-# A learning rate that is too large for ReLU units makes dead ones: an overshooting step can push
-# a unit's weights and bias to where it is off everywhere. Train a network of two hidden layers
-# with a moderate and with a larger learning rate, and count, at the end, the units that are off
-# on every sample and those that get no gradient at all:
+# A learning rate that is too large for ReLU units can make dead ones: an overshooting step can
+# push a unit's weights and bias to where it is off everywhere. Train a network of two hidden
+# layers with a moderate and with a larger learning rate, from several random starts, and count at
+# the end the units that get no gradient at all; and note the final loss:
 
 # %%
 from bpbook.activations import get_activation
-from bpbook.chapters.ch10_training_in_practice.relu import dead_relu_runs
+from bpbook.chapters.ch10_training_in_practice.relu import over_seeds
 
-DEAD_WIDTH, DEAD_M, DEAD_EPOCHS = 64, 128, 200  # settings of this run
+DEAD_WIDTH, DEAD_EPOCHS, SEEDS = 32, 200, range(6)  # settings of these runs
 MODERATE, LARGE = 0.1, 0.2  # the two learning rates
-X2, Y2 = toy_data(m=DEAD_M)
-units = {"relu": "relu", "leaky relu α=0.01": "leaky_relu",
-         "leaky relu α=0.1": get_activation("leaky_relu", slope=0.1)}
-dead_runs = dead_relu_runs(units, (MODERATE, LARGE), X2, Y2, DEAD_WIDTH, DEAD_EPOCHS)
-Table(["hidden units", "η", "off on every sample", "no gradient at all", "final loss",
-       "stopped by"],
-      [[name, rate, *(["—"] * 2 if err else [off, dead]), loss, "NaN / inf" if err else "—"]
-       for (name, rate), (off, dead, loss, err) in dead_runs.items()],
-      formats=[None, None, "{:.1%}", "{:.1%}", "{:.2e}", None])
+units = {"relu": "relu", "leaky relu α=0.01": get_activation("leaky_relu", slope=0.01)}
+seeded, higher = over_seeds(units, (MODERATE, LARGE), X, Y, SEEDS, DEAD_WIDTH, DEAD_EPOCHS)
+
+
+def spread(values, fmt):
+    return f"{fmt.format(np.mean(values))} ({fmt.format(values.min())} – {fmt.format(values.max())})"
+
+
+Table(["hidden units", "η", "no gradient at all: mean (min – max)",
+       "final loss: mean (min – max)", "runs blown up"],
+      [[name, rate, spread(r["no_grad"], "{:.1%}"), spread(r["loss"], "{:.2e}"), r["blown_up"]]
+       for (name, rate), r in seeded.items()])
 
 # %%
-final = {key: run[2] for key, run in dead_runs.items()}
-display(say("{w} units per hidden layer, {m} samples, {e} epochs. With η = {lg}, {r:.1%} of the "
-            "ReLU units get no gradient at all, and the ReLU network ends with a loss of "
-            "{r_lg:.2e}, *higher* than its {r_md:.2e} with η = {md}. The leaky networks keep "
-            "a gradient in every unit and end lower with the larger rate ({k_lg:.2e} against "
-            "{k_md:.2e} for α = 0.01): the larger step is fine in itself; for ReLU it is too "
-            "large because of the units it kills.", w=DEAD_WIDTH, m=DEAD_M, e=DEAD_EPOCHS,
-            lg=LARGE, md=MODERATE, r=dead_runs["relu", LARGE][1],
-            r_lg=final["relu", LARGE], r_md=final["relu", MODERATE],
-            k_lg=final["leaky relu α=0.01", LARGE], k_md=final["leaky relu α=0.01", MODERATE]))
+relu_dead = {rate: seeded["relu", rate]["no_grad"] for rate in (MODERATE, LARGE)}
+more_dead = int(np.sum(relu_dead[LARGE] > relu_dead[MODERATE]))
+display(say("{w} units per hidden layer, {e} epochs, {n} seeds. With η = {lg}, {lo:.1%} to "
+            "{hi:.1%} of the ReLU units end with no gradient at all, with η = {md} at most "
+            "{md_hi:.1%}: more dead units at the larger rate in {c} of {n} seeds. The leaky "
+            "units keep a gradient in every run. The larger rate ended with the higher loss in "
+            "{r} of {n} seeds for ReLU, and in {k} of {n} for leaky ReLU.",
+            w=DEAD_WIDTH, e=DEAD_EPOCHS, n=len(SEEDS), lg=LARGE, md=MODERATE,
+            lo=relu_dead[LARGE].min(), hi=relu_dead[LARGE].max(), md_hi=relu_dead[MODERATE].max(),
+            c=more_dead, r=higher["relu"], k=higher["leaky relu α=0.01"]))
+
+# %% [markdown]
+# The runs show the first half of the story: the larger step kills more units. They do not show
+# that the dead units cost loss: the larger rate ends with the higher loss about as often for the
+# leaky networks, which lose no unit, as for ReLU, so the step size itself explains it as well.
+# This small task is fitted even with many units dead; a dead unit is capacity paid for and
+# unused, which matters once a network is no larger than its task needs.
 
 # %% [markdown]
 # **A switched-off unit comes back.** Take a network with two hidden ReLU layers, switch off some
@@ -128,6 +139,8 @@ display(say("{w} units per hidden layer, {m} samples, {e} epochs. With η = {lg}
 # %%
 from bpbook.chapters.ch10_training_in_practice.relu import revival
 
+REVIVAL_M = 128  # samples for this run
+X2, Y2 = toy_data(m=REVIVAL_M)
 back = revival(X2, Y2, lr=MODERATE, epochs=DEAD_EPOCHS)
 Table(["hidden layer", "units switched off", "back on (unit: first epoch on again)",
        "still off on every sample"],
@@ -186,9 +199,62 @@ Table(["D", "m", "counted bytes", "measured bytes", "measured / counted"],
 # batches they are what fills the memory first.
 
 # %% [markdown]
-# **Checkpointing** trades time for this memory: keep $a_l$ only at the start of every segment of
-# $k$ layers, drop the rest, and in the backward pass run each segment forward again from its
-# checkpoint just before its backward.
+# ### Checkpointing: memory for time
+#
+# Must every $z_l$ and $a_l$ be stored? Only until its layer's backward step, and anything
+# dropped can be computed again from the layer below. **Gradient checkpointing** cuts the $L$
+# layers into segments of $k$ and keeps, after the forward pass, only each segment's input (the
+# checkpoints) and the last segment's values. In the backward pass, each segment is first run
+# forward again from its checkpoint, then backward. With $L/k$ checkpoints and one segment alive
+# at a time, about $L/k + 2k$ arrays are held instead of $2L$, smallest near $k = \sqrt{L/2}$;
+# the price is a second forward pass through every segment but the last.
+# (`torch.utils.checkpoint` does this in PyTorch.)
+#
+# `forward_backward(model, X, Y, segment)` in the chapter's `checkpoint` module does this for a
+# bpbook MLP. Each layer frees its stored values as soon as its backward step is done, and
+# `segment` $= L$ is the plain pass under the same rule, the baseline. `measure` takes
+# `tracemalloc`'s count of numpy's buffers at every layer boundary, as above; `tradeoff` also
+# compares every gradient with bpbook's own `forward_backward`:
+
+# %%
+from bpbook.chapters.ch10_training_in_practice.checkpoint import (counted_after_forward, measure,
+                                                                  tradeoff)
+
+CK_DEPTH, CK_WIDTH, CK_M = 16, 64, 128  # settings: hidden layers, units, samples
+CK_SIZES = (1, 2, 3, 4, 6, 8)  # segment sizes k to try
+Xc, Yc = toy_data(m=CK_M)
+ck_net = deep_net(CK_DEPTH, CK_WIDTH, activation="tanh")
+ck_rows, ck_times = tradeoff(ck_net, Xc, Yc, CK_SIZES)
+Table(["k", "segments", "largest gradient difference", "layer forwards", "× plain",
+       "held after forward (bytes)", "peak (bytes)", "peak / plain peak"], ck_rows,
+      formats=[None, None, "{:.1e}", None, "{:.2f}", "{:,}", "{:,}", "{:.2f}"])
+
+# %%
+n_layers = len(ck_net.layers)
+best = min(ck_rows, key=lambda r: r[7])
+traces = {f"plain (k = {n_layers})": measure(ck_net, Xc, Yc, n_layers)["trace"],
+          f"k = {best[0]}": measure(ck_net, Xc, Yc, best[0])["trace"]}
+plots.checkpointing(traces, ck_rows, ck_times)
+
+# %%
+ck_widths = [CK_WIDTH] * CK_DEPTH + [1]
+exact = all(r[5] == counted_after_forward(ck_widths, CK_M, r[0]) for r in ck_rows)
+display(say("{L} layers, {w} units, {m} samples. Every gradient equals the plain pass's "
+            "exactly (largest difference {gap:g}). The bytes held after the forward pass match "
+            "the count of checkpoints plus the last segment in every row: {ok}. The lowest peak, "
+            "{p:.2f} of the plain pass's, comes with k = {k} (√(L/2) = {root:.1f}), for {f:.2f} "
+            "times the layer forwards.", L=n_layers, w=CK_WIDTH, m=CK_M,
+            gap=max(r[2] for r in ck_rows), ok=exact, p=best[7], k=best[0],
+            root=np.sqrt(n_layers / 2), f=best[4]))
+
+# %% [markdown]
+# The gradients are the same to the last bit because the recomputation repeats the same
+# operations on the same numbers. In the picture, the plain pass's memory climbs through the
+# forward pass and falls through the backward; with checkpoints it climbs only to the next
+# checkpoint, and each segment's recomputation makes a small tooth. Very short segments keep many
+# checkpoints; long ones hold a long segment at once: the peak is lowest in between. The cost
+# stays under two forward passes' worth for every $k$, and the measured time (gray) follows the
+# count loosely.
 
 # %% [markdown]
 # ## Golden rule 2: the chain rule in order
@@ -430,6 +496,25 @@ plots.cost([r[1] for r in fd_rows], [r[2] for r in fd_rows], bp_passes, time_wid
            counted_ratio)
 
 # %% [markdown]
+# ## Explore
+#
+# Choose a depth and a segment size $k$ for checkpointing; the picture shows the memory held at
+# every layer boundary of one step, checkpointed and plain, and the table the peaks and the layer
+# forwards. Try $k = 1$, then $k$ near $\sqrt{L/2}$, then $k$ half the depth; then a deeper
+# network.
+
+# %%
+from bpbook.chapters.ch10_training_in_practice.explore import explorer, update
+
+explorer()
+
+# %% [markdown]
+# The explorer's update function is a plain function; call it yourself:
+
+# %%
+print(update(depth=30, segment=4)["message"])
+
+# %% [markdown]
 # ## Recap
 #
 # In this chapter we
@@ -442,7 +527,9 @@ plots.cost([r[1] for r in fd_rows], [r[2] for r in fd_rows], bp_passes, time_wid
 #   slope; the bias gradient is $\delta$ summed over the batch; gradient checking finds a wrong
 #   derivative; gradients accumulate until `zero_grad()`; the slopes decide what reaches the
 #   layers below; and a backward pass costs just under two forward passes, while finite
-#   differences cost two forward passes per parameter.
+#   differences cost two forward passes per parameter;
+# - ran gradient checkpointing: the same gradients to the last bit, a peak memory a fraction of
+#   the plain pass's for segments near $\sqrt{L/2}$, at the price of recomputing the segments.
 
 # %% [markdown]
 # ## Exercises
@@ -454,6 +541,7 @@ plots.cost([r[1] for r in fd_rows], [r[2] for r in fd_rows], bp_passes, time_wid
 # %%
 from bpbook.chapters.ch10_training_in_practice.exercises import (check_accumulated,
                                                                  check_activation_memory,
+                                                                 check_checkpoint_forwards,
                                                                  check_decayed_step,
                                                                  check_off_fraction)
 
@@ -506,3 +594,18 @@ answer = None  # dL/dW2 after three backward passes
 
 # %% tags=["check"]
 check_accumulated(answer, backward_calls=3)
+
+# %% [markdown]
+# **6. Recomputation.** A network of the layers below is trained with checkpoints every `EX_K`
+# layers, as in this chapter's `checkpoint` module. How many times does a layer's forward run in
+# one training step, forward and backward pass together?
+
+# %%
+EX_LAYERS, EX_K = 20, 6
+display(say("L = {l} layers, segments of k = {k}.", l=EX_LAYERS, k=EX_K))
+
+# %% tags=["exercise"] exercise="10.checkpoint-forwards"
+answer = None  # layer forward runs in one step
+
+# %% tags=["check"]
+check_checkpoint_forwards(answer, layers=EX_LAYERS, segment=EX_K)

@@ -346,3 +346,21 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     ids = set(re.findall(r'exercise="(08\.[a-z0-9-]+)"', text))
     solutions = _solutions()
     assert ids and ids == set(solutions.EXERCISES) | set(solutions.THINK)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1), st.floats(0.1, 20.0))
+def test_the_product_of_sigmoid_slopes_is_at_most_a_quarter_to_the_depth(depth, seed, spread):
+    """The chapter's bound: D slopes σ'(z) multiply to at most (1/4)^D, so they shrink δ₁ by a
+    factor of at least 4^D; the bound is reached only at z = 0."""
+    z = np.random.default_rng(seed).normal(scale=spread, size=(depth, 50))
+    products = np.prod(sigmoid_prime(z), axis=0)
+    assert np.all(products <= 0.25 ** depth)
+    assert np.all(1 / products >= 4.0 ** depth)
+    assert np.prod(sigmoid_prime(np.zeros(depth))) == 0.25 ** depth
+
+
+def test_the_chain_of_one_unit_layers_obeys_the_bound():
+    c = chain_factors(10)
+    assert np.prod(c["slopes"]) <= 0.25 ** 10
+    assert abs(c["delta_1"]) <= abs(c["delta_out"] * np.prod(c["weights"])) * 0.25 ** 10

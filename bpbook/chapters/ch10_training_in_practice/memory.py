@@ -40,15 +40,15 @@ def measured_bytes(depth, width, m, n_in=8):
     X, _ = toy_data(n_in=n_in, m=m)
     tracemalloc.start()
     try:
-        before = _array_bytes()
+        before = array_bytes()
         net.forward(X)
-        after = _array_bytes()
+        after = array_bytes()
     finally:
         tracemalloc.stop()
     return after - before
 
 
-def _array_bytes():
+def array_bytes():
     """Bytes of the numpy data buffers alive now (numpy's own tracemalloc domain)."""
     arrays = tracemalloc.DomainFilter(inclusive=True, domain=np.lib.tracemalloc_domain)
     return sum(t.size for t in tracemalloc.take_snapshot().filter_traces([arrays]).traces)

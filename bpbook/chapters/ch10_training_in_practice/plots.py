@@ -55,3 +55,35 @@ def loss_curves(losses_by_label, title):
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     ax.legend()
     return fig
+
+
+def checkpointing(traces, rows, times):
+    """Left: bytes held at every layer boundary of the forward and backward pass, one line per
+    ``{label: trace}``. Right: each segment size's peak memory against its recomputation, both
+    relative to the plain pass; ``rows`` are :func:`~bpbook.chapters.ch10_training_in_practice.
+    checkpoint.tradeoff`'s, ``times`` its measured time ratios (drawn, never printed)."""
+    fig, (ax1, ax2) = _figure(10, 3.6, 2)
+    for label, trace in traces.items():
+        ax1.plot(np.arange(1, len(trace) + 1), np.asarray(trace) / 2 ** 20, ".-", label=label)
+    ax1.set(xlabel="layer boundary, forward then backward", ylabel="MiB of arrays held",
+            title="memory during one step")
+    ax1.legend(fontsize=8)
+    ax2.plot([r[4] for r in rows], [r[7] for r in rows], "o", label="layer forwards (counted)")
+    ax2.plot(times, [r[7] for r in rows], "x", color="gray", label="time (measured, varies)")
+    for r in rows:
+        ax2.annotate(f"k={r[0]}", (r[4], r[7]), textcoords="offset points", xytext=(5, 3),
+                     fontsize=8)
+    ax2.set(xlabel="cost / plain pass", ylabel="peak memory / plain pass",
+            title="checkpoint every k layers", ylim=(0, 1.1))
+    ax2.legend(fontsize=8)
+    return fig
+
+
+def checkpointing_description(traces, rows):
+    """The text alternative of :func:`checkpointing`'s figure, from the same numbers."""
+    best = min(rows, key=lambda r: r[7])
+    lines = "; ".join(f"{label} peaks at {max(t) / 2 ** 20:.2f} MiB" for label, t in traces.items())
+    return (f"Left: memory held during one forward and backward pass; {lines}. Right: for "
+            f"segment sizes k = {', '.join(str(r[0]) for r in rows)}, peak memory against "
+            f"recomputation, relative to the plain pass; the lowest peak is {best[7]:.2f} of the "
+            f"plain one, at k = {best[0]}, for {best[4]:.2f} times the layer forwards.")
