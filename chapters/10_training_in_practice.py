@@ -47,6 +47,7 @@ from bpbook.tables import Table
 X, Y = toy_data(m=64)  # the batch of chapter 8: 64 samples of 8 inputs
 display(say("`X` has shape {xs}, `Y` has shape {ys}.", xs=X.shape, ys=Y.shape))
 
+# %% [markdown]
 # ## Weight decay: a penalty on large weights
 #
 # Chapter 8 kept weights at a sensible size by where they start. A penalty keeps them there
@@ -65,8 +66,8 @@ from bpbook.chapters.ch10_training_in_practice.decay import l2_check
 
 LAM = 0.1  # λ (a setting)
 X3, Y3 = toy_data(n_in=4, m=16)
-display(say("λ = {lam}: largest relative error between ∂L/∂W + λW and finite differences of "
-            "L + λ/2·Σ‖W‖²: {e:.1e}.", lam=LAM,
+display(say("λ = {lam}: largest relative error between ∂ℒ/∂W + λW and finite differences of "
+            "ℒ + λ/2·Σ‖W‖²: {e:.1e}.", lam=LAM,
             e=l2_check(deep_net(1, width=8, n_in=4, activation="tanh"), X3, Y3, LAM)))
 
 # %% [markdown]
@@ -103,7 +104,8 @@ seeded, higher = over_seeds(units, (MODERATE, LARGE), X, Y, SEEDS, DEAD_WIDTH, D
 
 
 def spread(values, fmt):
-    return f"{fmt.format(np.mean(values))} ({fmt.format(values.min())} – {fmt.format(values.max())})"
+    mean, low, high = (fmt.format(v) for v in (np.mean(values), values.min(), values.max()))
+    return f"{mean} ({low} – {high})"
 
 
 Table(["hidden units", "η", "no gradient at all: mean (min – max)",
@@ -153,21 +155,20 @@ Table(["hidden layer", "units switched off", "back on (unit: first epoch on agai
 # moved their input.
 
 # %% [markdown]
-
-# %% [markdown]
 # ## The golden rules of backprop
 #
 # The tutorial ends its pitfalls with seven rules. This chapter shows each by a run, in order:
 #
 # 1. **Store the forward values**: the backward pass needs every $z_l$ and $a_l$.
 # 2. **Apply the chain rule in order**, from the loss back, layer by layer, skipping none.
-# 3. **The bias gradient is the error signal**, $\partial L/\partial b_l = \delta_l$ summed over
-#    the batch.
+# 3. **The bias gradient is the error signal**, $\partial\mathcal{L}/\partial b_l = \delta_l$ summed
+#    over the batch.
 # 4. **Check your gradients** against finite differences.
 # 5. **Zero the gradients before each step.**
 # 6. **Watch your activations' derivatives.**
 # 7. **One backward pass per forward pass**, a small multiple of its cost.
 
+# %% [markdown]
 # ## Golden rule 1: store the forward values — what it costs
 #
 # After a forward pass every dense layer keeps its $z_l$ and $a_l$, each of shape $(n_l, m)$, for
@@ -252,9 +253,10 @@ display(say("{L} layers, {w} units, {m} samples. Every gradient equals the plain
 # operations on the same numbers. In the picture, the plain pass's memory climbs through the
 # forward pass and falls through the backward; with checkpoints it climbs only to the next
 # checkpoint, and each segment's recomputation makes a small tooth. Very short segments keep many
-# checkpoints; long ones hold a long segment at once: the peak is lowest in between. The cost
-# stays under two forward passes' worth for every $k$, and the measured time (gray) follows the
-# count loosely.
+# checkpoints; long ones hold a long segment at once: the peak is lowest in between. The layer
+# forwards stay under twice the plain pass's for every $k$. The whole step's time (gray crosses)
+# grows by less, since the backward pass, about two forwards' worth (golden rule 7), is not
+# repeated.
 
 # %% [markdown]
 # ## Golden rule 2: the chain rule in order
@@ -275,7 +277,7 @@ chain_net.forward_backward(X, Y)
 def deltas_down(net, skip=None):
     """Every layer's δ, the output's first, each from the one above (layer `skip` gets no slope)."""
     layers = net.layers
-    deltas = [layers[-1].delta]  # the linear output: δ = ∂L/∂ŷ, no slope
+    deltas = [layers[-1].delta]  # the linear output: δ = ∂ℒ/∂ŷ, no slope
     for l in range(len(layers) - 2, -1, -1):
         slope = 1.0 if l == skip else tanh_prime(layers[l].z)
         deltas.append((layers[l + 1].W.T @ deltas[-1]) * slope)
@@ -288,10 +290,10 @@ def gaps(deltas, net):
 
 
 SKIPPED = 2  # index of the layer whose slope is left out: hidden layer 3
+in_order = gaps(deltas_down(chain_net), chain_net)
+one_skipped = gaps(deltas_down(chain_net, SKIPPED), chain_net)
 Table(["layer", "in order: largest gap / largest |δ|", f"layer {SKIPPED + 1}'s slope left out"],
-      [[layer.name, a, b] for layer, a, b in zip(chain_net.layers, gaps(deltas_down(chain_net),
-                                                                          chain_net),
-                                                  gaps(deltas_down(chain_net, SKIPPED), chain_net))],
+      [[layer.name, a, b] for layer, a, b in zip(chain_net.layers, in_order, one_skipped)],
       formats=[None, "{:.1e}", "{:.1e}"])
 
 # %% [markdown]
@@ -303,8 +305,8 @@ Table(["layer", "in order: largest gap / largest |δ|", f"layer {SKIPPED + 1}'s 
 # ## Golden rule 3: the bias gradient is the error signal
 #
 # $z_l = W_l a_{l-1} + b_l$ gives $\partial z_l/\partial b_l = 1$ for each sample, so
-# $\partial L/\partial b_l$ is $\delta_l$ summed over the batch's columns. For every layer of the
-# same network: bpbook's `db` against the summed $\delta$ and against central differences
+# $\partial\mathcal{L}/\partial b_l$ is $\delta_l$ summed over the batch's columns. For every layer
+# of the same network: bpbook's `db` against the summed $\delta$ and against central differences
 # (`numeric_grad`, two loss evaluations per bias entry):
 
 # %%
@@ -319,12 +321,12 @@ Table(["layer", "largest |db − Σ δ|", "largest |db − finite difference|"],
 # ## Golden rule 4: check your gradients
 #
 # A backward pass can be wrong and still run with every shape right. Central differences,
-# $\frac{L(\theta+\varepsilon)-L(\theta-\varepsilon)}{2\varepsilon}$, catch it: compare them
-# with backprop's gradient, entry by entry, as a relative error. A correct backward pass leaves
-# only rounding and truncation; a bug leaves errors many orders larger. `bpbook.gradcheck` does
-# the comparison and `passed()` gives its verdict; chapter 11 shows how to choose $\varepsilon$
-# and the threshold with care. Plant a bug in the worked example of chapter 3: a sigmoid whose
-# derivative forgets the factor $(1-\sigma)$.
+# $\frac{\mathcal{L}(\theta+\varepsilon)-\mathcal{L}(\theta-\varepsilon)}{2\varepsilon}$, catch it:
+# compare them with backprop's gradient, entry by entry, as a relative error. A correct backward
+# pass leaves only rounding and truncation; a bug leaves errors many orders larger.
+# `bpbook.gradcheck` does the comparison and `passed()` gives its verdict; chapter 11 shows how to
+# choose $\varepsilon$ and the threshold with care. Plant a bug in the worked example of [chapter
+# 3](03_worked_example.py): a sigmoid whose derivative forgets the factor $(1-\sigma)$.
 
 # %%
 from bpbook.activations import Activation, sigmoid
@@ -378,7 +380,7 @@ net.forward_backward(xw, yw)
 twice = net.dense[1].dW[0, 0]
 net.zero_grad()
 net.forward_backward(xw, yw)
-display(say("∂L/∂W₂ after one pass: {a:.6f}; after a second pass without zero_grad: {b:.6f} "
+display(say("∂ℒ/∂W₂ after one pass: {a:.6f}; after a second pass without zero_grad: {b:.6f} "
             "({r:.1f}×); after zero_grad and one pass: {c:.6f}.", a=once, b=twice,
             r=twice / once, c=net.dense[1].dW[0, 0]))
 
@@ -435,10 +437,9 @@ Table(["hidden units", "largest f′(z)", "mean f′(z)", "f′(z) = 0 exactly"]
 # %% [markdown]
 # A mean sigmoid slope near a quarter, layer after layer, is the vanishing gradient; ReLU passes
 # a full slope of one where a unit is on and nothing where it is off, so a unit that is off on
-# every sample learns nothing. Chapter 6 derives each activation's slope.
+# every sample learns nothing. [Chapter 6](06_activations.py) derives each activation's slope.
 
 # %% [markdown]
-
 # ## Golden rule 7: one backward pass per forward pass
 #
 # Gradient checking is the right test and the wrong way to train: it needs two forward passes
@@ -455,8 +456,8 @@ Table(["hidden units", "parameters", "forward passes for finite differences"], f
 # %% [markdown]
 # Backprop gets all the same gradients from one forward and one backward pass. How much is a
 # backward pass? In a dense layer the work is in the matrix products: forward $W_l a_{l-1}$;
-# backward $\delta_l\, a_{l-1}^\top$ for $\partial L/\partial W_l$ and $W_l^\top\delta_l$ for the
-# layer below, two products of the same size. Layer 1 skips the second, as bpbook's
+# backward $\delta_l\, a_{l-1}^\top$ for $\partial\mathcal{L}/\partial W_l$ and $W_l^\top\delta_l$
+# for the layer below, two products of the same size. Layer 1 skips the second, as bpbook's
 # `Sequential.backward` does: its input is the data, whose gradient nobody needs. Counting the
 # multiply-adds (`multiply_adds`), for three hidden layers of growing width:
 
@@ -586,8 +587,8 @@ check_activation_memory(answer, depth=EX_DEPTH, width=EX_WIDTH, m=EX_M)
 
 # %% [markdown]
 # **5. Forgotten `zero_grad`.** Run the worked example's backward pass three times on the same
-# sample without `zero_grad()`. What is $\partial L/\partial W_2$ then? Predict it, then check
-# with bpbook.
+# sample without `zero_grad()`. What is $\partial\mathcal{L}/\partial W_2$ then? Predict it, then
+# check with bpbook.
 
 # %% tags=["exercise"] exercise="10.accumulated"
 answer = None  # dL/dW2 after three backward passes

@@ -342,7 +342,8 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
 
 
 def test_every_chapter_exercise_has_an_instructor_entry():
-    text = (Path(__file__).resolve().parents[2] / "chapters" / "08_vanishing_gradients.py").read_text()
+    text = (Path(__file__).resolve().parents[2] / "chapters"
+            / "08_vanishing_gradients.py").read_text()
     ids = set(re.findall(r'exercise="(08\.[a-z0-9-]+)"', text))
     solutions = _solutions()
     assert ids and ids == set(solutions.EXERCISES) | set(solutions.THINK)

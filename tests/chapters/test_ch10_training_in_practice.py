@@ -62,7 +62,7 @@ def test_over_seeds_the_larger_rate_kills_more_relu_units_but_the_loss_does_not_
     summary, higher = over_seeds(units, (0.1, 0.2), X, Y, range(6), width=32, epochs=200)
     assert all(r["blown_up"] == 0 and len(r["loss"]) == 6 for r in summary.values())
     assert np.all(summary["relu", 0.2]["no_grad"] > summary["relu", 0.1]["no_grad"])
-    assert np.all(summary["leaky", 0.1]["no_grad"] == 0) and np.all(summary["leaky", 0.2]["no_grad"] == 0)
+    assert all(np.all(summary["leaky", lr]["no_grad"] == 0) for lr in (0.1, 0.2))
     # the larger rate ends higher about as often with leaky units (none dead) as with ReLU
     assert abs(higher["relu"] - higher["leaky"]) <= 1
 
@@ -216,7 +216,8 @@ def test_check_decayed_step():
 
 
 def _solutions():
-    path = Path(__file__).resolve().parents[2] / "instructor" / "solutions" / "10_training_in_practice.py"
+    path = (Path(__file__).resolve().parents[2] / "instructor" / "solutions"
+            / "10_training_in_practice.py")
     spec = importlib.util.spec_from_file_location("solutions_10", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -246,7 +247,8 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
 
 
 def test_every_chapter_exercise_has_an_instructor_entry():
-    text = (Path(__file__).resolve().parents[2] / "chapters" / "10_training_in_practice.py").read_text()
+    text = (Path(__file__).resolve().parents[2] / "chapters"
+            / "10_training_in_practice.py").read_text()
     ids = set(re.findall(r'exercise="(10\.[a-z0-9-]+)"', text))
     solutions = _solutions()
     assert ids and ids == set(solutions.EXERCISES) | set(solutions.THINK)

@@ -1,12 +1,12 @@
-"""The vanishing-gradients chapter's explorer: depth, activation, initialisation, a skip connection and batch
-normalisation → the gradient norm of every layer.
+r"""The vanishing-gradients chapter's explorer: depth, activation, initialisation, a skip
+connection and batch normalisation → the gradient norm of every layer.
 
 :func:`update` is the explorer's update function, a plain function that tests call directly: it
-builds :func:`bpbook.deep.deep_net` on the seeded :func:`bpbook.deep.toy_data` batch (``X`` ``(8, 64)``, samples in
-columns), runs one backward pass and draws $\\|\\partial L/\\partial W_l\\|$ per layer on a log
-scale. :func:`explorer` only wires sliders to it, and shows :func:`table` (first and last hidden
-layer's norms, their ratio) as ``<table class="bp-explorer">``, so a browser test can read the
-numbers."""
+builds :func:`bpbook.deep.deep_net` on the seeded :func:`bpbook.deep.toy_data` batch (``X``
+``(8, 64)``, samples in columns), runs one backward pass and draws
+$\|\partial\mathcal{L}/\partial W_l\|$ per layer on a log scale. :func:`explorer` only wires sliders
+to it, and shows :func:`table` (first and last hidden layer's norms, their ratio) as ``<table
+class="bp-explorer">``, so a browser test can read the numbers."""
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -58,7 +58,7 @@ def table(result):
     norms = result["norms"]
     values = ([result["message"].split(":")[0]] * 3 if norms is None
               else [norms[0], norms[-2], result["ratio"]])
-    labels = ["‖∂L/∂W‖, first layer", "‖∂L/∂W‖, last hidden layer", "ratio first / last hidden"]
+    labels = ["‖∂ℒ/∂W‖, first layer", "‖∂ℒ/∂W‖, last hidden layer", "ratio first / last hidden"]
     return Table(["quantity", "value"], zip(labels, values), [None, "{:.4e}"],
                  css_class="bp-explorer")
 
@@ -93,7 +93,7 @@ def draw(ax, result, depth):
         ax.yaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax.set_xlabel("layer (1 = next to the inputs; last = output)")
-        ax.set_ylabel("‖∂L/∂W‖")
+        ax.set_ylabel("‖∂ℒ/∂W‖")
     why = next(t for t in ax.texts if t.get_gid() == "no-profile")  # overflow, bad settings
     norms = result["norms"]
     line.set_visible(norms is not None)

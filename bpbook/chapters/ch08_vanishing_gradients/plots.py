@@ -1,13 +1,13 @@
 r"""The pictures of ``chapters/08_vanishing_gradients.py``: each function takes numbers the
 chapter computed and returns a matplotlib ``Figure`` (no pyplot, no global state).
 
-Gradient profiles are arrays of $\|\partial L/\partial W_l\|$, one per layer, inputs first
+Gradient profiles are arrays of $\|\partial\mathcal{L}/\partial W_l\|$, one per layer, inputs first
 (layer 1), the output layer last; they are drawn on a log scale against the layer number.
 """
 import numpy as np
 from matplotlib.figure import Figure
 
-GRAD_LABEL = r"$\|\partial L/\partial W_l\|$"
+GRAD_LABEL = r"$\|\partial\mathcal{L}/\partial W_l\|$"
 
 
 def _figure(width=7, height=3.6, cols=1):

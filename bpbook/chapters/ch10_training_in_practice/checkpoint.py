@@ -51,7 +51,8 @@ def forward_backward(model, X, Y, segment, probe=None):
     ``segment`` layers; gradients accumulate in ``dW``, ``db`` as with ``model.forward_backward``.
 
     ``probe(stage)``, if given, is called at every layer boundary of both passes, ``stage`` being
-    ``"forward"`` or ``"backward"`` (to measure memory). Returns ``(loss, layer_forwards)``: the loss and how many times a layer's forward ran.
+    ``"forward"`` or ``"backward"`` (to measure memory). Returns ``(loss, layer_forwards)``: the
+    loss and how many times a layer's forward ran.
     """
     layers = model.layers
     if not all(isinstance(layer, Dense) for layer in layers):
@@ -111,7 +112,8 @@ def measure(model, X, Y, segment):
         loss, runs = forward_backward(model, X, Y, segment, probe)
     finally:
         tracemalloc.stop()
-    return {"loss": loss, "layer_forwards": runs, "after_forward": trace[stages.count("forward") - 1],
+    after_forward = trace[stages.count("forward") - 1]
+    return {"loss": loss, "layer_forwards": runs, "after_forward": after_forward,
             "peak": max(trace), "trace": np.array(trace)}
 
 

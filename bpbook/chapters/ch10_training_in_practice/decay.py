@@ -15,8 +15,8 @@ def l2_penalty(model, lam):
 
 
 def l2_check(model, X, Y, lam):
-    r"""Largest relative error between backprop's $\partial L/\partial W_l + \lambda W_l$ and
-    central differences of the loss plus :func:`l2_penalty`, over every weight of ``model``."""
+    r"""Largest relative error between backprop's $\partial\mathcal{L}/\partial W_l + \lambda W_l$
+    and central differences of the loss plus :func:`l2_penalty`, over every weight of ``model``."""
     model.zero_grad()
     model.forward_backward(X, Y)
     add_l2_grad(model, lam)

@@ -1,7 +1,8 @@
 r"""Golden rule 1 made concrete: the memory a forward pass keeps for the backward pass.
 
 Used by ``chapters/10_training_in_practice.py``. Networks are :func:`bpbook.deep.deep_net`
-(``depth`` hidden layers of ``width`` units, a linear output unit; samples are columns, ``X`` has shape ``(n_in, m)``, float64).
+(``depth`` hidden layers of ``width`` units, a linear output unit; samples are columns, ``X`` has
+shape ``(n_in, m)``, float64).
 
 After ``forward``, every :class:`~bpbook.layers.Dense` layer ``l`` keeps ``z_l`` and
 ``a_l = f(z_l)``, each of shape ``(n_l, m)``; the linear output's ``a`` is its ``z`` itself (one
@@ -33,8 +34,8 @@ def counted_bytes(depth, width, m, n_out=1):
 
 
 def measured_bytes(depth, width, m, n_in=8):
-    """Bytes of numpy array data a fresh ``deep_net`` still holds, measured by ``tracemalloc``, after
-    one forward pass on ``m`` samples (the input ``X`` is made before the measurement and not
+    """Bytes of numpy array data a fresh ``deep_net`` still holds, measured by ``tracemalloc``,
+    after one forward pass on ``m`` samples (the input ``X`` is made before the measurement and not
     counted)."""
     net = deep_net(depth, width=width, n_in=n_in, activation="tanh")
     X, _ = toy_data(n_in=n_in, m=m)
