@@ -18,21 +18,17 @@
 #
 # **In this chapter you will**
 # - add weight decay to backprop and check its gradient;
-# - kill ReLU units with a learning rate too large for them, count the dead, and watch a
+# - make dead ReLU units with a large learning rate, over several seeds, and watch a
 #   switched-off unit come back;
-# - turn the seven golden rules of backprop into runs, one after the other: the memory the
-#   forward pass keeps (measured), the chain rule's order, the bias gradient, a planted bug that
-#   gradient checking finds, a forgotten `zero_grad`, the activations' slopes, and the cost of a
-#   backward pass;
-# - trade that memory for time with gradient checkpointing, run and measured, and explore the
-#   trade in an explorer.
+# - see the seven golden rules of backprop at work, in order, each in a run;
+# - measure the memory a backward pass needs, and trade it for time with gradient
+#   checkpointing, run, measured and explored.
 #
 # [Chapter 8](08_vanishing_gradients.py) made the gradient reach every layer of a deep network;
-# this chapter is about the rest of training one. Every number and picture below comes from code
-# run on this page, every random draw seeded; only timings vary from run to run, and they are
-# drawn, never printed. The networks are those of chapter 8: `bpbook.deep.deep_net` builds $D$
-# hidden layers of equal width and one linear output unit, with Xavier's or He's starting
-# weights, on `bpbook.deep.toy_data`'s regression task (mean squared error).
+# this chapter is about the rest of training one. Every number and picture is computed on this
+# page, every random draw seeded; timings vary from run to run and are drawn, never printed. The
+# networks are chapter 8's `bpbook.deep.deep_net` ($D$ hidden layers of equal width, one linear
+# output unit, Xavier's or He's starting weights) on `bpbook.deep.toy_data`'s regression task.
 
 # %%
 # %matplotlib inline
@@ -73,25 +69,21 @@ display(say("λ = {lam}: largest relative error between ∂ℒ/∂W + λW and fi
 # %% [markdown]
 # ## Dead ReLUs
 #
-# A ReLU unit passes no gradient where its pre-activation is $z \le 0$: its slope there is zero,
-# so $\delta = 0$ on that sample. When its $z$ is $\le 0$ on *every* sample of the batch, its
-# incoming weights and bias get **no gradient at all in that step** (its outgoing weights get
-# none either, since its output is zero). Whether it can ever come back depends on where it sits:
+# A ReLU's slope is zero where its pre-activation is $z \le 0$, so $\delta = 0$ on that sample.
+# A unit with $z \le 0$ on *every* sample gets **no gradient at all** in that step, nor do its
+# outgoing weights (its output is zero). Can it come back?
 #
-# - in **layer 1**, its input is the data itself, which never changes. If it is off on every
-#   sample of the training set, nothing in plain gradient descent ever moves its weights or its
-#   input: it is dead for good;
-# - in a **higher layer**, its input $a_{l-1}$ is the output of layers that keep learning. Its
-#   own weights stay frozen, but as $a_{l-1}$ moves, its $z$ can turn positive on some sample,
-#   and then it gets gradient again.
+# - In **layer 1** its input is the data, which never changes: off on every training sample, it
+#   is dead for good under plain gradient descent.
+# - In a **higher layer** its input $a_{l-1}$ comes from layers that keep learning. Its own
+#   weights stay frozen, but as $a_{l-1}$ moves, its $z$ can turn positive on some sample.
 #
-# Leaky ReLU, $\max(\alpha z, z)$, keeps a slope $\alpha$ for negative inputs: a unit can be
-# switched off on all the data yet still receive a (small) gradient.
+# Leaky ReLU, $\max(\alpha z, z)$, keeps a slope $\alpha$ below zero: a unit off on all the data
+# still gets a small gradient.
 #
-# A learning rate that is too large for ReLU units can make dead ones: an overshooting step can
-# push a unit's weights and bias to where it is off everywhere. Train a network of two hidden
-# layers with a moderate and with a larger learning rate, from several random starts, and count at
-# the end the units that get no gradient at all; and note the final loss:
+# An overshooting step can push a unit's weights and bias to where it is off everywhere. Train a
+# network of two hidden layers with a moderate and a larger learning rate, from several random
+# starts, and count at the end the units with no gradient at all, beside the final loss:
 
 # %%
 from bpbook.activations import get_activation
@@ -171,16 +163,14 @@ Table(["hidden layer", "units switched off", "back on (unit: first epoch on agai
 # %% [markdown]
 # ## Golden rule 1: store the forward values — what it costs
 #
-# After a forward pass every dense layer keeps its $z_l$ and $a_l$, each of shape $(n_l, m)$, for
-# the backward pass (the linear output's $a$ is its $z$, one array; each layer's $a_{l-1}$ is
-# the layer below's $a$, not a copy). In float64, 8 bytes a number, a network with $D$ hidden
-# layers of $n$ units and one output unit keeps
+# After a forward pass every dense layer keeps $z_l$ and $a_l$, each $(n_l, m)$, for the backward
+# pass (the linear output's $a$ is its $z$; $a_{l-1}$ is the layer below's $a$, not a copy). In
+# float64, $D$ hidden layers of $n$ units and one output unit keep
 #
-# $$8\,m\,(2Dn + 1) \text{ bytes}:$$
+# $$8\,m\,(2Dn + 1) \text{ bytes},$$
 #
-# linear in the depth and linear in the batch size. `counted_bytes` is that formula;
-# `measured_bytes` asks Python's `tracemalloc` how many bytes of array data (numpy reports its
-# buffers apart from other allocations) a fresh network still holds after one forward pass:
+# linear in depth and batch size. `counted_bytes` is that formula; `measured_bytes` asks Python's
+# `tracemalloc` how many bytes of numpy's buffers a fresh network holds after one forward pass:
 
 # %%
 from bpbook.chapters.ch10_training_in_practice.memory import memory_rows
@@ -521,16 +511,16 @@ print(update(depth=30, segment=4)["message"])
 # In this chapter we
 # - added weight decay's gradient $\lambda W_l$ to backprop's and checked the sum against finite
 #   differences;
-# - killed ReLU units with a learning rate too large for them and saw that a unit off on every
-#   sample gets no gradient: for good in layer 1, while in a higher layer it can come back;
-# - turned the seven golden rules into runs, in order: stored activations cost memory linear in
-#   depth and batch size; the $\delta$s must be built from the output down, each with its own
-#   slope; the bias gradient is $\delta$ summed over the batch; gradient checking finds a wrong
-#   derivative; gradients accumulate until `zero_grad()`; the slopes decide what reaches the
-#   layers below; and a backward pass costs just under two forward passes, while finite
-#   differences cost two forward passes per parameter;
-# - ran gradient checkpointing: the same gradients to the last bit, a peak memory a fraction of
-#   the plain pass's for segments near $\sqrt{L/2}$, at the price of recomputing the segments.
+# - saw a larger learning rate leave more ReLU units without gradient on every seed, without
+#   pinning a higher loss on them; a unit off on every sample is dead for good in layer 1, while
+#   in a higher layer it can come back;
+# - ran the seven golden rules in order: stored activations cost memory linear in depth and
+#   batch size; the $\delta$s are built from the output down, each with its own slope; the bias
+#   gradient is $\delta$ summed over the batch; gradient checking finds a wrong derivative;
+#   gradients accumulate until `zero_grad()`; the slopes decide what reaches the layers below; a
+#   backward pass costs just under two forward passes;
+# - ran gradient checkpointing: the same gradients to the last bit, a fraction of the peak memory
+#   for segments near $\sqrt{L/2}$, for recomputing the segments.
 
 # %% [markdown]
 # ## Exercises
