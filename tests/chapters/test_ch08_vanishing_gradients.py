@@ -576,7 +576,7 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
 def test_every_chapter_exercise_has_an_instructor_entry():
     text = (Path(__file__).resolve().parents[2] / "chapters" / "08_vanishing_gradients.py").read_text()
     import re
-    ids = set(re.findall(r'exercise="(05\.[a-z0-9-]+)"', text))
+    ids = set(re.findall(r'exercise="(08\.[a-z0-9-]+)"', text))
     solutions = _solutions()
     assert ids == set(solutions.EXERCISES) | set(solutions.THINK)
 
