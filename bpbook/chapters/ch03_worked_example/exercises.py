@@ -3,7 +3,7 @@
 the matrix-form section's array answer (shapes as in :mod:`.matrix`, samples in columns)."""
 import numpy as np
 
-from bpbook.feedback import Feedback, check
+from bpbook.feedback import Feedback, check, real_array
 from bpbook.worked import DEFAULTS, worked_example
 
 # Exercise 1 asks for dL/dW₂ at this input (not the chapter's, whose dL/dW₂ the page shows);
@@ -57,10 +57,9 @@ def check_input_grad(answer, trace):
     name = "∂L/∂X"
     if answer is None:
         return Feedback(None, f"set your answer for {name} and run the cell again")
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be an array of numbers, got {type(answer).__name__}")
+    got, problem = real_array(answer, name)
+    if problem is not None:
+        return problem
     if got.shape == want.T.shape and got.shape != want.shape and np.allclose(got, want.T):
         return Feedback(False, f"{name} should have shape {want.shape} like X (samples are "
                                f"columns); yours is its transpose, Δ₁ᵀW₁")
