@@ -242,8 +242,8 @@ display(say("Here $|\\delta_1| / |\\delta_2|$ = {ratio:.4f} = $|W_2|\\,\\sigma'(
 
 # %% [markdown]
 # Repeated over many layers, small weights and slopes shrink the signal layer after layer (the
-# *vanishing gradient*) and large weights can blow it up (the *exploding gradient*): chapter 8,
-# the pitfalls, measures both.
+# *vanishing gradient*) and large weights can blow it up (the *exploding gradient*): chapter 8
+# measures both.
 #
 # ## Step 3: one step downhill
 #
