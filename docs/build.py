@@ -196,7 +196,7 @@ def stage(out):
     src.mkdir(parents=True, exist_ok=True)
     wanted = {"index.md": (DOCS / "index.md").read_bytes()}
     for nb in sorted((out / "executed").glob("*.ipynb")):
-        wanted[nb.name] = page_links(nb.read_text()).encode()
+        wanted[nb.name] = controls_off(page_links(nb.read_text())).encode()
     wanted["cover.png"] = cover_png(out / "executed" / f"{COVER}.ipynb")
     for name, data in wanted.items():
         path = src / name
@@ -220,6 +220,29 @@ def page_links(notebook_json):
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"])
             cell["source"] = CHAPTER_LINK.sub(lambda m: f"]({m[1]}.ipynb{m[2] or ''})", source)
+    return json.dumps(nb, indent=1)
+
+
+# Widget models whose control a reader could move or press: off in the static pages.
+CONTROL_MODELS = {"IntSliderModel", "FloatSliderModel", "FloatLogSliderModel",
+                  "IntRangeSliderModel", "FloatRangeSliderModel", "SelectionSliderModel",
+                  "SelectionRangeSliderModel", "DropdownModel", "ButtonModel",
+                  "ToggleButtonModel", "ToggleButtonsModel", "RadioButtonsModel", "CheckboxModel",
+                  "SelectModel", "SelectMultipleModel", "BoundedIntTextModel",
+                  "BoundedFloatTextModel", "IntTextModel", "FloatTextModel", "TextModel",
+                  "PlayModel"}
+
+
+def controls_off(notebook_json):
+    """The notebook with every control of its saved widgets disabled: a static page has no
+    kernel, so a control that moved would change its readout and nothing else (the note under
+    each explorer, docs/conf.py, says why they are off)."""
+    nb = json.loads(notebook_json)
+    state = nb["metadata"].get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():
+        if model.get("model_name") in CONTROL_MODELS:
+            model["state"]["disabled"] = True
     return json.dumps(nb, indent=1)
 
 
