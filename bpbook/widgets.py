@@ -178,11 +178,9 @@ def _alt_html(part):
     from bpbook.display import alt_of
 
     if isinstance(part, Figure):
-        given = alt_of(part)
-        if given is None:
-            raise ValueError("an explorer's Figure needs its text alternative: return "
-                             "bpbook.display.described(fig, alt) (alt written from its data)")
-        alt = " ".join(t for t in given if t)
+        # A Figure without words gets none: the image has no alt, which tests/test_html.py
+        # (axe-core, and its own check of every image) reports by chapter.
+        alt = " ".join(t for t in alt_of(part) or () if t)
     else:
         alt = part.alt
     return html.escape(alt, quote=False)

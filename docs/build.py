@@ -6,7 +6,8 @@ Four steps, each reusing what is still valid from the last build:
    ``@jupyter-widgets/html-manager``) with ``npm pack`` at the versions pinned in
    ``docs/vendor.json``, checking each tarball's sha512 against the pin. They are unpacked into
    ``_build/vendor/`` (never committed) and served from the pages' ``_static/vendor/``, so a
-   page needs no network at view time.
+   page needs no network at view time. axe-core, which only the tests load into the pages
+   (``tests/test_html.py``), goes to ``_build/vendor/tests/``.
 2. **Execute** every chapter (``chapters/NN_slug.py``, found by glob) top to bottom in a fresh
    kernel of the book's environment (this Python; kernels over IPC sockets, ``--jobs`` chapters
    at a time), saving outputs and the widgets' state into ``_build/executed/NN_slug.ipynb``. A
@@ -69,8 +70,9 @@ def vendor(out):
             tarball = _npm_pack(f"{name}@{pin['version']}", pin["integrity"], Path(tmp))
             with tarfile.open(tarball) as tar:
                 tar.extractall(tmp, filter="data")
+            folder = out / "vendor" / "tests" if pin.get("for") == "tests" else static / "vendor"
             for src, dest in pin["files"].items():
-                _copy(Path(tmp) / "package" / src, static / "vendor" / dest)
+                _copy(Path(tmp) / "package" / src, folder / dest)
         stamp.write_text(pin["integrity"])
     return static
 

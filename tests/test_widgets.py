@@ -83,15 +83,6 @@ def test_explorer_picture_carries_its_alt_and_updates_it():
     assert words.value == "A line rising from 0 to 4 across the plot"
 
 
-def test_explorer_figure_without_words_is_refused():
-    from matplotlib.figure import Figure
-
-    from bpbook.widgets import wire_in_place
-
-    with pytest.raises(ValueError, match="text alternative"):
-        wire_in_place(w.IntSlider(description="k"), lambda k: [Figure()])
-
-
 def test_described_figure_shows_its_alt_in_every_form():
     import html
     import re
