@@ -198,6 +198,14 @@ def _entries(value, sample, rng):
     return [tuple(int(k) for k in np.unravel_index(i, value.shape)) for i in flat]
 
 
+def _settings(eps, sample, seed):
+    """``eps``, ``sample`` and ``seed`` checked."""
+    eps = real_number(eps, "gradcheck: eps", low=0.0, low_open=True)
+    if sample is not None:
+        sample = count(sample, "gradcheck: sample", low=1)
+    return eps, sample, count(seed, "gradcheck: seed", low=0, high=2**32 - 1)
+
+
 def _labels(model):
     """One label per parameter, in ``model.parameters()`` order: its name, with the layer's
     position added when two parameters share a name (two ``Dense`` layers left unnamed)."""
@@ -219,10 +227,7 @@ def gradcheck(model, X, Y, loss="mse", eps=EPS, sample=None, seed=0):
     if not isinstance(model, Sequential):
         raise InputTypeError(f"gradcheck: model should be a Sequential (e.g. mlp([2, 3, 1])), "
                              f"got {type(model).__name__}")
-    eps = real_number(eps, "gradcheck: eps", low=0.0, low_open=True)
-    if sample is not None:
-        sample = count(sample, "gradcheck: sample", low=1)
-    rng = np.random.RandomState(count(seed, "gradcheck: seed", low=0, high=2**32 - 1))
+    eps, sample, seed = _settings(eps, sample, seed)
     loss = get_loss(loss)
     model.zero_grad()
     model.forward_backward(X, Y, loss)
@@ -237,19 +242,32 @@ def gradcheck(model, X, Y, loss="mse", eps=EPS, sample=None, seed=0):
             raise InputError("gradcheck: finite differences need float64, and this model's "
                              "layers could not be copied to float64; build it with "
                              "dtype=np.float64")
-    value = model.loss(X, Y, loss)
+    params = [(label, value, grad) for label, (_, value, grad)
+              in zip(_labels(model), model.parameters())]
+    return check_gradients(lambda: model.loss(X, Y, loss), params, eps, sample, seed,
+                           signs=lambda: _kink_signs(model), note=note)
+
+
+def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note=""):
+    """The rule applied to any scalar function ``f()`` of the arrays in ``params``, a list of
+    ``(label, value, grad)``: ``value`` is changed in place (and restored) by ±``eps`` entry by
+    entry, ``grad`` is the gradient to judge. ``signs()``, if given, returns the sign patterns
+    whose change between the two passes marks a kink. Returns a :class:`GradCheck`."""
+    eps, sample, seed = _settings(eps, sample, seed)
+    rng = np.random.RandomState(seed)
+    value = float(f())
+    floor = error_floor(value, eps)
     rows, evaluations = [], 0
-    for label, (_, theta, grad) in zip(_labels(model), model.parameters()):
+    for label, theta, grad in params:
         for i in _entries(theta, sample, rng):
             old = theta[i]
             theta[i] = old + eps
-            up, up_signs = model.loss(X, Y, loss), _kink_signs(model)
+            up, up_signs = f(), signs() if signs else []
             theta[i] = old - eps
-            down, down_signs = model.loss(X, Y, loss), _kink_signs(model)
+            down, down_signs = f(), signs() if signs else []
             theta[i] = old
             evaluations += 2
-            g, g_hat = float(grad[i]), (up - down) / (2 * eps)
+            g, g_hat = float(grad[i]), float((up - down) / (2 * eps))
             kink = any(np.any(a != b) for a, b in zip(up_signs, down_signs))
-            rows.append((label, i, g, float(g_hat),
-                         float(rel_error(g, g_hat, error_floor(value, eps))), kink))
+            rows.append((label, i, g, g_hat, float(rel_error(g, g_hat, floor)), kink))
     return GradCheck(rows, value, eps, note, evaluations)

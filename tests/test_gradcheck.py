@@ -11,8 +11,8 @@ import pytest
 from bpbook.activations import Activation
 from bpbook import Dense, Sequential, gradcheck, mlp
 from bpbook.errors import InputError, InputTypeError
-from bpbook.gradcheck import (EPS, NOISE_FACTOR, TOL, U, central_difference_error, error_floor,
-                              rel_error)
+from bpbook.gradcheck import (EPS, NOISE_FACTOR, TOL, U, central_difference_error,
+                              check_gradients, error_floor, rel_error)
 from bpbook.norm import BatchNorm
 
 KINDS = {  # hidden activation, output activation, loss
@@ -91,6 +91,16 @@ def test_the_issue_s_false_failure_now_passes():
     old = abs(g - g_hat) / max(abs(g), abs(g_hat), 1e-5)
     assert old > 1e-7
     assert rel_error(g, g_hat, error_floor(loss)) <= TOL
+
+
+def test_check_gradients_judges_any_function():
+    x = np.array([[0.3, -1.2], [2.0, 0.01]])
+    f = lambda: float(np.sum(np.sin(x) * x))  # noqa: E731
+    right, wrong = np.cos(x) * x + np.sin(x), np.cos(x) * x
+    assert check_gradients(f, [("x", x, right)]).passed()
+    result = check_gradients(f, [("x", x, wrong)])
+    assert not result.passed() and result.evaluations == 8
+    np.testing.assert_array_equal(x, [[0.3, -1.2], [2.0, 0.01]])  # restored
 
 
 # ---- correct networks pass, seeded bugs fail -------------------------------------------------
