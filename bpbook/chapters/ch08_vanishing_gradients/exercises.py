@@ -8,7 +8,8 @@ Shapes: gradients are lists of numpy arrays of any shape; batch norm's ``z``, ``
 """
 import numpy as np
 
-from bpbook.feedback import Feedback, check, check_function, require_count
+from bpbook.feedback import (Feedback, check, check_function, real_array, require_count,
+                             run_student)
 from bpbook.norm import BatchNorm
 from bpbook.optim import clip_grad_norm
 
@@ -77,13 +78,20 @@ def check_clip(fn):
                                "direction; scale all entries by one factor instead")]
     got, cases = [], _clip_cases()
     for grads, max_norm in cases:
+        out, problem = run_student(fn, "clip", [g.copy() for g in grads], max_norm)
+        if problem is not None:
+            return problem
         try:
-            with np.errstate(all="ignore"):
-                out = fn([g.copy() for g in grads], max_norm)
-            out = None if out is None else [np.asarray(o, dtype=float) for o in out]
-        except Exception as err:  # the student's code: report any failure as feedback
-            return Feedback(False, f"clip raised {type(err).__name__}: {err}, or did not return "
-                                   "a list of arrays")
+            out = None if out is None else [real_array(o, "each clipped gradient")
+                                            for o in out]
+        except TypeError:
+            return Feedback(False, f"clip should return a list of arrays, got "
+                                   f"{type(out).__name__}")
+        if out is not None:
+            problem = next((p for _, p in out if p is not None), None)
+            if problem is not None:
+                return problem
+            out = [o for o, _ in out]
         if out is None:
             return Feedback(None, "your clip returns None: return the list of clipped gradients")
         if len(out) != len(grads) or any(o.shape != g.shape for o, g in zip(out, grads)):
