@@ -62,9 +62,10 @@ from bpbook.chapters.ch10_training_in_practice.decay import l2_check
 
 LAM = 0.1  # λ (a setting)
 X3, Y3 = toy_data(n_in=4, m=16)
-display(say("λ = {lam}: largest relative error between ∂ℒ/∂W + λW and finite differences of "
-            "ℒ + λ/2·Σ‖W‖²: {e:.1e}.", lam=LAM,
-            e=l2_check(deep_net(1, width=8, n_in=4, activation="tanh"), X3, Y3, LAM)))
+decayed = l2_check(deep_net(1, width=8, n_in=4, activation="tanh"), X3, Y3, LAM)
+display(say("λ = {lam}: ∂ℒ/∂W + λW against finite differences of ℒ + λ/2·Σ‖W‖², {n} weights: "
+            "largest error {e:.1e}; the gradient check passes: {ok}.", lam=LAM,
+            n=len(decayed.rows), e=decayed.max_rel_error, ok=decayed.passed()))
 
 # %% [markdown]
 # ## Dead ReLUs
@@ -343,11 +344,9 @@ buggy.table
 good = gradcheck(worked_with("sigmoid"), xw, yw)
 by_layer = {name: max(r[4] for r in buggy.rows if r[0].startswith(name + "."))
             for name in ("layer1", "layer2")}
-display(say("Largest relative error with the bug: {b:.1e}, `passed()` is {bp}; with the right "
-            "derivative: {g:.1e}, `passed()` is {gp}. With the bug, layer 1's entries are off "
-            "by up to {l1:.1e}, layer 2's by {l2:.1e}.", b=buggy.max_rel_error,
-            bp=buggy.passed(), g=good.max_rel_error, gp=good.passed(), l1=by_layer["layer1"],
-            l2=by_layer["layer2"]))
+display(say("With the bug: {b}. With the right derivative: {g}. With the bug, layer 1's entries "
+            "are off by up to {l1:.1e}, layer 2's by {l2:.1e}.", b=buggy.verdict(),
+            g=good.verdict(), l1=by_layer["layer1"], l2=by_layer["layer2"]))
 
 # %% [markdown]
 # The output layer's gradients never pass through the buggy derivative, so only the hidden

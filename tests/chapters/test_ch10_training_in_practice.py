@@ -162,7 +162,16 @@ def test_l2_penalty_and_its_gradient():
     add_l2_grad(net, lam)
     for layer, dW in zip(net.dense, before):
         np.testing.assert_allclose(layer.dW, dW + lam * layer.W)
-    assert l2_check(net, SMALL_X, SMALL_Y, lam) < 1e-7
+    checked = l2_check(net, SMALL_X, SMALL_Y, lam)
+    assert checked.passed() and checked.max_rel_error < 1e-6
+    assert len(checked.rows) == sum(layer.W.size for layer in net.dense)
+
+
+def test_l2_check_fails_when_the_penalty_gradient_is_left_out(monkeypatch):
+    from bpbook.chapters.ch10_training_in_practice import decay
+    monkeypatch.setattr(decay, "add_l2_grad", lambda model, lam: None)
+    net = deep_net(2, width=3, n_in=3, activation="tanh", seed=6)
+    assert not decay.l2_check(net, SMALL_X, SMALL_Y, 0.3).passed()
 
 
 def test_counted_bytes_is_the_closed_form():
@@ -382,11 +391,13 @@ def test_explorer_reuses_its_lines_and_updates_in_place():
     update(depth=6, segment=3, ax=ax)
     assert len(ax.lines) == 2
     box = explorer()
-    controls, table_view, image = box.children[0].children, *box.children[1:]
+    controls, table_view, picture = box.children[0].children, *box.children[1:]
+    image, words = picture.children
     depth = next(c for c in controls if c.description == "depth")
     before = image.value
     depth.value = 6
     assert f"{update(depth=6)['peak']:,}" in table_view.value and image.value != before
+    assert f"peak at {update(depth=6)['peak'] / 1024:.0f} KiB" in words.value
 
 
 @pytest.mark.parametrize("kwargs, match", [(dict(depth=0), "depth must be an integer >= 1"),
@@ -405,3 +416,19 @@ def test_check_checkpoint_forwards_counts_the_last_segment_once():
     assert "holds 2 layers" in str(check_checkpoint_forwards(34, layers=20, segment=6))
     assert check_checkpoint_forwards(9 + 9 - 1, layers=9, segment=4).ok is True
     assert check_checkpoint_forwards(None).ok is None
+
+
+def test_every_picture_carries_words_written_from_its_numbers():
+    from bpbook.chapters.ch10_training_in_practice import plots
+    from bpbook.display import alt_of
+    alt, _ = alt_of(plots.cost([13, 25], [26, 50], [2.8, 2.9], [16, 32], [2.5, 1.5], [1.8, 1.9]))
+    assert "grow from 26 to 50 for 13 to 25 parameters" in alt and "2.80 and 2.90" in alt
+    rows = [[2, 32, 2 ** 20, 2 ** 20], [4, 32, 2 ** 21, 2 ** 21]]
+    alt, _ = alt_of(plots.memory(rows, 64))
+    assert "m = 32: 1.00 MiB at the fewest layers to 2.00 MiB" in alt
+    alt, _ = alt_of(plots.loss_curves({"with": np.array([1.0, 0.5, 0.25])}, "η = 0.1"))
+    assert "with: from 1.0000 to 0.2500" in alt
+    ck = [[1, 5, 0.0, 9, 1.8, 100, 600, 0.6], [2, 3, 0.0, 9, 1.8, 50, 400, 0.4]]
+    traces = {"plain": np.array([2 ** 20, 2 ** 21])}
+    assert alt_of(plots.checkpointing(traces, ck, [1.2, 1.3]))[0] == \
+        plots.checkpointing_description(traces, ck)

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from bpbook.chapters.ch08_vanishing_gradients.experiments import gradient_profile
+from bpbook.display import described
 from bpbook.deep import INIT_STD, deep_net, toy_data
 from bpbook.errors import ExplodingGradientError
 from bpbook.tables import Table
@@ -61,6 +62,16 @@ def table(result):
     labels = ["‖∂ℒ/∂W‖, first layer", "‖∂ℒ/∂W‖, last hidden layer", "ratio first / last hidden"]
     return Table(["quantity", "value"], zip(labels, values), [None, "{:.4e}"],
                  css_class="bp-explorer")
+
+
+def alt(result, activation, init):
+    """The explorer figure's words, from ``result``: what is drawn and its two ends."""
+    norms = result["norms"]
+    if norms is None:
+        return f"No gradient profile for {activation} with {init} weights: {result['message']}."
+    return (f"Gradient norm per layer on a log scale for {len(norms) - 1} hidden {activation} "
+            f"layers with {init} weights: {norms[0]:.1e} at layer 1, {norms[-2]:.1e} at the last "
+            f"hidden layer, {norms[-1]:.1e} at the output; {result['message']}.")
 
 
 def figure():
@@ -130,5 +141,5 @@ def explorer():
 
     def show(depth, activation, init, gain, residual, batchnorm):
         result = update(depth, activation, init, gain, residual, batchnorm, ax=ax)
-        return [table(result), fig]
+        return [table(result), described(fig, alt(result, activation, init))]
     return wire_in_place(controls, show, panel=w.VBox(controls))

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from bpbook.chapters.ch10_training_in_practice.checkpoint import measure
 from bpbook.deep import check_count, deep_net, toy_data
+from bpbook.display import described
 from bpbook.tables import Table
 
 WIDTH, M = 64, 64
@@ -58,6 +59,14 @@ def table(result):
                  [None, "{:,}", "{:,}", "{:.2f}"], css_class="bp-explorer")
 
 
+def alt(result):
+    """The explorer figure's words, from ``result``."""
+    return (f"Memory held at each of the {len(result['trace'])} layer boundaries of one step: the "
+            f"plain pass climbs to {result['plain_peak'] / 1024:.0f} KiB; checkpoints every "
+            f"{result['segment']} layers peak at {result['peak'] / 1024:.0f} KiB, for "
+            f"{result['layer_forwards']} layer forwards instead of {result['plain_forwards']}.")
+
+
 def figure():
     """The explorer's figure and axes, with fixed margins (it is redrawn on every move)."""
     fig = Figure(figsize=(7, 3.4), dpi=90)
@@ -98,5 +107,5 @@ def explorer():
 
     def show(depth, segment):
         result = update(depth, segment, ax=ax)
-        return [table(result), fig]
+        return [table(result), described(fig, alt(result))]
     return wire_in_place(controls, show, panel=w.VBox(controls))
