@@ -2,10 +2,6 @@
 batchnorm, plots, explore, exercises) and of the instructor's solutions. Truth comes from central
 differences, torch.autograd, SymPy, closed forms and bounds written out here; the claims the
 chapter's prose makes about its runs are asserted here too."""
-import importlib.util
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -25,6 +21,7 @@ from bpbook.errors import ExplodingGradientError
 from bpbook.gradcheck import numeric_grad
 from bpbook.model import Sequential, fit
 from bpbook.optim import SGD, clip_grad_norm, grad_norm
+from tests import solutions
 
 X, Y = toy_data()
 SMALL_X, SMALL_Y = toy_data(n_in=3, m=5, seed=1)
@@ -318,15 +315,6 @@ def test_explorer_names_bad_settings(kwargs, match):
         update(**kwargs)
 
 
-def _solutions():
-    path = (Path(__file__).resolve().parents[2] / "instructor" / "solutions"
-            / "08_vanishing_gradients.py")
-    spec = importlib.util.spec_from_file_location("solutions_08", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 CHECKS = {"08.sigmoid-bound": ("answer", lambda a: check_sigmoid_bound(a, hidden=7)),
           "08.clip": ("clip", check_clip),
           "08.batchnorm-backward": ("bn_backward", check_bn_backward)}
@@ -334,7 +322,7 @@ CHECKS = {"08.sigmoid-bound": ("answer", lambda a: check_sigmoid_bound(a, hidden
 
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
 def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
-    entry = _solutions().EXERCISES[exercise]
+    entry = solutions.load("08_vanishing_gradients").EXERCISES[exercise]
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
         ns = {"np": np, "EX_HIDDEN": 7}
@@ -345,11 +333,9 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
 
 
 def test_every_chapter_exercise_has_an_instructor_entry():
-    text = (Path(__file__).resolve().parents[2] / "chapters"
-            / "08_vanishing_gradients.py").read_text()
-    ids = set(re.findall(r'exercise="(08\.[a-z0-9-]+)"', text))
-    solutions = _solutions()
-    assert ids and ids == set(solutions.EXERCISES) | set(solutions.THINK)
+    module = solutions.load("08_vanishing_gradients")
+    ids = solutions.exercise_ids("08_vanishing_gradients")
+    assert ids and ids == set(module.EXERCISES) | set(module.THINK)
 
 
 @settings(max_examples=100, deadline=None)

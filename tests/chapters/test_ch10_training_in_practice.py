@@ -2,10 +2,6 @@
 cost, memory, plots, exercises) and of the instructor's solutions. Truth comes from central
 differences, closed forms and counts written out here; the claims the chapter's prose makes
 about its runs are asserted here too."""
-import importlib.util
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -29,6 +25,7 @@ from bpbook.gradcheck import numeric_grad
 from bpbook.layers import Dense
 from bpbook.optim import SGD
 from bpbook.worked import worked_example
+from tests import solutions
 
 X, Y = toy_data()
 SMALL_X, SMALL_Y = toy_data(n_in=3, m=5, seed=1)
@@ -224,15 +221,6 @@ def test_check_decayed_step():
     assert "cancels" in str(check_decayed_step(lambda W, dW, lr, lam: W - lr * (dW + 2 * lam * W)))
 
 
-def _solutions():
-    path = (Path(__file__).resolve().parents[2] / "instructor" / "solutions"
-            / "10_training_in_practice.py")
-    spec = importlib.util.spec_from_file_location("solutions_10", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 CHECKS = {"10.off-fraction": ("off_fraction_of", check_off_fraction),
           "10.accumulated": ("answer", lambda a: check_accumulated(a, backward_calls=3)),
           "10.activation-memory": ("answer",
@@ -244,7 +232,7 @@ CHECKS = {"10.off-fraction": ("off_fraction_of", check_off_fraction),
 
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
 def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
-    entry = _solutions().EXERCISES[exercise]
+    entry = solutions.load("10_training_in_practice").EXERCISES[exercise]
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
         ns = {"np": np, "EX_LAYERS": 20, "EX_K": 6, "EX_DEPTH": 10, "EX_WIDTH": 100, "EX_M": 64,
@@ -256,11 +244,9 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
 
 
 def test_every_chapter_exercise_has_an_instructor_entry():
-    text = (Path(__file__).resolve().parents[2] / "chapters"
-            / "10_training_in_practice.py").read_text()
-    ids = set(re.findall(r'exercise="(10\.[a-z0-9-]+)"', text))
-    solutions = _solutions()
-    assert ids and ids == set(solutions.EXERCISES) | set(solutions.THINK)
+    module = solutions.load("10_training_in_practice")
+    ids = solutions.exercise_ids("10_training_in_practice")
+    assert ids and ids == set(module.EXERCISES) | set(module.THINK)
 
 
 def test_cost_plot_keeps_every_point_inside_the_frame_and_draws_backprop_as_counted():
