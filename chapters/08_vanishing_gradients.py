@@ -48,8 +48,8 @@
 # **Its starting weights** are random normal numbers, and their spread matters. Two recipes scale
 # it to the layer's fan-in $n_{in}$ and fan-out $n_{out}$: **Xavier's** (Glorot's) draws with
 # variance $\mathrm{Var}(W) = 2/(n_{in}+n_{out})$, meant for tanh and sigmoid; **He's** with
-# $2/n_{in}$, twice as much for a square layer, meant for ReLU, which zeroes half of what it
-# receives. Both aim to keep a signal's size about constant from layer to layer, forward and
+# $2/n_{in}$, twice as much for a square layer, meant for ReLU, which zeroes about half of its
+# inputs. Both aim to keep a signal's size about constant from layer to layer, forward and
 # backward; why these numbers do that is derived later (chapter 9). `init="normal"` draws
 # $\mathcal N(0, 1)$ instead, whatever the width.
 #
@@ -188,9 +188,9 @@ display(say("Mean σ'(z) over the hidden layers: between {lo:.3f} and {hi:.3f}. 
 #    size: Xavier's for tanh, He's for ReLU (both described at the top of the chapter).
 #    $\mathcal N(0, 1)$ (too large for tanh) and Xavier's under ReLU are shown for contrast.
 # 3. **A skip connection**: each hidden layer adds its output to its input, $a_l = a_{l-1} +
-#    \sigma(W_l a_{l-1} + b_l)$. Backward, $\partial\mathcal{L}/\partial a_{l-1} =
+#    f(W_l a_{l-1} + b_l)$. Backward, $\partial\mathcal{L}/\partial a_{l-1} =
 #    \partial\mathcal{L}/\partial a_l + W_l^\top \delta_l$: the first term carries the gradient down
-#    untouched by any $\sigma'$.
+#    untouched by any slope $f'$.
 #
 # (A fourth, batch normalisation, gets its own section below.) `bpbook.deep.Residual` is the
 # skip block: a `Dense` layer with the skip added in `forward` and in `backward`.

@@ -418,3 +418,15 @@ def test_every_picture_carries_words_written_from_its_numbers():
     traces = {"plain": np.array([2 ** 20, 2 ** 21])}
     assert alt_of(plots.checkpointing(traces, ck, [1.2, 1.3]))[0] == \
         plots.checkpointing_description(traces, ck)
+
+
+def test_the_split_chapters_link_each_other_and_only_to_chapters_that_exist():
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2] / "chapters"
+    links = {name: set(re.findall(r"\]\((\d\d_[a-z0-9_]+\.py)\)", (root / name).read_text()))
+             for name in ("08_vanishing_gradients.py", "10_training_in_practice.py")}
+    assert "10_training_in_practice.py" in links["08_vanishing_gradients.py"]
+    assert "08_vanishing_gradients.py" in links["10_training_in_practice.py"]
+    for name, targets in links.items():
+        assert all((root / t).exists() for t in targets), (name, targets)
