@@ -123,7 +123,7 @@ EXPLORERS = [
     Explorer("05_xor", slider="hidden", watch="final loss", compute=_xor, button="Train",
              prepare=(("epochs", "Home"),)),
     Explorer("08_vanishing_gradients", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
-    Explorer("10_training_in_practice", slider="depth", watch="peak bytes held",
+    Explorer("10_training_in_practice", slider="depth", watch="layer forwards",
              compute=_checkpointing, column="checkpointed"),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
