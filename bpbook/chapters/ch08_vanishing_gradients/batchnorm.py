@@ -9,6 +9,7 @@ form in :mod:`bpbook.norm`'s docstring simplifies to zero.
 import numpy as np
 import sympy as sp
 
+from bpbook.errors import InputError
 from bpbook.norm import EPS, BatchNorm
 from bpbook.tables import Table
 
@@ -21,7 +22,7 @@ def derive(m=3):
     simplified differences for ∂ℒ/∂z₁, ∂ℒ/∂γ, ∂ℒ/∂β (each should be 0).
     """
     if not (isinstance(m, int) and m >= 2):
-        raise ValueError(f"derive: the batch needs m >= 2 samples, got {m!r}")
+        raise InputError(f"derive: the batch needs m >= 2 samples, got {m!r}")
     z, g = sp.symbols(f"z1:{m + 1}", real=True), sp.symbols(f"g1:{m + 1}", real=True)
     gamma, beta, eps = sp.symbols("gamma beta epsilon", positive=True)
     mu = sum(z) / m
@@ -43,7 +44,7 @@ def compare(derived, z, g, gamma=1.5, beta=-0.5):
     :class:`bpbook.BatchNorm`'s, as a Table (rows ∂ℒ/∂z_i, ∂ℒ/∂γ, ∂ℒ/∂β)."""
     zs, gs, gamma_s, beta_s, eps_s = derived["symbols"]
     if len(z) != len(zs) or len(g) != len(gs):
-        raise ValueError(f"compare: z and g need {len(zs)} values each, got {len(z)} and {len(g)}")
+        raise InputError(f"compare: z and g need {len(zs)} values each, got {len(z)} and {len(g)}")
     subs = {**dict(zip(zs, z)), **dict(zip(gs, g)), gamma_s: gamma, beta_s: beta, eps_s: EPS}
     bn = BatchNorm(1)
     bn.gamma[...], bn.beta[...] = gamma, beta

@@ -10,6 +10,7 @@ import numpy as np
 
 from bpbook.activations import sigmoid_prime
 from bpbook.deep import deep_net, hidden_layers
+from bpbook.errors import InputError
 
 
 def chain_factors(depth, x=0.5, y=1.0, seed=0):
@@ -39,7 +40,7 @@ def layer_grad_norms(model):
     r"""$\|\partial\mathcal{L}/\partial W_l\|_F$ of every layer of ``model``, inputs first."""
     norms = [_norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")]
     if not norms:
-        raise ValueError(f"layer_grad_norms: the model has no layers with weights: {model!r}")
+        raise InputError(f"layer_grad_norms: the model has no layers with weights: {model!r}")
     return np.array(norms)
 
 

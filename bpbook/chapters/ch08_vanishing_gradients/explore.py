@@ -12,9 +12,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from bpbook.chapters.ch08_vanishing_gradients.experiments import gradient_profile
-from bpbook.display import described
 from bpbook.deep import INIT_STD, deep_net, toy_data
-from bpbook.errors import ExplodingGradientError
+from bpbook.display import described
+from bpbook.errors import ExplodingGradientError, InputError
 from bpbook.tables import Table
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
@@ -29,7 +29,7 @@ def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=Fal
     hidden layer's) and ``message`` (one line for the reader).
     """
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of: "
+        raise InputError(f"unknown activation {activation!r}; expected one of: "
                          f"{', '.join(ACTIVATIONS)}")
     if residual and batchnorm:
         result = {"norms": None, "ratio": None,

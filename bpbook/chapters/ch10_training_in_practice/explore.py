@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from bpbook.chapters.ch10_training_in_practice.checkpoint import measure
 from bpbook.deep import check_count, deep_net, toy_data
 from bpbook.display import described
+from bpbook.errors import InputError
 from bpbook.tables import Table
 
 WIDTH, M = 64, 64
@@ -31,7 +32,7 @@ def update(depth=16, segment=3, ax=None):
     check_count(depth, "depth")
     check_count(segment, "segment")
     if depth > MAX_DEPTH:
-        raise ValueError(f"depth must be at most {MAX_DEPTH} in the explorer, got {depth}")
+        raise InputError(f"depth must be at most {MAX_DEPTH} in the explorer, got {depth}")
     X, Y = toy_data(m=M)
     net = deep_net(depth, WIDTH, activation="tanh")
     n = len(net.layers)

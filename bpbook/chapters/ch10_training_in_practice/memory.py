@@ -20,6 +20,7 @@ import tracemalloc
 import numpy as np
 
 from bpbook.deep import deep_net, toy_data
+from bpbook.errors import InputError
 
 FLOAT64_BYTES = 8
 
@@ -29,7 +30,7 @@ def counted_bytes(depth, width, m, n_out=1):
     samples (the formula of the module docstring)."""
     for what, value in (("depth", depth), ("width", width), ("m", m), ("n_out", n_out)):
         if not (isinstance(value, (int, np.integer)) and value >= 1):
-            raise ValueError(f"counted_bytes: {what} must be a positive integer, got {value!r}")
+            raise InputError(f"counted_bytes: {what} must be a positive integer, got {value!r}")
     return FLOAT64_BYTES * m * (2 * depth * width + n_out)
 
 

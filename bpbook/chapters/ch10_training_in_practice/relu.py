@@ -8,6 +8,7 @@ are columns: ``X`` ``(n_in, m)``, ``Y`` ``(1, m)``); a layer's ``z`` and ``delta
 import numpy as np
 
 from bpbook.deep import check_count, deep_net, hidden_layers, train
+from bpbook.errors import InputError
 from bpbook.optim import SGD
 
 
@@ -53,7 +54,7 @@ def over_seeds(units, rates, X, Y, seeds, width=32, epochs=200):
     averaged), and ``higher``: ``{name: seeds where the largest rate ended with a higher loss
     than the smallest}``, among the seeds where both trained to the end."""
     if len(seeds) < 2:
-        raise ValueError(f"over_seeds needs at least two seeds to show a spread, got {seeds!r}")
+        raise InputError(f"over_seeds needs at least two seeds to show a spread, got {seeds!r}")
     runs = [dead_relu_runs(units, rates, X, Y, width, epochs, seed) for seed in seeds]
     summary = {}
     for key in runs[0]:
@@ -84,7 +85,7 @@ def revival(X, Y, width=16, n_off=8, lr=0.1, epochs=200, seed=0):
     """
     check_count(width, "width")
     if not (isinstance(n_off, (int, np.integer)) and 1 <= n_off <= width):
-        raise ValueError(f"revival: n_off must be an integer in 1..width={width}, got {n_off!r}")
+        raise InputError(f"revival: n_off must be an integer in 1..width={width}, got {n_off!r}")
     net = deep_net(2, width=width, n_in=X.shape[0], activation="relu", init="he", seed=seed)
     units = np.arange(n_off)
     for layer in net.layers[:2]:
