@@ -57,7 +57,7 @@ def table(result):
             ["peak bytes held", result["peak"], result["plain_peak"],
              result["peak"] / result["plain_peak"]]]
     return Table(["quantity", "checkpointed", "plain", "ratio"], rows,
-                 [None, "{:,}", "{:,}", "{:.2f}"], css_class="bp-explorer")
+                 [None, "{:d}", "{:d}", "{:.2f}"], css_class="bp-explorer")
 
 
 def alt(result):
