@@ -159,13 +159,13 @@ def backprop_through_time(n):
 
     from bpbook.chapters.ch16_backprop_through_time.explore import (INPUT_SCALES, RHO_RANGE,
                                                                      T_RANGE, FlowPlot, update)
-    from bpbook.widgets import figure_png, math_html
+    from bpbook.widgets import KeptFigure
     plot = FlowPlot()
+    kept = KeptFigure(plot.figure, plot.moving)
 
-    def move(settings):  # as the explorer: the kept figure moved, one PNG drawn
+    def move(settings):  # as the explorer: the two lines redrawn over the kept axes
         view = update(**settings, plot=plot)
-        return [view.table, Image(figure_png(view.figure), format="png"),
-                math_html(view.description)]
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
     spread_out = zip(ticks(*RHO_RANGE, n), ticks(*T_RANGE, n)[::-1], itertools.cycle(INPUT_SCALES))
     return move, [dict(rho=r, T=int(t), input_scale=s) for r, t, s in spread_out]
 

@@ -190,9 +190,7 @@ display(say("{T} steps per sequence, {h} hidden units, {m} training sequences in
             "names the first symbol right **{acc:.1%}** of the time (chance: 50%); test loss "
             "{tl:.4f}.", T=task.T, h=task.HIDDEN, m=task.M_TRAIN, b=task.BATCH, lr=task.LR,
             e=task.EPOCHS, mt=task.M_TEST, acc=run.test_accuracy, tl=run.test_loss))
-fig = plots.loss_figure(run)
-print(plots.describe_loss(run))
-fig
+plots.loss_figure(run)
 
 # %% [markdown]
 # ## The gradient, step by step
@@ -206,9 +204,7 @@ Xs, Ys = task.memory_task(T=task.T, m=task.M_TEST, seed=31)
 untrained, untrained_readout = task.build()
 curves = {"before training": flow.loss_step_norms(untrained, untrained_readout, Xs, Ys),
           "after training": flow.loss_step_norms(run.rnn, run.readout, Xs, Ys)}
-fig = plots.flow_figure(curves)
-print(plots.describe_flow(curves))
-fig
+plots.flow_figure(curves)
 
 # %%
 keep = {k: v[0] / v[-1] for k, v in curves.items()}
@@ -271,9 +267,7 @@ display(say("With ρ = 0.5 the gradient reaching step 1 of 40 is {v:.1e} of the 
 rho_big, lr_big, clip = 3.0, 0.5, 1.0
 runs = {"no clipping": task.train(rho=rho_big, lr=lr_big),
         f"clipped at {clip:g}": task.train(rho=rho_big, lr=lr_big, clip=clip)}
-fig = plots.clipping_figure(runs)
-print(plots.describe_clipping(runs))
-fig
+plots.clipping_figure(runs)
 
 # %%
 free, clipped = runs.values()
@@ -323,11 +317,12 @@ display(say("Runs whose window covers the whole sequence (k ≥ T, or full BPTT)
 # ## Play with it
 #
 # Choose the spectral radius $\rho$ of $W_{hh} = \rho Q$, the length $T$ and the size of the
-# inputs; the picture shows $\|\partial L/\partial h_t\| / \|\partial L/\partial h_T\|$ at every
-# step beside the bound $\rho^{T-t}$, and the text under it says what it shows. The explorer
-# calls `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to try: $\rho = 1$
-# with each input size; $\rho = 1.5$ and small inputs, then make $T$ longer; $\rho = 0.9$ at
-# $T = 60$.
+# inputs; the picture shows $\|\partial L/\partial h_t\| / \|\partial L/\partial h_T\|$ against
+# the number of steps back, $T - t$, beside the bound $\rho^{T-t}$ (its text alternative gives
+# the same numbers in words).
+# The explorer calls `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to
+# try: $\rho = 1$ with each input size; $\rho = 1.5$ and small inputs, then make $T$ longer;
+# $\rho = 0.9$ at $T = 60$.
 
 # %%
 from bpbook.chapters.ch16_backprop_through_time.explore import explorer, update

@@ -14,6 +14,7 @@ from bpbook.chapters.ch16_backprop_through_time import checks, explore, flow, pl
 from bpbook.chapters.ch16_backprop_through_time.exercises import (
     GEOMETRIC_RHO, GEOMETRIC_T, REACH_K, REACH_T, check_dW_hh, check_geometric, check_reach,
     check_step_back, reach)
+from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 from bpbook.rnn import spectral_radius
 
@@ -183,11 +184,23 @@ def test_explorer_update_function():
     assert dict((r[0], r[1]) for r in view.table.rows) == {
         "ratio first / last": p.ratio, "bound ρ^(T−1)": 1.5 ** 29, "mean tanh′": p.slope}
     assert f"{p.ratio:.3g}" in view.description and "grows" in view.description
+    assert alt_of(view.figure) == (view.description, None)  # the picture's words, this move's
     x, y = plot.measured.get_data()
+    np.testing.assert_array_equal(x, np.arange(29, -1, -1))  # steps back from the last
     np.testing.assert_allclose(y, p.norms / p.norms[-1])
-    lo, hi = plot.ax.get_ylim()
-    assert lo < min(y.min(), 1.5 ** 0) and hi > max(y.max(), 1.5 ** 29)
+    np.testing.assert_allclose(plot.bound.get_data()[1], 1.5 ** x)
     assert "shrinks" in explore.update(rho=0.6, T=10).description
+
+
+def test_the_kept_axes_hold_every_setting_of_the_explorer():
+    """A grid over the explorer's ranges, its corners included."""
+    lo, hi = explore.Y_RANGE
+    for rho in np.linspace(*explore.RHO_RANGE, 7):
+        for T in (explore.T_RANGE[0], 20, 40, explore.T_RANGE[1]):
+            for scale in explore.INPUT_SCALES:
+                p = flow.probe(rho, T, scale)
+                relative = np.concatenate([p.norms / p.norms[-1], [p.bound, 1.0]])
+                assert lo < relative.min() and relative.max() < hi, (rho, T, scale)
 
 
 @pytest.mark.parametrize("kwargs, pattern", [
@@ -204,16 +217,19 @@ def test_explorer_refuses_bad_settings_by_name(kwargs, pattern):
 
 def test_figures_and_their_descriptions_come_from_the_same_data():
     run = task.train(T=4, epochs=1, m=64)
-    assert len(plots.loss_figure(run).axes[0].lines) == 1
+    fig = plots.loss_figure(run)
+    assert len(fig.axes[0].lines) == 1 and alt_of(fig) == (plots.describe_loss(run), None)
     text = plots.describe_loss(run)
     assert f"{len(run.losses)} SGD steps" in text and f"{run.losses[0]:.3g}" in text
     curves = {"a": np.array([0.5, 1.0, 2.0]), "b": np.array([4.0, 2.0, 1.0])}
-    assert len(plots.flow_figure(curves).axes[0].lines) == 2
+    fig = plots.flow_figure(curves)
+    assert len(fig.axes[0].lines) == 2 and alt_of(fig)[0] == plots.describe_flow(curves)
     text = plots.describe_flow(curves)
     assert "a: 2 at the last step 3, 0.5 at step 1, 0.25 times the last" in text
     assert "b: 1 at the last step 3, 4 at step 1, 4 times the last" in text
     runs = {"x": run}
-    assert len(plots.clipping_figure(runs).axes[0].lines) == 1
+    fig = plots.clipping_figure(runs)
+    assert len(fig.axes[0].lines) == 1 and alt_of(fig)[0] == plots.describe_clipping(runs)
     assert f"largest {max(run.norms):.2g}" in plots.describe_clipping(runs)
 
 

@@ -1,5 +1,6 @@
-"""The pictures of chapter 16, each with a ``describe_…`` function beside it that writes the
-figure's text alternative from the same data (for readers who cannot see it).
+"""The pictures of chapter 16. Each figure carries its text alternative
+(:func:`bpbook.display.described`), written by a ``describe_…`` function beside it from the same
+data, for readers who cannot see it.
 
 - :func:`loss_figure`: a training run's loss per SGD step;
 - :func:`flow_figure`: ``‖∂L/∂h_t‖`` against the step t, one line per labelled curve (arrays
@@ -10,6 +11,8 @@ Figures are built without pyplot (no global state), as in the other chapters.
 """
 import numpy as np
 from matplotlib.figure import Figure
+
+from bpbook.display import described
 
 
 def _figure(width=6.0, height=3.4):
@@ -23,7 +26,7 @@ def loss_figure(run):
     ax.semilogy(run.losses)
     ax.set(xlabel="SGD step", ylabel="½-MSE of the mini-batch",
            title=f"training on sequences of length {run.settings['T']}")
-    return fig
+    return described(fig, describe_loss(run))
 
 
 def describe_loss(run):
@@ -42,7 +45,7 @@ def flow_figure(curves, title="how much gradient reaches each step"):
         ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=label)
     ax.set(xlabel="step t", ylabel="‖∂L/∂h_t‖", title=title)
     ax.legend(fontsize="small")
-    return fig
+    return described(fig, describe_flow(curves))
 
 
 def describe_flow(curves):
@@ -63,7 +66,7 @@ def clipping_figure(runs):
         ax.semilogy(run.norms, label=label, lw=1)
     ax.set(xlabel="SGD step", ylabel="gradient norm (before clipping)")
     ax.legend(fontsize="small")
-    return fig
+    return described(fig, describe_clipping(runs))
 
 
 def describe_clipping(runs):
