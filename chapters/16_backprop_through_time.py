@@ -116,6 +116,7 @@ mine = bptt(rnn.W_xh, rnn.W_hh, X, H, readout.W.T @ ((y_hat - Y) / Y.shape[1]))
 grads = checks.gradients(rnn, readout, X, Y)
 gap = max(float(np.max(np.abs(a - grads[n]))) for a, n in zip(mine, ("rnn.W_xh", "rnn.W_hh",
                                                                      "rnn.b")))
+assert gap < 1e-12, gap
 display(say("Largest difference between this loop's gradients and `bpbook.RNN`'s: {g:.1e}.",
             g=gap))
 
@@ -283,8 +284,8 @@ display(say("ρ(W_hh) = {r:g} at the start, η = {lr:g}. Without clipping the la
 # %% [markdown]
 # ## Truncated BPTT and what it cannot learn
 #
-# The backward pass costs as much as the forward pass and keeps every state: for long
-# sequences, both are expensive. **Truncated BPTT** carries each step's gradient back through at
+# The backward pass walks the whole sequence again and needs every state the forward pass
+# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient back through at
 # most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
 # $h_T$ reaches steps $T-k+1, \dots, T$, and no further.
 #
@@ -319,10 +320,10 @@ display(say("Runs whose window covers the whole sequence (k ≥ T, or full BPTT)
 # Choose the spectral radius $\rho$ of $W_{hh} = \rho Q$, the length $T$ and the size of the
 # inputs; the picture shows $\|\partial L/\partial h_t\| / \|\partial L/\partial h_T\|$ against
 # the number of steps back, $T - t$, beside the bound $\rho^{T-t}$ (its text alternative gives
-# the same numbers in words).
-# The explorer calls `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to
-# try: $\rho = 1$ with each input size; $\rho = 1.5$ and small inputs, then make $T$ longer;
-# $\rho = 0.9$ at $T = 60$.
+# the same numbers in words). The explorer calls
+# `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to try: $\rho = 1$ with
+# each input size; $\rho = 1.5$ and small inputs, then make $T$ longer; $\rho = 0.9$ at
+# $T = 60$.
 
 # %%
 from bpbook.chapters.ch16_backprop_through_time.explore import explorer, update
