@@ -4,8 +4,7 @@ on fresh random ones, and compares it with the reference (the chapter's expressi
 ``tests/chapters/test_ch14_by_hand.py`` holds to ``torch.autograd``).
 
 Inputs are numpy arrays, samples in columns (shapes as in
-:mod:`bpbook.chapters.ch14_by_hand.net`): logits ``o`` ``(k, m)`` with integer labels ``y``
-``(m,)``; ``dz1`` ``(n, m)``, images ``X`` ``(d, m)``; ``dh``, ``zbn`` ``(n, m)``; for batch norm
+:mod:`bpbook.chapters.ch14_by_hand.net`): ``dzc``, ``dz1`` ``(n, m)``, images ``X`` ``(d, m)``; ``dh``, ``zbn`` ``(n, m)``; for batch norm
 ``dzbn``, ``zhat`` ``(n, m)``, ``gamma``, ``inv_std`` ``(n, 1)``.
 """
 import numpy as np
@@ -13,33 +12,27 @@ import numpy as np
 from bpbook.feedback import Feedback, check_function
 
 
-def _softmax(o, axis=0):
-    e = np.exp(o - o.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+def _centering(dzc):
+    return dzc - dzc.mean(axis=1, keepdims=True)
 
 
-def _dlogits(o, y):
-    Y = np.eye(o.shape[0])[:, y]
-    return (_softmax(o) - Y) / o.shape[1]
+def _draw_centered(rng):
+    return (rng.normal(size=(rng.integers(1, 6), rng.integers(2, 9))),)
 
 
-def _draw_logits(rng):
-    k, m = rng.integers(2, 7), rng.integers(2, 9)
-    return 2 * rng.normal(size=(k, m)), rng.integers(0, k, size=m)
-
-
-def check_dlogits(fn):
-    """Exercise: ``fn(o, y)`` returns ∂L/∂o of the mean cross-entropy."""
+def check_centering(fn):
+    """Exercise: ``fn(dzc)`` returns ∂L/∂z1 when ``zc = z1 − mu`` and ``mu = z1.sum(1) / m``,
+    and z1 reaches the loss only through ``zc``."""
     rng = np.random.default_rng(0)
-    cases = [_draw_logits(rng) for _ in range(4)]
-    onehot = lambda o, y: np.eye(o.shape[0])[:, y]  # noqa: E731
-    return check_function(fn, "∂L/∂o", "(softmax(o) − Y) / m", cases, _dlogits,
-                          random_cases=_draw_logits, mistakes=[
-        (lambda o, y: _softmax(o) - onehot(o, y), "softmax(o) − Y: the mean's 1/m is missing"),
-        (lambda o, y: (onehot(o, y) - _softmax(o)) / o.shape[1], "(Y − softmax(o)) / m: the sign"),
-        (lambda o, y: (_softmax(o, axis=1) - onehot(o, y)) / o.shape[1],
-         "a softmax over the samples (axis 1): each sample's classes are a column"),
-        (lambda o, y: _softmax(o) / o.shape[1], "softmax(o) / m: the target's −Y is missing"),
+    cases = [_draw_centered(rng) for _ in range(4)]
+    return check_function(fn, "∂L/∂z1", "dzc − dzc.mean(1): the direct path and the one "
+                          "through mu", cases, _centering, random_cases=_draw_centered, mistakes=[
+        (lambda d: d, "dzc alone: the path through mu is missing"),
+        (lambda d: d - d.sum(axis=1, keepdims=True), "dzc − Σ dzc: mu is the sum divided by m"),
+        (lambda d: d - d.mean(axis=0, keepdims=True), "a mean over the units (axis 0): mu is "
+                                                      "taken over the samples, along each row"),
+        (lambda d: d + d.mean(axis=1, keepdims=True), "dzc + mean: zc = z1 − mu, so mu's "
+                                                      "gradient is −Σ dzc"),
     ])
 
 
@@ -69,7 +62,7 @@ def check_first_layer(dW1, db1):
                                                    "entry per unit, summed over the samples")])
     oks = (weights.ok, bias.ok)
     ok = True if oks == (True, True) else (False if False in oks else None)
-    return Feedback(ok, f"{weights}; {bias}")
+    return Feedback(ok, f"dW1: {weights.message}; db1: {bias.message}")
 
 
 def _dzbn(dh, zbn):

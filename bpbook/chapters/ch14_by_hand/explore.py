@@ -6,7 +6,8 @@ by hand and its difference from torch's, as heat maps, and the numbers in a tabl
 backward and the hand-written one, and returns a :class:`GradView` with the table (a
 ``<table class="bp-explorer">``, so a browser test can read it), the figure (two heat maps: rows
 are the tensor's rows, columns its columns, samples for most) and its text alternative
-(:func:`describe`, new on every move). :func:`explorer` only wires the controls to it.
+(:func:`describe`, new on every move). :func:`explorer` only wires the controls to it, with one
+kept :class:`HeatPlot` whose images move.
 """
 from dataclasses import dataclass
 
@@ -35,8 +36,9 @@ class GradView:
     description: str
 
 
-def update(m=M, tensor=TENSOR):
-    """The explorer's state for a batch of ``m`` images and the gradient of ``tensor``."""
+def update(m=M, tensor=TENSOR, plot=None):
+    """The explorer's state for a batch of ``m`` images and the gradient of ``tensor``; ``plot``
+    is the kept :class:`HeatPlot` to update (a new one if None)."""
     m = count(m, "explorer: m", low=M_RANGE[0], high=M_RANGE[1])
     tensor = check_name(tensor, "explorer: tensor", TENSORS)
     X, y = batch(m)
@@ -45,8 +47,8 @@ def update(m=M, tensor=TENSOR):
     row = cmp(tensor, mine, theirs[tensor])
     loss, a, d = float(t["loss"]), mine.numpy(), (mine - theirs[tensor]).numpy()
     words = describe(row, loss, m, a)
-    return GradView(row, loss, a, d, table(row, loss, a), described(figure(tensor, a, d), words),
-                    words)
+    fig = (plot or HeatPlot()).update(tensor, a, d)
+    return GradView(row, loss, a, d, table(row, loss, a), described(fig, words), words)
 
 
 def table(row, loss, mine):
@@ -65,36 +67,59 @@ def describe(row, loss, m, mine):
             f"{agree}.")
 
 
-def _heat(ax, values, title):
-    scale = float(np.abs(values).max()) or 1.0
-    ax.imshow(values, cmap="RdBu_r", vmin=-scale, vmax=scale, aspect="auto",
-              interpolation="nearest")
-    ax.set_title(f"{title}\n(colour ±{scale:.2g})", fontsize="small")
-    ax.set_xticks([])
-    ax.set_yticks([])
+class HeatPlot:
+    """The explorer's figure: two heat maps whose images and titles are its only moving parts
+    (the axes carry no ticks, so new limits change nothing else), for a
+    :class:`bpbook.widgets.KeptFigure` to redraw alone."""
 
+    def __init__(self):
+        self.figure = Figure(figsize=(6.0, 2.8), dpi=80)
+        self.figure.subplots_adjust(left=0.03, right=0.97, bottom=0.04, top=0.8, wspace=0.08)
+        self.axes = self.figure.subplots(1, 2)
+        self.images, self.titles = [], []
+        for ax in self.axes:
+            self.images.append(ax.imshow(np.zeros((1, 1)), cmap="RdBu_r", aspect="auto",
+                                         interpolation="nearest"))
+            self.titles.append(ax.set_title(" ", fontsize="small"))
+            ax.set_xticks([])
+            ax.set_yticks([])
+        # the frames after the images, which would otherwise paint over their edges
+        self.moving = self.images + self.titles + [sp for ax in self.axes
+                                                   for sp in ax.spines.values()]
 
-def figure(tensor, mine, diff):
-    fig = Figure(figsize=(6.0, 2.8), dpi=80)
-    fig.subplots_adjust(left=0.03, right=0.97, bottom=0.04, top=0.8, wspace=0.08)
-    left, right = fig.subplots(1, 2)
-    _heat(left, mine, f"∂L/∂{tensor} by hand")
-    _heat(right, diff, "by hand − torch")
-    return fig
+    def update(self, tensor, mine, diff):
+        """Show ``mine`` (∂L/∂tensor by hand) and ``diff`` (by hand − torch), each on a colour
+        scale symmetric about 0 (blue negative, red positive; the scale is in the title)."""
+        for ax, image, title, values, name in zip(self.axes, self.images, self.titles,
+                                                  (mine, diff),
+                                                  (f"∂L/∂{tensor} by hand", "by hand − torch")):
+            scale = float(np.abs(values).max())
+            rows, cols = values.shape
+            image.set_data(values)
+            image.set_clim(-(scale or 1.0), scale or 1.0)
+            image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+            ax.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
+            span = f"colour ±{scale:.2g}" if scale else "every entry exactly 0"
+            title.set_text(f"{name}, {rows}×{cols}\n({span})")
+        return self.figure
 
 
 def explorer():
-    """A slider for the batch size and a choice of gradient, wired to :func:`update`; the table
-    and the picture (with this move's text alternative) are updated in place."""
+    """A slider for the batch size and a choice of gradient, wired to :func:`update` with a kept
+    :class:`HeatPlot`; the table and the picture (its images redrawn over the kept axes, with
+    this move's text alternative) are updated in place."""
     import ipywidgets as w
 
-    from bpbook.widgets import wire_in_place
+    from bpbook.widgets import KeptFigure, wire_in_place
 
     controls = [w.IntSlider(M, min=M_RANGE[0], max=M_RANGE[1], step=M_STEP,
                             description="batch size", continuous_update=False),
                 w.Dropdown(options=list(TENSORS), value=TENSOR, description="gradient of")]
 
+    plot = HeatPlot()
+    kept = KeptFigure(plot.figure, plot.moving)
+
     def show(m, tensor):
-        view = update(m, tensor)
-        return [view.table, view.figure]
+        view = update(m, tensor, plot=plot)
+        return [view.table, kept.picture(view.description)]
     return wire_in_place(controls, show)

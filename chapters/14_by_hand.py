@@ -1,0 +1,402 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 14. A whole network, by hand
+#
+# **In this chapter you will**
+# - write a real network (digits in, batch norm and tanh inside, cross-entropy out) as a list of
+#   small tensor expressions, keeping every intermediate;
+# - write its backward pass yourself, one expression per forward line, walking from the loss to
+#   the first layer's weights;
+# - compare every one of the 22 gradients with `torch.autograd`'s, tensor by tensor;
+# - fuse the cross-entropy's and the batch norm's backward into one expression each, derive the
+#   second, and check it with SymPy;
+# - check the whole thing a third way, by central differences.
+#
+# Autograd computes gradients so well that it is easy to stop knowing what it computes. Doing it
+# once by hand, for a network with every part a real one has, is the cure: afterwards a
+# `backward()` holds no mystery, and a wrong gradient has somewhere to be looked for.
+#
+# Everything here is torch in float64, the tensors laid out as in the rest of the book: **samples
+# are columns**. A batch of images is $(64, m)$, a hidden layer's values $(n_h, m)$.
+
+# %% [markdown]
+# ## The network and its batch
+#
+# Chapter 13's digits, each pixel standardised; a batch of $m$ images drawn by a seeded shuffle,
+# and parameters drawn at random. $\gamma$ and $\beta$ and the biases are random too: a gradient
+# multiplied by an exact 1, or added to an exact 0, could hide a factor we forgot.
+
+# %%
+# %matplotlib inline
+import inspect
+
+import numpy as np
+import torch
+from IPython.display import display
+
+from bpbook.chapters.ch14_by_hand import net
+from bpbook.display import say
+from bpbook.tables import Table
+
+p = net.init()
+X, y = net.batch()
+Table(["parameter", "shape", "what it is"],
+      [[k, "×".join(map(str, v.shape)), d] for (k, v), d in zip(p.items(), [
+          "first layer's weights", "first layer's bias", "batch norm's scale",
+          "batch norm's shift", "output layer's weights", "output layer's bias"])])
+
+# %%
+display(say("The batch: {m} images, `X` of shape {xs}, labels `y` {ys} (the first ten: {first})."
+            " Hidden units: {h}.", m=X.shape[1], xs=X.shape, ys=y.shape,
+            first=", ".join(map(str, y[:10])), h=net.HIDDEN))
+
+# %% [markdown]
+# ## The forward pass, one small step at a time
+#
+# A first layer, batch normalisation in training mode (each unit standardised over the batch
+# with the *biased* variance, as `torch.nn.BatchNorm1d` does, then scaled by $\gamma$ and
+# shifted by $\beta$), tanh, an output layer giving ten logits $o$ per image, and the mean
+# cross-entropy, $L = -\frac1m\sum_k \log p_{y_k}$. The softmax and its log are taken apart
+# too: subtract each column's largest logit (which changes nothing but keeps `exp` from
+# overflowing, chapter 13), exponentiate, sum, take the log. Every line makes a new tensor, and
+# every tensor gets `retain_grad()` so that torch keeps its gradient for us to compare with:
+
+# %%
+print(inspect.getsource(net.forward))
+
+# %%
+t, theirs = net.torch_gradients(p, X, y)
+display(say("The loss of this batch: **{L:.6f}** (for comparison, $\\log 10 = {g:.6f}$ is what "
+            "guessing uniformly gives). `torch_gradients` ran the forward pass above, then "
+            "`loss.backward()`; `theirs` holds torch's gradient of the loss with respect to each "
+            "of the {n} tensors: {names}.", L=float(t["loss"]), g=np.log(10),
+            n=len(theirs), names=", ".join(f"`{k}`" for k in theirs)))
+
+# %% [markdown]
+# Now the same gradients by hand. The rule is the one of every chapter: walk the forward lines
+# backwards; for each line, multiply the gradient arriving at its output by the line's local
+# derivative, and **add** the result to the gradient of each input. Two patterns from chapter 4
+# recur all the time. A tensor **broadcast** over a dimension in the forward pass (a bias added
+# to every sample, a per-sample sum subtracted from every class) has its gradient **summed**
+# over that dimension. And a **sum** over a dimension in the forward pass hands its gradient
+# back to every entry it summed: a broadcast.
+#
+# We write the backward pass in four stages, each a function that adds its gradients to a dict
+# `g`; beside each line, as a comment, the forward line it undoes. Every stage is followed by
+# its comparison: `net.cmp(name, mine, theirs)` gives one row per tensor, saying whether the two
+# agree to the last bit (exact), within $10^{-12}$ (approximate), and by how much at most.
+
+# %% [markdown]
+# ## Stage 1: from the loss to the logits
+#
+# $L = -\frac1m\sum Y\odot \log p$ with the one-hot targets $Y$, so $\partial L/\partial
+# \log p = -Y/m$. Then $\log p = s - \mathrm{lse}$, with $\mathrm{lse}$ broadcast over the ten
+# rows: $s$ receives the gradient as it is, $\mathrm{lse}$ receives minus its sum over the rows.
+# $\mathrm{lse} = \log S$ has the local derivative $1/S$. $S = \sum_{\text{rows}} e$ hands its
+# gradient to every $e$ of its column. $e = \exp(s)$ has the local derivative $\exp(s) = e$, and
+# it is the second path into $s$, so it is added. Last, $s = o - o_{\max}$: the logits receive
+# $\partial L/\partial s$, and $o_{\max}$ (broadcast) minus its column sum; $o_{\max}$ came from
+# a max, whose local derivative is 1 at the winning entry and 0 elsewhere.
+
+# %%
+print(inspect.getsource(net.loss_backward))
+
+# %%
+g = {}
+net.loss_backward(t, g)
+net.table([net.cmp(n, g[n], theirs[n]) for n in net.STAGE_TENSORS["loss_backward"]])
+
+# %%
+display(say("The largest entry of $\\partial L/\\partial o_{{\\max}}$ is {v:.1e}: zero but for "
+            "rounding, as it must be, since shifting all the logits of a sample by the same "
+            "amount leaves its softmax unchanged.", v=float(g["o_max"].abs().max())))
+
+# %% [markdown]
+# ## Stage 2: the output layer and tanh
+#
+# $o = W_2 h + b_2$ is chapter 4's layer: $\partial L/\partial W_2 = \frac{\partial L}{\partial o}
+# h^\top$ (the product sums over the samples), $\partial L/\partial b_2$ is the row sum (the
+# bias was broadcast over the samples), and $\partial L/\partial h = W_2^\top \frac{\partial
+# L}{\partial o}$. Then $h = \tanh(z_{bn})$, whose local derivative $1 - h^2$ is written with
+# the output we kept.
+
+# %%
+print(inspect.getsource(net.output_backward))
+
+# %%
+net.output_backward(t, g)
+net.table([net.cmp(n, g[n], theirs[n]) for n in net.STAGE_TENSORS["output_backward"]])
+
+# %% [markdown]
+# ## Stage 3: batch norm, line by line
+#
+# Six forward lines, undone from the last. $z_{bn} = \gamma\hat z + \beta$: $\gamma$ and $\beta$
+# were broadcast over the samples, so their gradients are row sums. $\hat z = z_c\cdot
+# \mathrm{inv\_std}$: the product rule, with $\mathrm{inv\_std}$ broadcast. $\mathrm{inv\_std} =
+# (\mathrm{var} + \varepsilon)^{-1/2}$ has the local derivative $-\frac12(\mathrm{var} +
+# \varepsilon)^{-3/2}$. $\mathrm{var} = \frac1m\sum z_c^2$ hands $1/m$ of its gradient to every
+# entry, and $z_c^2$ the factor $2z_c$, a second path into $z_c$ (added). Finally $z_c = z_1 -
+# \mu$ with $\mu = \frac1m\sum z_1$: $z_1$ gets $\partial L/\partial z_c$ directly, plus $1/m$
+# of $\mu$'s gradient, which is minus the row sum of $\partial L/\partial z_c$.
+
+# %%
+print(inspect.getsource(net.batchnorm_backward))
+
+# %%
+net.batchnorm_backward(t, g)
+net.table([net.cmp(n, g[n], theirs[n]) for n in net.STAGE_TENSORS["batchnorm_backward"]])
+
+# %% [markdown]
+# ## Stage 4: the first layer
+#
+# The same as the output layer, without $\partial L/\partial X$: the images are data.
+
+# %%
+print(inspect.getsource(net.first_layer_backward))
+
+# %%
+net.first_layer_backward(t, g)
+rows = [net.cmp(n, g[n], theirs[n]) for n in net.STAGE_TENSORS["first_layer_backward"]]
+display(net.table(rows))
+display(say("$\\partial L/\\partial b_1$ is zero up to rounding (largest entry {b:.1e}): "
+            "batch norm subtracts the batch's mean right after $b_1$ is added, so $b_1$ cannot "
+            "change the loss. In a network with batch norm the bias before it is dead weight.",
+            b=float(g["b1"].abs().max())))
+
+# %% [markdown]
+# ## Every gradient, side by side
+#
+# The four stages in a row are `net.by_hand`; `net.compare` runs torch and it and returns the
+# table's rows, one per tensor, in the order the backward pass computes them:
+
+# %%
+from bpbook.chapters.ch14_by_hand.plots import differences_figure
+
+rows, t, mine, theirs = net.compare(p, X, y)
+worst = max(r[4] for r in rows)
+assert all(r[3] for r in rows) and worst < net.TOL, worst
+net.table(rows)
+
+# %%
+differences_figure(rows)
+
+# %%
+exact = sum(r[2] for r in rows)
+display(say("{e} of the {n} gradients are equal to torch's in every bit; the other {o} differ "
+            "by at most {w:.1e}, about {u:.2g} times float64's machine epsilon $u = 2^{{-52}}$. "
+            "Where the two differ, the arithmetic was the same up to its order: $h(1-h^2)$ "
+            "written by us, torch's tanh backward its own way.",
+            e=exact, n=len(rows), o=len(rows) - exact, w=worst, u=worst / np.finfo(float).eps))
+
+# %% [markdown]
+# ## Fusing the cross-entropy backward
+#
+# Stage 1 took seven lines to reach $\partial L/\partial o$. On paper it collapses. For one
+# sample, $\log p_c = o_c - \log\sum_j e^{o_j}$, so $\partial(-\log p_c)/\partial o_k = p_k -
+# [k = c]$, and for the batch's mean
+#
+# $$\frac{\partial L}{\partial o} = \frac{P - Y}{m},$$
+#
+# with $P$ the softmax of each column. One expression, `net.ce_fused`:
+
+# %%
+print(inspect.getsource(net.ce_fused))
+
+# %%
+fused_o = net.ce_fused(t)
+net.table([net.cmp("o (fused)", fused_o, mine["o"])], against="step by step")
+
+# %%
+net.table([net.cmp("o (fused)", fused_o, theirs["o"])])
+
+# %% [markdown]
+# The shift by $o_{\max}$ has disappeared: the fused formula never needed it, which is the
+# same fact as the zero gradient of $o_{\max}$ above.
+
+# %% [markdown]
+# ## Fusing the batch-norm backward
+#
+# Take one unit and drop its index; its $m$ values over the batch are $z_1, \dots, z_m$, with
+# $\sigma = \sqrt{\mathrm{var}+\varepsilon}$, $\hat z_i = (z_i - \mu)/\sigma$ and outputs $y_i =
+# \gamma\hat z_i + \beta$. Let $g_i = \partial L/\partial y_i$ arrive from above. Every output
+# depends on every input, through $\mu$ and through $\mathrm{var}$:
+#
+# $$\frac{\partial\mu}{\partial z_i} = \frac1m,\qquad
+#   \frac{\partial\,\mathrm{var}}{\partial z_i} = \frac2m(z_i - \mu)
+#   \quad\text{(the path through }\mu\text{ adds }-\tfrac2m\textstyle\sum_j (z_j - \mu) = 0),$$
+#
+# so $\partial\sigma^{-1}/\partial z_i = -\frac12\sigma^{-3}\cdot\frac2m(z_i-\mu) =
+# -\hat z_i/(m\sigma^2)$, and
+#
+# $$\frac{\partial\hat z_j}{\partial z_i} = \frac{[i=j] - \frac1m}{\sigma} - (z_j - \mu)
+#   \frac{\hat z_i}{m\sigma^2} = \frac1\sigma\Big([i=j] - \frac1m - \frac{\hat z_i\hat z_j}{m}
+#   \Big).$$
+#
+# Summing $\gamma g_j\,\partial\hat z_j/\partial z_i$ over $j$:
+#
+# $$\frac{\partial L}{\partial z_i} = \frac{\gamma}{m\sigma}\Big(m\,g_i - \sum_j g_j -
+#   \hat z_i\sum_j g_j\hat z_j\Big).$$
+#
+# The first term is the gradient if $\mu$ and $\sigma$ were constants; the two sums are what
+# the paths through $\mu$ and through the variance take away. As code, for all units at once
+# (`inv_std` is $1/\sigma$), `net.bn_fused`:
+
+# %%
+print(inspect.getsource(net.bn_fused))
+
+# %%
+fused_z1 = net.bn_fused(mine["zbn"], t["zhat"], t["gamma"], t["inv_std"])
+net.table([net.cmp("z1 (fused)", fused_z1, mine["z1"])], against="step by step")
+
+# %%
+net.table([net.cmp("z1 (fused)", fused_z1, theirs["z1"])])
+
+# %% [markdown]
+# **SymPy**, for one unit and a batch of $m = 3$: the loss $\sum_i g_i y_i$ (which makes $g_i$
+# the gradient arriving at $y_i$) differentiated with respect to each $z_i$, minus the fused
+# formula. Writing $\varepsilon = r^2 - \mathrm{var}$ turns the square root into a symbol $r$,
+# after which the difference is a ratio of polynomials that `expand` can decide:
+
+# %%
+import sympy as sp
+
+from bpbook.chapters.ch14_by_hand import checks
+
+assert checks.bn_agrees(3)
+z, gs, gamma, eps, exact_d, fused_d = checks.bn_symbolic(3)
+display(say("SymPy: derivative minus fused formula is 0 for $z_1$, $z_2$ and $z_3$. "
+            "Its derivative with respect to $z_1$, as SymPy writes it, has {n} operations; "
+            "the fused formula has {k}.", n=sp.count_ops(exact_d[0]), k=sp.count_ops(fused_d[0])))
+
+# %% [markdown]
+# The library's `bpbook.BatchNorm` (chapter 8) uses this same formula in its `backward`. Given
+# the same $z_1$, $\gamma$ and incoming gradient, it returns:
+
+# %%
+from bpbook.norm import BatchNorm
+
+bn = BatchNorm(net.HIDDEN)
+bn.gamma[...] = p["gamma"]
+bn.forward(t["z1"].numpy())
+from_library = torch.from_numpy(bn.backward(mine["zbn"].numpy()))
+net.table([net.cmp("z1 (bpbook.BatchNorm)", from_library, theirs["z1"])])
+
+# %% [markdown]
+# ## A third check: central differences
+#
+# Torch and we could share a mistake in the *forward* pass (the same wrong loss differentiated
+# correctly twice). Central differences differentiate the loss itself: nudge one entry of a
+# parameter by $\pm\varepsilon$, recompute the loss, divide. Chapter 11's rule
+# (`bpbook.gradcheck.check_gradients`) judges the agreement, on a sample of four entries of
+# each parameter:
+
+# %%
+fd = checks.differences(p, X, y, mine, sample=4)
+assert fd.passed(), fd.verdict()
+display(say("{v}.", v=fd.verdict()))
+fd.table
+
+# %% [markdown]
+# ## Play with it
+#
+# Choose the batch size and one of the 22 gradients. The left map shows that gradient by hand
+# (blue negative, red positive, the colour scale in the title); the right one shows by hand
+# minus torch, on its own much smaller scale, or says that every entry is exactly 0. The table
+# gives the loss of that batch and the same numbers; the picture's text alternative says them in
+# words. The explorer calls `bpbook.chapters.ch14_by_hand.explore.update`. Things to try:
+# `b1` (how small is it, and does it grow with $m$?); `o_max`; `zbn` with $m = 4$ and $m = 128$.
+
+# %%
+from bpbook.chapters.ch14_by_hand.explore import explorer, update
+
+explorer()
+
+# %% [markdown]
+# The same function, called directly:
+
+# %%
+view = update(m=8, tensor="gamma")
+print(view.description)
+view.table
+
+# %% [markdown]
+# ## Recap
+#
+# - A network's backward pass is its forward pass read backwards, one local derivative per line;
+#   a tensor used twice adds its two gradients.
+# - A broadcast in the forward pass is a sum in the backward pass, and a sum is a broadcast.
+# - Written by hand in float64, every gradient of this network agrees with `torch.autograd`'s
+#   to within a few times $10^{-17}$, many to the last bit; central differences agree too.
+# - Cross-entropy after a softmax fuses to $(P - Y)/m$; batch norm fuses to
+#   $\frac{\gamma}{m\sigma}(m g - \sum g - \hat z\sum g\hat z)$, checked by SymPy for $m = 3$.
+# - A bias right before batch norm gets a zero gradient: the normalisation subtracts it away.
+
+# %% [markdown]
+# ## Exercises
+#
+# Replace `None` with your answer and run the cell. Arrays are numpy, samples in columns.
+#
+# **1.** `zc = z1 - mu` with `mu = z1.sum(1, keepdims=True) / m`, and $z_1$ is used nowhere
+# else. Given `dzc` $= \partial L/\partial z_c$, shape $(n, m)$, return $\partial L/\partial z_1$.
+
+# %%
+from bpbook.chapters.ch14_by_hand.exercises import (check_bn_backward, check_centering,
+                                                    check_first_layer, check_tanh)
+
+# %% tags=["exercise"] exercise="14.centering"
+def dz1_from_dzc(dzc):
+    return None  # replace None with your expression
+
+# %% tags=["check"]
+check_centering(dz1_from_dzc)
+
+# %% [markdown]
+# **2.** The first layer, `z1 = W1 @ X + b1`. Given `dz1` $(n, m)$ and `X` $(d, m)$, return
+# $\partial L/\partial W_1$, and from `dz1` alone $\partial L/\partial b_1$ (shape $(n, 1)$).
+
+# %% tags=["exercise"] exercise="14.first-layer"
+def dW1(dz1, X):
+    return None  # replace None with your expression
+
+
+def db1(dz1):
+    return None  # replace None with your expression
+
+# %% tags=["check"]
+check_first_layer(dW1, db1)
+
+# %% [markdown]
+# **3.** `h = tanh(zbn)`. Given `dh` $= \partial L/\partial h$ and the pre-activation `zbn`
+# (not $h$), return $\partial L/\partial z_{bn}$.
+
+# %% tags=["exercise"] exercise="14.tanh"
+def dzbn(dh, zbn):
+    return None  # replace None with your expression
+
+# %% tags=["check"]
+check_tanh(dzbn)
+
+# %% [markdown]
+# **4.** The batch-norm backward in one expression: given `dzbn` $(n, m)$, `zhat` $(n, m)$,
+# `gamma` and `inv_std` $(n, 1)$, return $\partial L/\partial z_1$.
+
+# %% tags=["exercise"] exercise="14.bn-fused"
+def bn_backward(dzbn, zhat, gamma, inv_std):
+    return None  # replace None with your expression
+
+# %% tags=["check"]
+check_bn_backward(bn_backward)
