@@ -185,6 +185,23 @@ def backprop_through_time(n):
     return move, [dict(rho=r, T=int(t), input_scale=s) for r, t, s in spread_out]
 
 
+def by_hand(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch14_by_hand.explore import M_RANGE, M_STEP, TENSORS, HeatPlot, update
+    from bpbook.widgets import KeptFigure
+    plot = HeatPlot()
+    kept = KeptFigure(plot.figure, plot.moving)
+
+    def move(settings):  # as the explorer: the two heat maps redrawn over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
+    sizes = range(M_RANGE[1], M_RANGE[0] - 1, -M_STEP)  # the largest batch first
+    return move, [dict(m=m, tensor=t) for m, t in zip(itertools.cycle(sizes),
+                                                      itertools.islice(itertools.cycle(TENSORS),
+                                                                       n))]
+
+
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
@@ -198,6 +215,7 @@ EXPLORERS = [
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
     ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
     ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),
+    ("14_by_hand", "ch14_by_hand.explore.explorer", by_hand, PLOT),
     ("16_backprop_through_time", "ch16_backprop_through_time.explore.explorer",
      backprop_through_time, PLOT),
 ]

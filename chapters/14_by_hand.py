@@ -21,7 +21,8 @@
 #   small tensor expressions, keeping every intermediate;
 # - write its backward pass yourself, one expression per forward line, walking from the loss to
 #   the first layer's weights;
-# - compare every one of the 22 gradients with `torch.autograd`'s, tensor by tensor;
+# - compare every gradient, of every parameter and every intermediate, with `torch.autograd`'s,
+#   tensor by tensor;
 # - fuse the cross-entropy's and the batch norm's backward into one expression each, derive the
 #   second, and check it with SymPy;
 # - check the whole thing a third way, by central differences.
@@ -98,7 +99,8 @@ display(say("The loss of this batch: **{L:.6f}** (for comparison, $\\log 10 = {g
 # We write the backward pass in four stages, each a function that adds its gradients to a dict
 # `g`; beside each line, as a comment, the forward line it undoes. Every stage is followed by
 # its comparison: `net.cmp(name, mine, theirs)` gives one row per tensor, saying whether the two
-# agree to the last bit (exact), within $10^{-12}$ (approximate), and by how much at most.
+# agree to the last bit (exact), within the tolerance `net.TOL` (approximate), and by how much at
+# most.
 
 # %% [markdown]
 # ## Stage 1: from the loss to the logits
@@ -197,10 +199,10 @@ differences_figure(rows)
 # %%
 exact = sum(r[2] for r in rows)
 display(say("{e} of the {n} gradients are equal to torch's in every bit; the other {o} differ "
-            "by at most {w:.1e}, about {u:.2g} times float64's machine epsilon $u = 2^{{-52}}$. "
+            "by at most {w:.1e} (the tolerance for \"approximate\" is {tol:g}), about {u:.2g} times float64's machine epsilon $u = 2^{{-52}}$. "
             "Where the two differ, the arithmetic was the same up to its order: $h(1-h^2)$ "
             "written by us, torch's tanh backward its own way.",
-            e=exact, n=len(rows), o=len(rows) - exact, w=worst, u=worst / np.finfo(float).eps))
+            e=exact, n=len(rows), o=len(rows) - exact, w=worst, tol=net.TOL, u=worst / np.finfo(float).eps))
 
 # %% [markdown]
 # ## Fusing the cross-entropy backward
@@ -218,10 +220,9 @@ print(inspect.getsource(net.ce_fused))
 
 # %%
 fused_o = net.ce_fused(t)
-net.table([net.cmp("o (fused)", fused_o, mine["o"])], against="step by step")
-
-# %%
-net.table([net.cmp("o (fused)", fused_o, theirs["o"])])
+net.table([net.cmp("o, fused − step by step", fused_o, mine["o"]),
+           net.cmp("o, fused − torch", fused_o, theirs["o"])],
+          against="the step-by-step gradient and torch's")
 
 # %% [markdown]
 # The shift by $o_{\max}$ has disappeared: the fused formula never needed it, which is the
@@ -260,10 +261,9 @@ print(inspect.getsource(net.bn_fused))
 
 # %%
 fused_z1 = net.bn_fused(mine["zbn"], t["zhat"], t["gamma"], t["inv_std"])
-net.table([net.cmp("z1 (fused)", fused_z1, mine["z1"])], against="step by step")
-
-# %%
-net.table([net.cmp("z1 (fused)", fused_z1, theirs["z1"])])
+net.table([net.cmp("z1, fused − step by step", fused_z1, mine["z1"]),
+           net.cmp("z1, fused − torch", fused_z1, theirs["z1"])],
+          against="the step-by-step gradient and torch's")
 
 # %% [markdown]
 # **SymPy**, for one unit and a batch of $m = 3$: the loss $\sum_i g_i y_i$ (which makes $g_i$
@@ -276,11 +276,12 @@ import sympy as sp
 
 from bpbook.chapters.ch14_by_hand import checks
 
-assert checks.bn_agrees(3)
+agrees = checks.bn_agrees(3)
+assert agrees
 z, gs, gamma, eps, exact_d, fused_d = checks.bn_symbolic(3)
-display(say("SymPy: derivative minus fused formula is 0 for $z_1$, $z_2$ and $z_3$. "
-            "Its derivative with respect to $z_1$, as SymPy writes it, has {n} operations; "
-            "the fused formula has {k}.", n=sp.count_ops(exact_d[0]), k=sp.count_ops(fused_d[0])))
+display(say("SymPy, for $z_1$, $z_2$ and $z_3$: derivative minus fused formula expands to 0: "
+            "**{a}**. Its own derivative with respect to $z_1$ runs to {n} operations.",
+            a="they agree" if agrees else "they differ", n=sp.count_ops(exact_d[0])))
 
 # %% [markdown]
 # The library's `bpbook.BatchNorm` (chapter 8) uses this same formula in its `backward`. Given
@@ -293,7 +294,7 @@ bn = BatchNorm(net.HIDDEN)
 bn.gamma[...] = p["gamma"]
 bn.forward(t["z1"].numpy())
 from_library = torch.from_numpy(bn.backward(mine["zbn"].numpy()))
-net.table([net.cmp("z1 (bpbook.BatchNorm)", from_library, theirs["z1"])])
+net.table([net.cmp("z1, bpbook.BatchNorm − torch", from_library, theirs["z1"])])
 
 # %% [markdown]
 # ## A third check: central differences
@@ -301,8 +302,8 @@ net.table([net.cmp("z1 (bpbook.BatchNorm)", from_library, theirs["z1"])])
 # Torch and we could share a mistake in the *forward* pass (the same wrong loss differentiated
 # correctly twice). Central differences differentiate the loss itself: nudge one entry of a
 # parameter by $\pm\varepsilon$, recompute the loss, divide. Chapter 11's rule
-# (`bpbook.gradcheck.check_gradients`) judges the agreement, on a sample of four entries of
-# each parameter:
+# (`bpbook.gradcheck.check_gradients`) judges the agreement, on a few entries of each parameter
+# drawn at random:
 
 # %%
 fd = checks.differences(p, X, y, mine, sample=4)
@@ -313,7 +314,7 @@ fd.table
 # %% [markdown]
 # ## Play with it
 #
-# Choose the batch size and one of the 22 gradients. The left map shows that gradient by hand
+# Choose the batch size and one of the gradients. The left map shows that gradient by hand
 # (blue negative, red positive, the colour scale in the title); the right one shows by hand
 # minus torch, on its own much smaller scale, or says that every entry is exactly 0. The table
 # gives the loss of that batch and the same numbers; the picture's text alternative says them in
@@ -340,7 +341,8 @@ view.table
 #   a tensor used twice adds its two gradients.
 # - A broadcast in the forward pass is a sum in the backward pass, and a sum is a broadcast.
 # - Written by hand in float64, every gradient of this network agrees with `torch.autograd`'s
-#   to within a few times $10^{-17}$, many to the last bit; central differences agree too.
+#   to a fraction of float64's machine epsilon, many to the last bit; central differences
+#   agree too.
 # - Cross-entropy after a softmax fuses to $(P - Y)/m$; batch norm fuses to
 #   $\frac{\gamma}{m\sigma}(m g - \sum g - \hat z\sum g\hat z)$, checked by SymPy for $m = 3$.
 # - A bias right before batch norm gets a zero gradient: the normalisation subtracts it away.

@@ -109,6 +109,12 @@ def _classifier(settings):
                         hidden=int(settings["hidden units"])).table)
 
 
+def _by_hand(settings):
+    from bpbook.chapters.ch14_by_hand.explore import update
+
+    return _rows(update(m=int(settings["batch size"]), tensor=settings["gradient of"]).table)
+
+
 def _rnn(settings):
     from bpbook.chapters.ch16_backprop_through_time.explore import update
 
@@ -136,6 +142,7 @@ EXPLORERS = [
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
+    Explorer("14_by_hand", slider="batch size", watch="loss", compute=_by_hand),
     Explorer("16_backprop_through_time", slider="T", watch="ratio first / last", compute=_rnn),
 ]
 

@@ -100,6 +100,7 @@ def test_cmp_tells_exact_from_approximate_from_wrong():
     table = net.table([net.cmp("a", a, a), net.cmp("b", a, a + 0.5)])
     assert table.text_rows() == [["a", "1×2", "yes", "yes", "0.0e+00"],
                                  ["b", "1×2", "no", "no", "5.0e-01"]]
+    assert table.caption == "compared with torch.autograd"
 
 
 def test_a_planted_mistake_shows_in_the_comparison():

@@ -62,7 +62,7 @@ def check_first_layer(dW1, db1):
                                                    "entry per unit, summed over the samples")])
     oks = (weights.ok, bias.ok)
     ok = True if oks == (True, True) else (False if False in oks else None)
-    return Feedback(ok, f"dW1: {weights.message}; db1: {bias.message}")
+    return Feedback(ok, f"{weights.message}; {bias.message}")
 
 
 def _dzbn(dh, zbn):

@@ -231,11 +231,12 @@ def cmp(name, mine, ref, tol=TOL):
             diff <= tol, diff]
 
 
-def table(rows, against="torch"):
-    """The rows of :func:`cmp` as a :class:`bpbook.tables.Table`."""
+def table(rows, against="torch.autograd"):
+    """The rows of :func:`cmp` as a :class:`bpbook.tables.Table`, captioned with what they
+    were compared with."""
     yes = [[r[0], r[1], "yes" if r[2] else "no", "yes" if r[3] else "no", r[4]] for r in rows]
-    return Table(["tensor", "shape", "exact", "approximate", f"max |by hand − {against}|"], yes,
-                 [None, None, None, None, "{:.1e}"])
+    return Table(["tensor", "shape", "exact", "approximate", "max |difference|"], yes,
+                 [None, None, None, None, "{:.1e}"], caption=f"compared with {against}")
 
 
 def compare(p, X, y, names=None):
