@@ -199,10 +199,11 @@ differences_figure(rows)
 # %%
 exact = sum(r[2] for r in rows)
 display(say("{e} of the {n} gradients are equal to torch's in every bit; the other {o} differ "
-            "by at most {w:.1e} (the tolerance for \"approximate\" is {tol:g}), about {u:.2g} times float64's machine epsilon $u = 2^{{-52}}$. "
-            "Where the two differ, the arithmetic was the same up to its order: $h(1-h^2)$ "
-            "written by us, torch's tanh backward its own way.",
-            e=exact, n=len(rows), o=len(rows) - exact, w=worst, tol=net.TOL, u=worst / np.finfo(float).eps))
+            "by at most {w:.1e} (the tolerance for \"approximate\" is {tol:g}), about {u:.2g} "
+            "times float64's machine epsilon $u = 2^{{-52}}$. Where the two differ, the "
+            "arithmetic was the same up to its order: $h(1-h^2)$ written by us, torch's tanh "
+            "backward its own way.", e=exact, n=len(rows), o=len(rows) - exact, w=worst,
+            tol=net.TOL, u=worst / np.finfo(float).eps))
 
 # %% [markdown]
 # ## Fusing the cross-entropy backward

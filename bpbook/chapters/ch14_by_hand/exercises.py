@@ -4,8 +4,9 @@ on fresh random ones, and compares it with the reference (the chapter's expressi
 ``tests/chapters/test_ch14_by_hand.py`` holds to ``torch.autograd``).
 
 Inputs are numpy arrays, samples in columns (shapes as in
-:mod:`bpbook.chapters.ch14_by_hand.net`): ``dzc``, ``dz1`` ``(n, m)``, images ``X`` ``(d, m)``; ``dh``, ``zbn`` ``(n, m)``; for batch norm
-``dzbn``, ``zhat`` ``(n, m)``, ``gamma``, ``inv_std`` ``(n, 1)``.
+:mod:`bpbook.chapters.ch14_by_hand.net`): ``dzc``, ``dz1`` ``(n, m)``, images ``X`` ``(d, m)``;
+``dh``, ``zbn`` ``(n, m)``; for batch norm ``dzbn``, ``zhat`` ``(n, m)``, ``gamma``, ``inv_std``
+``(n, 1)``.
 """
 import numpy as np
 
@@ -81,8 +82,8 @@ def check_tanh(fn):
     cases = [_draw_tanh(rng) for _ in range(4)]
     return check_function(fn, "∂L/∂zbn", "dh ⊙ (1 − tanh(zbn)²)", cases, _dzbn,
                           random_cases=_draw_tanh, mistakes=[
-        (lambda dh, z: dh * (1 - z ** 2), "dh ⊙ (1 − zbn²): 1 − h² needs h = tanh(zbn), and "
-                                          "this function is given zbn"),
+        (lambda dh, z: dh * (1 - z ** 2),
+         "dh ⊙ (1 − zbn²): 1 − h² needs h = tanh(zbn), and this function is given zbn"),
         (lambda dh, z: dh * (1 - np.tanh(z)), "dh ⊙ (1 − tanh(zbn)): the square is missing"),
         (lambda dh, z: dh * np.tanh(z) * (1 - np.tanh(z)), "the sigmoid's derivative pattern "
                                                           "h(1 − h), not tanh's 1 − h²"),
@@ -97,9 +98,8 @@ def bn_backward(dzbn, zhat, gamma, inv_std):
                                   - zhat * (dzbn * zhat).sum(axis=1, keepdims=True))
 
 
-def _draw_bn(rng, n=None, m=None):
-    n = n or rng.integers(1, 5)
-    m = m or rng.integers(2, 8)
+def _draw_bn(rng):
+    n, m = rng.integers(1, 5), rng.integers(2, 8)
     z = rng.normal(size=(n, m)) * rng.uniform(0.5, 3.0, size=(n, 1))
     inv_std = 1 / np.sqrt(z.var(axis=1, keepdims=True) + 1e-5)
     zhat = (z - z.mean(axis=1, keepdims=True)) * inv_std
@@ -112,8 +112,8 @@ def check_bn_backward(fn):
     rng = np.random.default_rng(3)
     cases = [_draw_bn(rng) for _ in range(4)]
     m_of = lambda d: d.shape[1]  # noqa: E731
-    return check_function(fn, "∂L/∂z1", "γ·inv_std/m · (m·dzbn − Σ dzbn − ẑ·Σ dzbn·ẑ)", cases,
-                          bn_backward, random_cases=_draw_bn, mistakes=[
+    return check_function(fn, "∂L/∂z1", "γ·inv_std/m · (m·dzbn − Σ dzbn − ẑ·Σ dzbn·ẑ)",
+                          cases, bn_backward, random_cases=_draw_bn, mistakes=[
         (lambda d, zh, g, s: g * s * d, "γ·inv_std·dzbn: μ and σ² treated as constants, but "
                                         "every sample moves them"),
         (lambda d, zh, g, s: g * s / m_of(d) * (m_of(d) * d - d.sum(axis=1, keepdims=True)),

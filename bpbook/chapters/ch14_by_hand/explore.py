@@ -90,9 +90,9 @@ class HeatPlot:
     def update(self, tensor, mine, diff):
         """Show ``mine`` (∂L/∂tensor by hand) and ``diff`` (by hand − torch), each on a colour
         scale symmetric about 0 (blue negative, red positive; the scale is in the title)."""
+        names = (f"∂L/∂{tensor} by hand", "by hand − torch")
         for ax, image, title, values, name in zip(self.axes, self.images, self.titles,
-                                                  (mine, diff),
-                                                  (f"∂L/∂{tensor} by hand", "by hand − torch")):
+                                                  (mine, diff), names):
             scale = float(np.abs(values).max())
             rows, cols = values.shape
             image.set_data(values)
