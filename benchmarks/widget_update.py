@@ -169,6 +169,21 @@ def real_classifier(n):
     return move, moves[:n]
 
 
+def convolutions(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch15_convolutions.explore import KERNELS, N_IMAGES, FeaturePlot, update
+    from bpbook.widgets import KeptFigure
+    plot = FeaturePlot()
+    kept = KeptFigure(plot.figure, plot.images)
+
+    def move(settings):  # as the explorer: the four pictures replaced over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.alt).data, format="png")]
+    return move, [dict(index=i % N_IMAGES, kernel=k)
+                  for i, k in zip(range(n), itertools.cycle(KERNELS))]
+
+
 def backprop_through_time(n):
     from IPython.display import Image
 
@@ -198,6 +213,7 @@ EXPLORERS = [
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
     ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
     ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),
+    ("15_convolutions", "ch15_convolutions.explore.explorer", convolutions, PLOT),
     ("16_backprop_through_time", "ch16_backprop_through_time.explore.explorer",
      backprop_through_time, PLOT),
 ]

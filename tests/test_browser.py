@@ -109,6 +109,13 @@ def _classifier(settings):
                         hidden=int(settings["hidden units"])).table)
 
 
+def _conv(settings):
+    from bpbook.chapters.ch15_convolutions.explore import update
+
+    kernel = settings["kernel"].replace("\xa0", " ")  # the page shows the name with nbsp
+    return _rows(update(int(settings["test image"]), kernel).table)
+
+
 def _rnn(settings):
     from bpbook.chapters.ch16_backprop_through_time.explore import update
 
@@ -136,6 +143,7 @@ EXPLORERS = [
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
+    Explorer("15_convolutions", slider="test image", watch="largest feature", compute=_conv),
     Explorer("16_backprop_through_time", slider="T", watch="ratio first / last", compute=_rnn),
 ]
 
