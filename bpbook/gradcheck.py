@@ -55,7 +55,8 @@ $u^{2/3} \approx 2\times10^{-5}$ relative error, too coarse to tell a small bug 
 data), and its result says so in ``note``.
 
 Arrays: a parameter and its gradient have the same shape; rows of :attr:`GradCheck.rows` are
-``(parameter, index, backprop, finite difference, error, kink)``.
+``(parameter, index, backprop, finite difference, error)``, and :attr:`GradCheck.kinked` says
+row by row whether that entry's check straddled a kink.
 """
 import copy
 
@@ -115,20 +116,23 @@ class GradCheck:
     """The result of :func:`gradcheck`: one row per checked entry, the rule's numbers, a verdict.
 
     ``max_rel_error`` is the largest error $e_i$ of the entries whose check did not straddle a
-    kink (``kinks`` counts those that did); ``floor`` is the rule's $F$, ``loss`` the loss at the
+    kink (``kinked[k]`` is True for row ``k`` if it did; ``kinks`` counts them); ``floor`` is the rule's $F$, ``loss`` the loss at the
     checked point, ``evaluations`` the number of forward passes the central differences took.
     """
 
-    def __init__(self, rows, loss, eps, note="", evaluations=0):
+    def __init__(self, rows, loss, eps, note="", evaluations=0, kinked=None):
         self.rows, self.loss, self.eps, self.note = rows, float(loss), float(eps), note
+        self.kinked = list(kinked) if kinked is not None else [False] * len(rows)
         self.floor = error_floor(self.loss, self.eps)
         self.evaluations = evaluations
-        self.kinks = sum(1 for r in rows if r[5])
-        self.max_rel_error = max((r[4] for r in rows if not r[5]), default=0.0)
+        self.kinks = sum(self.kinked)
+        self.max_rel_error = max((r[4] for r, k in zip(rows, self.kinked) if not k),
+                                 default=0.0)
 
     @property
     def table(self):
-        rows = [r[:5] + ("straddles a kink" if r[5] else "",) for r in self.rows]
+        rows = [tuple(r) + ("straddles a kink" if k else "",)
+                for r, k in zip(self.rows, self.kinked)]
         return Table(["parameter", "index", "backprop", "finite difference", "error", "note"],
                      rows, formats=[None, None, "{:.10f}", "{:.10f}", "{:.1e}", None],
                      caption=self.note or None)
@@ -257,7 +261,7 @@ def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note=""
     rng = np.random.RandomState(seed)
     value = float(f())
     floor = error_floor(value, eps)
-    rows, evaluations = [], 0
+    rows, kinked, evaluations = [], [], 0
     for label, theta, grad in params:
         for i in _entries(theta, sample, rng):
             old = theta[i]
@@ -268,6 +272,6 @@ def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note=""
             theta[i] = old
             evaluations += 2
             g, g_hat = float(grad[i]), float((up - down) / (2 * eps))
-            kink = any(np.any(a != b) for a, b in zip(up_signs, down_signs))
-            rows.append((label, i, g, g_hat, float(rel_error(g, g_hat, floor)), kink))
-    return GradCheck(rows, value, eps, note, evaluations)
+            kinked.append(any(np.any(a != b) for a, b in zip(up_signs, down_signs)))
+            rows.append((label, i, g, g_hat, float(rel_error(g, g_hat, floor))))
+    return GradCheck(rows, value, eps, note, evaluations, kinked)

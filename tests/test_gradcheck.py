@@ -164,7 +164,7 @@ def test_a_check_that_straddles_a_relu_kink_is_marked_and_not_judged():
     z = hidden.W @ X + hidden.b
     hidden.b[0, 0] -= z[0, 0] - 0.3 * EPS  # unit 0, sample 0 sits 0.3 ε above its kink
     result = gradcheck(model, X, Y, loss)
-    kinked = [r for r in result.rows if r[5]]
+    kinked = [r for r, k in zip(result.rows, result.kinked) if k]
     assert ("layer1.b", (0, 0)) in [(r[0], r[1]) for r in kinked]
     assert result.kinks == len(kinked)
     assert max(r[4] for r in kinked) > 1e-3  # its central difference mixes two slopes
@@ -185,6 +185,7 @@ def test_sample_checks_that_many_entries_of_each_parameter():
     by_entry = {(r[0], r[1]): r for r in full.rows}
     for r in part.rows:
         assert by_entry[(r[0], r[1])][2:] == pytest.approx(r[2:])
+    assert all(len(r) == 5 for r in part.rows)
     assert part.rows == gradcheck(model, X, Y, loss, sample=3, seed=7).rows
     assert part.rows != gradcheck(model, X, Y, loss, sample=3, seed=8).rows
 
