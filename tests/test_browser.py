@@ -86,6 +86,12 @@ def _activation(settings):
     return _rows(explore(settings["activation"], settings["z₀"]).table)
 
 
+def _gradient_checking(settings):
+    from bpbook.chapters.ch11_gradient_checking.explore import explore
+
+    return _rows(explore(settings["log₁₀ ε"]).table)
+
+
 def _torch(settings):
     from bpbook.chapters.ch12_pytorch.explore import QUANTITIES
     from bpbook.worked import worked_example
@@ -117,6 +123,8 @@ EXPLORERS = [
              prepare=(("epochs", "Home"),)),
     Explorer("08_vanishing_gradients", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
+    Explorer("11_gradient_checking", slider="log₁₀ ε", watch="measured error",
+             compute=_gradient_checking),
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),

@@ -2,17 +2,19 @@
 floor is what the central difference's rounding needs, kinks are found, parameters are told apart
 by position, and float32 models (BatchNorm first or not) are checked in float64.
 
-Truth here is independent of the rule: the bugs are written into a layer by hand, the rule's
-closed forms are written out, and a kink is placed by construction.
+Truth here is independent of the rule: the bugs are written into a layer by hand (chapter 11's
+``BuggyDense``, which the chapter teaches from), the rule's closed forms are written out, and a
+kink is placed by construction.
 """
 import numpy as np
 import pytest
 
 from bpbook.activations import Activation
-from bpbook import Dense, Sequential, gradcheck, mlp
+from bpbook import Dense, Sequential, gradcheck
 from bpbook.errors import InputError, InputTypeError
 from bpbook.gradcheck import (EPS, NOISE_FACTOR, TOL, U, central_difference_error,
                               check_gradients, error_floor, rel_error)
+from bpbook.chapters.ch11_gradient_checking.cases import BuggyDense
 from bpbook.norm import BatchNorm
 
 KINDS = {  # hidden activation, output activation, loss
@@ -24,30 +26,6 @@ KINDS = {  # hidden activation, output activation, loss
     "silu/softmax_ce": ("silu", "identity", "softmax_ce"),
 }
 SMOOTH = ("tanh/mse", "sigmoid/bce", "elu/bce", "silu/softmax_ce")
-
-
-class BuggyDense(Dense):
-    """A Dense layer whose backward pass carries one of the classic bugs."""
-
-    def __init__(self, *args, bug=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.bug = bug
-
-    def backward(self, da, input_grad=True):
-        if self.bug == "missing slope":  # δ = da, without f'(z)
-            return self.backward_delta(da, input_grad)
-        return super().backward(da, input_grad)
-
-    def backward_delta(self, delta, input_grad=True):
-        if self.bug == "dropped 1/m":
-            delta = delta * delta.shape[1]
-        self.delta = delta
-        dW = delta @ self.a_prev.T
-        self.dW += -dW if self.bug == "sign" else dW
-        self.db += delta.sum(axis=1, keepdims=True)
-        if not input_grad:
-            return None
-        return (self.W if self.bug == "transposed W" else self.W.T) @ delta
 
 
 def network(kind, seed, bug=None, where=1, m=5):
