@@ -26,8 +26,9 @@
 # - check a large network on a random sample of its parameters, counting the forward passes;
 # - use the one rule as `bpbook.gradcheck` implements it.
 #
-# Earlier chapters ran `gradcheck` and printed a number. This chapter says what that number
-# means, and when it means a bug. The symbols are the book's: see
+# Earlier chapters ran `gradcheck` and printed a number; golden rule 4 of
+# [chapter 10](10_training_in_practice.py) says to do it before trusting any backward pass. This
+# chapter says what that number means, and when it means a bug. The symbols are the book's: see
 # [chapter 3, Notation](03_worked_example.py).
 
 # %% [markdown]
@@ -227,7 +228,7 @@ display(say("Float32's $u$ = {u32:.2e}, {ratio:.1e} times float64's. The best fl
 # ## Large networks: check a sample
 #
 # A central difference costs two forward passes per parameter entry; backprop gets every entry
-# from one forward and one backward pass. For a network with millions of weights a full check is
+# from one forward and one backward pass ([chapter 7](07_reverse_mode.py) counts both). For a network with millions of weights a full check is
 # out of reach. But a bug in a backward pass is rarely in one entry: it sits in a formula, and
 # the formula makes a whole array wrong. So check a few random entries of every parameter array.
 # `gradcheck(..., sample=k)` does that; here the forward passes are counted on the digits ReLU
@@ -334,10 +335,10 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # values below (float64's $u$; softplus and its second derivative at $w = 1$).
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_VALUE, SIZES, U,
-                                                              check_forward_eps,
-                                                              check_forward_passes,
-                                                              check_rule_error)
+from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_VALUE, MISS,
+                                                              P_SPOILED, U, check_forward_eps,
+                                                              check_rule_error,
+                                                              check_sample_size)
 
 display(say("$u$ = {u!r}, $f$ = {f!r}, $f''$ = {f2!r} (as `U`, `F_VALUE`, `F_SECOND`)", u=U,
             f=F_VALUE, f2=F_SECOND))
@@ -361,17 +362,19 @@ def rule_error(g, g_hat, floor):
 check_rule_error(rule_error)
 
 # %% [markdown]
-# **3.** How many forward passes do central differences take to check every weight and bias of
-# an MLP with the layer widths below?
+# **3.** A bug spoils a fraction $p$ of a parameter array's entries. How many random entries of
+# that array must a sampled check take so that it misses the bug with probability at most the
+# value below? (The smallest whole number.)
 
 # %%
-display(say("Layer widths: {s} (inputs first).", s=" → ".join(map(str, SIZES))))
+display(say("$p$ = {p:g}, probability of missing at most {miss:g} (as `P_SPOILED`, `MISS`).",
+            p=P_SPOILED, miss=MISS))
 
-# %% tags=["exercise"] exercise="11.forward-passes"
+# %% tags=["exercise"] exercise="11.sample-size"
 answer = None
 
 # %% tags=["check"]
-check_forward_passes(answer)
+check_sample_size(answer)
 
 # %% [markdown] tags=["think"] exercise="11.kink-or-bug"
 # **4.** A check of a ReLU network fails on three entries: the two weights and the bias of one

@@ -14,11 +14,11 @@ EXERCISES = {
         wrong=("def rule_error(g, g_hat, floor):\n"
                "    return np.abs(g - g_hat) / np.maximum(np.maximum(np.abs(g), np.abs(g_hat)),"
                " floor)\n")),
-    "11.forward-passes": dict(
-        points=1,
-        solution=("weights = sum(a * b for a, b in zip(SIZES[:-1], SIZES[1:]))\n"
-                  "answer = 2 * (weights + sum(SIZES[1:]))"),
-        wrong="answer = sum(a * b for a, b in zip(SIZES[:-1], SIZES[1:])) + sum(SIZES[1:])"),
+    "11.sample-size": dict(
+        points=2,
+        solution=("import math\n\n"
+                  "answer = math.ceil(math.log(MISS) / math.log(1 - P_SPOILED))"),
+        wrong="import math\n\nanswer = math.ceil(math.log(MISS) / math.log(P_SPOILED))"),
 }
 THINK = {
     "11.kink-or-bug": dict(points=2, answer=(

@@ -8,9 +8,10 @@ import sympy as sp
 
 from bpbook.chapters.ch11_gradient_checking import cases, curve
 from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_THIRD, F_VALUE,
-                                                              SIZES, U, check_forward_eps,
-                                                              check_forward_passes,
-                                                              check_rule_error)
+                                                              MISS, P_SPOILED, U,
+                                                              check_forward_eps,
+                                                              check_rule_error,
+                                                              check_sample_size)
 from bpbook.chapters.ch11_gradient_checking.explore import EpsPlot, explore
 from bpbook.chapters.ch11_gradient_checking.plots import error_curve_alt, error_curve_figure
 from bpbook.errors import InputError, InputTypeError
@@ -166,15 +167,16 @@ def test_exercise_checks():
     assert "floor is missing" in str(check_rule_error(lambda g, h, f: np.abs(g - h) /
                                                       (np.abs(g) + np.abs(h))))
     assert "absolute" in str(check_rule_error(lambda g, h, f: np.abs(g - h)))
-    n = 64 * 32 + 32 + 32 * 10 + 10
-    assert SIZES == (64, 32, 10)
-    assert check_forward_passes(2 * n).ok is True and check_forward_passes(2 * n + 1).ok is False
-    assert "one per entry" in str(check_forward_passes(n))
+    # the smallest k with (1 − p)^k ≤ miss, found by counting up
+    k = next(k for k in range(1, 10**6) if (1 - P_SPOILED) ** k <= MISS)
+    assert check_sample_size(k).ok is True and check_sample_size(k + 1).ok is False
+    assert "round up" in str(check_sample_size(k - 1))
+    assert check_sample_size(2, p=0.5, miss=0.25).ok is True  # ½ · ½ = ¼
 
 
 CHECKS = {"11.forward-eps": ("answer", check_forward_eps),
           "11.rule-error": ("rule_error", check_rule_error),
-          "11.forward-passes": ("answer", check_forward_passes)}
+          "11.sample-size": ("answer", check_sample_size)}
 
 
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
@@ -182,7 +184,8 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
     entry = solutions.load("11_gradient_checking").EXERCISES[exercise]
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
-        ns = {"np": np, "U": U, "F_VALUE": F_VALUE, "F_SECOND": F_SECOND, "SIZES": SIZES}
+        ns = {"np": np, "U": U, "F_VALUE": F_VALUE, "F_SECOND": F_SECOND,
+              "P_SPOILED": P_SPOILED, "MISS": MISS}
         with np.errstate(divide="ignore", invalid="ignore"):
             exec(code, ns)
             verdict = judge(ns[name])

@@ -1,6 +1,7 @@
 """Exercise checks of chapter 11 (gradient checking in practice).
 
-The reference answers come from :mod:`bpbook.gradcheck` (the rule, the cost of a check) and from
+The reference answers come from :mod:`bpbook.gradcheck` (the rule), from probability (a sampled
+check) and from
 softplus's closed-form derivatives (:mod:`~bpbook.chapters.ch11_gradient_checking.curve`); the
 student's are judged by :func:`bpbook.feedback.check` (numbers) and
 :func:`bpbook.feedback.check_function` (functions). ``g`` and ``g_hat`` are 1-D float arrays."""
@@ -15,7 +16,8 @@ U = float(np.finfo(np.float64).eps)
 F_VALUE = float(softplus(W0))  # f(1) for exercise 1
 F_SECOND = float(sigmoid(W0) * (1 - sigmoid(W0)))  # f″(1)
 F_THIRD = float(third_derivative(W0))  # f‴(1), for a mistake's value
-SIZES = (64, 32, 10)  # exercise 3's network
+P_SPOILED = 0.01  # exercise 3: the fraction of an array's entries a bug spoils
+MISS = 1e-3  # exercise 3: the chance of missing it that we accept
 
 
 def check_forward_eps(answer, u=U, f=F_VALUE, f2=F_SECOND, f3=F_THIRD):
@@ -59,15 +61,22 @@ def check_rule_error(fn):
         ])
 
 
-def check_forward_passes(answer, sizes=SIZES):
-    """Exercise: forward passes for central differences of every parameter entry of an MLP
-    with layer widths ``sizes``."""
-    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    biases = sum(sizes[1:])
-    return check(answer, 2 * (weights + biases), "the forward passes of a full check",
-                 "2 × (weights + biases)", [
-                     (weights + biases, "one per entry: a central difference needs two, "
-                                        "θ + ε and θ − ε"),
-                     (2 * weights, "the weights only: the biases are checked too"),
-                     (2 * sum(sizes), "two per unit: every weight and bias is one entry"),
-                 ], tol=0)
+def sample_size(p, miss):
+    """The fewest random entries ``k`` with ``(1 − p)^k ≤ miss``."""
+    return int(np.ceil(np.log(miss) / np.log1p(-p)))
+
+
+def check_sample_size(answer, p=P_SPOILED, miss=MISS):
+    """Exercise: how many random entries of an array a sampled check needs so that a bug that
+    spoils a fraction ``p`` of them goes unseen with probability at most ``miss``."""
+    k = sample_size(p, miss)
+    exact = np.log(miss) / np.log1p(-p)
+    return check(answer, k, "the entries to sample", "⌈log(miss) / log(1 − p)⌉", [
+        (k - 1, f"one too few: {k - 1} entries miss the bug with probability "
+                f"{(1 - p) ** (k - 1):.4g}, above {miss:g}; round up"),
+        (np.ceil(np.log(miss) / np.log(p)), "log(miss)/log(p): the chance of missing is "
+                                            "(1 − p)^k, not p^k"),
+        (np.ceil(-np.log(miss) / p), "⌈ln(1/miss)/p⌉, from (1 − p)^k ≈ e^(−pk): close, but the "
+                                    "exact count is smaller"),
+        (exact, "the unrounded count: entries come whole, round up"),
+    ], tol=0)
