@@ -116,8 +116,9 @@ class GradCheck:
     """The result of :func:`gradcheck`: one row per checked entry, the rule's numbers, a verdict.
 
     ``max_rel_error`` is the largest error $e_i$ of the entries whose check did not straddle a
-    kink (``kinked[k]`` is True for row ``k`` if it did; ``kinks`` counts them); ``floor`` is the rule's $F$, ``loss`` the loss at the
-    checked point, ``evaluations`` the number of forward passes the central differences took.
+    kink (``kinked[k]`` is True for row ``k`` if it did; ``kinks`` counts them); ``floor`` is
+    the rule's $F$, ``loss`` the loss at the checked point, ``evaluations`` the number of
+    forward passes the central differences took.
     """
 
     def __init__(self, rows, loss, eps, note="", evaluations=0, kinked=None):

@@ -77,16 +77,12 @@ from IPython.display import display
 
 from bpbook.chapters.ch11_gradient_checking.curve import (W0, function_curve, network_curve,
                                                           predicted_best)
-from bpbook.chapters.ch11_gradient_checking.plots import error_curve_alt, error_curve_figure
+from bpbook.chapters.ch11_gradient_checking.plots import error_curve_figure
 from bpbook.display import say
 from bpbook.gradcheck import EPS, NOISE_FACTOR, TOL, U
 
 f64, f32, net_curve = function_curve(), function_curve(dtype=np.float32), network_curve()
-fig = error_curve_figure(f64, f32, net_curve)
-fig
-
-# %%
-display(say("*What the figure shows:* " + error_curve_alt(f64, f32, net_curve)))
+error_curve_figure(f64, f32, net_curve)  # its text alternative: error_curve_alt, from the same data
 
 # %%
 display(say("For softplus at $w$ = {w:g} the prediction puts the best step at "
@@ -130,11 +126,11 @@ Table(["check", "loss", "|g| from … to …", "pure relative", "pure absolute",
               f"check's targets are scaled by {LARGE:g}.")
 
 # %% [markdown]
-# The pure relative error $|g-\hat g|/(|g|+|\hat g|)$ fails the first check, which is correct:
-# where $g$ is 0 or nearly so, the central difference's rounding alone is a relative error of
-# order one. The pure absolute error $|g-\hat g|$ fails the second, also correct: rounding grows
-# with $|L|$, and so do the gradients. Worse, it passes the third, which is wrong: a flipped sign
-# on tiny gradients is a tiny absolute error.
+# The pure relative error $|g-\hat g|/(|g|+|\hat g|)$ fails the first check, whose gradients are
+# right: where $g$ is 0 or nearly so, the central difference's rounding alone is a relative error
+# of order one. The pure absolute error $|g-\hat g|$ fails the second, right as well: rounding
+# grows with $|L|$, and so do the gradients. Worse, it passes the third, which is wrong: a
+# flipped sign on tiny gradients is a tiny absolute error.
 #
 # The rule takes what each gets right. Judge every entry relative to its size, but never finer
 # than the central difference can resolve:
@@ -171,7 +167,8 @@ display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three
 from bpbook.chapters.ch11_gradient_checking.cases import KINK_OFFSET, kink_case
 
 kinked, row, left, right = kink_case()
-display(say("Unit 0's $z$ for sample 0: {o:g} ε above 0. Backprop: {g:.6f} (the slope on the side where $z > 0$). One-sided slopes: left "
+display(say("Unit 0's $z$ for sample 0: {o:g} ε above 0. Backprop: {g:.6f} (the slope on the "
+            "side where $z > 0$). One-sided slopes: left "
             "{l:.6f}, right {r:.6f}. The central difference: {fd:.6f}, between the two; its "
             "error by the rule {e:.1e}, far above τ.", o=KINK_OFFSET, g=row[2], l=left, r=right,
             fd=row[3], e=row[4]))
@@ -212,7 +209,8 @@ Table(["ε", "largest |g − ĝ| / largest |g|, float32"], list(zip(steps, scale
       ["{:.1e}", "{:.1e}"])
 
 # %%
-display(say("Float32's $u$ = {u32:.2e}, {ratio:.1e} times float64's. The best float32 check agrees to about {best:.0e} of the "
+display(say("Float32's $u$ = {u32:.2e}, {ratio:.1e} times float64's. The best float32 check "
+            "agrees to about {best:.0e} of the "
             "gradient's size, which a bug of that size would hide in. So `gradcheck` checks a "
             "float32 model on a float64 copy, same weights, same data: {v}; its note says \"{n}\".",
             u32=float(np.finfo(np.float32).eps), ratio=float(np.finfo(np.float32).eps) / U,
@@ -228,9 +226,10 @@ display(say("Float32's $u$ = {u32:.2e}, {ratio:.1e} times float64's. The best fl
 # ## Large networks: check a sample
 #
 # A central difference costs two forward passes per parameter entry; backprop gets every entry
-# from one forward and one backward pass ([chapter 7](07_reverse_mode.py) counts both). For a network with millions of weights a full check is
-# out of reach. But a bug in a backward pass is rarely in one entry: it sits in a formula, and
-# the formula makes a whole array wrong. So check a few random entries of every parameter array.
+# from one forward and one backward pass ([chapter 7](07_reverse_mode.py) counts both). For a
+# network with millions of weights a full check is out of reach. But a bug in a backward pass
+# is rarely in one entry: it sits in a formula, and the formula makes a whole array wrong. So
+# check a few random entries of every parameter array.
 # `gradcheck(..., sample=k)` does that; here the forward passes are counted on the digits ReLU
 # network (a counter wrapped around its first layer).
 

@@ -14,6 +14,7 @@ from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_THIRD,
                                                               check_sample_size)
 from bpbook.chapters.ch11_gradient_checking.explore import EpsPlot, explore
 from bpbook.chapters.ch11_gradient_checking.plots import error_curve_alt, error_curve_figure
+from bpbook.display import alt_of
 from bpbook.errors import InputError, InputTypeError
 from bpbook.gradcheck import TOL
 from tests import solutions
@@ -135,6 +136,9 @@ def test_explorer_update_against_a_direct_computation():
         assert view.rounding == pytest.approx(U * F_VALUE / eps)
         assert plot.marker.get_xdata()[0] == eps
         assert dict((r[0], r[1]) for r in view.table.rows)["measured error"] == view.error
+        alt = alt_of(view.figure)[0]
+        assert f"{eps:.1e}" in alt and f"{view.error:.1e}" in alt
+        assert ("rounding side" in alt) == (view.rounding > view.truncation)
     for bad in (-13, 0.5, "x", float("nan")):
         with pytest.raises((InputError, InputTypeError), match="explore: log_eps"):
             explore(bad)
@@ -146,6 +150,7 @@ def test_the_picture_and_its_text_alternative_come_from_the_same_curves():
     fig = error_curve_figure(f64, f32, net)
     assert len(fig.axes) == 2
     alt = error_curve_alt(f64, f32, net)
+    assert alt_of(fig) == (alt, None)
     for best in (f64.best, f32.best, net.best):
         assert f"{best[1]:.1e}" in alt and f"{best[0]:.1e}" in alt
     assert "slope 2.0" in alt  # truncation's ε²
@@ -156,7 +161,8 @@ def test_the_picture_and_its_text_alternative_come_from_the_same_curves():
 def test_exercise_checks():
     best = (2 * U * F_VALUE / F_SECOND) ** 0.5
     assert check_forward_eps(best).ok is True and check_forward_eps(None).ok is None
-    assert "central difference" in str(check_forward_eps((3 * U * F_VALUE / abs(F_THIRD)) ** (1 / 3)))
+    central = (3 * U * F_VALUE / abs(F_THIRD)) ** (1 / 3)
+    assert "central difference" in str(check_forward_eps(central))
     assert check_forward_eps(best * 1.1).ok is False
 
     def rule(g, h, floor):

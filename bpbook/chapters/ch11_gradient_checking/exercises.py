@@ -76,7 +76,7 @@ def check_sample_size(answer, p=P_SPOILED, miss=MISS):
                 f"{(1 - p) ** (k - 1):.4g}, above {miss:g}; round up"),
         (np.ceil(np.log(miss) / np.log(p)), "log(miss)/log(p): the chance of missing is "
                                             "(1 − p)^k, not p^k"),
-        (np.ceil(-np.log(miss) / p), "⌈ln(1/miss)/p⌉, from (1 − p)^k ≈ e^(−pk): close, but the "
-                                    "exact count is smaller"),
+        (np.ceil(-np.log(miss) / p), "⌈ln(1/miss)/p⌉, from (1 − p)^k ≈ e^(−pk): close, "
+                                    "but the exact count is smaller"),
         (exact, "the unrounded count: entries come whole, round up"),
     ], tol=0)

@@ -5,6 +5,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from bpbook.display import described
+
 
 def _loglog(ax, title):
     ax.set(xscale="log", yscale="log", xlabel="step ε", title=title)
@@ -13,7 +15,7 @@ def _loglog(ax, title):
 
 def error_curve_figure(f64, f32, net):
     """Two panels: softplus's error in float64 and float32 with the predicted parts; the
-    network's largest error with its predicted rounding."""
+    network's largest error with its predicted rounding. Described by :func:`error_curve_alt`."""
     fig = Figure(figsize=(9.5, 3.8), layout="constrained")
     left, right = fig.subplots(1, 2)
     _loglog(left, "softplus at w = 1")
@@ -32,7 +34,7 @@ def error_curve_figure(f64, f32, net):
     right.set_ylabel("largest |g − ĝ|")
     right.set_ylim(1e-13, 1e1)
     right.legend(fontsize="x-small", loc="lower left")
-    return fig
+    return described(fig, error_curve_alt(f64, f32, net))
 
 
 def _slope(curve, k0, k1):
