@@ -68,6 +68,7 @@ from bpbook.model import Sequential
 from bpbook.tables import Table
 
 EPS = 1e-5
+MAX_EPS = 1.0
 TOL = 1e-5
 NOISE_FACTOR = 10.0
 U = float(np.finfo(np.float64).eps)
@@ -205,7 +206,8 @@ def _entries(value, sample, rng):
 
 def _settings(eps, sample, seed):
     """``eps``, ``sample`` and ``seed`` checked."""
-    eps = real_number(eps, "gradcheck: eps", low=0.0, low_open=True)
+    # a step beyond 1 measures nothing (its truncation error is the size of the loss itself)
+    eps = real_number(eps, "gradcheck: eps", low=0.0, low_open=True, high=MAX_EPS)
     if sample is not None:
         sample = count(sample, "gradcheck: sample", low=1)
     return eps, sample, count(seed, "gradcheck: seed", low=0, high=2**32 - 1)

@@ -168,6 +168,14 @@ def test_sample_checks_that_many_entries_of_each_parameter():
     assert part.rows != gradcheck(model, X, Y, loss, sample=3, seed=8).rows
 
 
+@pytest.mark.parametrize("eps", [0.0, -1e-5, 1.5, 1.34e154])
+def test_bad_eps_is_refused(eps):
+    """Found by the fuzz test: a step of 1e154 overflowed the floor's ε² (OverflowError)."""
+    model, X, Y, loss = network("tanh/mse", 0)
+    with pytest.raises(InputError, match="gradcheck: eps should be"):
+        gradcheck(model, X, Y, loss, eps=eps)
+
+
 @pytest.mark.parametrize("bad, error", [(0, InputError), (-1, InputError),
                                         (1.5, InputTypeError)])
 def test_bad_sample_is_refused(bad, error):
