@@ -164,6 +164,22 @@ def real_classifier(n):
     return move, moves[:n]
 
 
+def backprop_through_time(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch16_backprop_through_time.explore import (INPUT_SCALES, RHO_RANGE,
+                                                                     T_RANGE, FlowPlot, update)
+    from bpbook.widgets import KeptFigure
+    plot = FlowPlot()
+    kept = KeptFigure(plot.figure, plot.moving)
+
+    def move(settings):  # as the explorer: the two lines redrawn over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
+    spread_out = zip(ticks(*RHO_RANGE, n), ticks(*T_RANGE, n)[::-1], itertools.cycle(INPUT_SCALES))
+    return move, [dict(rho=r, T=int(t), input_scale=s) for r, t, s in spread_out]
+
+
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
@@ -177,6 +193,8 @@ EXPLORERS = [
      PLOT),
     ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
     ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),
+    ("16_backprop_through_time", "ch16_backprop_through_time.explore.explorer",
+     backprop_through_time, PLOT),
 ]
 
 

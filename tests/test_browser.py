@@ -108,6 +108,13 @@ def _classifier(settings):
                         hidden=int(settings["hidden units"])).table)
 
 
+def _rnn(settings):
+    from bpbook.chapters.ch16_backprop_through_time.explore import update
+
+    return _rows(update(rho=settings["ρ"], T=int(settings["T"]),
+                        input_scale=float(settings["input scale"])).table)
+
+
 def _label(key):
     from bpbook.worked import NAMES
 
@@ -128,6 +135,7 @@ EXPLORERS = [
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
+    Explorer("16_backprop_through_time", slider="T", watch="ratio first / last", compute=_rnn),
 ]
 
 
