@@ -139,6 +139,16 @@ def activations(n):
     return move, [dict(name=a, z0=z) for a, z in zip(itertools.cycle(NAMES), ticks(*Z_RANGE, n))]
 
 
+def gradient_checking(n):
+    from bpbook.chapters.ch11_gradient_checking.explore import LOG_EPS_RANGE, EpsPlot, explore
+    plot = EpsPlot()
+
+    def move(settings):  # as the explorer: the kept figure's marker moved, one PNG drawn
+        view = explore(**settings, plot=plot)
+        return [view.table, view.figure]
+    return move, [dict(log_eps=x) for x in ticks(*LOG_EPS_RANGE, n)]
+
+
 def xor_trainer(n):
     from bpbook.chapters.ch05_xor.plots import run_trainer
 
@@ -211,6 +221,8 @@ EXPLORERS = [
     ("10_training_in_practice", "ch10_training_in_practice.explore.explorer", checkpointing,
      PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
+    ("11_gradient_checking", "ch11_gradient_checking.explore.explorer", gradient_checking,
+     PLOT),
     ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
     ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),
     ("15_convolutions", "ch15_convolutions.explore.explorer", convolutions, PLOT),

@@ -199,7 +199,8 @@ if HAVE_TORCH:
 
 # %%
 from bpbook.worked import worked_graph
-from bpbook.chapters.ch12_pytorch.bridge import SideBySide, graph_lines, value_graph_lines
+from bpbook.chapters.ch12_pytorch.bridge import (SideBySide, graph_lines, rule_check,
+                                                 value_graph_lines)
 
 value_lines = value_graph_lines(worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"])
 if HAVE_TORCH:
@@ -219,7 +220,10 @@ if HAVE_TORCH:
 # ## `torch.autograd.gradcheck`
 #
 # Torch ships the gradient check of chapters 3 and 8: it compares the backward functions with
-# central differences, in float64. On a small function of a weight matrix and a bias:
+# central differences, in float64, entry by entry of the Jacobian, with its own tolerances
+# (absolute and relative). Beside it, bpbook's one rule ([chapter 11](11_gradient_checking.py))
+# judges the gradient of a scalar loss, here the mean of the outputs. On a small function of a
+# weight matrix and a bias:
 
 # %%
 if HAVE_TORCH:
@@ -229,6 +233,9 @@ if HAVE_TORCH:
     xs = torch.randn(2, 4, dtype=torch.float64, generator=gen)
     display(say("gradcheck on σ(W x + b): **{ok}**.",
                 ok=torch.autograd.gradcheck(lambda W, b: torch.sigmoid(W @ xs + b), (W, b))))
+    display(say("bpbook's rule on the loss mean σ(W x + b): {verdict}.",
+                verdict=rule_check(lambda W, b: torch.sigmoid(W @ xs + b), (W, b),
+                                   ("W", "b")).verdict()))
 
 # %% [markdown]
 # Now a home-made sigmoid whose backward forgets the factor $(1-\sigma)$, the bug planted in
@@ -251,6 +258,9 @@ if HAVE_TORCH:
     ok = torch.autograd.gradcheck(lambda W, b: BuggySigmoid.apply(W @ xs + b), (W, b),
                                   raise_exception=False)
     display(say("gradcheck on the buggy sigmoid: **{ok}**.", ok=ok))
+    display(say("bpbook's rule on the buggy sigmoid: {verdict}.",
+                verdict=rule_check(lambda W, b: BuggySigmoid.apply(W @ xs + b), (W, b),
+                                   ("W", "b")).verdict()))
 
 # %% [markdown]
 # ## Gradients accumulate until you zero them
