@@ -50,28 +50,24 @@
 #
 # Mathematicians call this a cross-correlation (a true convolution would flip the kernel);
 # every deep-learning library computes it and calls it a convolution, and so does this book.
-# Written out as loops:
+# Written out as loops, in `bpbook/chapters/ch15_convolutions/index_form.py`:
 
 # %%
 # %matplotlib inline
+import inspect
+
 import numpy as np
 from IPython.display import display
 
 from bpbook import Conv2d
 from bpbook.chapters.ch15_convolutions import index_form
+from bpbook.chapters.ch15_convolutions.index_form import correlate
 from bpbook.display import say
 from bpbook.tables import Table
 
+print(inspect.getsource(correlate))
 
-def correlate(x, w):
-    kh, kw = w.shape
-    z = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
-    for i in range(z.shape[0]):
-        for j in range(z.shape[1]):
-            z[i, j] = np.sum(w * x[i:i + kh, j:j + kw])
-    return z
-
-
+# %%
 rng = np.random.RandomState(15)
 x, w = rng.randn(5, 6), rng.randn(3, 3)
 z = correlate(x, w)
