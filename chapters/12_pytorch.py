@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 7. Backprop in PyTorch
+# # 12. Backprop in PyTorch
 #
 # **In this chapter you will**
 # - run the worked example in PyTorch, in single and in double precision, and put its gradients
