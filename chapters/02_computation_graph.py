@@ -41,9 +41,9 @@
 #
 # That is backpropagation on a **computation graph**. Each node is one small operation; during the
 # forward pass it remembers its inputs; during the backward pass it receives one number from
-# downstream ($\partial\mathcal L/\partial\text{node}$, the *upstream gradient*), multiplies it
-# by its own local derivative for each input, and passes the products upstream. Where a value feeds several
-# nodes, the shares it receives add up, as we saw in [chapter 1](01_chain_rule.py).
+# downstream ($\partial\mathcal L/\partial\text{node}$, the *upstream gradient*), multiplies it by
+# its own local derivative for each input, and passes the products upstream. Where a value feeds
+# several nodes, the shares it receives add up, as we saw in [chapter 1](01_chain_rule.py).
 
 # %% [markdown]
 # ## The worked network as a graph
@@ -312,10 +312,10 @@ display(Markdown(f"{depth:,} multiplications deep (the limit is {sys.getrecursio
 print(source_excerpt(Value.backward, "order = self.topological_order()", "return None"))
 
 # %% [markdown]
-# Why `+=` and not `=`? Because a value used twice receives two shares (chapter 1's two roads).
-# In $\mathcal L = \tanh(a)\cdot a$ the input $a$ reaches the product directly and through
-# $\tanh$. The cell below runs the engine, then the same loop with `=` in place of `+=`, and compares both
-# with a central difference:
+# Why `+=` and not `=`? Because a value used twice receives two shares (chapter 1's two roads). In
+# $\mathcal L = \tanh(a)\cdot a$ the input $a$ reaches the product directly and through $\tanh$. The
+# cell below runs the engine, then the same loop with `=` in place of `+=`, and compares both with a
+# central difference:
 
 # %%
 import math

@@ -285,9 +285,9 @@ display(Markdown(
 # %% [markdown]
 # A line of history: reverse-mode differentiation was described by Seppo Linnainmaa in 1970, to
 # follow rounding errors through a long computation. Paul Werbos proposed it for training in his
-# 1974 PhD thesis and, in 1982, applied it to neural networks. Rumelhart, Hinton and Williams's 1986 paper, *Learning representations by back-propagating
-# errors*, showed what it lets a multi-layer network learn, and made backpropagation the
-# standard way to train one.
+# 1974 PhD thesis and, in 1982, applied it to neural networks. Rumelhart, Hinton and Williams's 1986
+# paper, *Learning representations by back-propagating errors*, showed what it lets a multi-layer
+# network learn, and made backpropagation the standard way to train one.
 
 # %% [markdown]
 # ## Recap

@@ -80,7 +80,7 @@ def test_shape_table_checks_every_shape_and_names_the_wrong_one():
     table = shape_table(trace, (2, 3, 2), 4)
     assert len(table.rows) == len(SHAPES)
     rows = {r[0]: r for r in table.rows}
-    assert rows["∂L/∂W₂ = Δ₂A₁ᵀ"][1:] == ["(n₂, n₁)", "(2, 3)", "(2, 3)"]
+    assert rows["∂ℒ/∂W₂ = Δ₂A₁ᵀ"][1:] == ["(n₂, n₁)", "(2, 3)", "(2, 3)"]
     assert rows["Δ₁ = (W₂ᵀΔ₂) ⊙ σ′(Z₁)"][2] == "(3, 4)"
     bad = {**trace, "dW2": trace["dW2"].T}
     with pytest.raises(ShapeError, match=r"dW2 .*should have shape \(n₂, n₁\) = \(2, 3\), "
@@ -159,7 +159,7 @@ def test_transpose_figure_sums_down_the_column_of_the_weights():
     j, k = 2, 1
     fig = transpose_figure(p["W2"], t["Delta2"][:, k], j)
     text = " ".join(x.get_text() for x in fig.axes[0].texts)
-    # ∂L/∂a for sample k (the batch loss, so δ carries 1/m), from torch
+    # ∂ℒ/∂a for sample k (the batch loss, so δ carries 1/m), from torch
     assert f"= {t['dA1'][j, k]:+.5f}" in text
     assert f"W₂,₁₃ = {p['W2'][0, 2]:+.3f}" in text and f"W₂,₂₃ = {p['W2'][1, 2]:+.3f}" in text
 

@@ -110,8 +110,8 @@ def backward_with_functions(root):
 
 
 def softplus_graph(x0, backward_fn):
-    r"""$\mathcal L = s^2 + x^2$ with $s = \mathrm{softplus}(x)$ at ``x = x0``: the Values, after the
-    backward pass. The loop reaches ``x`` through $x\cdot x$ before it reaches $s$, so a
+    r"""$\mathcal L = s^2 + x^2$ with $s = \mathrm{softplus}(x)$ at ``x = x0``: the Values, after
+    the backward pass. The loop reaches ``x`` through $x\cdot x$ before it reaches $s$, so a
     ``backward_fn`` that sets ``x.grad`` (``=``) instead of adding to it loses that share."""
     x = Value(x0, label="x")
     s = softplus(x, backward_fn)

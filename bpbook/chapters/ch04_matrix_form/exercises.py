@@ -6,11 +6,11 @@ from bpbook.feedback import Feedback
 
 
 def check_input_grad(answer, trace):
-    """Exercise: ∂L/∂X of the chapter's batch, shape (n₀, m), from its ``trace``
+    """Exercise: ∂ℒ/∂X of the chapter's batch, shape (n₀, m), from its ``trace``
     (the dict of W1, X, Delta1, … that the chapter's backward pass filled)."""
     W1, Delta1, X = trace["W1"], trace["Delta1"], trace["X"]
     want = W1.T @ Delta1
-    name = "∂L/∂X"
+    name = "∂ℒ/∂X"
     if answer is None:
         return Feedback(None, f"set your answer for {name} and run the cell again")
     try:
