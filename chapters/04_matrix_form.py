@@ -228,7 +228,7 @@ bpbook_grads = {name: grad for name, _, grad in net.parameters()}
 symbolic = SymbolicMLP(SIZES, batch=m)
 closed = symbolic.gradients_at(params_of(net), X, Y)
 numeric = {}
-for name, index, _, fd, _ in check.rows:
+for name, index, _, fd, *_ in check.rows:
     numeric.setdefault(name, np.zeros_like(bpbook_grads[name]))[index] = fd
 teaching = {"layer1.W": dW1, "layer1.b": db1, "layer2.W": dW2, "layer2.b": db2}
 witness_rows = [[name, float(rel_error(teaching[name], g).max()),

@@ -170,7 +170,8 @@ def test_step_explorer_shows_each_frame_in_place():
 
     root = worked_graph()["L"]
     buttons, view = step_explorer(root).children
-    slider, caption, table, image = view.children
+    slider, caption, table, picture = view.children
+    image = picture.children[0]  # beside it, its text alternative
     before = image.value
     buttons.children[1].click()  # Next
     assert slider.value == 2

@@ -201,3 +201,16 @@ def test_a_summed_batch_loss_scales_every_gradient_by_m():
     (0.5 * ((y_hat - t["Y"]) ** 2).sum()).backward()
     for name in ("W1", "b1", "W2", "b2"):
         np.testing.assert_allclose(t[name].grad.numpy(), m * mean["d" + name], rtol=1e-12)
+
+
+def test_input_gradient_exercise_refuses_complex_and_huge_answers():
+    from bpbook.chapters.ch04_matrix_form.exercises import check_input_grad
+    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem
+
+    t = torch_trace(batch_problem())
+    want = t["W1"].T @ t["Delta1"]
+    assert check_input_grad(want, t).ok is True
+    complex_answer = check_input_grad(want + 5j, t)
+    assert complex_answer.ok is False and "complex" in complex_answer.message
+    huge = check_input_grad(10 ** 400, t)
+    assert huge.ok is False and "array of numbers" in huge.message

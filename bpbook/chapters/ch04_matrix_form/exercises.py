@@ -2,7 +2,7 @@
 :mod:`.matrix`, samples in columns), built on :class:`bpbook.feedback.Feedback`."""
 import numpy as np
 
-from bpbook.feedback import Feedback
+from bpbook.feedback import Feedback, real_array
 
 
 def check_input_grad(answer, trace):
@@ -13,10 +13,9 @@ def check_input_grad(answer, trace):
     name = "∂ℒ/∂X"
     if answer is None:
         return Feedback(None, f"set your answer for {name} and run the cell again")
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be an array of numbers, got {type(answer).__name__}")
+    got, problem = real_array(answer, name)
+    if problem is not None:
+        return problem
     if got.shape == want.T.shape and got.shape != want.shape and np.allclose(got, want.T):
         return Feedback(False, f"{name} should have shape {want.shape} like X (samples are "
                                f"columns); yours is its transpose, Δ₁ᵀW₁")
