@@ -46,6 +46,7 @@ from bpbook.tables import Table
 X, Y = toy_data(m=64)  # the batch of chapter 8: 64 samples of 8 inputs
 display(say("`X` has shape {xs}, `Y` has shape {ys}.", xs=X.shape, ys=Y.shape))
 
+# %% [markdown]
 # ## Weight decay: a penalty on large weights
 #
 # Chapter 8 kept weights at a sensible size by where they start. A penalty keeps them there

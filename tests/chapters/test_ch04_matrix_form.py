@@ -214,3 +214,35 @@ def test_input_gradient_exercise_refuses_complex_and_huge_answers():
     assert complex_answer.ok is False and "complex" in complex_answer.message
     huge = check_input_grad(10 ** 400, t)
     assert huge.ok is False and "array of numbers" in huge.message
+
+
+def test_show_writes_the_sum_down_a_column_of_w2_as_torch_computes_it():
+    from bpbook.chapters.ch04_matrix_form import show
+    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem
+
+    p = batch_problem()
+    t = torch_trace(p)
+    for j, k in ((0, 0), (2, 1)):
+        by_index, by_matrix = (m.data for m in show.transpose_sum(p["W2"], t["Delta2"], j, k))
+        value = f"= {t['dA1'][j, k]:.6f}"
+        assert by_index.endswith(value) and by_matrix.endswith(value)
+        assert f"{p['W2'][0, j]:.4f}" in by_index
+    bias = show.bias_sum(t["Delta2"], t["db2"])[0].data
+    assert f"{t['db2'][0, 0]:.5f}" in bias and r"\mathcal L" in bias
+
+
+def test_the_figures_are_described_from_their_numbers():
+    from bpbook.chapters.ch04_matrix_form.matrix import (batch_problem, outer_figure,
+                                                         transpose_figure)
+    from bpbook.display import alt_of
+
+    p = batch_problem()
+    t = torch_trace(p)
+    alt, details = alt_of(outer_figure(t))
+    assert "3 samples' outer products" in alt
+    for l in (1, 2):
+        assert ", ".join(f"{v:+.3f}" for v in t[f"dW{l}"][0]) in details
+    j, k = 2, 1
+    words, _ = alt_of(transpose_figure(p["W2"], t["Delta2"][:, k], j))
+    assert f"∂ℒ/∂a₁,{j + 1} = {t['dA1'][j, k]:+.5f}" in words
+    assert f"{p['W2'][1, j]:+.3f}" in words

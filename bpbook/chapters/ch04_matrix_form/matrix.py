@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from bpbook.display import described, listing
 from bpbook.errors import ShapeError
 from bpbook.layers import Dense
 from bpbook.model import Sequential
@@ -200,7 +201,25 @@ def outer_figure(trace, size=(8.0, 4.6)):
             name = f"sample {k + 1}" if k < m else f"∂ℒ/∂W{here}"
             ax.set_title(f"{sign} {name}".strip(), fontsize=9)
         row[0].set_ylabel(f"layer {l}", fontsize=9)
-    return fig
+    return described(fig, *outer_alt(trace))
+
+
+def outer_alt(trace):
+    """The words for :func:`outer_figure`: what the panels are, and every panel's numbers."""
+    layers = sorted((int(k[5:]) for k in trace if k.startswith("Delta")), reverse=True)
+    m = trace["Delta1"].shape[1]
+    alt = (f"Heat maps, one row per layer ({listing(f'layer {l}' for l in layers)}): each of "
+           f"the {m} samples' outer products δ⁽ᵏ⁾a⁽ᵏ⁾ᵀ, then their sum, which is ∂ℒ/∂W of that "
+           "layer; red positive, blue negative, one colour scale per layer.")
+    details = []
+    for l in layers:
+        a_prev = trace["X" if l == 1 else f"A{l - 1}"]
+        panels = outer_products(trace[f"Delta{l}"], a_prev) + [trace[f"dW{l}"]]
+        names = [f"sample {k + 1}" for k in range(m)] + [f"the sum ∂ℒ/∂W{l}"]
+        details.append(f"Layer {l}: " + "; ".join(
+            f"{name}, rows " + " / ".join(", ".join(f"{v:+.3f}" for v in row) for row in panel)
+            for name, panel in zip(names, panels)) + ".")
+    return alt, " ".join(details)
 
 
 def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
@@ -239,4 +258,8 @@ def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
     ax.axis("off")
     ax.set_title(f"hidden units (left), output units (right): unit {j + 1}'s outgoing weights "
                  f"are column {j + 1} of W₂, that is row {j + 1} of W₂ᵀ", fontsize=9)
-    return fig
+    alt = (f"Hidden unit {j + 1} of {n1} and the {n2} output units it feeds. Its outgoing "
+           f"weights, column {j + 1} of W₂, are " + listing(f"{W2[i, j]:+.3f}" for i in range(n2))
+           + "; the output units' error signals δ₂ are " + listing(f"{d:+.4f}" for d in delta2)
+           + f". Their products add up to ∂ℒ/∂a₁,{j + 1} = {float(W2[:, j] @ delta2):+.5f}.")
+    return described(fig, alt)

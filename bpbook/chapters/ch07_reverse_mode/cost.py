@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from bpbook.activations import sigmoid
+from bpbook.display import described, listing
 from bpbook.engine import Value
 
 # ---- the networks ------------------------------------------------------------------------------
@@ -103,7 +104,13 @@ def work_figure(rows):
            ylabel="operations for all gradients",
            title="one forward and one backward pass vs 2 passes per weight")
     ax.legend()
-    return fig
+    alt = ("Operations for every gradient against the number of parameters, both axes "
+           "logarithmic: " + listing(
+               f"{r['parameters']} parameters, backprop {r['backprop']:,} and finite differences "
+               f"{r['finite differences']:,}" for r in rows)
+           + ". The finite-difference line is the steeper: its gap to backprop grows with the "
+           "number of parameters.")
+    return described(fig, alt)
 
 
 # ---- forward mode: dual numbers ------------------------------------------------------------------
@@ -272,7 +279,10 @@ def mode_figure(rows):
     ax.set(yscale="log", ylabel="operations", title="the same network, two questions")
     ax.margins(y=0.25)
     ax.legend(loc="upper right")
-    return fig
+    alt = ("Bars of operations, logarithmic, for two questions on the same network: " + listing(
+        f"{r['question']} ({r['inputs']} inputs, {r['outputs']} outputs): forward mode "
+        f"{r['forward mode']:,}, reverse mode {r['reverse mode']:,}" for r in rows) + ".")
+    return described(fig, alt)
 
 
 def forward_mode_gradient(sizes, seed=0):
