@@ -135,8 +135,8 @@ display(Markdown(f"The backward pass visits {len(frames)} operation nodes and do
 # known at that moment ("·" means nothing has arrived yet). Watch three things:
 # - the `+` nodes pass the upstream gradient on unchanged (local derivative 1);
 # - each `×` node sends each input the upstream gradient times the *other* input;
-# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter (chapter 6
-#   derives the bound), and the gradient shrinks each time.
+# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter
+#   ([chapter 6](06_activations.py) derives the bound), and the gradient shrinks each time.
 
 # %%
 from bpbook.chapters.ch02_computation_graph.replay import step_explorer
@@ -242,8 +242,8 @@ display(Markdown(f"Over the five parameters ({', '.join(PARAMS)}), the engine's 
                  f"central difference differ by at most {worst:.1e}, relative."))
 
 # %% [markdown]
-# Agreement to a few parts in a billion is what a correct backward pass and a central difference
-# give: the difference is the approximation's error, not the engine's.
+# Agreement this close is what a correct backward pass and a central difference give: what is
+# left is the approximation's error, not the engine's.
 # [Chapter 3](03_worked_example.py) puts these five gradients side by side with three more
 # witnesses (the layer formulas, SymPy's calculus and `bpbook.gradcheck`), in the book's one
 # table of them.
@@ -372,10 +372,14 @@ print(source_excerpt(backward_with_functions))
 # - replayed the backward pass: in reverse topological order, each node multiplies its upstream
 #   gradient by each local derivative and **adds** the product into its input's gradient;
 # - learned to read a gate's backward at a glance: add distributes, multiply swaps, max routes;
-# - saw the engine, the vectorized layers and SymPy agree on every gradient, to rounding;
+# - checked the engine's gradients against central differences (chapter 3 adds more witnesses);
 # - opened the engine: each operation stores its local derivatives beside its forward value, a
 #   topological sort orders the nodes, and one `+=` per edge makes a value used twice receive
 #   both shares (`=` silently loses one).
+#
+# [Chapter 3](03_worked_example.py) does the same backward pass by hand, layer by layer, with the
+# error signals $\delta$; [chapter 7](07_reverse_mode.py) returns to the engine to train a whole
+# network of `Value`s and to count why backpropagation runs backwards.
 
 # %% [markdown]
 # ## Exercises

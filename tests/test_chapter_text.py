@@ -83,3 +83,16 @@ def test_chapter_3_does_not_print_the_answer_of_its_exercise_2():
     code = [c.source for c in cells(REPO / "chapters" / "03_worked_example.py")
             if c.cell_type == "code" and "exercise" not in c.metadata.get("tags", [])]
     assert not [s for s in code if re.search(r"\by\s*=\s*0(\.0*)?\b", s)]
+
+
+WORD_LIMIT = 2500  # issue 21: a chapter's prose, the words of its Markdown cells
+
+
+def prose_words(path):
+    return sum(len(c.source.split()) for c in cells(path) if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_a_chapter_has_at_most_2500_words_of_prose(chapter):
+    assert prose_words(chapter) <= WORD_LIMIT, (
+        f"{chapter.name} has {prose_words(chapter)} words of prose; split it or say less")
