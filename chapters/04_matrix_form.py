@@ -293,8 +293,26 @@ answer = None  # ∂ℒ/∂X, shape (n₀, m)
 # %% tags=["check"]
 check_input_grad(answer, trace)
 
+# %% [markdown]
+# **2. A new batch.** Draw a new batch with the same network widths, as the cell below does, and
+# compute $\partial\mathcal L/\partial W_1$ for it: run this chapter's forward and backward
+# lines again on the new arrays (the parameters are drawn anew too).
+
+# %%
+from bpbook.chapters.ch04_matrix_form.exercises import NEW_M, NEW_SEED, check_new_batch_dW1
+
+q = batch_problem(SIZES, NEW_M, NEW_SEED)
+display(say("The new batch: $m$ = {m} samples, seed {seed}; its arrays are `q['X']`, "
+            "`q['Y']`, `q['W1']`, `q['b1']`, `q['W2']` and `q['b2']`.", m=NEW_M, seed=NEW_SEED))
+
+# %% tags=["exercise"] exercise="04.new-batch-dW1"
+answer = None  # ∂ℒ/∂W₁ of the new batch, shaped like W₁
+
+# %% tags=["check"]
+check_new_batch_dW1(answer)
+
 # %% [markdown] tags=["think"] exercise="04.batch-sum"
-# **2. Think.** Suppose the loss *summed* the samples' losses instead of averaging them. What
+# **3. Think.** Suppose the loss *summed* the samples' losses instead of averaging them. What
 # changes in $\Delta_2$, $\Delta_1$, $\partial\mathcal L/\partial W_l$ and
 # $\partial\mathcal L/\partial b_l$? What learning rate would then take exactly the step that
 # $\eta$ takes with the mean?

@@ -340,3 +340,19 @@ answer = None  # operations of reverse mode
 
 # %% tags=["check"]
 check_reverse_count(answer)
+
+# %% [markdown]
+# **3. One forward pass.** With `Dual`, compute $g'(t)$ for $g(t) = \tanh(t)\,t^2$ at the point
+# below, in one forward-mode pass: seed the input's tangent, run $g$ on the dual number, and read
+# the tangent of the result.
+
+# %%
+from bpbook.chapters.ch07_reverse_mode.exercises import DUAL_AT, check_dual_tangent
+
+display(Markdown(f"Your point: $t = {DUAL_AT}$"))
+
+# %% tags=["exercise"] exercise="07.dual-tangent"
+answer = None  # g'(t), a number
+
+# %% tags=["check"]
+check_dual_tangent(answer)

@@ -246,3 +246,20 @@ def test_the_figures_are_described_from_their_numbers():
     words, _ = alt_of(transpose_figure(p["W2"], t["Delta2"][:, k], j))
     assert f"∂ℒ/∂a₁,{j + 1} = {t['dA1'][j, k]:+.5f}" in words
     assert f"{p['W2'][1, j]:+.3f}" in words
+
+
+def test_new_batch_exercise_against_torch_names_the_mistakes():
+    from bpbook.chapters.ch04_matrix_form.exercises import NEW_M, NEW_SEED, check_new_batch_dW1
+    from bpbook.chapters.ch04_matrix_form.matrix import SIZES, batch_problem
+
+    t = torch_trace(batch_problem(SIZES, NEW_M, NEW_SEED))
+    right = t["dW1"]
+    assert check_new_batch_dW1(right).ok is True
+    assert check_new_batch_dW1(None).ok is None
+    assert "1/m" in check_new_batch_dW1(NEW_M * right).message
+    assert "already in Δ₂" in check_new_batch_dW1(right / NEW_M).message
+    assert "transpose" in check_new_batch_dW1(right.T).message
+    assert "σ′(Z₁) is missing" in check_new_batch_dW1(
+        (batch_problem(SIZES, NEW_M, NEW_SEED)["W2"].T @ t["Delta2"]) @ t["X"].T).message
+    assert check_new_batch_dW1(right + 1e-3).ok is False
+    assert "array of numbers" in check_new_batch_dW1("dW1").message

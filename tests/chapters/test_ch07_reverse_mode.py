@@ -200,3 +200,17 @@ def test_the_figures_are_described_from_their_numbers():
     rows = mode_counts([3, 4, 2])
     words, _ = alt_of(mode_figure(rows))
     assert all(f"reverse mode {r['reverse mode']:,}" in words for r in rows)
+
+
+def test_exercise_dual_tangent_against_sympy():
+    t = sp.Symbol("t")
+    g = sp.tanh(t) * t**2
+    right = float(sp.diff(g, t).subs(t, ex.DUAL_AT))
+    assert ex.check_dual_tangent(right).ok is True
+    seeded = Dual(ex.DUAL_AT, 1.0)
+    assert ex.check_dual_tangent((seeded.tanh() * seeded ** 2).dot).ok is True
+    assert ".dot" in ex.check_dual_tangent(float(g.subs(t, ex.DUAL_AT))).message
+    assert "Dual(t, 1.0)" in ex.check_dual_tangent(0.0).message
+    assert "product rule" in ex.check_dual_tangent(
+        float((sp.diff(sp.tanh(t), t) * t**2).subs(t, ex.DUAL_AT))).message
+    assert ex.check_dual_tangent(None).ok is None
