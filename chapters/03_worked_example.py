@@ -252,6 +252,7 @@ summary_table(mine)
 
 # %%
 negative = [p for p in PARAMS if grads[p] < 0]
+assert len(negative) == len(PARAMS)  # the sentence under this cell says every parameter rises
 display(*show.signs(negative, len(PARAMS), v["y_hat"] - s["y"]))
 
 # %% [markdown]

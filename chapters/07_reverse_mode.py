@@ -61,10 +61,10 @@ def source(fn):
 # The `Value` network starts from the weights of a bpbook MLP (`bpbook.mlp`), which computes a
 # layer as one matrix product ([chapter 4](04_matrix_form.py)). Both have tanh hidden units and a
 # sigmoid output, and both minimise the binary cross-entropy, the loss for a yes/no output
-# ([chapter 6](06_activations.py) derives both and why they pair). Each step is the gradient
-# descent step of [chapter 3](03_worked_example.py), $\theta \leftarrow \theta -
-# \eta\,\partial\mathcal L/\partial\theta$, taken by bpbook's `SGD` for the matrix network and
-# by three lines of Python for the `Value` network.
+# ([chapter 6](06_activations.py) derives tanh's slope, and why a sigmoid output pairs with this
+# loss). Each step is the gradient descent step of [chapter 3](03_worked_example.py),
+# $\theta \leftarrow \theta - \eta\,\partial\mathcal L/\partial\theta$, taken by bpbook's `SGD`
+# for the matrix network and by three lines of Python for the `Value` network.
 #
 # **Mini-batches.** A step need not look at every point. Each step here draws a *mini-batch*, a
 # few points chosen at random, and follows the gradient of the loss averaged over those points
@@ -132,10 +132,9 @@ display(Markdown(f"One step on a batch of {TRAINING['batch']} points builds {n_n
 #
 # There is a method that needs no calculus at all: nudge one parameter by $\pm\varepsilon$, run
 # the network forward twice, and take the central difference. It is the best test of a backward
-# pass ([chapter 3](03_worked_example.py) uses it, chapter 11 makes
-# it a tool), but as a way to *train* it is hopeless: it costs **two forward passes per
-# parameter**. Backprop costs one forward pass plus one backward pass, which visits every edge
-# once, whatever the number of parameters.
+# pass ([chapter 3](03_worked_example.py) uses it, chapter 11 makes it a tool), but as a way to
+# *train* it is hopeless: it costs **two forward passes per parameter**. Backprop costs one forward
+# pass plus one backward pass, which visits every edge once, whatever the number of parameters.
 #
 # We count operations on graphs of growing sigmoid networks built from `Value`s: a forward pass
 # computes one node per operation; the backward pass does one multiply-add per edge.
