@@ -142,10 +142,8 @@ if HAVE_TORCH:
                     t=label, d=worst, e=torch.finfo(dtype).eps))
 
 # %% [markdown]
-# The tutorial this book grew from prints torch's output for this example. Its printed numbers,
-# checked against the computed ones (a row appears only where they disagree after rounding as
-# the tutorial rounds). What it prints there is its own hand computation of the worked example,
-# slips included (see [chapter 3's errata](03_worked_example.py)), not what its program prints:
+# The tutorial this book grew from prints torch's output for this example. What it prints there
+# is its own hand computation of the worked example, slips included, not what its program prints:
 
 # %%
 from bpbook.reference import TORCH_OUTPUT, WORKED_PRINTED
@@ -154,7 +152,11 @@ from bpbook.worked import errata
 torch_errata = errata(ours, {TORCH_OUTPUT: WORKED_PRINTED[TORCH_OUTPUT]})
 display(say("{k} of the {n} numbers the tutorial prints for its PyTorch program differ from the "
             "computed ones.", k=len(torch_errata.rows), n=len(WORKED_PRINTED[TORCH_OUTPUT])))
-torch_errata
+
+# %% [markdown]
+# [Chapter 3's appendix](03_worked_example.py) lists them, with every other number the tutorial
+# prints for the worked example, in the book's one errata table for it (§13 PyTorch output is
+# among the places each row names), and finds their cause.
 
 # %% [markdown]
 # ## Hooks: reading $\delta$ inside the backward pass
