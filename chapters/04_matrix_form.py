@@ -249,11 +249,11 @@ display(say("SymPy's batch loss is {sym:.10f}, the teaching code's {ours:.10f}. 
 # %% [markdown]
 # ## Explore: one sample at a time
 #
-# Choose a sample to see its outer products: its error signals $\delta^{(k)}$ down the side, the
-# inputs $a^{(k)}$ that its layer received along the top, and every product in between. Choose
-# *all samples* to see their sum, which is $\partial\mathcal L/\partial W$. The update function is
-# `matrix.outer_update(sample, trace)`, a plain function; the static copy of this page shows
-# sample 1.
+# Slide to a sample to see its outer products: its error signals $\delta^{(k)}$ down the side, the
+# inputs $a^{(k)}$ that its layer received along the top, and every product in between. At the
+# right end, *all samples* shows their sum, which is $\partial\mathcal L/\partial W$. The update
+# function is `matrix.outer_update(sample, trace)`, a plain function; the static copy of this page
+# shows sample 1.
 
 # %%
 from bpbook.chapters.ch04_matrix_form.matrix import outer_explorer

@@ -107,15 +107,17 @@ def test_outer_update_shows_one_sample_or_the_sum():
             outer_update(bad, t)
 
 
-def test_outer_explorer_wires_the_dropdown_to_the_update():
-    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem, outer_explorer
+def test_outer_explorer_wires_the_slider_to_the_update():
+    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem, outer_explorer, outer_update
 
     t = torch_trace(batch_problem())
-    box = outer_explorer(t)
-    dropdown, out = box.children
-    assert [v for _, v in dropdown.options] == [0, 1, 2, None]
-    dropdown.value = None  # the redraw runs the update function; it must not raise
-    assert dropdown.value is None
+    slider, tables = outer_explorer(t).children
+    assert [v for _, v in slider.options] == [0, 1, 2, 3]  # three samples, then their sum
+    assert tables.value == outer_update(0, t).html
+    slider.value = 3
+    assert tables.value == outer_update(None, t).html
+    slider.value = 1
+    assert tables.value == outer_update(1, t).html
 
 
 def test_input_gradient_exercise_names_the_mistakes():

@@ -15,7 +15,7 @@ $=\sum_k\delta_l^{(k)}$.
 :func:`batch_problem` draws the section's seeded parameters and data; :func:`shape_table` checks
 every array's shape against the notation and lays the check out; :func:`model_trace` gives the
 same arrays from bpbook's layers; :func:`outer_update` is the explorer's update function (one
-sample's outer products, or their sum), :func:`outer_explorer` wires a dropdown to it;
+sample's outer products, or their sum), :func:`outer_explorer` wires a slider to it;
 :func:`outer_figure` draws every sample's share of ``dW``.
 """
 import html
@@ -166,17 +166,19 @@ def _outer_html(sample, parts, m):
 
 
 def outer_explorer(trace):
-    """A dropdown (one sample, or the whole batch) wired to :func:`outer_update`."""
+    """A slider over the samples, with the whole batch at its right end, wired to
+    :func:`outer_update`; the tables are updated in place."""
     import ipywidgets as w
-    from IPython.display import HTML, display
+    from IPython.display import HTML
 
-    from bpbook.widgets import wire
+    from bpbook.widgets import wire_in_place
 
     m = trace["Delta1"].shape[1]
-    choice = w.Dropdown(options=[(f"sample {k + 1}", k) for k in range(m)]
-                        + [("all samples (the sum)", None)], value=0, description="show",
-                        layout=w.Layout(width="260px"))
-    return wire(choice, lambda k: display(HTML(outer_update(k, trace).html)))
+    choice = w.SelectionSlider(options=[(f"sample {k + 1}", k) for k in range(m)]
+                               + [("all samples (the sum)", m)], value=0, description="show",
+                               layout=w.Layout(width="420px"))
+    return wire_in_place(choice, lambda k: [HTML(outer_update(None if k == m else k,
+                                                              trace).html)])
 
 
 def outer_figure(trace, size=(8.0, 4.6)):
