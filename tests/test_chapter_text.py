@@ -96,3 +96,28 @@ def prose_words(path):
 def test_a_chapter_has_at_most_2500_words_of_prose(chapter):
     assert prose_words(chapter) <= WORD_LIMIT, (
         f"{chapter.name} has {prose_words(chapter)} words of prose; split it or say less")
+
+
+NOTATION_CHAPTERS = ("02_computation_graph.py", "03_worked_example.py", "04_matrix_form.py",
+                     "07_reverse_mode.py")
+
+
+@pytest.mark.parametrize("name", NOTATION_CHAPTERS)
+def test_the_loss_is_never_written_l(name):
+    """DEVELOPERS.md's notation: the loss is ℒ (``\\mathcal L``), L the number of layers; σ is the
+    sigmoid only, so a formula for any layer's δ uses f′."""
+    markdown = "\n".join(c.source for c in cells(REPO / "chapters" / name)
+                         if c.cell_type == "markdown")
+    assert not re.search(r"\\partial\s*L\b|\\frac\{\\partial L\}", markdown)
+    assert not re.search(r"(?<!\\mathcal )(?<![\w_])L\s*=\s*\\t?frac", markdown)  # ℒ = ½(ŷ − y)²
+    assert not re.search(r"\\delta_l\s*=.*\\sigma'", markdown)
+
+
+def test_the_history_of_reverse_mode_names_werbos():
+    """Issue 21, error 7: Werbos (1974 thesis; 1982, neural networks) beside Linnainmaa (1970) and
+    Rumelhart, Hinton and Williams (1986)."""
+    text = " ".join(c.source for c in cells(REPO / "chapters" / "07_reverse_mode.py")
+                    if c.cell_type == "markdown" and "history" in c.source)
+    for name, year in (("Linnainmaa", "1970"), ("Werbos", "1974"), ("Werbos", "1982"),
+                       ("Rumelhart, Hinton and Williams", "1986")):
+        assert name in text and year in text
