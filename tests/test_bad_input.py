@@ -1,4 +1,5 @@
-"""Issue 11: the core under bad input and float32, one test (or a few) per item of the issue.
+"""Issues 11 and 23: the core under bad input and float32, one test (or a few) per item of the
+issues (issue 23's below issue 11's).
 
 Truths are written here: closed forms (softplus, one-hot), ``math.hypot`` (an overflow-safe
 norm), mpmath at 50 digits, torch's ``binary_cross_entropy_with_logits``, central differences.
@@ -15,13 +16,15 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpbook import Dense, SGD, Sequential, clip_grad_norm, fit, get_activation, gradcheck, mlp
+from bpbook import (SGD, Dense, Sequential, clip_grad_norm, fit, get_activation, gradcheck,
+                    mlp)
 from bpbook.activations import ACTIVATIONS
 from bpbook.engine import Value
-from bpbook.errors import (BpbookError, ExplodingGradientError, InputError, InputTypeError,
-                           ShapeError)
+from bpbook.errors import (BpbookError, ExplodingGradientError, InputError,
+                           InputTypeError, ShapeError)
 from bpbook.losses import bce, bce_grad, get_loss, softmax_ce, softmax_ce_grad
 from tests.gradient_checks import assert_grad_close
+from tests.worked_closed_form import closed_form as worked_example_closed_form
 
 XOR_X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=float)
 XOR_Y = np.array([[0, 1, 1, 0]], dtype=float)
@@ -372,3 +375,32 @@ def test_gradcheck_of_a_float32_model_runs_on_a_float64_copy():
     twin.forward_backward(XOR_X, XOR_Y, "bce")
     for (name, _, g), (_, _, g64) in zip(model.parameters(), twin.parameters()):
         np.testing.assert_allclose(g, g64, rtol=1e-4, atol=1e-6, err_msg=name)
+
+
+# ==== Issue 23 ================================================================================
+
+# ---- 3. Shared module-level data cannot be changed by accident ------------------------------
+
+def test_worked_defaults_and_xor_data_are_read_only():
+    from bpbook import data, worked
+    from bpbook.chapters.ch03_worked_example.exercises import DW2_INPUT, check_dW2
+    with pytest.raises(TypeError):
+        worked.DEFAULTS["W2"] = 2.0
+    r = worked_example_closed_form(**{**worked.DEFAULTS, **DW2_INPUT})
+    assert check_dW2(r["dW2"]).ok is True
+    for arr in (data.XOR_X, data.XOR_Y):
+        with pytest.raises(ValueError, match="read-only"):
+            arr += 1
+    assert data.XOR_X.tolist() == [[0, 0, 1, 1], [0, 1, 0, 1]] and data.XOR_Y.tolist() == [[0, 1, 1, 0]]
+
+
+@pytest.mark.parametrize("settings, error, message", [
+    ({"x1": "0.5"}, InputTypeError, "worked example: x1 must be a finite number, got '0.5'"),
+    ({"W2": 10**400}, InputError, "worked example: W2 must be a finite number, got 1000"),
+    ({"W2": np.array([1.0, 2.0])}, InputTypeError, "W2 must be a finite number, got array"),
+    ({"lr": 0}, InputError, "learning rate lr must be > 0"),
+    ({"w2": 1.0}, InputTypeError, "unknown setting 'w2'")])
+def test_worked_settings_are_checked_with_bpbook_errors(settings, error, message):
+    from bpbook.worked import worked_example
+    with pytest.raises(error, match=message):
+        worked_example(**settings)
