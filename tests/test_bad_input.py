@@ -404,3 +404,28 @@ def test_worked_settings_are_checked_with_bpbook_errors(settings, error, message
     from bpbook.worked import worked_example
     with pytest.raises(error, match=message):
         worked_example(**settings)
+
+
+# ---- 2. softmax_ce with targets that do not sum to 1: the true gradient ----------------------
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 5), m=st.integers(1, 6), seed=st.integers(0, 10_000),
+       zero=st.booleans())
+def test_softmax_ce_gradient_matches_torch_for_any_targets_in_0_1(n, m, seed, zero):
+    rng = np.random.RandomState(seed)
+    o = rng.randn(n, m) * 3
+    y = np.zeros((n, m)) if zero else rng.rand(n, m)  # columns need not sum to 1
+    ot = torch.tensor(o.T, requires_grad=True)
+    want = F.cross_entropy(ot, torch.tensor(y.T))  # mean over the m samples
+    want.backward()
+    assert softmax_ce(o, y) == pytest.approx(want.item(), rel=1e-12, abs=1e-15)
+    np.testing.assert_allclose(softmax_ce_grad(o, y), ot.grad.numpy().T, rtol=1e-10, atol=1e-15)
+
+
+def test_gradcheck_agrees_with_softmax_ce_on_all_zero_targets():
+    model = mlp([2, 3, 3], "tanh", "identity", seed=1, scale=1.0)
+    result = gradcheck(model, XOR_X, np.zeros((3, 4)), "softmax_ce")
+    assert result.passed(1e-6), result.table
+    model.zero_grad()
+    assert model.forward_backward(XOR_X, np.zeros((3, 4)), "softmax_ce") == 0.0
+    assert all(not g.any() for _, _, g in model.parameters())
