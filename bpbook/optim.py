@@ -13,6 +13,8 @@ import numpy as np
 
 from bpbook.errors import ExplodingGradientError, InputTypeError, real_number
 
+CLIP_EPS = 1e-6  # torch's
+
 
 def _params(params, where):
     """``params`` as a list of ``(name, value, grad)`` triples of arrays, or a clear error."""
@@ -45,14 +47,17 @@ def grad_norm(params):
 
 def clip_grad_norm(params, max_norm):
     """Scale all gradients together so their global norm is at most ``max_norm``; return the norm
-    before clipping (as ``torch.nn.utils.clip_grad_norm_`` does)."""
+    before clipping. As ``torch.nn.utils.clip_grad_norm_``: the factor is
+    ``max_norm / (norm + 1e-6)`` (:data:`CLIP_EPS` keeps a zero norm from dividing by 0), applied
+    when it is below 1, so a clipped norm ends a hair under ``max_norm``."""
     params = _params(params, "clip_grad_norm")
     max_norm = real_number(max_norm, "clip_grad_norm: max_norm", low=0.0, low_open=True)
     top, r = _scaled_norm(params)
     with np.errstate(over="ignore"):
         norm = float(np.float64(top) * r)
-    if norm > max_norm:
-        factor = (max_norm / top) / r  # never max_norm / inf
+    # a norm beyond the largest float: 1e-6 is nothing beside it, and max_norm / inf would be 0
+    factor = max_norm / (norm + CLIP_EPS) if math.isfinite(norm) else (max_norm / top) / r
+    if factor < 1.0:
         for _, _, g in params:
             g *= factor
     return norm

@@ -429,3 +429,20 @@ def test_gradcheck_agrees_with_softmax_ce_on_all_zero_targets():
     model.zero_grad()
     assert model.forward_backward(XOR_X, np.zeros((3, 4)), "softmax_ce") == 0.0
     assert all(not g.any() for _, _, g in model.parameters())
+
+
+# ---- 14. clip_grad_norm as torch's clip_grad_norm_ --------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), max_norm=st.floats(1e-3, 10.0), scale=st.floats(1e-4, 10.0))
+def test_clip_grad_norm_matches_torch(seed, max_norm, scale):
+    rng = np.random.RandomState(seed)
+    grads = [rng.randn(3, 2) * scale, rng.randn(3, 1) * scale]
+    params = [(f"p{i}", np.zeros_like(g), g.copy()) for i, g in enumerate(grads)]
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g)
+    want = torch.nn.utils.clip_grad_norm_(tensors, max_norm)
+    assert clip_grad_norm(params, max_norm) == pytest.approx(want.item(), rel=1e-13)
+    for (_, _, g), t in zip(params, tensors):
+        np.testing.assert_allclose(g, t.grad.numpy(), rtol=1e-13, atol=0)
