@@ -9,7 +9,9 @@ fail deep inside with a bare traceback. Every error bpbook raises on purpose is 
 - :class:`InputTypeError` (a ``TypeError``): a string, ``None``, a complex number, a boolean
   where a number or a real array is expected;
 - :class:`ExplodingGradientError` (a ``FloatingPointError``): training itself produced NaN or inf;
-  :class:`FloatOverflowError`, :class:`DivisionByZeroError`: the scalar engine's arithmetic.
+  :class:`FloatOverflowError`, :class:`DivisionByZeroError`: the scalar engine's arithmetic;
+- :class:`CallOrderError` (a ``RuntimeError``): methods called in an order that cannot work
+  (``backward`` before ``forward``).
 
 The dtype rule: a model computes in float32 or float64 (:data:`FLOAT_DTYPES`) from start to end;
 data of any real dtype (integers, floats) are converted to the model's dtype; anything else is
@@ -42,6 +44,10 @@ class ShapeError(InputError):
 
 class ExplodingGradientError(BpbookError, FloatingPointError):
     """A loss or gradient became NaN or infinite during training."""
+
+
+class CallOrderError(BpbookError, RuntimeError):
+    """A method called too early: ``backward()`` before any ``forward()``."""
 
 
 class FloatOverflowError(BpbookError, OverflowError):
@@ -176,6 +182,17 @@ def as_matrix(x, name, rows=None, where="", dtype=np.float64, finite=True):
         raise ShapeError(f"{where + ': ' if where else ''}{name} should have shape {want} "
                          f"(samples are columns), got shape {np.shape(arr)}{hint}")
     return check_data(arr, f"{where + ': ' if where else ''}{name}") if finite else arr
+
+
+def upstream_gradient(da, a, where):
+    """``da`` $=\\partial L/\\partial a$ for a layer's backward: real, finite, of ``a``'s shape,
+    in ``a``'s dtype (the model's). A NaN here would silently become NaN gradients."""
+    if not (isinstance(da, np.ndarray) and da.dtype == a.dtype):
+        da = real_array(da, f"{where}: upstream gradient da", a.dtype)
+    if da.shape != a.shape:
+        raise ShapeError(f"{where}: upstream gradient da should have shape {a.shape} (the "
+                         f"layer's output), got shape {da.shape}")
+    return check_data(da, f"{where}: upstream gradient da")
 
 
 def check_finite(arr, what, hint=""):

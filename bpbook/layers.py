@@ -20,8 +20,9 @@ weights, which the model reports as such.
 import numpy as np
 
 from bpbook.activations import _float, get_activation
-from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_data,
-                           check_name, count, float_dtype, real_array, real_number)
+from bpbook.errors import (CallOrderError, InputError, InputTypeError, ShapeError, as_matrix,
+                           check_data, check_name, count, float_dtype, real_array, real_number,
+                           upstream_gradient)
 
 INITS = ("normal", "xavier", "he", "zeros")
 MAX_WIDTH, MAX_WEIGHTS = 10**6, 10**8  # 10**8 float64 weights take 800 MB
@@ -106,25 +107,35 @@ class Dense:
     def backward(self, da, input_grad=True):
         """Take ``da`` $=\\partial L/\\partial a$, keep ``delta``, add to ``dW``, ``db``; return
         $\\partial L/\\partial a_{prev} = W^\\top \\delta$ (``None`` when ``input_grad`` is False:
-        the first layer's input is data, and nobody needs its gradient)."""
+        the first layer's input is data, and nobody needs its gradient). ``da`` is checked: real,
+        finite, shaped like ``a``."""
         self._ran_forward()
-        if np.shape(da) != self.a.shape:
-            raise ShapeError(f"Dense {self.name!r}: upstream gradient should have shape "
-                             f"{self.a.shape}, got {np.shape(da)}")
-        return self.backward_delta(self.f.backward(self.z, self.a, da), input_grad)
+        return self._backward(upstream_gradient(da, self.a, self._where()), input_grad)
+
+    def _backward(self, da, input_grad=True):
+        """``backward`` without checking ``da``: Sequential's inner loop, whose gradients are its
+        own (a NaN there is an exploding gradient, which the model reports as such)."""
+        return self._backward_delta(self.f.backward(self.z, self.a, da), input_grad)
 
     def backward_delta(self, delta, input_grad=True):
         """``backward`` from ``delta`` $=\\partial L/\\partial z$ itself, for a loss that is
         computed from this layer's logit ``z`` (BCE after a sigmoid)."""
         self._ran_forward()
+        delta = upstream_gradient(delta, self.z, self._where()).copy()  # kept as self.delta
+        return self._backward_delta(delta, input_grad)
+
+    def _backward_delta(self, delta, input_grad=True):
         self.delta = delta
         self.dW += self.delta @ self.a_prev.T
         self.db += self.delta.sum(axis=1, keepdims=True)
         return self.W.T @ self.delta if input_grad else None
 
+    def _where(self):
+        return f"Dense {self.name!r} ({self.n_in}→{self.n_out})"
+
     def _ran_forward(self):
         if self.z is None:
-            raise RuntimeError(f"Dense {self.name!r}: backward() called before forward()")
+            raise CallOrderError(f"Dense {self.name!r}: backward() called before forward()")
 
     def params(self):
         """``[(name, value, grad), ...]``: the arrays themselves, for in-place updates."""
@@ -152,19 +163,19 @@ class ActivationLayer:
 
     def backward(self, da):
         self._ran_forward()
-        if np.shape(da) != self.a.shape:
-            raise ShapeError(f"{self.name!r}: upstream gradient da should have shape "
-                             f"{self.a.shape}, got {np.shape(da)}")
+        return self._backward(upstream_gradient(da, self.a, repr(self.name)))
+
+    def _backward(self, da):
         return self.f.backward(self.z, self.a, da)
 
     def backward_delta(self, delta):
         """``delta`` $=\\partial L/\\partial z$ is already the gradient to pass down."""
         self._ran_forward()
-        return delta
+        return upstream_gradient(delta, self.z, repr(self.name))
 
     def _ran_forward(self):
         if self.z is None:
-            raise RuntimeError(f"{self.name!r}: backward() called before forward()")
+            raise CallOrderError(f"{self.name!r}: backward() called before forward()")
 
     def params(self):
         return []

@@ -17,8 +17,9 @@ consistent, so :func:`~bpbook.gradcheck.gradcheck` agrees at any ``z``.
 import numpy as np
 
 from bpbook.activations import ACTIVATIONS, Activation, get_activation
-from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_finite,
-                           check_name, count, float_dtype, real_number, short_repr)
+from bpbook.errors import (CallOrderError, InputError, InputTypeError, ShapeError, as_matrix,
+                           check_finite, check_name, count, float_dtype, real_number, short_repr,
+                           upstream_gradient)
 from bpbook.layers import MAX_WIDTH, Dense
 from bpbook.losses import get_loss
 from bpbook.optim import SGD
@@ -74,14 +75,28 @@ class Sequential:
         if (da is None) == (delta is None):
             raise InputError("Sequential.backward: give exactly one of da (dL/dy_hat) or delta "
                              "(dL/dz of the output layer)")
+        if self.y_hat is None:
+            raise CallOrderError("Sequential.backward() called before forward()")
+        last = self.layers[-1]
+        if da is not None:
+            da = upstream_gradient(da, self.y_hat, "Sequential.backward")
+        elif getattr(last, "z", None) is None or not hasattr(last, "backward_delta"):
+            raise InputError(f"Sequential.backward: delta (dL/dz) needs an output layer with a "
+                             f"logit z, like Dense; the output layer is {last!r}: give da")
+        else:
+            delta = upstream_gradient(delta, last.z, "Sequential.backward (delta)").copy()
+        self._backward(da, delta)
+
+    def _backward(self, da=None, delta=None):
+        """``backward`` without checking its input: the gradients of the model's own loss."""
         grad = da
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             kwargs = {"input_grad": False} if i == 0 and isinstance(layer, Dense) else {}
             if delta is not None and i == len(self.layers) - 1:
-                grad = layer.backward_delta(delta, **kwargs)
+                grad = getattr(layer, "_backward_delta", layer.backward_delta)(delta, **kwargs)
             else:
-                grad = layer.backward(grad, **kwargs)
+                grad = getattr(layer, "_backward", layer.backward)(grad, **kwargs)
 
     def loss(self, X, Y, loss="mse"):
         """Forward pass and the loss, without touching the gradients."""
@@ -100,9 +115,9 @@ class Sequential:
             value, Y, logit = self._evaluate(X, Y, loss)
             m = Y.shape[1]
             if logit is not None:
-                self.backward(delta=loss.logit_df(logit.z, Y, m))
+                self._backward(delta=loss.logit_df(logit.z, Y, m))
             else:
-                self.backward(loss.df(self.y_hat, Y, m))
+                self._backward(loss.df(self.y_hat, Y, m))
             # one sum per gradient is cheap; only when it is not finite do we look closer
             if not np.isfinite(sum(float(np.sum(g)) for _, _, g in self.parameters())):
                 for name, _, grad in self.parameters():

@@ -20,7 +20,7 @@ from bpbook import (SGD, Dense, Sequential, clip_grad_norm, fit, get_activation,
                     mlp)
 from bpbook.activations import ACTIVATIONS
 from bpbook.engine import Value
-from bpbook.errors import (BpbookError, ExplodingGradientError, InputError,
+from bpbook.errors import (BpbookError, CallOrderError, ExplodingGradientError, InputError,
                            InputTypeError, ShapeError)
 from bpbook.losses import bce, bce_grad, get_loss, softmax_ce, softmax_ce_grad
 from tests.gradient_checks import assert_grad_close
@@ -446,3 +446,51 @@ def test_clip_grad_norm_matches_torch(seed, max_norm, scale):
     assert clip_grad_norm(params, max_norm) == pytest.approx(want.item(), rel=1e-13)
     for (_, _, g), t in zip(params, tensors):
         np.testing.assert_allclose(g, t.grad.numpy(), rtol=1e-13, atol=0)
+
+
+# ---- 11. backward with bad upstream gradients, or before forward --------------------------------
+
+@pytest.mark.parametrize("da, error, message", [
+    ([[np.nan, 0.0, 0.0, 0.0]], InputError, "upstream gradient da holds 1 non-finite"),
+    ([["a"] * 4], InputTypeError, "upstream gradient da should be an array of real numbers"),
+    (np.ones((1, 4)) * 1j, InputTypeError, "got complex numbers"),
+    (np.ones((4, 1)), ShapeError, r"da should have shape \(1, 4\)"),
+])
+def test_backward_checks_its_upstream_gradient(da, error, message):
+    model = mlp([2, 3, 1], "tanh", "sigmoid")
+    model.forward(XOR_X)
+    for backward in (model.backward, model.dense[-1].backward):
+        with pytest.raises(error, match=message):
+            backward(da)
+    assert all(not g.any() for _, _, g in model.parameters())  # nothing was added
+
+
+def test_backward_before_forward_is_a_call_order_error():
+    from bpbook.layers import ActivationLayer
+    for call in (lambda: mlp([2, 1]).backward(np.ones((1, 4))),
+                 lambda: Dense(2, 1).backward(np.ones((1, 4))),
+                 lambda: Dense(2, 1).backward_delta(np.ones((1, 4))),
+                 lambda: ActivationLayer("relu").backward(np.ones((1, 4)))):
+        with pytest.raises(CallOrderError, match="before forward") as err:
+            call()
+        assert isinstance(err.value, BpbookError)
+
+
+def test_backward_from_a_list_and_from_float32_da_matches_the_array_case():
+    model = mlp([2, 3, 1], "tanh", "sigmoid")
+    model.forward(XOR_X)
+    model.backward(np.full((1, 4), 0.25))
+    want = [g.copy() for _, _, g in model.parameters()]
+    for da in ([[0.25] * 4], np.full((1, 4), 0.25, np.float32)):
+        model.zero_grad()
+        model.backward(da)
+        for g, w in zip((g for _, _, g in model.parameters()), want):
+            np.testing.assert_array_equal(g, w)
+
+
+def test_sequential_backward_from_delta_needs_a_logit():
+    from bpbook import BatchNorm
+    model = Sequential([Dense(2, 2), BatchNorm(2)])
+    model.forward(XOR_X)
+    with pytest.raises(InputError, match="delta.*needs an output layer with a logit z"):
+        model.backward(delta=np.ones((2, 4)))
