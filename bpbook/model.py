@@ -44,6 +44,11 @@ class Sequential:
             if not all(callable(getattr(layer, m, None)) for m in LAYER_METHODS):
                 raise InputTypeError(f"Sequential: layers[{i}] should be a layer (with "
                                      f"{', '.join(LAYER_METHODS)}), got {layer!r}")
+        dtypes = {name: getattr(v, "dtype", None) for name, v, _ in self.parameters()}
+        if len(set(dtypes.values())) > 1:  # one dtype throughout, derivatives too
+            raise InputTypeError(f"Sequential: layers should all hold parameters of one dtype "
+                                 f"(float32 or float64 throughout; BatchNorm(n, dtype=...) too), "
+                                 f"got {', '.join(f'{n} {d}' for n, d in dtypes.items())}")
         self.y_hat = None
 
     def forward(self, X):

@@ -494,3 +494,73 @@ def test_sequential_backward_from_delta_needs_a_logit():
     model.forward(XOR_X)
     with pytest.raises(InputError, match="delta.*needs an output layer with a logit z"):
         model.backward(delta=np.ones((2, 4)))
+
+
+# ---- 5. BatchNorm follows the library's rules -------------------------------------------------
+
+def test_batchnorm_computes_in_its_dtype_and_matches_float64():
+    from bpbook import BatchNorm
+    rng = np.random.RandomState(0)
+    z, g = rng.randn(3, 5), rng.randn(3, 5)
+    bn32, bn64 = BatchNorm(3, dtype=np.float32), BatchNorm(3)
+    out32, out64 = bn32.forward(z.astype(np.float32)), bn64.forward(z)
+    dz32, dz64 = bn32.backward(g.astype(np.float32)), bn64.backward(g)
+    assert {a.dtype for a in (out32, dz32, bn32.dgamma, bn32.dbeta)} == {np.dtype(np.float32)}
+    np.testing.assert_allclose(out32, out64, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(dz32, dz64, rtol=1e-4, atol=1e-5)
+    assert bn64.forward(z.astype(np.float32)).dtype == np.float64  # data take the layer's dtype
+
+
+def test_a_model_mixing_dtypes_is_refused():
+    from bpbook import BatchNorm
+    with pytest.raises(InputTypeError, match="one dtype.*bn.gamma float64"):
+        Sequential([Dense(2, 3, dtype=np.float32), BatchNorm(3, name="bn")])
+    Sequential([Dense(2, 3, dtype=np.float32), BatchNorm(3, dtype=np.float32)])
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda bn: bn.forward("abc"), InputTypeError, "input z should be an array of real numbers"),
+    (lambda bn: bn.forward(XOR_X + 1j), InputTypeError, "got complex numbers"),
+    (lambda bn: bn.forward(XOR_X.astype(bool)), InputTypeError, "got booleans"),
+    (lambda bn: bn.forward(XOR_X.astype(object)), InputTypeError, "got Python objects"),
+    (lambda bn: bn.forward([[1e200, -1e200, 0.0], [0.0, 1.0, 2.0]]), InputError,
+     "variance of feature 0 of the input z overflows float64"),
+    (lambda bn: bn.forward(XOR_X[:, :1]), InputError, "m >= 2 samples"),
+    (lambda bn: bn.backward(XOR_X.tolist()), CallOrderError, "before forward"),
+    (lambda bn: ran(bn).backward([[np.nan] * 4] * 2), InputError,
+     "upstream gradient da holds 8 non-finite"),
+    (lambda bn: ran(bn).backward("g"), InputTypeError, "upstream gradient da"),
+])
+def test_batchnorm_input_gets_bpbook_errors(call, error, message):
+    from bpbook import BatchNorm
+    with pytest.raises(error, match=message):
+        call(BatchNorm(2))
+
+
+def ran(layer):
+    """``layer`` after a forward pass of the XOR inputs."""
+    layer.forward(XOR_X)
+    return layer
+
+
+def test_batchnorm_backward_takes_a_list_like_an_array():
+    from bpbook import BatchNorm
+    g = np.arange(8.0).reshape(2, 4)
+    np.testing.assert_array_equal(ran(BatchNorm(2)).backward(g.tolist()),
+                                  ran(BatchNorm(2)).backward(g))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(eps=True), InputTypeError, "eps should be a real number, got bool"),
+    (dict(n_features=True), InputTypeError, "n_features should be an integer"),
+    (dict(eps=0.0), InputError, "eps should be > 0.0"),
+    (dict(dtype=np.float16), InputTypeError, "dtype should be np.float32 or np.float64")])
+def test_batchnorm_settings_get_bpbook_errors(kwargs, error, message):
+    from bpbook import BatchNorm
+    with pytest.raises(error, match=message):
+        BatchNorm(**{"n_features": 2, **kwargs})
+
+
+def test_batchnorm_takes_a_numpy_eps():
+    from bpbook import BatchNorm
+    assert BatchNorm(2, eps=np.float32(1e-3)).eps == pytest.approx(1e-3)
