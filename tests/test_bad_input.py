@@ -564,3 +564,60 @@ def test_batchnorm_settings_get_bpbook_errors(kwargs, error, message):
 def test_batchnorm_takes_a_numpy_eps():
     from bpbook import BatchNorm
     assert BatchNorm(2, eps=np.float32(1e-3)).eps == pytest.approx(1e-3)
+
+
+# ---- 12. SymbolicMLP: ReLU's derivative at 0, and its input ------------------------------------
+
+def test_symbolic_relu_derivative_at_0_is_0_like_bpbook_and_torch():
+    from bpbook.symbolic import SymbolicMLP, params_of
+    model = Sequential([Dense(2, 1, "relu", W=[[1.0, -1.0]], name="layer1"),
+                        Dense(1, 1, W=[[2.0]], name="layer2")])
+    x, y = np.array([[1.0], [1.0]]), np.array([[1.0]])  # z1 = 0 exactly
+    model.forward_backward(x, y, "mse")
+    closed = SymbolicMLP([2, 1, 1], "relu", "identity").gradients_at(params_of(model), x, y)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 1, dtype=torch.float64), torch.nn.ReLU(),
+                              torch.nn.Linear(1, 1, dtype=torch.float64))
+    with torch.no_grad():
+        for lin, layer in zip(net[::2], model.dense):
+            lin.weight.copy_(torch.tensor(layer.W))
+            lin.bias.copy_(torch.tensor(layer.b.ravel()))
+    (0.5 * (net(torch.tensor(x.T)) - torch.tensor(y.T)) ** 2).sum().backward()
+    assert net[0].bias.grad.item() == 0.0 == model.dense[0].db[0, 0]
+    for (name, _, grad), lin_grad in zip(model.parameters(),
+                                         (p.grad.numpy() for p in net.parameters())):
+        np.testing.assert_array_equal(closed[name], grad)
+        np.testing.assert_array_equal(closed[name].ravel(), lin_grad.ravel())
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda S: S([2]), InputTypeError, "sizes should be a list of at least two"),
+    (lambda S: S("21"), InputTypeError, "sizes should be a list"),
+    (lambda S: S([2, 0]), InputError, r"sizes\[1\] should be an integer >= 1"),
+    (lambda S: S([2, 1.5]), InputTypeError, r"sizes\[1\] should be an integer"),
+    (lambda S: S([50, 50]), InputError, "2550 parameters"),
+    (lambda S: S([2, 1], "softplus"), InputError, "unknown SymbolicMLP: activation 'softplus'"),
+    (lambda S: S([2, 1], output=None), InputTypeError, "output activation should be a name"),
+    (lambda S: S([2, 1], batch=True), InputTypeError, "batch should be an integer"),
+])
+def test_symbolic_mlp_settings_get_bpbook_errors(make, error, message):
+    from bpbook.symbolic import SymbolicMLP
+    with pytest.raises(error, match=message):
+        make(SymbolicMLP)
+
+
+@pytest.mark.parametrize("params, x, y, error, message", [
+    ({}, [[1.0], [2.0]], [[1.0]], InputError, "'layer1.W' is missing"),
+    ([1, 2], [[1.0], [2.0]], [[1.0]], InputTypeError, "params should be a dict"),
+    ("good", [[np.nan], [2.0]], [[1.0]], InputError, "x holds 1 non-finite"),
+    ("good", [[1.0], [2.0]], [["a"]], InputTypeError, "y should be an array of real numbers"),
+    ("nan", [[1.0], [2.0]], [[1.0]], InputError, r"params\['layer1.W'\] holds 1 non-finite"),
+    ("good", [1.0, 2.0, 3.0, 4.0], [[1.0, 1.0]], ShapeError, r"x should have shape \(2, 2\)"),
+])
+def test_symbolic_mlp_input_gets_bpbook_errors(params, x, y, error, message):
+    from bpbook.symbolic import SymbolicMLP, params_of
+    batch = np.shape(y)[-1]
+    good = params_of(mlp([2, 1]))
+    params = {"good": good, "nan": {**good, "layer1.W": np.array([[np.nan, 1.0]])}}.get(
+        params, params) if isinstance(params, str) else params
+    with pytest.raises(error, match=message):
+        SymbolicMLP([2, 1], batch=batch).loss_at(params, x, y)
