@@ -176,9 +176,11 @@ class Softmax(Activation):
 
 
 def _leaky(slope=DEFAULT_SLOPE):
-    return Activation("leaky_relu", lambda z: leaky_relu(z, slope),
-                      lambda z: leaky_relu_prime(z, slope),
-                      rf"\max({slope}z, z)", rf"1 \text{{ if }} z>0 \text{{ else }} {slope}")
+    act = Activation("leaky_relu", lambda z: leaky_relu(z, slope),
+                     lambda z: leaky_relu_prime(z, slope),
+                     rf"\max({slope}z, z)", rf"1 \text{{ if }} z>0 \text{{ else }} {slope}")
+    act.slope = slope  # for copies into other libraries (torch's LeakyReLU)
+    return act
 
 
 ACTIVATIONS = {

@@ -11,19 +11,26 @@ import math
 
 import numpy as np
 
-from bpbook.errors import ExplodingGradientError, InputTypeError, real_number
+from bpbook.errors import FLOAT_DTYPES, ExplodingGradientError, InputTypeError, real_number
 
 CLIP_EPS = 1e-6  # torch's
 
 
 def _params(params, where):
-    """``params`` as a list of ``(name, value, grad)`` triples of arrays, or a clear error."""
+    """``params`` as a list of ``(name, value, grad)`` triples of float arrays (``value`` and
+    ``grad`` of one shape and dtype, float32 or float64), or a clear error."""
     params = list(params) if isinstance(params, (list, tuple)) else None
     if params is None or not all(
             isinstance(p, tuple) and len(p) == 3 and all(isinstance(a, np.ndarray) for a in p[1:])
             for p in params):
         raise InputTypeError(f"{where}: params should be a list of (name, value, grad) triples "
                              "of arrays, as model.parameters() returns")
+    for name, value, grad in params:
+        if value.dtype.type not in FLOAT_DTYPES or grad.dtype != value.dtype \
+                or grad.shape != value.shape:
+            raise InputTypeError(f"{where}: params should hold float32 or float64 arrays, each "
+                                 f"gradient of its value's shape and dtype; {name!r} has value "
+                                 f"{value.dtype} {value.shape} and grad {grad.dtype} {grad.shape}")
     return params
 
 

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpbook import (SGD, Dense, Sequential, clip_grad_norm, fit, get_activation, gradcheck,
+from bpbook import (SGD, Dense, Sequential, Table, clip_grad_norm, fit, get_activation, gradcheck,
                     mlp)
 from bpbook.activations import ACTIVATIONS
 from bpbook.engine import Value
@@ -621,3 +621,70 @@ def test_symbolic_mlp_input_gets_bpbook_errors(params, x, y, error, message):
         params, params) if isinstance(params, str) else params
     with pytest.raises(error, match=message):
         SymbolicMLP([2, 1], batch=batch).loss_at(params, x, y)
+
+
+# ---- 13. Table, the torch bridge, SGD: bpbook errors ---------------------------------------------
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: Table(5, []), InputTypeError, "Table: columns should be a list, got int"),
+    (lambda: Table(["a"], "xy"), InputTypeError, "Table: rows should be a list, got str"),
+    (lambda: Table(["a"], [1, 2]), InputTypeError, r"Table: rows\[0\] should be a list"),
+    (lambda: Table(["a", "b"], [[1]]), ShapeError, "a row has 1 cells but there are 2 columns"),
+    (lambda: Table(["a"], [[1]], ["{:.2f}", None]), InputError, "one format string.*per column"),
+    (lambda: Table(["a"], [[1]], [3]), InputError, "one format string"),
+    (lambda: Table(["a"], [[None]], ["{:.2f}"]), InputError,
+     "column 'a' has the format '{:.2f}', which does not fit the value None"),
+    (lambda: Table(["a"], [[1.0]], caption=3), InputTypeError, "caption should be a string"),
+])
+def test_table_input_gets_bpbook_errors(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize("model, dtype, error, message", [
+    ("x", None, InputTypeError, "model should be a bpbook Sequential.*got str"),
+    ("mlp", "float16", InputTypeError, "dtype should be torch.float32 or torch.float64"),
+    ("mlp", torch.int64, InputTypeError, "dtype should be torch.float32"),
+    ("batchnorm", None, InputTypeError, "Dense layers only"),
+])
+def test_to_torch_mlp_input_gets_bpbook_errors(model, dtype, error, message):
+    from bpbook import BatchNorm
+    from bpbook.torch_bridge import to_torch_mlp
+    model = {"mlp": mlp([2, 1]), "batchnorm": Sequential([Dense(2, 2), BatchNorm(2)])}.get(
+        model, model)
+    with pytest.raises(error, match=message):
+        to_torch_mlp(model, dtype)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", ["float32", np.float32, torch.float32, None])
+def test_to_torch_mlp_copies_every_activation_in_either_dtype(activation, dtype):
+    from bpbook.torch_bridge import to_torch_mlp
+    model = mlp([2, 3, 2], activation, activation,
+                seed=3, scale=1.0)
+    X = np.random.RandomState(0).randn(2, 5)
+    twin = to_torch_mlp(model, dtype)
+    want = torch.float64 if dtype is None else torch.float32
+    out = twin(torch.tensor(X.T, dtype=want))
+    assert out.dtype == want
+    np.testing.assert_allclose(out.detach().numpy().T, model.forward(X),
+                               rtol=1e-5 if dtype else 1e-12, atol=1e-6 if dtype else 1e-14)
+
+
+def test_to_torch_mlp_keeps_the_leaky_relu_slope():
+    from bpbook.torch_bridge import to_torch_mlp
+    model = Sequential([Dense(2, 2, get_activation("leaky_relu", slope=0.3), W=[[1, 0], [0, -1]])])
+    out = to_torch_mlp(model)(torch.tensor(XOR_X.T)).detach().numpy().T
+    np.testing.assert_allclose(out, model.forward(XOR_X), rtol=1e-15)
+    assert out.min() == pytest.approx(-0.3)
+
+
+@pytest.mark.parametrize("value, grad", [(np.zeros((2, 2), int), np.zeros((2, 2), int)),
+                                         (np.zeros((2, 2)), np.zeros((2, 2), int)),
+                                         (np.zeros((2, 2)), np.zeros((2, 1))),
+                                         (np.zeros(2, np.float16), np.zeros(2, np.float16))])
+def test_sgd_and_clipping_refuse_arrays_that_cannot_be_updated(value, grad):
+    params = [("w", value, grad)]
+    for call in (lambda: SGD(params, 0.1), lambda: clip_grad_norm(params, 1.0)):
+        with pytest.raises(InputTypeError, match="params should hold float32 or float64 arrays.*'w'"):
+            call()
