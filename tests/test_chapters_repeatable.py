@@ -20,8 +20,11 @@ ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
 def printed(path):
     nb = jupytext.read(path)
+    # cleanup_kc: nbclient shuts down a kernel it was handed, and closes its client's sockets,
+    # only when asked (else: "unclosed socket" warnings, and the kernel runs until exit)
     nbclient.NotebookClient(nb, km=IPCKernelManager(kernel_name="python3"), timeout=600,
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
+                            resources={"metadata": {"path": str(path.parent)}}).execute(
+                                cleanup_kc=True)
     out = []
     for i, cell in enumerate(nb.cells):
         for o in cell.get("outputs", []):
