@@ -10,6 +10,13 @@ Conventions (samples are columns; float64 unless ``dtype`` says otherwise): a la
   across backward calls until :meth:`Dense.zero_grad` (PyTorch's semantics).
 
 Parameters are updated in place (``W -= lr * dW``), so ``params()`` hands out the arrays themselves.
+``forward`` returns ``a`` read-only (backward reuses it; for torch, copy it with ``torch.tensor``:
+``torch.from_numpy`` warns about read-only arrays) and keeps a reference to its
+input, not a copy: edit ``a_prev`` in place between ``forward`` and ``backward`` and ``dW`` uses the
+edited values (copying every input would cost a pass over it on every step).
+``backward`` twice after one ``forward`` adds the gradients twice, as accumulation promises (torch
+with ``retain_graph=True`` does the same); the scalar engine ``Value`` refuses instead, because
+there a second pass is almost always a mistake of the reader's.
 
 Given weights are used as they are: ``W`` must have shape ``(n_out, n_in)`` (a 1-D ``W`` only for
 one output, where it can only be the row of weights), ``b`` shape ``(n_out, 1)`` or ``(n_out,)``;
@@ -22,7 +29,7 @@ import numpy as np
 from bpbook.activations import _float, get_activation
 from bpbook.errors import (CallOrderError, InputError, InputTypeError, ShapeError, as_matrix,
                            check_data, check_name, count, float_dtype, real_array, real_number,
-                           upstream_gradient)
+                           short_repr, upstream_gradient)
 
 INITS = ("normal", "xavier", "he", "zeros")
 MAX_WIDTH, MAX_WEIGHTS = 10**6, 10**8  # 10**8 float64 weights take 800 MB
@@ -39,6 +46,14 @@ def init_weights(n_out, n_in, init, scale, rng):
         return np.zeros((n_out, n_in))
     std = {"normal": scale, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}
     return rng.randn(n_out, n_in) * std[init]
+
+
+def read_only(a):
+    """``a``, a layer's own output, made read-only: backward reuses it (σ' = a(1 − a)), so an
+    in-place edit of the returned array (``y_hat -= Y``) raises instead of silently changing the
+    gradients (torch raises at backward for the same reason). The next forward makes a new one."""
+    a.flags.writeable = False
+    return a
 
 
 class Dense:
@@ -77,7 +92,7 @@ class Dense:
         if not isinstance(rng, np.random.RandomState):
             raise InputTypeError(f"Dense {self.name!r}: rng should be a numpy.random.RandomState "
                                  f"(e.g. np.random.RandomState(42)), got {type(rng).__name__} "
-                                 f"{rng!r}")
+                                 f"{short_repr(rng)}")
         return rng
 
     def _given(self, value, shape, what, dtype):
@@ -93,7 +108,7 @@ class Dense:
         return check_data(arr, where)
 
     def forward(self, a_prev):
-        if not (isinstance(a_prev, np.ndarray) and a_prev.dtype == self.W.dtype
+        if not (type(a_prev) is np.ndarray and a_prev.dtype == self.W.dtype
                 and a_prev.ndim == 2 and a_prev.shape[0] == self.n_in):
             a_prev = as_matrix(a_prev, "input a_prev", self.n_in,
                                f"Dense {self.name!r} ({self.n_in}→{self.n_out})", self.W.dtype,
@@ -101,7 +116,7 @@ class Dense:
         self.a_prev = a_prev
         self.z = self.W @ self.a_prev
         self.z += self.b
-        self.a = self.f.f(self.z)
+        self.a = read_only(self.f.f(self.z))
         return self.a
 
     def backward(self, da, input_grad=True):
@@ -158,7 +173,8 @@ class ActivationLayer:
 
     def forward(self, z):
         self.z = _float(z, f"{self.name!r}: z")
-        self.a = self.f.f(self.z)
+        a = self.f.f(self.z)
+        self.a = read_only(a.view() if a is self.z else a)  # identity: never the caller's array
         return self.a
 
     def backward(self, da):

@@ -30,6 +30,8 @@ finite for every finite $z$. On probabilities, ``bce`` floors $\hat y$ and $1-\h
 dtype's smallest normal number (reached only where they underflowed) and its gradient is the
 exact derivative of that floored loss (0 where the floor is active), so gradient checks agree.
 """
+from types import MappingProxyType
+
 import numpy as np
 
 from bpbook.activations import _float, sigmoid, softmax
@@ -172,7 +174,8 @@ class Loss:
         return f"Loss({self.name!r})"
 
 
-LOSSES = {
+# read-only: get_loss hands out these objects, shared by every model
+LOSSES = MappingProxyType({
     "mse": Loss("mse", _mse, _mse_grad, r"\tfrac{1}{m}\sum \tfrac12(\hat y - y)^2"),
     "bce": Loss("bce", _bce, _bce_grad, r"-\tfrac1m\sum y\log\hat y + (1-y)\log(1-\hat y)",
                 y_hat_range=(0, 1), y_range=(0, 1), logit="sigmoid", logit_f=bce_from_logit,
@@ -180,7 +183,7 @@ LOSSES = {
     "softmax_ce": Loss("softmax_ce", _softmax_ce, _softmax_ce_grad,
                        r"-\tfrac1m\sum y \log \mathrm{softmax}(o)", y_range=(0, 1),
                        labels=True),
-}
+})
 
 # the checked functions, by name: ``bce(p, y)`` is ``LOSSES["bce"].value(p, y)``
 mse, mse_grad = LOSSES["mse"].value, LOSSES["mse"].grad

@@ -36,14 +36,14 @@ class Sequential:
     def __init__(self, layers):
         if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
             raise InputTypeError(f"Sequential: layers should be a list of layers, got "
-                                 f"{type(layers).__name__} {layers!r}")
+                                 f"{type(layers).__name__} {short_repr(layers)}")
         self.layers = list(layers)
         if not self.layers:
             raise InputError("Sequential: layers should hold at least one layer, got none")
         for i, layer in enumerate(self.layers):
             if not all(callable(getattr(layer, m, None)) for m in LAYER_METHODS):
                 raise InputTypeError(f"Sequential: layers[{i}] should be a layer (with "
-                                     f"{', '.join(LAYER_METHODS)}), got {layer!r}")
+                                     f"{', '.join(LAYER_METHODS)}), got {short_repr(layer)}")
         dtypes = {name: getattr(v, "dtype", None) for name, v, _ in self.parameters()}
         if len(set(dtypes.values())) > 1:  # one dtype throughout, derivatives too
             raise InputTypeError(f"Sequential: layers should all hold parameters of one dtype "
@@ -249,7 +249,7 @@ def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
     epochs = count(epochs, "fit: epochs", low=0, high=MAX_EPOCHS)
     if record is not None and not callable(record):
         raise InputTypeError(f"fit: record should be a function record(epoch, model), got "
-                             f"{record!r}")
+                             f"{short_repr(record)}")
     loss = get_loss(loss)
     opt = SGD(model.parameters(), lr, clip=clip)
     X = model._inputs(X)

@@ -33,6 +33,7 @@ import numpy as np
 
 from bpbook.errors import (CallOrderError, InputError, as_matrix, count, float_dtype, real_number,
                            upstream_gradient)
+from bpbook.layers import read_only
 
 EPS = 1e-5
 MAX_FEATURES = 10**6
@@ -56,8 +57,8 @@ class BatchNorm:
         where = f"BatchNorm {self.name!r}"
         z = as_matrix(z, "input z", self.n_features, where, self.gamma.dtype)
         if z.shape[1] < 2:
-            raise InputError(f"{where}: needs a batch of m >= 2 samples to estimate a variance, "
-                             f"got m = {z.shape[1]}")
+            raise InputError(f"{where}: input z needs a batch of m >= 2 samples to estimate a "
+                             f"variance, got m = {z.shape[1]}")
         return z
 
     def forward(self, z):
@@ -73,7 +74,7 @@ class BatchNorm:
         self.z = z
         self.inv_std = 1 / np.sqrt(var + z.dtype.type(self.eps))
         self.z_hat = (z - mu) * self.inv_std
-        self.a = self.gamma * self.z_hat + self.beta
+        self.a = read_only(self.gamma * self.z_hat + self.beta)
         return self.a
 
     def backward(self, da):

@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from bpbook.errors import FLOAT_DTYPES, ExplodingGradientError, InputTypeError, real_number
+from bpbook.errors import (FLOAT_DTYPES, ExplodingGradientError, InputError, InputTypeError,
+                           real_number)
 
 CLIP_EPS = 1e-6  # torch's
 
@@ -21,16 +22,25 @@ def _params(params, where):
     ``grad`` of one shape and dtype, float32 or float64), or a clear error."""
     params = list(params) if isinstance(params, (list, tuple)) else None
     if params is None or not all(
-            isinstance(p, tuple) and len(p) == 3 and all(isinstance(a, np.ndarray) for a in p[1:])
+            isinstance(p, tuple) and len(p) == 3 and all(type(a) is np.ndarray for a in p[1:])
             for p in params):
         raise InputTypeError(f"{where}: params should be a list of (name, value, grad) triples "
-                             "of arrays, as model.parameters() returns")
+                             "of numpy arrays (not np.matrix), as model.parameters() returns")
+    seen = {}
     for name, value, grad in params:
         if value.dtype.type not in FLOAT_DTYPES or grad.dtype != value.dtype \
                 or grad.shape != value.shape:
             raise InputTypeError(f"{where}: params should hold float32 or float64 arrays, each "
                                  f"gradient of its value's shape and dtype; {name!r} has value "
                                  f"{value.dtype} {value.shape} and grad {grad.dtype} {grad.shape}")
+        if not (value.flags.writeable and grad.flags.writeable):
+            raise InputError(f"{where}: params should hold writeable arrays (they are updated "
+                             f"in place); {name!r} is read-only")
+        for key in (("value", id(value)), ("grad", id(grad))):  # one array twice: updated twice
+            if key in seen:
+                raise InputError(f"{where}: params should hold each array once; {name!r} "
+                                 f"shares its {key[0]} with {seen[key]!r}")
+            seen[key] = name
     return params
 
 

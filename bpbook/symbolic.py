@@ -23,11 +23,13 @@ of at most :data:`MAX_SYMBOLS` parameters in all (SymPy slows down fast), ``para
 holding every parameter by name, finite and of its shape, ``x`` ``(n_0, batch)`` and ``y``
 ``(n_L, batch)`` real and finite; a 1-D ``x`` or ``y`` only for ``batch = 1`` (one sample).
 """
+from types import MappingProxyType
+
 import numpy as np
 import sympy as sp
 
 from bpbook.errors import (InputError, InputTypeError, ShapeError, check_data, check_name,
-                           count, real_array, short_repr)
+                           count, real_array, real_number, short_repr)
 
 MAX_SYMBOLS = 200  # weights and biases: beyond this SymPy takes minutes
 
@@ -59,12 +61,12 @@ class relu(sp.Function):
 NUMPY = [{"sigma": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0.0)},
          "numpy"]
 
-SYMBOLIC_ACTIVATIONS = {
+SYMBOLIC_ACTIVATIONS = MappingProxyType({
     "sigmoid": sigma,
     "tanh": sp.tanh,
     "identity": lambda z: z,
     "relu": relu,
-}
+})
 
 
 class SymbolicMLP:
@@ -186,6 +188,14 @@ def worked_symbolic():
 
 
 def evaluate(expr, symbols, values):
-    """A float: ``expr`` (which may contain ``sigma``) at ``values`` (name → number)."""
-    subs = {symbols[k]: v for k, v in values.items() if k in symbols}
+    """A float: ``expr`` (which may contain ``sigma``) at ``values`` (name → number).
+
+    ``values`` may hold names that are not ``symbols`` (``DEFAULTS``' ``lr``: ignored), but every
+    symbol of ``expr`` needs a finite value (a misspelled name leaves its symbol without one)."""
+    subs = {symbols[k]: real_number(v, f"evaluate: values[{k!r}]")
+            for k, v in values.items() if k in symbols}
+    missing = sorted(map(str, expr.free_symbols - set(subs)))
+    if missing:
+        raise InputError(f"evaluate: values should give every symbol of the expression a "
+                         f"number; missing {', '.join(missing)} (names: {', '.join(symbols)})")
     return float(expr.rewrite(sp.exp).subs(subs).evalf(30))

@@ -15,10 +15,13 @@ from bpbook.errors import InputError, InputTypeError, ShapeError, short_repr
 
 def _cells(value, what):
     """``value`` as a list (of cells, or of rows), refusing a string and what is not iterable."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        raise InputTypeError(f"Table: {what} should be a list, got {type(value).__name__} "
-                             f"{short_repr(value)}")
-    return list(value)
+    if not isinstance(value, (str, bytes)):
+        try:
+            return list(value)
+        except TypeError:  # not iterable, a 0-d array
+            pass
+    raise InputTypeError(f"Table: {what} should be a list, got {type(value).__name__} "
+                         f"{short_repr(value)}")
 
 
 class Table:
@@ -72,9 +75,13 @@ class Table:
                              for c, v in zip(self.columns, r)) + "</tr>"
             for r in self.text_rows())
         cap = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
-        return (f'<table class="{esc(self.css_class)}">{cap}<thead><tr>{head}</tr></thead>'
+        klass = f' class="{esc(self.css_class)}"' if self.css_class else ""
+        return (f'<table{klass}>{cap}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table>")
 
     def column(self, name):
         """The raw (unformatted) values of the column ``name``."""
+        if name not in self.columns:
+            raise InputError(f"Table: no column {short_repr(name)}; the columns are "
+                             f"{short_repr(self.columns, 200)}")
         return [r[self.columns.index(name)] for r in self.rows]

@@ -54,7 +54,7 @@ def check_settings(values):
     setting (the learning rate ``lr`` > 0)."""
     if not hasattr(values, "items"):
         raise InputTypeError(f"worked example: settings should be a dict name → number, got "
-                             f"{type(values).__name__} {values!r}")
+                             f"{type(values).__name__} {short_repr(values)}")
     out = {}
     for name, v in values.items():
         if name not in DEFAULTS:
@@ -73,6 +73,8 @@ def _finite_number(v, what):
         value = math.nan if bad else float(v)
     except OverflowError:  # an int beyond the largest float
         value = math.inf
+    except (ValueError, TypeError, ArithmeticError):  # a Real whose __float__ fails
+        bad, value = True, math.nan
     if not math.isfinite(value):
         raise (InputTypeError if bad else InputError)(f"{what} must be a finite number, got "
                                                       f"{short_repr(v)}")

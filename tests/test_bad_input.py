@@ -5,6 +5,7 @@ Truths are written here: closed forms (softplus, one-hot), ``math.hypot`` (an ov
 norm), mpmath at 50 digits, torch's ``binary_cross_entropy_with_logits``, central differences.
 """
 import math
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 
@@ -688,3 +689,123 @@ def test_sgd_and_clipping_refuse_arrays_that_cannot_be_updated(value, grad):
     for call in (lambda: SGD(params, 0.1), lambda: clip_grad_norm(params, 1.0)):
         with pytest.raises(InputTypeError, match="params should hold float32 or float64 arrays.*'w'"):
             call()
+
+
+# ==== Issue 23: the hostile pass over every public name ==========================================
+
+def test_an_np_matrix_is_read_as_a_plain_array():
+    """For np.matrix, ``**`` is a matrix power: MSE of a (1, 1) matrix was right by luck, of a
+    square one wrong, of a (1, 4) one a raw error."""
+    from bpbook.losses import mse
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        y_hat, y = np.matrix([[1.0, 2.0], [3.0, 4.0]]), np.matrix(np.zeros((2, 2)))
+        row = np.matrix([[0.5, 0.5, 0.5, 0.5]])
+    assert mse(y_hat, y) == pytest.approx(0.5 * (1 + 4 + 9 + 16) / 2)
+    model = mlp([2, 1])
+    assert model.loss(XOR_X, row) == model.loss(XOR_X, np.asarray(row))
+
+
+@pytest.mark.parametrize("x, message", [
+    (np.ma.masked_array(XOR_X, XOR_X > 0), "got a masked array"),
+    (torch.tensor(XOR_X, requires_grad=True), "(?s)inputs X should be a real array.*requires grad"),
+    (torch.tensor(XOR_X, dtype=torch.bfloat16), "inputs X should be a real array"),
+])
+def test_arrays_numpy_cannot_take_honestly_are_refused(x, message):
+    with pytest.raises(InputTypeError, match=message):
+        mlp([2, 1]).forward(x)
+
+
+class _BadRepr:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+class _BadFloat(float):
+    def __float__(self):
+        raise ValueError("no float")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: SGD(mlp([2, 1]).parameters(), _BadRepr()), "lr should be a real number, got _BadRepr"),
+    (lambda: SGD(mlp([2, 1]).parameters(), _BadFloat(0.1)), r"float\(\) of it fails: no float"),
+    (lambda: Value(_BadRepr()), "got _BadRepr a _BadRepr \\(whose repr fails\\)"),
+    (lambda: get_activation(_BadRepr()), "activation should be a name"),
+])
+def test_an_error_message_survives_hostile_objects(call, message):
+    with pytest.raises(BpbookError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: get_activation("softmax")(np.array(3.0)), "softmax: z should have at least one row"),
+    (lambda: get_activation("softmax")(np.zeros((0, 3))), "at least one row"),
+    (lambda: __import__("bpbook.activations").activations.leaky_relu(XOR_X, "0.1"),
+     "leaky_relu slope should be a real number"),
+    (lambda: __import__("bpbook.activations").activations.elu(XOR_X, np.nan),
+     "elu alpha should be a finite number"),
+    (lambda: __import__("bpbook.activations").activations.elu_prime(XOR_X, -1.0),
+     "elu alpha should be >= 0.0"),
+])
+def test_activation_functions_refuse_what_they_cannot_compute(call, message):
+    with pytest.raises(BpbookError, match=message):
+        call()
+
+
+def test_shared_tables_of_activations_and_losses_are_read_only():
+    from bpbook.losses import LOSSES
+    from bpbook.symbolic import SYMBOLIC_ACTIVATIONS
+    for table in (ACTIVATIONS, LOSSES, SYMBOLIC_ACTIVATIONS):
+        with pytest.raises(TypeError):
+            table["relu"] = None
+
+
+def test_an_in_place_edit_of_the_output_raises_instead_of_corrupting_gradients():
+    model = mlp([2, 3, 1], "tanh", "sigmoid", seed=2)
+    y_hat = model.forward(XOR_X)
+    want = model.dense[-1].a.copy()
+    with pytest.raises(ValueError, match="read-only"):
+        y_hat -= XOR_Y  # a student's "error" computed in place
+    np.testing.assert_array_equal(model.dense[-1].a, want)
+    model.backward((want - XOR_Y) / 4)
+    twin = mlp([2, 3, 1], "tanh", "sigmoid", seed=2)
+    twin.forward_backward(XOR_X, XOR_Y)
+    for (_, _, g), (_, _, g2) in zip(model.parameters(), twin.parameters()):
+        np.testing.assert_allclose(g, g2, rtol=1e-12)
+    from bpbook.layers import ActivationLayer
+    X = XOR_X.copy()
+    ActivationLayer("identity").forward(X)
+    X += 1  # an identity layer's read-only output never makes the caller's array read-only
+
+
+def test_sgd_refuses_an_array_twice_or_a_read_only_one():
+    model = mlp([2, 1])
+    (name, W, dW), (_, b, db) = model.parameters()
+    with pytest.raises(InputError, match="each array once; 'again' shares its value with"):
+        SGD([(name, W, dW), ("again", W, np.zeros_like(W))], 0.1)
+    frozen = np.zeros((1, 2))
+    frozen.flags.writeable = False
+    with pytest.raises(InputError, match="writeable arrays.*'frozen' is read-only"):
+        SGD([("frozen", frozen, np.zeros((1, 2)))], 0.1)
+
+
+def test_evaluate_names_a_symbol_without_a_value():
+    from bpbook.symbolic import evaluate, worked_symbolic
+    from bpbook.worked import DEFAULTS
+    symbols, L, _ = worked_symbolic()
+    with pytest.raises(InputError, match="missing W_2"):
+        evaluate(L, symbols, {**{k: v for k, v in DEFAULTS.items() if k != "W2"}, "w2": 0.9})
+    with pytest.raises(InputError, match=r"values\['x1'\] should be a finite number"):
+        evaluate(L, symbols, {**DEFAULTS, "x1": np.nan})
+
+
+def test_table_column_names_the_columns_it_has():
+    with pytest.raises(InputError, match="no column 'c'; the columns are \\['a', 'b'\\]"):
+        Table(["a", "b"], [[1, 2]]).column("c")
+
+
+@pytest.mark.parametrize("make", [lambda: 7.1467957967024735e+152 ** Value(2.0),
+                                  lambda: Value(10.0) ** 308.2])
+def test_a_local_derivative_that_overflows_is_refused_at_the_operation(make):
+    with pytest.raises(OverflowError, match="too large for a float"):
+        make()
