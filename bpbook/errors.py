@@ -10,8 +10,7 @@ fail deep inside with a bare traceback. Every error bpbook raises on purpose is 
   where a number or a real array is expected;
 - :class:`ExplodingGradientError` (a ``FloatingPointError``): training itself produced NaN or inf;
   :class:`FloatOverflowError`, :class:`DivisionByZeroError`: the scalar engine's arithmetic;
-- :class:`CallOrderError` (a ``RuntimeError``): methods called in an order that cannot work
-  (``backward`` before ``forward``).
+- :class:`OrderError` (a ``RuntimeError``): ``backward()`` called before ``forward()``.
 
 The dtype rule: a model computes in float32 or float64 (:data:`FLOAT_DTYPES`) from start to end;
 data of any real dtype (integers, floats) are converted to the model's dtype; anything else is
@@ -46,16 +45,16 @@ class ExplodingGradientError(BpbookError, FloatingPointError):
     """A loss or gradient became NaN or infinite during training."""
 
 
-class CallOrderError(BpbookError, RuntimeError):
-    """A method called too early: ``backward()`` before any ``forward()``."""
-
-
 class FloatOverflowError(BpbookError, OverflowError):
     """A scalar result (``Value``) too large for a float."""
 
 
 class DivisionByZeroError(BpbookError, ZeroDivisionError):
     """A division by a ``Value`` equal to 0."""
+
+
+class OrderError(BpbookError, RuntimeError):
+    """A method called out of order: ``backward()`` before ``forward()``."""
 
 
 def unknown_name(kind, name, valid):

@@ -27,7 +27,7 @@ weights, which the model reports as such.
 import numpy as np
 
 from bpbook.activations import _float, get_activation
-from bpbook.errors import (CallOrderError, InputError, InputTypeError, ShapeError, as_matrix,
+from bpbook.errors import (OrderError, InputError, InputTypeError, ShapeError, as_matrix,
                            check_data, check_name, count, float_dtype, real_array, real_number,
                            short_repr, upstream_gradient)
 
@@ -150,7 +150,7 @@ class Dense:
 
     def _ran_forward(self):
         if self.z is None:
-            raise CallOrderError(f"Dense {self.name!r}: backward() called before forward()")
+            raise OrderError(f"Dense {self.name!r}: backward() called before forward()")
 
     def params(self):
         """``[(name, value, grad), ...]``: the arrays themselves, for in-place updates."""
@@ -191,7 +191,7 @@ class ActivationLayer:
 
     def _ran_forward(self):
         if self.z is None:
-            raise CallOrderError(f"{self.name!r}: backward() called before forward()")
+            raise OrderError(f"{self.name!r}: backward() called before forward()")
 
     def params(self):
         return []

@@ -31,7 +31,7 @@ depends on every sample's input. Chapter 8 derives this with SymPy.
 """
 import numpy as np
 
-from bpbook.errors import (CallOrderError, InputError, as_matrix, count, float_dtype, real_number,
+from bpbook.errors import (OrderError, InputError, as_matrix, count, float_dtype, real_number,
                            upstream_gradient)
 from bpbook.layers import read_only
 
@@ -81,7 +81,7 @@ class BatchNorm:
         """Take ``da`` $=\\partial L/\\partial y$, add to ``dgamma``, ``dbeta``; return
         $\\partial L/\\partial z$ (formula in the module docstring)."""
         if self.z is None:
-            raise CallOrderError(f"BatchNorm {self.name!r}: backward() called before forward()")
+            raise OrderError(f"BatchNorm {self.name!r}: backward() called before forward()")
         return self._backward(upstream_gradient(da, self.a, f"BatchNorm {self.name!r}"))
 
     def _backward(self, da):

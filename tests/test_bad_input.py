@@ -21,7 +21,7 @@ from bpbook import (SGD, Dense, Sequential, Table, clip_grad_norm, fit, get_acti
                     mlp)
 from bpbook.activations import ACTIVATIONS
 from bpbook.engine import Value
-from bpbook.errors import (BpbookError, CallOrderError, ExplodingGradientError, InputError,
+from bpbook.errors import (BpbookError, OrderError, ExplodingGradientError, InputError,
                            InputTypeError, ShapeError)
 from bpbook.losses import bce, bce_grad, get_loss, softmax_ce, softmax_ce_grad
 from tests.gradient_checks import assert_grad_close
@@ -472,7 +472,7 @@ def test_backward_before_forward_is_a_call_order_error():
                  lambda: Dense(2, 1).backward(np.ones((1, 4))),
                  lambda: Dense(2, 1).backward_delta(np.ones((1, 4))),
                  lambda: ActivationLayer("relu").backward(np.ones((1, 4)))):
-        with pytest.raises(CallOrderError, match="before forward") as err:
+        with pytest.raises(OrderError, match="before forward") as err:
             call()
         assert isinstance(err.value, BpbookError)
 
@@ -527,7 +527,7 @@ def test_a_model_mixing_dtypes_is_refused():
     (lambda bn: bn.forward([[1e200, -1e200, 0.0], [0.0, 1.0, 2.0]]), InputError,
      "variance of feature 0 of the input z overflows float64"),
     (lambda bn: bn.forward(XOR_X[:, :1]), InputError, "m >= 2 samples"),
-    (lambda bn: bn.backward(XOR_X.tolist()), CallOrderError, "before forward"),
+    (lambda bn: bn.backward(XOR_X.tolist()), OrderError, "before forward"),
     (lambda bn: ran(bn).backward([[np.nan] * 4] * 2), InputError,
      "upstream gradient da holds 8 non-finite"),
     (lambda bn: ran(bn).backward("g"), InputTypeError, "upstream gradient da"),
