@@ -53,9 +53,49 @@
     });
   }
 
+  // The static pages: a table, figure or equation wider than a phone scrolls in its own box;
+  // such a box must be reachable by keyboard to be scrolled (tabindex 0, named by its kind).
+  var SCROLLERS = 'article table, article figure.bp-figure, article div.math, ' +
+    'article mjx-container[display="true"], article mjx-container.bp-wide-math';
+  function scrollBoxes() {
+    // Inline math wider than its paragraph (MathJax 3 does not break lines) scrolls in a box.
+    document.querySelectorAll('article mjx-container:not([display="true"])').forEach(function (m) {
+      var block = m.closest('p, li, td, th, div');
+      if (block && m.getBoundingClientRect().right > block.getBoundingClientRect().right + 1) {
+        m.classList.add('bp-wide-math');
+      }
+    });
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 &&
+        /auto|scroll/.test(getComputedStyle(box).overflowX);
+      if (scrolls && !box.hasAttribute('tabindex')) {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('data-bp-scroll', '');
+      } else if (!scrolls && box.hasAttribute('data-bp-scroll')) {
+        box.removeAttribute('tabindex');
+        box.removeAttribute('data-bp-scroll');
+      }
+    });
+  }
+
+  // The static pages' theme: its Search buttons show "Search Ctrl+K" but are named "Search"
+  // (a speech user says what they see), and its logo sits outside any landmark.
+  function theme() {
+    document.querySelectorAll('.search-button-field[aria-label]').forEach(function (b) {
+      b.removeAttribute('aria-label');
+    });
+    var sidebar = document.querySelector('.bd-sidebar-primary');
+    if (sidebar && !sidebar.hasAttribute('role')) {
+      sidebar.setAttribute('role', 'navigation');
+      sidebar.setAttribute('aria-label', 'the book');
+    }
+  }
+
   function apply() {
+    theme();
     nameSliders(document);
     describeFigures(document);
+    scrollBoxes();
   }
 
   function start() {
@@ -79,6 +119,7 @@
       subtree: true, childList: true, characterData: true,
       attributes: true, attributeFilter: ['aria-valuetext', 'aria-valuenow']
     });
+    window.addEventListener('resize', schedule);
     apply();
   }
 
