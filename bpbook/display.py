@@ -2,7 +2,8 @@
 
 Chapters never type a result: they compute it and pass it here. ``equation(r"z_1 = ...", value)``
 renders ``z_1 = ... = 0.780000`` as LaTeX; ``say(template, **values)`` renders a Markdown
-sentence with the values formatted in.
+sentence with the values formatted in. Inside a formula, ``term(-0.3)`` is ``(-0.300000)``, so a
+product of factors reads unambiguously, and ``bmatrix(A)`` is a 2-D array as a LaTeX ``bmatrix``.
 
 Every figure carries a text alternative written from its data by the code that draws it
 (``described(fig, alt, details)``, which returns the same Figure). Displayed, such a figure is
@@ -21,6 +22,7 @@ import re
 import struct
 import types
 
+import numpy as np
 from IPython.display import Markdown, Math
 
 from bpbook.errors import InputError, InputTypeError
@@ -40,6 +42,19 @@ def equation(latex, value, digits=6):
 def say(template, **values):
     """A Markdown paragraph: ``template`` formatted with ``values`` (use ``{name:.4f}``)."""
     return Markdown(template.format(**values))
+
+
+def term(value, digits=6):
+    """``value`` with ``digits`` decimals, in parentheses when negative (a factor of a product)."""
+    text = f"{value:.{digits}f}"
+    return f"({text})" if text.startswith("-") else text
+
+
+def bmatrix(a, digits=3):
+    """A 2-D array (a row per row of ``a``) as a LaTeX bmatrix with ``digits`` decimals."""
+    a = np.atleast_2d(a)
+    rows = [" & ".join(f"{v:.{digits}f}" for v in row) for row in a]
+    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
 
 def alt_problem(text):
