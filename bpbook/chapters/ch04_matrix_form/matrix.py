@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from bpbook.display import described, listing
 from bpbook.errors import ShapeError
 from bpbook.layers import Dense
 from bpbook.model import Sequential
@@ -158,7 +159,7 @@ def _outer_html(sample, parts, m):
                 for d, row in zip(part["delta"], part["product"]))
         blocks.append(f'<div style="margin:0 1.5em 0.8em 0"><div><b>layer {l}</b>: '
                       f"{html.escape(title)}</div>"
-                      f'<table class="bp-outer"><thead><tr><th></th>{head}</tr></thead>'
+                      f'<table class="bp-outer"><thead><tr><td></td>{head}</tr></thead>'
                       f"<tbody>{body}</tbody></table></div>")
     return '<div style="display:flex;flex-wrap:wrap">' + "".join(blocks) + "</div>"
 
@@ -199,7 +200,29 @@ def outer_figure(trace, size=(8.0, 4.6)):
             name = f"sample {k + 1}" if k < m else f"∂L/∂W{L}"
             ax.set_title(f"{sign} {name}".strip(), fontsize=9)
         row[0].set_ylabel(f"layer {l}", fontsize=9)
-    return fig
+    return described(fig, *outer_alt(trace, layers, m))
+
+
+def outer_alt(trace, layers, m):
+    """``(alt, details)`` of :func:`outer_figure`: what each row adds up to, and every panel's
+    numbers."""
+    alt = (f"Heat maps with their numbers written in, one row per layer ({listing(layers)}): "
+           f"in each row the outer products δaᵀ of the {m} samples are added up, and the last "
+           f"panel is their sum ∂L/∂W (blue negative, red positive).")
+    rows = []
+    for l in layers:
+        a_prev = trace["X" if l == 1 else f"A{l - 1}"]
+        panels = outer_products(trace[f"Delta{l}"], a_prev)
+        for k, p in enumerate(panels):
+            rows.append(f"Layer {l}, sample {k + 1}: {_matrix_words(p)}.")
+        rows.append(f"Layer {l}, the sum ∂L/∂W{l}: {_matrix_words(trace[f'dW{l}'])}.")
+    return alt, " ".join(rows)
+
+
+def _matrix_words(a):
+    """A small matrix row by row: ``"rows (+0.120, −0.031); (…)"``."""
+    return "rows " + "; ".join("(" + ", ".join(f"{v:+.3f}" for v in row) + ")"
+                               for row in np.atleast_2d(a))
 
 
 def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
@@ -238,4 +261,12 @@ def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
     ax.axis("off")
     ax.set_title(f"hidden units (left), output units (right): unit {j + 1}'s outgoing weights "
                  f"are column {j + 1} of W₂, that is row {j + 1} of W₂ᵀ", fontsize=9)
-    return fig
+    alt = (f"{n1} hidden units on the left joined to {n2} output units on the right; the edges "
+           f"leaving hidden unit {j + 1} are drawn bold, labelled with their weights "
+           + listing(f"W₂,{sub(i, j)} = {W2[i, j]:+.3f}" for i in range(n2))
+           + ", and each output unit shows its error signal "
+           + listing(f"δ₂,{sub(i)} = {delta2[i]:+.4f}" for i in range(n2))
+           + f". Beside unit {j + 1}: ∂L/∂a₁,{sub(j)} = {products} = "
+           f"{float(W2[:, j] @ delta2):+.5f}, column {j + 1} of W₂ (row {j + 1} of W₂ᵀ) times "
+           f"δ₂.")
+    return described(fig, alt)

@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from bpbook.activations import sigmoid
+from bpbook.display import described, listing
 from bpbook.engine import Value
 
 # ---- the networks ------------------------------------------------------------------------------
@@ -97,13 +98,21 @@ def work_figure(rows):
     fig = Figure(figsize=(6, 3.4), layout="constrained")
     ax = fig.subplots()
     p = [r["parameters"] for r in rows]
-    for key, color in (("finite differences", "#d9480f"), ("backprop", "#1c7ed6")):
-        ax.plot(p, [r[key] for r in rows], "o-", color=color, label=key)
+    for key, color, style in (("finite differences", "#d9480f", "s--"),
+                              ("backprop", "#1c7ed6", "o-")):
+        ax.plot(p, [r[key] for r in rows], style, color=color, label=key)
     ax.set(xscale="log", yscale="log", xlabel="number of parameters",
            ylabel="operations for all gradients",
            title="one forward and one backward pass vs 2 passes per weight")
     ax.legend()
-    return fig
+    first, last = rows[0], rows[-1]
+    alt = (f"Operations for all gradients against the number of parameters, both on log "
+           f"scales, for networks of {listing(f'{n:,}' for n in p)} parameters: backprop "
+           f"(circles, solid) grows from {first['backprop']:,} to {last['backprop']:,}, finite "
+           f"differences (squares, dashed) from {first['finite differences']:,} to "
+           f"{last['finite differences']:,}, {last['finite differences'] / last['backprop']:,.0f}"
+           f" times as many at the largest network.")
+    return described(fig, alt)
 
 
 # ---- forward mode: dual numbers ------------------------------------------------------------------
@@ -261,18 +270,23 @@ def mode_figure(rows):
     fig = Figure(figsize=(6.5, 3.2), layout="constrained")
     ax = fig.subplots()
     width = 0.38
-    for shift, mode, color in ((-width / 2, "forward mode", "#d9480f"),
-                               (width / 2, "reverse mode", "#1c7ed6")):
+    for shift, mode, color, hatch in ((-width / 2, "forward mode", "#d9480f", "//"),
+                                      (width / 2, "reverse mode", "#1c7ed6", "")):
         values = [r[mode] for r in rows]
         bars = ax.bar([i + shift for i in range(len(rows))], values, width, color=color,
-                      label=mode)
+                      hatch=hatch, edgecolor="white", label=mode)
         ax.bar_label(bars, [f"{v:,}" for v in values], fontsize=8)
     ax.set_xticks(range(len(rows)),
                   [f"{r['question']}\n({r['inputs']} in, {r['outputs']} out)" for r in rows])
     ax.set(yscale="log", ylabel="operations", title="the same network, two questions")
     ax.margins(y=0.25)
     ax.legend(loc="upper right")
-    return fig
+    alt = ("Bars of the operations (log scale) that forward mode (hatched, left of each pair) "
+           "and reverse mode (plain) need for each question about the same network: "
+           + "; ".join(f"{r['question']} ({r['inputs']} in, {r['outputs']} out): forward "
+                       f"{r['forward mode']:,}, reverse {r['reverse mode']:,}" for r in rows)
+           + ".")
+    return described(fig, alt)
 
 
 def forward_mode_gradient(sizes, seed=0):

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from bpbook.chapters.ch08_vanishing_gradients.experiments import gradient_profile
 from bpbook.deep import INIT_STD, deep_net, toy_data
+from bpbook.display import described, trend
 from bpbook.errors import ExplodingGradientError
 from bpbook.tables import Table
 
@@ -80,6 +81,18 @@ def _power_of_ten(v, _pos):
     return "10" + str(round(np.log10(v))).translate(_SUPERSCRIPT) if v > 0 else ""
 
 
+def profile_alt(result):
+    """The explorer's picture in words: the settings, and how the gradient norm goes from the
+    first layer to the output (or why there is no profile)."""
+    norms = result["norms"]
+    if norms is None:
+        return f"No gradient profile to draw: {result['message']}."
+    return (f"{result['message']}. Gradient norm ‖∂L/∂W‖ per layer on a log scale, layer 1 next "
+            f"to the inputs, layer {len(norms)} the output: it "
+            f"{trend(norms, np.arange(1, len(norms) + 1))}; first over last hidden layer "
+            f"{result['ratio']:.3g}.")
+
+
 def draw(ax, result, depth):
     """Draw ``result``'s gradient norms per layer on ``ax`` (a log scale), or why there are none,
     reusing the line and the text that an earlier call drew there."""
@@ -130,5 +143,5 @@ def explorer():
 
     def show(depth, activation, init, gain, residual, batchnorm):
         result = update(depth, activation, init, gain, residual, batchnorm, ax=ax)
-        return [table(result), fig]
+        return [table(result), described(fig, profile_alt(result))]
     return wire_in_place(controls, show, panel=w.VBox(controls))

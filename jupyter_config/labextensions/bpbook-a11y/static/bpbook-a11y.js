@@ -8,17 +8,25 @@
 //   noUiSlider's "0.7999999999999998");
 // - an Image widget has no alt: bpbook puts each picture in a box (class bp-figure) with its text
 //   alternative in a hidden HTML widget (class bp-figure-alt); it is copied into the image's alt;
-// - a focused control is shown by a fill colour only: a visible outline is added (style below).
+// - a focused control is shown by a fill colour only: a visible outline is added (style below),
+//   and the coloured buttons get colours dark enough for their white text.
 // A MutationObserver keeps all three true as widgets render and as the sliders move.
 (function () {
   var STYLE_ID = 'bpbook-a11y-style';
   var CSS = [
     '.bp-figure-alt { display: none !important; }',
-    '.jupyter-widgets .noUi-handle:focus, .jupyter-widgets .noUi-handle:focus-visible,',
-    '.jupyter-widgets button:focus-visible, .jupyter-widgets select:focus-visible,',
-    '.jupyter-widgets input:focus-visible, .jupyter-widgets textarea:focus-visible {',
+    '.jupyter-widgets .noUi-handle:focus, .jupyter-widgets button:focus,',
+    '.jupyter-widgets select:focus, .jupyter-widgets input:focus,',
+    '.jupyter-widgets textarea:focus {',
     '  outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }',
-    '.jupyter-widgets .noUi-handle:focus { box-shadow: 0 0 0 5px #ffffff; }'
+    '.jupyter-widgets .noUi-handle:focus { box-shadow: 0 0 0 5px #ffffff; }',
+    // ipywidgets' coloured buttons put white text on light colours (primary: 3.1:1); these
+    // darker ones reach 4.5:1 or more.
+    '.jupyter-widgets .jupyter-button.mod-primary { background-color: #1565c0; }',
+    '.jupyter-widgets .jupyter-button.mod-success { background-color: #2e7d32; }',
+    '.jupyter-widgets .jupyter-button.mod-info { background-color: #006c7a; }',
+    '.jupyter-widgets .jupyter-button.mod-warning { background-color: #b45309; }',
+    '.jupyter-widgets .jupyter-button.mod-danger { background-color: #c62828; }'
   ].join('\n');
 
   function set(el, name, value) {
