@@ -15,9 +15,10 @@
   var STYLE_ID = 'bpbook-a11y-style';
   var CSS = [
     '.bp-figure-alt { display: none !important; }',
-    '.jupyter-widgets .noUi-handle:focus, .jupyter-widgets button:focus,',
-    '.jupyter-widgets select:focus, .jupyter-widgets input:focus,',
-    '.jupyter-widgets textarea:focus {',
+    // html body: more specific than ipywidgets' own `outline: none !important` on its inputs
+    'html body .jupyter-widgets .noUi-handle:focus, html body .jupyter-widgets button:focus,',
+    'html body .jupyter-widgets select:focus, html body .jupyter-widgets input:focus,',
+    'html body .jupyter-widgets textarea:focus {',
     '  outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }',
     '.jupyter-widgets .noUi-handle:focus { box-shadow: 0 0 0 5px #ffffff; }',
     // ipywidgets' coloured buttons put white text on light colours (primary: 3.1:1); these
