@@ -64,7 +64,7 @@
 
   // The static pages: a table, figure or equation wider than a phone scrolls in its own box;
   // such a box must be reachable by keyboard to be scrolled (tabindex 0, named by its kind).
-  var SCROLLERS = 'article table, article figure.bp-figure, article div.math, ' +
+  var SCROLLERS = 'article table, article .bp-figure, article div.math, ' +
     'article mjx-container[display="true"], article mjx-container.bp-wide-math';
   function scrollBoxes() {
     // Inline math wider than its paragraph (MathJax 3 does not break lines) scrolls in a box.
