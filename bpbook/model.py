@@ -19,6 +19,7 @@ import numpy as np
 from bpbook.activations import ACTIVATIONS, Activation, get_activation
 from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_finite,
                            check_name, count, float_dtype, real_number, short_repr)
+from bpbook.conv import Conv2d
 from bpbook.layers import MAX_WIDTH, Dense
 from bpbook.losses import get_loss
 from bpbook.optim import SGD
@@ -68,8 +69,9 @@ class Sequential:
         """Push ``da`` $=\\partial L/\\partial \\hat y$ back through every layer; or start from
         ``delta`` $=\\partial L/\\partial z$ of the output layer (a loss computed from the logit).
 
-        The inputs are data, not parameters: the first Dense layer skips $W^\\top\\delta$, their
-        gradient, which would cost about a third of the backward pass for a wide input.
+        The inputs are data, not parameters: a first Dense (or Conv2d) layer skips
+        $W^\\top\\delta$, their gradient, which would cost about a third of the backward pass
+        for a wide input.
         """
         if (da is None) == (delta is None):
             raise InputError("Sequential.backward: give exactly one of da (dL/dy_hat) or delta "
@@ -77,7 +79,8 @@ class Sequential:
         grad = da
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            kwargs = {"input_grad": False} if i == 0 and isinstance(layer, Dense) else {}
+            first_on_data = i == 0 and isinstance(layer, (Dense, Conv2d))
+            kwargs = {"input_grad": False} if first_on_data else {}
             if delta is not None and i == len(self.layers) - 1:
                 grad = layer.backward_delta(delta, **kwargs)
             else:
@@ -155,6 +158,8 @@ class Sequential:
 
     def _inputs(self, X):
         first = getattr(self.layers[0], "dense", self.layers[0])
+        if callable(getattr(first, "check_inputs", None)):  # images for a Conv2d, say
+            return first.check_inputs(X, self.dtype)
         if isinstance(first, Dense):
             where = f"Dense {first.name!r} ({first.n_in}→{first.n_out})"
             return as_matrix(X, "inputs X", first.n_in, where, self.dtype)

@@ -80,6 +80,13 @@ def _pitfalls(settings):
                               residual=settings["skip connections"])))
 
 
+def _checkpointing(settings):
+    from bpbook.chapters.ch10_training_in_practice.explore import table, update
+
+    result = table(update(depth=int(settings["depth"]), segment=int(settings["segment k"])))
+    return {r[0]: r[1] for r in result.rows}  # the "checkpointed" column
+
+
 def _activation(settings):
     from bpbook.chapters.ch06_activations.explore import explore
 
@@ -102,6 +109,13 @@ def _classifier(settings):
                         hidden=int(settings["hidden units"])).table)
 
 
+def _rnn(settings):
+    from bpbook.chapters.ch16_backprop_through_time.explore import update
+
+    return _rows(update(rho=settings["ρ"], T=int(settings["T"]),
+                        input_scale=float(settings["input scale"])).table)
+
+
 def _label(key):
     from bpbook.worked import NAMES
 
@@ -116,10 +130,13 @@ EXPLORERS = [
     Explorer("05_xor", slider="hidden", watch="final loss", compute=_xor, button="Train",
              prepare=(("epochs", "Home"),)),
     Explorer("08_vanishing_gradients", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
+    Explorer("10_training_in_practice", slider="depth", watch="layer forwards",
+             compute=_checkpointing, column="checkpointed"),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
+    Explorer("16_backprop_through_time", slider="T", watch="ratio first / last", compute=_rnn),
 ]
 
 
