@@ -51,8 +51,11 @@
 # The book's running example: two inputs, one hidden sigmoid neuron, one sigmoid output, the
 # squared error with a half:
 #
-# $$z_1 = W_{11}x_1 + W_{12}x_2 + b_1,\quad a_1 = \sigma(z_1),\quad z_2 = W_2a_1 + b_2,\quad
-#   \hat y = \sigma(z_2),\quad \mathcal L = \tfrac12(\hat y - y)^2 .$$
+# $$\begin{aligned}
+# z_1 &= W_{11}x_1 + W_{12}x_2 + b_1, & a_1 &= \sigma(z_1),\\
+# z_2 &= W_2a_1 + b_2, & \hat y &= \sigma(z_2),\\
+# \mathcal L &= \tfrac12(\hat y - y)^2 .
+# \end{aligned}$$
 #
 # Written with `Value`s, each `*`, `+`, `sigmoid`, `-`, `**` becomes one node. `bpbook.worked`
 # holds the example's numbers (the reference tutorial's); `worked_graph` builds the graph from

@@ -46,7 +46,7 @@ import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from bpbook.display import say
+from bpbook.display import curves_alt, described, say
 from bpbook.tables import Table
 from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
 
@@ -451,7 +451,11 @@ if HAVE_TORCH:
     ax.plot(t64, "--", label="torch (float64)")
 ax.set(xlabel="epoch", ylabel="loss", title=f"XOR from the same weights, η = {lr:g}")
 ax.legend()
-fig
+drawn = {"bpbook (thick pale line)": bp_losses}
+if HAVE_TORCH:
+    drawn["torch float64 (dashed)"] = t64
+described(fig, curves_alt(drawn) + (f" The two lie on top of each other (largest gap "
+                                    f"{np.abs(bp_losses - t64).max():.1e})." if HAVE_TORCH else ""))
 
 # %% [markdown]
 # ## Play
