@@ -95,10 +95,11 @@ hub: setup $(COURSE_STAMP) $(STUDENT_STAMP) $(HUB_NPM_STAMP)
 test: setup system html $(COURSE_STAMP) $(STUDENT_STAMP) $(HUB_NPM_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-# Benchmark-only packages (micrograd, threadpoolctl, pyinstrument) go into the same venv. The run
+# Benchmark-only packages (micrograd, threadpoolctl, pyinstrument) go into the same venv, and the
+# course kit's (nbgrader), which the autograde benchmark runs. The run
 # unsets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set on some processors for old OpenBLAS builds; they
 # slow numpy's current one); results.json records the BLAS kernel that ran.
-bench: setup system $(DOCS_STAMP) npm
+bench: setup system $(DOCS_STAMP) npm $(COURSE_STAMP)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks $(BENCH_ARGS)
 

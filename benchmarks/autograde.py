@@ -146,3 +146,37 @@ def parallel(course, name, students, env, cfg):
                     "serial_s": serial, "parallel_s": two})
     except Exception as err:  # noqa: BLE001
         return failed("autograde/parallel", err)
+
+
+def sizing_table(results, classes=(30, 300)):
+    """The guide's sizing table (Markdown) from a ``results.json``'s ``autograde`` rows: per
+    chapter and class size, the memory of every student's kernel running it at once, the CPU
+    time of everyone's Run All, and autograding the class one submission at a time and with the
+    measured parallel speed-up."""
+    rows = {r["name"]: r for r in results["benchmarks"]
+            if r["benchmark"] == "autograde" and r["status"] == "ok"}
+    speedup = rows["autograde/parallel"]["details"]["speedup"] if "autograde/parallel" in rows \
+        else None
+    head = ["chapter", "kernel peak", "Run All CPU", "autograde / submission"]
+    for n in classes:
+        head += [f"{n}: kernels' memory", f"{n}: CPU for Run All", f"{n}: autograde"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for name, r in sorted(rows.items()):
+        if name == "autograde/parallel":
+            continue
+        d, per = r["details"], r["value"]
+        cells = [name.split("/", 1)[1], f"{d['kernel_peak_mb']:.0f} MB", f"{d['kernel_cpu_s']:.1f} s",
+                 f"{per:.1f} s"]
+        for n in classes:
+            grading = f"{n * per / 60:.0f} min"
+            if speedup:
+                grading += f" ({n * per / speedup / 60:.0f} min on 2 cores)"
+            cells += [f"{n * d['kernel_peak_mb'] / 1024:.1f} GB",
+                      f"{n * d['kernel_cpu_s'] / 60:.0f} core-min", grading]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys as _sys
+    print(sizing_table(json.loads(Path(_sys.argv[1]).read_text())))

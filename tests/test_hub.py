@@ -464,5 +464,6 @@ def test_self_study_branch_holds_the_chapters_alone(tmp_path, monkeypatch):
     link = re.search(r"https://HUB/hub/user-redirect/git-pull\?\S+", GUIDE.read_text()).group(0)
     query = dict(urllib.parse.parse_qsl(link.split("?", 1)[1]))
     assert query["branch"] == chapters_branch.BRANCH
-    target = query["urlpath"].split("/tree/", 1)[1].split("/", 1)[1]
-    assert f"{target}" in files, (target, files)
+    prefix = f"lab/tree/{query['targetpath']}/"
+    assert query["urlpath"].startswith(prefix), query
+    assert query["urlpath"][len(prefix):] in files, (query, files)
