@@ -165,8 +165,8 @@ def sizing_table(results, classes=(30, 300)):
         if name == "autograde/parallel":
             continue
         d, per = r["details"], r["value"]
-        cells = [name.split("/", 1)[1], f"{d['kernel_peak_mb']:.0f} MB", f"{d['kernel_cpu_s']:.1f} s",
-                 f"{per:.1f} s"]
+        cells = [name.split("/", 1)[1], f"{d['kernel_peak_mb']:.0f} MB",
+                 f"{d['kernel_cpu_s']:.1f} s", f"{per:.1f} s"]
         for n in classes:
             grading = f"{n * per / 60:.0f} min"
             if speedup:

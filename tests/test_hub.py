@@ -14,6 +14,7 @@ its user). The rest checks, without a hub: the student environment against the b
 two roles' configurations, the Zero to JupyterHub values file and Dockerfile (never deployed or
 built here), the course settings that survive a rebuild, and the self-study links' branch.
 """
+import html
 import json
 import os
 import re
@@ -169,7 +170,8 @@ def term(site, clients):
     for step in ("generate_feedback", "release_feedback"):
         done = teacher.ok("POST", f"formgrader/api/assignment/{ASSIGNMENT}/{step}")
         assert done["success"], done
-    scores = {s["student"]: s for s in teacher.ok("GET", f"formgrader/api/submissions/{ASSIGNMENT}")}
+    submissions = teacher.ok("GET", f"formgrader/api/submissions/{ASSIGNMENT}")
+    scores = {s["student"]: s for s in submissions}
     feedback = {}
     for student in (right, wrong):
         student.ok("POST", "assignments/fetch_feedback",
@@ -203,15 +205,10 @@ def test_scores_are_exact(site, term):
 def test_feedback_reaches_each_student(site, term):
     right, wrong = site.students
     message = term["kit"]["exercises"][term["last"]]["wrong_feedback"]
-    assert message in html_text(term["feedback"][wrong])
-    assert "✘ not yet" not in html_text(term["feedback"][right])
+    assert message in html.unescape(term["feedback"][wrong])
+    assert "✘ not yet" not in html.unescape(term["feedback"][right])
     for text in term["feedback"].values():
         assert "HIDDEN TESTS" not in text
-
-
-def html_text(page):
-    import html
-    return html.unescape(page)
 
 
 def test_a_student_has_no_formgrader(site, clients):
@@ -245,7 +242,8 @@ def test_a_students_account_cannot_read_others_work(site, term):
         assert "PermissionError" in result.stderr, (path, result.stdout, result.stderr)
     listing = as_user(a, f"import os; print(os.listdir({str(inbound)!r}))")
     assert "PermissionError" in listing.stderr, listing.stdout
-    mine = as_user(a, f"print(open({str(site.home(a) / ASSIGNMENT / (ASSIGNMENT + '.ipynb'))!r}).read()[:1])")
+    own = site.home(a) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    mine = as_user(a, f"print(open({str(own)!r}).read()[:1])")
     assert mine.returncode == 0 and mine.stdout.strip() == "{", mine.stderr
 
 
@@ -271,7 +269,8 @@ def test_each_role_gets_its_jupyterlab(site, clients):
 
 def test_a_student_logs_in_with_the_password(site):
     student = site.students[0]
-    for password, welcome in ((site.passwords[student], True), ("wrong" + secrets.token_hex(4), False)):
+    wrong = "wrong" + secrets.token_hex(4)
+    for password, welcome in ((site.passwords[student], True), (wrong, False)):
         http = requests.Session()
         http.get(f"{site.url}/hub/login", timeout=REQUEST_S)
         r = http.post(f"{site.url}/hub/login", timeout=REQUEST_S, allow_redirects=False,
@@ -399,7 +398,8 @@ def test_values_give_each_group_the_role_make_hub_gives_it(tmp_path):
         "instructors": ["i"], "students": ["s"]}))
     local = role_hook((HUB / "jupyterhub_config.py").read_text(), tmp_path / "hub.json")
     z2jh = role_hook("\n".join(values()["hub"]["extraConfig"].values()))
-    for groups, role in ((["instructors"], "instructor"), (["students"], "student"), ([], "student")):
+    cases = ((["instructors"], "instructor"), (["students"], "student"), ([], "student"))
+    for groups, role in cases:
         here, there = fake_spawner(groups), fake_spawner(groups)
         local(here)
         z2jh(there)

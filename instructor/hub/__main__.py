@@ -11,6 +11,7 @@ import json
 import shutil
 import signal
 import sys
+from pathlib import Path
 
 from instructor.hub import site as hub
 
@@ -36,7 +37,6 @@ def parse(argv):
 
 
 def make_site(args):
-    from pathlib import Path
     root = Path(args.root)
     students = [f"bp-student{i:02d}" for i in range(1, args.students + 1)]
     site = hub.Site(root, Path(args.homes), [INSTRUCTOR], students, ip=args.ip, port=args.port)

@@ -109,6 +109,12 @@ def remove_user(name):
     subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
+def reachable_by_all(path):
+    """Whether every user may reach ``path``: it and each folder above it are world-searchable."""
+    path = Path(path).resolve()
+    return all(p.stat().st_mode & 0o001 for p in (path, *path.parents))
+
+
 def site_config(site):
     """The nbgrader settings every server reads: the exchange and the course id."""
     return ('"""nbgrader on this hub: where releases and submissions meet, and the course."""\n'
@@ -121,6 +127,11 @@ def prepare(site):
     """Accounts, the exchange, the site's nbgrader settings and ``state/hub.json``; return the
     site file's path."""
     require_root()
+    for path in (STUDENT_BIN, *ROLES.values()):
+        if not reachable_by_all(path):
+            raise PermissionError(f"{path} must be reachable by every user (their servers run as "
+                                  "them): clone the repository where all may read it, e.g. "
+                                  "under /opt or /srv")
     for path, mode in ((site.root, 0o755), (site.exchange, 0o1777), (site.etc, 0o755),
                        (site.state, 0o700), (site.homes, 0o755)):
         path.mkdir(parents=True, exist_ok=True)
