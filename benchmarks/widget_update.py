@@ -89,7 +89,7 @@ def worked(n):
 def outer_products(n):
     from IPython.display import HTML
 
-    from bpbook.chapters.ch03_worked_example.matrix import batch_problem, model_trace, outer_update
+    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem, model_trace, outer_update
     trace = model_trace(batch_problem())
     m = trace["X"].shape[1]
     return lambda k: [HTML(outer_update(k, trace).html)], [None if i % (m + 1) == m else i % (m + 1)
@@ -159,7 +159,7 @@ EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
     ("02_computation_graph", "ch02_computation_graph.replay.step_explorer", graph_replay, PLOT),
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
-    ("03_worked_example", "ch03_worked_example.matrix.outer_explorer", outer_products, NUMBERS),
+    ("04_matrix_form", "ch04_matrix_form.matrix.outer_explorer", outer_products, NUMBERS),
     ("05_xor", "ch05_xor.plots.trainer", xor_trainer, BUTTON),
     ("08_vanishing_gradients", "ch08_vanishing_gradients.explore.explorer", pitfalls, PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),

@@ -6,7 +6,8 @@ The library, one concept per module (samples are columns everywhere: ``X`` has s
 - :mod:`bpbook.activations`, :mod:`bpbook.losses`: functions with their derivatives;
 - :mod:`bpbook.layers`, :mod:`bpbook.model`, :mod:`bpbook.optim`: the vectorized network, its
   backward pass (``delta``, ``dW``, ``db`` per layer) and SGD; :mod:`bpbook.norm`: batch
-  normalisation (``BatchNorm``), a layer for ``Sequential``;
+  normalisation (``BatchNorm``), a layer for ``Sequential``; :mod:`bpbook.rnn`: ``RNN``, a tanh
+  recurrent layer over sequences ``(n_in, T, m)``, trained by backpropagation through time;
 - :mod:`bpbook.engine`: ``Value``, a scalar autograd engine;
 - :mod:`bpbook.gradcheck`: central differences; :mod:`bpbook.symbolic`: SymPy derivations;
 - :mod:`bpbook.worked`: the book's running example (the 2-1-1 network); :mod:`bpbook.data`: small
@@ -29,8 +30,9 @@ from bpbook.losses import get_loss
 from bpbook.model import Sequential, fit, mlp
 from bpbook.norm import BatchNorm
 from bpbook.optim import SGD, clip_grad_norm
+from bpbook.rnn import RNN
 from bpbook.tables import Table
 
-__all__ = ["get_activation", "get_loss", "Dense", "BatchNorm", "Sequential", "mlp", "fit", "SGD",
+__all__ = ["get_activation", "get_loss", "Dense", "BatchNorm", "RNN", "Sequential", "mlp", "fit", "SGD",
            "clip_grad_norm", "gradcheck", "Table", "BpbookError", "InputError", "InputTypeError",
            "ShapeError", "ExplodingGradientError"]

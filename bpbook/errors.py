@@ -9,7 +9,8 @@ fail deep inside with a bare traceback. Every error bpbook raises on purpose is 
 - :class:`InputTypeError` (a ``TypeError``): a string, ``None``, a complex number, a boolean
   where a number or a real array is expected;
 - :class:`ExplodingGradientError` (a ``FloatingPointError``): training itself produced NaN or inf;
-  :class:`FloatOverflowError`, :class:`DivisionByZeroError`: the scalar engine's arithmetic.
+  :class:`FloatOverflowError`, :class:`DivisionByZeroError`: the scalar engine's arithmetic;
+- :class:`OrderError` (a ``RuntimeError``): ``backward()`` called before ``forward()``.
 
 The dtype rule: a model computes in float32 or float64 (:data:`FLOAT_DTYPES`) from start to end;
 data of any real dtype (integers, floats) are converted to the model's dtype; anything else is
@@ -50,6 +51,10 @@ class FloatOverflowError(BpbookError, OverflowError):
 
 class DivisionByZeroError(BpbookError, ZeroDivisionError):
     """A division by a ``Value`` equal to 0."""
+
+
+class OrderError(BpbookError, RuntimeError):
+    """A method called out of order: ``backward()`` before ``forward()``."""
 
 
 def unknown_name(kind, name, valid):

@@ -25,11 +25,7 @@
 # - check that this graph-walking engine, the book's vectorized code and SymPy agree on every
 #   gradient;
 # - open the engine (`bpbook.engine.Value`) and read its code: two operations, the topological
-#   sort, the `+=`; write the backward of one more operation yourself;
-# - train a small network made of `Value`s and watch it match bpbook's numpy network step for
-#   step;
-# - count why one backward pass beats nudging every weight separately, and why *reverse* mode is
-#   the right direction for a loss of many parameters.
+#   sort, the `+=`; write the backward of one more operation yourself.
 #
 # Notation: the symbols for layers ($z_l$, $a_l$, $\delta_l$, $W_l$) are collected in
 # [chapter 3, Notation](03_worked_example.py); this chapter uses them when it compares the graph
@@ -235,8 +231,6 @@ draw_graph(L_max)
 #   (`bpbook.symbolic.SymbolicMLP`).
 
 # %%
-import numpy as np
-
 from bpbook.symbolic import SymbolicMLP, params_of
 from bpbook.tables import Table
 from bpbook.worked import PARAMS, worked_example, worked_network
@@ -361,7 +355,8 @@ from bpbook.chapters.ch02_computation_graph.engine_tour import fan_out_graph
 fan = fan_out_graph(FAN_DEMO_AT)
 fan["L"].backward()
 draw_graph(fan["L"])
-#
+
+# %% [markdown]
 # ### One more operation, micrograd's way
 #
 # micrograd (the engine whose interface `Value` copies) stores no local derivatives; instead each
@@ -376,230 +371,8 @@ from bpbook.chapters.ch02_computation_graph.engine_tour import backward_with_fun
 print(source_excerpt(backward_with_functions))
 
 # %% [markdown]
-# In exercise 4 at the end you write that function for one more operation, the softplus
+# In exercise 3 at the end you write that function for one more operation, the softplus
 # $\log(1 + e^x)$.
-
-# %% [markdown]
-# ## A network of `Value`s learns
-#
-# Everything a neural network needs is now in place: the engine differentiates any expression
-# built from its operations, so a network written with `Value`s, one object per weight, can be
-# trained. `ValueMLP`, a short class in this chapter's module, is such a network. The task, the
-# demonstration micrograd made famous: two interleaved half-moons of points in the plane, made
-# with numpy from a seed (nothing is downloaded); label 0 for the upper moon, 1 for the lower.
-#
-# The `Value` network starts from the weights of a bpbook numpy MLP (`bpbook.mlp`: tanh hidden
-# units, a sigmoid output, binary cross-entropy), and both train side by side with `SGD` on the
-# same mini-batches. If the engine is right, the two are the same computation done two ways: one
-# number per node, or matrices.
-
-# %%
-from bpbook.chapters.ch02_computation_graph.micro_mlp import (MOONS, TRAINING, predict,
-                                                              train_side_by_side, training_figure)
-
-display(Markdown(
-    f"Settings. The data: {MOONS['m']} points, noise of standard deviation {MOONS['noise']}, "
-    f"seed {MOONS['seed']}. The training: layer widths {TRAINING['sizes']}, learning rate "
-    f"$\\eta$ = {TRAINING['lr']}, mini-batches of {TRAINING['batch']} points, "
-    f"{TRAINING['steps']} steps, seed {TRAINING['seed']} (weights and batches)."))
-run = train_side_by_side(**TRAINING)
-steps = run["rows"]
-shown = [steps[0]] + steps[TRAINING["steps"] // 10 - 1::TRAINING["steps"] // 10]
-Table(["step", "numpy loss", "Value loss", "|loss diff|", "max |param diff|"],
-      [[r["step"], r["numpy loss"], r["Value loss"], r["loss diff"], r["param diff"]]
-       for r in shown], ["{}", "{:.10f}", "{:.10f}", "{:.1e}", "{:.1e}"])
-
-# %%
-worst_param = max(r["param diff"] for r in steps)
-worst_loss = max(r["loss diff"] for r in steps)
-assert worst_param < 1e-12 and worst_loss < 1e-12
-accuracy = float(np.mean((predict(run["value_net"].arrays(), run["X"]) > 0.5) == run["Y"]))
-display(Markdown(
-    f"Over all {len(steps)} steps the two networks' parameters never differ by more than "
-    f"{worst_param:.1e} and their losses by more than {worst_loss:.1e}: rounding, nothing else. "
-    f"After training, the `Value` network labels {accuracy:.0%} of the points correctly."))
-
-# %%
-training_figure(run)
-
-# %% [markdown]
-# Same numbers, computed in very different ways: the numpy network does a layer in one matrix
-# product, the `Value` network builds one Python object per operation:
-
-# %%
-from bpbook.chapters.ch02_computation_graph.cost import graph_size
-
-X_batch, Y_batch = run["X"][:, :TRAINING["batch"]], run["Y"][:, :TRAINING["batch"]]
-n_nodes, n_edges = graph_size([run["value_net"].loss(X_batch, Y_batch)])
-n_layers = len(run["numpy_net"].dense)
-display(Markdown(f"One step on a batch of {TRAINING['batch']} points builds {n_nodes:,} `Value` "
-                 f"nodes with {n_edges:,} edges; the numpy network does the same work with "
-                 f"{n_layers} matrix products forward and {2 * n_layers - 1} backward "
-                 "(the first layer's input needs no gradient)."))
-
-# %% [markdown]
-# That is why real libraries work on arrays (chapter 3 onwards), and why they keep the graph
-# idea all the same: PyTorch records a graph of array operations and walks it backwards like
-# this loop (chapter 12).
-
-# %% [markdown]
-# ## Why one backward pass is enough
-#
-# There is a method that needs no calculus at all: nudge one parameter by $\pm\varepsilon$, run
-# the network forward twice, and take the central difference. It is the best test of a backward
-# pass (chapter 3 uses it), but as a way to *train* it is hopeless: it costs **two forward passes
-# per parameter**. Backprop costs one forward pass plus one backward pass, which visits every edge
-# once, whatever the number of parameters.
-#
-# We count operations on graphs of growing sigmoid networks built from `Value`s: a forward pass
-# computes one node per operation; the backward pass does one multiply-add per edge.
-
-# %%
-from bpbook.chapters.ch02_computation_graph.cost import work_counts, work_figure
-
-sizes = [[2, 1, 1], [2, 4, 1], [4, 8, 1], [4, 16, 4], [8, 16, 16, 4], [8, 32, 32, 4]]
-counts = [work_counts(s) for s in sizes]
-Table(["layer widths", "parameters", "forward pass", "backprop (forward + backward)",
-       "finite differences", "ratio"],
-      [[str(c["sizes"]), c["parameters"], c["forward"], c["backprop"], c["finite differences"],
-        c["finite differences"] / c["backprop"]] for c in counts],
-      [None, "{}", "{}", "{}", "{}", "{:.0f}×"])
-
-# %%
-work_figure(counts)
-
-# %%
-largest = counts[-1]
-per_param = [c["finite differences"] / c["backprop"] / c["parameters"] for c in counts]
-display(Markdown(
-    f"For the largest network, {largest['parameters']} parameters, finite differences need "
-    f"{largest['finite differences'] / largest['backprop']:.0f} times the work of backprop. "
-    f"Divided by the number of parameters, that ratio stays between {min(per_param):.2f} and "
-    f"{max(per_param):.2f} for every size above: the gap grows in proportion to the number of "
-    "parameters. A network with millions of weights cannot be trained by nudging, and that is "
-    "why backpropagation matters."))
-
-# %% [markdown]
-# ## Forward mode and reverse mode
-#
-# Backprop walks the graph from the output back to the inputs. The chain rule does not care
-# about direction: one can also push derivatives *forwards*, alongside the values. Which
-# direction is cheaper depends on the shape of the question.
-#
-# Take a function of $n$ inputs and $k$ outputs, $f:\mathbb{R}^n\to\mathbb{R}^k$, and its
-# Jacobian $J$, the $k\times n$ matrix of $\partial f_i/\partial x_j$. The two directions
-# compute two different products with it:
-#
-# - **forward mode** carries, next to every value, its derivative along one chosen input
-#   direction $v$ (a *tangent*), and ends with the **Jacobian-vector product** $J\,v$: with
-#   $v = e_j$, one *column* of $J$, how every output moves with input $j$;
-# - **reverse mode** (backprop) starts from weights $u$ on the outputs (the upstream gradient;
-#   for a loss, $u = 1$) and ends with the **vector-Jacobian product** $u^\top J$: with
-#   $u = e_i$, one *row* of $J$, how output $i$ depends on every input.
-#
-# Each pass, in either direction, costs about one visit of every edge. So the whole Jacobian
-# takes $n$ forward-mode passes or $k$ reverse-mode passes. A loss has $k = 1$ and a network has
-# many parameters, $n$ large: reverse mode gets every gradient in *one* backward pass, forward
-# mode needs one pass per parameter. For one input and many outputs the roles swap.
-#
-# ### Forward mode with dual numbers
-#
-# Forward mode fits in a few lines. A **dual number** $a + \dot a\,\varepsilon$ with
-# $\varepsilon^2 = 0$ carries a value $a$ and a tangent $\dot a$; arithmetic on dual numbers
-# *is* the chain rule run forwards, because $(a + \dot a\varepsilon)(b + \dot b\varepsilon) =
-# ab + (\dot a b + a\dot b)\varepsilon$. `Dual`, in this chapter's module, has the same local
-# derivatives as `Value`, each beside its forward value:
-
-# %%
-from bpbook.chapters.ch02_computation_graph.cost import Dual
-
-print(source_excerpt(Dual.__mul__))
-print(source_excerpt(Dual.sigmoid))
-
-# %% [markdown]
-# A function written once runs on either kind of number. Here is a small one, two inputs and
-# three outputs; its Jacobian computed column by column with `Dual` (forward mode, two passes),
-# row by row with `Value` (reverse mode, three passes), and by central differences:
-
-# %%
-from bpbook.chapters.ch02_computation_graph.cost import jacobian_forward, jacobian_reverse
-
-
-def f(x):
-    return [x[0] * x[1], (x[0] + x[1]).sigmoid(), x[0].tanh() * x[1] ** 2]
-
-
-X_AT = np.array([0.3, -0.7])  # setting: where the Jacobian is taken
-J_fwd, J_rev = jacobian_forward(f, X_AT), jacobian_reverse(f, X_AT)
-
-
-def f_floats(x):
-    return np.array([out.data for out in f([Value(t) for t in x])])
-
-
-nudge = np.eye(2) * eps
-J_num = np.column_stack([(f_floats(X_AT + nudge[j]) - f_floats(X_AT - nudge[j])) / (2 * eps)
-                         for j in range(2)])
-Table(["output", "∂/∂x₁ forward", "∂/∂x₁ reverse", "∂/∂x₂ forward", "∂/∂x₂ reverse",
-       "max |fwd − central|"],
-      [[f"f{i + 1}", J_fwd[i, 0], J_rev[i, 0], J_fwd[i, 1], J_rev[i, 1],
-        float(np.max(np.abs(J_fwd[i] - J_num[i])))] for i in range(3)],
-      [None, "{:+.8f}", "{:+.8f}", "{:+.8f}", "{:+.8f}", "{:.1e}"])
-
-# %%
-assert np.max(np.abs(J_fwd - J_rev)) < 1e-14 and np.max(np.abs(J_fwd - J_num)) < 1e-8
-
-# %% [markdown]
-# And on a network: forward mode gives every $\partial L/\partial\theta$ of a small MLP in one
-# pass whose tangents are vectors (one entry per parameter), the same numbers `Value`'s one
-# backward pass gives:
-
-# %%
-from bpbook.chapters.ch02_computation_graph.cost import forward_mode_gradient, mlp_graph
-
-SMALL = [3, 4, 2]  # setting: the layer widths
-L_small, params_small = mlp_graph(SMALL)
-L_small.backward()
-diff = np.max(np.abs(forward_mode_gradient(SMALL) - [p.grad for p in params_small]))
-assert diff < 1e-14
-display(Markdown(f"Network {SMALL}, {len(params_small)} parameters: forward mode and backprop "
-                 f"differ by at most {diff:.1e}."))
-
-# %% [markdown]
-# ### Counting both modes on the same network
-#
-# Now the cost, counted on the graph of one network, for two questions: every gradient of the
-# loss (many inputs, one output), and how every output moves with the first input (one input,
-# many outputs). Both modes compute the values once (one operation per node); forward mode then
-# does one multiply-add per edge *per input* of interest, reverse mode one per edge *per
-# output*.
-
-# %%
-from bpbook.chapters.ch02_computation_graph.cost import MODE_SIZES, mode_counts, mode_figure
-
-modes = mode_counts(MODE_SIZES)
-display(Markdown(f"Layer widths {MODE_SIZES} (a setting)."))
-Table(["question", "inputs", "outputs", "nodes", "edges", "forward mode", "reverse mode"],
-      [[r["question"], r["inputs"], r["outputs"], r["nodes"], r["edges"], r["forward mode"],
-        r["reverse mode"]] for r in modes], [None, "{}", "{}", "{}", "{}", "{:,}", "{:,}"])
-
-# %%
-mode_figure(modes)
-
-# %%
-grad_q, jac_q = modes
-display(Markdown(
-    f"For the {grad_q['inputs']} gradients of the loss, forward mode needs "
-    f"{grad_q['forward mode'] / grad_q['reverse mode']:.0f} times the operations of reverse "
-    f"mode. For the {jac_q['outputs']} derivatives of the outputs with respect to one input, "
-    f"reverse mode needs {jac_q['reverse mode'] / jac_q['forward mode']:.1f} times those of "
-    "forward mode. Training asks the first question, so training uses reverse mode."))
-
-# %% [markdown]
-# A line of history: reverse-mode differentiation was described by Seppo Linnainmaa in 1970, to
-# follow rounding errors through a long computation; Rumelhart, Hinton and Williams's 1986 paper,
-# *Learning representations by back-propagating errors*, showed what it lets a multi-layer
-# network learn, and made backpropagation the standard way to train one.
 
 # %% [markdown]
 # ## Recap
@@ -613,14 +386,7 @@ display(Markdown(
 # - saw the engine, the vectorized layers and SymPy agree on every gradient, to rounding;
 # - opened the engine: each operation stores its local derivatives beside its forward value, a
 #   topological sort orders the nodes, and one `+=` per edge makes a value used twice receive
-#   both shares (`=` silently loses one);
-# - trained a network made of `Value`s on two moons, step for step the same as bpbook's numpy
-#   network, to rounding;
-# - counted the work: one forward and one backward pass give every gradient, while finite
-#   differences need two forward passes per parameter;
-# - met forward mode (dual numbers, Jacobian-vector products) beside reverse mode
-#   (vector-Jacobian products): reverse mode wins when one loss depends on many parameters,
-#   forward mode when one input drives many outputs.
+#   both shares (`=` silently loses one).
 
 # %% [markdown]
 # ## Exercises
@@ -664,20 +430,7 @@ answer = None  # the gradient passed on to a1
 check_passed_to_a1(answer)
 
 # %% [markdown]
-# **3. The price of nudging.** How many forward passes do central differences need to get every
-# gradient of the worked network? (Count its parameters first.)
-
-# %%
-from bpbook.chapters.ch02_computation_graph.exercises import check_fd_passes
-
-# %% tags=["exercise"] exercise="02.fd-passes"
-answer = None  # number of forward passes
-
-# %% tags=["check"]
-check_fd_passes(answer, n_params=len(PARAMS))
-
-# %% [markdown]
-# **4. One more operation.** Write the backward of the softplus, $s = \log(1 + e^x)$, in
+# **3. One more operation.** Write the backward of the softplus, $s = \log(1 + e^x)$, in
 # micrograd's style: the function below is called once, when the backward pass reaches the
 # softplus node `out` (its gradient `out.grad` is then complete); it must add what `out` passes
 # on to its input `x` into `x.grad`. The check builds $L = s^2 + x^2$ with your function, runs
@@ -700,7 +453,7 @@ def softplus_backward(x, out):
 check_softplus_backward(softplus_backward)
 
 # %% [markdown]
-# **5. Gates.** For $f = (x + y)\cdot\max(y, z)$ at the point below, what is $\partial f/\partial
+# **4. Gates.** For $f = (x + y)\cdot\max(y, z)$ at the point below, what is $\partial f/\partial
 # y$? Use the three patterns: $y$ reaches $f$ along two roads.
 
 # %%
@@ -714,23 +467,3 @@ answer = None  # your df/dy
 
 # %% tags=["check"]
 check_gates(answer)
-
-# %% [markdown]
-# **6. Reverse mode's bill.** The network below has the number of nodes and edges shown (its
-# graph up to the outputs, no loss). How many operations does reverse mode need for the
-# derivative of *every* output with respect to the first input, counted as in the section on
-# forward and reverse mode?
-
-# %%
-from bpbook.chapters.ch02_computation_graph.exercises import REVERSE_SIZES, check_reverse_count
-
-network = next(r for r in mode_counts(REVERSE_SIZES) if r["inputs"] == 1)
-nodes, edges, outputs = network["nodes"], network["edges"], network["outputs"]
-display(Markdown(f"Layer widths {REVERSE_SIZES}: {nodes} nodes, {edges} edges, {outputs} "
-                 "outputs."))
-
-# %% tags=["exercise"] exercise="02.reverse-count"
-answer = None  # operations of reverse mode
-
-# %% tags=["check"]
-check_reverse_count(answer)

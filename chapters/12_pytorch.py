@@ -232,7 +232,7 @@ if HAVE_TORCH:
 
 # %% [markdown]
 # Now a home-made sigmoid whose backward forgets the factor $(1-\sigma)$, the bug planted in
-# chapter 8. Its forward is right, so nothing else would notice:
+# chapter 10. Its forward is right, so nothing else would notice:
 
 # %%
 if HAVE_TORCH:

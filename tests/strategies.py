@@ -176,3 +176,17 @@ def calls(draw, defaults):
     for name in replaced:
         kwargs[name] = draw(ZOO)
     return replaced, kwargs
+
+
+# Sequences for the recurrent layer (tests/test_rnn.py)
+# -----------------------------------------------------
+# ``rnn_cases()`` draws a small tanh RNN problem: sizes ``(n_in, n_hidden, T, m)`` and a seed from
+# which the test draws the weights, the sequences ``X`` ``(n_in, T, m)`` and the upstream gradient
+# ``dH`` ``(n_hidden, T, m)``; ``scale`` spreads the weights from the gentle to the saturating.
+@st.composite
+def rnn_cases(draw, max_side=4, max_steps=7):
+    sizes = tuple(draw(st.integers(1, max_side)) for _ in range(2))
+    steps, m = draw(st.integers(1, max_steps)), draw(st.integers(1, max_side))
+    return dict(n_in=sizes[0], n_hidden=sizes[1], T=steps, m=m,
+                seed=draw(st.integers(0, 2**31 - 1)),
+                scale=draw(st.floats(min_value=0.1, max_value=2.0)))

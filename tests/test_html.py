@@ -8,6 +8,13 @@ saved widgets with the static note under each, and link to Binder and to its not
 
 ``make test`` builds the edition first (``make html``); run alone, this test fails if the build
 is missing or older than a chapter, ``bpbook`` or ``requirements.txt``.
+
+Accessibility (WCAG 2.1 AA): axe-core (pinned in ``docs/vendor.json``, fetched by ``make html``
+into ``_build/vendor/tests``) runs on every page, in a wide window and in a 400 px one, after the
+widgets have rendered; any critical or serious violation fails. Every image must have a text
+alternative that describes it (not empty, not a file path, not a tool's default, a sentence);
+every slider handle a name and a readout as text; no page may scroll sideways at 400 px; every
+control of a saved explorer is switched off, with a note that names it.
 """
 import contextlib
 import functools
@@ -27,6 +34,9 @@ from tests.labdriver import chromium
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
+AXE = BUILD / "vendor" / "tests" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = {"width": 400, "height": 800}
 
 CHAPTERS = [p.stem for p in build.chapters()]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -70,10 +80,10 @@ def browser():
 
 
 @contextlib.contextmanager
-def offline_page(browser, base):
+def offline_page(browser, base, viewport=None):
     """A page that may load only from ``base``; yields (page, record): ``record`` lists the
     blocked requests, the failed local ones and the page's errors."""
-    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page = browser.new_page(viewport=viewport or {"width": 1300, "height": 1000})
     record = {"blocked": [], "failed": [], "errors": []}
 
     def route(r):
@@ -236,3 +246,96 @@ def test_links_between_pages_resolve():
         missing = sorted({h for h in href.findall(text) if not (HTML / h).exists()})
         assert not missing, f"{chapter}.html links to files the build lacks: {missing}"
         assert not re.search(r'href="\d\d_[a-z0-9_]+\.py', text), f"{chapter}.html links a .py"
+
+
+# ------------------------------------------------------------------------------- accessibility
+
+PAGES = ["index", *CHAPTERS]
+# A text alternative that says nothing: a file name or path, a data URL, a tool's default text.
+ALT_PATH = re.compile(r"^\S*[/\\]\S*$|^\S+\.(?:png|jpe?g|svg|gif)$|^data:", re.I)
+ALT_DEFAULTS = {"", "image", "figure", "plot", "png", "picture", "graph", "chart",
+                "no description has been provided for this image"}
+
+# Every image of the page (the article's and the widgets'), with what a screen reader gets.
+_ALTS = """() => Array.from(document.querySelectorAll('article img')).map(i => ({
+  src: (i.getAttribute('src') || '').slice(0, 60), alt: i.getAttribute('alt'),
+  label: i.getAttribute('aria-label'), decorative: i.getAttribute('role') === 'presentation'}))"""
+
+# Every slider handle: its name, value text, and whether its readout matches.
+_HANDLES = """() => Array.from(document.querySelectorAll('article .noUi-handle')).map(h => {
+  const slider = h.closest('.widget-slider');
+  const readout = slider && slider.querySelector('.widget-readout');
+  return {label: h.getAttribute('aria-label'), text: h.getAttribute('aria-valuetext'),
+          readout: readout ? readout.textContent.trim() : null,
+          disabled: !!h.closest('[disabled]')};
+})"""
+
+# Controls a reader could still use: enabled inputs, buttons, selects, slider handles.
+_ENABLED = """() => Array.from(document.querySelectorAll(
+  'article .jupyter-widgets button, article .jupyter-widgets select, ' +
+  'article .jupyter-widgets input, article .jupyter-widgets textarea, ' +
+  'article .jupyter-widgets .noUi-target')).filter(e => !e.disabled &&
+  !e.hasAttribute('disabled')).map(e => e.outerHTML.slice(0, 120))"""
+
+
+def axe(page):
+    """axe-core's WCAG 2.1 A/AA (and best-practice) results on ``page``: its violations."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make html` fetches axe-core (docs/vendor.json)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", WCAG_AA)
+    return result["violations"]
+
+
+def serious(violations):
+    """``["impact rule-id: help (n nodes: first target)", ...]`` for critical/serious ones."""
+    return [f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}: "
+            f"{v['nodes'][0]['target']})" for v in violations
+            if v["impact"] in ("critical", "serious")]
+
+
+def bad_alt(image):
+    """Why a screen reader would learn nothing from ``image``'s text alternative (or None)."""
+    if image["decorative"]:
+        return None
+    text = (image["alt"] if image["alt"] is not None else image["label"] or "").strip()
+    if ALT_PATH.match(text):
+        return "a file path" if text else "empty"
+    if text.lower().rstrip(".") in ALT_DEFAULTS:
+        return "a generic default"
+    if len(text.split()) < 4:
+        return "too short to describe a figure"
+    return None
+
+
+def open_page(page, site, name):
+    views = widget_views(BUILD / "executed" / f"{name}.ipynb") if name != "index" else 0
+    open_offline(page, f"{site}/{name}.html", views)
+    page.wait_for_timeout(300)  # bpbook-a11y.js names the widgets on the next frame
+    return views
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_accessible(site, browser, name):
+    """axe finds no critical or serious WCAG 2.1 AA violation, wide or on a phone; every image
+    is described; every slider handle has a name and its readout as value text."""
+    with offline_page(browser, site) as (page, record):
+        views = open_page(page, site, name)
+        found = serious(axe(page))
+        assert not found, f"{name}.html (1300 px): axe:\n" + "\n".join(found)
+        images = page.evaluate(_ALTS)
+        bad = [f"{i['src']}…: alt {i['alt']!r} is {bad_alt(i)}" for i in images if bad_alt(i)]
+        assert not bad, f"{name}.html: images without a text alternative:\n" + "\n".join(bad)
+        handles = page.evaluate(_HANDLES)
+        unnamed = [h for h in handles if not h["label"] or h["text"] != h["readout"]]
+        assert not unnamed, f"{name}.html: slider handles without a name or value text: {unnamed}"
+        if views:
+            enabled = page.evaluate(_ENABLED)
+            assert not enabled, f"{name}.html: controls that move but change nothing: {enabled}"
+    with offline_page(browser, site, PHONE) as (page, record):
+        open_page(page, site, name)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= PHONE["width"], f"{name}.html scrolls sideways at 400 px ({wide} px wide)"
+        found = serious(axe(page))
+        assert not found, f"{name}.html (400 px): axe:\n" + "\n".join(found)

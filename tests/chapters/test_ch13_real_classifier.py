@@ -257,3 +257,15 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     module = solutions.load("13_real_classifier")
     assert solutions.exercise_ids("13_real_classifier") == set(module.EXERCISES) | set(module.THINK)
     assert all(entry["points"] > 0 for entry in module.EXERCISES.values())
+
+
+def test_a_table_of_the_fixed_answers_does_not_pass():
+    from bpbook.chapters.ch13_real_classifier.exercises import _large_logit_cases, _logit_cases
+    from bpbook.chapters.ch13_real_classifier.train import logsumexp
+
+    ce_table = {o.tobytes(): _ce_grad(o, c) for o, c in _logit_cases()}
+    verdict = check_ce_grad(lambda o, c: ce_table.get(o.tobytes(), np.zeros_like(o)))
+    assert verdict.ok is False and "random" in verdict.message
+    lse_table = {o.tobytes(): logsumexp(o) for (o,) in _large_logit_cases()}
+    verdict = check_logsumexp(lambda o: lse_table.get(o.tobytes(), np.zeros((1, o.shape[1]))))
+    assert verdict.ok is False and "random" in verdict.message

@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 
-from bpbook.chapters.ch02_computation_graph.cost import mode_counts
 from bpbook.chapters.ch02_computation_graph.engine_tour import softplus_graph, vmax
 from bpbook.activations import sigmoid
 from bpbook.engine import Value
-from bpbook.feedback import check, check_function, require_count
+from bpbook.feedback import check, check_function
 from bpbook.worked import worked_graph
 
 FAN_AT = 3.0  # exercise 1: L = a·a + a here
@@ -44,17 +43,6 @@ def check_passed_to_a1(answer, W2=PASS_W2):
                 (W2, "the local derivative alone: multiply by the upstream gradient")]
     return check(answer, up * W2, f"the gradient passed to a1 (W2 = {W2:g})", "upstream × W2",
                  mistakes)
-
-
-def check_fd_passes(answer, n_params):
-    """How many forward passes central differences need for ``n_params`` parameters."""
-    n_params = require_count("n_params", n_params)
-    mistakes = [(n_params, "one pass per parameter: central differences need two (θ ± ε)"),
-                (n_params + 1, "one-sided differences (θ + ε, plus the base point): central "
-                 "differences use θ + ε and θ − ε"),
-                (1, "what backprop needs: one forward (and one backward) pass")]
-    return check(answer, 2 * n_params, f"forward passes for {n_params} parameters",
-                 "2 per parameter", mistakes, tol=1e-12)
 
 
 SOFTPLUS_AT = (-1.5, 0.3, 2.0)  # exercise 4: the points where the softplus backward is tried
@@ -127,20 +115,3 @@ def check_gates(answer):
                 (1.0, "the add gate's local derivative 1 alone: times the upstream gradient")]
     return check(answer, vy.grad, "df/dy", "(what reaches y through the sum) + (what reaches y "
                  "through max)", mistakes)
-
-
-REVERSE_SIZES = [3, 10, 6]  # exercise 6: the network whose outputs are differentiated
-
-
-def check_reverse_count(answer, sizes=REVERSE_SIZES):
-    """Operations of reverse mode for the derivative of every output of the network ``sizes``
-    with respect to its first input (counted as in the chapter: ``cost.mode_counts``)."""
-    row = next(r for r in mode_counts(sizes) if r["inputs"] == 1)
-    nodes, edges, k = row["nodes"], row["edges"], row["outputs"]
-    mistakes = [(nodes + edges, "one backward pass (forward mode's count here): reverse mode "
-                 "needs one backward pass per output"),
-                (k * (nodes + edges), "the forward pass again for every output: the values "
-                 "are computed once and kept"),
-                (k * edges, "the backward passes only: the forward pass comes first")]
-    return check(answer, row["reverse mode"], "reverse mode's operations",
-                 "nodes + outputs × edges", mistakes, tol=1e-12)

@@ -11,7 +11,7 @@ import numpy as np
 
 from bpbook.draw import draw_graph
 from bpbook.tables import Table
-from bpbook.widgets import PNG, figure_png, math_html, wire_in_place
+from bpbook.widgets import PNG, math_html, wire_in_place
 
 # ---- the backward pass, one node at a time -------------------------------------------------------
 
@@ -85,7 +85,7 @@ def step_explorer(root):
     back.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 1)))
     nxt.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
     # Every step's picture is drawn once, here: a move only swaps pictures.
-    pictures = {step: PNG(figure_png(replay_figure(root, frames, step)))
+    pictures = {step: PNG.of(replay_figure(root, frames, step))
                 for step in range(1, len(frames) + 1)}
     view = wire_in_place(slider, lambda step: [math_html(replay_text(frames, step)),
                                                replay_table(frames, step), pictures[step]])

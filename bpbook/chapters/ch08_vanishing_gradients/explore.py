@@ -1,9 +1,8 @@
-"""The pitfalls chapter's explorer: depth, activation, initialisation, a skip connection and batch
+"""The vanishing-gradients chapter's explorer: depth, activation, initialisation, a skip connection and batch
 normalisation → the gradient norm of every layer.
 
 :func:`update` is the explorer's update function, a plain function that tests call directly: it
-builds :func:`bpbook.chapters.ch08_vanishing_gradients.experiments.deep_net` on the seeded
-:func:`bpbook.chapters.ch08_vanishing_gradients.experiments.toy_data` batch (``X`` ``(8, 64)``, samples in
+builds :func:`bpbook.deep.deep_net` on the seeded :func:`bpbook.deep.toy_data` batch (``X`` ``(8, 64)``, samples in
 columns), runs one backward pass and draws $\\|\\partial L/\\partial W_l\\|$ per layer on a log
 scale. :func:`explorer` only wires sliders to it, and shows :func:`table` (first and last hidden
 layer's norms, their ratio) as ``<table class="bp-explorer">``, so a browser test can read the
@@ -12,7 +11,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from bpbook.chapters.ch08_vanishing_gradients.experiments import INIT_STD, deep_net, gradient_profile, toy_data
+from bpbook.chapters.ch08_vanishing_gradients.experiments import gradient_profile
+from bpbook.deep import INIT_STD, deep_net, toy_data
 from bpbook.errors import ExplodingGradientError
 from bpbook.tables import Table
 

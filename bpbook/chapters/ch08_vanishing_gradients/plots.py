@@ -1,4 +1,4 @@
-r"""The pitfalls chapter's pictures (``chapters/08_vanishing_gradients.py``): each function takes numbers the
+r"""The pictures of ``chapters/08_vanishing_gradients.py``: each function takes numbers the
 chapter computed and returns a matplotlib ``Figure`` (no pyplot, no global state).
 
 Gradient profiles are arrays of $\|\partial L/\partial W_l\|$, one per layer, inputs first
@@ -66,40 +66,4 @@ def loss_curves(curves, title, ylim=None):
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.legend()
-    return fig
-
-
-def cost(params, fd_passes, bp_passes, widths, measured, counted):
-    """Left: forward-pass equivalents for all gradients, finite differences vs backprop (both
-    counted). Right: measured backward/forward time by width, with the counted ratios."""
-    fig, (ax1, ax2) = _figure(10, 3.4, 2)
-    ax1.plot(params, fd_passes, "o-", label="finite differences: 2 per parameter")
-    ax1.plot(params, bp_passes, "o-", label="backprop: 1 forward + 1 backward")
-    ax1.set(xlabel="parameters", ylabel="forward-pass equivalents", title="counted",
-            yscale="log")
-    ax1.legend(fontsize=8)
-    ax2.plot(widths, measured, "o-", label="measured")
-    ax2.plot(widths, counted, "s--", color="gray", label="counted multiply-adds")
-    top = 1.2 * max(max(measured), max(counted))
-    ax2.set(xscale="log", xlabel="hidden width", ylabel="backward / forward",
-            title="one backward pass (timings vary)", ylim=(0, top))
-    ax2.set_xticks(widths, [str(w) for w in widths])
-    ax2.minorticks_off()
-    ax2.legend(fontsize=8)
-    return fig
-
-
-def memory(rows, width):
-    """Stored bytes against depth, one line per batch size; ``rows`` are
-    ``[depth, m, counted, measured]``. Markers are measured, dashed lines counted."""
-    fig, ax = _figure(7, 3.4)
-    for m in sorted({r[1] for r in rows}):
-        sub = [r for r in rows if r[1] == m]
-        line, = ax.plot([r[0] for r in sub], [r[3] / 2 ** 20 for r in sub], "o",
-                        label=f"m = {m}, measured")
-        ax.plot([r[0] for r in sub], [r[2] / 2 ** 20 for r in sub], "--", color=line.get_color(),
-                label=f"m = {m}, counted")
-    ax.set(xlabel="hidden layers D", ylabel="MiB kept for the backward pass",
-           title=f"stored z and a, hidden width {width}, float64")
-    ax.legend(fontsize=8, ncol=2)
     return fig

@@ -1,4 +1,4 @@
-"""Chapter 02's small MLP made of `Value`s, trained on two moons beside bpbook's numpy MLP.
+"""Chapter 07's small MLP made of `Value`s, trained on two moons beside bpbook's numpy MLP.
 
 The data: :func:`two_moons` makes two interleaved half circles with numpy (seeded, nothing is
 downloaded), samples in columns: ``X`` shape ``(2, m)``, centred and scaled per feature; ``Y``

@@ -1,4 +1,4 @@
-r"""Chapter 02's cost section: backprop against finite differences, and forward against reverse
+r"""Chapter 07's cost sections: backprop against finite differences, and forward against reverse
 mode, counted on graphs of `Value`s; a tiny forward mode made of dual numbers.
 
 Counting conventions. A forward pass computes one number per operation node (``nodes``); a

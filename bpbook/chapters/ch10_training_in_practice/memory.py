@@ -1,8 +1,7 @@
 r"""Golden rule 1 made concrete: the memory a forward pass keeps for the backward pass.
 
-Used by the pitfalls chapter (``chapters/08_vanishing_gradients.py``). Networks are
-:func:`~bpbook.chapters.ch08_vanishing_gradients.experiments.deep_net` (``depth`` hidden layers of ``width``
-units, a linear output unit; samples are columns, ``X`` has shape ``(n_in, m)``, float64).
+Used by ``chapters/10_training_in_practice.py``. Networks are :func:`bpbook.deep.deep_net`
+(``depth`` hidden layers of ``width`` units, a linear output unit; samples are columns, ``X`` has shape ``(n_in, m)``, float64).
 
 After ``forward``, every :class:`~bpbook.layers.Dense` layer ``l`` keeps ``z_l`` and
 ``a_l = f(z_l)``, each of shape ``(n_l, m)``; the linear output's ``a`` is its ``z`` itself (one
@@ -19,7 +18,7 @@ import tracemalloc
 
 import numpy as np
 
-from bpbook.chapters.ch08_vanishing_gradients.experiments import deep_net, toy_data
+from bpbook.deep import deep_net, toy_data
 
 FLOAT64_BYTES = 8
 

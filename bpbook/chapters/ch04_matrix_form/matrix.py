@@ -1,4 +1,4 @@
-r"""Chapter 03's matrix-form section: a sigmoid network with several units per layer, on a batch.
+r"""Chapter 04, the matrix form: a sigmoid network with several units per layer, on a batch.
 
 Shapes follow the book's notation (chapter 3, "Notation"); samples are columns:
 
