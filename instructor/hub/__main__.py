@@ -71,7 +71,9 @@ def serve(site, accounts, args):
 
     def stop(signum, frame):
         raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, stop)
+    # Both explicitly: a shell that starts make in the background leaves SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
     try:
         proc.wait()
         print(f"JupyterHub exited with code {proc.returncode}; see {log}")
