@@ -81,7 +81,11 @@ def run_all(course, name):
         client = NotebookClient(nb, km=km, timeout=900, allow_errors=True,
                                 resources={"metadata": {"path": str(course / "source" / name)}})
         t0 = time.perf_counter()
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            if km.has_kernel:  # a kernel handed to nbclient is the caller's to stop
+                km.shutdown_kernel(now=True)
         seconds = time.perf_counter() - t0
     usage = json.loads(nb.cells[-1].outputs[0]["text"])
     return seconds, usage["peak_kb"] / 1024, usage["cpu_s"]
