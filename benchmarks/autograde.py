@@ -83,10 +83,10 @@ def run_all(course, name):
         t0 = time.perf_counter()
         try:
             client.execute()
+            seconds = time.perf_counter() - t0
         finally:
             if km.has_kernel:  # a kernel handed to nbclient is the caller's to stop
                 km.shutdown_kernel(now=True)
-        seconds = time.perf_counter() - t0
     usage = json.loads(nb.cells[-1].outputs[0]["text"])
     return seconds, usage["peak_kb"] / 1024, usage["cpu_s"]
 
