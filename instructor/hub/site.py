@@ -29,7 +29,8 @@ REPO = HERE.parents[1]
 STUDENT_BIN = REPO / ".venv-student" / "bin"
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 ROLES = {role: str(REPO / "jupyter_config" / "hub" / role) for role in ("student", "instructor")}
-START_S = 90
+START_S = 90  # seconds for the hub to answer
+BUILD_S = 3600  # seconds for the whole course's build, on a busy machine
 
 
 @dataclass
@@ -155,7 +156,8 @@ def build_course(site, only=(), env=None):
     repository, in environment ``env``), owned by the instructor."""
     course = site.course()
     args = [sys.executable, "-m", "instructor.kit", "--course", str(course)]
-    subprocess.run(args + (["--only", *only] if only else []), cwd=REPO, check=True, env=env)
+    subprocess.run(args + (["--only", *only] if only else []), cwd=REPO, check=True, env=env,
+                   timeout=BUILD_S)
     owner = site.instructors[0]
     subprocess.run(["chown", "-R", f"{owner}:{owner}", str(course)], check=True)
     return course
