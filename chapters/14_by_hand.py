@@ -37,8 +37,9 @@
 # %% [markdown]
 # ## The network and its batch
 #
-# Chapter 13's digits, each pixel standardised; a batch of $m$ images drawn by a seeded shuffle,
-# and parameters drawn at random. $\gamma$ and $\beta$ and the biases are random too: a gradient
+# Chapter 13's digits, each pixel standardised over all the images (no test set: this chapter
+# compares gradients, it does not train); a batch of $m$ images drawn by a seeded shuffle, and
+# parameters drawn at random. $\gamma$ and $\beta$ and the biases are random too: a gradient
 # multiplied by an exact 1, or added to an exact 0, could hide a factor we forgot.
 
 # %%
