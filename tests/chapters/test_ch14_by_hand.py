@@ -176,6 +176,20 @@ def test_explorer_refuses_bad_settings_by_name(kwargs, pattern):
         explore.update(**kwargs)
 
 
+@pytest.mark.parametrize("change, pattern", [
+    (lambda p, X, y: (p, X[:63], y), r"X should have shape \(64, m\).*got \(63, 5\)"),
+    (lambda p, X, y: (p, X[:, :1], y[:1]), r"m >= 2"),
+    (lambda p, X, y: (p, X, y[:4]), r"y should hold one label per column of X, shape \(5,\)"),
+    (lambda p, X, y: ({**p, "W2": p["W2"][:, :3]}, X, y), r"p\['W2'\] should be .*\(10, 4\)"),
+    (lambda p, X, y: ({k: v for k, v in p.items() if k != "b2"}, X, y), r"p should be a dict"),
+    (lambda p, X, y: (p, X, y + 10), r"integers 0..9"),
+])
+def test_forward_refuses_a_batch_or_parameters_that_do_not_fit(change, pattern):
+    p, (X, y) = net.init(hidden=4), net.batch(5)
+    with pytest.raises(BpbookError, match=pattern):
+        net.forward(*change(p, X, y))
+
+
 def test_figure_and_its_description_come_from_the_same_rows():
     rows = [["a", "2×2", True, True, 0.0], ["b", "1×3", False, True, 3e-17],
             ["c", "1×1", False, True, 1e-18]]

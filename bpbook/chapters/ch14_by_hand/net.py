@@ -36,7 +36,7 @@ import functools
 import numpy as np
 
 from bpbook.data import digits
-from bpbook.errors import InputError, count
+from bpbook.errors import InputError, ShapeError, count
 from bpbook.norm import EPS
 from bpbook.tables import Table
 from bpbook.torch_bridge import one_thread, require_torch
@@ -96,6 +96,7 @@ def forward(p, X, y, grad=True):
     it). With ``grad``, every intermediate keeps its gradient (``retain_grad``) for
     :func:`torch_gradients`."""
     torch = require_torch()
+    _check(p, X, y)
     t = {k: torch.from_numpy(v).requires_grad_(grad) for k, v in p.items()}
     t["X"], t["Y"] = torch.from_numpy(np.asarray(X, dtype=float)), torch.from_numpy(one_hot(y))
     m = t["X"].shape[1]
@@ -121,6 +122,27 @@ def forward(p, X, y, grad=True):
         for name in FORWARD:
             t[name].retain_grad()
     return t
+
+
+def _check(p, X, y):
+    """Refuse parameters and a batch that do not fit, naming what is wrong."""
+    if not isinstance(p, dict) or sorted(p) != sorted(PARAMS):
+        raise InputError(f"forward: p should be a dict with keys {', '.join(PARAMS)}, got "
+                         f"{sorted(p) if isinstance(p, dict) else type(p).__name__}")
+    hidden = np.shape(p["W1"])[0]
+    want = {"W1": (hidden, 64), "b1": (hidden, 1), "gamma": (hidden, 1), "beta": (hidden, 1),
+            "W2": (CLASSES, hidden), "b2": (CLASSES, 1)}
+    for name, shape in want.items():
+        if not (isinstance(p[name], np.ndarray) and p[name].dtype == np.float64
+                and p[name].shape == shape):
+            raise ShapeError(f"forward: p[{name!r}] should be a float64 array of shape {shape}, "
+                             f"got {type(p[name]).__name__} {np.shape(p[name])}")
+    if np.ndim(X) != 2 or np.shape(X)[0] != 64 or np.shape(X)[1] < 2:
+        raise ShapeError(f"forward: X should have shape (64, m) with m >= 2 (samples are "
+                         f"columns), got {np.shape(X)}")
+    if np.shape(y) != (np.shape(X)[1],):
+        raise ShapeError(f"forward: y should hold one label per column of X, shape "
+                         f"({np.shape(X)[1]},), got {np.shape(y)}")
 
 
 def loss_value(p, X, y):
