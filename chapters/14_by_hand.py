@@ -239,11 +239,11 @@ net.table([net.cmp("o, fused − step by step", fused_o, mine["o"]),
 # depends on every input, through $\mu$ and through $\mathrm{var}$:
 #
 # $$\frac{\partial\mu}{\partial z_i} = \frac1m,\qquad
-#   \frac{\partial\,\mathrm{var}}{\partial z_i} = \frac2m(z_i - \mu)
-#   \quad\text{(the path through }\mu\text{ adds }-\tfrac2m\textstyle\sum_j (z_j - \mu) = 0),$$
+#   \frac{\partial\,\mathrm{var}}{\partial z_i} = \frac2m(z_i - \mu),$$
 #
-# so $\partial\sigma^{-1}/\partial z_i = -\frac12\sigma^{-3}\cdot\frac2m(z_i-\mu) =
-# -\hat z_i/(m\sigma^2)$, and
+# where the path from $z_i$ through $\mu$ into the variance adds nothing, since it is
+# $-\frac2{m^2}\sum_j (z_j - \mu) = 0$. So $\partial\sigma^{-1}/\partial z_i =
+# -\frac12\sigma^{-3}\cdot\frac2m(z_i-\mu) = -\hat z_i/(m\sigma^2)$, and
 #
 # $$\frac{\partial\hat z_j}{\partial z_i} = \frac{[i=j] - \frac1m}{\sigma} - (z_j - \mu)
 #   \frac{\hat z_i}{m\sigma^2} = \frac1\sigma\Big([i=j] - \frac1m - \frac{\hat z_i\hat z_j}{m}
