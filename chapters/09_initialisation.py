@@ -21,7 +21,7 @@
 #   weights, forward, and how the variance of its $\delta$ does, backward;
 # - let SymPy integrate what ReLU does to a Gaussian, and see why tanh needs numbers instead;
 # - watch LeCun's, He's and Xavier's (Glorot's) scales fall out of those two laws;
-# - measure both variances layer by layer in 20-layer networks, at the derived scale and 20%
+# - measure both variances layer by layer in deep networks, at the derived scale and a little
 #   off it, and compare each layer's measured ratio with the predicted one;
 # - check the formulas against Monte Carlo and the backward pass against `torch.autograd`.
 #
@@ -196,7 +196,8 @@ display(say("Largest difference from torch's δ, relative to the layer's largest
 
 # %% [markdown]
 # The "variance" of a layer is the mean of the squares of its `WIDTH` × `M` entries. Three gains
-# per activation: the derived scale ($g = 1$), 20% smaller and 25% larger:
+# per activation (`probe.GAINS`): the derived scale ($g = 1$), a little smaller and a little
+# larger:
 
 # %%
 runs = {act: [probe.probe(act, g) for g in probe.GAINS] for act in ("tanh", "relu")}
@@ -205,7 +206,7 @@ display(say("Networks: {d} layers of {w} units, a batch of {m} samples.", d=prob
 probe.summary_table([p for ps in runs.values() for p in ps])
 
 # %% [markdown]
-# "×/layer" is the geometric mean of the 19 per-layer ratios (the steady factor with the same
+# "×/layer" is the geometric mean of the per-layer ratios (the steady factor with the same
 # product); "predicted" is the same mean of the theory's factors, each evaluated at the measured
 # variance of the layer's input. The picture shows every layer, the theory alone (from the
 # input, no measurement) dotted:
@@ -216,13 +217,14 @@ plots.profiles_figure(runs)
 # %%
 relu = dict(zip(probe.GAINS, runs["relu"]))
 tanh = dict(zip(probe.GAINS, runs["tanh"]))
+low, high = min(probe.GAINS), max(probe.GAINS)
 display(say("ReLU at He's scale: Var(z) goes from {a:.3g} at layer 1 to {b:.3g} at layer {d}, "
-            "Var(δ) from {c:.3g} at layer {d} to {e:.3g} at layer 1. At g = 0.8 each layer "
+            "Var(δ) from {c:.3g} at layer {d} to {e:.3g} at layer 1. At g = {gl:g} each layer "
             "multiplies both by about g² = {lo:.2f}, and Var(z_{d}) ends {fl:.1e} times Var(z_1); "
-            "at g = 1.25, by {hi:.4f}, and it ends {fh:.1e} times larger: geometric drift.",
+            "at g = {gh:g}, by {hi:.4f}, and it ends {fh:.1e} times larger: geometric drift.",
             a=relu[1.0].q[0], b=relu[1.0].q[-1], c=relu[1.0].v[-1], e=relu[1.0].v[0],
-            d=probe.DEPTH, lo=0.8 ** 2, hi=1.25 ** 2, fl=relu[0.8].q[-1] / relu[0.8].q[0],
-            fh=relu[1.25].q[-1] / relu[1.25].q[0]))
+            d=probe.DEPTH, gl=low, gh=high, lo=low ** 2, hi=high ** 2,
+            fl=relu[low].q[-1] / relu[low].q[0], fh=relu[high].q[-1] / relu[high].q[0]))
 
 # %% [markdown]
 # Layer by layer, for tanh at LeCun's scale: the measured ratio into each layer beside the
@@ -235,19 +237,20 @@ probe.layer_table(tanh[1.0])
 # %%
 gap_fwd, gap_bwd = probe.largest_gap([p for ps in runs.values() for p in ps])
 gap_tanh = probe.largest_gap(runs["tanh"])
-display(say("Over all six networks and all layers, the measured per-layer ratio differs from the "
+display(say("Over all {k} networks and all layers, the measured per-layer ratio differs from the "
             "predicted factor by at most {f:.0%} forward and {b:.0%} backward; for tanh alone, "
-            "{tf:.1%} and {tb:.1%}.", f=gap_fwd, b=gap_bwd, tf=gap_tanh[0], tb=gap_tanh[1]))
+            "{tf:.1%} and {tb:.1%}.", k=sum(map(len, runs.values())), f=gap_fwd, b=gap_bwd,
+            tf=gap_tanh[0], tb=gap_tanh[1]))
 
 # %%
 product = {g: np.prod(p.forward) / np.prod(p.forward_predicted) for g, p in relu.items()}
 display(say("One layer's ratio is a random number: its W is a single draw of n² weights, and the "
             "theory gives its mean. Over the {k} layers the ups and downs partly cancel: for "
             "ReLU the product of the measured forward ratios is {a:.2f} times the predicted "
-            "product at g = 1, {b:.2f} times at g = 0.8 and {c:.2f} times at g = 1.25, while "
-            "the predicted products themselves are 1, {pb:.1e} and {pc:.1e}.",
-            k=probe.DEPTH - 1, a=product[1.0], b=product[0.8], c=product[1.25],
-            pb=np.prod(relu[0.8].forward_predicted), pc=np.prod(relu[1.25].forward_predicted)))
+            "product at g = 1, {b:.2f} times at g = {gl:g} and {c:.2f} times at g = {gh:g}, "
+            "while the predicted products themselves are 1, {pb:.1e} and {pc:.1e}.",
+            k=probe.DEPTH - 1, a=product[1.0], b=product[low], c=product[high], gl=low, gh=high,
+            pb=np.prod(relu[low].forward_predicted), pc=np.prod(relu[high].forward_predicted)))
 
 # %% [markdown]
 # ## tanh has no perfect scale
@@ -265,7 +268,7 @@ fixed_gains = [1.05, 1.1, 1.25, 1.5, torch.nn.init.calculate_gain("tanh"), 2.0]
 fixed = [(g, *derive.fixed_point("tanh", g)) for g in fixed_gains]
 Table(["gain g", "settled Var(z)", "backward factor there", f"over {probe.DEPTH} layers",
        "layers to settle"], [[g, qv, chi, chi ** probe.DEPTH, n] for g, qv, chi, n in fixed],
-      [None, "{:.4f}", "{:.4f}", "{:.3g}", None])
+      ["{:.4g}", "{:.4f}", "{:.4f}", "{:.3g}", None])
 
 # %% [markdown]
 # A larger gain buys a steadier forward signal with a backward factor above 1; $g = 1$ keeps the
@@ -318,8 +321,8 @@ view.table
 #   its expectations have no closed form and are computed numerically.
 # - Xavier's $2/(n_{in}+n_{out})$ splits the difference between the forward and the backward
 #   condition.
-# - Measured in 20-layer networks, the derived scale keeps ReLU's variances steady, and 20% off
-#   drifts geometrically, by the predicted factor per layer. tanh at $g = 1$ fades slowly
+# - Measured in deep networks, the derived scale keeps ReLU's variances steady, and a little off
+#   it they drift geometrically, by the predicted factor per layer. tanh at $g = 1$ fades slowly
 #   ($\sim 1/l$); above 1 the gradient grows a little per layer.
 # - Sigmoid's small slope leaves no scale that holds the backward pass.
 
