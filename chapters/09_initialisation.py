@@ -281,9 +281,9 @@ Table(["gain g", "settled Var(z)", "backward factor there", f"over {probe.DEPTH}
 
 # %%
 sig = probe.probe("sigmoid", 1.0)
-display(say("Sigmoid, {d} layers, nσ² = 1: each layer multiplies Var(z) by {f:.3f} and Var(δ) by "
-            "{b:.4f} (predicted {bp:.4f}); Var(δ₁) is {t:.1e} times Var(δ_{d}).",
-            d=sig.depth, f=probe.Probe.per_layer(sig.forward),
+display(say("Sigmoid, {d} layers, nσ² = 1: Var(z) settles (from {q1:.3g} at layer 1 to {qd:.3g} "
+            "at layer {d}), but each layer multiplies Var(δ) by {b:.4f} (predicted {bp:.4f}); "
+            "Var(δ₁) is {t:.1e} times Var(δ_{d}).", d=sig.depth, q1=sig.q[0], qd=sig.q[-1],
             b=probe.Probe.per_layer(sig.backward),
             bp=probe.Probe.per_layer(sig.backward_predicted), t=sig.v[0] / sig.v[-1]))
 
