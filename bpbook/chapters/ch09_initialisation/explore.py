@@ -22,7 +22,7 @@ from bpbook.tables import Table
 GAIN_RANGE, DEPTH_RANGE = (0.5, 2.0), (2, 30)
 ACTIVATIONS = ("tanh", "relu")
 GAIN, DEPTH, ACTIVATION = 1.0, 20, "tanh"  # where the explorer starts
-WIDTH, M = 128, 128  # smaller than the chapter's networks: a move must take well under 0.1 s
+WIDTH, M = 128, 64  # smaller than the chapter's networks: a move must take well under 0.1 s
 Y_RANGE = (1e-20, 1e20)  # holds every variance, measured or predicted, over the explorer's ranges
 
 

@@ -61,6 +61,11 @@ def propagate(Ws, X, G, activation):
     return zs, deltas[::-1]
 
 
+def mean_squares(arrays):
+    """The mean of the squares of each array's entries (a dot product: no squared copy)."""
+    return np.array([float(a.ravel() @ a.ravel()) / a.size for a in arrays])
+
+
 @dataclass
 class Probe:
     activation: str
@@ -99,8 +104,7 @@ def probe(activation, gain=1.0, depth=DEPTH, width=WIDTH, m=M, seed=SEED):
     std = gain * np.sqrt(BASE[activation] / width)
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: one thread is faster
         zs, deltas = propagate([std * Zl for Zl in Z], X, G, activation)
-    q = np.array([np.mean(z ** 2) for z in zs])
-    v = np.array([np.mean(d ** 2) for d in deltas])
+    q, v = mean_squares(zs), mean_squares(deltas)
     n_sigma2 = gain ** 2 * BASE[activation]
     theory_q, theory_v = predicted_profile(activation, gain, depth, np.mean(X ** 2),
                                            np.mean(G ** 2))
