@@ -161,7 +161,8 @@ def graph_alt(root, highlight=None, inputs=(), show_grad=True, grads=None, title
     shown = (lambda n: (grads.get(n) if grads is not None else n.grad) if show_grad else False)
     marked = _marks(highlight, inputs)
     alt = (f"{title + ': c' if title else 'C'}omputation graph read left to right: "
-           f"{len(leaves)} input value{'s' * (len(leaves) != 1)} feed {len(ops)} operation"
+           f"{len(leaves)} input value{'s feed' if len(leaves) != 1 else ' feeds'} {len(ops)} "
+           f"operation"
            f"{'s' * (len(ops) != 1)} ({kinds}) that end in {_said(root, shown(root))}."
            if ops else f"A computation graph of one value, {_said(root, shown(root))}.")
     hot = [n for n, m in marked.items() if m == "highlight"]
