@@ -161,15 +161,16 @@ display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three
 # ReLU has a corner at 0: its slope jumps from 0 to 1. If a check moves a unit's pre-activation
 # $z$ across 0, $L$ has one slope on one side of $\theta$ and another on the other, and
 # $\hat g$ is their average: right for neither. Here unit 0 of a ReLU network is placed just
-# above its kink for one sample, and its bias is checked.
+# above its kink for one sample, and its bias $b$ is checked.
 
 # %%
 from bpbook.chapters.ch11_gradient_checking.cases import KINK_OFFSET, kink_case
 
 kinked, row, left, right = kink_case()
 display(say("Unit 0's $z$ for sample 0: {o:g} ε above 0. Backprop: {g:.6f} (the slope on the "
-            "side where $z > 0$). One-sided slopes: left "
-            "{l:.6f}, right {r:.6f}. The central difference: {fd:.6f}, between the two; its "
+            "side where $z > 0$). One-sided differences: from $b-\\varepsilon$ to $b$ (across "
+            "the kink) {l:.6f}, from $b$ to $b+\\varepsilon$ (all on the side $z > 0$) {r:.6f}. "
+            "The central difference is their mean, {fd:.6f}; its "
             "error by the rule {e:.1e}, far above τ.", o=KINK_OFFSET, g=row[2], l=left, r=right,
             fd=row[3], e=row[4]))
 display(say("`gradcheck` noticed: {v}.", v=kinked.verdict()))
@@ -265,14 +266,16 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
 # 6. Pass when every judged $e_i \le \tau$; on a failure, the table says which parameter, which
 #    entry.
 #
-# The four bugs of the first section, seeded into the backward pass of a small tanh network, each
-# in one layer:
+# The three bugs of the first section and a flipped sign, seeded into the backward pass of a small
+# tanh network, each in one layer:
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.cases import bug_table
+from bpbook.chapters.ch11_gradient_checking.cases import bug_table, small_network
 
+m = small_network()[1].shape[1]
 Table(["bug", "largest error e", "passed"], bug_table(), [None, "{:.1e}", None],
-      caption=f"τ = {TOL:g}")
+      caption=f"τ = {TOL:g}; a batch of m = {m} samples: (m − 1)/(m + 1) = "
+              f"{(m - 1) / (m + 1):.2f}")
 
 # %% [markdown]
 # A dropped $1/m$ multiplies the gradient by $m$, so its error is $(m-1)/(m+1)$; the other
@@ -280,7 +283,6 @@ Table(["bug", "largest error e", "passed"], bug_table(), [None, "{:.1e}", None],
 # `verdict()` says it in a sentence:
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.cases import small_network
 from bpbook.gradcheck import gradcheck
 
 check = gradcheck(*small_network())

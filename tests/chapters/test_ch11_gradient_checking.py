@@ -78,7 +78,7 @@ def test_bug_table_passes_the_correct_network_and_fails_every_bug():
     assert [r[0] for r in rows[1:]] == list(cases.BUGS)
     for name, error, passed in rows[1:]:
         assert not passed and error > 1e-3, name
-    m = 5  # small_network's batch: a dropped 1/m makes backprop m times too large
+    m = cases.small_network()[1].shape[1]  # a dropped 1/m makes backprop m times too large
     assert dict((r[0], r[1]) for r in rows)["dropped 1/m"] == pytest.approx((m - 1) / (m + 1))
 
 
