@@ -143,7 +143,8 @@ torch_table
 
 # %% [markdown]
 # **Against finite differences.** Every entry of every parameter nudged by $\pm\varepsilon$
-# ($\varepsilon = 10^{-5}$), the loss recomputed twice:
+# (bpbook's default step), the loss recomputed twice, and each entry judged by the book's one rule
+# ([chapter 11](11_gradient_checking.py)):
 
 # %%
 fd_table, fd_err = checks.against_differences(rnn, readout, Xc, Yc)
@@ -244,7 +245,7 @@ small
 gb, gs = flow.growth(big), flow.growth(small)
 display(say("With ρ = 0.5 the gradient reaching step 1 of 40 is {v:.1e} of the last step's: "
             "it vanishes geometrically, as the bound says. With ρ = 2 and small inputs it is "
-            "{e:.1e} times larger after 20 steps, but {e40:.1e} after 40, far below the bound "
+            "{e:.1e} times larger at T = 20, but {e40:.1e} at T = 40, far below the bound "
             "{b40:.1e}: the states grow until tanh saturates, and the small slopes of a "
             "saturated tanh hold the growth back. With the task's inputs (first table), ρ = 2 "
             "reaches only {eb:.1e} at T = 20.",
@@ -357,11 +358,12 @@ view.table
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** Write one step of the backward pass: given $W_{hh}$, the gradient `dh` on the state
-# $h_t$ and the state `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
+# **1.** A recurrent layer with sigmoid units, $h_t = \sigma(z_t)$, in place of tanh. Write one step
+# of its backward pass: given $W_{hh}$, the gradient `dh` on the state $h_t$ and the state
+# `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
 
 # %%
-from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_T,
+from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_SHARE,
                                                                   REACH_K, REACH_T, check_dW_hh,
                                                                   check_geometric, check_reach,
                                                                   check_step_back)
@@ -374,22 +376,25 @@ def step_back(W_hh, dh, h):
 check_step_back(step_back)
 
 # %% [markdown]
-# **2.** Write $\partial L/\partial W_{hh}$ from every step's `delta` $= \delta_t$ and every
-# state `H`, both of shape $(n, T, m)$ (index 0 is step 1; $h_0 = 0$).
+# **2.** Training on a long stream cut into chunks starts each chunk from the last state of the
+# previous one, so $h_0$ is not 0. Write $\partial L/\partial W_{hh}$ from every step's
+# `delta` $= \delta_t$ and every state `H`, both of shape $(n, T, m)$ (index 0 is step 1), and
+# the starting state `h0` $= h_0$, shape $(n, m)$.
 
 # %% tags=["exercise"] exercise="16.dW-hh"
-def dW_hh(delta, H):
+def dW_hh(delta, H, h0):
     return None  # replace None with your expression
 
 # %% tags=["check"]
 check_dW_hh(dW_hh)
 
 # %% [markdown]
-# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). By
-# what factor is $\|\partial L/\partial h_1\|$ larger than $\|\partial L/\partial h_T\|$?
+# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). What is
+# the longest sequence, $T$ steps, for which $\|\partial L/\partial h_1\|$ is still at least the
+# share below of $\|\partial L/\partial h_T\|$?
 
 # %%
-display(say("Your network: ρ = {r:g}, T = {t}.", r=GEOMETRIC_RHO, t=GEOMETRIC_T))
+display(say("Your network: ρ = {r:g}; the share: {f:g}.", r=GEOMETRIC_RHO, f=GEOMETRIC_SHARE))
 
 # %% tags=["exercise"] exercise="16.geometric"
 answer = None
