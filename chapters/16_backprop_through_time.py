@@ -286,8 +286,8 @@ display(say("ρ(W_hh) = {r:g} at the start, η = {lr:g}. Without clipping the la
 # ## Truncated BPTT and what it cannot learn
 #
 # The backward pass walks the whole sequence again and needs every state the forward pass
-# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient back through at
-# most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
+# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient
+# back through at most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
 # $h_T$ reaches steps $T-k+1, \dots, T$, and no further.
 #
 # Our task's dependency is as long as the sequence: the symbol sits at step 1 and is asked for
@@ -364,7 +364,8 @@ view.table
 
 # %%
 from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_SHARE,
-                                                                  REACH_K, REACH_T, check_dW_hh,
+                                                                  REACH_K, REACH_S, REACH_T,
+                                                                  check_dW_hh,
                                                                   check_geometric, check_reach,
                                                                   check_step_back)
 
@@ -403,11 +404,11 @@ answer = None
 check_geometric(answer)
 
 # %% [markdown]
-# **4.** A loss on the last state of a sequence, an RNN truncated to `bptt_steps` $= k$. What is
-# the earliest step (counting from 1) whose input $x_t$ receives a gradient?
+# **4.** Now a loss on *every* state, and an RNN truncated to `bptt_steps` $= k$. Which is the
+# last step (counting from 1) whose loss still sends a gradient to the input $x_s$?
 
 # %%
-display(say("Your sequence: T = {t}, k = {k}.", t=REACH_T, k=REACH_K))
+display(say("Your sequence: T = {t}, k = {k}, s = {s}.", t=REACH_T, k=REACH_K, s=REACH_S))
 
 # %% tags=["exercise"] exercise="16.reach"
 answer = None

@@ -19,7 +19,7 @@ EXERCISES = {
               "answer = math.floor(math.log(GEOMETRIC_SHARE) / math.log(GEOMETRIC_RHO))"),
     "16.reach": dict(
         points=1,
-        solution="answer = REACH_T - REACH_K + 1",
-        wrong="answer = REACH_T - REACH_K"),
+        solution="answer = REACH_S + REACH_K - 1",
+        wrong="answer = REACH_T - REACH_K + 1"),
 }
 THINK = {}

@@ -13,8 +13,8 @@ import torch
 from bpbook.chapters.ch16_backprop_through_time import (checks, exercises, explore, flow, plots,
                                                         task)
 from bpbook.chapters.ch16_backprop_through_time.exercises import (
-    GEOMETRIC_RHO, GEOMETRIC_SHARE, REACH_K, REACH_T, check_dW_hh, check_geometric, check_reach,
-    check_step_back, reach)
+    GEOMETRIC_RHO, GEOMETRIC_SHARE, REACH_K, REACH_S, REACH_T, check_dW_hh, check_geometric,
+    check_reach, check_step_back, reach)
 from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 from bpbook.rnn import spectral_radius
@@ -235,9 +235,9 @@ def test_figures_and_their_descriptions_come_from_the_same_data():
     assert f"largest {max(run.norms):.2g}" in plots.describe_clipping(runs)
 
 
-def test_reach_is_t_minus_k_plus_one():
-    for T, k in [(30, 12), (5, 1), (9, 9), (9, 20)]:
-        assert reach(T, k) == max(T - k + 1, 1)
+def test_reach_is_s_plus_k_minus_one():
+    for T, k, s in [(30, 12, 5), (5, 1, 3), (9, 9, 1), (9, 20, 4), (9, 4, 7)]:
+        assert reach(T, k, s) == min(s + k - 1, T)
 
 
 def test_exercise_checks_give_specific_feedback():
@@ -263,8 +263,9 @@ def test_exercise_checks_give_specific_feedback():
     assert check_geometric(31).ok is True  # 0.8^30 = 1.2e-3 ≥ 1e-3 > 0.8^31 = 9.9e-4, by hand
     assert "the steps back" in str(check_geometric(30))
     assert "too many" in str(check_geometric(32))
-    assert check_reach(REACH_T - REACH_K + 1).ok is True
-    assert re.search("includes step T itself", str(check_reach(REACH_T - REACH_K)))
+    assert check_reach(REACH_S + REACH_K - 1).ok is True
+    assert re.search("includes the loss's own step", str(check_reach(REACH_S + REACH_K)))
+    assert "earliest step a loss on the last state" in str(check_reach(REACH_T - REACH_K + 1))
     assert check_reach(None).ok is None
 
 
@@ -313,7 +314,7 @@ def test_instructor_solution_passes_and_its_typical_mistake_fails(exercise):
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
         ns = {"np": np, "GEOMETRIC_RHO": GEOMETRIC_RHO, "GEOMETRIC_SHARE": GEOMETRIC_SHARE,
-              "REACH_T": REACH_T, "REACH_K": REACH_K}
+              "REACH_T": REACH_T, "REACH_K": REACH_K, "REACH_S": REACH_S}
         exec(code, ns)
         verdict = judge(ns[name])
         assert verdict.ok is ok, (exercise, str(verdict))

@@ -12,8 +12,8 @@ from bpbook.rnn import RNN
 
 # Exercise 3: W_hh = ρ·orthogonal, tanh' ≈ 1: the longest T whose step 1 still gets this share
 GEOMETRIC_RHO, GEOMETRIC_SHARE = 0.8, 1e-3
-# Exercise 4: the earliest step a last-step loss reaches with truncation k
-REACH_T, REACH_K = 30, 12
+# Exercise 4: with a loss on every step and truncation k, the last step whose loss reaches x_s
+REACH_T, REACH_K, REACH_S = 30, 12, 5
 
 
 def _step_back(W_hh, dh, h):
@@ -94,21 +94,30 @@ def check_geometric(answer, rho=GEOMETRIC_RHO, share=GEOMETRIC_SHARE):
     ], tol=0)
 
 
-def reach(T=REACH_T, k=REACH_K):
-    """The earliest step (counting from 1) whose input gets a gradient from a loss on the last
-    state, measured with :class:`bpbook.RNN` truncated to ``k`` steps."""
+def reach(T=REACH_T, k=REACH_K, s=REACH_S):
+    """The last step (counting from 1) whose loss, alone on its state, sends a gradient to the
+    input ``x_s``, measured with :class:`bpbook.RNN` truncated to ``k`` steps, one loss at a
+    time."""
     rnn = RNN(1, 2, bptt_steps=k)
     H = rnn.forward(np.ones((1, T, 1)))
-    dH = np.zeros_like(H)
-    dH[:, -1] = 1.0
-    reached = np.flatnonzero(np.abs(rnn.backward(dH)).sum(axis=(0, 2)))
-    return int(reached[0]) + 1
+    last = 0
+    for end in range(T):
+        dH = np.zeros_like(H)
+        dH[:, end] = 1.0
+        if np.any(rnn.backward(dH)[:, s - 1]):
+            last = end + 1
+    return last
 
 
-def check_reach(answer, T=REACH_T, k=REACH_K):
-    """Exercise: with ``bptt_steps = k`` and a loss on step ``T`` only, the earliest step whose
-    input gets a gradient."""
-    return check(answer, reach(T, k), "the earliest step reached", f"T − k + 1 = {T} − {k} + 1",
-                 [(T - k, f"T − k: the window of k = {k} steps includes step T itself"),
-                  (k, "k: the window counts back from the end, not from the start"),
-                  (T - k + 2, "one step short: the window's first step is T − k + 1")], tol=0)
+def check_reach(answer, T=REACH_T, k=REACH_K, s=REACH_S):
+    """Exercise: with ``bptt_steps = k`` and a loss on every step, the last step whose loss sends
+    a gradient to ``x_s``."""
+    return check(answer, reach(T, k, s), f"the last step whose loss reaches x_{s}",
+                 f"s + k − 1 = {s} + {k} − 1", [
+                     (s + k, f"s + k: the window of k = {k} steps includes the loss's own step"),
+                     (s + k - 2, "one step short: a loss at step s + k − 1 still reaches x_s"),
+                     (k, "k: that is how far back a loss reaches, counted from step 1; count "
+                         "from s"),
+                     (T - k + 1, "T − k + 1: the earliest step a loss on the last state reaches; "
+                                 "here the question runs the other way, from x_s forward"),
+                 ], tol=0)
