@@ -30,7 +30,8 @@ STRIDE = 2  # exercise 2's stride
 
 
 def strided_kernel_grad(x, g, k, stride=STRIDE):
-    """∂L/∂w ``(k, k)`` of ``z_ij = Σ_pq w_pq x[s·i + p, s·j + q]``: Σ_ij g_ij x[s·i + p, s·j + q]."""
+    """∂L/∂w ``(k, k)`` of ``z_ij = Σ_pq w_pq x[s·i + p, s·j + q]``:
+    Σ_ij g_ij x[s·i + p, s·j + q]."""
     k = int(k)
     h, v = g.shape
     dW = np.zeros((k, k))
