@@ -76,7 +76,7 @@ import numpy as np
 from IPython.display import display
 
 from bpbook.chapters.ch11_gradient_checking.curve import (W0, function_curve, network_curve,
-                                                          predicted_best)
+                                                          predicted_best, rounding_share)
 from bpbook.chapters.ch11_gradient_checking.plots import error_curve_figure
 from bpbook.display import say
 from bpbook.gradcheck import EPS, NOISE_FACTOR, TOL, U
@@ -88,15 +88,18 @@ error_curve_figure(f64, f32, net_curve)  # its text alternative: error_curve_alt
 display(say("For softplus at $w$ = {w:g} the prediction puts the best step at "
             "$\\varepsilon^*$ = {pred:.1e}; the smallest error measured on the grid is {err:.1e}, "
             "at $\\varepsilon$ = {eps:.1e}. Float64's $u$ = {u:.2e}, so $u^{{1/3}}$ = {third:.1e}; "
-            "bpbook's default step is {default:g}.", w=W0, pred=predicted_best(),
-            err=f64.best[1], eps=f64.best[0], u=U, third=U ** (1 / 3), default=EPS))
+            "bpbook's default step is {default:g}. Where rounding dominates, the measured "
+            "error is a median {below:.2f} of the predicted rounding $u|f|/\\varepsilon$.",
+            w=W0, pred=predicted_best(), err=f64.best[1], eps=f64.best[0], u=U,
+            third=U ** (1 / 3), default=EPS, below=rounding_share(f64)))
 
 # %% [markdown]
 # Read the curves from the left. With a tiny step the error falls like $1/\varepsilon$ (the
 # rounding line); past the bottom of the V it rises like $\varepsilon^2$ (the truncation line).
 # A smaller step is not a safer step: at the far left the two losses are so close that their
-# difference is mostly rounding. The measured points sit somewhat below the rounding line,
-# because rounding errors partly cancel; the line is a scale, not an exact value. The network
+# difference is mostly rounding. The measured points sit below the rounding line, by the factor
+# printed above: each loss is off by at most half a unit in its last place, and the two errors
+# partly cancel; the line is a scale, not an exact value. The network
 # draws the same V as the one-variable function. Any step near $u^{1/3}$ is good; the bottom of
 # the V is wide.
 

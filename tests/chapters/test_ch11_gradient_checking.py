@@ -204,3 +204,11 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     assert solutions.exercise_ids("11_gradient_checking") == set(module.EXERCISES) | set(
         module.THINK)
     assert all(entry["points"] > 0 for entry in module.EXERCISES.values())
+
+
+def test_measured_rounding_sits_below_its_predicted_line():
+    f64 = curve.function_curve()
+    share = curve.rounding_share(f64)
+    left = f64.rounding >= 100 * f64.truncation
+    assert left.sum() >= 10 and 0 < share < 1  # the page says: below the line
+
