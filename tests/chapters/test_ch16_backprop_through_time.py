@@ -319,3 +319,13 @@ def test_instructor_solution_passes_and_its_typical_mistake_fails(exercise):
         verdict = judge(ns[name])
         assert verdict.ok is ok, (exercise, str(verdict))
 
+
+def test_curves_differ_by_more_than_colour():
+    curves = {"a": np.array([1.0, 0.5]), "b": np.array([2.0, 1.0])}
+    lines = plots.flow_figure(curves).axes[0].lines
+    assert len({(l.get_marker(), l.get_linestyle()) for l in lines}) == len(curves)
+    runs = {"x": task.Run({}, None, None, norms=[1.0, 2.0]),
+            "y": task.Run({}, None, None, norms=[3.0, 1.0])}
+    lines = plots.clipping_figure(runs).axes[0].lines
+    assert len({l.get_linestyle() for l in lines}) == len(runs)
+
