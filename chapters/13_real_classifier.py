@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 8. A real classifier: handwritten digits
+# # 13. A real classifier: handwritten digits
 #
 # **In this chapter you will**
 # - train a network with ten outputs, softmax and cross-entropy, on real images of handwritten

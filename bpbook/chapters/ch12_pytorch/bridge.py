@@ -37,8 +37,9 @@ def train_torch(net, X, Y, lr, epochs):
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 0):
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     dtype = next(net.parameters()).dtype
-    Xt = torch.as_tensor(np.asarray(X, dtype=float).T, dtype=dtype)
-    Yt = torch.as_tensor(np.asarray(Y, dtype=float).T, dtype=dtype)
+    # copies (torch.tensor): the book's data arrays are read-only, which torch warns about
+    Xt = torch.tensor(np.asarray(X, dtype=float).T, dtype=dtype)
+    Yt = torch.tensor(np.asarray(Y, dtype=float).T, dtype=dtype)
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     losses = np.empty(epochs)
     with one_thread():
