@@ -21,7 +21,7 @@ This is ``torch.nn.RNN(nonlinearity="tanh")`` with its two biases summed into on
 ``bias_ih_l0 + bias_hh_l0``, ``W_xh`` = ``weight_ih_l0``, ``W_hh`` = ``weight_hh_l0``.
 
 Backward, from ``dH`` $=\partial L/\partial h_t$ as the loss sees each state (zero where a loss
-ignores a step), walking t = T, …, 1 with $g_{T+1} = 0$:
+ignores a step), walking t = T, …, 1 with $\delta_{T+1} = 0$:
 
 $$g_t = dH_t + W_{hh}^\top\delta_{t+1},\qquad \delta_t = g_t\odot(1-h_t^2),$$
 $$\frac{\partial L}{\partial W_{xh}} = \sum_t \delta_t x_t^\top,\quad

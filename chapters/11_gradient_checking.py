@@ -76,7 +76,7 @@ import numpy as np
 from IPython.display import display
 
 from bpbook.chapters.ch11_gradient_checking.curve import (W0, function_curve, network_curve,
-                                                          predicted_best)
+                                                          predicted_best, rounding_share)
 from bpbook.chapters.ch11_gradient_checking.plots import error_curve_figure
 from bpbook.display import say
 from bpbook.gradcheck import EPS, NOISE_FACTOR, TOL, U
@@ -88,15 +88,18 @@ error_curve_figure(f64, f32, net_curve)  # its text alternative: error_curve_alt
 display(say("For softplus at $w$ = {w:g} the prediction puts the best step at "
             "$\\varepsilon^*$ = {pred:.1e}; the smallest error measured on the grid is {err:.1e}, "
             "at $\\varepsilon$ = {eps:.1e}. Float64's $u$ = {u:.2e}, so $u^{{1/3}}$ = {third:.1e}; "
-            "bpbook's default step is {default:g}.", w=W0, pred=predicted_best(),
-            err=f64.best[1], eps=f64.best[0], u=U, third=U ** (1 / 3), default=EPS))
+            "bpbook's default step is {default:g}. Where rounding dominates, the measured "
+            "error is a median {below:.2f} of the predicted rounding $u|f|/\\varepsilon$.",
+            w=W0, pred=predicted_best(), err=f64.best[1], eps=f64.best[0], u=U,
+            third=U ** (1 / 3), default=EPS, below=rounding_share(f64)))
 
 # %% [markdown]
 # Read the curves from the left. With a tiny step the error falls like $1/\varepsilon$ (the
 # rounding line); past the bottom of the V it rises like $\varepsilon^2$ (the truncation line).
 # A smaller step is not a safer step: at the far left the two losses are so close that their
-# difference is mostly rounding. The measured points sit somewhat below the rounding line,
-# because rounding errors partly cancel; the line is a scale, not an exact value. The network
+# difference is mostly rounding. The measured points sit below the rounding line, by the factor
+# printed above: each loss is off by at most half a unit in its last place, and the two errors
+# partly cancel; the line is a scale, not an exact value. The network
 # draws the same V as the one-variable function. Any step near $u^{1/3}$ is good; the bottom of
 # the V is wide.
 
@@ -161,15 +164,16 @@ display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three
 # ReLU has a corner at 0: its slope jumps from 0 to 1. If a check moves a unit's pre-activation
 # $z$ across 0, $L$ has one slope on one side of $\theta$ and another on the other, and
 # $\hat g$ is their average: right for neither. Here unit 0 of a ReLU network is placed just
-# above its kink for one sample, and its bias is checked.
+# above its kink for one sample, and its bias $b$ is checked.
 
 # %%
 from bpbook.chapters.ch11_gradient_checking.cases import KINK_OFFSET, kink_case
 
 kinked, row, left, right = kink_case()
 display(say("Unit 0's $z$ for sample 0: {o:g} ε above 0. Backprop: {g:.6f} (the slope on the "
-            "side where $z > 0$). One-sided slopes: left "
-            "{l:.6f}, right {r:.6f}. The central difference: {fd:.6f}, between the two; its "
+            "side where $z > 0$). One-sided differences: from $b-\\varepsilon$ to $b$ (across "
+            "the kink) {l:.6f}, from $b$ to $b+\\varepsilon$ (all on the side $z > 0$) {r:.6f}. "
+            "The central difference is their mean, {fd:.6f}; its "
             "error by the rule {e:.1e}, far above τ.", o=KINK_OFFSET, g=row[2], l=left, r=right,
             fd=row[3], e=row[4]))
 display(say("`gradcheck` noticed: {v}.", v=kinked.verdict()))
@@ -265,14 +269,16 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
 # 6. Pass when every judged $e_i \le \tau$; on a failure, the table says which parameter, which
 #    entry.
 #
-# The four bugs of the first section, seeded into the backward pass of a small tanh network, each
-# in one layer:
+# The three bugs of the first section and a flipped sign, seeded into the backward pass of a small
+# tanh network, each in one layer:
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.cases import bug_table
+from bpbook.chapters.ch11_gradient_checking.cases import bug_table, small_network
 
+m = small_network()[1].shape[1]
 Table(["bug", "largest error e", "passed"], bug_table(), [None, "{:.1e}", None],
-      caption=f"τ = {TOL:g}")
+      caption=f"τ = {TOL:g}; a batch of m = {m} samples: (m − 1)/(m + 1) = "
+              f"{(m - 1) / (m + 1):.2f}")
 
 # %% [markdown]
 # A dropped $1/m$ multiplies the gradient by $m$, so its error is $(m-1)/(m+1)$; the other
@@ -280,7 +286,6 @@ Table(["bug", "largest error e", "passed"], bug_table(), [None, "{:.1e}", None],
 # `verdict()` says it in a sentence:
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.cases import small_network
 from bpbook.gradcheck import gradcheck
 
 check = gradcheck(*small_network())

@@ -77,8 +77,8 @@ display(say("A {h}×{v} image and a 3×3 kernel give a {zh}×{zv} output; the lo
             zv=z.shape[1], err=np.abs(layer.forward(x[None, :, :, None])[0, :, :, 0] - z).max()))
 
 # %% [markdown]
-# With padding $p$ (zeros around the image) and a stride $s$ (the window jumps $s$ pixels), the
-# output has $\lfloor (H + 2p - k)/s \rfloor + 1$ rows. Several input channels add one more sum,
+# With padding $P$ (zeros around the image) and a stride $s$ (the window jumps $s$ pixels), the
+# output has $\lfloor (H + 2P - k)/s \rfloor + 1$ rows. Several input channels add one more sum,
 # over the channel $c$; several output channels mean one kernel per output channel $o$ and input
 # channel $c$: the weights $W_{o,c,p,q}$, shaped $(C_\text{out}, C_\text{in}, k, k)$ as in
 # PyTorch, and one bias $b_o$ per output channel.
@@ -146,12 +146,12 @@ Table(["gradient", "formula vs bpbook", "formula vs torch", "formula vs finite d
 # sample, in a batch). The kernel flattened to a row times that matrix is the whole output:
 
 # %%
-small = np.arange(16.0).reshape(4, 4)
+small, kernel = np.arange(16.0).reshape(4, 4), np.array([[1.0, -2.0], [3.0, 0.5]])
 cols = index_form.im2col(small, 2)
 display(say("A 4×4 image with a 2×2 kernel: the patches make a {r}×{c} matrix, one column per "
-            "output pixel. `w.ravel() @ cols` equals the loops' output: **{same}**.",
-            r=cols.shape[0], c=cols.shape[1],
-            same=np.allclose(np.ones(4) @ cols, correlate(small, np.ones((2, 2))).ravel())))
+            "output pixel. For the kernel {w}, `w.ravel() @ cols` equals the loops' output: "
+            "**{same}**.", r=cols.shape[0], c=cols.shape[1], w=kernel.tolist(),
+            same=np.allclose(kernel.ravel() @ cols, correlate(small, kernel).ravel())))
 print(cols)
 
 # %% [markdown]
@@ -273,11 +273,13 @@ answer = None
 check_output_size(answer)
 
 # %% [markdown]
-# **2.** Write $\partial L/\partial w$ for one channel, stride 1, no padding: `x` is the image
-# $(H, W)$, `g` the output gradient $(H-k+1, W-k+1)$; return the $(k, k)$ kernel gradient.
+# **2.** The page derived $\partial L/\partial w$ for stride 1. Derive it for stride 2, one
+# channel, no padding, where $z_{ij} = \sum_{p,q} w_{pq}\, x_{2i+p,\,2j+q}$, and write it: `x` is
+# the image $(H, W)$, `g` the output gradient $(\lfloor (H-k)/2 \rfloor + 1,
+# \lfloor (W-k)/2 \rfloor + 1)$, `k` the kernel size; return the $(k, k)$ kernel gradient.
 
 # %% tags=["exercise"] exercise="15.conv-dw"
-def conv_dW(x, g):
+def conv_dW(x, g, k):
     return None  # replace None with your code
 
 # %% tags=["check"]

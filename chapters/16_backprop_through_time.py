@@ -143,7 +143,8 @@ torch_table
 
 # %% [markdown]
 # **Against finite differences.** Every entry of every parameter nudged by $\pm\varepsilon$
-# ($\varepsilon = 10^{-5}$), the loss recomputed twice:
+# (bpbook's default step), the loss recomputed twice, and each entry judged by the book's one rule
+# ([chapter 11](11_gradient_checking.py)):
 
 # %%
 fd_table, fd_err = checks.against_differences(rnn, readout, Xc, Yc)
@@ -244,7 +245,7 @@ small
 gb, gs = flow.growth(big), flow.growth(small)
 display(say("With ρ = 0.5 the gradient reaching step 1 of 40 is {v:.1e} of the last step's: "
             "it vanishes geometrically, as the bound says. With ρ = 2 and small inputs it is "
-            "{e:.1e} times larger after 20 steps, but {e40:.1e} after 40, far below the bound "
+            "{e:.1e} times larger at T = 20, but {e40:.1e} at T = 40, far below the bound "
             "{b40:.1e}: the states grow until tanh saturates, and the small slopes of a "
             "saturated tanh hold the growth back. With the task's inputs (first table), ρ = 2 "
             "reaches only {eb:.1e} at T = 20.",
@@ -285,8 +286,8 @@ display(say("ρ(W_hh) = {r:g} at the start, η = {lr:g}. Without clipping the la
 # ## Truncated BPTT and what it cannot learn
 #
 # The backward pass walks the whole sequence again and needs every state the forward pass
-# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient back through at
-# most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
+# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient
+# back through at most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
 # $h_T$ reaches steps $T-k+1, \dots, T$, and no further.
 #
 # Our task's dependency is as long as the sequence: the symbol sits at step 1 and is asked for
@@ -357,12 +358,14 @@ view.table
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** Write one step of the backward pass: given $W_{hh}$, the gradient `dh` on the state
-# $h_t$ and the state `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
+# **1.** A recurrent layer with sigmoid units, $h_t = \sigma(z_t)$, in place of tanh. Write one step
+# of its backward pass: given $W_{hh}$, the gradient `dh` on the state $h_t$ and the state
+# `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
 
 # %%
-from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_T,
-                                                                  REACH_K, REACH_T, check_dW_hh,
+from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_SHARE,
+                                                                  REACH_K, REACH_S, REACH_T,
+                                                                  check_dW_hh,
                                                                   check_geometric, check_reach,
                                                                   check_step_back)
 
@@ -374,22 +377,25 @@ def step_back(W_hh, dh, h):
 check_step_back(step_back)
 
 # %% [markdown]
-# **2.** Write $\partial L/\partial W_{hh}$ from every step's `delta` $= \delta_t$ and every
-# state `H`, both of shape $(n, T, m)$ (index 0 is step 1; $h_0 = 0$).
+# **2.** Training on a long stream cut into chunks starts each chunk from the last state of the
+# previous one, so $h_0$ is not 0. Write $\partial L/\partial W_{hh}$ from every step's
+# `delta` $= \delta_t$ and every state `H`, both of shape $(n, T, m)$ (index 0 is step 1), and
+# the starting state `h0` $= h_0$, shape $(n, m)$.
 
 # %% tags=["exercise"] exercise="16.dW-hh"
-def dW_hh(delta, H):
+def dW_hh(delta, H, h0):
     return None  # replace None with your expression
 
 # %% tags=["check"]
 check_dW_hh(dW_hh)
 
 # %% [markdown]
-# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). By
-# what factor is $\|\partial L/\partial h_1\|$ larger than $\|\partial L/\partial h_T\|$?
+# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). What is
+# the longest sequence, $T$ steps, for which $\|\partial L/\partial h_1\|$ is still at least the
+# share below of $\|\partial L/\partial h_T\|$?
 
 # %%
-display(say("Your network: ρ = {r:g}, T = {t}.", r=GEOMETRIC_RHO, t=GEOMETRIC_T))
+display(say("Your network: ρ = {r:g}; the share: {f:g}.", r=GEOMETRIC_RHO, f=GEOMETRIC_SHARE))
 
 # %% tags=["exercise"] exercise="16.geometric"
 answer = None
@@ -398,11 +404,11 @@ answer = None
 check_geometric(answer)
 
 # %% [markdown]
-# **4.** A loss on the last state of a sequence, an RNN truncated to `bptt_steps` $= k$. What is
-# the earliest step (counting from 1) whose input $x_t$ receives a gradient?
+# **4.** Now a loss on *every* state, and an RNN truncated to `bptt_steps` $= k$. Which is the
+# last step (counting from 1) whose loss still sends a gradient to the input $x_s$?
 
 # %%
-display(say("Your sequence: T = {t}, k = {k}.", t=REACH_T, k=REACH_K))
+display(say("Your sequence: T = {t}, k = {k}, s = {s}.", t=REACH_T, k=REACH_K, s=REACH_S))
 
 # %% tags=["exercise"] exercise="16.reach"
 answer = None

@@ -7,20 +7,19 @@ EXERCISES = {
         wrong="answer = (SIZE_AT['H'] - SIZE_AT['k']) // SIZE_AT['stride'] + 1"),
     "15.conv-dw": dict(
         points=3,
-        solution="def conv_dW(x, g):\n"
-                 "    k = x.shape[0] - g.shape[0] + 1\n"
+        solution="def conv_dW(x, g, k):\n"
                  "    dW = np.zeros((k, k))\n"
                  "    for p in range(k):\n"
                  "        for q in range(k):\n"
-                 "            dW[p, q] = np.sum(g * x[p:p + g.shape[0], q:q + g.shape[1]])\n"
+                 "            rows = x[p:p + 2 * g.shape[0]:2, q:q + 2 * g.shape[1]:2]\n"
+                 "            dW[p, q] = np.sum(g * rows[:g.shape[0], :g.shape[1]])\n"
                  "    return dW",
-        wrong="def conv_dW(x, g):\n"
-              "    k = x.shape[0] - g.shape[0] + 1\n"
+        wrong="def conv_dW(x, g, k):\n"
               "    dW = np.zeros((k, k))\n"
               "    for p in range(k):\n"
               "        for q in range(k):\n"
               "            dW[p, q] = np.sum(g * x[p:p + g.shape[0], q:q + g.shape[1]])\n"
-              "    return dW[::-1, ::-1]"),
+              "    return dW"),
     "15.pool-backward": dict(
         points=3,
         solution="def pool_backward(x, da):\n"

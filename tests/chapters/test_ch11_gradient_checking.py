@@ -78,7 +78,7 @@ def test_bug_table_passes_the_correct_network_and_fails_every_bug():
     assert [r[0] for r in rows[1:]] == list(cases.BUGS)
     for name, error, passed in rows[1:]:
         assert not passed and error > 1e-3, name
-    m = 5  # small_network's batch: a dropped 1/m makes backprop m times too large
+    m = cases.small_network()[1].shape[1]  # a dropped 1/m makes backprop m times too large
     assert dict((r[0], r[1]) for r in rows)["dropped 1/m"] == pytest.approx((m - 1) / (m + 1))
 
 
@@ -204,3 +204,11 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     assert solutions.exercise_ids("11_gradient_checking") == set(module.EXERCISES) | set(
         module.THINK)
     assert all(entry["points"] > 0 for entry in module.EXERCISES.values())
+
+
+def test_measured_rounding_sits_below_its_predicted_line():
+    f64 = curve.function_curve()
+    share = curve.rounding_share(f64)
+    left = f64.rounding >= 100 * f64.truncation
+    assert left.sum() >= 10 and 0 < share < 1  # the page says: below the line
+

@@ -150,8 +150,12 @@ def test_checks_name_the_typical_mistakes():
     assert "one side only" in str(exercises.check_output_size(12))
     assert "weights only" in str(exercises.check_param_count(16 * 3 * 25))
     assert exercises.check_param_count(16 * 3 * 25 + 16).ok is True
-    turned = lambda x, g: index_form.kernel_grad(x, g)[::-1, ::-1]  # noqa: E731
+    turned = lambda x, g, k: exercises.strided_kernel_grad(x, g, k)[::-1, ::-1]  # noqa: E731
     assert "turned by 180°" in str(exercises.check_conv_dW(turned))
+    # the page's stride-1 answer, x correlated with g, is not the stride-2 one
+    unstrided = lambda x, g, k: index_form.kernel_grad(  # noqa: E731
+        x[:g.shape[0] + int(k) - 1, :g.shape[1] + int(k) - 1], g)
+    assert "stride-1 rule" in str(exercises.check_conv_dW(unstrided))
     spread = lambda x, da: np.kron(da, np.ones((2, 2))) / 4  # noqa: E731
     assert "average pooling" in str(exercises.check_pool_backward(spread))
     assert exercises.check_pool_backward(None).ok is None
@@ -162,3 +166,42 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     ids = set(re.findall(r'exercise="(15\.[a-z0-9-]+)"', text))
     solutions = _solutions()
     assert ids == set(solutions.EXERCISES) | set(solutions.THINK)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exercise_reference_is_torchs_stride_2_kernel_gradient(seed):
+    rng = np.random.RandomState(seed)
+    k, h, v = rng.randint(1, 4), rng.randint(1, 5), rng.randint(1, 5)
+    x = rng.randn(2 * (h - 1) + k + rng.randint(0, 2), 2 * (v - 1) + k + rng.randint(0, 2))
+    g = rng.randn(h, v)
+    wt = torch.zeros((1, 1, k, k), dtype=torch.float64, requires_grad=True)
+    z = torch.nn.functional.conv2d(torch.tensor(x[None, None]), wt, stride=2)
+    assert z.shape[2:] == g.shape
+    (z * torch.tensor(g[None, None])).sum().backward()
+    np.testing.assert_allclose(exercises.strided_kernel_grad(x, g, k), wt.grad[0, 0].numpy(),
+                               atol=1e-12)
+
+
+def _first_max_by_torch(x, da):
+    """Max pooling's backward by torch, whose ties go to the first entry in reading order."""
+    xt = torch.tensor(x[None, None], requires_grad=True)
+    (torch.nn.functional.max_pool2d(xt, 2) * torch.tensor(da[None, None])).sum().backward()
+    return xt.grad[0, 0].numpy()
+
+
+def test_pool_check_holds_the_pages_tie_rule():
+    assert exercises.check_pool_backward(_first_max_by_torch).ok is True
+
+    def last_max(x, da):
+        flipped = _first_max_by_torch(np.ascontiguousarray(x[::-1, ::-1]),
+                                      np.ascontiguousarray(da[::-1, ::-1]))
+        return flipped[::-1, ::-1]
+
+    def every_tie(x, da):
+        top = np.kron(x.reshape(x.shape[0] // 2, 2, -1, 2).max(axis=(1, 3)), np.ones((2, 2)))
+        return np.kron(da, np.ones((2, 2))) * (x == top)
+
+    for wrong, named in ((last_max, "last largest"), (every_tie, "every entry tied")):
+        verdict = exercises.check_pool_backward(wrong)
+        assert verdict.ok is False and named in str(verdict), str(verdict)
+

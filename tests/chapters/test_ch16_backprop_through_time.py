@@ -10,13 +10,15 @@ import pytest
 import sympy as sp
 import torch
 
-from bpbook.chapters.ch16_backprop_through_time import checks, explore, flow, plots, task
+from bpbook.chapters.ch16_backprop_through_time import (checks, exercises, explore, flow, plots,
+                                                        task)
 from bpbook.chapters.ch16_backprop_through_time.exercises import (
-    GEOMETRIC_RHO, GEOMETRIC_T, REACH_K, REACH_T, check_dW_hh, check_geometric, check_reach,
-    check_step_back, reach)
+    GEOMETRIC_RHO, GEOMETRIC_SHARE, REACH_K, REACH_S, REACH_T, check_dW_hh, check_geometric,
+    check_reach, check_step_back, reach)
 from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 from bpbook.rnn import spectral_radius
+from tests import solutions
 
 matplotlib.use("Agg")
 
@@ -56,10 +58,8 @@ def torch_training(T, lr, epochs, clip=None, rho=None, seed=0, m=64, batch=16):
             loss.backward()
             # torch's two biases both get dL/db: the chapter's one b takes one step with it
             net.bias_hh_l0.grad.zero_()
-            if clip is not None:  # by the formula: clip_grad_norm_ adds 1e-6 to the norm
-                norm = torch.sqrt(sum((p.grad ** 2).sum() for p in params))
-                for p in params:
-                    p.grad *= min(1.0, clip / norm.item())
+            if clip is not None:  # torch's own: the factor is clip / (norm + 1e-6), as bpbook's
+                torch.nn.utils.clip_grad_norm_(params, clip)
             opt.step()
             losses.append(loss.item())
     return losses, net
@@ -233,32 +233,97 @@ def test_figures_and_their_descriptions_come_from_the_same_data():
     assert f"largest {max(run.norms):.2g}" in plots.describe_clipping(runs)
 
 
-def test_reach_is_t_minus_k_plus_one():
-    for T, k in [(30, 12), (5, 1), (9, 9), (9, 20)]:
-        assert reach(T, k) == max(T - k + 1, 1)
+def test_reach_is_s_plus_k_minus_one():
+    for T, k, s in [(30, 12, 5), (5, 1, 3), (9, 9, 1), (9, 20, 4), (9, 4, 7)]:
+        assert reach(T, k, s) == min(s + k - 1, T)
 
 
 def test_exercise_checks_give_specific_feedback():
-    right = lambda W, dh, h: W.T @ (dh * (1 - h ** 2))  # noqa: E731
+    right = lambda W, dh, h: W.T @ (dh * h * (1 - h))  # noqa: E731
     assert check_step_back(right).ok is True
-    assert "transpose" in str(check_step_back(lambda W, dh, h: W @ (dh * (1 - h ** 2))))
-    assert "slope 1 − h² is missing" in str(check_step_back(lambda W, dh, h: W.T @ dh))
+    assert "transpose" in str(check_step_back(lambda W, dh, h: W @ (dh * h * (1 - h))))
+    assert "slope h(1 − h) is missing" in str(check_step_back(lambda W, dh, h: W.T @ dh))
+    # the page's tanh step is not the sigmoid one
+    assert "tanh slope" in str(check_step_back(lambda W, dh, h: W.T @ (dh * (1 - h ** 2))))
     assert check_step_back(None).ok is None
 
-    def loop(delta, H):
-        return sum(delta[:, t] @ H[:, t - 1].T for t in range(1, delta.shape[1]))
+    def loop(delta, H, h0):
+        return delta[:, 0] @ h0.T + sum(delta[:, t] @ H[:, t - 1].T
+                                        for t in range(1, delta.shape[1]))
     assert check_dW_hh(loop).ok is True
-    same = lambda d, H: sum(d[:, t] @ H[:, t].T for t in range(d.shape[1]))  # noqa: E731
+    same = lambda d, H, h0: sum(d[:, t] @ H[:, t].T for t in range(d.shape[1]))  # noqa: E731
     assert "the same step's state" in str(check_dW_hh(same))
-    assert "already inside δ" in str(check_dW_hh(lambda d, H: loop(d, H) / d.shape[2]))
+    assert "already inside δ" in str(check_dW_hh(lambda d, H, h0: loop(d, H, h0) / d.shape[2]))
+    # the page's sum from t = 2 (h_0 = 0) misses step 1's share
+    page = lambda d, H, h0: loop(d, H, 0 * h0)  # noqa: E731
+    assert "from t = 2" in str(check_dW_hh(page))
 
-    assert check_geometric(GEOMETRIC_RHO ** (GEOMETRIC_T - 1)).ok is True
-    assert "T − 1" in str(check_geometric(GEOMETRIC_RHO ** GEOMETRIC_T))
-    assert check_reach(REACH_T - REACH_K + 1).ok is True
-    assert re.search("includes step T itself", str(check_reach(REACH_T - REACH_K)))
+    assert check_geometric(31).ok is True  # 0.8^30 = 1.2e-3 ≥ 1e-3 > 0.8^31 = 9.9e-4, by hand
+    assert "the steps back" in str(check_geometric(30))
+    assert "too many" in str(check_geometric(32))
+    assert check_reach(REACH_S + REACH_K - 1).ok is True
+    assert re.search("includes the loss's own step", str(check_reach(REACH_S + REACH_K)))
+    assert "earliest step a loss on the last state" in str(check_reach(REACH_T - REACH_K + 1))
     assert check_reach(None).ok is None
 
 
 def test_the_geometric_answer_is_what_a_linear_regime_rnn_measures():
-    p = flow.probe(GEOMETRIC_RHO, GEOMETRIC_T, input_scale=1e-7)
-    assert check_geometric(p.ratio).ok is True
+    T = exercises.longest_reach()
+    assert flow.probe(GEOMETRIC_RHO, T, input_scale=1e-7).ratio >= GEOMETRIC_SHARE
+    assert flow.probe(GEOMETRIC_RHO, T + 1, input_scale=1e-7).ratio < GEOMETRIC_SHARE
+
+
+def test_exercise_references_match_torch_autograd():
+    """Exercise 1's sigmoid step and exercise 2's h_0 ≠ 0 sum, against torch's autograd."""
+    from bpbook.chapters.ch16_backprop_through_time import exercises
+    rng = np.random.RandomState(5)
+    n, m, T = 3, 2, 4
+    W = torch.tensor(rng.randn(n, n), requires_grad=True)
+    h_prev = torch.tensor(rng.randn(n, m), requires_grad=True)
+    h = torch.sigmoid(W @ h_prev)
+    dh = rng.randn(n, m)
+    (h * torch.tensor(dh)).sum().backward()
+    np.testing.assert_allclose(exercises._step_back(W.detach().numpy(), dh, h.detach().numpy()),
+                               h_prev.grad.numpy(), atol=1e-12)
+
+    W_xh, W_hh = torch.tensor(rng.randn(n, 1)), torch.tensor(rng.randn(n, n), requires_grad=True)
+    X, h0, G = rng.randn(1, T, m), torch.tensor(rng.randn(n, m)), rng.randn(n, T, m)
+    h, states, zs = h0, [], []
+    for t in range(T):
+        z = W_xh @ torch.tensor(X[:, t]) + W_hh @ h
+        z.retain_grad()
+        h = torch.tanh(z)
+        states.append(h)
+        zs.append(z)
+    sum((s * torch.tensor(G[:, t])).sum() for t, s in enumerate(states)).backward()
+    delta = np.stack([z.grad.numpy() for z in zs], axis=1)
+    H = np.stack([s.detach().numpy() for s in states], axis=1)
+    np.testing.assert_allclose(exercises._dW_hh(delta, H, h0.numpy()), W_hh.grad.numpy(),
+                               atol=1e-12)
+
+
+CHECKS = {"16.step-back": ("step_back", check_step_back), "16.dW-hh": ("dW_hh", check_dW_hh),
+          "16.geometric": ("answer", check_geometric), "16.reach": ("answer", check_reach)}
+
+
+@pytest.mark.parametrize("exercise", sorted(CHECKS))
+def test_instructor_solution_passes_and_its_typical_mistake_fails(exercise):
+    entry = solutions.load("16_backprop_through_time").EXERCISES[exercise]
+    name, judge = CHECKS[exercise]
+    for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
+        ns = {"np": np, "GEOMETRIC_RHO": GEOMETRIC_RHO, "GEOMETRIC_SHARE": GEOMETRIC_SHARE,
+              "REACH_T": REACH_T, "REACH_K": REACH_K, "REACH_S": REACH_S}
+        exec(code, ns)
+        verdict = judge(ns[name])
+        assert verdict.ok is ok, (exercise, str(verdict))
+
+
+def test_curves_differ_by_more_than_colour():
+    curves = {"a": np.array([1.0, 0.5]), "b": np.array([2.0, 1.0])}
+    lines = plots.flow_figure(curves).axes[0].lines
+    assert len({(l.get_marker(), l.get_linestyle()) for l in lines}) == len(curves)
+    runs = {"x": task.Run({}, None, None, norms=[1.0, 2.0]),
+            "y": task.Run({}, None, None, norms=[3.0, 1.0])}
+    lines = plots.clipping_figure(runs).axes[0].lines
+    assert len({l.get_linestyle() for l in lines}) == len(runs)
+

@@ -70,6 +70,13 @@ def predicted_best(w=W0, u=float(np.finfo(np.float64).eps)):
     return (3 * u * softplus(w) / abs(third_derivative(w))) ** (1 / 3)
 
 
+def rounding_share(curve):
+    """The median of measured error / predicted rounding over the steps where the predicted
+    rounding is at least 100 times the predicted truncation (the left arm of the V)."""
+    left = curve.rounding >= 100 * curve.truncation
+    return float(np.median(curve.error[left] / curve.rounding[left]))
+
+
 @lru_cache(maxsize=1)
 def digits_batch(m=20):
     """``m`` digit images as columns, pixels scaled to [0, 1], and their one-hot targets."""

@@ -1,13 +1,13 @@
 """Exercise checks of chapter 15 (``chapters/15_convolutions.py``), built on
 :mod:`bpbook.feedback`: each names the mistake an answer looks like.
 
-Shapes: one channel, one sample, stride 1: an image ``x`` ``(H, W)``, an output gradient ``g``
-``(H − k + 1, W − k + 1)``, a kernel gradient ``(k, k)``; for pooling, ``x`` ``(H, W)`` with even
-sides and ``da`` ``(H/2, W/2)``.
+Shapes: one channel, one sample, stride 2 (exercise 2): an image ``x`` ``(H, W)``, an output
+gradient ``g`` ``((H − k) // 2 + 1, (W − k) // 2 + 1)``, a kernel gradient ``(k, k)``; for
+pooling, ``x`` ``(H, W)`` with even sides and ``da`` ``(H/2, W/2)``.
 """
 import numpy as np
 
-from bpbook.chapters.ch15_convolutions.index_form import correlate, kernel_grad
+from bpbook.chapters.ch15_convolutions.index_form import kernel_grad
 from bpbook.feedback import check, check_function
 
 SIZE_AT = dict(H=28, k=9, stride=2, padding=4)  # exercise 1: every mistake gives its own number
@@ -18,35 +18,64 @@ def check_output_size(answer):
     """Exercise: the output height of a convolution with :data:`SIZE_AT`."""
     H, k, s, p = (SIZE_AT[n] for n in ("H", "k", "stride", "padding"))
     return check(answer, (H + 2 * p - k) // s + 1, "the output height",
-                 "⌊(H + 2p − k) / s⌋ + 1", [
+                 "⌊(H + 2P − k) / s⌋ + 1", [
                      ((H - k) // s + 1, "the size without the padding"),
-                     ((H + 2 * p - k) // s, "⌊(H + 2p − k)/s⌋: the first position counts too (+1)"),
+                     ((H + 2 * p - k) // s, "⌊(H + 2P − k)/s⌋: the first position counts too (+1)"),
                      (H + 2 * p - k + 1, "the size for stride 1: divide by the stride"),
                      ((H + p - k) // s + 1, "padding on one side only: it goes on both"),
                  ], tol=1e-9)
 
 
-def _random_pair(rng):
-    H, W, k = int(rng.integers(3, 8)), int(rng.integers(3, 8)), int(rng.integers(1, 4))
-    return rng.normal(size=(H, W)), rng.normal(size=(H - k + 1, W - k + 1))
+STRIDE = 2  # exercise 2's stride
+
+
+def strided_kernel_grad(x, g, k, stride=STRIDE):
+    """∂L/∂w ``(k, k)`` of ``z_ij = Σ_pq w_pq x[s·i + p, s·j + q]``:
+    Σ_ij g_ij x[s·i + p, s·j + q]."""
+    k = int(k)
+    h, v = g.shape
+    dW = np.zeros((k, k))
+    for p in range(k):
+        for q in range(k):
+            dW[p, q] = np.sum(g * x[p:p + stride * (h - 1) + 1:stride,
+                                    q:q + stride * (v - 1) + 1:stride])
+    return dW
+
+
+def _random_strided(rng):
+    k, h, v = int(rng.integers(1, 4)), int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    H, W = STRIDE * (h - 1) + k + int(rng.integers(0, 2)), STRIDE * (v - 1) + k + int(
+        rng.integers(0, 2))
+    return rng.normal(size=(H, W)), rng.normal(size=(h, v)), k
+
+
+def _unstrided(x, g, k):
+    """The stride-1 rule on the first rows and columns: the stride forgotten."""
+    k = int(k)
+    return kernel_grad(x[:g.shape[0] + k - 1, :g.shape[1] + k - 1], g)
 
 
 def check_conv_dW(fn):
-    """Exercise: ``fn(x, g)`` is ∂L/∂w ``(k, k)`` of ``z = correlate(x, w)``, ``k`` read from
-    the shapes."""
+    """Exercise: ``fn(x, g, k)`` is ∂L/∂w ``(k, k)`` of a stride-2 correlation of ``x`` with a
+    ``k × k`` kernel."""
     rng = np.random.RandomState(15)
-    cases = [(rng.randn(4, 4), rng.randn(3, 3)), (rng.randn(5, 3), rng.randn(4, 2))]
-    return check_function(fn, "conv_dW(x, g)", "Σᵢⱼ g[i, j] · x[i + p, j + q]: x correlated with g",
-                          cases, kernel_grad, random_cases=_random_pair, mistakes=[
-                              (lambda x, g: kernel_grad(x, g)[::-1, ::-1],
+    cases = [(rng.randn(7, 7), rng.randn(3, 3), 3), (rng.randn(6, 5), rng.randn(3, 2), 2)]
+    return check_function(fn, "conv_dW(x, g, k)",
+                          "Σᵢⱼ g[i, j] · x[2i + p, 2j + q]: x correlated with g, every second "
+                          "pixel", cases, strided_kernel_grad, random_cases=_random_strided,
+                          mistakes=[
+                              (lambda x, g, k: strided_kernel_grad(x, g, k)[::-1, ::-1],
                                "the right sums turned by 180°: the kernel is not flipped here "
                                "(the forward pass is a correlation)"),
-                              (lambda x, g: correlate(x, g[::-1, ::-1]),
-                               "x correlated with g turned by 180°: use g as it is"),
+                              (_unstrided, "Σᵢⱼ g[i, j] · x[i + p, j + q], the stride-1 rule: "
+                                           "output pixel (i, j) reads x from row 2i, column 2j"),
+                              (lambda x, g, k: strided_kernel_grad(x, g, k) / g.size,
+                               "a mean over the output pixels: a shared weight's shares add"),
                           ])
 
 
 def _pool_reference(x, da):
+    """Each window's ``da`` to its first largest entry (reading order), as on the page."""
     out = np.zeros_like(x)
     for i in range(da.shape[0]):
         for j in range(da.shape[1]):
@@ -64,7 +93,10 @@ def _random_pool(rng):
 def check_pool_backward(fn):
     """Exercise: ``fn(x, da)`` routes each 2 × 2 window's gradient to the window's maximum."""
     rng = np.random.RandomState(16)
-    cases = [(rng.randn(4, 4), rng.randn(2, 2)), (rng.randn(2, 6), rng.randn(1, 3))]
+    # the last case has ties, as a ReLU's zeros give: the first largest entry wins
+    ties = np.array([[0.0, 0.0, 2.0, 1.0], [0.0, 0.0, 2.0, 2.0]])
+    cases = [(rng.randn(4, 4), rng.randn(2, 2)), (rng.randn(2, 6), rng.randn(1, 3)),
+             (ties, np.array([[1.5, -0.5]]))]
     up = lambda x, da: np.kron(da, np.ones((2, 2)))  # noqa: E731
     return check_function(fn, "pool_backward(x, da)",
                           "da[i, j] at the largest entry of window (i, j), 0 elsewhere", cases,
@@ -73,7 +105,19 @@ def check_pool_backward(fn):
                                    "largest one changed the output"),
                               (lambda x, da: up(x, da) / 4, "da spread evenly over each window: "
                                                             "that is average pooling's backward"),
+                              (lambda x, da: up(x, da) * (x == up(x, _pool_max(x))),
+                               "da to every entry tied for the largest: only the first (in "
+                               "reading order) gets it"),
+                              (lambda x, da: _pool_reference(x[::-1, ::-1], da[::-1, ::-1])[::-1,
+                                                                                           ::-1],
+                               "da to the last largest entry of a tie: the first (in reading "
+                               "order) gets it"),
                           ])
+
+
+def _pool_max(x):
+    """The largest entry of each 2 × 2 window of ``x``."""
+    return x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).max(axis=(1, 3))
 
 
 def check_param_count(answer):

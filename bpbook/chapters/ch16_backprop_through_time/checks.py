@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from bpbook.chapters.ch16_backprop_through_time.task import backward, forward, mse
-from bpbook.gradcheck import numeric_grad, rel_error
+from bpbook.gradcheck import EPS, check_gradients
 from bpbook.layers import Dense
 from bpbook.rnn import RNN
 from bpbook.tables import Table
@@ -64,17 +64,18 @@ def against_torch(rnn, readout, X, Y):
             max(r[2] for r in rows))
 
 
-def against_differences(rnn, readout, X, Y, eps=1e-5):
-    """``(table, largest relative error)``: every parameter's gradient beside central
-    differences of the loss (two forward passes per entry)."""
+def against_differences(rnn, readout, X, Y, eps=EPS):
+    """``(table, largest error)``: every entry of every parameter's gradient against central
+    differences of the loss (two forward passes per entry), judged by the book's rule
+    (:func:`bpbook.gradcheck.check_gradients`: relative error above the floor, absolute below)."""
     ours = gradients(rnn, readout, X, Y)
     loss = lambda: mse(forward(rnn, readout, X), Y)  # noqa: E731
-    rows = []
-    for name, value, _ in rnn.params() + readout.params():
-        numeric = numeric_grad(loss, value, eps)
-        rows.append([name, value.size, float(np.max(rel_error(ours[name], numeric)))])
-    return (Table(["parameter", "entries", "max relative error"], rows, [None, None, "{:.1e}"]),
-            max(r[2] for r in rows))
+    params = [(name, value, ours[name]) for name, value, _ in rnn.params() + readout.params()]
+    result = check_gradients(loss, params, eps)
+    rows = [[name, value.size, max(r[4] for r in result.rows if r[0] == name)]
+            for name, value, _ in params]
+    return (Table(["parameter", "entries", "largest error e"], rows, [None, None, "{:.1e}"],
+                  caption=result.verdict()), result.max_rel_error)
 
 
 def unrolled(steps=3):

@@ -9,10 +9,15 @@ data, for readers who cannot see it.
 
 Figures are built without pyplot (no global state), as in the other chapters.
 """
+from itertools import cycle
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from bpbook.display import described
+
+
+STYLES = ("o-", "s--", "^:", "d-.")  # a marker and a line style per curve: not colour alone
 
 
 def _figure(width=6.0, height=3.4):
@@ -41,8 +46,8 @@ def describe_loss(run):
 def flow_figure(curves, title="how much gradient reaches each step"):
     """``curves``: label → ``‖∂L/∂h_t‖`` for t = 1..T (log scale)."""
     fig, ax = _figure()
-    for label, norms in curves.items():
-        ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=label)
+    for (label, norms), style in zip(curves.items(), cycle(STYLES)):
+        ax.semilogy(np.arange(1, len(norms) + 1), norms, style, label=label)
     ax.set(xlabel="step t", ylabel="‖∂L/∂h_t‖", title=title)
     ax.legend(fontsize="small")
     return described(fig, describe_flow(curves))
@@ -62,8 +67,8 @@ def clipping_figure(runs):
     """``runs``: label → a :class:`~bpbook.chapters.ch16_backprop_through_time.task.Run`; its
     gradient norm before clipping at every step."""
     fig, ax = _figure()
-    for label, run in runs.items():
-        ax.semilogy(run.norms, label=label, lw=1)
+    for (label, run), style in zip(runs.items(), cycle(("-", "--", ":", "-."))):
+        ax.semilogy(run.norms, style, label=label, lw=1)
     ax.set(xlabel="SGD step", ylabel="gradient norm (before clipping)")
     ax.legend(fontsize="small")
     return described(fig, describe_clipping(runs))
