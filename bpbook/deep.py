@@ -96,7 +96,7 @@ def deep_net(depth, width=32, n_in=8, activation="sigmoid", init="xavier", gain=
             or not (np.isfinite(float(gain)) and gain > 0)):
         raise InputError(f"gain must be a positive finite number, got {short_repr(gain)}")
     if residual and batchnorm:
-        raise ValueError("deep_net: choose residual=True or batchnorm=True, not both")
+        raise InputError("deep_net: choose residual=True or batchnorm=True, not both")
     rng = np.random.RandomState(seed)
     sizes = [n_in] + [width] * depth + [1]
     layers = []
@@ -118,6 +118,8 @@ def toy_data(n_in=8, m=64, seed=0):
     """A seeded regression task: ``m`` points ``x`` in ``n_in`` dimensions, each mapped to one
     number ``y = tanh(v·x)`` for a fixed random direction ``v``. Returns ``X`` ``(n_in, m)``
     (standard normal) and ``Y`` ``(1, m)``."""
+    check_count(n_in, "n_in")
+    check_count(m, "m (the number of samples)")
     rng = np.random.RandomState(seed)
     X = rng.randn(n_in, m)
     v = rng.randn(1, n_in) / np.sqrt(n_in)
@@ -148,5 +150,5 @@ def hidden_layers(model, what):
     """The Dense layers of ``model`` but the last (a Residual block counts as its inner layer)."""
     hidden = [getattr(layer, "dense", layer) for layer in model.layers[:-1]]
     if not hidden:
-        raise ValueError(f"{what} needs a model with at least one hidden layer, got {model!r}")
+        raise InputError(f"{what} needs a model with at least one hidden layer, got {model!r}")
     return hidden

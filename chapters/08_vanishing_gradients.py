@@ -48,14 +48,15 @@
 # **Its starting weights** are random normal numbers, and their spread matters. Two recipes scale
 # it to the layer's fan-in $n_{in}$ and fan-out $n_{out}$: **Xavier's** (Glorot's) draws with
 # variance $\mathrm{Var}(W) = 2/(n_{in}+n_{out})$, meant for tanh and sigmoid; **He's** with
-# $2/n_{in}$, twice as much for a square layer, meant for ReLU, which zeroes half of what it
-# receives. Both aim to keep a signal's size about constant from layer to layer, forward and
+# $2/n_{in}$, twice as much for a square layer, meant for ReLU, which zeroes about half of its
+# inputs. Both aim to keep a signal's size about constant from layer to layer, forward and
 # backward; why these numbers do that is derived later (chapter 9). `init="normal"` draws
 # $\mathcal N(0, 1)$ instead, whatever the width.
 #
 # **The measure**: after one backward pass, the size of each layer's weight gradient, the
-# (Frobenius) norm $\|\partial L/\partial W_l\| = \sqrt{\sum_{i,j}(\partial L/\partial
-# W_{l,ij})^2}$. It says how far one gradient step moves that layer's weights.
+# (Frobenius) norm $\|\partial\mathcal{L}/\partial W_l\| =
+# \sqrt{\sum_{i,j}(\partial\mathcal{L}/\partial W_{l,ij})^2}$. It says how far one gradient step
+# moves that layer's weights.
 #
 # The settings of this section:
 
@@ -98,19 +99,19 @@ Table(["activation", "layer 1", f"layer {D}", f"layer 1 / layer {D}"],
 # %% [markdown]
 # ## Why: a product of small slopes
 #
-# Backward through one hidden layer, the error signal $\delta_l = \partial L/\partial z_l$ is
-# multiplied by the weights above and by the slope of the activation:
+# Backward through one hidden layer, the error signal $\delta_l = \partial\mathcal{L}/\partial z_l$
+# is multiplied by the weights above and by the slope of the activation:
 #
 # $$\delta_{l} = \left(W_{l+1}^\top \delta_{l+1}\right) \odot \sigma'(z_l),
-# \qquad \frac{\partial L}{\partial W_l} = \delta_l\, a_{l-1}^\top .$$
+# \qquad \frac{\partial\mathcal{L}}{\partial W_l} = \delta_l\, a_{l-1}^\top .$$
 #
-# **Counting the slopes.** Our output layer is linear, so $\delta_{D+1} = \partial L/\partial
-# \hat y$ has no $\sigma'$ in it. Each step down, from $\delta_{l+1}$ to $\delta_l$, adds one
-# factor $\sigma'(z_l)$. So $\delta_1 = \partial L/\partial z_1$ carries $D$ slopes,
-# $\sigma'(z_1), \dots, \sigma'(z_D)$: **one per sigmoid layer, layer 1's own included**, and
-# $\partial L/\partial W_1 = \delta_1 a_0^\top$ inherits all of them. (A sigmoid output layer
-# would add its own $\sigma'(z_L)$ to $\delta_L$: one more.) The last hidden layer's
-# $\delta_D$ already holds $\sigma'(z_D)$, so the ratio of layer 1's gradient to layer $D$'s
+# **Counting the slopes.** Our output layer is linear, so $\delta_{D+1} =
+# \partial\mathcal{L}/\partial \hat y$ has no $\sigma'$ in it. Each step down, from $\delta_{l+1}$
+# to $\delta_l$, adds one factor $\sigma'(z_l)$. So $\delta_1 = \partial\mathcal{L}/\partial z_1$
+# carries $D$ slopes, $\sigma'(z_1), \dots, \sigma'(z_D)$: **one per sigmoid layer, layer 1's own
+# included**, and $\partial\mathcal{L}/\partial W_1 = \delta_1 a_0^\top$ inherits all of them. (A
+# sigmoid output layer would add its own $\sigma'(z_L)$ to $\delta_L$: one more.) The last hidden
+# layer's $\delta_D$ already holds $\sigma'(z_D)$, so the ratio of layer 1's gradient to layer $D$'s
 # holds $D - 1$ of them.
 #
 # The count, checked on a chain of one-unit layers (every $\delta$ and $W$ a single number), one
@@ -186,10 +187,10 @@ display(say("Mean σ'(z) over the hidden layers: between {lo:.3f} and {hi:.3f}. 
 # 2. **A careful initialisation**: weights scaled to the layer width so that signals keep their
 #    size: Xavier's for tanh, He's for ReLU (both described at the top of the chapter).
 #    $\mathcal N(0, 1)$ (too large for tanh) and Xavier's under ReLU are shown for contrast.
-# 3. **A skip connection**: each hidden layer adds its output to its input,
-#    $a_l = a_{l-1} + \sigma(W_l a_{l-1} + b_l)$. Backward,
-#    $\partial L/\partial a_{l-1} = \partial L/\partial a_l + W_l^\top \delta_l$: the first term
-#    carries the gradient down untouched by any $\sigma'$.
+# 3. **A skip connection**: each hidden layer adds its output to its input, $a_l = a_{l-1} +
+#    f(W_l a_{l-1} + b_l)$. Backward, $\partial\mathcal{L}/\partial a_{l-1} =
+#    \partial\mathcal{L}/\partial a_l + W_l^\top \delta_l$: the first term carries the gradient down
+#    untouched by any slope $f'$.
 #
 # (A fourth, batch normalisation, gets its own section below.) `bpbook.deep.Residual` is the
 # skip block: a `Dense` layer with the skip added in `forward` and in `backward`.
@@ -247,9 +248,10 @@ display(say("Output of layer {D}, root-mean-square: {rx:.1e} with Xavier, {rh:.2
 # pre-activation over the batch before the activation sees it. For one unit and a batch of $m$
 # samples $z_1, \dots, z_m$:
 #
-# $$\mu = \frac1m\sum_i z_i,\qquad \sigma^2 = \frac1m\sum_i (z_i - \mu)^2,\qquad
-# \hat z_i = \frac{z_i - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad
-# y_i = \gamma\,\hat z_i + \beta,$$
+# $$\begin{aligned}
+# \mu &= \frac1m\sum_i z_i, & \sigma^2 &= \frac1m\sum_i (z_i - \mu)^2,\\
+# \hat z_i &= \frac{z_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}, & y_i &= \gamma\,\hat z_i + \beta,
+# \end{aligned}$$
 #
 # with a small $\varepsilon$ against division by zero and two learned parameters per unit, the
 # scale $\gamma$ and the shift $\beta$. `bpbook.BatchNorm(n_features)` is this layer, in training
@@ -263,16 +265,18 @@ display(say("ε = {e:g}.", e=EPS))
 
 # %% [markdown]
 # **Its backward pass.** Every output $y_i$ depends on every input $z_j$, through $\mu$ and
-# $\sigma^2$. With $g_i = \partial L/\partial y_i$ arriving from above, the chain rule collects
-# three paths into each $z_i$ (directly, through $\mu$, through $\sigma^2$):
+# $\sigma^2$. With $g_i = \partial\mathcal{L}/\partial y_i$ arriving from above, the chain rule
+# collects three paths into each $z_i$ (directly, through $\mu$, through $\sigma^2$):
 #
-# $$\frac{\partial L}{\partial z_i} = \frac{\gamma}{m\sqrt{\sigma^2+\varepsilon}}
-# \Big(m\,g_i - \sum_j g_j - \hat z_i \sum_j g_j \hat z_j\Big),\qquad
-# \frac{\partial L}{\partial \gamma} = \sum_i g_i \hat z_i,\qquad
-# \frac{\partial L}{\partial \beta} = \sum_i g_i .$$
+# $$\begin{aligned}
+# \frac{\partial\mathcal{L}}{\partial z_i} &= \frac{\gamma}{m\sqrt{\sigma^2+\varepsilon}}
+# \Big(m\,g_i - \sum_j g_j - \hat z_i \sum_j g_j \hat z_j\Big),\\
+# \frac{\partial\mathcal{L}}{\partial \gamma} &= \sum_i g_i \hat z_i,\qquad
+# \frac{\partial\mathcal{L}}{\partial \beta} = \sum_i g_i .
+# \end{aligned}$$
 #
-# SymPy derives it for a small batch: it writes out $L = \sum_i g_i y_i$ (whose gradients are
-# exactly what the backward pass must return), differentiates, and subtracts the closed form
+# SymPy derives it for a small batch: it writes out $\mathcal{L} = \sum_i g_i y_i$ (whose gradients
+# are exactly what the backward pass must return), differentiates, and subtracts the closed form
 # above (`derive` in the chapter's `batchnorm` module):
 
 # %%
@@ -281,7 +285,7 @@ from bpbook.chapters.ch08_vanishing_gradients.batchnorm import compare, derive
 BN_M = 3  # samples in the symbolic batch (a setting)
 derived = derive(BN_M)
 display(say("Batch of m = {m}. SymPy's derivative minus the closed form, simplified: "
-            "∂L/∂z₁: {r1}; ∂L/∂γ: {r2}; ∂L/∂β: {r3}.", m=BN_M,
+            "∂ℒ/∂z₁: {r1}; ∂ℒ/∂γ: {r2}; ∂ℒ/∂β: {r3}.", m=BN_M,
             **dict(zip(("r1", "r2", "r3"), derived["residuals"].values()))))
 
 # %% [markdown]
@@ -310,9 +314,9 @@ scales = np.concatenate([(layer.gamma * layer.inv_std).ravel() for layer in bn_n
 display(say("Layer 1 / layer {D}: {a:.2e} without batch norm, {b:.2f} with it. Backward, batch "
             "norm subtracts from the upstream gradient g its batch mean and ẑ times the batch "
             "mean of g·ẑ (the paths through μ and σ² in the closed form above), and multiplies "
-            "what is left by γ/√(σ²+ε), here between {lo:.1f} and {hi:.1f} (median {med:.1f}) with γ = 1 at the "
-            "start: most units' pre-activations have a small spread over the batch, and dividing "
-            "by it makes up for the slopes of at most a quarter.", D=D,
+            "what is left by γ/√(σ²+ε), here between {lo:.1f} and {hi:.1f} (median {med:.1f}) "
+            "with γ = 1 at the start: most units' pre-activations have a small spread over the "
+            "batch, and dividing by it makes up for the slopes of at most a quarter.", D=D,
             a=profiles["sigmoid"][0] / profiles["sigmoid"][D - 1], b=with_bn[0] / with_bn[D - 1],
             lo=scales.min(), hi=scales.max(), med=np.median(scales)))
 
@@ -353,7 +357,7 @@ except ExplodingGradientError as err:
 
 # %% [markdown]
 # Two remedies. **Gradient-norm clipping** rescales all gradients together when their global
-# norm $\|g\| = \sqrt{\sum_\theta (\partial L/\partial\theta)^2}$ is above a threshold $c$:
+# norm $\|g\| = \sqrt{\sum_\theta (\partial\mathcal{L}/\partial\theta)^2}$ is above a threshold $c$:
 #
 # $$g \leftarrow g \cdot \min\!\left(1, \frac{c}{\|g\|}\right),$$
 #
@@ -437,8 +441,8 @@ print(update(depth=30, activation="sigmoid", init="xavier")["message"])
 # %% [markdown]
 # ## Exercises
 #
-# **1. Counting slopes.** For the network described below the next cell: what is the largest
-# value the product of all the sigmoid slopes in $\delta_1 = \partial L/\partial z_1$ can take?
+# **1. Counting slopes.** For the network described below the next cell: what is the largest value
+# the product of all the sigmoid slopes in $\delta_1 = \partial\mathcal{L}/\partial z_1$ can take?
 # Give a number.
 
 # %%
@@ -469,8 +473,8 @@ check_clip(clip)
 
 # %% [markdown]
 # **3. Batch norm's backward.** Write `bn_backward(z, g, gamma)`: `z` and `g`
-# $= \partial L/\partial y$ have shape `(n_features, m)`, `gamma` shape `(n_features, 1)`.
-# Return $\partial L/\partial z$ for batch norm in training mode (biased variance,
+# $= \partial\mathcal{L}/\partial y$ have shape `(n_features, m)`, `gamma` shape `(n_features, 1)`.
+# Return $\partial\mathcal{L}/\partial z$ for batch norm in training mode (biased variance,
 # $\varepsilon$ as above), with numpy only.
 
 # %% tags=["exercise"] exercise="08.batchnorm-backward"

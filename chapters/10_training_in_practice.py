@@ -18,20 +18,17 @@
 #
 # **In this chapter you will**
 # - add weight decay to backprop and check its gradient;
-# - kill ReLU units with a learning rate too large for them, count the dead, and watch a
+# - make dead ReLU units with a large learning rate, over several seeds, and watch a
 #   switched-off unit come back;
-# - turn the seven golden rules of backprop into runs, one after the other: the memory the
-#   forward pass keeps (measured), the chain rule's order, the bias gradient, a planted bug that
-#   gradient checking finds, a forgotten `zero_grad`, the activations' slopes, and the cost of a
-#   backward pass;
-# - trade that memory for time with gradient checkpointing, run and measured.
+# - see the seven golden rules of backprop at work, in order, each in a run;
+# - measure the memory a backward pass needs, and trade it for time with gradient
+#   checkpointing, run, measured and explored.
 #
 # [Chapter 8](08_vanishing_gradients.py) made the gradient reach every layer of a deep network;
-# this chapter is about the rest of training one. Every number and picture below comes from code
-# run on this page, every random draw seeded; only timings vary from run to run, and they are
-# drawn, never printed. The networks are those of chapter 8: `bpbook.deep.deep_net` builds $D$
-# hidden layers of equal width and one linear output unit, with Xavier's or He's starting
-# weights, on `bpbook.deep.toy_data`'s regression task (mean squared error).
+# this chapter is about the rest of training one. Every number and picture is computed on this
+# page, every random draw seeded; timings vary from run to run and are drawn, never printed. The
+# networks are chapter 8's `bpbook.deep.deep_net` ($D$ hidden layers of equal width, one linear
+# output unit, Xavier's or He's starting weights) on `bpbook.deep.toy_data`'s regression task.
 
 # %%
 # %matplotlib inline
@@ -46,6 +43,7 @@ from bpbook.tables import Table
 X, Y = toy_data(m=64)  # the batch of chapter 8: 64 samples of 8 inputs
 display(say("`X` has shape {xs}, `Y` has shape {ys}.", xs=X.shape, ys=Y.shape))
 
+# %% [markdown]
 # ## Weight decay: a penalty on large weights
 #
 # Chapter 8 kept weights at a sensible size by where they start. A penalty keeps them there
@@ -64,60 +62,68 @@ from bpbook.chapters.ch10_training_in_practice.decay import l2_check
 
 LAM = 0.1  # λ (a setting)
 X3, Y3 = toy_data(n_in=4, m=16)
-display(say("λ = {lam}: largest relative error between ∂L/∂W + λW and finite differences of "
-            "L + λ/2·Σ‖W‖²: {e:.1e}.", lam=LAM,
-            e=l2_check(deep_net(1, width=8, n_in=4, activation="tanh"), X3, Y3, LAM)))
+decayed = l2_check(deep_net(1, width=8, n_in=4, activation="tanh"), X3, Y3, LAM)
+display(say("λ = {lam}: ∂ℒ/∂W + λW against finite differences of ℒ + λ/2·Σ‖W‖², {n} weights: "
+            "largest error {e:.1e}; the gradient check passes: {ok}.", lam=LAM,
+            n=len(decayed.rows), e=decayed.max_rel_error, ok=decayed.passed()))
 
 # %% [markdown]
 # ## Dead ReLUs
 #
-# A ReLU unit passes no gradient where its pre-activation is $z \le 0$: its slope there is zero,
-# so $\delta = 0$ on that sample. When its $z$ is $\le 0$ on *every* sample of the batch, its
-# incoming weights and bias get **no gradient at all in that step** (its outgoing weights get
-# none either, since its output is zero). Whether it can ever come back depends on where it sits:
+# A ReLU's slope is zero where its pre-activation is $z \le 0$, so $\delta = 0$ on that sample.
+# A unit with $z \le 0$ on *every* sample gets **no gradient at all** in that step, nor do its
+# outgoing weights (its output is zero). Can it come back?
 #
-# - in **layer 1**, its input is the data itself, which never changes. If it is off on every
-#   sample of the training set, nothing in plain gradient descent ever moves its weights or its
-#   input: it is dead for good;
-# - in a **higher layer**, its input $a_{l-1}$ is the output of layers that keep learning. Its
-#   own weights stay frozen, but as $a_{l-1}$ moves, its $z$ can turn positive on some sample,
-#   and then it gets gradient again.
+# - In **layer 1** its input is the data, which never changes: off on every training sample, it
+#   is dead for good under plain gradient descent.
+# - In a **higher layer** its input $a_{l-1}$ comes from layers that keep learning. Its own
+#   weights stay frozen, but as $a_{l-1}$ moves, its $z$ can turn positive on some sample.
 #
-# Leaky ReLU, $\max(\alpha z, z)$, keeps a slope $\alpha$ for negative inputs: a unit can be
-# switched off on all the data yet still receive a (small) gradient.
+# Leaky ReLU, $\max(\alpha z, z)$, keeps a slope $\alpha$ below zero: a unit off on all the data
+# still gets a small gradient.
 #
-# A learning rate that is too large for ReLU units makes dead ones: an overshooting step can push
-# a unit's weights and bias to where it is off everywhere. Train a network of two hidden layers
-# with a moderate and with a larger learning rate, and count, at the end, the units that are off
-# on every sample and those that get no gradient at all:
+# An overshooting step can push a unit's weights and bias to where it is off everywhere. Train a
+# network of two hidden layers with a moderate and a larger learning rate, from several random
+# starts, and count at the end the units with no gradient at all, beside the final loss:
 
 # %%
 from bpbook.activations import get_activation
-from bpbook.chapters.ch10_training_in_practice.relu import dead_relu_runs
+from bpbook.chapters.ch10_training_in_practice.relu import over_seeds
 
-DEAD_WIDTH, DEAD_M, DEAD_EPOCHS = 64, 128, 200  # settings of this run
+DEAD_WIDTH, DEAD_EPOCHS, SEEDS = 32, 200, range(6)  # settings of these runs
 MODERATE, LARGE = 0.1, 0.2  # the two learning rates
-X2, Y2 = toy_data(m=DEAD_M)
-units = {"relu": "relu", "leaky relu α=0.01": "leaky_relu",
-         "leaky relu α=0.1": get_activation("leaky_relu", slope=0.1)}
-dead_runs = dead_relu_runs(units, (MODERATE, LARGE), X2, Y2, DEAD_WIDTH, DEAD_EPOCHS)
-Table(["hidden units", "η", "off on every sample", "no gradient at all", "final loss",
-       "stopped by"],
-      [[name, rate, *(["—"] * 2 if err else [off, dead]), loss, "NaN / inf" if err else "—"]
-       for (name, rate), (off, dead, loss, err) in dead_runs.items()],
-      formats=[None, None, "{:.1%}", "{:.1%}", "{:.2e}", None])
+units = {"relu": "relu", "leaky relu α=0.01": get_activation("leaky_relu", slope=0.01)}
+seeded, higher = over_seeds(units, (MODERATE, LARGE), X, Y, SEEDS, DEAD_WIDTH, DEAD_EPOCHS)
+
+
+def spread(values, fmt):
+    mean, low, high = (fmt.format(v) for v in (np.mean(values), values.min(), values.max()))
+    return f"{mean} ({low} – {high})"
+
+
+Table(["hidden units", "η", "no gradient at all: mean (min – max)",
+       "final loss: mean (min – max)", "runs blown up"],
+      [[name, rate, spread(r["no_grad"], "{:.1%}"), spread(r["loss"], "{:.2e}"), r["blown_up"]]
+       for (name, rate), r in seeded.items()])
 
 # %%
-final = {key: run[2] for key, run in dead_runs.items()}
-display(say("{w} units per hidden layer, {m} samples, {e} epochs. With η = {lg}, {r:.1%} of the "
-            "ReLU units get no gradient at all, and the ReLU network ends with a loss of "
-            "{r_lg:.2e}, *higher* than its {r_md:.2e} with η = {md}. The leaky networks keep "
-            "a gradient in every unit and end lower with the larger rate ({k_lg:.2e} against "
-            "{k_md:.2e} for α = 0.01): the larger step is fine in itself; for ReLU it is too "
-            "large because of the units it kills.", w=DEAD_WIDTH, m=DEAD_M, e=DEAD_EPOCHS,
-            lg=LARGE, md=MODERATE, r=dead_runs["relu", LARGE][1],
-            r_lg=final["relu", LARGE], r_md=final["relu", MODERATE],
-            k_lg=final["leaky relu α=0.01", LARGE], k_md=final["leaky relu α=0.01", MODERATE]))
+relu_dead = {rate: seeded["relu", rate]["no_grad"] for rate in (MODERATE, LARGE)}
+more_dead = int(np.sum(relu_dead[LARGE] > relu_dead[MODERATE]))
+display(say("{w} units per hidden layer, {e} epochs, {n} seeds. With η = {lg}, {lo:.1%} to "
+            "{hi:.1%} of the ReLU units end with no gradient at all, with η = {md} at most "
+            "{md_hi:.1%}: more dead units at the larger rate in {c} of {n} seeds. The leaky "
+            "units keep a gradient in every run. The larger rate ended with the higher loss in "
+            "{r} of {n} seeds for ReLU, and in {k} of {n} for leaky ReLU.",
+            w=DEAD_WIDTH, e=DEAD_EPOCHS, n=len(SEEDS), lg=LARGE, md=MODERATE,
+            lo=relu_dead[LARGE].min(), hi=relu_dead[LARGE].max(), md_hi=relu_dead[MODERATE].max(),
+            c=more_dead, r=higher["relu"], k=higher["leaky relu α=0.01"]))
+
+# %% [markdown]
+# The runs show the first half of the story: the larger step kills more units. They do not show
+# that the dead units cost loss: the larger rate ends with the higher loss about as often for the
+# leaky networks, which lose no unit, as for ReLU, so the step size itself explains it as well.
+# This small task is fitted even with many units dead; a dead unit is capacity paid for and
+# unused, which matters once a network is no larger than its task needs.
 
 # %% [markdown]
 # **A switched-off unit comes back.** Take a network with two hidden ReLU layers, switch off some
@@ -128,6 +134,8 @@ display(say("{w} units per hidden layer, {m} samples, {e} epochs. With η = {lg}
 # %%
 from bpbook.chapters.ch10_training_in_practice.relu import revival
 
+REVIVAL_M = 128  # samples for this run
+X2, Y2 = toy_data(m=REVIVAL_M)
 back = revival(X2, Y2, lr=MODERATE, epochs=DEAD_EPOCHS)
 Table(["hidden layer", "units switched off", "back on (unit: first epoch on again)",
        "still off on every sample"],
@@ -140,33 +148,30 @@ Table(["hidden layer", "units switched off", "back on (unit: first epoch on agai
 # moved their input.
 
 # %% [markdown]
-
-# %% [markdown]
 # ## The golden rules of backprop
 #
 # The tutorial ends its pitfalls with seven rules. This chapter shows each by a run, in order:
 #
 # 1. **Store the forward values**: the backward pass needs every $z_l$ and $a_l$.
 # 2. **Apply the chain rule in order**, from the loss back, layer by layer, skipping none.
-# 3. **The bias gradient is the error signal**, $\partial L/\partial b_l = \delta_l$ summed over
-#    the batch.
+# 3. **The bias gradient is the error signal**, $\partial\mathcal{L}/\partial b_l = \delta_l$ summed
+#    over the batch.
 # 4. **Check your gradients** against finite differences.
 # 5. **Zero the gradients before each step.**
 # 6. **Watch your activations' derivatives.**
 # 7. **One backward pass per forward pass**, a small multiple of its cost.
 
+# %% [markdown]
 # ## Golden rule 1: store the forward values — what it costs
 #
-# After a forward pass every dense layer keeps its $z_l$ and $a_l$, each of shape $(n_l, m)$, for
-# the backward pass (the linear output's $a$ is its $z$, one array; each layer's $a_{l-1}$ is
-# the layer below's $a$, not a copy). In float64, 8 bytes a number, a network with $D$ hidden
-# layers of $n$ units and one output unit keeps
+# After a forward pass every dense layer keeps $z_l$ and $a_l$, each $(n_l, m)$, for the backward
+# pass (the linear output's $a$ is its $z$; $a_{l-1}$ is the layer below's $a$, not a copy). In
+# float64, $D$ hidden layers of $n$ units and one output unit keep
 #
-# $$8\,m\,(2Dn + 1) \text{ bytes}:$$
+# $$8\,m\,(2Dn + 1) \text{ bytes},$$
 #
-# linear in the depth and linear in the batch size. `counted_bytes` is that formula;
-# `measured_bytes` asks Python's `tracemalloc` how many bytes of array data (numpy reports its
-# buffers apart from other allocations) a fresh network still holds after one forward pass:
+# linear in depth and batch size. `counted_bytes` is that formula; `measured_bytes` asks Python's
+# `tracemalloc` how many bytes of numpy's buffers a fresh network holds after one forward pass:
 
 # %%
 from bpbook.chapters.ch10_training_in_practice.memory import memory_rows
@@ -186,9 +191,63 @@ Table(["D", "m", "counted bytes", "measured bytes", "measured / counted"],
 # batches they are what fills the memory first.
 
 # %% [markdown]
-# **Checkpointing** trades time for this memory: keep $a_l$ only at the start of every segment of
-# $k$ layers, drop the rest, and in the backward pass run each segment forward again from its
-# checkpoint just before its backward.
+# ### Checkpointing: memory for time
+#
+# Must every $z_l$ and $a_l$ be stored? Only until its layer's backward step, and anything
+# dropped can be computed again from the layer below. **Gradient checkpointing** cuts the $L$
+# layers into segments of $k$ and keeps, after the forward pass, only each segment's input (the
+# checkpoints) and the last segment's values. In the backward pass, each segment is first run
+# forward again from its checkpoint, then backward. With $L/k$ checkpoints and one segment alive
+# at a time, about $L/k + 2k$ arrays are held instead of $2L$, smallest near $k = \sqrt{L/2}$;
+# the price is a second forward pass through every segment but the last.
+# (`torch.utils.checkpoint` does this in PyTorch.)
+#
+# `forward_backward(model, X, Y, segment)` in the chapter's `checkpoint` module does this for a
+# bpbook MLP. Each layer frees its stored values as soon as its backward step is done, and
+# `segment` $= L$ is the plain pass under the same rule, the baseline. `measure` takes
+# `tracemalloc`'s count of numpy's buffers at every layer boundary, as above; `tradeoff` also
+# compares every gradient with bpbook's own `forward_backward`:
+
+# %%
+from bpbook.chapters.ch10_training_in_practice.checkpoint import (counted_after_forward, measure,
+                                                                  tradeoff)
+
+CK_DEPTH, CK_WIDTH, CK_M = 16, 64, 128  # settings: hidden layers, units, samples
+CK_SIZES = (1, 2, 3, 4, 6, 8)  # segment sizes k to try
+Xc, Yc = toy_data(m=CK_M)
+ck_net = deep_net(CK_DEPTH, CK_WIDTH, activation="tanh")
+ck_rows, ck_times = tradeoff(ck_net, Xc, Yc, CK_SIZES)
+Table(["k", "segments", "largest gradient difference", "layer forwards", "× plain",
+       "held after forward (bytes)", "peak (bytes)", "peak / plain peak"], ck_rows,
+      formats=[None, None, "{:.1e}", None, "{:.2f}", "{:,}", "{:,}", "{:.2f}"])
+
+# %%
+n_layers = len(ck_net.layers)
+best = min(ck_rows, key=lambda r: r[7])
+traces = {f"plain (k = {n_layers})": measure(ck_net, Xc, Yc, n_layers)["trace"],
+          f"k = {best[0]}": measure(ck_net, Xc, Yc, best[0])["trace"]}
+plots.checkpointing(traces, ck_rows, ck_times)
+
+# %%
+ck_widths = [CK_WIDTH] * CK_DEPTH + [1]
+exact = all(r[5] == counted_after_forward(ck_widths, CK_M, r[0]) for r in ck_rows)
+display(say("{L} layers, {w} units, {m} samples. Every gradient equals the plain pass's "
+            "exactly (largest difference {gap:g}). The bytes held after the forward pass match "
+            "the count of checkpoints plus the last segment in every row: {ok}. The lowest peak, "
+            "{p:.2f} of the plain pass's, comes with k = {k} (√(L/2) = {root:.1f}), for {f:.2f} "
+            "times the layer forwards.", L=n_layers, w=CK_WIDTH, m=CK_M,
+            gap=max(r[2] for r in ck_rows), ok=exact, p=best[7], k=best[0],
+            root=np.sqrt(n_layers / 2), f=best[4]))
+
+# %% [markdown]
+# The gradients are the same to the last bit because the recomputation repeats the same
+# operations on the same numbers. In the picture, the plain pass's memory climbs through the
+# forward pass and falls through the backward; with checkpoints it climbs only to the next
+# checkpoint, and each segment's recomputation makes a small tooth. Very short segments keep many
+# checkpoints; long ones hold a long segment at once: the peak is lowest in between. The layer
+# forwards stay under twice the plain pass's for every $k$. The whole step's time (gray crosses)
+# grows by less, since the backward pass, about two forwards' worth (golden rule 7), is not
+# repeated.
 
 # %% [markdown]
 # ## Golden rule 2: the chain rule in order
@@ -209,7 +268,7 @@ chain_net.forward_backward(X, Y)
 def deltas_down(net, skip=None):
     """Every layer's δ, the output's first, each from the one above (layer `skip` gets no slope)."""
     layers = net.layers
-    deltas = [layers[-1].delta]  # the linear output: δ = ∂L/∂ŷ, no slope
+    deltas = [layers[-1].delta]  # the linear output: δ = ∂ℒ/∂ŷ, no slope
     for l in range(len(layers) - 2, -1, -1):
         slope = 1.0 if l == skip else tanh_prime(layers[l].z)
         deltas.append((layers[l + 1].W.T @ deltas[-1]) * slope)
@@ -222,10 +281,10 @@ def gaps(deltas, net):
 
 
 SKIPPED = 2  # index of the layer whose slope is left out: hidden layer 3
+in_order = gaps(deltas_down(chain_net), chain_net)
+one_skipped = gaps(deltas_down(chain_net, SKIPPED), chain_net)
 Table(["layer", "in order: largest gap / largest |δ|", f"layer {SKIPPED + 1}'s slope left out"],
-      [[layer.name, a, b] for layer, a, b in zip(chain_net.layers, gaps(deltas_down(chain_net),
-                                                                          chain_net),
-                                                  gaps(deltas_down(chain_net, SKIPPED), chain_net))],
+      [[layer.name, a, b] for layer, a, b in zip(chain_net.layers, in_order, one_skipped)],
       formats=[None, "{:.1e}", "{:.1e}"])
 
 # %% [markdown]
@@ -237,8 +296,8 @@ Table(["layer", "in order: largest gap / largest |δ|", f"layer {SKIPPED + 1}'s 
 # ## Golden rule 3: the bias gradient is the error signal
 #
 # $z_l = W_l a_{l-1} + b_l$ gives $\partial z_l/\partial b_l = 1$ for each sample, so
-# $\partial L/\partial b_l$ is $\delta_l$ summed over the batch's columns. For every layer of the
-# same network: bpbook's `db` against the summed $\delta$ and against central differences
+# $\partial\mathcal{L}/\partial b_l$ is $\delta_l$ summed over the batch's columns. For every layer
+# of the same network: bpbook's `db` against the summed $\delta$ and against central differences
 # (`numeric_grad`, two loss evaluations per bias entry):
 
 # %%
@@ -253,12 +312,12 @@ Table(["layer", "largest |db − Σ δ|", "largest |db − finite difference|"],
 # ## Golden rule 4: check your gradients
 #
 # A backward pass can be wrong and still run with every shape right. Central differences,
-# $\frac{L(\theta+\varepsilon)-L(\theta-\varepsilon)}{2\varepsilon}$, catch it: compare them
-# with backprop's gradient, entry by entry, as a relative error. A correct backward pass leaves
-# only rounding and truncation; a bug leaves errors many orders larger. `bpbook.gradcheck` does
-# the comparison and `passed()` gives its verdict; chapter 11 shows how to choose $\varepsilon$
-# and the threshold with care. Plant a bug in the worked example of chapter 3: a sigmoid whose
-# derivative forgets the factor $(1-\sigma)$.
+# $\frac{\mathcal{L}(\theta+\varepsilon)-\mathcal{L}(\theta-\varepsilon)}{2\varepsilon}$, catch it:
+# compare them with backprop's gradient, entry by entry, as a relative error. A correct backward
+# pass leaves only rounding and truncation; a bug leaves errors many orders larger.
+# `bpbook.gradcheck` does the comparison and `passed()` gives its verdict; chapter 11 shows how to
+# choose $\varepsilon$ and the threshold with care. Plant a bug in the worked example of [chapter
+# 3](03_worked_example.py): a sigmoid whose derivative forgets the factor $(1-\sigma)$.
 
 # %%
 from bpbook.activations import Activation, sigmoid
@@ -285,11 +344,9 @@ buggy.table
 good = gradcheck(worked_with("sigmoid"), xw, yw)
 by_layer = {name: max(r[4] for r in buggy.rows if r[0].startswith(name + "."))
             for name in ("layer1", "layer2")}
-display(say("Largest relative error with the bug: {b:.1e}, `passed()` is {bp}; with the right "
-            "derivative: {g:.1e}, `passed()` is {gp}. With the bug, layer 1's entries are off "
-            "by up to {l1:.1e}, layer 2's by {l2:.1e}.", b=buggy.max_rel_error,
-            bp=buggy.passed(), g=good.max_rel_error, gp=good.passed(), l1=by_layer["layer1"],
-            l2=by_layer["layer2"]))
+display(say("With the bug: {b}. With the right derivative: {g}. With the bug, layer 1's entries "
+            "are off by up to {l1:.1e}, layer 2's by {l2:.1e}.", b=buggy.verdict(),
+            g=good.verdict(), l1=by_layer["layer1"], l2=by_layer["layer2"]))
 
 # %% [markdown]
 # The output layer's gradients never pass through the buggy derivative, so only the hidden
@@ -312,7 +369,7 @@ net.forward_backward(xw, yw)
 twice = net.dense[1].dW[0, 0]
 net.zero_grad()
 net.forward_backward(xw, yw)
-display(say("∂L/∂W₂ after one pass: {a:.6f}; after a second pass without zero_grad: {b:.6f} "
+display(say("∂ℒ/∂W₂ after one pass: {a:.6f}; after a second pass without zero_grad: {b:.6f} "
             "({r:.1f}×); after zero_grad and one pass: {c:.6f}.", a=once, b=twice,
             r=twice / once, c=net.dense[1].dW[0, 0]))
 
@@ -369,10 +426,9 @@ Table(["hidden units", "largest f′(z)", "mean f′(z)", "f′(z) = 0 exactly"]
 # %% [markdown]
 # A mean sigmoid slope near a quarter, layer after layer, is the vanishing gradient; ReLU passes
 # a full slope of one where a unit is on and nothing where it is off, so a unit that is off on
-# every sample learns nothing. Chapter 6 derives each activation's slope.
+# every sample learns nothing. [Chapter 6](06_activations.py) derives each activation's slope.
 
 # %% [markdown]
-
 # ## Golden rule 7: one backward pass per forward pass
 #
 # Gradient checking is the right test and the wrong way to train: it needs two forward passes
@@ -389,8 +445,8 @@ Table(["hidden units", "parameters", "forward passes for finite differences"], f
 # %% [markdown]
 # Backprop gets all the same gradients from one forward and one backward pass. How much is a
 # backward pass? In a dense layer the work is in the matrix products: forward $W_l a_{l-1}$;
-# backward $\delta_l\, a_{l-1}^\top$ for $\partial L/\partial W_l$ and $W_l^\top\delta_l$ for the
-# layer below, two products of the same size. Layer 1 skips the second, as bpbook's
+# backward $\delta_l\, a_{l-1}^\top$ for $\partial\mathcal{L}/\partial W_l$ and $W_l^\top\delta_l$
+# for the layer below, two products of the same size. Layer 1 skips the second, as bpbook's
 # `Sequential.backward` does: its input is the data, whose gradient nobody needs. Counting the
 # multiply-adds (`multiply_adds`), for three hidden layers of growing width:
 
@@ -430,19 +486,40 @@ plots.cost([r[1] for r in fd_rows], [r[2] for r in fd_rows], bp_passes, time_wid
            counted_ratio)
 
 # %% [markdown]
+# ## Explore
+#
+# Choose a depth and a segment size $k$ for checkpointing; the picture shows the memory held at
+# every layer boundary of one step, checkpointed and plain, and the table the peaks and the layer
+# forwards. Try $k = 1$, then $k$ near $\sqrt{L/2}$, then $k$ half the depth; then a deeper
+# network.
+
+# %%
+from bpbook.chapters.ch10_training_in_practice.explore import explorer, update
+
+explorer()
+
+# %% [markdown]
+# The explorer's update function is a plain function; call it yourself:
+
+# %%
+print(update(depth=30, segment=4)["message"])
+
+# %% [markdown]
 # ## Recap
 #
 # In this chapter we
 # - added weight decay's gradient $\lambda W_l$ to backprop's and checked the sum against finite
 #   differences;
-# - killed ReLU units with a learning rate too large for them and saw that a unit off on every
-#   sample gets no gradient: for good in layer 1, while in a higher layer it can come back;
-# - turned the seven golden rules into runs, in order: stored activations cost memory linear in
-#   depth and batch size; the $\delta$s must be built from the output down, each with its own
-#   slope; the bias gradient is $\delta$ summed over the batch; gradient checking finds a wrong
-#   derivative; gradients accumulate until `zero_grad()`; the slopes decide what reaches the
-#   layers below; and a backward pass costs just under two forward passes, while finite
-#   differences cost two forward passes per parameter.
+# - saw a larger learning rate leave more ReLU units without gradient on every seed, without
+#   pinning a higher loss on them; a unit off on every sample is dead for good in layer 1, while
+#   in a higher layer it can come back;
+# - ran the seven golden rules in order: stored activations cost memory linear in depth and
+#   batch size; the $\delta$s are built from the output down, each with its own slope; the bias
+#   gradient is $\delta$ summed over the batch; gradient checking finds a wrong derivative;
+#   gradients accumulate until `zero_grad()`; the slopes decide what reaches the layers below; a
+#   backward pass costs just under two forward passes;
+# - ran gradient checkpointing: the same gradients to the last bit, a fraction of the peak memory
+#   for segments near $\sqrt{L/2}$, for recomputing the segments.
 
 # %% [markdown]
 # ## Exercises
@@ -454,6 +531,7 @@ plots.cost([r[1] for r in fd_rows], [r[2] for r in fd_rows], bp_passes, time_wid
 # %%
 from bpbook.chapters.ch10_training_in_practice.exercises import (check_accumulated,
                                                                  check_activation_memory,
+                                                                 check_checkpoint_forwards,
                                                                  check_decayed_step,
                                                                  check_off_fraction)
 
@@ -498,11 +576,26 @@ check_activation_memory(answer, depth=EX_DEPTH, width=EX_WIDTH, m=EX_M)
 
 # %% [markdown]
 # **5. Forgotten `zero_grad`.** Run the worked example's backward pass three times on the same
-# sample without `zero_grad()`. What is $\partial L/\partial W_2$ then? Predict it, then check
-# with bpbook.
+# sample without `zero_grad()`. What is $\partial\mathcal{L}/\partial W_2$ then? Predict it, then
+# check with bpbook.
 
 # %% tags=["exercise"] exercise="10.accumulated"
 answer = None  # dL/dW2 after three backward passes
 
 # %% tags=["check"]
 check_accumulated(answer, backward_calls=3)
+
+# %% [markdown]
+# **6. Recomputation.** A network of the layers below is trained with checkpoints every `EX_K`
+# layers, as in this chapter's `checkpoint` module. How many times does a layer's forward run in
+# one training step, forward and backward pass together?
+
+# %%
+EX_LAYERS, EX_K = 20, 6
+display(say("L = {l} layers, segments of k = {k}.", l=EX_LAYERS, k=EX_K))
+
+# %% tags=["exercise"] exercise="10.checkpoint-forwards"
+answer = None  # layer forward runs in one step
+
+# %% tags=["check"]
+check_checkpoint_forwards(answer, layers=EX_LAYERS, segment=EX_K)

@@ -86,3 +86,11 @@ def test_the_linear_output_keeps_one_array_and_hidden_layers_two():
     assert all(layer.a is not layer.z for layer in net.layers[:-1])
     assert net.layers[1].a_prev is net.layers[0].a
 
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(m=0), r"m \(the number of samples\) must be"),
+                                           (dict(n_in=2.5), "n_in must be an integer")])
+def test_toy_data_names_bad_sizes(kwargs, match):
+    from bpbook.errors import InputError
+    with pytest.raises(InputError, match=match):
+        toy_data(**kwargs)

@@ -14,6 +14,10 @@ EXERCISES = {
                                  solution="answer = 8 * EX_M * (2 * EX_DEPTH * EX_WIDTH + 1)",
                                  wrong="answer = 8 * EX_M * (EX_DEPTH * EX_WIDTH + 1)"),
     "10.accumulated": dict(points=1, solution="answer = 3 * once", wrong="answer = once"),
+    "10.checkpoint-forwards": dict(points=2, solution=(
+        "last = EX_LAYERS - (EX_LAYERS - 1) // EX_K * EX_K  # layers in the last segment\n"
+        "answer = EX_LAYERS + EX_LAYERS - last"),
+        wrong="answer = 2 * EX_LAYERS"),
 }
 THINK = {
     "10.decay-why": dict(points=1, answer=(

@@ -15,7 +15,7 @@ from bpbook.optim import clip_grad_norm
 
 
 def check_sigmoid_bound(answer, hidden=7, sigmoid_output=True):
-    """Exercise: the largest factor the σ' slopes can contribute to ∂L/∂z₁ in a network of
+    """Exercise: the largest factor the σ' slopes can contribute to ∂ℒ/∂z₁ in a network of
     ``hidden`` sigmoid hidden layers and a sigmoid (or, if not ``sigmoid_output``, linear) output
     layer: one factor per sigmoid layer, layer 1's own included."""
     hidden = require_count("hidden", hidden)
@@ -26,7 +26,7 @@ def check_sigmoid_bound(answer, hidden=7, sigmoid_output=True):
     if sigmoid_output:
         mistakes.append((0.25 ** hidden, f"(1/4)^{hidden}: the sigmoid output layer has its own "
                                          "σ'(z) in δ of the output layer, so it counts too"))
-    mistakes += [(0.25 ** (n - 1), f"(1/4)^{n - 1}: δ₁ = ∂L/∂z₁ includes layer 1's own σ'(z₁)"),
+    mistakes += [(0.25 ** (n - 1), f"(1/4)^{n - 1}: δ₁ = ∂ℒ/∂z₁ includes layer 1's own σ'(z₁)"),
                  (0.25 ** (n + 1), f"(1/4)^{n + 1}: one factor too many; there is one σ' per "
                                    "sigmoid layer")]
     return check(answer, 0.25 ** n, "the bound on the slopes' product",
@@ -154,7 +154,7 @@ def _random_bn(rng):
 
 
 def check_bn_backward(fn):
-    """Exercise: ``fn(z, g, gamma)`` returns ∂L/∂z of batch norm (training mode, biased variance,
+    """Exercise: ``fn(z, g, gamma)`` returns ∂ℒ/∂z of batch norm (training mode, biased variance,
     eps = 1e-5) for ``z``, ``g`` of shape ``(n_features, m)`` and ``gamma`` ``(n_features, 1)``."""
     rng = np.random.RandomState(8)
     cases = [(rng.randn(1, 3) * 2, rng.randn(1, 3), np.array([[1.5]])),

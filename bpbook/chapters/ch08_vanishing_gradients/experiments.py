@@ -3,21 +3,22 @@ the signal going up.
 
 Used by ``chapters/08_vanishing_gradients.py`` and its explorer. Networks and data are
 :func:`bpbook.deep.deep_net` and :func:`bpbook.deep.toy_data` (samples are columns: ``X``
-``(n_in, m)``, ``Y`` ``(1, m)``); ``layer_grad_norms`` returns $\|\partial L/\partial W_l\|_F$
-for every layer, inputs first.
+``(n_in, m)``, ``Y`` ``(1, m)``); ``layer_grad_norms`` returns
+$\|\partial\mathcal{L}/\partial W_l\|_F$ for every layer, inputs first.
 """
 import numpy as np
 
 from bpbook.activations import sigmoid_prime
 from bpbook.deep import deep_net, hidden_layers
+from bpbook.errors import InputError
 
 
 def chain_factors(depth, x=0.5, y=1.0, seed=0):
     r"""The factors of $\delta_1$ in a chain of ``depth`` one-unit sigmoid layers and a linear
     output unit (weights $\mathcal N(0,1)$, seeded), on the one sample ``x`` with target ``y``.
 
-    Returns a dict: ``delta_1`` $=\partial L/\partial z_1$, ``delta_out`` $=\partial L/\partial
-    z_{D+1}$, ``weights`` $W_2,\dots,W_{D+1}$ and ``slopes`` $\sigma'(z_1),\dots,\sigma'(z_D)$,
+    Returns a dict: ``delta_1`` $=\partial\mathcal{L}/\partial z_1$, ``delta_out``
+    $=\partial\mathcal{L}/\partial z_{D+1}$, ``weights`` $W_2,\dots,W_{D+1}$ and ``slopes`` $\sigma'(z_1),\dots,\sigma'(z_D)$,
     so that ``delta_1 == delta_out * prod(weights) * prod(slopes)``.
     """
     net = deep_net(depth, width=1, n_in=1, activation="sigmoid", init="normal", seed=seed)
@@ -36,10 +37,10 @@ def _norm(g):
 
 
 def layer_grad_norms(model):
-    r"""$\|\partial L/\partial W_l\|_F$ of every layer of ``model``, inputs first."""
+    r"""$\|\partial\mathcal{L}/\partial W_l\|_F$ of every layer of ``model``, inputs first."""
     norms = [_norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")]
     if not norms:
-        raise ValueError(f"layer_grad_norms: the model has no layers with weights: {model!r}")
+        raise InputError(f"layer_grad_norms: the model has no layers with weights: {model!r}")
     return np.array(norms)
 
 

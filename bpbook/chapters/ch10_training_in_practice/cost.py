@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from bpbook.deep import check_count, deep_net, toy_data
+from bpbook.errors import InputError
 from bpbook.gradcheck import numeric_grad
 from bpbook.losses import mse_grad
 
@@ -25,7 +26,7 @@ def multiply_adds(sizes, m):
     """
     check_count(m, "m (the batch size)")
     if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least two layer widths, got {sizes!r}")
+        raise InputError(f"sizes must list at least two layer widths, got {sizes!r}")
     per_layer = [n_out * n_in * m for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     forward = sum(per_layer)
     return forward, forward + forward - per_layer[0]

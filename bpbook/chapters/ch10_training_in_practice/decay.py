@@ -6,7 +6,7 @@ whose ``dense`` layers hold ``W`` ``(n_out, n_in)`` (biases are not decayed).
 """
 import numpy as np
 
-from bpbook.gradcheck import numeric_grad, rel_error
+from bpbook.gradcheck import check_gradients
 
 
 def l2_penalty(model, lam):
@@ -15,16 +15,14 @@ def l2_penalty(model, lam):
 
 
 def l2_check(model, X, Y, lam):
-    r"""Largest relative error between backprop's $\partial L/\partial W_l + \lambda W_l$ and
-    central differences of the loss plus :func:`l2_penalty`, over every weight of ``model``."""
+    r"""Backprop's $\partial\mathcal{L}/\partial W_l + \lambda W_l$ against central differences of
+    the loss plus :func:`l2_penalty`, every weight of ``model``, judged by bpbook's gradient-check
+    rule: a :class:`~bpbook.gradcheck.GradCheck`."""
     model.zero_grad()
     model.forward_backward(X, Y)
     add_l2_grad(model, lam)
-    worst = 0.0
-    for layer in model.dense:
-        numeric = numeric_grad(lambda: model.loss(X, Y) + l2_penalty(model, lam), layer.W)
-        worst = max(worst, float(rel_error(layer.dW, numeric).max()))
-    return worst
+    params = [(f"{layer.name}.W", layer.W, layer.dW) for layer in model.dense]
+    return check_gradients(lambda: model.loss(X, Y) + l2_penalty(model, lam), params)
 
 
 def add_l2_grad(model, lam):

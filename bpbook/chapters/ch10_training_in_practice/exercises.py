@@ -8,6 +8,7 @@ their gradient ``dW`` any one shape.
 """
 import numpy as np
 
+from bpbook.chapters.ch10_training_in_practice.checkpoint import segments
 from bpbook.chapters.ch10_training_in_practice.memory import counted_bytes
 from bpbook.feedback import check, check_function, require_count
 from bpbook.worked import worked_example
@@ -96,3 +97,21 @@ def check_decayed_step(fn):
         (lambda W, dW, lr, lam: W - lr * (dW + lam), "W − η(dW + λ): the gradient of λ/2·W² is "
                                                      "λW, not λ"),
     ])
+
+
+def check_checkpoint_forwards(answer, layers=20, segment=6):
+    """Exercise: how many layer forward passes one checkpointed step of ``layers`` layers makes
+    with segments of ``segment`` (every segment but the last is run forward a second time)."""
+    layers, segment = require_count("layers", layers), require_count("segment", segment)
+    parts = segments(layers, segment)
+    right = layers + layers - len(parts[-1])
+    mistakes = [(2 * layers, f"2·{layers}: the last segment is not run again, its values are "
+                             "still stored when the backward pass starts"),
+                (2 * layers - segment, f"2·{layers} − {segment}: the last segment holds "
+                                       f"{len(parts[-1])} layers, not {segment}"),
+                (layers, f"{layers}: the forward pass alone; the dropped segments are run again"),
+                (layers + len(parts), "one more forward per segment: each segment's layers are "
+                                      "all run again")]
+    return check(answer, right, "the layer forwards", f"{layers} + ({layers} − "
+                 f"{len(parts[-1])}): once each, then again for all but the last segment",
+                 [(w, what) for w, what in mistakes if w != right], tol=1e-9)

@@ -8,6 +8,7 @@ are columns: ``X`` ``(n_in, m)``, ``Y`` ``(1, m)``); a layer's ``z`` and ``delta
 import numpy as np
 
 from bpbook.deep import check_count, deep_net, hidden_layers, train
+from bpbook.errors import InputError
 from bpbook.optim import SGD
 
 
@@ -30,20 +31,41 @@ def no_grad_fraction(model, X, Y, loss="mse"):
     return dead / sum(layer.delta.shape[0] for layer in hidden)
 
 
-def dead_relu_runs(units, rates, X, Y, width=64, epochs=200):
-    """Train ``deep_net(2, width, activation=unit, init="he")`` for every unit type and learning
-    rate. Returns ``{(name, lr): (off, no_grad, final_loss, error)}``: the fractions of
+def dead_relu_runs(units, rates, X, Y, width=64, epochs=200, seed=0):
+    """Train ``deep_net(2, width, activation=unit, init="he", seed=seed)`` for every unit type and
+    learning rate. Returns ``{(name, lr): (off, no_grad, final_loss, error)}``: the fractions of
     :func:`off_fraction` and :func:`no_grad_fraction` after training (``None`` after a blow-up),
     the last finite loss (``None`` if there was none), and the error that stopped training
     (``None`` if none did)."""
     runs = {}
     for name, unit in units.items():
         for lr in rates:
-            net = deep_net(2, width=width, n_in=X.shape[0], activation=unit, init="he")
+            net = deep_net(2, width=width, n_in=X.shape[0], activation=unit, init="he", seed=seed)
             losses, err = train(net, X, Y, lr, epochs)
             counts = (None, None) if err else (off_fraction(net, X), no_grad_fraction(net, X, Y))
             runs[name, lr] = (*counts, losses[-1] if len(losses) else None, err)
     return runs
+
+
+def over_seeds(units, rates, X, Y, seeds, width=32, epochs=200):
+    """:func:`dead_relu_runs` for every seed of ``seeds`` (the starting weights change, the data
+    do not). Returns ``{(name, lr): {"no_grad": array, "loss": array, "blown_up": int}}`` with
+    one entry per seed that trained to the end (a run stopped by a blow-up is counted, not
+    averaged), and ``higher``: ``{name: seeds where the largest rate ended with a higher loss
+    than the smallest}``, among the seeds where both trained to the end."""
+    if len(seeds) < 2:
+        raise InputError(f"over_seeds needs at least two seeds to show a spread, got {seeds!r}")
+    runs = [dead_relu_runs(units, rates, X, Y, width, epochs, seed) for seed in seeds]
+    summary = {}
+    for key in runs[0]:
+        done = [r[key] for r in runs if r[key][3] is None]
+        summary[key] = {"no_grad": np.array([d[1] for d in done]),
+                        "loss": np.array([d[2] for d in done]), "blown_up": len(runs) - len(done)}
+    low, high = min(rates), max(rates)
+    higher = {name: sum(r[name, high][2] > r[name, low][2] for r in runs
+                        if r[name, high][3] is None and r[name, low][3] is None)
+              for name in units}
+    return summary, higher
 
 
 def switch_off(layer, units, margin=0.05):
@@ -63,7 +85,7 @@ def revival(X, Y, width=16, n_off=8, lr=0.1, epochs=200, seed=0):
     """
     check_count(width, "width")
     if not (isinstance(n_off, (int, np.integer)) and 1 <= n_off <= width):
-        raise ValueError(f"revival: n_off must be an integer in 1..width={width}, got {n_off!r}")
+        raise InputError(f"revival: n_off must be an integer in 1..width={width}, got {n_off!r}")
     net = deep_net(2, width=width, n_in=X.shape[0], activation="relu", init="he", seed=seed)
     units = np.arange(n_off)
     for layer in net.layers[:2]:
