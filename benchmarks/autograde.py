@@ -17,6 +17,7 @@ Quick mode: chapter 01 only, two students.
 """
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -92,10 +93,12 @@ def run_all(course, name):
 
 
 def grade_class(course, name, students, env):
-    """Seconds for ``nbgrader autograde`` of the whole class in one process."""
-    t0 = time.perf_counter()
+    """(seconds, CPU seconds) of ``nbgrader autograde`` of the whole class in one process; the
+    CPU time (nbgrader's and its kernels') depends little on what else the machine runs."""
+    before, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     nbgrader(course, env, "autograde", name, "--force")
-    return time.perf_counter() - t0
+    seconds, after = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def one_per_student(course, name, students, env, workers):
@@ -124,11 +127,12 @@ def run(cfg):
             try:
                 hand_in(course, name, students)
                 seconds, peak_mb, cpu_s = run_all(course, name)
-                graded = grade_class(course, name, students, env)  # the class is the repeat
+                graded, cpu = grade_class(course, name, students, env)  # the class: repeats
                 rows.append(row(f"autograde/{name}", graded / len(students), "s", seconds,
                                 "one Run All in a fresh kernel", PER_SUBMISSION,
                                 f"{len(students)} submissions in one nbgrader autograde",
                                 {"class": len(students), "class_s": graded, "run_all_s": seconds,
+                                 "autograde_cpu_s": round(cpu / len(students), 2),
                                  "kernel_peak_mb": round(peak_mb, 1),
                                  "kernel_cpu_s": round(cpu_s, 2)}))
             except Exception as err:  # noqa: BLE001 - the chapter's row says what went wrong
@@ -162,6 +166,9 @@ def sizing_table(results, classes=(30, 300)):
     speedup = rows["autograde/parallel"]["details"]["speedup"] if "autograde/parallel" in rows \
         else None
     head = ["chapter", "kernel peak", "Run All CPU", "autograde / submission"]
+    cpu = all("autograde_cpu_s" in r["details"] for n, r in rows.items()
+              if n != "autograde/parallel")
+    head += ["autograde CPU / submission"] if cpu else []
     for n in classes:
         head += [f"{n}: kernels' memory", f"{n}: CPU for Run All", f"{n}: autograde"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
@@ -171,6 +178,7 @@ def sizing_table(results, classes=(30, 300)):
         d, per = r["details"], r["value"]
         cells = [name.split("/", 1)[1], f"{d['kernel_peak_mb']:.0f} MB",
                  f"{d['kernel_cpu_s']:.1f} s", f"{per:.1f} s"]
+        cells += [f"{d['autograde_cpu_s']:.1f} s"] if cpu else []
         for n in classes:
             grading = f"{n * per / 60:.0f} min"
             if speedup:
