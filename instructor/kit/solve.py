@@ -53,7 +53,7 @@ def _bp_record(ex_id, names):
     for name in names:
         value = globals()[name]
         if isinstance(value, type):
-            continue  # a class: the instructor's own hidden test (`hidden`) grades it
+            continue  # a class: the exercise's `probe` grades it
         if callable(value):
             globals()[name] = _bp_wrap(_bp_rec(ex_id)["calls"].setdefault(name, []), value)
         else:
