@@ -2,8 +2,10 @@
 exercise has instructor material, the material is well formed, the leak check finds a planted
 leak, hidden-test literals evaluate back to their values, hidden tests report answers without the
 expected values and the grader's verdict holds against forged reports, the capstone's self-checks
-reject wrong code, and nbgrader sits beside the book's pins without changing any."""
+reject wrong code, the tamper scan flags what it should, per-student numbers are drawn as
+documented, and nbgrader sits beside the book's pins without changing any."""
 import ast
+import hashlib
 import importlib.metadata
 import json
 import re
@@ -15,12 +17,15 @@ import numpy as np
 import pytest
 import torch
 
+from bpbook import variants
+from bpbook.errors import BpbookError
 from instructor.kit.build import assignments
 from instructor.kit.chapter import REPO, KitError, load_material, read_chapter
 from instructor.kit.grader import GuardedExecute, Verdict, judge
 from instructor.kit.hidden import MIME, hidden_tests, literal
 from instructor.kit.leaks import leaks, secret_lines
 from instructor.kit.render import source_notebook
+from instructor.kit.tamper import findings, protected_names
 from instructor.kit.solve import wrap_last_expression
 
 ASSIGNMENTS = assignments()
@@ -223,9 +228,9 @@ def test_the_verdict_trusts_only_one_well_formed_report():
 
 def test_verdict_writes_an_error_nbgrader_scores_zero(tmp_path):
     from nbgrader.utils import determine_grade
-    (tmp_path / "nb.json").write_text(json.dumps({"ex01-x-test": {"exercise": "01.x", "items": {
-        "value:answer": {"want": {"shape": [], "data": [2.0]}, "rtol": 1e-3, "atol": 0.0,
-                         "scalar": True}}}}))
+    (tmp_path / "nb.json").write_text(json.dumps({"per_student": False, "cells": {
+        "ex01-x-test": {"exercise": "01.x", "items": {"value:answer": {
+            "want": {"shape": [], "data": [2.0]}, "rtol": 1e-3, "atol": 0.0, "scalar": True}}}}}))
     meta = {"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 2,
                          "grade_id": "ex01-x-test", "schema_version": 3}}
     partial = nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=1)
@@ -234,7 +239,8 @@ def test_verdict_writes_an_error_nbgrader_scores_zero(tmp_path):
     cells = [nbformat.v4.new_code_cell("", metadata=meta, outputs=outs)
              for outs in ([report(2.0)], [partial, report(3.0)], [partial], [])]
     nb = nbformat.v4.new_notebook(cells=cells)
-    Verdict(answers_dir=str(tmp_path)).preprocess(nb, {"nbgrader": {"notebook": "nb"}})
+    Verdict(answers_dir=str(tmp_path)).preprocess(nb, {"nbgrader": {"notebook": "nb",
+                                                                     "student": "s"}})
     assert [determine_grade(c)[0] for c in nb.cells] == [2, 0, 0, 0]
 
 
@@ -311,3 +317,78 @@ def test_capstone_train_is_judged_alone(capstone):
     for ex_id in ("capstone.mse", "capstone.sigmoid", "capstone.dense"):
         scope = _variant(capstone, capstone[1][ex_id]["wrong"])
         assert _ok(scope["check_train"](scope["train"])) is True, ex_id
+
+
+# --- The tamper report's static scan ---
+
+@pytest.mark.parametrize("code, finding", [
+    ("get_ipython().input_transformers_cleanup.append(lambda l: [])", "input transformers"),
+    ("abs = lambda x: 0", "redefines abs"),
+    ("import numpy\nnumpy.allclose = lambda *a, **k: True", "attribute of numpy"),
+    ("np.allclose = lambda *a, **k: True", "attribute of np"),
+    ("check_chain = lambda *a: True", "redefines check_chain"),
+    ("def check_chain(answer):\n    return True", "redefines check_chain"),
+    ("import sys\nf = sys._getframe(1)", "frames"),
+    ("import sys\nsys.modules['numpy'].allclose = max", "sys.modules"),
+    ("import builtins\nbuiltins.float = int", "imports builtins"),
+    ("__builtins__.abs = max", "the builtins"),
+    ("import IPython.display as d\nd.display = print", "imports IPython.display"),
+    ("import os\nos._exit(0)", "exiting the kernel"),
+    ("raise SystemExit", "SystemExit"),
+    ("class A(float):\n    def __eq__(self, other):\n        return True", "__eq__"),
+    ("try:\n    answer = 1\nexcept:\n    pass", "bare except"),
+    ("%time answer = 1", "magic"),
+    ("exec('an' + 'swer = 1')", "uses exec"),
+    ("answer = open('../../../answers/x.json').read()", "file access"),
+    ("Feedback.__bool__ = lambda self: True", "changes Feedback"),
+    ("answer = (", "not valid Python"),
+])
+def test_tamper_scan_flags_reaching_for_the_machinery(code, finding):
+    found = findings(code, protected={"check_chain", "Feedback", "np"})
+    assert any(finding in f for f in found), found
+
+
+@pytest.mark.parametrize("name", ["01_chain_rule", "capstone_mlp"])
+def test_tamper_scan_passes_the_instructors_solutions(name):
+    chapter = read_chapter(name, *ASSIGNMENTS[name])
+    answers = {ex.answer_cell for ex in chapter.exercises}
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(c.source, metadata={"nbgrader": {"solution": i in answers}})
+        for i, c in enumerate(chapter.notebook.cells) if c.cell_type == "code"])
+    for ex in chapter.exercises:
+        assert findings(ex.entry["solution"], protected_names(release)) == [], ex.id
+
+
+# --- Per-student numbers (bpbook.variants) ---
+
+def test_a_reader_alone_sees_the_books_numbers(monkeypatch):
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert variants.student() is None and variants.rng("01.chain") is None
+    assert variants.number("01.chain", 0.1, -0.3, 0.3, digits=2) == 0.1
+
+
+def test_a_student_gets_their_own_numbers_the_same_every_time(monkeypatch):
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.setenv("JUPYTERHUB_USER", "hub-user")
+    assert variants.student() == "hub-user"
+    monkeypatch.setenv("BPBOOK_STUDENT", "graded")  # the grader's id wins over the hub's
+    assert variants.student() == "graded"
+    draws = {who: [variants.number(f"01.e{i}", 0.1, -3.0, 3.0, digits=3, who=who)
+                   for i in range(5)] for who in ("ann", "ben", "graded")}
+    assert draws["graded"] == [variants.number(f"01.e{i}", 0.1, -3.0, 3.0, digits=3)
+                               for i in range(5)]
+    assert draws["ann"] != draws["ben"] and len(set(draws["ann"])) == 5
+    assert all(-3.0 <= v <= 3.0 and round(v, 3) == v for vs in draws.values() for v in vs)
+    # the seed is the SHA-256 of the ids: the same on every machine and Python run
+    seed = int.from_bytes(hashlib.sha256(b"ann\x0001.e0").digest()[:8], "little")
+    assert draws["ann"][0] == round(float(np.random.default_rng(seed).uniform(-3.0, 3.0)), 3)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(default="0.1"), "default"), (dict(low=float("nan")), "low"), (dict(high=-5.0), "high"),
+    (dict(digits=1.5), "digits")])
+def test_variant_settings_are_validated(kwargs, name):
+    args = dict(exercise="01.x", default=0.1, low=-1.0, high=1.0, digits=2, who="ann") | kwargs
+    with pytest.raises(BpbookError, match=name):
+        variants.number(**args)

@@ -7,6 +7,7 @@ Layout (nbgrader's): ``course/nbgrader_config.py``, ``course/source/<name>/<name
 other file of an assignment into its release. The instructor's expected values for the grader
 (:mod:`instructor.kit.grader`) go to ``course/answers/<name>.json``, outside ``source/``.
 """
+import copy
 import json
 import os
 import shutil
@@ -18,7 +19,8 @@ from pathlib import Path
 import nbformat
 
 from instructor.kit.chapter import (CHAPTERS, REPO, SOLUTIONS, KitError, chapter_names,
-                                   read_chapter)
+                                   per_student, read_chapter)
+from instructor.kit.hidden import hidden_tests
 from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id, source_notebook
 from instructor.kit.solve import solve
@@ -103,8 +105,10 @@ def build_source(name, folders, course):
     folder.mkdir(parents=True)
     expected = {}
     nbformat.write(source_notebook(chapter, records, expected), folder / f"{name}.ipynb")
-    (course / "answers").mkdir(exist_ok=True)
-    (course / "answers" / f"{name}.json").write_text(json.dumps(expected))
+    answers = course / "answers"
+    answers.mkdir(exist_ok=True)
+    (answers / f"{name}.json").write_text(json.dumps(
+        {"per_student": per_student(name, folders[1]), "cells": expected}))
     return {
         "points": chapter.points, "think_points": chapter.think_points,
         "exercises": {ex.id: {"grade_id": grade_id(ex.id), "points": ex.entry["points"],
@@ -113,6 +117,23 @@ def build_source(name, folders, course):
         "thinks": {t.id: {"grade_id": grade_id(t.id), "points": t.entry["points"]}
                    for t in chapter.thinks},
     }
+
+
+def student_answers(built, name, student):
+    """The expected values of ``student`` for assignment ``name``, from ``built`` (the build's
+    ``course/answers/<name>.json``). For a per-student chapter each value is recomputed from the
+    instructor's solutions on the student's numbers, in memory (a file could be written by the
+    code being graded); a function's results on the kit's inputs stay the build's."""
+    cells = copy.deepcopy(built["cells"])
+    if not built["per_student"]:
+        return cells
+    chapter = read_chapter(name, *assignments()[name])
+    records = solve(chapter, student=student)
+    for ex in chapter.exercises:
+        _, items = hidden_tests(ex, records[ex.id])
+        cells[grade_id(ex.id) + "-test"]["items"].update(
+            {key: item for key, item in items.items() if key.startswith("value:")})
+    return cells
 
 
 def nbgrader(course, *args):

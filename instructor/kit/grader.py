@@ -6,10 +6,14 @@
   longer is interrupted and gets "ran longer than N s" (that cell scores 0, the rest is graded).
   A kernel that dies (``os._exit``, ``exit()``) or stays stuck after two interrupts ends the run;
   the cells it did not run have no report and score 0, instead of failing the whole autograde.
+  The kernel runs with ``BPBOOK_STUDENT`` set to the submission's student, whose own numbers the
+  chapter then shows (:mod:`bpbook.variants`).
 - :class:`Verdict` reads, in each graded check cell, the one report its hidden region displayed
   (:data:`instructor.kit.hidden.MIME`: plain JSON numbers, never an object), compares it with
-  ``course/answers/<notebook>.json`` and, when an item differs or the report is missing or
-  doubled, writes an error output into the cell, which nbgrader then scores 0.
+  ``course/answers/<notebook>.json`` (for a per-student chapter, the values recomputed on the
+  student's numbers: :func:`instructor.kit.build.student_answers`) and, when an item differs or
+  the report is missing or doubled, writes an error output into the cell, which nbgrader then
+  scores 0.
 
 What the kernel can still do, and why it does not buy points: the student's code runs before the
 check cell and can make the cell display anything (a forged report). Only numbers cross, and
@@ -19,6 +23,7 @@ scores 0. Outputs of other cells are never read.
 """
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +32,7 @@ from nbformat.notebooknode import NotebookNode
 from traitlets import Integer, Unicode, default
 
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from instructor.kit.build import student_answers
 from instructor.kit.hidden import MIME
 
 GRADED_TIMEOUT = 60  # seconds for one answer or check cell (the capstone's training takes ~2 s)
@@ -77,12 +83,20 @@ class GuardedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._timeouts_in_a_row = 0
+        # The kernel shows the submission's student their own numbers (bpbook.variants).
+        before = os.environ.get("BPBOOK_STUDENT")
+        os.environ["BPBOOK_STUDENT"] = resources["nbgrader"]["student"]
         try:
             return super().preprocess(nb, resources, km)
         except (DeadKernelError, KernelGone) as err:
             self.log.warning("stopped running the notebook: %s; cells not run score 0", err)
             nb.metadata["bpbook_stopped"] = str(err) or type(err).__name__
             return nb, resources
+        finally:
+            if before is None:
+                os.environ.pop("BPBOOK_STUDENT")
+            else:
+                os.environ["BPBOOK_STUDENT"] = before
 
 
 def _number(v):
@@ -154,22 +168,23 @@ def describe(key):
             "probe": "your code on the grader's inputs"}.get(kind, key)
 
 
-def load_answers(folder, notebook):
-    path = Path(folder) / f"{notebook}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
 class Verdict(NbGraderPreprocessor):
     """Judge every graded check cell against ``answers_dir/<notebook>.json`` (see module doc)."""
 
     answers_dir = Unicode("", help="folder of the instructor's expected values").tag(config=True)
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Read now, before this notebook's kernel starts: its code cannot rewrite them for itself.
+        self.built = {p.stem: json.loads(p.read_text(encoding="utf-8"))
+                      for p in Path(self.answers_dir).glob("*.json")}
+
     def preprocess(self, nb, resources):
-        notebook = resources["nbgrader"]["notebook"]
-        answers = load_answers(self.answers_dir, notebook)
-        if answers is None:
+        notebook, student = resources["nbgrader"]["notebook"], resources["nbgrader"]["student"]
+        if notebook not in self.built:
             raise FileNotFoundError(f"no expected values for {notebook} in {self.answers_dir}: "
                                     "run make course for it")
+        answers = student_answers(self.built[notebook], notebook, student)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
