@@ -1,19 +1,18 @@
 r"""``backprop_cost``: what a gradient costs, by backprop and by finite differences.
 
-1. Backward/forward time ratio for growing widths ``w``, on the pitfalls chapter's networks
-   (:func:`bpbook.chapters.ch08_vanishing_gradients.experiments.deep_net`: 8 inputs, three tanh hidden
-   layers of ``w`` units, a linear output;
-   :func:`~bpbook.chapters.ch08_vanishing_gradients.experiments.toy_data`, 256 samples): the claim
-   "backprop costs about 2–3× a forward pass", next to the ratio of multiply-adds counted by
-   :func:`bpbook.chapters.ch08_vanishing_gradients.experiments.multiply_adds`. Like the count, the backward
-   pass (``Sequential.backward``) skips the gradient with respect to the input ``X``
+1. Backward/forward time ratio for growing widths ``w``, on the deep networks of chapters 8
+   and 10 (:func:`bpbook.deep.deep_net`: 8 inputs, three tanh hidden layers of ``w`` units, a
+   linear output; :func:`~bpbook.deep.toy_data`, 256 samples): the claim "backprop costs about
+   2–3× a forward pass", next to the ratio of multiply-adds counted by
+   :func:`bpbook.chapters.ch10_training_in_practice.cost.multiply_adds`. Like the count, the
+   backward pass (``Sequential.backward``) skips the gradient with respect to the input ``X``
    (``W1.T @ delta1``), which training does not need.
 2. Central-difference gradient time (:func:`bpbook.gradcheck.numeric_grad`, two forward passes per
    parameter) for ``[4, h, 1]`` networks of growing ``P`` parameters, with a least-squares line
    ``t = a + b P``, next to backprop's forward + backward time for the same networks.
 
-These are the numbers the pitfalls chapter plots; :func:`ratios` and :func:`finite_differences`
-return them as plain dicts.
+These are the numbers chapter 10 plots (golden rule 7); :func:`ratios` and
+:func:`finite_differences` return them as plain dicts.
 """
 import numpy as np
 
@@ -35,7 +34,7 @@ def _model_and_data(sizes, m, seed=0):
 def ratios(widths, repeats, batch=BATCH):
     """``{width: (forward_s, backward_s)}``, medians; backward alone, after one forward."""
     from bpbook.losses import get_loss
-    from bpbook.chapters.ch08_vanishing_gradients.experiments import deep_net, toy_data
+    from bpbook.deep import deep_net, toy_data
     out = {}
     for w in widths:
         model = deep_net(DEPTH, width=w, n_in=N_IN, activation="tanh")
@@ -74,7 +73,7 @@ def finite_differences(hidden, repeats, batch=FD_BATCH):
 
 
 def run(cfg):
-    from bpbook.chapters.ch08_vanishing_gradients.experiments import multiply_adds
+    from bpbook.chapters.ch10_training_in_practice.cost import multiply_adds
     reps = cfg.reps(cfg.repeats)
     rows = []
     for w, (fwd, bwd) in ratios(QUICK_WIDTHS if cfg.quick else WIDTHS, reps).items():

@@ -89,7 +89,7 @@ def worked(n):
 def outer_products(n):
     from IPython.display import HTML
 
-    from bpbook.chapters.ch03_worked_example.matrix import batch_problem, model_trace, outer_update
+    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem, model_trace, outer_update
     trace = model_trace(batch_problem())
     m = trace["X"].shape[1]
     return lambda k: [HTML(outer_update(k, trace).html)], [None if i % (m + 1) == m else i % (m + 1)
@@ -111,6 +111,21 @@ def pitfalls(n):
     return move, moves
 
 
+def checkpointing(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch10_training_in_practice.explore import MAX_DEPTH, figure, table, update
+    from bpbook.widgets import figure_png
+    fig, ax = figure()
+    moves = [dict(depth=int(d), segment=1 + i % 6) for i, d in
+             enumerate(np.linspace(2, MAX_DEPTH, n))]
+
+    def move(settings):  # as the explorer: the kept figure redrawn, one PNG
+        result = update(**settings, ax=ax)
+        return [table(result), Image(figure_png(fig), format="png")]
+    return move, moves
+
+
 def activations(n):
     from IPython.display import Image
 
@@ -122,6 +137,16 @@ def activations(n):
         view = explore(**settings, plot=plot)
         return [view.table, Image(figure_png(view.figure), format="png")]
     return move, [dict(name=a, z0=z) for a, z in zip(itertools.cycle(NAMES), ticks(*Z_RANGE, n))]
+
+
+def gradient_checking(n):
+    from bpbook.chapters.ch11_gradient_checking.explore import LOG_EPS_RANGE, EpsPlot, explore
+    plot = EpsPlot()
+
+    def move(settings):  # as the explorer: the kept figure's marker moved, one PNG drawn
+        view = explore(**settings, plot=plot)
+        return [view.table, view.figure]
+    return move, [dict(log_eps=x) for x in ticks(*LOG_EPS_RANGE, n)]
 
 
 def xor_trainer(n):
@@ -154,17 +179,55 @@ def real_classifier(n):
     return move, moves[:n]
 
 
+def convolutions(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch15_convolutions.explore import KERNELS, N_IMAGES, FeaturePlot, update
+    from bpbook.widgets import KeptFigure
+    plot = FeaturePlot()
+    kept = KeptFigure(plot.figure, plot.images)
+
+    def move(settings):  # as the explorer: the four pictures replaced over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.alt).data, format="png")]
+    return move, [dict(index=i % N_IMAGES, kernel=k)
+                  for i, k in zip(range(n), itertools.cycle(KERNELS))]
+
+
+def backprop_through_time(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch16_backprop_through_time.explore import (INPUT_SCALES, RHO_RANGE,
+                                                                     T_RANGE, FlowPlot, update)
+    from bpbook.widgets import KeptFigure
+    plot = FlowPlot()
+    kept = KeptFigure(plot.figure, plot.moving)
+
+    def move(settings):  # as the explorer: the two lines redrawn over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
+    spread_out = zip(ticks(*RHO_RANGE, n), ticks(*T_RANGE, n)[::-1], itertools.cycle(INPUT_SCALES))
+    return move, [dict(rho=r, T=int(t), input_scale=s) for r, t, s in spread_out]
+
+
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
     ("02_computation_graph", "ch02_computation_graph.replay.step_explorer", graph_replay, PLOT),
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
-    ("03_worked_example", "ch03_worked_example.matrix.outer_explorer", outer_products, NUMBERS),
+    ("04_matrix_form", "ch04_matrix_form.matrix.outer_explorer", outer_products, NUMBERS),
     ("05_xor", "ch05_xor.plots.trainer", xor_trainer, BUTTON),
     ("08_vanishing_gradients", "ch08_vanishing_gradients.explore.explorer", pitfalls, PLOT),
+    ("10_training_in_practice", "ch10_training_in_practice.explore.explorer", checkpointing,
+     PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
+    ("11_gradient_checking", "ch11_gradient_checking.explore.explorer", gradient_checking,
+     PLOT),
     ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
     ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),
+    ("15_convolutions", "ch15_convolutions.explore.explorer", convolutions, PLOT),
+    ("16_backprop_through_time", "ch16_backprop_through_time.explore.explorer",
+     backprop_through_time, PLOT),
 ]
 
 

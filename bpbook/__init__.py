@@ -6,7 +6,9 @@ The library, one concept per module (samples are columns everywhere: ``X`` has s
 - :mod:`bpbook.activations`, :mod:`bpbook.losses`: functions with their derivatives;
 - :mod:`bpbook.layers`, :mod:`bpbook.model`, :mod:`bpbook.optim`: the vectorized network, its
   backward pass (``delta``, ``dW``, ``db`` per layer) and SGD; :mod:`bpbook.norm`: batch
-  normalisation (``BatchNorm``), a layer for ``Sequential``;
+  normalisation (``BatchNorm``), a layer for ``Sequential``; :mod:`bpbook.rnn`: ``RNN``, a tanh
+  recurrent layer over sequences ``(n_in, T, m)``, trained by backpropagation through time;
+  :mod:`bpbook.conv`: ``Conv2d``, ``MaxPool2d``, ``Flatten`` over images ``(C, H, W, m)``;
 - :mod:`bpbook.engine`: ``Value``, a scalar autograd engine;
 - :mod:`bpbook.gradcheck`: central differences; :mod:`bpbook.symbolic`: SymPy derivations;
 - :mod:`bpbook.worked`: the book's running example (the 2-1-1 network); :mod:`bpbook.data`: small
@@ -21,6 +23,7 @@ Each chapter's own code (helpers, explorers' update functions, exercise checks) 
 :mod:`bpbook.chapters`, one module or subpackage per chapter; the library never imports it.
 """
 from bpbook.activations import get_activation
+from bpbook.conv import Conv2d, Flatten, MaxPool2d
 from bpbook.errors import (BpbookError, ExplodingGradientError, InputError, InputTypeError,
                            ShapeError)
 from bpbook.gradcheck import gradcheck
@@ -29,8 +32,9 @@ from bpbook.losses import get_loss
 from bpbook.model import Sequential, fit, mlp
 from bpbook.norm import BatchNorm
 from bpbook.optim import SGD, clip_grad_norm
+from bpbook.rnn import RNN
 from bpbook.tables import Table
 
-__all__ = ["get_activation", "get_loss", "Dense", "BatchNorm", "Sequential", "mlp", "fit", "SGD",
-           "clip_grad_norm", "gradcheck", "Table", "BpbookError", "InputError", "InputTypeError",
-           "ShapeError", "ExplodingGradientError"]
+__all__ = ["get_activation", "get_loss", "Dense", "Conv2d", "MaxPool2d", "Flatten", "BatchNorm",
+           "RNN", "Sequential", "mlp", "fit", "SGD", "clip_grad_norm", "gradcheck", "Table",
+           "BpbookError", "InputError", "InputTypeError", "ShapeError", "ExplodingGradientError"]

@@ -19,12 +19,17 @@ notebook's width by default) is first scaled down, fonts included, but never bel
 ``MIN_SCALE``, so the text stays readable; beyond that its columns wrap into bands stacked top to
 bottom, read like lines of text. An edge from one band to the next runs along the gap between
 them.
+
+The figure carries its text alternative (:func:`graph_alt`, ``bpbook.display.described``): the
+graph in words, every operation with its inputs and the numbers its box shows.
 """
 import math
 
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.figure import Figure
 from matplotlib.path import Path
+
+from bpbook.display import described, listing
 
 BOX_W, BOX_H, OP_R = 1.15, 0.62, 0.2  # value box size and operation circle radius, inches
 MIN_SCALE = 0.85  # below this the text is too small to read: the columns wrap into bands instead
@@ -36,6 +41,8 @@ COLORS = {"box": "#f4f6fa", "edge": "#44546a", "op": "#dde6f3", "highlight": "#f
           "highlight_edge": "#d9480f", "inputs": "#cfe8ff", "inputs_edge": "#1c7ed6"}
 OP_SYMBOLS = {"*": "×", "+": "+", "-": "−", "/": "÷", "neg": "−x", "sigmoid": "σ",
               "leaky_relu": "lrelu"}
+OP_WORDS = {"*": "product", "+": "sum", "-": "difference", "/": "quotient", "neg": "negative",
+            "**2": "square", "leaky_relu": "leaky ReLU", "relu": "ReLU"}  # for the text alternative
 
 
 def columns(root):
@@ -139,7 +146,48 @@ def draw_graph(root, highlight=None, inputs=(), show_grad=True, grads=None, titl
         _draw_box(ax, node, (x, y), marked.get(node), font, grad)
     if title:
         ax.text((x0 + x1) / 2, y1 - 0.22, title, ha="center", va="center", fontsize=10 * scale)
-    return fig
+    return described(fig, *graph_alt(root, highlight, inputs, show_grad, grads, title))
+
+
+def graph_alt(root, highlight=None, inputs=(), show_grad=True, grads=None, title=None):
+    """``(alt, details)``: :func:`draw_graph`'s picture in words, from the graph itself. The alt
+    counts the boxes and operations and names the output; the details walk every operation in
+    the forward order: what it computes from what, and the numbers its box shows."""
+    order = root.topological_order()
+    ops = [n for n in order if n.inputs]
+    leaves = [n for n in order if not n.inputs]
+    word = (lambda n: OP_WORDS.get(n.op, n.op))
+    kinds = listing(sorted({word(n) for n in ops}))
+    shown = (lambda n: (grads.get(n) if grads is not None else n.grad) if show_grad else False)
+    marked = _marks(highlight, inputs)
+    alt = (f"{title + ': c' if title else 'C'}omputation graph read left to right: "
+           f"{len(leaves)} input value{'s' * (len(leaves) != 1)} feed {len(ops)} operation"
+           f"{'s' * (len(ops) != 1)} ({kinds}) that end in {_said(root, shown(root))}."
+           if ops else f"A computation graph of one value, {_said(root, shown(root))}.")
+    hot = [n for n, m in marked.items() if m == "highlight"]
+    if hot:
+        cold = [n for n, m in marked.items() if m == "inputs"]
+        alt += (f" Highlighted: {listing(_name(n) for n in hot)}"
+                + (f", passing its gradient to {listing(_name(n) for n in cold)}." if cold
+                   else "."))
+    steps = [f"{_said(n, shown(n))} = {word(n)} of "
+             f"{listing(_name(c) for c in n.inputs)}." for n in ops]
+    details = (f"Inputs: {listing(_said(n, shown(n)) for n in leaves)}. " if leaves else "") + \
+        " ".join(steps)
+    return alt, details
+
+
+def _name(node):
+    return node.label or number(node.data)
+
+
+def _said(node, grad):
+    """A box as words: its name, data and (unless ``grad`` is False) its gradient."""
+    name = node.label or "a constant"
+    words = f"{name} (data {number(node.data)}"
+    if grad is not False:
+        words += ", gradient not yet known" if grad is None else f", grad {number(grad)}"
+    return words + ")"
 
 
 def _marks(highlight, inputs):

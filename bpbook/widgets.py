@@ -11,6 +11,15 @@ Text inside an Output goes through :func:`math_html`, not IPython's ``Markdown``
 saved state is what the static HTML edition shows, and the widget manager there prints Markdown
 as raw source (``$\\dfrac{du}{dx}$`` and all), while HTML is shown as HTML and its ``$…$`` math
 is typeset by MathJax, in the static pages as in JupyterLab.
+
+Every picture part has its text alternative, updated on every move: a Figure through
+``bpbook.display.described``, drawn pixels as ``PNG(data, alt)`` (a :class:`KeptFigure` gives
+``kept.picture(alt)``). ipywidgets' Image has no ``alt``, so a picture part is a small box
+(class ``bp-figure``): the Image and, beside it, the words in a hidden HTML widget (class
+``bp-figure-alt``) that the book's script (JupyterLab extension ``bpbook-a11y`` in
+``jupyter_config/labextensions``, also loaded by the static pages) copies into the image's
+``alt``. The same script names each slider's handle after its ``description`` and gives it the
+readout's rounded text as ``aria-valuetext``; give every control a ``description``.
 """
 import html
 import io
@@ -20,7 +29,8 @@ import re
 _MATH = re.compile(r"(\$[^$]+\$)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
-_ORDER = ("HTML", "Image", "HTMLMath")  # the order in which wire_in_place updates its widgets
+_ORDER = ("HTML", "Image", "HTMLMath")
+ALT_CLASS, FIGURE_CLASS = "bp-figure-alt", "bp-figure"  # read by the bpbook-a11y script  # the order in which wire_in_place updates its widgets
 
 
 def wire(control, show):
@@ -59,8 +69,8 @@ def wire_in_place(controls, show, panel=None):
         # Plain HTML (the numbers) first, then pictures (drawn here, after the numbers left),
         # typeset math last: the browser's MathJax run holds up whatever arrives after it, and
         # the numbers and the picture are what a move is about.
-        for i in sorted(range(len(views)), key=lambda i: _ORDER.index(type(views[i]).__name__)):
-            views[i].value = _part_value(parts[i])
+        for i in sorted(range(len(views)), key=lambda i: _ORDER.index(_kind(views[i]))):
+            _update(views[i], parts[i])
     for c in controls:
         c.observe(refresh, names="value")
     if panel is None:
@@ -69,12 +79,27 @@ def wire_in_place(controls, show, panel=None):
 
 
 class PNG:
-    """A picture already drawn (PNG bytes), for an explorer that draws its pictures ahead."""
+    """A picture already drawn (PNG bytes) with its text alternative ``alt``, written from the
+    data it shows (``bpbook.display.check_alt``'s rules), for an explorer that draws its pictures
+    itself."""
 
-    def __init__(self, data):
+    def __init__(self, data, alt):
+        from bpbook.display import check_alt
+
         if not data.startswith(b"\x89PNG"):
             raise ValueError(f"PNG expects PNG bytes, got {data[:8]!r}")
-        self.data = data
+        self.data, self.alt = data, check_alt(alt)
+
+    @classmethod
+    def of(cls, fig):
+        """A Figure described by ``bpbook.display.described``, drawn now (with its words)."""
+        from bpbook.display import alt_of
+
+        given = alt_of(fig)
+        if given is None:
+            raise ValueError("PNG.of needs a Figure with its text alternative: "
+                             "bpbook.display.described(fig, alt)")
+        return cls(figure_png(fig), " ".join(t for t in given if t))
 
 
 class KeptFigure:
@@ -107,6 +132,10 @@ class KeptFigure:
             buf, format="png", compress_level=1)
         return buf.getvalue()
 
+    def picture(self, alt):
+        """The figure as it stands now with its text alternative, as an explorer's part."""
+        return PNG(self.png(), alt)
+
 
 def figure_png(fig):
     """``fig`` as PNG bytes at its own dpi: one draw (no tight bounding box)."""
@@ -117,13 +146,44 @@ def figure_png(fig):
 
 def _part_widget(part):
     import ipywidgets as w
+
+    value = _part_value(part)
+    if isinstance(value, bytes):
+        image = w.Image(value=value, format="png", layout=w.Layout(max_width="100%", height="auto"))
+        words = w.HTML(value=_alt_html(part))
+        words.add_class(ALT_CLASS)
+        box = w.VBox([image, words])
+        box.add_class(FIGURE_CLASS)
+        return box
+    return (w.HTMLMath if "$" in value else w.HTML)(value=value)
+
+
+def _kind(view):
+    return "Image" if FIGURE_CLASS in view._dom_classes else type(view).__name__
+
+
+def _update(view, part):
+    if _kind(view) == "Image":
+        image, words = view.children
+        image.value = _part_value(part)
+        words.value = _alt_html(part)
+    else:
+        view.value = _part_value(part)
+
+
+def _alt_html(part):
+    """The text alternative of a picture part, as the hidden HTML beside its Image."""
     from matplotlib.figure import Figure
 
-    if isinstance(part, (Figure, PNG)):
-        return w.Image(value=_part_value(part), format="png",
-                       layout=w.Layout(max_width="100%", height="auto"))
-    text = _part_value(part)
-    return (w.HTMLMath if "$" in text else w.HTML)(value=text)
+    from bpbook.display import alt_of
+
+    if isinstance(part, Figure):
+        # A Figure without words gets none: the image has no alt, which tests/test_html.py
+        # (axe-core, and its own check of every image) reports by chapter.
+        alt = " ".join(t for t in alt_of(part) or () if t)
+    else:
+        alt = part.alt
+    return html.escape(alt, quote=False)
 
 
 def _part_value(part):

@@ -6,7 +6,8 @@ Four steps, each reusing what is still valid from the last build:
    ``@jupyter-widgets/html-manager``) with ``npm pack`` at the versions pinned in
    ``docs/vendor.json``, checking each tarball's sha512 against the pin. They are unpacked into
    ``_build/vendor/`` (never committed) and served from the pages' ``_static/vendor/``, so a
-   page needs no network at view time.
+   page needs no network at view time. axe-core, which only the tests load into the pages
+   (``tests/test_html.py``), goes to ``_build/vendor/tests/``.
 2. **Execute** every chapter (``chapters/NN_slug.py``, found by glob) top to bottom in a fresh
    kernel of the book's environment (this Python; kernels over IPC sockets, ``--jobs`` chapters
    at a time), saving outputs and the widgets' state into ``_build/executed/NN_slug.ipynb``. A
@@ -69,8 +70,9 @@ def vendor(out):
             tarball = _npm_pack(f"{name}@{pin['version']}", pin["integrity"], Path(tmp))
             with tarfile.open(tarball) as tar:
                 tar.extractall(tmp, filter="data")
+            folder = out / "vendor" / "tests" if pin.get("for") == "tests" else static / "vendor"
             for src, dest in pin["files"].items():
-                _copy(Path(tmp) / "package" / src, static / "vendor" / dest)
+                _copy(Path(tmp) / "package" / src, folder / dest)
         stamp.write_text(pin["integrity"])
     return static
 
@@ -165,7 +167,7 @@ def execute(chapter, key):
                                 resources={"metadata": {"path": str(chapter.parent)}})
         t0 = time.perf_counter()
         try:
-            client.execute()
+            client.execute(cleanup_kc=True)  # closes the client's sockets too
         except CellExecutionError as err:
             raise RuntimeError(f"{chapter.name} raised while building the static edition:\n{err}")
         finally:
@@ -196,7 +198,7 @@ def stage(out):
     src.mkdir(parents=True, exist_ok=True)
     wanted = {"index.md": (DOCS / "index.md").read_bytes()}
     for nb in sorted((out / "executed").glob("*.ipynb")):
-        wanted[nb.name] = page_links(nb.read_text()).encode()
+        wanted[nb.name] = controls_off(page_links(nb.read_text())).encode()
     wanted["cover.png"] = cover_png(out / "executed" / f"{COVER}.ipynb")
     for name, data in wanted.items():
         path = src / name
@@ -220,6 +222,29 @@ def page_links(notebook_json):
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"])
             cell["source"] = CHAPTER_LINK.sub(lambda m: f"]({m[1]}.ipynb{m[2] or ''})", source)
+    return json.dumps(nb, indent=1)
+
+
+# Widget models whose control a reader could move or press: off in the static pages.
+CONTROL_MODELS = {"IntSliderModel", "FloatSliderModel", "FloatLogSliderModel",
+                  "IntRangeSliderModel", "FloatRangeSliderModel", "SelectionSliderModel",
+                  "SelectionRangeSliderModel", "DropdownModel", "ButtonModel",
+                  "ToggleButtonModel", "ToggleButtonsModel", "RadioButtonsModel", "CheckboxModel",
+                  "SelectModel", "SelectMultipleModel", "BoundedIntTextModel",
+                  "BoundedFloatTextModel", "IntTextModel", "FloatTextModel", "TextModel",
+                  "PlayModel"}
+
+
+def controls_off(notebook_json):
+    """The notebook with every control of its saved widgets disabled: a static page has no
+    kernel, so a control that moved would change its readout and nothing else (the note under
+    each explorer, docs/conf.py, says why they are off)."""
+    nb = json.loads(notebook_json)
+    state = nb["metadata"].get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():
+        if model.get("model_name") in CONTROL_MODELS:
+            model["state"]["disabled"] = True
     return json.dumps(nb, indent=1)
 
 

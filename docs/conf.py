@@ -7,9 +7,13 @@ come from ``_static/vendor`` (``BPBOOK_VENDOR``, fetched by ``docs/build.py`` fr
 
 Each chapter page gets, under its title, a "launch in Binder" link that opens that chapter and a
 "download the notebook (.ipynb)" link; under each explorer (a cell that shows widgets), a note
-that the page is a static copy, with the Binder link.
+that names its controls (switched off by ``docs/build.py``: a page has no kernel to recompute)
+and says where they work, with the Binder link. The pages load ``bpbook-a11y.js``, the script
+that also runs in JupyterLab (``jupyter_config/labextensions/bpbook-a11y``): it names the
+sliders' handles and copies each explorer picture's text alternative into its ``alt``.
 """
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -52,8 +56,10 @@ mathjax_config_path = "mathjax_config.js"  # typesets math inside saved widgets,
 
 html_theme = "sphinx_book_theme"
 html_title = "bpbook"
-html_static_path = [os.environ["BPBOOK_VENDOR"], str(ROOT / "docs" / "static")]
+A11Y_SCRIPT = ROOT / "jupyter_config" / "labextensions" / "bpbook-a11y" / "static"
+html_static_path = [os.environ["BPBOOK_VENDOR"], str(ROOT / "docs" / "static"), str(A11Y_SCRIPT)]
 html_css_files = ["bpbook.css"]
+html_js_files = ["bpbook-a11y.js"]
 html_favicon = str(ROOT / "docs" / "static" / "favicon.svg")
 html_theme_options = {
     "use_download_button": False,
@@ -88,12 +94,85 @@ def add_links(app, doctree):
     if title is None:
         raise RuntimeError(f"{docname} has no title to put the Binder link under")
     title.parent.insert(title.parent.index(title) + 1, links)
-    note = (f'<p class="bp-static-note">A static copy: the sliders above show their saved '
-            f'setting and do not move here. Open the chapter in '
-            f'<a class="bp-binder" href="{binder}">Binder</a> or JupyterLab to move them.</p>')
+    state = widget_state(app.env.doc2path(docname))
     for raw in list(doctree.findall(nodes.raw)):
         if WIDGET_VIEW in raw.astext():
+            note = static_note(explorer_controls(raw.astext(), state), binder)
             raw.parent.insert(raw.parent.index(raw) + 1, _html(note))
+
+
+# What a reader can move or press, by widget model: (kind, plural) as the note names them.
+KINDS = {"IntSliderModel": "slider", "FloatSliderModel": "slider",
+         "FloatLogSliderModel": "slider", "IntRangeSliderModel": "slider",
+         "FloatRangeSliderModel": "slider", "SelectionSliderModel": "slider",
+         "SelectionRangeSliderModel": "slider", "DropdownModel": "menu",
+         "ToggleButtonsModel": "set of buttons", "RadioButtonsModel": "set of buttons",
+         "CheckboxModel": "checkbox", "BoundedIntTextModel": "number box",
+         "BoundedFloatTextModel": "number box", "IntTextModel": "number box",
+         "FloatTextModel": "number box", "SelectModel": "list", "PlayModel": "play button"}
+
+
+def widget_state(path):
+    """The saved widget models of a notebook: {model id: model}."""
+    nb = json.loads(Path(path).read_text())
+    return nb["metadata"].get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+
+
+def explorer_controls(view_json, state):
+    """The controls of the explorer whose widget view is ``view_json``, in order: (kind, name)
+    with kind "slider", "menu", "button", ..."""
+    model_id = json.loads(re.search(r"\{.*\}", view_json, re.S)[0])["model_id"]
+    found, todo, seen = [], [model_id], set()
+    while todo:
+        mid = todo.pop(0)
+        if mid in seen or mid not in state:
+            continue
+        seen.add(mid)
+        model = state[mid]
+        name, kind = model["model_name"], None
+        if name == "ButtonModel":
+            kind = "button"
+        elif name == "OutputModel" and not model["state"].get("outputs"):
+            kind = "empty output"  # what a button fills when pressed
+        elif name in KINDS:
+            kind = KINDS[name]
+        if kind:
+            found.append((kind, model["state"].get("description", "")))
+        todo[:0] = [c.removeprefix("IPY_MODEL_") for c in model["state"].get("children", [])]
+    return found
+
+
+PLURAL = {"set of buttons": "sets of buttons", "number box": "number boxes",
+          "checkbox": "checkboxes"}
+
+
+def static_note(controls, binder):
+    """The note under an explorer: which of its controls are switched off here, and why."""
+    empty = ("empty output", "") in controls
+    controls = [c for c in controls if c[0] != "empty output"]
+    labels = []
+    for kind, name in controls:
+        if kind == "button":
+            label = f"the {name} button" if name else "the button"
+        elif sum(1 for k, _ in controls if k == kind) == 1:
+            label = f"the {kind}"
+        else:
+            label = f"the {PLURAL.get(kind, kind + 's')}"
+        if label not in labels:
+            labels.append(label)
+    if not labels:
+        return ('<p class="bp-static-note">A static copy of an explorer. Open the chapter in '
+                f'<a class="bp-binder" href="{binder}">Binder</a> or JupyterLab to use it.</p>')
+    them = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    one = len(controls) == 1
+    pressed = (", before any press of its button" if empty and any(
+        kind == "button" for kind, _ in controls) else "")
+    return (f'<p class="bp-static-note">A static copy: {html.escape(them)} above '
+            f'{"is" if one else "are"} switched off on this page, which has no Python behind '
+            f'it to recompute what the explorer shows; what you see is the explorer as the '
+            f'book was built{pressed}. To use {"it" if one else "them"}, open the chapter in '
+            f'<a class="bp-binder" href="{binder}">Binder</a> or JupyterLab.</p>')
 
 
 def setup(app):

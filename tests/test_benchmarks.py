@@ -15,7 +15,7 @@ import pytest
 from benchmarks.__main__ import BENCHMARKS
 from benchmarks.harness import KEYS, row, target
 
-OPTIONAL = {"value_step": "micrograd", "mlp_step": "torch"}  # benchmark-only baselines
+OPTIONAL = {"value_step": "micrograd", "mlp_step": "torch", "conv_step": "torch"}  # benchmark-only baselines
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,9 @@ def test_each_comparison_runs_the_same_computation(results):
             and r["benchmark"] in ("mlp_step", "value_step", "xor_train")}
     assert "xor_train" in same
     assert all(v is True for v in same.values()), same
+    conv = [r for r in results[0]["benchmarks"] if r["benchmark"] == "conv_step"]
+    assert conv and all(r["details"]["max_input_grad_difference"] < 1e-10 for r in conv
+                        if r["status"] == "ok")
 
 
 def test_table_lists_every_row(results):

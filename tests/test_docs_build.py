@@ -66,7 +66,7 @@ def test_a_tarball_whose_digest_differs_from_the_pin_is_refused(tmp_path, monkey
 def test_every_pin_has_a_version_an_integrity_and_files():
     pins = {k: v for k, v in json.loads((ROOT / "docs" / "vendor.json").read_text()).items()
             if not k.startswith("_")}
-    assert set(pins) == {"mathjax", "requirejs", "@jupyter-widgets/html-manager"}
+    assert set(pins) == {"mathjax", "requirejs", "@jupyter-widgets/html-manager", "axe-core"}
     for name, pin in pins.items():
         assert pin["version"].count(".") == 2 and pin["integrity"].startswith("sha512-"), name
         assert pin["files"], name

@@ -111,3 +111,97 @@ def test_a_function_that_memorised_the_fixed_inputs_fails_on_random_ones():
     verdict = judge_fn(lambda x: table.get(x.tobytes(), x))
     assert verdict.ok is False and "random" in verdict.message
     assert judge_fn(square).ok is True and "3 of them random" in judge_fn(square).message
+
+
+class _BadFloat(float):
+    """A Real whose conversion to float fails, as a student's class might."""
+
+    def __float__(self):
+        raise RuntimeError("no float for you")
+
+
+def _self_containing():
+    arr = np.empty(1, dtype=object)
+    arr[0] = arr
+    return arr
+
+
+@pytest.mark.parametrize("answer, said", [
+    (torch.tensor(EIGHTH, dtype=torch.bfloat16), None),
+    (torch.tensor([EIGHTH], dtype=torch.float16), None),
+    (10 ** 5000, "too large"), (_BadFloat(0.125), "float() refuses"),
+    (_self_containing(), "dtype object"), (np.array(["0.125"]), "dtype <U5"),
+], ids=["bfloat16", "float16", "10**5000", "bad __float__", "self-containing", "text array"])
+def test_odd_numbers_get_feedback_not_a_traceback(answer, said):
+    verdict = judge(answer)
+    assert isinstance(verdict, Feedback)
+    if said is None:  # bfloat16/float16 hold 0.125 exactly: right
+        assert verdict.ok is True
+    else:
+        assert verdict.ok is False and said in verdict.message and len(verdict.message) < 300
+
+
+def test_an_endless_loop_is_stopped_with_a_clear_message(monkeypatch):
+    import bpbook.feedback as fb
+    monkeypatch.setattr(fb, "TIME_LIMIT", 0.3)
+
+    def endless(x):
+        while True:
+            try:
+                x = x + 1
+            except Exception:  # a student's broad except does not swallow the limit
+                pass
+
+    verdict = judge_fn(endless)
+    assert verdict.ok is False and "ran longer than 0.3 s" in verdict.message
+    assert judge_fn(square).ok is True  # the timer is gone: the next check runs normally
+
+
+def test_an_outer_timer_survives_the_time_limit():
+    import signal
+    signal.setitimer(signal.ITIMER_REAL, 500.0)
+    try:
+        assert judge_fn(square).ok is True
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 490 < left <= 500
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def test_printed_output_and_error_messages_are_capped(capsys):
+    def chatty(x):
+        print("y" * 5_000_000)
+        return x ** 2
+
+    assert judge_fn(chatty).ok is True
+    out = capsys.readouterr().out
+    assert len(out) < 50_000 and "more characters of output not shown" in out
+
+    def shouting(x):
+        raise ValueError("z" * 3_000_000)
+
+    verdict = judge_fn(shouting)
+    assert verdict.ok is False and "raised ValueError" in verdict.message
+    assert len(verdict.message) < 3000 and "more characters not shown" in verdict.message
+
+
+class _MuteError(Exception):
+    def __str__(self):
+        raise RuntimeError("cannot say")
+
+
+def test_an_exception_whose_message_fails_is_still_reported():
+    def mute(x):
+        raise _MuteError
+
+    verdict = judge_fn(mute)
+    assert verdict.ok is False and "_MuteError" in verdict.message
+
+
+def test_zeros_do_not_pass_for_a_tiny_reference():
+    tiny = lambda x: np.full_like(x, 3e-9)  # noqa: E731
+    verdict = check_function(lambda x: np.zeros_like(x), "tiny(x)", "3e-9", CASES, tiny)
+    assert verdict.ok is False
+    rounding = lambda x: x - x + np.where(x > 0, 1.0, 0.0)  # noqa: E731
+    noisy = lambda x: rounding(x) + 1e-17  # noqa: E731
+    assert check_function(noisy, "step(x)", "1 if x > 0", CASES, rounding).ok is True

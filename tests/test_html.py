@@ -8,6 +8,13 @@ saved widgets with the static note under each, and link to Binder and to its not
 
 ``make test`` builds the edition first (``make html``); run alone, this test fails if the build
 is missing or older than a chapter, ``bpbook`` or ``requirements.txt``.
+
+Accessibility (WCAG 2.1 AA): axe-core (pinned in ``docs/vendor.json``, fetched by ``make html``
+into ``_build/vendor/tests``) runs on every page, in a wide window and in a 400 px one, after the
+widgets have rendered; any critical or serious violation fails. Every image must have a text
+alternative that describes it (not empty, not a file path, not a tool's default, a sentence);
+every slider handle a name and a readout as text; no page may scroll sideways at 400 px; every
+control of a saved explorer is switched off, with a note that names it.
 """
 import contextlib
 import functools
@@ -27,6 +34,9 @@ from tests.labdriver import chromium
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
+AXE = BUILD / "vendor" / "tests" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = {"width": 400, "height": 800}
 
 CHAPTERS = [p.stem for p in build.chapters()]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -70,10 +80,10 @@ def browser():
 
 
 @contextlib.contextmanager
-def offline_page(browser, base):
+def offline_page(browser, base, viewport=None):
     """A page that may load only from ``base``; yields (page, record): ``record`` lists the
     blocked requests, the failed local ones and the page's errors."""
-    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page = browser.new_page(viewport=viewport or {"width": 1300, "height": 1000})
     record = {"blocked": [], "failed": [], "errors": []}
 
     def route(r):
@@ -209,8 +219,9 @@ def test_chapter_page_offline(site, browser, chapter):
             f"{len(images)} figures shown, the chapter drew {figures_in(executed)}")
 
         if views:
-            sliders = page.locator(".jupyter-widgets .widget-slider")
-            assert sliders.count() > 0, "the explorers show no sliders"
+            controls = page.locator(".jupyter-widgets .widget-slider, .jupyter-widgets select, "
+                                    ".jupyter-widgets button")
+            assert controls.count() > 0, "the explorers show no controls"
             notes = page.locator("p.bp-static-note")
             assert notes.count() == views, f"{notes.count()} static notes for {views} explorers"
             assert all(n.is_visible() for n in notes.all()), "a static note is hidden"
@@ -236,3 +247,121 @@ def test_links_between_pages_resolve():
         missing = sorted({h for h in href.findall(text) if not (HTML / h).exists()})
         assert not missing, f"{chapter}.html links to files the build lacks: {missing}"
         assert not re.search(r'href="\d\d_[a-z0-9_]+\.py', text), f"{chapter}.html links a .py"
+
+
+# ------------------------------------------------------------------------------- accessibility
+
+PAGES = ["index", *CHAPTERS]
+# A text alternative that says nothing: a file name or path, a data URL, a tool's default text.
+ALT_PATH = re.compile(r"^\S*[/\\]\S*$|^\S+\.(?:png|jpe?g|svg|gif)$|^data:", re.I)
+ALT_DEFAULTS = {"", "image", "figure", "plot", "png", "picture", "graph", "chart",
+                "no description has been provided for this image"}
+
+# Every image of the page (the article's and the widgets'), with what a screen reader gets.
+_ALTS = """() => Array.from(document.querySelectorAll('article img')).map(i => ({
+  src: (i.getAttribute('src') || '').slice(0, 60), alt: i.getAttribute('alt'),
+  label: i.getAttribute('aria-label'), decorative: i.getAttribute('role') === 'presentation'}))"""
+
+# Every slider handle: its name, value text, and whether its readout matches.
+_HANDLES = """() => Array.from(document.querySelectorAll('article .noUi-handle')).map(h => {
+  const slider = h.closest('.widget-slider');
+  const readout = slider && slider.querySelector('.widget-readout');
+  return {label: h.getAttribute('aria-label'), text: h.getAttribute('aria-valuetext'),
+          readout: readout ? readout.textContent.trim() : null,
+          disabled: !!h.closest('[disabled]')};
+})"""
+
+# Controls a reader could still use: enabled inputs, buttons, selects, slider handles.
+_ENABLED = """() => Array.from(document.querySelectorAll(
+  'article .jupyter-widgets button, article .jupyter-widgets select, ' +
+  'article .jupyter-widgets input, article .jupyter-widgets textarea, ' +
+  'article .jupyter-widgets .noUi-target')).filter(e => !e.disabled &&
+  !e.hasAttribute('disabled')).map(e => e.outerHTML.slice(0, 120))"""
+
+
+def axe(page):
+    """axe-core's WCAG 2.1 A/AA (and best-practice) results on ``page``: its violations."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make html` fetches axe-core (docs/vendor.json)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", WCAG_AA)
+    return result["violations"]
+
+
+def serious(violations):
+    """``["impact rule-id: help (n nodes: first target)", ...]`` for critical/serious ones."""
+    return [f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}: "
+            f"{v['nodes'][0]['target']})" for v in violations
+            if v["impact"] in ("critical", "serious")]
+
+
+def bad_alt(image):
+    """Why a screen reader would learn nothing from ``image``'s text alternative (or None)."""
+    if image["decorative"]:
+        return None
+    text = (image["alt"] if image["alt"] is not None else image["label"] or "").strip()
+    if ALT_PATH.match(text):
+        return "a file path" if text else "empty"
+    if text.lower().rstrip(".") in ALT_DEFAULTS:
+        return "a generic default"
+    if len(text.split()) < 4:
+        return "too short to describe a figure"
+    return None
+
+
+def open_page(page, site, name):
+    views = widget_views(BUILD / "executed" / f"{name}.ipynb") if name != "index" else 0
+    open_offline(page, f"{site}/{name}.html", views)
+    page.wait_for_timeout(300)  # bpbook-a11y.js names the widgets on the next frame
+    return views
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_accessible(site, browser, name):
+    """axe finds no critical or serious WCAG 2.1 AA violation, wide or on a phone; every image
+    is described; every slider handle has a name and its readout as value text."""
+    with offline_page(browser, site) as (page, record):
+        views = open_page(page, site, name)
+        found = serious(axe(page))
+        assert not found, f"{name}.html (1300 px): axe:\n" + "\n".join(found)
+        images = page.evaluate(_ALTS)
+        bad = [f"{i['src']}…: alt {i['alt']!r} is {bad_alt(i)}" for i in images if bad_alt(i)]
+        assert not bad, f"{name}.html: images without a text alternative:\n" + "\n".join(bad)
+        handles = page.evaluate(_HANDLES)
+        unnamed = [h for h in handles if not h["label"] or h["text"] != h["readout"]]
+        assert not unnamed, f"{name}.html: slider handles without a name or value text: {unnamed}"
+        if views:
+            enabled = page.evaluate(_ENABLED)
+            assert not enabled, f"{name}.html: controls that move but change nothing: {enabled}"
+    with offline_page(browser, site, PHONE) as (page, record):
+        open_page(page, site, name)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= PHONE["width"], f"{name}.html scrolls sideways at 400 px ({wide} px wide)"
+        found = serious(axe(page))
+        assert not found, f"{name}.html (400 px): axe:\n" + "\n".join(found)
+
+
+# JupyterLab at 1024 px with the file browser open leaves a 590 px column for a cell, whose text
+# is 14 px (--jp-content-font-size1). A 622 px window gives the pages' article the same 590 px
+# (16 px padding each side); its font is set to 14 px before MathJax typesets.
+NOTEBOOK_COLUMN = {"width": 622, "height": 900}
+_NOTEBOOK_FONT = """document.addEventListener('DOMContentLoaded', () => {
+  const s = document.createElement('style');
+  s.textContent = 'article { font-size: 14px !important; }';
+  document.head.appendChild(s);
+});"""
+_WIDE_EQUATIONS = """() => Array.from(document.querySelectorAll(
+  'article mjx-container[display="true"]')).filter(m => m.scrollWidth > m.clientWidth + 1).map(
+  m => `${m.scrollWidth} px: ${(m.querySelector('mjx-assistive-mml') || m).textContent.slice(0, 90)}`)"""
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_display_equations_fit_a_notebook_column(site, browser, name):
+    with offline_page(browser, site, NOTEBOOK_COLUMN) as (page, record):
+        page.add_init_script(_NOTEBOOK_FONT)
+        open_page(page, site, name)
+        width = page.evaluate("() => document.querySelector('article').clientWidth")
+        assert width == NOTEBOOK_COLUMN["width"], f"the article is {width} px wide, not 622"
+        wide = page.evaluate(_WIDE_EQUATIONS)
+        assert not wide, f"{name}: display equations wider than a 590 px column:\n" + "\n".join(wide)

@@ -48,4 +48,59 @@ def test_wire_refills_the_output_on_every_change():
 def test_png_part_must_be_png_bytes():
     from bpbook.widgets import PNG
     with pytest.raises(ValueError, match="PNG bytes"):
-        PNG(b"GIF89a...")
+        PNG(b"GIF89a...", "A drawing that is not a PNG file")
+
+
+def test_png_part_needs_words_that_describe_it():
+    from bpbook.errors import InputError
+    from bpbook.widgets import PNG
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+    for bad in ("", "figure", "_images/0408e9d5.png", "a plot"):
+        with pytest.raises(InputError, match="alt must describe"):
+            PNG(png, bad)
+    assert PNG(png, " Loss falls from 0.69 to 0.01 ").alt == "Loss falls from 0.69 to 0.01"
+
+
+def test_explorer_picture_carries_its_alt_and_updates_it():
+    from matplotlib.figure import Figure
+
+    from bpbook.display import described
+    from bpbook.widgets import wire_in_place
+
+    def show(k):
+        fig = Figure(figsize=(2, 1))
+        fig.subplots().plot([0, k])
+        return [described(fig, f"A line rising from 0 to {k} across the plot")]
+
+    slider = w.IntSlider(value=1, min=0, max=5, description="k")
+    box = wire_in_place(slider, show)
+    picture = box.children[1]
+    image, words = picture.children
+    assert "bp-figure" in picture._dom_classes and "bp-figure-alt" in words._dom_classes
+    assert isinstance(image, w.Image) and bytes(image.value[:4]) == b"\x89PNG"
+    assert words.value == "A line rising from 0 to 1 across the plot"
+    slider.value = 4
+    assert words.value == "A line rising from 0 to 4 across the plot"
+
+
+def test_described_figure_shows_its_alt_in_every_form():
+    import html
+    import re
+
+    from IPython.core.formatters import DisplayFormatter
+    from matplotlib.figure import Figure
+
+    from bpbook.display import described
+
+    fig = Figure(figsize=(2, 1))
+    fig.subplots().plot([3, 1, 2])
+    alt = 'Three points: 3, then 1, then 2 ("a dip")'
+    data, meta = DisplayFormatter().format(described(fig, alt, "The dip is at the second point."))
+    img = re.search(r"<img [^>]*>", data["text/html"])[0]
+    assert re.search(r'alt="([^"]*)"', img)[1] == html.escape(alt, quote=True)
+    target = re.search(r'aria-describedby="([^"]+)"', img)[1]
+    assert f'id="{target}">The dip is at the second point.<' in data["text/html"]
+    assert meta["image/png"]["alt"].startswith(alt)
+    assert data["text/plain"].startswith(f"Figure: {alt}")
+    import base64
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")

@@ -20,8 +20,9 @@ from matplotlib.ticker import MaxNLocator
 from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
+from bpbook.display import described, listing
 from bpbook.variants import number
-from bpbook.widgets import PNG, KeptFigure, math_html, wire_in_place
+from bpbook.widgets import KeptFigure, math_html, wire_in_place
 
 X0 = -0.3  # where the chapter evaluates the chain before you move the slider
 X_RANGE = (-2.0, 1.0)
@@ -87,7 +88,19 @@ def chain_table(state):
 
 def chain_figure(state):
     """Left: y(x) with its tangent at x (slope = the product). Right: the gear ratios as bars."""
-    return ChainPlot(state).figure
+    return described(ChainPlot(state).figure, chain_alt(state))
+
+
+def chain_alt(state):
+    """The text alternative of the explorer's picture at ``state``, from its numbers."""
+    s = state
+    steep = ("flat: tanh is saturated" if abs(s["product"]) < 0.01
+             else "rising" if s["product"] > 0 else "falling")
+    return (f"Left: the curve y = tanh((2x + 1)²) for x from {X_RANGE[0]:g} to {X_RANGE[1]:g}, "
+            f"with the point x = {s['x']:.2f}, y = {s['y']:.3f} marked and its dashed tangent of "
+            f"slope {s['product']:.3f} ({steep}). Right: bars of the three gear ratios "
+            f"du/dx = {s['du/dx']:.3f}, dv/du = {s['dv/du']:.3f}, dy/dv = {s['dy/dv']:.3f} and "
+            f"their product {s['product']:.3f}, which is the tangent's slope.")
 
 
 class ChainPlot:
@@ -153,7 +166,14 @@ def chain_snapshots(xs=SNAPSHOTS):
         bottom.tick_params(axis="x", labelsize=7)
     axes[0, 0].set_ylabel("y")
     axes[1, 0].set_ylabel("ratio")
-    return fig
+    states = [chain_state(x) for x in xs]
+    alt = (f"The chain y = tanh((2x + 1)²) with its tangent at {len(xs)} points, and below each "
+           f"the three gear ratios and their product: "
+           + listing(f"at x = {s['x']:.2f} the slope is {s['product']:.3f}" for s in states) + ".")
+    details = " ".join(
+        f"At x = {s['x']:.2f}: du/dx = {s['du/dx']:.3f}, dv/du = {s['dv/du']:.3f}, "
+        f"dy/dv = {s['dy/dv']:.3f}, product {s['product']:.3f}." for s in states)
+    return described(fig, alt, details)
 
 
 def bar_range(points=601):
@@ -176,7 +196,8 @@ def chain_explorer():
     def show(x):
         state = chain_state(x)
         plot.update(state)
-        return [math_html(chain_text(state)), chain_table(state), PNG(kept.png())]
+        return [math_html(chain_text(state)), chain_table(state),
+                kept.picture(chain_alt(state))]
     return wire_in_place(slider, show)
 
 

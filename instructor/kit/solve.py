@@ -154,7 +154,7 @@ def solve(chapter, timeout=900, student=None):
         client = NotebookClient(nb, km=km, timeout=timeout,
                                 resources={"metadata": {"path": str(CHAPTERS)}})
         try:
-            client.execute(env=kernel_env(student))
+            client.execute(cleanup_kc=True, env=kernel_env(student))  # cleanup_kc: its sockets too
         except Exception as err:
             raise KitError(f"{chapter.name} failed with the instructor's answers:\n{err}") from None
         finally:

@@ -5,8 +5,6 @@ EXERCISES = {
                        wrong="answer = 2 * FAN_AT"),
     "02.passed-to-a1": dict(points=2, solution='answer = v_new["W2·a1"].grad * PASS_W2',
                             wrong='answer = v_new["W2·a1"].grad * v_new["a1"].data'),
-    "02.fd-passes": dict(points=1, solution="answer = 2 * len(PARAMS)",
-                         wrong="answer = len(PARAMS)"),
     "02.softplus-backward": dict(
         points=2,
         solution=("def softplus_backward(x, out):\n"
@@ -20,9 +18,7 @@ EXERCISES = {
                           "_probe = [_graph(_x, softplus_backward)['x'].grad\n"
                           "          for _x in (-2.3, -0.4, 0.9, 3.1)]"),
                    value="_probe")),
-    "02.gates": dict(points=1, solution="answer = max(y, z) + (x + y) * (y > z)",
-                     wrong="answer = max(y, z) + (x + y)"),
-    "02.reverse-count": dict(points=1, solution="answer = nodes + outputs * edges",
-                             wrong="answer = nodes + edges"),
+    "02.gates": dict(points=1, solution="answer = max(q, r) + (p + q) * (q > r)",
+                     wrong="answer = max(q, r) + (p + q)"),
 }
 THINK = {}

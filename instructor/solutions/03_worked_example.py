@@ -1,7 +1,5 @@
 """Instructor material for chapter 03 (the worked example): solutions, model answers and points."""
 EXERCISES = {
-    "03.input-grad": dict(points=2, solution="answer = W1.T @ Delta1",
-                          wrong="answer = Delta1.T @ W1"),
     "03.dW2": dict(
         points=2,
         solution="""\
@@ -42,12 +40,6 @@ answer = (y_hat - s["y"]) * y_hat * (1 - y_hat) * s["W2"]"""),
         wrong='answer = DEFAULTS["b2"] + NEW_B2_LR * r["delta2"]'),
 }
 THINK = {
-    "03.batch-sum": dict(points=1, answer=(
-        "Only the factor 1/m goes: Δ_L = (Ŷ − Y) ⊙ σ′(Z_L) without it, and since every other "
-        "quantity is linear in Δ_L (Δ_l through W_{l+1}ᵀ, dW = ΔAᵀ, db = Δ·1), every error signal "
-        "and every gradient becomes m times larger. The sum still adds the samples' outer "
-        "products; nothing else changes. A learning rate η/m takes exactly the step that η "
-        "takes with the mean.")),
     "03.symmetry": dict(points=2, answer="""\
 No. If every weight of a layer starts at the same value, every hidden neuron of that layer
 computes the same output, receives the same δ (the same weights carry the error back to each),

@@ -70,7 +70,8 @@ def test_explorer_picture_is_the_full_drawing():
 
 def test_explorer_updates_its_widgets_in_place():
     box = chain_explorer()
-    slider, caption, table, image = box.children
+    slider, caption, table, picture = box.children
+    image = picture.children[0]  # beside it, its text alternative
     before = image.value
     slider.value = 0.5
     s = chain_state(0.5)

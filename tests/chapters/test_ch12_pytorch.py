@@ -262,16 +262,19 @@ def _mean_loss(net, X, Y):
     return 0.5 * ((net(X) - Y) ** 2).sum(dim=1).mean()
 
 
+def _right_step(net, opt, parts):
+    opt.zero_grad()
+    total = 0.0
+    for X, Y in parts:
+        loss = _mean_loss(net, X, Y) / len(parts)
+        loss.backward()
+        total += loss.item()
+    opt.step()
+    return total
+
+
 def test_check_accumulate_step():
-    def right(net, opt, parts):
-        opt.zero_grad()
-        total = 0.0
-        for X, Y in parts:
-            loss = _mean_loss(net, X, Y) / len(parts)
-            loss.backward()
-            total += loss.item()
-        opt.step()
-        return total
+    right = _right_step
 
     def no_division(net, opt, parts):
         opt.zero_grad()
@@ -337,3 +340,59 @@ def test_instructor_solution_of_accumulate_step_passes_and_its_mistake_is_named(
         verdict = check_accumulate_step(ns["accumulate_step"])
         assert verdict.ok is ok, str(verdict)
     assert "divided" in str(verdict)
+
+
+def test_check_accumulate_step_judges_what_a_right_step_returns():
+    def right_returning(kind):
+        def step(net, opt, parts):
+            total = _right_step(net, opt, parts)
+            return {"tuple": (total, 0.0), "text": str(total),
+                    "tensor": torch.tensor([total, total]), "0-d": torch.tensor(total)}[kind]
+        return step
+
+    torch = pytest.importorskip("torch")
+    assert check_accumulate_step(right_returning("0-d")).ok is True
+    for kind, said in (("tuple", "tuple"), ("text", "text"), ("tensor", "shape (2,)")):
+        verdict = check_accumulate_step(right_returning(kind))
+        assert verdict.ok is False and "one number" in verdict.message and said in verdict.message
+
+
+def test_check_copy_linear_without_a_bias_is_feedback():
+    torch = pytest.importorskip("torch")
+
+    def no_bias(W, b):
+        linear = torch.nn.Linear(W.shape[1], W.shape[0], bias=False, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor(W))
+        return linear
+
+    verdict = check_copy_linear(no_bias)
+    assert verdict.ok is False and "bias=False" in verdict.message
+
+
+def test_rule_check_passes_torchs_sigmoid_and_fails_a_wrong_backward():
+    from bpbook.chapters.ch12_pytorch.bridge import rule_check
+
+    class HalfSlope(torch.autograd.Function):  # tanh with half its slope in backward
+        @staticmethod
+        def forward(ctx, z):
+            a = torch.tanh(z)
+            ctx.save_for_backward(a)
+            return a
+
+        @staticmethod
+        def backward(ctx, grad):
+            (a,) = ctx.saved_tensors
+            return grad * (1 - a * a) / 2
+
+    gen = torch.Generator().manual_seed(3)
+    W = torch.randn(3, 2, dtype=torch.float64, generator=gen, requires_grad=True)
+    xs = torch.randn(2, 5, dtype=torch.float64, generator=gen)
+    before = W.detach().clone()
+    right = rule_check(lambda W: torch.tanh(W @ xs), (W,), ("W",))
+    assert right.passed() and len(right.rows) == 6
+    # the gradient judged is autograd's, written here in closed form
+    want = ((1 - torch.tanh(W @ xs) ** 2) @ xs.T / 15).detach().numpy()
+    np.testing.assert_allclose([r[2] for r in right.rows], want.ravel(), rtol=1e-12)
+    assert not rule_check(lambda W: HalfSlope.apply(W @ xs), (W,), ("W",)).passed()
+    assert torch.equal(W.detach(), before)

@@ -121,6 +121,19 @@ def test_classifier_gradients_three_ways():
             np.testing.assert_allclose(ours, numeric, atol=1e-8)
 
 
+@pytest.mark.parametrize("hidden", [8, 32])
+def test_the_chapters_gradient_check_passes_by_the_rule_and_a_bug_fails_it(hidden):
+    """The chapter's check (issue 21: the old rule failed this correct network at 2.8e-7)."""
+    from bpbook.gradcheck import gradcheck
+    d = prepared()
+    net, idx = classifier(hidden=hidden), np.arange(5)
+    X, Y = d.X_train[:, idx], one_hot(d.y_train[idx])
+    assert gradcheck(net, X, Y, "softmax_ce").passed()
+    out = net.dense[1]
+    out.f = type(out.f)("identity", lambda z: z, lambda z: 0.5 * np.ones_like(z), "z", "½")
+    assert not gradcheck(net, X, Y, "softmax_ce").passed()
+
+
 def test_bpbook_training_gives_torchs_loss_curve():
     """The chapter's setting, all steps: bpbook against torch.nn + torch.optim.SGD (written
     here) and against the module's own torch loop; ≤ 1e-10 relative in float64."""
@@ -257,3 +270,15 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     module = solutions.load("13_real_classifier")
     assert solutions.exercise_ids("13_real_classifier") == set(module.EXERCISES) | set(module.THINK)
     assert all(entry["points"] > 0 for entry in module.EXERCISES.values())
+
+
+def test_a_table_of_the_fixed_answers_does_not_pass():
+    from bpbook.chapters.ch13_real_classifier.exercises import _large_logit_cases, _logit_cases
+    from bpbook.chapters.ch13_real_classifier.train import logsumexp
+
+    ce_table = {o.tobytes(): _ce_grad(o, c) for o, c in _logit_cases()}
+    verdict = check_ce_grad(lambda o, c: ce_table.get(o.tobytes(), np.zeros_like(o)))
+    assert verdict.ok is False and "random" in verdict.message
+    lse_table = {o.tobytes(): logsumexp(o) for (o,) in _large_logit_cases()}
+    verdict = check_logsumexp(lambda o: lse_table.get(o.tobytes(), np.zeros((1, o.shape[1]))))
+    assert verdict.ok is False and "random" in verdict.message

@@ -11,7 +11,7 @@ import numpy as np
 
 from bpbook.draw import draw_graph
 from bpbook.tables import Table
-from bpbook.widgets import PNG, figure_png, math_html, wire_in_place
+from bpbook.widgets import PNG, math_html, wire_in_place
 
 # ---- the backward pass, one node at a time -------------------------------------------------------
 
@@ -54,7 +54,8 @@ def replay_text(frames, step):
     node, steps = _frame(frames, step)
     up = steps[0].upstream
     lines = [f"**Step {step} of {len(frames)}**: node `{_name(node)}` (made by `{node.op}`) "
-             f"holds $\\partial L/\\partial\\,{_tex(node)} = {up:.6f}$ and passes it on:", ""]
+             f"holds $\\partial\\mathcal L/\\partial\\,{_tex(node)} = {up:.6f}$ and passes it on:",
+             ""]
     for s in steps:
         lines.append(f"- to `{_name(s.input)}`: ${up:.6f} \\times {s.local:.6f} = "
                      f"{s.passed:.6f}$ (upstream × local derivative)")
@@ -85,7 +86,7 @@ def step_explorer(root):
     back.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 1)))
     nxt.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
     # Every step's picture is drawn once, here: a move only swaps pictures.
-    pictures = {step: PNG(figure_png(replay_figure(root, frames, step)))
+    pictures = {step: PNG.of(replay_figure(root, frames, step))
                 for step in range(1, len(frames) + 1)}
     view = wire_in_place(slider, lambda step: [math_html(replay_text(frames, step)),
                                                replay_table(frames, step), pictures[step]])
@@ -97,5 +98,7 @@ def _name(node):
 
 
 def _tex(node):
+    if node.label in ("L", "loss"):  # the loss is ℒ in the book's formulas
+        return r"\mathcal L"
     tex = (node.label or "c").replace("·", r"\cdot ").replace("²", "^2").replace("y_hat", r"\hat y")
     return re.sub(r"([A-Za-z])(\d+)", r"\1_{\2}", tex)

@@ -1,4 +1,4 @@
-"""Chapter 08, pitfalls: the experiments (`experiments`: deep networks, gradient profiles, dead
-ReLUs and their revival, clipping, weight decay, cost counts), batch norm's backward derived by
-SymPy (`batchnorm`), the memory of stored activations (`memory`), the pictures (`plots`), the
-explorer (`explore`) and the exercise checks (`exercises`)."""
+"""Chapter 08, vanishing gradients: the experiments (`experiments`: the slopes in δ₁, gradient
+profiles, the scale of the signal), batch norm's backward derived by SymPy (`batchnorm`), the
+pictures (`plots`), the explorer (`explore`) and the exercise checks (`exercises`). The deep
+networks themselves are the library's (`bpbook.deep`)."""

@@ -1,19 +1,20 @@
-"""The pitfalls chapter's explorer: depth, activation, initialisation, a skip connection and batch
-normalisation → the gradient norm of every layer.
+r"""The vanishing-gradients chapter's explorer: depth, activation, initialisation, a skip
+connection and batch normalisation → the gradient norm of every layer.
 
 :func:`update` is the explorer's update function, a plain function that tests call directly: it
-builds :func:`bpbook.chapters.ch08_vanishing_gradients.experiments.deep_net` on the seeded
-:func:`bpbook.chapters.ch08_vanishing_gradients.experiments.toy_data` batch (``X`` ``(8, 64)``, samples in
-columns), runs one backward pass and draws $\\|\\partial L/\\partial W_l\\|$ per layer on a log
-scale. :func:`explorer` only wires sliders to it, and shows :func:`table` (first and last hidden
-layer's norms, their ratio) as ``<table class="bp-explorer">``, so a browser test can read the
-numbers."""
+builds :func:`bpbook.deep.deep_net` on the seeded :func:`bpbook.deep.toy_data` batch (``X``
+``(8, 64)``, samples in columns), runs one backward pass and draws
+$\|\partial\mathcal{L}/\partial W_l\|$ per layer on a log scale. :func:`explorer` only wires sliders
+to it, and shows :func:`table` (first and last hidden layer's norms, their ratio) as ``<table
+class="bp-explorer">``, so a browser test can read the numbers."""
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from bpbook.chapters.ch08_vanishing_gradients.experiments import INIT_STD, deep_net, gradient_profile, toy_data
-from bpbook.errors import ExplodingGradientError
+from bpbook.chapters.ch08_vanishing_gradients.experiments import gradient_profile
+from bpbook.deep import INIT_STD, deep_net, toy_data
+from bpbook.display import described
+from bpbook.errors import ExplodingGradientError, InputError
 from bpbook.tables import Table
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
@@ -28,7 +29,7 @@ def update(depth=15, activation="sigmoid", init="xavier", gain=1.0, residual=Fal
     hidden layer's) and ``message`` (one line for the reader).
     """
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of: "
+        raise InputError(f"unknown activation {activation!r}; expected one of: "
                          f"{', '.join(ACTIVATIONS)}")
     if residual and batchnorm:
         result = {"norms": None, "ratio": None,
@@ -58,9 +59,19 @@ def table(result):
     norms = result["norms"]
     values = ([result["message"].split(":")[0]] * 3 if norms is None
               else [norms[0], norms[-2], result["ratio"]])
-    labels = ["‖∂L/∂W‖, first layer", "‖∂L/∂W‖, last hidden layer", "ratio first / last hidden"]
+    labels = ["‖∂ℒ/∂W‖, first layer", "‖∂ℒ/∂W‖, last hidden layer", "ratio first / last hidden"]
     return Table(["quantity", "value"], zip(labels, values), [None, "{:.4e}"],
                  css_class="bp-explorer")
+
+
+def alt(result, activation, init):
+    """The explorer figure's words, from ``result``: what is drawn and its two ends."""
+    norms = result["norms"]
+    if norms is None:
+        return f"No gradient profile for {activation} with {init} weights: {result['message']}."
+    return (f"Gradient norm per layer on a log scale for {len(norms) - 1} hidden {activation} "
+            f"layers with {init} weights: {norms[0]:.1e} at layer 1, {norms[-2]:.1e} at the last "
+            f"hidden layer, {norms[-1]:.1e} at the output; {result['message']}.")
 
 
 def figure():
@@ -93,7 +104,7 @@ def draw(ax, result, depth):
         ax.yaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax.set_xlabel("layer (1 = next to the inputs; last = output)")
-        ax.set_ylabel("‖∂L/∂W‖")
+        ax.set_ylabel("‖∂ℒ/∂W‖")
     why = next(t for t in ax.texts if t.get_gid() == "no-profile")  # overflow, bad settings
     norms = result["norms"]
     line.set_visible(norms is not None)
@@ -130,5 +141,5 @@ def explorer():
 
     def show(depth, activation, init, gain, residual, batchnorm):
         result = update(depth, activation, init, gain, residual, batchnorm, ax=ax)
-        return [table(result), fig]
+        return [table(result), described(fig, alt(result, activation, init))]
     return wire_in_place(controls, show, panel=w.VBox(controls))

@@ -1,13 +1,16 @@
-r"""The pitfalls chapter's pictures (``chapters/08_vanishing_gradients.py``): each function takes numbers the
-chapter computed and returns a matplotlib ``Figure`` (no pyplot, no global state).
+r"""The pictures of ``chapters/08_vanishing_gradients.py``: each function takes numbers the
+chapter computed and returns a matplotlib ``Figure`` (no pyplot, no global state) carrying its
+text alternative, written from the same numbers (``bpbook.display.described``).
 
-Gradient profiles are arrays of $\|\partial L/\partial W_l\|$, one per layer, inputs first
+Gradient profiles are arrays of $\|\partial\mathcal{L}/\partial W_l\|$, one per layer, inputs first
 (layer 1), the output layer last; they are drawn on a log scale against the layer number.
 """
 import numpy as np
 from matplotlib.figure import Figure
 
-GRAD_LABEL = r"$\|\partial L/\partial W_l\|$"
+from bpbook.display import described, listing
+
+GRAD_LABEL = r"$\|\partial\mathcal{L}/\partial W_l\|$"
 
 
 def _figure(width=7, height=3.6, cols=1):
@@ -16,8 +19,25 @@ def _figure(width=7, height=3.6, cols=1):
     return fig, axes
 
 
+STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v")]
+
+
 def _profile(ax, norms, label, **style):
-    ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=label, **style)
+    """One curve; each curve of ``ax`` gets its own line style and marker (not colour alone)."""
+    line, marker = STYLES[len(ax.lines) % len(STYLES)]
+    ax.semilogy(np.arange(1, len(norms) + 1), norms, linestyle=line, marker=marker, label=label,
+                **style)
+
+
+def _ends(norms):
+    """A profile in words: its first and last value."""
+    return f"{norms[0]:.1e} at layer 1 to {norms[-1]:.1e} at layer {len(norms)}"
+
+
+def profiles_alt(norms_by_label, title):
+    """The words of :func:`profiles`: each curve's first and last gradient norm."""
+    return (f"{title}, gradient norm per layer on a log scale, one line per network: "
+            + "; ".join(f"{label}, from {_ends(n)}" for label, n in norms_by_label.items()) + ".")
 
 
 def profiles(norms_by_label, title="gradient norm per layer, one backward pass"):
@@ -29,7 +49,7 @@ def profiles(norms_by_label, title="gradient norm per layer, one backward pass")
     ax.set(xlabel=f"layer l (1 = next to the inputs, {depth + 1} = output)", ylabel=GRAD_LABEL,
            title=title)
     ax.legend()
-    return fig
+    return described(fig, profiles_alt(norms_by_label, title))
 
 
 def panels(norms_by_panel):
@@ -41,7 +61,12 @@ def panels(norms_by_panel):
         ax.set(title=title, xlabel="layer l")
         ax.legend(fontsize=8)
     np.atleast_1d(axes)[0].set_ylabel(GRAD_LABEL)
-    return fig
+    alt = (f"{len(norms_by_panel)} panels of gradient norm per layer, log scale, one per cure: "
+           f"{listing(norms_by_panel)}.")
+    details = " ".join(f"{title}: " + "; ".join(f"{label} from {_ends(n)}"
+                                                for label, n in curves.items()) + "."
+                       for title, curves in norms_by_panel.items())
+    return described(fig, alt, details)
 
 
 def scale(rms_by_label, norms_by_label):
@@ -54,52 +79,24 @@ def scale(rms_by_label, norms_by_label):
     ax1.set(xlabel="hidden layer l", ylabel=r"RMS of $a_l$", title="signal going up (forward)")
     ax2.set(xlabel="layer l", ylabel=GRAD_LABEL, title="gradient per layer (backward)")
     ax1.legend(fontsize=8)
-    return fig
+    alt = ("Two panels, log scale. Left, root-mean-square of each hidden layer's output: "
+           + "; ".join(f"{label} from {_ends(r)}" for label, r in rms_by_label.items())
+           + ". Right, gradient norm per layer: "
+           + "; ".join(f"{label} from {_ends(n)}" for label, n in norms_by_label.items()) + ".")
+    return described(fig, alt)
 
 
 def loss_curves(curves, title, ylim=None):
     """``{label: (losses, error)}`` on a log scale; a run stopped by an error says when."""
     fig, ax = _figure()
-    for name, (losses, err) in curves.items():
-        ax.semilogy(losses, label=name + (f" (NaN at epoch {len(losses)})" if err else ""))
+    for i, (name, (losses, err)) in enumerate(curves.items()):
+        ax.semilogy(losses, linestyle=STYLES[i % len(STYLES)][0],
+                    label=name + (f" (NaN at epoch {len(losses)})" if err else ""))
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.legend()
-    return fig
-
-
-def cost(params, fd_passes, bp_passes, widths, measured, counted):
-    """Left: forward-pass equivalents for all gradients, finite differences vs backprop (both
-    counted). Right: measured backward/forward time by width, with the counted ratios."""
-    fig, (ax1, ax2) = _figure(10, 3.4, 2)
-    ax1.plot(params, fd_passes, "o-", label="finite differences: 2 per parameter")
-    ax1.plot(params, bp_passes, "o-", label="backprop: 1 forward + 1 backward")
-    ax1.set(xlabel="parameters", ylabel="forward-pass equivalents", title="counted",
-            yscale="log")
-    ax1.legend(fontsize=8)
-    ax2.plot(widths, measured, "o-", label="measured")
-    ax2.plot(widths, counted, "s--", color="gray", label="counted multiply-adds")
-    top = 1.2 * max(max(measured), max(counted))
-    ax2.set(xscale="log", xlabel="hidden width", ylabel="backward / forward",
-            title="one backward pass (timings vary)", ylim=(0, top))
-    ax2.set_xticks(widths, [str(w) for w in widths])
-    ax2.minorticks_off()
-    ax2.legend(fontsize=8)
-    return fig
-
-
-def memory(rows, width):
-    """Stored bytes against depth, one line per batch size; ``rows`` are
-    ``[depth, m, counted, measured]``. Markers are measured, dashed lines counted."""
-    fig, ax = _figure(7, 3.4)
-    for m in sorted({r[1] for r in rows}):
-        sub = [r for r in rows if r[1] == m]
-        line, = ax.plot([r[0] for r in sub], [r[3] / 2 ** 20 for r in sub], "o",
-                        label=f"m = {m}, measured")
-        ax.plot([r[0] for r in sub], [r[2] / 2 ** 20 for r in sub], "--", color=line.get_color(),
-                label=f"m = {m}, counted")
-    ax.set(xlabel="hidden layers D", ylabel="MiB kept for the backward pass",
-           title=f"stored z and a, hidden width {width}, float64")
-    ax.legend(fontsize=8, ncol=2)
-    return fig
+    runs = [f"{name}: from {losses[0]:.2e} " + (f"up to NaN at epoch {len(losses)}" if err else
+                                                   f"to {losses[-1]:.2e} after {len(losses)} epochs")
+            for name, (losses, err) in curves.items()]
+    return described(fig, f"Loss against epoch on a log scale, {title}. " + "; ".join(runs) + ".")

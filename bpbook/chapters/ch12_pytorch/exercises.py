@@ -8,7 +8,7 @@ Shapes: torch tensors hold samples in rows, ``y_hat`` and ``y`` ``(m, n_out)``.
 import numpy as np
 
 from bpbook.chapters.ch12_pytorch.bridge import half_mse
-from bpbook.feedback import Feedback, check
+from bpbook.feedback import Feedback, as_real, check, error_text, run_student
 from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
 from bpbook.worked import worked_example
 
@@ -50,10 +50,9 @@ def check_half_mse(fn):
     cases = _loss_cases()
     for y_hat, y in cases:
         y_hat.requires_grad_(True)
-        try:
-            out = fn(y_hat, y)
-        except Exception as err:  # the student's code: report any failure as feedback
-            return Feedback(False, f"half_mse raised {type(err).__name__}: {err}")
+        out, problem = run_student(fn, "half_mse", y_hat, y)
+        if problem is not None:
+            return problem
         if out is None:
             return Feedback(None, "your half_mse returns None: return the loss tensor")
         if getattr(out, "grad_fn", None) is None:
@@ -83,21 +82,23 @@ def check_copy_linear(fn):
     rng = np.random.default_rng()  # a fresh random layer on every call, not a fixed one
     n_out, n_in = (int(n) for n in rng.integers(2, 6, size=2))
     W, b, X = rng.normal(size=(n_out, n_in)), rng.normal(size=(n_out, 1)), rng.normal(size=(n_in, 5))
-    try:
-        linear = fn(W.copy(), b.copy())
-    except Exception as err:  # the student's code: report any failure as feedback
-        return Feedback(False, f"copy_linear raised {type(err).__name__}: {err}")
+    linear, problem = run_student(fn, "copy_linear", W.copy(), b.copy())
+    if problem is not None:
+        return problem
     if not isinstance(linear, torch.nn.Linear):
         return Feedback(None if linear is None else False,
                         f"copy_linear should return a torch.nn.Linear, got {type(linear).__name__}")
     if tuple(linear.weight.shape) != W.shape:
         return Feedback(False, f"the Linear's weight should have shape {W.shape} (n_out, n_in), "
                                f"like bpbook's W; got {tuple(linear.weight.shape)}")
+    if linear.bias is None:
+        return Feedback(False, "your Linear has no bias (bias=False), but bpbook's layer adds b: "
+                               "build it with a bias and copy b.ravel() into linear.bias")
     try:
         with torch.no_grad():
             out = linear(torch.tensor(X.T, dtype=linear.weight.dtype)).double().numpy().T
     except Exception as err:  # a Linear the student broke: feedback, not a traceback
-        return Feedback(False, f"calling your Linear raised {type(err).__name__}: {err}")
+        return Feedback(False, f"calling your Linear raised {error_text(err)}")
     if np.allclose(out, W @ X + b, atol=1e-5):
         return Feedback(True, "the Linear computes W a + b for every sample")
     if np.allclose(out, W @ X + linear.bias.detach().double().numpy()[:, None], atol=1e-5):
@@ -152,7 +153,7 @@ def _start():
 def _run_steps(fn):
     """``fn(net, opt, parts)`` called :data:`STEPS` times on a torch copy of :func:`_start`, the
     four XOR samples cut into two parts of two; returns what it returned and the parameters
-    afterwards (float64 arrays, flattened)."""
+    afterwards (float64 arrays, flattened), or ``(Feedback, None)`` when a call failed."""
     import torch
 
     from bpbook.data import XOR_X, XOR_Y
@@ -161,7 +162,12 @@ def _run_steps(fn):
     opt = torch.optim.SGD(net.parameters(), lr=LR)
     X, Y = torch.tensor(XOR_X.T), torch.tensor(XOR_Y.T)
     parts = [(X[:2], Y[:2]), (X[2:], Y[2:])]
-    returned = [fn(net, opt, parts) for _ in range(STEPS)]
+    returned = []
+    for _ in range(STEPS):
+        value, problem = run_student(fn, "accumulate_step", net, opt, parts)
+        if problem is not None:
+            return problem, None
+        returned.append(value)
     return returned, [p.detach().numpy().reshape(-1) for p in net.parameters()]
 
 
@@ -187,15 +193,19 @@ def check_accumulate_step(fn):
         return Feedback(None, INSTALL_HINT)
     if fn is None:
         return Feedback(None, "write accumulate_step(net, opt, parts) and run the cell again")
-    try:
-        returned, params = _run_steps(fn)
-    except Exception as err:  # the student's code: report any failure as feedback
-        return Feedback(False, f"accumulate_step raised {type(err).__name__}: {err}")
+    returned, params = _run_steps(fn)
+    if params is None:
+        return returned
     if any(v is None for v in returned):
         return Feedback(None, "your accumulate_step returns None: return the mean loss")
+    losses = [as_real(v) for v in returned]
+    bad = next((why for _, why in losses if why is not None), None)
+    if bad is not None:
+        return Feedback(False, f"accumulate_step should return the mean loss as one number, got "
+                               f"{bad}")
     want_losses, want_params = _bpbook_steps()
     if _same(params, want_params):
-        if not np.allclose([float(v) for v in returned], want_losses, rtol=1e-10):
+        if not np.allclose([v for v, _ in losses], want_losses, rtol=1e-10):
             return Feedback(False, "the parameters move as they should, but return the mean "
                                    "loss over all the parts, computed before the step")
         return Feedback(True, f"one update from the accumulated gradients: after {STEPS} calls "

@@ -17,6 +17,12 @@ def _logit_cases():
     return [(rng.randn(k, m) * 3, rng.randint(0, k, size=m)) for k, m in ((3, 1), (10, 4), (4, 6))]
 
 
+def _random_logits(rng):
+    """Fresh logits ``(K, m)`` and labels ``(m,)`` for every check, so no table of answers passes."""
+    k, m = (int(n) for n in rng.integers(2, 11, size=2))
+    return rng.normal(size=(k, m)) * 3, rng.integers(0, k, size=m)
+
+
 def _ce_grad(o, labels):
     return (softmax(o) - np.eye(o.shape[0])[:, labels]) / o.shape[1]
 
@@ -33,7 +39,7 @@ def check_ce_grad(fn):
     m = lambda o: o.shape[1]  # noqa: E731
     return check_function(
         fn, "ce_grad(o, labels)", "(softmax(o) − y) / m, y the one-hot columns of the labels",
-        _logit_cases(), _ce_grad, [
+        _logit_cases(), _ce_grad, random_cases=_random_logits, mistakes=[
             (lambda o, c: _ce_grad(o, c) * m(o), "softmax(o) − y without the 1/m of the mean"),
             (lambda o, c: -_ce_grad(o, c), "y − softmax(o): the sign is flipped"),
             (lambda o, c: (o - np.eye(o.shape[0])[:, c]) / m(o),
@@ -51,12 +57,18 @@ def _large_logit_cases():
                                              [990.0, -1010.0]]),), (rng.randn(10, 5) * 50,)]
 
 
+def _random_large_logits(rng):
+    """Fresh logits ``(K, m)``, some near ±1000 where the naive formula overflows."""
+    k, m = (int(n) for n in rng.integers(2, 11, size=2))
+    return (rng.normal(size=(k, m)) * 5 + rng.choice([-1000.0, 0.0, 1000.0], size=(1, m)),)
+
+
 def check_logsumexp(fn):
     """Exercise: ``fn(o)`` is $\\log\\sum_k e^{o_k}$ over axis 0, shape ``(1, m)``, for logits as
     large as 1000 too."""
     return check_function(
         fn, "logsumexp(o)", "c + log Σ_k exp(o_k − c), c = max_k o_k", _large_logit_cases(),
-        logsumexp, [
+        logsumexp, random_cases=_random_large_logits, mistakes=[
             (logsumexp_naive, "log Σ exp(o) directly: it overflows to inf for logits near 1000 "
                               "(and becomes −inf near −1000); subtract the largest first"),
             (lambda o: np.log(np.exp(o - o.max(axis=0, keepdims=True)).sum(axis=0,

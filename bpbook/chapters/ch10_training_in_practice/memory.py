@@ -1,8 +1,8 @@
 r"""Golden rule 1 made concrete: the memory a forward pass keeps for the backward pass.
 
-Used by the pitfalls chapter (``chapters/08_vanishing_gradients.py``). Networks are
-:func:`~bpbook.chapters.ch08_vanishing_gradients.experiments.deep_net` (``depth`` hidden layers of ``width``
-units, a linear output unit; samples are columns, ``X`` has shape ``(n_in, m)``, float64).
+Used by ``chapters/10_training_in_practice.py``. Networks are :func:`bpbook.deep.deep_net`
+(``depth`` hidden layers of ``width`` units, a linear output unit; samples are columns, ``X`` has
+shape ``(n_in, m)``, float64).
 
 After ``forward``, every :class:`~bpbook.layers.Dense` layer ``l`` keeps ``z_l`` and
 ``a_l = f(z_l)``, each of shape ``(n_l, m)``; the linear output's ``a`` is its ``z`` itself (one
@@ -19,7 +19,8 @@ import tracemalloc
 
 import numpy as np
 
-from bpbook.chapters.ch08_vanishing_gradients.experiments import deep_net, toy_data
+from bpbook.deep import deep_net, toy_data
+from bpbook.errors import InputError
 
 FLOAT64_BYTES = 8
 
@@ -29,27 +30,27 @@ def counted_bytes(depth, width, m, n_out=1):
     samples (the formula of the module docstring)."""
     for what, value in (("depth", depth), ("width", width), ("m", m), ("n_out", n_out)):
         if not (isinstance(value, (int, np.integer)) and value >= 1):
-            raise ValueError(f"counted_bytes: {what} must be a positive integer, got {value!r}")
+            raise InputError(f"counted_bytes: {what} must be a positive integer, got {value!r}")
     return FLOAT64_BYTES * m * (2 * depth * width + n_out)
 
 
 def measured_bytes(depth, width, m, n_in=8):
-    """Bytes of numpy array data a fresh ``deep_net`` still holds, measured by ``tracemalloc``, after
-    one forward pass on ``m`` samples (the input ``X`` is made before the measurement and not
+    """Bytes of numpy array data a fresh ``deep_net`` still holds, measured by ``tracemalloc``,
+    after one forward pass on ``m`` samples (the input ``X`` is made before the measurement and not
     counted)."""
     net = deep_net(depth, width=width, n_in=n_in, activation="tanh")
     X, _ = toy_data(n_in=n_in, m=m)
     tracemalloc.start()
     try:
-        before = _array_bytes()
+        before = array_bytes()
         net.forward(X)
-        after = _array_bytes()
+        after = array_bytes()
     finally:
         tracemalloc.stop()
     return after - before
 
 
-def _array_bytes():
+def array_bytes():
     """Bytes of the numpy data buffers alive now (numpy's own tracemalloc domain)."""
     arrays = tracemalloc.DomainFilter(inclusive=True, domain=np.lib.tracemalloc_domain)
     return sum(t.size for t in tracemalloc.take_snapshot().filter_traces([arrays]).traces)

@@ -1,0 +1,117 @@
+"""Exercise checks of ``chapters/10_training_in_practice.py``.
+
+Each check returns a :class:`bpbook.feedback.Feedback` that names the mistake when the answer
+matches a known one. Unanswered exercises (``None``) get a reminder, not an error.
+
+Shapes: pre-activations ``Z`` have shape ``(n_units, m)`` (samples in columns); weights ``W`` and
+their gradient ``dW`` any one shape.
+"""
+import numpy as np
+
+from bpbook.chapters.ch10_training_in_practice.checkpoint import segments
+from bpbook.chapters.ch10_training_in_practice.memory import counted_bytes
+from bpbook.feedback import check, check_function, require_count
+from bpbook.worked import worked_example
+
+
+def check_accumulated(answer, backward_calls=3):
+    """Exercise: dL/dW₂ of the worked example after ``backward_calls`` backward passes on the
+    same sample without zeroing the gradients in between."""
+    backward_calls = require_count("backward_calls", backward_calls)
+    g = worked_example()["dW2"]
+    return check(answer, backward_calls * g, f"dL/dW₂ after {backward_calls} backward passes",
+                 f"{backward_calls}·(δ₂·a₁): each pass adds its gradient", [
+                     (g, "the gradient of one pass: without zero_grad the passes add up"),
+                     (g ** backward_calls, "a power: gradients are added, not multiplied"),
+                 ])
+
+
+def _random_Z(rng):
+    return (rng.normal(size=(rng.integers(1, 12), rng.integers(1, 8))) - 0.8,)
+
+
+def _off_reference(Z):
+    return np.mean(np.all(Z <= 0, axis=1))
+
+
+def check_off_fraction(fn):
+    """Exercise: ``fn(Z)`` with ``Z`` ``(n_units, m)`` returns the fraction of units whose
+    pre-activation is ``<= 0`` on every sample."""
+    Z1 = np.array([[-1.0, -2.0, -0.5], [1.0, -1.0, 2.0], [-3.0, -1.0, -1.0], [0.5, 0.5, 0.5]])
+    Z2 = np.array([[0.0, -1.0], [0.0, 0.0], [2.0, -1.0]])
+    Z3 = np.random.RandomState(2).randn(10, 6) - 0.8
+    return check_function(
+        fn, "off_fraction(Z)", "mean over units of [z ≤ 0 on every sample]",
+        [(Z1,), (Z2,), (Z3,)], _off_reference, random_cases=_random_Z, mistakes=[
+            (lambda Z: np.mean(Z <= 0), "the fraction of entries ≤ 0; a unit is off only if it "
+                                        "is ≤ 0 on every sample (all over axis 1)"),
+            (lambda Z: np.mean(np.all(Z < 0, axis=1)), "z < 0; ReLU gives 0 and no gradient "
+                                                       "at z = 0 too, so count z ≤ 0"),
+            (lambda Z: np.mean(np.any(Z <= 0, axis=1)), "units off on *some* sample (any); "
+                                                        "use all"),
+            (lambda Z: np.mean(np.all(Z <= 0, axis=0)), "samples on which every unit is off; "
+                                                        "units are rows, reduce over axis 1"),
+        ])
+
+
+def check_activation_memory(answer, depth=10, width=100, m=64):
+    """Exercise: bytes a ``deep_net(depth, width)`` keeps of ``z`` and ``a`` after a forward
+    pass on ``m`` float64 samples (linear output unit, whose ``a`` is its ``z``)."""
+    depth, width, m = (require_count(k, v) for k, v in (("depth", depth), ("width", width),
+                                                         ("m", m)))
+    right = counted_bytes(depth, width, m)
+    return check(answer, right, "the stored bytes",
+                 f"8·m·(2·D·width + 1) = 8·{m}·(2·{depth}·{width} + 1)", [
+                     (right // 8, "a count of numbers: each float64 takes 8 bytes"),
+                     (8 * m * (depth * width + 1), "only the a's (or only the z's): a Dense "
+                                                   "layer keeps both z and a = f(z)"),
+                     (8 * m * 2 * (depth * width + 1), "two arrays for the linear output too: "
+                                                       "its a is its z, one array"),
+                     (8 * m * 2 * depth * width, "the output layer left out"),
+                 ], tol=1e-9)
+
+
+def _decayed_reference(W, dW, lr, lam):
+    return W - lr * (dW + lam * W)
+
+
+def check_decayed_step(fn):
+    """Exercise: ``fn(W, dW, lr, lam)`` returns ``W`` after one SGD step on the loss plus
+    λ/2·‖W‖², where ``dW`` is the gradient of the loss alone."""
+    rng = np.random.RandomState(9)
+    cases = [(rng.randn(2, 3), rng.randn(2, 3), 0.1, 0.01),
+             (rng.randn(4, 1), rng.randn(4, 1), 0.5, 0.2),
+             (rng.randn(3, 3) * 5, rng.randn(3, 3), 0.05, 1.0)]
+    def draw(rng):
+        shape = (rng.integers(1, 5), rng.integers(1, 5))
+        return rng.normal(size=shape), rng.normal(size=shape), rng.random(), rng.random()
+
+    return check_function(fn, "decayed_step(W, dW, lr, lam)", "W − η(dW + λW)",
+                          cases, _decayed_reference, random_cases=draw, mistakes=[
+        (lambda W, dW, lr, lam: W - lr * (dW + 2 * lam * W),
+         "W − η(dW + 2λW): the ½ in λ/2·‖W‖² cancels the 2 of the square"),
+        (lambda W, dW, lr, lam: W - lr * dW - lam * W,
+         "W − η·dW − λW: the penalty's gradient λW is a gradient like dW; it is scaled by η too"),
+        (lambda W, dW, lr, lam: W - lr * dW, "the plain step W − η·dW: add the penalty's "
+                                             "gradient λW to dW"),
+        (lambda W, dW, lr, lam: W - lr * (dW + lam), "W − η(dW + λ): the gradient of λ/2·W² is "
+                                                     "λW, not λ"),
+    ])
+
+
+def check_checkpoint_forwards(answer, layers=20, segment=6):
+    """Exercise: how many layer forward passes one checkpointed step of ``layers`` layers makes
+    with segments of ``segment`` (every segment but the last is run forward a second time)."""
+    layers, segment = require_count("layers", layers), require_count("segment", segment)
+    parts = segments(layers, segment)
+    right = layers + layers - len(parts[-1])
+    mistakes = [(2 * layers, f"2·{layers}: the last segment is not run again, its values are "
+                             "still stored when the backward pass starts"),
+                (2 * layers - segment, f"2·{layers} − {segment}: the last segment holds "
+                                       f"{len(parts[-1])} layers, not {segment}"),
+                (layers, f"{layers}: the forward pass alone; the dropped segments are run again"),
+                (layers + len(parts), "one more forward per segment: each segment's layers are "
+                                      "all run again")]
+    return check(answer, right, "the layer forwards", f"{layers} + ({layers} − "
+                 f"{len(parts[-1])}): once each, then again for all but the last segment",
+                 [(w, what) for w, what in mistakes if w != right], tol=1e-9)

@@ -1,0 +1,411 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 16. Backpropagation through time
+#
+# **In this chapter you will**
+# - unroll a recurrent network over a sequence and see that its backward pass is the backprop
+#   you know, run over a deep network whose layers share their weights;
+# - write that backward pass in a dozen lines, and check `bpbook.RNN` against it, against
+#   `torch.autograd`, against finite differences and against SymPy;
+# - train a network to remember the first symbol of a sequence;
+# - watch the gradient travel back through time, step by step, and measure when it vanishes
+#   and when it explodes (the spectral radius of $W_{hh}$ decides);
+# - tame an exploding run by clipping the gradient's norm;
+# - truncate the backward pass and measure what a truncated network can no longer learn.
+#
+# Every number and picture comes from code on this page, every random draw seeded. Samples
+# are the last axis, as in every chapter: a batch of sequences has shape $(n_{in}, T, m)$.
+
+# %% [markdown]
+# ## A task that needs memory
+#
+# Each sequence starts with a symbol, $+1$ or $-1$, followed by distractors drawn uniformly from
+# $[-1, 1]$. The network reads the whole sequence, one number per step, and must then say which
+# symbol came first. Nothing at the last step tells it the answer: it has to carry it.
+
+# %%
+# %matplotlib inline
+import inspect
+
+import numpy as np
+from IPython.display import display
+
+from bpbook.chapters.ch16_backprop_through_time import checks, flow, plots, task
+from bpbook.display import say
+from bpbook.rnn import RNN, spectral_radius
+from bpbook.tables import Table
+
+X, Y = task.memory_task(T=6, m=4, seed=11)
+Table(["sequence", *[f"x_{t}" for t in range(1, 7)], "answer y"],
+      [[k + 1, *X[0, :, k], Y[0, k]] for k in range(4)], [None] + ["{:+.2f}"] * 7)
+
+# %% [markdown]
+# ## The recurrent network
+#
+# A recurrent layer keeps a hidden state $h_t$ of `hidden` numbers and updates it at every
+# step from the new input and its previous self, with the same weights at every step:
+#
+# $$z_t = W_{xh}x_t + W_{hh}h_{t-1} + b,\qquad h_t = \tanh(z_t),\qquad h_0 = 0.$$
+#
+# A linear readout looks at the last state only, $\hat y = W_{out}h_T + b_{out}$, and the loss is
+# the ½-MSE averaged over the $m$ sequences, $L = \frac1m\sum_k \frac12(\hat y^{(k)} -
+# y^{(k)})^2$. `bpbook.RNN(n_in, n_hidden)` is this layer (`torch.nn.RNN` with
+# `nonlinearity="tanh"`, whose two biases add up to our $b$); its `forward` returns every state,
+# shape $(n_{hidden}, T, m)$, and keeps each step's local derivative $\tanh'(z_t) = 1 - h_t^2$
+# beside it. The readout is a `bpbook` `Dense` layer on `H[:, -1]`.
+
+# %%
+rnn, readout = task.build(hidden=task.HIDDEN, seed=task.SEED)
+H = rnn.forward(X)
+display(say("`X` has shape {xs}; the states `H` have shape {hs}; the readout sees `H[:, -1]`, "
+            "shape {ls}. Parameters: {params}.", xs=X.shape, hs=H.shape, ls=H[:, -1].shape,
+            params=", ".join(f"`{n}` {v.shape}" for n, v, _ in rnn.params() + readout.params())))
+
+# %% [markdown]
+# ## Unrolled, it is an ordinary deep network
+#
+# Write the steps out one after another and the recurrent layer becomes a feed-forward network
+# $T$ layers deep, whose layers all use the same $W_{xh}$, $W_{hh}$ and $b$. Backprop on that
+# network is **backpropagation through time** (BPTT). Two things are new. A state feeds two
+# places, the loss (if the loss looks at it) and the next step, so its gradient is a sum (a
+# fan-out, as in chapter 2); and a shared weight collects one gradient per step, so its
+# gradient is a sum over time. Walking back from $t = T$ to $1$, with nothing flowing into the
+# last step from the future ($\delta_{T+1} = 0$):
+#
+# $$g_t = \frac{\partial L}{\partial h_t} = dH_t + W_{hh}^\top\delta_{t+1},\qquad
+#   \delta_t = \frac{\partial L}{\partial z_t} = g_t\odot(1-h_t^2),$$
+# $$\frac{\partial L}{\partial W_{xh}} = \sum_{t=1}^{T}\delta_t x_t^\top,\qquad
+#   \frac{\partial L}{\partial W_{hh}} = \sum_{t=2}^{T}\delta_t h_{t-1}^\top,\qquad
+#   \frac{\partial L}{\partial b} = \sum_{t=1}^{T}\sum_{k=1}^{m}\delta_t^{(k)},$$
+#
+# where $dH_t$ is what the loss puts on $h_t$ directly: here zero except at the last step, where
+# it is $W_{out}^\top(\hat Y - Y)/m$. The whole backward pass, written out:
+
+# %%
+def bptt(W_xh, W_hh, X, H, dh_T):
+    """Gradients of W_xh, W_hh, b from dL/dh_T, the loss on the last state only."""
+    dW_xh, dW_hh = np.zeros_like(W_xh), np.zeros_like(W_hh)
+    db = np.zeros((W_hh.shape[0], 1))
+    dh = dh_T
+    for t in range(X.shape[1] - 1, -1, -1):
+        delta = dh * (1 - H[:, t] ** 2)  # through tanh
+        dW_xh += delta @ X[:, t].T
+        if t > 0:  # h_0 = 0 adds nothing to dW_hh
+            dW_hh += delta @ H[:, t - 1].T
+        db += delta.sum(axis=1, keepdims=True)
+        dh = W_hh.T @ delta  # into the previous state
+    return dW_xh, dW_hh, db
+
+
+y_hat = readout.forward(H[:, -1])
+mine = bptt(rnn.W_xh, rnn.W_hh, X, H, readout.W.T @ ((y_hat - Y) / Y.shape[1]))
+grads = checks.gradients(rnn, readout, X, Y)
+gap = max(float(np.max(np.abs(a - grads[n]))) for a, n in zip(mine, ("rnn.W_xh", "rnn.W_hh",
+                                                                     "rnn.b")))
+assert gap < 1e-12, gap
+display(say("Largest difference between this loop's gradients and `bpbook.RNN`'s: {g:.1e}.",
+            g=gap))
+
+# %% [markdown]
+# `bpbook.RNN.backward` takes $\partial L/\partial h_t$ for every step at once (a loss may look
+# at every state), keeps `dh` and `delta` for every step, and sums the parameter gradients over
+# time in one matrix product each. Its loop:
+
+# %%
+print(inspect.getsource(RNN._full))
+
+# %% [markdown]
+# ## Checked three ways
+#
+# **Against `torch.autograd`.** `torch.nn.RNN` gets the same weights (our $b$ split over its two
+# biases), `torch.nn.Linear` the readout's; torch differentiates the same loss on fresh
+# sequences:
+
+# %%
+Xc, Yc = task.memory_task(T=task.T, m=16, seed=21)
+torch_table, torch_gap = checks.against_torch(rnn, readout, Xc, Yc)
+assert torch_gap < 1e-12, torch_gap
+torch_table
+
+# %% [markdown]
+# **Against finite differences.** Every entry of every parameter nudged by $\pm\varepsilon$
+# ($\varepsilon = 10^{-5}$), the loss recomputed twice:
+
+# %%
+fd_table, fd_err = checks.against_differences(rnn, readout, Xc, Yc)
+assert fd_err < 1e-6, fd_err
+fd_table
+
+# %% [markdown]
+# **Against SymPy.** One hidden unit over three steps is small enough to write as a formula:
+# $h_t = \tanh(u x_t + w h_{t-1} + c)$, $\hat y = v h_3 + d$, $L = \frac12(\hat y - y)^2$, with
+# scalars $u, w, c$ in place of $W_{xh}, W_{hh}, b$. SymPy differentiates the nested tanh
+# directly. Its $\partial h_3/\partial w$, written with the states $h_1, h_2, h_3$:
+
+# %%
+import sympy as sp
+
+dh3_dw, (h1, h2, h3) = checks.paths_of_dh_dw(3)
+w = sp.Symbol("w", real=True)
+paths = (1 - h3**2) * h2 + (1 - h3**2) * w * (1 - h2**2) * h1
+assert sp.expand(paths - dh3_dw) == 0
+display(sp.Eq(sp.Symbol(r"\frac{\partial h_3}{\partial w}"), sp.factor(dh3_dw)))
+display(sp.Eq(sp.Symbol(r"\frac{\partial h_3}{\partial w}"), paths, evaluate=False))
+
+# %% [markdown]
+# The second line is the same expression regrouped (the cell checks that the difference
+# expands to zero): one term per step at which $w$ acts, each a product of the local
+# derivatives along the path back from $h_3$. The term through $h_0$ is missing because
+# $h_0 = 0$. At numbers of our choosing, SymPy's exact derivatives beside `bpbook.RNN`'s:
+
+# %%
+values = dict(u=0.7, w=-1.3, c=0.2, v=1.5, d=-0.1, y=1.0, x1=1.0, x2=-0.4, x3=0.6)
+sympy_table, sympy_gap = checks.against_sympy(values)
+assert sympy_gap < 1e-12, sympy_gap
+sympy_table
+
+# %% [markdown]
+# ## Training with BPTT
+#
+# Mini-batch SGD with `bpbook.SGD` over the RNN's and the readout's parameters, sequences of
+# length $T$, settings from `bpbook.chapters.ch16_backprop_through_time.task`:
+
+# %%
+run = task.train()
+display(say("{T} steps per sequence, {h} hidden units, {m} training sequences in mini-batches "
+            "of {b}, η = {lr:g}, {e} epochs. On {mt} fresh test sequences the trained network "
+            "names the first symbol right **{acc:.1%}** of the time (chance: 50%); test loss "
+            "{tl:.4f}.", T=task.T, h=task.HIDDEN, m=task.M_TRAIN, b=task.BATCH, lr=task.LR,
+            e=task.EPOCHS, mt=task.M_TEST, acc=run.test_accuracy, tl=run.test_loss))
+plots.loss_figure(run)
+
+# %% [markdown]
+# ## The gradient, step by step
+#
+# How much of the loss's gradient reaches each state? `bpbook.RNN` keeps $\partial L/\partial
+# h_t$ for every step (`dh`); its norm over units and samples, against $t$, for the untrained
+# and the trained network on the same test sequences:
+
+# %%
+Xs, Ys = task.memory_task(T=task.T, m=task.M_TEST, seed=31)
+untrained, untrained_readout = task.build()
+curves = {"before training": flow.loss_step_norms(untrained, untrained_readout, Xs, Ys),
+          "after training": flow.loss_step_norms(run.rnn, run.readout, Xs, Ys)}
+plots.flow_figure(curves)
+
+# %%
+keep = {k: v[0] / v[-1] for k, v in curves.items()}
+display(say("Before training, the gradient at step 1 is {b:.2g} times the one at step {T}; "
+            "after training, {a:.2g} times. Step 1 holds the symbol: the weights learn to keep "
+            "it only through the gradient that reaches it. Training moved the spectral radius of "
+            "$W_{{hh}}$ from {r0:.2f} to {r1:.2f}.",
+            b=keep["before training"], a=keep["after training"], T=task.T,
+            r0=spectral_radius(untrained.W_hh), r1=spectral_radius(run.rnn.W_hh)))
+
+# %% [markdown]
+# ## Vanishing and exploding, measured
+#
+# Each step back multiplies the state's gradient by $W_{hh}^\top\operatorname{diag}(1-h_t^2)$,
+# so the gradient at step 1 is a product of $T-1$ such matrices applied to the one at step
+# $T$. Take $W_{hh} = \rho Q$ with $Q$ orthogonal: then every eigenvalue of $W_{hh}$ has size
+# $\rho$ (its **spectral radius**) and $W_{hh}^\top$ stretches every vector by exactly $\rho$.
+# The tanh slopes lie in $(0, 1]$, so they can only shrink it further:
+#
+# $$\frac{\|\partial L/\partial h_1\|}{\|\partial L/\partial h_T\|} \le \rho^{T-1}.$$
+#
+# `flow.ratio_table` measures the left side for a 16-unit network on the task's sequences and
+# prints it beside the bound, first with the task's inputs, then with inputs a hundred times
+# smaller (states near 0, where $\tanh' \approx 1$):
+
+# %%
+rhos, lengths = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0), (5, 10, 20, 40)
+big = flow.ratio_table(rhos, lengths, input_scale=1.0)
+big
+
+# %%
+small = flow.ratio_table(rhos, lengths, input_scale=0.01)
+small
+
+# %%
+gb, gs = flow.growth(big), flow.growth(small)
+display(say("With ρ = 0.5 the gradient reaching step 1 of 40 is {v:.1e} of the last step's: "
+            "it vanishes geometrically, as the bound says. With ρ = 2 and small inputs it is "
+            "{e:.1e} times larger after 20 steps, but {e40:.1e} after 40, far below the bound "
+            "{b40:.1e}: the states grow until tanh saturates, and the small slopes of a "
+            "saturated tanh hold the growth back. With the task's inputs (first table), ρ = 2 "
+            "reaches only {eb:.1e} at T = 20.",
+            v=gb[0.5, 40], e=gs[2.0, 20], e40=gs[2.0, 40], b40=2.0 ** 39, eb=gb[2.0, 20]))
+
+# %% [markdown]
+# Below 1, the gradient from far back dies; above 1, it can blow up while the states stay in
+# tanh's linear range. Either way, a dependency many steps long is hard to learn: its gradient
+# is either a whisper or a shout.
+
+# %% [markdown]
+# ## Clipping the gradient's norm
+#
+# An exploding gradient makes one SGD step huge, and the network jumps somewhere useless.
+# Clipping rescales all gradients together whenever their global norm exceeds a threshold:
+# $g \leftarrow g\cdot\min(1, c/\|g\|)$, the direction kept. `bpbook.SGD(..., clip=c)` calls
+# `bpbook.clip_grad_norm` before each step. Two runs from a $W_{hh}$ rescaled to a large spectral
+# radius, with a larger learning rate, the same in all but the clipping:
+
+# %%
+rho_big, lr_big, clip = 3.0, 0.5, 1.0
+runs = {"no clipping": task.train(rho=rho_big, lr=lr_big),
+        f"clipped at {clip:g}": task.train(rho=rho_big, lr=lr_big, clip=clip)}
+plots.clipping_figure(runs)
+
+# %%
+free, clipped = runs.values()
+display(say("ρ(W_hh) = {r:g} at the start, η = {lr:g}. Without clipping the largest gradient "
+            "norm is {n0:.1e} and the test accuracy ends at {a0:.0%}; clipped at {c:g}, the "
+            "largest norm before clipping is {n1:.1e} and the accuracy {a1:.0%}.",
+            r=rho_big, lr=lr_big, n0=max(free.norms), a0=free.test_accuracy, c=clip,
+            n1=max(clipped.norms), a1=clipped.test_accuracy))
+
+# %% [markdown]
+# Clipping does nothing for vanishing gradients: it only ever shrinks.
+
+# %% [markdown]
+# ## Truncated BPTT and what it cannot learn
+#
+# The backward pass walks the whole sequence again and needs every state the forward pass
+# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient back through at
+# most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
+# $h_T$ reaches steps $T-k+1, \dots, T$, and no further.
+#
+# Our task's dependency is as long as the sequence: the symbol sits at step 1 and is asked for
+# at step $T$. Networks trained with truncation $k$ on sequences of length $T$, test accuracy:
+
+# %%
+lengths_tr, steps_tr = (4, 8, 16), (2, 4, 8, None)
+grid = task.truncation_grid(lengths_tr, steps_tr)
+task.truncation_table(grid, lengths_tr, steps_tr)
+
+# %%
+short = [(t, k) for t, k in grid if k is not None and k < t]
+long = [key for key in grid if key not in short]
+good = lambda keys: sum(grid[key] >= 0.9 for key in keys)  # noqa: E731
+display(say("Runs whose window covers the whole sequence (k ≥ T, or full BPTT): {gl} of {nl} "
+            "reach 90%, the lowest at {lo_l:.0%}. Runs whose window is shorter than the "
+            "sequence: {gs} of {ns} reach 90%; their accuracies lie between {lo:.0%} and "
+            "{hi:.0%}.", gl=good(long), nl=len(long), lo_l=min(grid[key] for key in long),
+            gs=good(short), ns=len(short), lo=min(grid[key] for key in short),
+            hi=max(grid[key] for key in short)))
+
+# %% [markdown]
+# With $k < T$ the gradient never reaches step 1, where the symbol is; at best the network
+# could sharpen a trace of the symbol that its random start already carries forward. A
+# truncated network can still *use* a long memory, but it cannot *learn to keep* one longer
+# than $k$.
+
+# %% [markdown]
+# ## Play with it
+#
+# Choose the spectral radius $\rho$ of $W_{hh} = \rho Q$, the length $T$ and the size of the
+# inputs; the picture shows $\|\partial L/\partial h_t\| / \|\partial L/\partial h_T\|$ against
+# the number of steps back, $T - t$, beside the bound $\rho^{T-t}$ (its text alternative gives
+# the same numbers in words). The explorer calls
+# `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to try: $\rho = 1$ with
+# each input size; $\rho = 1.5$ and small inputs, then make $T$ longer; $\rho = 0.9$ at
+# $T = 60$.
+
+# %%
+from bpbook.chapters.ch16_backprop_through_time.explore import explorer, update
+
+explorer()
+
+# %% [markdown]
+# The same function, called directly:
+
+# %%
+view = update(rho=1.5, T=30, input_scale=0.01)
+print(view.description)
+view.table
+
+# %% [markdown]
+# ## Recap
+#
+# - A recurrent layer unrolled over $T$ steps is a $T$-layer network with shared weights;
+#   BPTT is backprop on it. A state's gradient adds what the loss puts on it to what the next
+#   step sends back; a shared weight's gradient is the sum of its gradient at every step.
+# - `bpbook.RNN` agrees with a loop written out here, with `torch.autograd`, with finite
+#   differences and with SymPy's derivative of a three-step unit.
+# - Going back one step multiplies the gradient by $W_{hh}^\top\operatorname{diag}(1-h^2)$;
+#   over $T-1$ steps the size changes by at most $\rho^{T-1}$. Below $\rho = 1$ it vanishes,
+#   above it can explode, until tanh saturates.
+# - Clipping the global norm tames an explosion; nothing that only shrinks helps vanishing.
+# - Truncated BPTT cannot learn a dependency longer than its window.
+
+# %% [markdown]
+# ## Exercises
+#
+# Replace `None` with your answer and run the cell.
+#
+# **1.** Write one step of the backward pass: given $W_{hh}$, the gradient `dh` on the state
+# $h_t$ and the state `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
+
+# %%
+from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_T,
+                                                                  REACH_K, REACH_T, check_dW_hh,
+                                                                  check_geometric, check_reach,
+                                                                  check_step_back)
+
+# %% tags=["exercise"] exercise="16.step-back"
+def step_back(W_hh, dh, h):
+    return None  # replace None with your expression
+
+# %% tags=["check"]
+check_step_back(step_back)
+
+# %% [markdown]
+# **2.** Write $\partial L/\partial W_{hh}$ from every step's `delta` $= \delta_t$ and every
+# state `H`, both of shape $(n, T, m)$ (index 0 is step 1; $h_0 = 0$).
+
+# %% tags=["exercise"] exercise="16.dW-hh"
+def dW_hh(delta, H):
+    return None  # replace None with your expression
+
+# %% tags=["check"]
+check_dW_hh(dW_hh)
+
+# %% [markdown]
+# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). By
+# what factor is $\|\partial L/\partial h_1\|$ larger than $\|\partial L/\partial h_T\|$?
+
+# %%
+display(say("Your network: ρ = {r:g}, T = {t}.", r=GEOMETRIC_RHO, t=GEOMETRIC_T))
+
+# %% tags=["exercise"] exercise="16.geometric"
+answer = None
+
+# %% tags=["check"]
+check_geometric(answer)
+
+# %% [markdown]
+# **4.** A loss on the last state of a sequence, an RNN truncated to `bptt_steps` $= k$. What is
+# the earliest step (counting from 1) whose input $x_t$ receives a gradient?
+
+# %%
+display(say("Your sequence: T = {t}, k = {k}.", t=REACH_T, k=REACH_K))
+
+# %% tags=["exercise"] exercise="16.reach"
+answer = None
+
+# %% tags=["check"]
+check_reach(answer)
