@@ -21,7 +21,7 @@ from bpbook import variants
 from bpbook.errors import BpbookError
 from instructor.kit.build import assignments
 from instructor.kit.chapter import REPO, KitError, load_material, read_chapter
-from instructor.kit.grader import GuardedExecute, Verdict, judge
+from instructor.kit.grader import GuardedExecute, Verdict, expected_values, judge
 from instructor.kit.hidden import MIME, hidden_tests, literal
 from instructor.kit.leaks import leaks, secret_lines
 from instructor.kit.render import source_notebook
@@ -239,8 +239,7 @@ def test_verdict_writes_an_error_nbgrader_scores_zero(tmp_path):
     cells = [nbformat.v4.new_code_cell("", metadata=meta, outputs=outs)
              for outs in ([report(2.0)], [partial, report(3.0)], [partial], [])]
     nb = nbformat.v4.new_notebook(cells=cells)
-    Verdict(answers_dir=str(tmp_path)).preprocess(nb, {"nbgrader": {"notebook": "nb",
-                                                                     "student": "s"}})
+    Verdict().preprocess(nb, {"bpbook_expected": expected_values(tmp_path, "nb", "s")})
     assert [determine_grade(c)[0] for c in nb.cells] == [2, 0, 0, 0]
 
 

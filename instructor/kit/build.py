@@ -74,7 +74,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-c.Verdict.answers_dir = os.path.join(c.CourseDirectory.root, "answers")
+c.GuardedExecute.answers_dir = os.path.join(c.CourseDirectory.root, "answers")
 '''
 
 TAMPER = '''\

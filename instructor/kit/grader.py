@@ -7,7 +7,8 @@
   A kernel that dies (``os._exit``, ``exit()``) or stays stuck after two interrupts ends the run;
   the cells it did not run have no report and score 0, instead of failing the whole autograde.
   The kernel runs with ``BPBOOK_STUDENT`` set to the submission's student, whose own numbers the
-  chapter then shows (:mod:`bpbook.variants`).
+  chapter then shows (:mod:`bpbook.variants`). Before the kernel starts, it reads (or, for a
+  per-student chapter, computes) the instructor's values for the :class:`Verdict`.
 - :class:`Verdict` reads, in each graded check cell, the one report its hidden region displayed
   (:data:`instructor.kit.hidden.MIME`: plain JSON numbers, never an object), compares it with
   ``course/answers/<notebook>.json`` (for a per-student chapter, the values recomputed on the
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 from nbclient.exceptions import DeadKernelError
+from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from traitlets import Integer, Unicode, default
 
@@ -53,6 +55,7 @@ class GuardedExecute(Execute):
 
     graded_timeout = Integer(GRADED_TIMEOUT, help="seconds an answer or check cell may run"
                              ).tag(config=True)
+    answers_dir = Unicode("", help="folder of the instructor's expected values").tag(config=True)
     max_timeouts = Integer(2, help="cells in a row that may time out before the run stops"
                            ).tag(config=True)
 
@@ -81,22 +84,28 @@ class GuardedExecute(Execute):
             self._timeouts_in_a_row = 0
         super().on_cell_executed(**kwargs)
 
+    async def async_start_new_kernel(self, **kwargs):
+        # The kernel shows the submission's student their own numbers (bpbook.variants); its
+        # own environment, not this process's, which another grading thread may share.
+        kwargs.setdefault("env", {**os.environ, "BPBOOK_STUDENT": self._student})
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)  # nbclient's sync twin, rebound
+
     def preprocess(self, nb, resources=None, km=None):
         self._timeouts_in_a_row = 0
-        # The kernel shows the submission's student their own numbers (bpbook.variants).
-        before = os.environ.get("BPBOOK_STUDENT")
-        os.environ["BPBOOK_STUDENT"] = resources["nbgrader"]["student"]
+        notebook, self._student = (resources["nbgrader"][k] for k in ("notebook", "student"))
+        # The instructor's values for this student, before the student's kernel starts: its code
+        # cannot rewrite what they are read from (the Verdict, after it, uses these).
+        if self.answers_dir:
+            resources["bpbook_expected"] = expected_values(self.answers_dir, notebook,
+                                                           self._student)
         try:
             return super().preprocess(nb, resources, km)
         except (DeadKernelError, KernelGone) as err:
             self.log.warning("stopped running the notebook: %s; cells not run score 0", err)
             nb.metadata["bpbook_stopped"] = str(err) or type(err).__name__
             return nb, resources
-        finally:
-            if before is None:
-                os.environ.pop("BPBOOK_STUDENT")
-            else:
-                os.environ["BPBOOK_STUDENT"] = before
 
 
 def _number(v):
@@ -135,6 +144,15 @@ def same(got, want, rtol, atol, scalar=False):
     return g.shape == w.shape and bool(np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=True))
 
 
+def expected_values(folder, notebook, student):
+    """The instructor's values for ``student``'s ``notebook`` (``folder``: course/answers)."""
+    path = Path(folder) / f"{notebook}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"no expected values for {notebook} in {folder}: run make course "
+                                "for it")
+    return student_answers(json.loads(path.read_text(encoding="utf-8")), notebook, student)
+
+
 def judge(outputs, exercise, expected):
     """``(kind, message)`` for a check cell's ``outputs``; ``kind`` is None when right."""
     reports = [o for o in outputs if o.get("output_type") in ("display_data", "execute_result")
@@ -171,20 +189,11 @@ def describe(key):
 class Verdict(NbGraderPreprocessor):
     """Judge every graded check cell against ``answers_dir/<notebook>.json`` (see module doc)."""
 
-    answers_dir = Unicode("", help="folder of the instructor's expected values").tag(config=True)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        # Read now, before this notebook's kernel starts: its code cannot rewrite them for itself.
-        self.built = {p.stem: json.loads(p.read_text(encoding="utf-8"))
-                      for p in Path(self.answers_dir).glob("*.json")}
-
     def preprocess(self, nb, resources):
-        notebook, student = resources["nbgrader"]["notebook"], resources["nbgrader"]["student"]
-        if notebook not in self.built:
-            raise FileNotFoundError(f"no expected values for {notebook} in {self.answers_dir}: "
-                                    "run make course for it")
-        answers = student_answers(self.built[notebook], notebook, student)
+        answers = resources.get("bpbook_expected")
+        if answers is None:
+            raise RuntimeError("no expected values: GuardedExecute reads them, and must run "
+                               "first with the same answers_dir (see course/nbgrader_config.py)")
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
