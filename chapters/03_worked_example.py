@@ -388,7 +388,7 @@ display(say("Backprop, the engine and SymPy agree to a relative error of {a:.1e}
 # %% [markdown]
 # A central difference is an approximation: its error depends on the step $\varepsilon$, on the
 # size of the gradient and on rounding, so the number above belongs to this network and this
-# $\varepsilon$, not to every check. Chapter 11, *Gradient checking*, measures that error
+# $\varepsilon$, not to every check. [Chapter 11](11_gradient_checking.py) measures that error
 # against $\varepsilon$ and gives the rule for when a difference means a bug.
 
 # %% [markdown]

@@ -130,11 +130,12 @@ display(Markdown(f"One step on a batch of {TRAINING['batch']} points builds {n_n
 # %% [markdown]
 # ## Why one backward pass is enough
 #
-# There is a method that needs no calculus at all: nudge one parameter by $\pm\varepsilon$, run
-# the network forward twice, and take the central difference. It is the best test of a backward
-# pass ([chapter 3](03_worked_example.py) uses it, chapter 11 makes it a tool), but as a way to
-# *train* it is hopeless: it costs **two forward passes per parameter**. Backprop costs one forward
-# pass plus one backward pass, which visits every edge once, whatever the number of parameters.
+# There is a method that needs no calculus at all: nudge one parameter by $\pm\varepsilon$, run the
+# network forward twice, and take the central difference. It is the best test of a backward pass
+# ([chapter 3](03_worked_example.py) uses it, [chapter 11](11_gradient_checking.py) makes it a
+# tool), but as a way to *train* it is hopeless: it costs **two forward passes per parameter**.
+# Backprop costs one forward pass plus one backward pass, which visits every edge once, whatever
+# the number of parameters.
 #
 # We count operations on graphs of growing sigmoid networks built from `Value`s: a forward pass
 # computes one node per operation; the backward pass does one multiply-add per edge.

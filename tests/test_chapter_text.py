@@ -61,7 +61,8 @@ def test_the_split_chapters_link_back_where_each_idea_was_introduced():
     assert {"02_computation_graph", "03_worked_example", "04_matrix_form",
             "06_activations"} <= links("07_reverse_mode.py")
     assert {"03_worked_example"} <= links("04_matrix_form.py")
-    assert {"04_matrix_form", "02_computation_graph"} <= links("03_worked_example.py")
+    assert {"04_matrix_form", "02_computation_graph",
+            "11_gradient_checking"} <= links("03_worked_example.py")
     assert "03_worked_example" in links("02_computation_graph.py")
     assert "03_worked_example" in links("12_pytorch.py")
 
