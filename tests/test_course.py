@@ -1,9 +1,13 @@
 """The course kit without running nbgrader (tests/test_course_roundtrip.py runs it): every tagged
 exercise has instructor material, the material is well formed, the leak check finds a planted
-leak, hidden-test literals evaluate back to their values, and nbgrader sits beside the book's pins
-without changing any."""
+leak, hidden-test literals evaluate back to their values, hidden tests report answers without the
+expected values and the grader's verdict holds against forged reports, the capstone's self-checks
+reject wrong code, the tamper scan flags what it should, per-student numbers are drawn as
+documented, and nbgrader sits beside the book's pins without changing any."""
 import ast
+import hashlib
 import importlib.metadata
+import json
 import re
 import subprocess
 import sys
@@ -13,11 +17,15 @@ import numpy as np
 import pytest
 import torch
 
+from bpbook import variants
+from bpbook.errors import BpbookError
 from instructor.kit.build import assignments
-from instructor.kit.chapter import REPO, KitError, read_chapter
-from instructor.kit.hidden import hidden_tests, literal
+from instructor.kit.chapter import REPO, KitError, load_material, read_chapter
+from instructor.kit.grader import GuardedExecute, Verdict, expected_values, judge
+from instructor.kit.hidden import MIME, hidden_tests, literal
 from instructor.kit.leaks import leaks, secret_lines
 from instructor.kit.render import source_notebook
+from instructor.kit.tamper import findings, protected_names
 from instructor.kit.solve import wrap_last_expression
 
 ASSIGNMENTS = assignments()
@@ -98,14 +106,6 @@ def test_literals_evaluate_back_to_their_values(value):
     assert np.array_equal(flat(back), flat(value))
 
 
-def test_hidden_tests_carry_literal_expected_values():
-    chapter = read_chapter("08_vanishing_gradients")
-    ex = next(e for e in chapter.exercises if e.id == "08.sigmoid-bound")
-    text = hidden_tests(ex, {"values": {"answer": np.array(0.25 ** 10)}, "calls": {}})
-    assert repr(0.25 ** 10) in text and "bpbook" not in text
-    assert text.startswith("### BEGIN HIDDEN TESTS") and text.endswith("### END HIDDEN TESTS")
-
-
 def _course_with(tmp_path, released_source):
     for folder, source in (("source", "answer = None\n### BEGIN SOLUTION\nanswer = 0.25 ** LAYERS\n"
                                       "### END SOLUTION"),
@@ -168,3 +168,226 @@ def test_guide_lists_every_graded_exercise_with_its_points(name):
     want = {ex.id: (ex.entry["points"], "auto") for ex in chapter.exercises}
     want |= {t.id: (t.entry["points"], "by hand") for t in chapter.thinks}
     assert {k: v for k, v in rows.items() if k.split(".")[0] == name.split("_")[0]} == want
+
+
+# --- The grader: reports cross as plain numbers, the verdict is reached outside the kernel ---
+
+def _report(code, namespace, monkeypatch):
+    """Run a hidden region's code in ``namespace``; return what it displayed (one report)."""
+    import IPython.display
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append(data))
+    exec(code, namespace)
+    assert len(shown) == 1
+    return nbformat.v4.new_output("display_data", data=shown[0])
+
+
+def test_hidden_tests_report_the_answer_and_never_carry_the_expected_value(monkeypatch):
+    chapter = read_chapter("08_vanishing_gradients")
+    ex = next(e for e in chapter.exercises if e.id == "08.sigmoid-bound")
+    want = 0.25 ** 10
+    code, expected = hidden_tests(ex, {"values": {"answer": np.array(want)}, "calls": {}})
+    assert repr(want) not in code and "from bpbook" not in code and "import bpbook" not in code
+    assert code.startswith("### BEGIN HIDDEN TESTS") and code.endswith("### END HIDDEN TESTS")
+    for answer, right in ((want, True), (np.array([[want]]), True), (want * 1.01, False),
+                          (None, False), ("text", False), (float("nan"), False)):
+        out = _report(code, {"answer": answer}, monkeypatch)
+        assert (judge([out], ex.id, expected)[0] is None) is right, answer
+
+
+def test_function_answers_are_reported_on_the_graders_inputs(monkeypatch):
+    chapter = read_chapter("06_activations")
+    ex = next(e for e in chapter.exercises if e.id == "06.softplus-prime")
+    args = (np.linspace(-3, 3, 7),)
+    sig = lambda x: 1 / (1 + np.exp(-x))  # softplus′ = σ, written here as the truth
+    code, expected = hidden_tests(ex, {"values": {}, "calls": {
+        "softplus_prime": [(args, sig(args[0]))]}})
+    assert repr(sig(args[0]).tolist()[0]) not in code
+    for fn, right in ((sig, True), (lambda x: sig(x) * (1 - sig(x)), False), (lambda x: 0.0, False)):
+        out = _report(code, {"softplus_prime": fn}, monkeypatch)
+        assert (judge([out], ex.id, expected)[0] is None) is right
+
+
+def test_the_verdict_trusts_only_one_well_formed_report():
+    want = {"value:answer": {"want": {"shape": [], "data": [2.0]}, "rtol": 1e-3, "atol": 0.0,
+                             "scalar": True}}
+    good = {"exercise": "01.x", "items": {"value:answer": {"shape": [], "data": [2.0]}}}
+    out = lambda report: nbformat.v4.new_output("display_data", data={MIME: report})
+    assert judge([out(good)], "01.x", want) == (None, "")
+    assert judge([], "01.x", want)[0] == "NoAnswer"
+    assert judge([nbformat.v4.new_output("stream", text=json.dumps(good))], "01.x", want)[0] \
+        == "NoAnswer"
+    assert judge([out(good), out(good)], "01.x", want)[0] == "Ambiguous"
+    assert judge([out({**good, "exercise": "01.y"})], "01.x", want)[0] == "Ambiguous"
+    for fake in ({"shape": [], "data": [True]}, {"shape": [], "data": ["2.0"]},
+                 {"shape": [2], "data": [2.0]}, {"shape": [], "data": [2.0], "eq": 1}, 2.0,
+                 [{"shape": [], "data": [2.0]}]):
+        assert judge([out({"exercise": "01.x", "items": {"value:answer": fake}})], "01.x",
+                     want)[0] == "WrongAnswer", fake
+
+
+def test_verdict_writes_an_error_nbgrader_scores_zero(tmp_path):
+    from nbgrader.utils import determine_grade
+    (tmp_path / "nb.json").write_text(json.dumps({"per_student": False, "cells": {
+        "ex01-x-test": {"exercise": "01.x", "items": {"value:answer": {
+            "want": {"shape": [], "data": [2.0]}, "rtol": 1e-3, "atol": 0.0, "scalar": True}}}}}))
+    meta = {"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 2,
+                         "grade_id": "ex01-x-test", "schema_version": 3}}
+    partial = nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=1)
+    report = lambda v: nbformat.v4.new_output("display_data", data={MIME: {
+        "exercise": "01.x", "items": {"value:answer": {"shape": [], "data": [v]}}}})
+    cells = [nbformat.v4.new_code_cell("", metadata=meta, outputs=outs)
+             for outs in ([report(2.0)], [partial, report(3.0)], [partial], [])]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    Verdict().preprocess(nb, {"bpbook_expected": expected_values(tmp_path, "nb", "s")})
+    assert [determine_grade(c)[0] for c in nb.cells] == [2, 0, 0, 0]
+
+
+def test_grader_gives_graded_cells_a_short_time_limit():
+    execute = GuardedExecute(timeout=600, graded_timeout=7)
+    graded = nbformat.v4.new_code_cell("", metadata={"nbgrader": {"solution": True}})
+    assert execute.timeout_func is not None
+    assert execute.timeout_func(graded) == 7
+    assert execute.timeout_func(nbformat.v4.new_code_cell("")) == 600
+
+
+# --- The capstone's self-checks reject wrong code ---
+
+CAPSTONE = REPO / "instructor" / "capstone" / "capstone_mlp.py"
+
+
+@pytest.fixture(scope="module")
+def capstone():
+    """The capstone's helper cell (its checks) and the instructor's material."""
+    import jupytext
+    nb = jupytext.read(CAPSTONE)
+    material, _ = load_material("capstone_mlp", CAPSTONE.parent / "solutions")
+    return next(c.source for c in nb.cells if c.cell_type == "code"), material
+
+
+def _variant(capstone, code=""):
+    """A notebook's namespace: the helper cell, the instructor's pieces, then ``code``."""
+    helpers, material = capstone
+    scope = {}
+    for part in (helpers, *(ex["solution"] for ex in material.values()), code):
+        exec(part, scope)
+    return scope
+
+
+def _ok(feedback):
+    return feedback.ok
+
+
+@pytest.mark.parametrize("check, name, code", [
+    ("check_sigmoid", "Sigmoid", "class Sigmoid:\n    def forward(self, z):\n        return None\n"
+                                 "    def backward(self, da):\n        return None"),
+    ("check_sigmoid", "Sigmoid", "class Sigmoid:\n    def forward(self, z):\n        return z\n"
+                                 "    def backward(self, da):\n        return da"),
+    ("check_sigmoid", "Sigmoid", "class Sigmoid:\n    def forward(self, z):\n"
+                                 "        self.a = 1 / (1 + np.exp(-z))\n        return self.a\n"
+                                 "    def backward(self, da):\n        return 'dz'"),
+    ("check_mse", "MSE", "class MSE:\n    def forward(self, y_hat, y):\n        return 42\n"
+                         "    def backward(self):\n        return 42"),
+    ("check_mse", "MSE", "class MSE:\n    def forward(self, y_hat, y):\n        return 'L'\n"
+                         "    def backward(self):\n        return None"),
+    ("check_dense", "Dense", "class Dense(Dense):\n    def forward(self, a_prev):\n        return 0"),
+    ("check_dense", "Dense", "class Dense:\n    def __init__(self, n_in, n_out, rng):\n"
+                             "        raise ValueError('no')"),
+    ("check_train", "train", "def train(layers, loss, X, Y, lr, epochs):\n    return 'losses'"),
+])
+def test_capstone_checks_reject_wrong_code(capstone, check, name, code):
+    scope = _variant(capstone, code)
+    assert _ok(scope[check](scope[name])) is not True
+
+
+@pytest.mark.parametrize("ex_id, check, name", [
+    ("capstone.dense", "check_dense", "Dense"), ("capstone.sigmoid", "check_sigmoid", "Sigmoid"),
+    ("capstone.mse", "check_mse", "MSE"), ("capstone.train", "check_train", "train")])
+def test_capstone_checks_accept_the_solution_and_reject_the_typical_mistake(capstone, ex_id,
+                                                                             check, name):
+    scope = _variant(capstone)
+    assert _ok(scope[check](scope[name])) is True
+    scope = _variant(capstone, capstone[1][ex_id]["wrong"])
+    assert _ok(scope[check](scope[name])) is False
+
+
+def test_capstone_train_is_judged_alone(capstone):
+    """A wrong MSE (½ missing) or a wrong Sigmoid does not cost train's points."""
+    for ex_id in ("capstone.mse", "capstone.sigmoid", "capstone.dense"):
+        scope = _variant(capstone, capstone[1][ex_id]["wrong"])
+        assert _ok(scope["check_train"](scope["train"])) is True, ex_id
+
+
+# --- The tamper report's static scan ---
+
+@pytest.mark.parametrize("code, finding", [
+    ("get_ipython().input_transformers_cleanup.append(lambda l: [])", "input transformers"),
+    ("abs = lambda x: 0", "redefines abs"),
+    ("import numpy\nnumpy.allclose = lambda *a, **k: True", "attribute of numpy"),
+    ("np.allclose = lambda *a, **k: True", "attribute of np"),
+    ("check_chain = lambda *a: True", "redefines check_chain"),
+    ("def check_chain(answer):\n    return True", "redefines check_chain"),
+    ("import sys\nf = sys._getframe(1)", "frames"),
+    ("import sys\nsys.modules['numpy'].allclose = max", "sys.modules"),
+    ("import builtins\nbuiltins.float = int", "imports builtins"),
+    ("__builtins__.abs = max", "the builtins"),
+    ("import IPython.display as d\nd.display = print", "imports IPython.display"),
+    ("import os\nos._exit(0)", "exiting the kernel"),
+    ("raise SystemExit", "SystemExit"),
+    ("class A(float):\n    def __eq__(self, other):\n        return True", "__eq__"),
+    ("try:\n    answer = 1\nexcept:\n    pass", "bare except"),
+    ("%time answer = 1", "magic"),
+    ("exec('an' + 'swer = 1')", "uses exec"),
+    ("answer = open('../../../answers/x.json').read()", "file access"),
+    ("Feedback.__bool__ = lambda self: True", "changes Feedback"),
+    ("answer = (", "not valid Python"),
+])
+def test_tamper_scan_flags_reaching_for_the_machinery(code, finding):
+    found = findings(code, protected={"check_chain", "Feedback", "np"})
+    assert any(finding in f for f in found), found
+
+
+@pytest.mark.parametrize("name", ["01_chain_rule", "capstone_mlp"])
+def test_tamper_scan_passes_the_instructors_solutions(name):
+    chapter = read_chapter(name, *ASSIGNMENTS[name])
+    answers = {ex.answer_cell for ex in chapter.exercises}
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(c.source, metadata={"nbgrader": {"solution": i in answers}})
+        for i, c in enumerate(chapter.notebook.cells) if c.cell_type == "code"])
+    for ex in chapter.exercises:
+        assert findings(ex.entry["solution"], protected_names(release)) == [], ex.id
+
+
+# --- Per-student numbers (bpbook.variants) ---
+
+def test_a_reader_alone_sees_the_books_numbers(monkeypatch):
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert variants.student() is None and variants.rng("01.chain") is None
+    assert variants.number("01.chain", 0.1, -0.3, 0.3, digits=2) == 0.1
+
+
+def test_a_student_gets_their_own_numbers_the_same_every_time(monkeypatch):
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.setenv("JUPYTERHUB_USER", "hub-user")
+    assert variants.student() == "hub-user"
+    monkeypatch.setenv("BPBOOK_STUDENT", "graded")  # the grader's id wins over the hub's
+    assert variants.student() == "graded"
+    draws = {who: [variants.number(f"01.e{i}", 0.1, -3.0, 3.0, digits=3, who=who)
+                   for i in range(5)] for who in ("ann", "ben", "graded")}
+    assert draws["graded"] == [variants.number(f"01.e{i}", 0.1, -3.0, 3.0, digits=3)
+                               for i in range(5)]
+    assert draws["ann"] != draws["ben"] and len(set(draws["ann"])) == 5
+    assert all(-3.0 <= v <= 3.0 and round(v, 3) == v for vs in draws.values() for v in vs)
+    # the seed is the SHA-256 of the ids: the same on every machine and Python run
+    seed = int.from_bytes(hashlib.sha256(b"ann\x0001.e0").digest()[:8], "little")
+    assert draws["ann"][0] == round(float(np.random.default_rng(seed).uniform(-3.0, 3.0)), 3)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(default="0.1"), "default"), (dict(low=float("nan")), "low"), (dict(high=-5.0), "high"),
+    (dict(digits=1.5), "digits")])
+def test_variant_settings_are_validated(kwargs, name):
+    args = dict(exercise="01.x", default=0.1, low=-1.0, high=1.0, digits=2, who="ann") | kwargs
+    with pytest.raises(BpbookError, match=name):
+        variants.number(**args)

@@ -1,25 +1,39 @@
 """The course kit's round trip through nbgrader, run as an instructor runs it.
 
-For two chapters and the capstone: build the course (``python -m instructor.kit``, what ``make
+For chapter 1 and the capstone: build the course (``python -m instructor.kit``, what ``make
 course`` runs), then run the very command blocks that instructor/README.md quotes (read from the
-guide, so the two cannot drift): release, four students fetch and submit, collect, autograde,
-generate_feedback, export. The students hand in (a) the released notebook untouched, (b) the source
-notebook with the instructor's solutions, (c) those solutions with the last answer replaced by the
+guide, so the two cannot drift): release, students fetch and submit, collect, autograde, the
+tamper report, generate_feedback, export. Every assignment's students hand in (a) the released
+notebook untouched, (b) the instructor's solutions, (c) those with the last answer replaced by the
 instructor's typical mistake (``wrong``), (d) that too, with the self-check patched to always say
 "right". nbgrader's CSV must give exactly 0, the full autograded points, and the full points minus
-that exercise's for (c) and (d) (the hidden tests do not trust bpbook); the feedback on (c) must
-name the mistake as the self-check does.
+that exercise's for (c) and (d); the feedback on (c) must name the mistake as the self-check does.
+
+The capstone also gets the cheats of ``CHEATS`` (issue 19's two and seven more; chapter 1 gets
+issue 19's two), each with the typical mistake in every answer: each scores 0 on every exercise,
+and the tamper report lists each. The
+capstone also gets issue 19's wrong code (its self-checks once called it right; only ``train``,
+graded on reference pieces, keeps its points) and a ``train`` that never returns (that cell alone
+scores 0, its feedback says it ran longer than the limit). Chapter 1 gives each student their own
+numbers: alice hands in her right answers (full marks), bob copies them (0). The students after
+the first four are put straight into ``course/submitted/`` (as ``nbgrader collect`` leaves them),
+which saves two nbgrader runs each.
 """
 import ast
 import csv
 import html
 import json
+import math
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.utils import determine_grade
 
 from instructor.kit.build import assignments, venv_env
 from instructor.kit.chapter import REPO, load_material, read_chapter
@@ -27,10 +41,104 @@ from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id
 from tests.jupyter_isolation import isolated
 
-ROUNDTRIP = ("01_chain_rule", "03_worked_example", "capstone_mlp")
+ROUNDTRIP = ("01_chain_rule", "capstone_mlp")
 GUIDE = REPO / "instructor" / "README.md"
 ASSIGNMENTS = assignments()
 STUDENTS = ("untouched", "solved", "onewrong", "patched")
+GRADED_TIMEOUT = 8  # seconds per graded cell in this test (the kit's default is 60)
+
+# Cheats, each handed in with the instructor's typical mistake (`wrong`) in every answer cell: each
+# must score 0 on every exercise. `first` goes before the first answer, `each` after every answer
+# (with {check} the name of that exercise's self-check).
+TRANSFORMER = ("get_ipython().input_transformers_cleanup.append(lambda l: [] if any('_feedback' "
+               "in x for x in l) else l)\n")
+CHEATS = {
+    # issue 19's two
+    "transformer": dict(first=TRANSFORMER),
+    "monkeypatch": dict(each="abs = lambda x: 0\nimport numpy\nnumpy.allclose = lambda *a, **k: True\n"
+                             "from bpbook.feedback import Feedback\n"
+                             "{check} = lambda *a, **k: Feedback(True, 'patched')\n"),
+    # a forged report: the real display is wrapped and every number it reports becomes 1
+    "forged": dict(first="""\
+import IPython.display as _d
+_real = _d.display
+def _forge(x):
+    if isinstance(x, dict) and set(x) == {"shape", "data"}:
+        return {"shape": x["shape"], "data": [1.0] * len(x["data"])}
+    return [_forge(v) for v in x] if isinstance(x, list) else x
+def _fake(data, raw=False, **k):
+    for mime, report in data.items():
+        if mime.startswith("application/vnd.bpbook"):
+            report["items"] = {key: _forge(v) for key, v in report["items"].items()}
+    return _real(data, raw=raw, **k)
+_d.display = _fake
+"""),
+    # every answer compares equal to anything and converts to 0
+    "liar": dict(each="""\
+class _Liar(float):
+    __eq__ = lambda self, other: True
+    __bool__ = lambda self: True
+    __float__ = lambda self: 0.0
+    __array__ = lambda self, *a, **k: numpy.zeros(())
+    __getattr__ = lambda self, name: self
+    __call__ = lambda self, *a, **k: self
+import numpy
+for _name in [n for n, v in list(globals().items()) if n == "answer" or (callable(v) and
+              getattr(v, "__module__", "") == "__main__" and not n.startswith("_"))]:
+    globals()[_name] = _Liar(0.0)
+"""),
+    "float": dict(first="import builtins\nbuiltins.float = lambda *a, **k: 1.0\n"),
+    "stdout": dict(first="import sys, io\nsys.stdout = io.StringIO()\n"),
+    "cleared": dict(first="from IPython.display import clear_output\n"
+                          "get_ipython().events.register('post_run_cell', "
+                          "lambda *a: clear_output())\n"),
+    "systemexit": dict(each="raise SystemExit\n"),
+    "osexit": dict(first="import os\nos._exit(0)\n"),
+}
+CHEATS_ON = {"01_chain_rule": ("transformer", "monkeypatch"), "capstone_mlp": tuple(CHEATS)}
+VARIANTS = ("alice", "bob")  # alice hands in her own numbers, bob copies alice's
+# The capstone's wrong code (issue 19): identity sigmoid, an MSE of 42, a forward of 0; train right
+CAPSTONE_BAD = {
+    "capstone.sigmoid": "class Sigmoid:\n    def forward(self, z):\n        return z\n"
+                        "    def backward(self, da):\n        return da\n",
+    "capstone.mse": "class MSE:\n    def forward(self, y_hat, y):\n        return 42\n"
+                    "    def backward(self):\n        return 42\n",
+    "capstone.dense": "class Dense:\n    def __init__(self, n_in, n_out, rng):\n"
+                      "        self.W = rng.normal(0.0, 1.0, size=(n_out, n_in))\n"
+                      "        self.b = np.zeros((n_out, 1))\n"
+                      "    def forward(self, a_prev):\n        return 0\n"
+                      "    def backward(self, dz):\n        return 0\n",
+}
+LOOPING = "def train(layers, loss, X, Y, lr, epochs):\n    while True:\n        pass\n"
+
+
+def students(assignment):
+    """Everyone who hands in ``assignment``: the first four through nbgrader's exchange (the
+    guide's fetch and submit), the others straight into ``course/submitted/``."""
+    extra = CHEATS_ON[assignment]
+    if assignment == "capstone_mlp":
+        extra += ("badcode", "looping")
+    if assignment == "01_chain_rule":
+        extra += VARIANTS
+    return STUDENTS + extra
+
+
+def own_numbers(student):
+    """Chapter 1's three points as ``student``'s kernel sees them (bpbook.variants)."""
+    code = ("from bpbook.chapters.ch01_chain_rule import CHAIN_AT, TANH_AT, PATHS_AT\n"
+            "print(CHAIN_AT, TANH_AT, PATHS_AT)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**venv_env(), "BPBOOK_STUDENT": student, "JUPYTERHUB_USER": ""})
+    return [float(v) for v in out.stdout.split()]
+
+
+def chain_rule_answers(student):
+    """Chapter 1's right answers at ``student``'s points, from the closed forms."""
+    x, t, p = own_numbers(student)
+    u = 2 * x + 1
+    return {"01.chain": (1 - math.tanh(u * u) ** 2) * 2 * u * 2,
+            "01.local-tanh": 1 - math.tanh(t) ** 2,
+            "01.two-paths": math.exp(p) * (2 * p + p * p)}
 
 
 def guide_block(name):
@@ -62,26 +170,74 @@ def check_name(assignment, ex_id):
     return ast.parse(check).body[-1].value.func.id
 
 
+def answers(student, assignment):
+    """``{exercise id: the answer cell's text}`` that ``student`` hands in."""
+    exercises, _ = load_material(assignment, ASSIGNMENTS[assignment][1])
+    if student in CHEATS:
+        cheat, out = CHEATS[student], {}
+        for i, (ex_id, entry) in enumerate(exercises.items()):
+            code = (cheat.get("first", "") if i == 0 else "") + entry["wrong"] + "\n"
+            out[ex_id] = code + cheat.get("each", "").format(check=check_name(assignment, ex_id))
+        return out
+    out = {ex_id: entry["solution"] for ex_id, entry in exercises.items()}
+    if student in VARIANTS:
+        out = {ex_id: f"answer = {value!r}" for ex_id, value in chain_rule_answers("alice").items()}
+    elif student == "badcode":
+        out.update(CAPSTONE_BAD)
+    elif student == "looping":
+        out["capstone.train"] = LOOPING
+    elif student in ("onewrong", "patched"):
+        ex_id, entry = wrong_exercise(assignment)
+        out[ex_id] = entry["wrong"]
+        if student == "patched":  # the wrong answer, and the self-check patched to say "right"
+            out[ex_id] += (f"\nfrom bpbook.feedback import Feedback\n"
+                           f"{check_name(assignment, ex_id)} = lambda *args, **kwargs: "
+                           "Feedback(True, 'patched')")
+    return out
+
+
+def want_scores(assignment, kit):
+    """``{student: autograded score}``: what each student must get."""
+    full = kit[assignment]["points"]
+    points = {ex: e["points"] for ex, e in kit[assignment]["exercises"].items()}
+    wrong_points = points[wrong_exercise(assignment)[0]]
+    want = {"untouched": 0, "solved": full, "onewrong": full - wrong_points,
+            "patched": full - wrong_points, "alice": full, "bob": 0}
+    if assignment == "capstone_mlp":
+        want |= {"badcode": points["capstone.train"], "looping": full - points["capstone.train"]}
+    return {s: want.get(s, 0) for s in students(assignment)}
+
+
 def hand_in(student, path, course, assignment):
-    """Turn the fetched notebook at ``path`` into student ``student``'s submission."""
+    """Turn the notebook at ``path`` (fetched, or a copy of the release) into ``student``'s
+    submission."""
     if student == "untouched":
         return
-    nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    if student in ("onewrong", "patched"):
-        ex_id, entry = wrong_exercise(assignment)
-        cell = next(c for c in nb.cells
-                    if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id(ex_id))
-        cell.source = entry["wrong"]
-        if student == "patched":  # the wrong answer, and the self-check patched to say "right"
-            cell.source += (f"\nfrom bpbook.feedback import Feedback\n"
-                            f"{check_name(assignment, ex_id)} = lambda *args, **kwargs: "
-                            "Feedback(True, 'patched')")
+    nb = nbformat.read(path, as_version=4)
+    by_grade_id = {grade_id(ex_id): code for ex_id, code in answers(student, assignment).items()}
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in by_grade_id:
+            cell.source = by_grade_id[gid]
     nbformat.write(nb, path)
 
 
+# The whole round trip runs in the fixture, inside the first test: a few minutes on an idle
+# two-core machine, more on a busy one.
+pytestmark = pytest.mark.timeout(2400)
+
+
 @pytest.fixture(scope="module")
-def roundtrip(tmp_path_factory):
-    root = tmp_path_factory.mktemp("roundtrip")
+def roundtrip():
+    # Not pytest's tmp_path: a pytest session run meanwhile by the same user may prune its folders.
+    root = Path(tempfile.mkdtemp(prefix="bpbook-roundtrip-"))
+    try:
+        yield run_roundtrip(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run_roundtrip(root):
     course = root / "course"
     env = isolated(venv_env(), root / "jupyter")  # nbgrader's cache too: nothing in ~/
     build = subprocess.run([sys.executable, "-m", "instructor.kit", "--course", str(course),
@@ -92,15 +248,23 @@ def roundtrip(tmp_path_factory):
     exchange.mkdir()
     exchange.chmod(0o777)
     (root / "jupyter" / "config" / "nbgrader_config.py").write_text(
-        f"c.Exchange.root = {str(exchange)!r}\n")
+        f"c.Exchange.root = {str(exchange)!r}\n"
+        f"c.GuardedExecute.graded_timeout = {GRADED_TIMEOUT}\n"
+        "c.GuardedExecute.timeout = 240\n")  # a chapter cell: a stuck kernel costs less
     for assignment in ROUNDTRIP:
         run_block("release", root, env, ASSIGNMENT=assignment)
-        for student in STUDENTS:
-            home = root / student
-            home.mkdir(exist_ok=True)
-            run_block("fetch", home, env, ASSIGNMENT=assignment)
-            hand_in(student, home / assignment / f"{assignment}.ipynb", course, assignment)
-            run_block("submit", home, env, ASSIGNMENT=assignment, STUDENT=student)
+        for student in students(assignment):
+            if student in STUDENTS:
+                home = root / student
+                home.mkdir(exist_ok=True)
+                run_block("fetch", home, env, ASSIGNMENT=assignment)
+                hand_in(student, home / assignment / f"{assignment}.ipynb", course, assignment)
+                run_block("submit", home, env, ASSIGNMENT=assignment, STUDENT=student)
+            else:  # what `nbgrader collect` would leave, without two more nbgrader runs each
+                folder = course / "submitted" / student / assignment
+                folder.mkdir(parents=True)
+                shutil.copy(course / "release" / assignment / f"{assignment}.ipynb", folder)
+                hand_in(student, folder / f"{assignment}.ipynb", course, assignment)
         run_block("grade", root, env, ASSIGNMENT=assignment)
     with open(course / "grades.csv", newline="") as f:
         grades = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(f)}
@@ -112,13 +276,53 @@ def roundtrip(tmp_path_factory):
 def test_scores_are_exact(roundtrip, assignment):
     course, grades, kit = roundtrip
     full, think = kit[assignment]["points"], kit[assignment]["think_points"]
-    wrong_points = kit[assignment]["exercises"][wrong_exercise(assignment)[0]]["points"]
-    want = {"untouched": 0, "solved": full, "onewrong": full - wrong_points,
-            "patched": full - wrong_points}
-    for student, score in want.items():
-        row = grades[(assignment, student)]
-        assert float(row["score"]) == score, (student, row)
-        assert float(row["max_score"]) == full + think, (student, row)
+    got = {s: float(grades[(assignment, s)]["score"]) for s in students(assignment)}
+    assert got == want_scores(assignment, kit)
+    for student in students(assignment):
+        assert float(grades[(assignment, student)]["max_score"]) == full + think, student
+
+
+@pytest.mark.parametrize("assignment", CHEATS_ON)
+def test_every_cheat_scores_zero_on_every_exercise(roundtrip, assignment):
+    course, _, kit = roundtrip
+    for student in CHEATS_ON[assignment]:
+        nb = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb",
+                           as_version=4)
+        scores = {c.metadata["nbgrader"]["grade_id"]: determine_grade(c)[0] for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade")
+                  and not c.metadata["nbgrader"]["solution"]}
+        assert len(scores) == len(kit[assignment]["exercises"]), student
+        assert set(scores.values()) == {0}, (student, scores)
+
+
+def test_a_function_that_runs_too_long_loses_its_own_points_only(roundtrip):
+    course, grades, kit = roundtrip
+    text = _feedback(course, "looping", "capstone_mlp")
+    assert f"ran longer than {GRADED_TIMEOUT} s" in text
+
+
+def test_each_student_gets_and_is_graded_on_their_own_numbers(roundtrip):
+    course, grades, kit = roundtrip
+    alice, bob = own_numbers("alice"), own_numbers("bob")
+    assert all(a != b for a, b in zip(alice, bob))
+    assert own_numbers("") == [0.1, 0.5, 0.7]  # a reader alone: the book's numbers
+    for student, numbers in (("alice", alice), ("bob", bob)):
+        text = (course / "autograded" / student / "01_chain_rule" / "01_chain_rule.ipynb"
+                ).read_text(encoding="utf-8")
+        assert f"Your point: $x = {numbers[0]}$" in text, student
+    # alice's numbers are right for alice (full marks) and wrong for bob (0: test_scores_are_exact)
+    assert float(grades[("01_chain_rule", "alice")]["score"]) == kit["01_chain_rule"]["points"]
+    assert float(grades[("01_chain_rule", "bob")]["score"]) == 0
+
+
+@pytest.mark.parametrize("assignment", CHEATS_ON)
+def test_tamper_report_lists_the_cheats_and_not_the_honest(roundtrip, assignment):
+    course, _, _ = roundtrip
+    text = (course / f"tamper_{assignment}.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^## (\S+)$", text, re.M))
+    assert set(CHEATS_ON[assignment]) <= listed
+    assert not listed & {"solved", "onewrong"}
+    assert "patched" in listed  # it redefines the self-check
 
 
 def _feedback(course, student, assignment):
@@ -132,14 +336,18 @@ def test_feedback_names_the_mistake(roundtrip, assignment):
     ex_id, _ = wrong_exercise(assignment)
     message = kit[assignment]["exercises"][ex_id]["wrong_feedback"]
     assert message.startswith("✘ not yet")
-    assert message in _feedback(course, "onewrong", assignment)
+    # the same words; in a per-student chapter the numbers are the student's own
+    number = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+    pattern = "".join(number if re.fullmatch(number, part) else re.escape(part)
+                      for part in re.split(f"({number})", message))
+    assert re.search(pattern, _feedback(course, "onewrong", assignment))
     assert "✘ not yet" not in _feedback(course, "solved", assignment)
 
 
 @pytest.mark.parametrize("assignment", ROUNDTRIP)
 def test_feedback_hides_the_hidden_tests(roundtrip, assignment):
     course, _, _ = roundtrip
-    for student in STUDENTS:
+    for student in students(assignment):
         assert "HIDDEN TESTS" not in _feedback(course, student, assignment)
 
 

@@ -21,6 +21,7 @@ from bpbook.engine import Value
 from bpbook.feedback import check
 from bpbook.tables import Table
 from bpbook.display import described, listing
+from bpbook.variants import number
 from bpbook.widgets import KeptFigure, math_html, wire_in_place
 
 X0 = -0.3  # where the chapter evaluates the chain before you move the slider
@@ -215,9 +216,11 @@ def two_paths(x):
 
 # ---- exercises -----------------------------------------------------------------------------------
 
-CHAIN_AT = 0.1  # exercise 1: dy/dx of the three-gear chain here
-TANH_AT = 0.5  # exercise 2: the local derivative of tanh here
-PATHS_AT = 0.7  # exercise 3: L = x² eˣ here
+# The book's points; on a course each student gets their own (bpbook.variants), in ranges that
+# keep the answers away from zero (where u = 2x + 1, v, or e^x (2x + x²) vanish).
+CHAIN_AT = number("01.chain", 0.1, -0.3, 0.3, digits=2)  # ex. 1: dy/dx of the three-gear chain
+TANH_AT = number("01.local-tanh", 0.5, 0.2, 1.5, digits=2)  # ex. 2: tanh's local derivative
+PATHS_AT = number("01.two-paths", 0.7, 0.2, 1.5, digits=2)  # ex. 3: L = x² eˣ here
 
 
 def check_chain(answer):

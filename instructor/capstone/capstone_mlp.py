@@ -54,8 +54,12 @@ def _run(what, fn, *args):
 
 
 def _differ(what, got, want):
-    """Feedback if ``got`` is not ``want`` (shape first), else None."""
-    got = np.asarray(got, dtype=float)
+    """Feedback if ``got`` is not ``want`` (shape first), else None. A Feedback that says "not
+    yet" is falsy, so callers test ``is not None``."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return Feedback(False, f"{what} should be an array of numbers, got a {type(got).__name__}")
     if got.shape != np.shape(want):
         return Feedback(False, f"{what} should have shape {np.shape(want)}, got {got.shape}")
     if not np.allclose(got, want, rtol=1e-6, atol=1e-9):
@@ -74,15 +78,19 @@ def check_dense(Dense):
     """Dense(n_in, n_out, rng): forward z = W a + b; backward dz → (dW, db stored; da returned)."""
     rng = np.random.default_rng()
     for n_in, n_out, m in _shapes(rng):
-        layer = Dense(n_in, n_out, np.random.default_rng(0))
+        layer, problem = _run("Dense(n_in, n_out, rng)", Dense, n_in, n_out,
+                              np.random.default_rng(0))
+        if problem is not None:
+            return problem
         book = BookDense(n_in, n_out, W=layer.W.copy(), b=layer.b.copy())
         a, dz = rng.normal(size=(n_in, m)), rng.normal(size=(n_out, m))
         z, problem = _run("Dense.forward", layer.forward, a.copy())
-        problem = problem or _differ(f"forward's z for a ({n_in}, {m}) batch", z, book.forward(a))
-        if problem:
+        if problem is None:
+            problem = _differ(f"forward's z for a ({n_in}, {m}) batch", z, book.forward(a))
+        if problem is not None:
             return problem
         da, problem = _run("Dense.backward", layer.backward, dz.copy())
-        if problem:
+        if problem is not None:
             return problem
         want_da = book.backward(dz)
         if np.shape(getattr(layer, "db", None)) == (n_out, m):
@@ -94,7 +102,7 @@ def check_dense(Dense):
             if got is None:
                 return Feedback(False, f"{what} is not set by backward")
             problem = _differ(f"{what} for n_in={n_in}, n_out={n_out}, m={m}", got, want)
-            if problem:
+            if problem is not None:
                 return problem
     return Feedback(True, "Dense: z = W a + b, dW = δ a_prevᵀ, db = Σ δ, da_prev = Wᵀ δ, right "
                           "on three random shapes")
@@ -104,20 +112,23 @@ def check_sigmoid(Sigmoid):
     """Sigmoid(): forward a = σ(z); backward da → dz = da ⊙ σ(z)(1 − σ(z))."""
     rng = np.random.default_rng()
     for n, m, _ in _shapes(rng):
-        act = Sigmoid()
+        act, problem = _run("Sigmoid()", Sigmoid)
+        if problem is not None:
+            return problem
         z, da = rng.normal(size=(n, m)) * 3, rng.normal(size=(n, m))
         a, problem = _run("Sigmoid.forward", act.forward, z.copy())
-        problem = problem or _differ("Sigmoid.forward", a, sigmoid(z))
-        if problem:
+        if problem is None:
+            problem = _differ("Sigmoid.forward", a, sigmoid(z))
+        if problem is not None:
             return problem
         dz, problem = _run("Sigmoid.backward", act.backward, da.copy())
-        if problem:
+        if problem is not None:
             return problem
-        if np.allclose(np.asarray(dz, dtype=float), sigmoid_prime(z)):
+        if _differ("", dz, sigmoid_prime(z)) is None:
             return Feedback(False, "backward returns σ'(z) alone: multiply it by the incoming "
                                    "gradient da (chain rule)")
         problem = _differ("Sigmoid.backward", dz, da * sigmoid_prime(z))
-        if problem:
+        if problem is not None:
             return problem
     return Feedback(True, "Sigmoid: a = σ(z), dz = da ⊙ σ(z)(1 − σ(z)), right on three random "
                           "shapes")
@@ -127,26 +138,28 @@ def check_mse(MSE):
     """MSE(): forward (1/m) Σ ½‖ŷ − y‖²; backward → dL/dŷ = (ŷ − y)/m."""
     rng = np.random.default_rng()
     for n, m, _ in _shapes(rng):
-        loss = MSE()
+        loss, problem = _run("MSE()", MSE)
+        if problem is not None:
+            return problem
         y_hat, y = rng.random((n, m)), rng.random((n, m))
         L, problem = _run("MSE.forward", loss.forward, y_hat.copy(), y.copy())
-        if problem:
+        if problem is not None:
             return problem
-        if np.isclose(float(np.asarray(L, dtype=float).sum()), 2 * mse(y_hat, y)):
+        if _differ("", L, 2 * mse(y_hat, y)) is None:
             return Feedback(False, "the loss is twice bpbook's: the ½ in front is missing")
-        if np.isclose(float(np.asarray(L, dtype=float).sum()), m * mse(y_hat, y)) and m > 1:
+        if m > 1 and _differ("", L, m * mse(y_hat, y)) is None:
             return Feedback(False, "the loss is a sum over the samples: average over the m columns")
         problem = _differ("MSE.forward", L, mse(y_hat, y))
-        if problem:
+        if problem is not None:
             return problem
         g, problem = _run("MSE.backward", loss.backward)
-        if problem:
+        if problem is not None:
             return problem
-        if m > 1 and np.allclose(np.asarray(g, dtype=float), y_hat - y):
+        if m > 1 and _differ("", g, y_hat - y) is None:
             return Feedback(False, "backward returns ŷ − y: the average over m samples divides "
                                    "it by m")
         problem = _differ("MSE.backward", g, mse_grad(y_hat, y))
-        if problem:
+        if problem is not None:
             return problem
     return Feedback(True, "MSE: L = (1/m) Σ ½‖ŷ − y‖², dL/dŷ = (ŷ − y)/m, right on three random "
                           "shapes")
@@ -164,14 +177,67 @@ def xor_network(Dense, Sigmoid, seed=XOR_SEED):
     return layers
 
 
+def _subclass_of(cls):
+    """``(cls,)`` when ``cls`` is a class, else ``()``: the reference pieces below are instances
+    of your classes, so that a ``train`` which asks ``isinstance(layer, Dense)`` works."""
+    return (cls,) if isinstance(cls, type) else ()
+
+
+def reference_network(Dense, Sigmoid, seed=XOR_SEED):
+    """``xor_network``'s 2-4-1 network (the same weights) with bpbook's pieces inside: it grades
+    ``train`` alone, so that a mistake in your layers costs their points only."""
+    class ReferenceDense(*_subclass_of(Dense)):
+        def __init__(self, n_in, n_out, rng):
+            self.book = BookDense(n_in, n_out, W=rng.normal(0.0, 1.0, size=(n_out, n_in)))
+
+        W = property(lambda self: self.book.W, lambda self, W: setattr(self.book, "W", W))
+        b = property(lambda self: self.book.b, lambda self, b: setattr(self.book, "b", b))
+        dW = property(lambda self: self.book.dW)
+        db = property(lambda self: self.book.db)
+
+        def forward(self, a_prev):
+            return self.book.forward(a_prev)
+
+        def backward(self, dz):
+            self.book.zero_grad()  # bpbook's layer adds to dW and db; yours sets them
+            return self.book.backward(dz)
+
+    class ReferenceSigmoid(*_subclass_of(Sigmoid)):
+        def forward(self, z):
+            self.z = z
+            return sigmoid(z)
+
+        def backward(self, da):
+            return da * sigmoid_prime(self.z)
+
+    return xor_network(ReferenceDense, ReferenceSigmoid, seed)
+
+
+def reference_loss(MSE):
+    """bpbook's ½-MSE as an instance of your ``MSE`` class."""
+    class ReferenceMSE(*_subclass_of(MSE)):
+        def forward(self, y_hat, y):
+            self.y_hat, self.y = y_hat, y
+            return mse(y_hat, y)
+
+        def backward(self):
+            return mse_grad(self.y_hat, self.y)
+
+    return ReferenceMSE()
+
+
 def check_train(train):
-    """train(layers, loss, X, Y, lr, epochs) → the list of losses; it must learn XOR."""
-    layers = xor_network(Dense, Sigmoid)
-    losses, problem = _run("train", train, layers, MSE(), XOR_X.copy(), XOR_Y.copy(), XOR_LR,
-                           XOR_EPOCHS)
-    if problem:
+    """train(layers, loss, X, Y, lr, epochs) → the list of losses; it must learn XOR. It runs
+    on reference layers and loss (bpbook's), so only ``train`` itself is judged."""
+    layers = reference_network(Dense, Sigmoid)
+    losses, problem = _run("train", train, layers, reference_loss(MSE), XOR_X.copy(),
+                           XOR_Y.copy(), XOR_LR, XOR_EPOCHS)
+    if problem is not None:
         return problem
-    losses = np.asarray(losses, dtype=float).ravel()
+    try:
+        losses = np.asarray(losses, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return Feedback(False, f"train should return a list of numbers, got {type(losses).__name__}")
     if losses.size != XOR_EPOCHS:
         return Feedback(False, f"train should return one loss per epoch ({XOR_EPOCHS}), got "
                                f"{losses.size}")

@@ -4,8 +4,10 @@ verdict on each ``wrong`` answer, for the round-trip test and the guide's tables
 
 Layout (nbgrader's): ``course/nbgrader_config.py``, ``course/source/<name>/<name>.ipynb``,
 ``course/release/<name>/<name>.ipynb``. Only notebooks go into ``source/``: nbgrader copies every
-other file of an assignment into its release.
+other file of an assignment into its release. The instructor's expected values for the grader
+(:mod:`instructor.kit.grader`) go to ``course/answers/<name>.json``, outside ``source/``.
 """
+import copy
 import json
 import os
 import shutil
@@ -18,7 +20,8 @@ import nbformat
 
 from instructor import settings
 from instructor.kit.chapter import (CHAPTERS, REPO, SOLUTIONS, KitError, chapter_names,
-                                   read_chapter)
+                                   per_student, read_chapter)
+from instructor.kit.hidden import hidden_tests
 from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id, source_notebook
 from instructor.kit.solve import solve
@@ -55,6 +58,34 @@ _sockets = tempfile.mkdtemp(prefix="bpbook-kernel-")
 atexit.register(shutil.rmtree, _sockets, ignore_errors=True)
 c.KernelManager.transport = "ipc"
 c.KernelManager.ip = os.path.join(_sockets, "k")
+
+# --- The kit's grader (instructor/kit/grader.py): the verdict is reached here, in nbgrader's own
+# process, from the answers the check cells report; the expected values never enter the kernel.
+import sys  # noqa: E402
+
+sys.path.insert(0, {repo!r})
+c.Autograde.autograde_preprocessors = [
+    "instructor.kit.grader.GuardedExecute",  # nbgrader's Execute, with a limit per graded cell
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "instructor.kit.grader.Verdict",  # before SaveAutoGrades, which scores its errors 0
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.GuardedExecute.answers_dir = os.path.join(c.CourseDirectory.root, "answers")
+'''
+
+TAMPER = '''\
+"""Written by `make course`: the tamper report (instructor/kit/tamper.py) for this course.
+Run in this folder after autograde: python tamper_report.py ASSIGNMENT"""
+import sys
+
+sys.path.insert(0, {repo!r})
+from instructor.kit.tamper import main  # noqa: E402
+
+main(sys.argv[1:])
 '''
 
 
@@ -72,7 +103,12 @@ def build_source(name, folders, course):
     folder = course / "source" / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    nbformat.write(source_notebook(chapter, records), folder / f"{name}.ipynb")
+    expected = {}
+    nbformat.write(source_notebook(chapter, records, expected), folder / f"{name}.ipynb")
+    answers = course / "answers"
+    answers.mkdir(exist_ok=True)
+    (answers / f"{name}.json").write_text(json.dumps(
+        {"per_student": per_student(name, folders[1]), "cells": expected}))
     return {
         "points": chapter.points, "think_points": chapter.think_points,
         "exercises": {ex.id: {"grade_id": grade_id(ex.id), "points": ex.entry["points"],
@@ -81,6 +117,23 @@ def build_source(name, folders, course):
         "thinks": {t.id: {"grade_id": grade_id(t.id), "points": t.entry["points"]}
                    for t in chapter.thinks},
     }
+
+
+def student_answers(built, name, student):
+    """The expected values of ``student`` for assignment ``name``, from ``built`` (the build's
+    ``course/answers/<name>.json``). For a per-student chapter each value is recomputed from the
+    instructor's solutions on the student's numbers, in memory (a file could be written by the
+    code being graded); a function's results on the kit's inputs stay the build's."""
+    cells = copy.deepcopy(built["cells"])
+    if not built["per_student"]:
+        return cells
+    chapter = read_chapter(name, *assignments()[name])
+    records = solve(chapter, student=student)
+    for ex in chapter.exercises:
+        _, items = hidden_tests(ex, records[ex.id])
+        cells[grade_id(ex.id) + "-test"]["items"].update(
+            {key: item for key, item in items.items() if key.startswith("value:")})
+    return cells
 
 
 def nbgrader(course, *args):
@@ -100,8 +153,10 @@ def build(course=COURSE, only=None, jobs=2, release=True):
     """Build the course in ``course`` (every assignment, or the names in ``only``)."""
     course = Path(course)
     course.mkdir(parents=True, exist_ok=True)
-    (course / "nbgrader_config.py").write_text(CONFIG + settings.LOAD)
+    (course / "nbgrader_config.py").write_text(CONFIG.replace("{repo!r}", repr(str(REPO)))
+                                               + settings.LOAD)
     settings.install(course)
+    (course / "tamper_report.py").write_text(TAMPER.replace("{repo!r}", repr(str(REPO))))
     todo = {n: f for n, f in assignments().items() if not only or n in only}
     unknown = set(only or ()) - set(todo)
     if unknown:

@@ -81,15 +81,27 @@ def defined_names(code, where):
     return list(dict.fromkeys(names))
 
 
-def load_material(name, folder=SOLUTIONS):
-    """The instructor's ``EXERCISES`` and ``THINK`` dicts for chapter ``name`` (empty if none)."""
+def _material_module(name, folder):
     path = folder / f"{name}.py"
     if not path.exists():
-        return {}, {}
+        return None
     spec = importlib.util.spec_from_file_location(f"instructor_solutions_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def load_material(name, folder=SOLUTIONS):
+    """The instructor's ``EXERCISES`` and ``THINK`` dicts for chapter ``name`` (empty if none)."""
+    module = _material_module(name, folder)
     return getattr(module, "EXERCISES", {}), getattr(module, "THINK", {})
+
+
+def per_student(name, folder=SOLUTIONS):
+    """Whether chapter ``name`` gives each student their own numbers (``PER_STUDENT = True`` in
+    its instructor file, for a chapter that draws them with :mod:`bpbook.variants`): the grader
+    then computes each student's expected values."""
+    return bool(getattr(_material_module(name, folder), "PER_STUDENT", False))
 
 
 def _tags(cell):

@@ -1,42 +1,66 @@
-"""Hidden tests: Python text that carries its own expected values.
+"""Hidden tests: each graded cell REPORTS the student's answer; the grader judges it elsewhere.
 
-Each hidden test is self-contained (it defines the little comparison it needs), so it depends on
-nothing a student can read or redefine in bpbook. Expected values are the instructor's solution's
-results, recorded by :mod:`instructor.kit.solve` and written here as literals at full precision.
+A hidden test used to carry the instructor's numbers into the student's kernel and assert there,
+where the student's code had already run and could change anything (IPython's transformers,
+builtins, numpy). Now the expected values never enter the kernel. The hidden region of a check
+cell only turns the student's answer into plain data and displays it under :data:`MIME`:
+
+- an answer that is a number or an array: its value;
+- a function: its results on inputs the kit chose (the self-check's calls when ``make course``
+  ran; the inputs are in the cell, their results are not);
+- a ``probe`` (``dict(setup=code, value=expression)`` in the exercise's entry): the expression's
+  value after the setup code ran with the student's definitions.
+
+The instructor's values for the same items go to ``course/answers/<assignment>.json``, and
+:class:`instructor.kit.grader.Verdict` compares the two in nbgrader's own process after the
+notebook ran. The wire format is JSON: a number array is ``{"shape": [...], "data": [...]}`` (a
+non-finite entry is its name as a string, ``"nan"``), a list or tuple is a list, anything else is
+``null``.
 """
 import numpy as np
 
 from instructor.kit.chapter import KitError
 
+MIME = "application/vnd.bpbook.answer+json"
 NUMBER_RTOL = 1e-3  # looser than the self-checks' relative tolerance: the visible test decides
 FUNCTION_RTOL, FUNCTION_ATOL = 1e-4, 1e-6  # looser than numpy.allclose's, which the checks use
 MAX_ENTRIES = 400  # a recorded call with larger inputs is left out (keeps the notebook readable)
 
-COMPARE = '''\
+REPORT = '''\
+import IPython.display as _bp_display
 import numpy as _np
 
 
-def _plain(x):
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    return _np.asarray(x, dtype=float)
+def _bp_plain(x):
+    try:
+        if hasattr(x, "detach"):
+            x = x.detach().cpu().numpy()
+        if isinstance(x, (list, tuple)):
+            return [_bp_plain(v) for v in x]
+        x = _np.asarray(x, dtype=float)
+        return {"shape": list(x.shape),
+                "data": [v if _np.isfinite(v) else str(v) for v in x.ravel().tolist()]}
+    except Exception:  # not a number: the grader sees null
+        return None
 
 
-def _near(got, want):
-    got, want = _plain(got), _plain(want)
-    if isinstance(want, list):
-        return (isinstance(got, list) and len(got) == len(want)
-                and all(_near(g, w) for g, w in zip(got, want)))
-    return (not isinstance(got, list) and got.shape == want.shape
-            and bool(_np.allclose(got, want, rtol={rtol}, atol={atol})))
-
+_bp_items = {}
 '''
 
 
 class Unserializable(Exception):
     pass
+
+
+def wire(x):
+    """The solution's recorded value (an array, or a list of them) in the wire format."""
+    if x is None:
+        return None
+    if isinstance(x, (list, tuple)):
+        return [wire(v) for v in x]
+    x = np.asarray(x, dtype=float)
+    return {"shape": list(x.shape),
+            "data": [v if np.isfinite(v) else str(v) for v in x.ravel().tolist()]}
 
 
 def _size(x):
@@ -69,70 +93,61 @@ def literal(x):
     raise Unserializable(f"a {type(x).__name__}")
 
 
-def _wrap(body):
-    return "### BEGIN HIDDEN TESTS\n" + body.rstrip("\n") + "\n### END HIDDEN TESTS"
+def _item(want, rtol, atol, scalar=False):
+    return {"want": wire(want), "rtol": rtol, "atol": atol, "scalar": scalar}
 
 
-def value_test(name, value):
-    """Hidden test that variable ``name`` equals the solution's ``value`` (a number or array)."""
-    if np.size(value) == 1:
-        want = literal(float(np.asarray(value).reshape(-1)[0]))
-        return (f"import numpy as _np\n"
-                f"_got = {name}.detach().cpu().numpy() if hasattr({name}, 'detach') else {name}\n"
-                f"_got = _np.asarray(_got, dtype=float).reshape(-1)\n"
-                f"assert _got.size == 1 and abs(_got[0] - {want}) <= {NUMBER_RTOL} * abs({want}), "
-                f"\"{name} is not the expected value (hidden test)\"\n")
-    compare = COMPARE.format(rtol=NUMBER_RTOL, atol=0.0)
-    return (f"{compare}assert _near({name}, {literal(value)}), "
-            f"\"{name} is not the expected value (hidden test)\"\n")
-
-
-def calls_test(name, calls):
-    """Hidden test that function ``name`` gives the solution's results on recorded inputs."""
-    cases = []
-    for args, out in calls:
-        if out is None or _size(args) > MAX_ENTRIES:
+def _calls(name, calls):
+    """``(code, item)`` reporting ``name``'s results on the recorded inputs, or ``None``."""
+    args, outs = [], []
+    for a, out in calls:
+        if out is None or _size(a) > MAX_ENTRIES:
             continue
         try:
-            cases.append(f"    ({literal(tuple(args))}, {literal(out)}),")
+            text = literal(tuple(a))
         except Unserializable:
             continue
-    if not cases:
+        if text not in args:
+            args.append(text)
+            outs.append(out)
+    if not args:
         return None
-    needs_torch = any("torch.tensor(" in c for c in cases)
-    compare = COMPARE.format(rtol=FUNCTION_RTOL, atol=FUNCTION_ATOL)
-    head = "import torch\n" if needs_torch else ""
-    return (f"{head}{compare}for _args, _want in [\n" + "\n".join(dict.fromkeys(cases)) +
-            f"\n]:\n    assert _near({name}(*_args), _want), "
-            f"\"{name} gives a wrong result on a hidden test input\"\n")
+    head = "import torch\n" if any("torch.tensor(" in a for a in args) else ""
+    code = (f"{head}_bp_items[{f'calls:{name}'!r}] = [_bp_plain({name}(*_bp_args)) for _bp_args in [\n"
+            + "".join(f"    {a},\n" for a in args) + "]]\n")
+    return code, _item(list(outs), FUNCTION_RTOL, FUNCTION_ATOL)
 
 
 def hidden_tests(ex, record):
-    """The hidden-test region for exercise ``ex`` from its solving ``record``.
-
-    Besides the recorded values and calls: an optional ``probe`` in the exercise's entry,
-    ``dict(setup=code, value=expression)``, is evaluated with the solution by ``make course`` and
-    its value becomes a literal that the student's code must reproduce; an optional ``hidden`` is
-    the instructor's own test code (e.g. a finite-difference check), appended as it is."""
-    parts = []
+    """``(code, expected)`` for exercise ``ex`` from its solving ``record``: the hidden region
+    that reports the student's items, and the instructor's values for the same items."""
+    if "hidden" in ex.entry:
+        raise KitError(f"exercise {ex.id!r}: a `hidden` test would judge inside the student's "
+                       "kernel; give the entry a `probe` instead (its value is compared by the "
+                       "grader)")
+    parts, expected = [], {}
     for name in ex.names:
         if name in record["values"] and record["values"][name] is not None:
-            parts.append(value_test(name, record["values"][name]))
+            value = record["values"][name]
+            scalar = np.size(value) == 1
+            parts.append(f"_bp_items[{f'value:{name}'!r}] = _bp_plain({name})\n")
+            expected[f"value:{name}"] = _item(value, NUMBER_RTOL, 0.0, scalar)
         elif name in record["calls"]:
-            test = calls_test(name, record["calls"][name])
-            if test:
-                parts.append(test)
+            found = _calls(name, record["calls"][name])
+            if found:
+                parts.append(found[0])
+                expected[f"calls:{name}"] = found[1]
     probe = ex.entry.get("probe")
     if probe:
         if record.get("probe") is None:
             raise KitError(f"exercise {ex.id!r}: its probe's value is not numeric")
-        compare = COMPARE.format(rtol=FUNCTION_RTOL, atol=FUNCTION_ATOL)
-        parts.append(f"{compare}{probe['setup'].strip()}\nassert _near({probe['value']}, "
-                     f"{literal(record['probe'])}), \"wrong on a hidden test input\"\n")
-    if ex.entry.get("hidden"):
-        parts.append(ex.entry["hidden"].strip() + "\n")
+        parts.append(f"{probe['setup'].strip()}\n_bp_items['probe'] = _bp_plain({probe['value']})\n")
+        expected["probe"] = _item(record["probe"], FUNCTION_RTOL, FUNCTION_ATOL)
     if not parts:
         raise KitError(f"exercise {ex.id!r}: no hidden test could be recorded (the answer is not "
                        "numeric, and the self-check's calls have no numeric results): give its "
-                       "entry a `probe` or a `hidden` test")
-    return _wrap("\n".join(parts))
+                       "entry a `probe`")
+    report = (f"_bp_display.display({{{MIME!r}: {{'exercise': {ex.id!r}, 'items': _bp_items}}}}, "
+              "raw=True)\n")
+    code = REPORT + "".join(parts) + report
+    return "### BEGIN HIDDEN TESTS\n" + code.rstrip("\n") + "\n### END HIDDEN TESTS", expected

@@ -4,7 +4,8 @@
   solution between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (the release keeps the stub,
   because the course's ``ClearSolutions.code_stub`` is empty);
 - the CHECK cell becomes a locked autograder test cell worth the exercise's points: the chapter's
-  self-check as the visible test (its feedback is the failure message), then the hidden tests;
+  self-check as the visible test (its feedback is the failure message), and in the hidden region
+  the report of the student's answer that the grader judges (:mod:`instructor.kit.hidden`);
 - after a THINK question comes a manually graded markdown cell, its model answer in the solution
   region.
 The notebook keeps the chapter's kernelspec and nothing of Jupytext's metadata, so a released
@@ -45,19 +46,17 @@ def answer_source(ex):
             "### END SOLUTION")
 
 
-def visible_test(ex):
-    """The self-check as a test: its feedback is printed, and is the failure's message."""
+def test_source(ex, hidden):
+    """The self-check, its feedback printed; the hidden report; then the self-check's verdict as
+    the failure's message (after the report, so that the grader reads the answer either way)."""
     call = wrap_last_expression(ex.check, "_feedback = {}")
-    return f"{call}\nprint(_feedback)\nassert _feedback, str(_feedback)"
+    return f"{call}\nprint(_feedback)\n{hidden}\nassert _feedback, str(_feedback)"
 
 
-def test_source(ex, record):
-    hidden = hidden_tests(ex, record)
-    return f"{visible_test(ex)}\n\n{hidden}"
-
-
-def source_notebook(chapter, records):
-    """The nbgrader source notebook of ``chapter``, given its solving ``records``."""
+def source_notebook(chapter, records, expected=None):
+    """The nbgrader source notebook of ``chapter``, given its solving ``records``; the
+    instructor's values for the grader go into ``expected`` (``{check cell's grade id: ...}``)."""
+    expected = {} if expected is None else expected
     answers = {ex.answer_cell: ex for ex in chapter.exercises}
     checks = {ex.check_cell: ex for ex in chapter.exercises}
     thinks = {t.cell: t for t in chapter.thinks}
@@ -72,7 +71,9 @@ def source_notebook(chapter, records):
                                           locked=False))
         elif i in checks:
             ex = checks[i]
-            new.source = test_source(ex, records[ex.id])
+            hidden, items = hidden_tests(ex, records[ex.id])
+            new.source = test_source(ex, hidden)
+            expected[grade_id(ex.id) + "-test"] = {"exercise": ex.id, "items": items}
             new.metadata.update(_nbgrader(grade_id(ex.id) + "-test", grade=True, solution=False,
                                           locked=True, points=ex.entry["points"]))
         elif i in thinks:

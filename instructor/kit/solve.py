@@ -8,6 +8,7 @@ function, with their results. Those records become the hidden tests' expected va
 here from the instructor's solutions, never read from bpbook by the graded notebook.
 """
 import ast
+import os
 import pickle
 import tempfile
 from pathlib import Path
@@ -53,7 +54,7 @@ def _bp_record(ex_id, names):
     for name in names:
         value = globals()[name]
         if isinstance(value, type):
-            continue  # a class: the instructor's own hidden test (`hidden`) grades it
+            continue  # a class: the exercise's `probe` grades it
         if callable(value):
             globals()[name] = _bp_wrap(_bp_rec(ex_id)["calls"].setdefault(name, []), value)
         else:
@@ -130,11 +131,21 @@ def solving_notebook(chapter, out_path):
     return nb
 
 
-def solve(chapter, timeout=900):
+def kernel_env(student=None):
+    """The kernel's environment: the book's default numbers, or ``student``'s own
+    (:mod:`bpbook.variants` reads ``BPBOOK_STUDENT``, then ``JUPYTERHUB_USER``)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BPBOOK_STUDENT", "JUPYTERHUB_USER")}
+    if student:
+        env["BPBOOK_STUDENT"] = student
+    return env
+
+
+def solve(chapter, timeout=900, student=None):
     """Run ``chapter`` with the instructor's answers; return ``{exercise id: record}``.
 
     A record holds ``values`` (name → array), ``calls`` (function name → [(args, result)]),
-    and the self-check's verdicts ``wrong`` and ``right`` as ``(ok, message)``.
+    and the self-check's verdicts ``wrong`` and ``right`` as ``(ok, message)``. The chapter shows
+    the book's numbers, or ``student``'s own (see :mod:`bpbook.variants`).
     """
     with tempfile.TemporaryDirectory(prefix="bpbook-kit-") as tmp:
         out = Path(tmp) / "records.pickle"
@@ -143,7 +154,7 @@ def solve(chapter, timeout=900):
         client = NotebookClient(nb, km=km, timeout=timeout,
                                 resources={"metadata": {"path": str(CHAPTERS)}})
         try:
-            client.execute(cleanup_kc=True)  # closes the client's sockets too
+            client.execute(cleanup_kc=True, env=kernel_env(student))  # cleanup_kc: its sockets too
         except Exception as err:
             raise KitError(f"{chapter.name} failed with the instructor's answers:\n{err}") from None
         finally:

@@ -1,4 +1,5 @@
 """Instructor material for chapter 01 (the chain rule): solutions, model answers and points."""
+PER_STUDENT = True  # the exercises' points are each student's own (bpbook.variants)
 EXERCISES = {
     "01.chain": dict(
         points=2,

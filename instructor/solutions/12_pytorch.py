@@ -41,17 +41,19 @@ def copy_linear(W, b):
     with torch.no_grad():
         linear.weight.copy_(torch.tensor(W))
     return linear""",
-        hidden="""\
+        # The student's layer on hidden inputs; the grader compares with the solution's outputs.
+        probe=dict(setup="""\
 import numpy as _np
 import torch
 _rng = _np.random.default_rng(20261129)
+_probe = []
 for _n_out, _n_in in [(4, 3), (1, 5), (2, 2)]:
     _W, _b = _rng.normal(size=(_n_out, _n_in)), _rng.normal(size=(_n_out, 1))
     _X = _rng.normal(size=(_n_in, 6))
     _linear = copy_linear(_W.copy(), _b.copy())
     with torch.no_grad():
-        _out = _linear(torch.tensor(_X.T, dtype=_linear.weight.dtype)).double().numpy().T
-    assert _np.allclose(_out, _W @ _X + _b, atol=1e-5), "copy_linear: wrong on a hidden layer\""""),
+        _probe.append(_linear(torch.tensor(_X.T, dtype=_linear.weight.dtype)).double().numpy().T)""",
+                   value="_probe")),
     "12.accumulate-step": dict(
         points=3,
         solution=("def accumulate_step(net, opt, parts):\n"
