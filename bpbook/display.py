@@ -16,6 +16,7 @@ one output with three forms, so that each reader gets the words:
 - ``text/plain``: the words alone.
 """
 import base64
+import math
 import hashlib
 import re
 import struct
@@ -173,3 +174,57 @@ def listing(items):
     if not items:
         return "none"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def number(x, digits=3):
+    """``x`` with ``digits`` significant digits, as a sentence shows it (``1.2e-05``, ``0.693``)."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("infinity" if x > 0 else "minus infinity")
+    return f"{x:.{digits}g}"
+
+
+def trend(ys, xs=None, digits=3):
+    """How a curve goes, in words: ``"falls from 0.693 to 0.0121 (lowest 0.0118 at epoch 1800)"``.
+
+    ``ys``: the values; ``xs``: where they are (default 0, 1, ...). Says where a curve stops
+    being finite, its lowest or highest point when that is far from both ends, and when it
+    swings up and down (more than a tenth of its steps reverse a large move)."""
+    ys = [float(y) for y in ys]
+    xs = list(range(len(ys))) if xs is None else [float(x) for x in xs]
+    if not ys:
+        raise InputError("ys must hold at least one value, got none")
+    bad = [i for i, y in enumerate(ys) if not math.isfinite(y)]
+    if bad:
+        head = f"{trend(ys[:bad[0]], xs[:bad[0]], digits)}, then " if bad[0] > 0 else ""
+        return f"{head}becomes {number(ys[bad[0]])} at {number(xs[bad[0]], 6)}"
+    a, b, lo, hi = ys[0], ys[-1], min(ys), max(ys)
+    span = hi - lo
+    if span <= 1e-12 * max(1.0, abs(a)):
+        return f"stays at {number(a, digits)}"
+    words = (f"falls from {number(a, digits)} to {number(b, digits)}" if b < a else
+             f"rises from {number(a, digits)} to {number(b, digits)}")
+    i_lo, i_hi = ys.index(lo), ys.index(hi)
+    if min(a, b) - lo > 0.1 * span:
+        words += f" (lowest {number(lo, digits)} at {number(xs[i_lo], 6)})"
+    if hi - max(a, b) > 0.1 * span:
+        words += f" (highest {number(hi, digits)} at {number(xs[i_hi], 6)})"
+    steps = [y1 - y0 for y0, y1 in zip(ys, ys[1:]) if abs(y1 - y0) > 0.01 * span]
+    flips = sum(1 for d0, d1 in zip(steps, steps[1:]) if d0 * d1 < 0)
+    if len(ys) > 4 and flips > 0.1 * len(ys):
+        words += ", swinging up and down"
+    return words
+
+
+def curves_alt(curves, x="epoch", y="loss", xs=None, log=False, digits=3):
+    """One sentence for a plot of several curves: ``"Loss against epoch (log scale) for a and b:
+    a falls from …; b …"``. ``curves``: label → values; ``xs``: the shared x values."""
+    if not curves:
+        raise InputError("curves must hold at least one curve, got none")
+    scale = " (log scale)" if log else ""
+    head = f"{y[0].upper() + y[1:]}{scale} against {x}"
+    if len(curves) == 1:
+        (label, values), = curves.items()
+        return f"{head}, {label}: it {trend(values, xs, digits)}."
+    parts = [f"{label} {trend(values, xs, digits)}" for label, values in curves.items()]
+    return f"{head} for {listing(curves)}: " + "; ".join(parts) + "."

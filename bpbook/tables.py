@@ -69,7 +69,8 @@ class Table:
 
     def _repr_html_(self):
         esc = html.escape
-        head = "".join(f"<th>{esc(str(c))}</th>" for c in self.columns)
+        # an unnamed column (row labels) gets an empty cell, not an empty header (WCAG)
+        head = "".join(f"<th>{esc(str(c))}</th>" if str(c) else "<td></td>" for c in self.columns)
         body = "".join(
             "<tr>" + "".join(f'<td data-col="{esc(str(c))}">{esc(v)}</td>'
                              for c, v in zip(self.columns, r)) + "</tr>"

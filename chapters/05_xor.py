@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 4. Training a network: XOR
+# # 5. Training a network: XOR
 #
 # **In this chapter you will**
 # - see why a single neuron cannot learn "exclusive or", and why one hidden layer can;
@@ -113,11 +113,14 @@ Table(["k", "samples right", "loss", "loss − fence-sitter's"], rows,
 
 # %% [markdown]
 # The pictures show the neuron's output over the input square as it trains (red is $\hat y$
-# near 1, blue near 0; the black line is $\hat y = \tfrac12$). The line turns and the colours fade
+# near 1, blue near 0; the black line is $\hat y = \tfrac12$; the samples are circles for target
+# 0 and triangles for target 1). The line turns and the colours fade
 # until the surface is flat.
 
 # %%
-from bpbook.chapters.ch05_xor.plots import figure, plot_losses, plot_surface, small_multiples
+from bpbook.chapters.ch05_xor.plots import (figure, losses_alt, plot_losses, plot_surface,
+                                           small_multiples, surface_alt)
+from bpbook.display import curves_alt, described
 
 small_multiples(flat.snapshots, "no hidden layer: the output surface while training")
 
@@ -206,9 +209,9 @@ display(say("Largest difference between the two loss trajectories over {n} epoch
 
 # %%
 fig, (ax,) = figure(1, width=6)
-plot_losses(ax, {"teaching loop": losses, "bpbook.chapters.ch05_xor.train.train": run.losses})
-ax.lines[1].set_linestyle("--")
-fig
+both = {"teaching loop": losses, "bpbook.chapters.ch05_xor.train.train": run.losses}
+plot_losses(ax, both)
+described(fig, losses_alt(both) + " The two curves lie on top of each other.")
 
 # %% [markdown]
 # The loss falls slowly at first, then drops by orders of magnitude once the hidden units have
@@ -288,7 +291,8 @@ fig, (ax,) = figure(1, width=6)
 ax.loglog(lrs, sweep[-1], "o-")
 ax.set_xlabel("learning rate η")
 ax.set_ylabel(f"loss after {epochs} epochs")
-fig
+described(fig, curves_alt({f"{len(lrs)} rates from {lrs[0]:g} to {lrs[-1]:g}": sweep[-1]},
+                          "learning rate η", f"loss after {epochs} epochs", xs=lrs, log=True))
 
 # %% [markdown]
 # Too small a step and the network barely leaves its starting point; too large and the first
@@ -307,7 +311,7 @@ display(say("With η = {s:g} the loss ends at {ls:.4f} (it started at {l0:.4f});
             "smallest rate of the grid that ends *above* where it started, at {lg:.4f}.",
             s=small, ls=sweep[-1, 0], l0=sweep[0, 0], g=large,
             lg=sweep[-1, list(lrs).index(large)]))
-fig
+described(fig, losses_alt(curves))
 
 # %% [markdown]
 # ### An unlucky start
@@ -339,10 +343,13 @@ good_seed = int(np.argmin(final2))
 bad = xor.train(hidden=narrow, seed=bad_seed, snapshot_at=(epochs - 1,))
 good = xor.train(hidden=narrow, seed=good_seed, snapshot_at=(epochs - 1,))
 fig, axes = figure(3, width=3.6)
-plot_losses(axes[0], {f"seed {bad_seed}": bad.losses, f"seed {good_seed}": good.losses})
+pair = {f"seed {bad_seed}": bad.losses, f"seed {good_seed}": good.losses}
+plot_losses(axes[0], pair)
 plot_surface(axes[1], bad.snapshots[epochs - 1], f"seed {bad_seed}: stuck")
 plot_surface(axes[2], good.snapshots[epochs - 1], f"seed {good_seed}: solved")
-fig
+described(fig, f"Left: {losses_alt(pair)} "
+          f"Middle: {surface_alt(bad.snapshots[epochs - 1], f'seed {bad_seed}, stuck')}. "
+          f"Right: {surface_alt(good.snapshots[epochs - 1], f'seed {good_seed}, solved')}.")
 
 # %%
 from bpbook.optim import grad_norm

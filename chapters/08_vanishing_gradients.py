@@ -248,9 +248,10 @@ display(say("Output of layer {D}, root-mean-square: {rx:.1e} with Xavier, {rh:.2
 # pre-activation over the batch before the activation sees it. For one unit and a batch of $m$
 # samples $z_1, \dots, z_m$:
 #
-# $$\mu = \frac1m\sum_i z_i,\qquad \sigma^2 = \frac1m\sum_i (z_i - \mu)^2,\qquad
-# \hat z_i = \frac{z_i - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad
-# y_i = \gamma\,\hat z_i + \beta,$$
+# $$\begin{aligned}
+# \mu &= \frac1m\sum_i z_i, & \sigma^2 &= \frac1m\sum_i (z_i - \mu)^2,\\
+# \hat z_i &= \frac{z_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}, & y_i &= \gamma\,\hat z_i + \beta,
+# \end{aligned}$$
 #
 # with a small $\varepsilon$ against division by zero and two learned parameters per unit, the
 # scale $\gamma$ and the shift $\beta$. `bpbook.BatchNorm(n_features)` is this layer, in training
@@ -267,10 +268,12 @@ display(say("ε = {e:g}.", e=EPS))
 # $\sigma^2$. With $g_i = \partial\mathcal{L}/\partial y_i$ arriving from above, the chain rule
 # collects three paths into each $z_i$ (directly, through $\mu$, through $\sigma^2$):
 #
-# $$\frac{\partial\mathcal{L}}{\partial z_i} = \frac{\gamma}{m\sqrt{\sigma^2+\varepsilon}}
-# \Big(m\,g_i - \sum_j g_j - \hat z_i \sum_j g_j \hat z_j\Big),\qquad
-# \frac{\partial\mathcal{L}}{\partial \gamma} = \sum_i g_i \hat z_i,\qquad
-# \frac{\partial\mathcal{L}}{\partial \beta} = \sum_i g_i .$$
+# $$\begin{aligned}
+# \frac{\partial\mathcal{L}}{\partial z_i} &= \frac{\gamma}{m\sqrt{\sigma^2+\varepsilon}}
+# \Big(m\,g_i - \sum_j g_j - \hat z_i \sum_j g_j \hat z_j\Big),\\
+# \frac{\partial\mathcal{L}}{\partial \gamma} &= \sum_i g_i \hat z_i,\qquad
+# \frac{\partial\mathcal{L}}{\partial \beta} = \sum_i g_i .
+# \end{aligned}$$
 #
 # SymPy derives it for a small batch: it writes out $\mathcal{L} = \sum_i g_i y_i$ (whose gradients
 # are exactly what the backward pass must return), differentiates, and subtracts the closed form

@@ -133,6 +133,8 @@ def explorer_controls(view_json, state):
         name, kind = model["model_name"], None
         if name == "ButtonModel":
             kind = "button"
+        elif name == "OutputModel" and not model["state"].get("outputs"):
+            kind = "empty output"  # what a button fills when pressed
         elif name in KINDS:
             kind = KINDS[name]
         if kind:
@@ -147,6 +149,8 @@ PLURAL = {"set of buttons": "sets of buttons", "number box": "number boxes",
 
 def static_note(controls, binder):
     """The note under an explorer: which of its controls are switched off here, and why."""
+    empty = ("empty output", "") in controls
+    controls = [c for c in controls if c[0] != "empty output"]
     labels = []
     for kind, name in controls:
         if kind == "button":
@@ -162,10 +166,12 @@ def static_note(controls, binder):
                 f'<a class="bp-binder" href="{binder}">Binder</a> or JupyterLab to use it.</p>')
     them = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     one = len(controls) == 1
+    pressed = (", before any press of its button" if empty and any(
+        kind == "button" for kind, _ in controls) else "")
     return (f'<p class="bp-static-note">A static copy: {html.escape(them)} above '
             f'{"is" if one else "are"} switched off on this page, which has no Python behind '
-            f'it to recompute the numbers and the picture; what you see is the explorer as the '
-            f'book was built. To use {"it" if one else "them"}, open the chapter in '
+            f'it to recompute what the explorer shows; what you see is the explorer as the '
+            f'book was built{pressed}. To use {"it" if one else "them"}, open the chapter in '
             f'<a class="bp-binder" href="{binder}">Binder</a> or JupyterLab.</p>')
 
 

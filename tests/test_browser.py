@@ -93,6 +93,12 @@ def _activation(settings):
     return _rows(explore(settings["activation"], settings["z₀"]).table)
 
 
+def _gradient_checking(settings):
+    from bpbook.chapters.ch11_gradient_checking.explore import explore
+
+    return _rows(explore(settings["log₁₀ ε"]).table)
+
+
 def _torch(settings):
     from bpbook.chapters.ch12_pytorch.explore import QUANTITIES
     from bpbook.worked import worked_example
@@ -107,6 +113,13 @@ def _classifier(settings):
 
     return _rows(update(lr=settings["η"], batch_size=int(settings["batch size"]),
                         hidden=int(settings["hidden units"])).table)
+
+
+def _conv(settings):
+    from bpbook.chapters.ch15_convolutions.explore import update
+
+    kernel = settings["kernel"].replace("\xa0", " ")  # the page shows the name with nbsp
+    return _rows(update(int(settings["test image"]), kernel).table)
 
 
 def _rnn(settings):
@@ -133,9 +146,12 @@ EXPLORERS = [
     Explorer("10_training_in_practice", slider="depth", watch="layer forwards",
              compute=_checkpointing, column="checkpointed"),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
+    Explorer("11_gradient_checking", slider="log₁₀ ε", watch="measured error",
+             compute=_gradient_checking),
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
+    Explorer("15_convolutions", slider="test image", watch="largest feature", compute=_conv),
     Explorer("16_backprop_through_time", slider="T", watch="ratio first / last", compute=_rnn),
 ]
 
@@ -221,6 +237,7 @@ def test_explorer_in_browser(lab, browser, ex, tmp_path):
         else:
             _, after = timed_key(page, found[ex.slider], "ArrowRight", ex.table, ex.watch,
                                  ex.column)
+        assert_keyboard_and_names(page, cell)
         new_settings = widget_values(cell)
         assert new_settings[ex.slider] > settings[ex.slider], (
             f"ArrowRight did not move slider {ex.slider}: {settings[ex.slider]} -> "
@@ -243,6 +260,56 @@ def test_explorer_in_browser(lab, browser, ex, tmp_path):
     finally:
         page.close()
         stop_kernels(lab)
+
+
+# The explorer's controls in the order Tab visits them, and what a screen reader learns of each.
+_CONTROLS = """cell => Array.from(cell.querySelectorAll(
+  '.jp-OutputArea [role=slider], .jp-OutputArea select, .jp-OutputArea button, ' +
+  '.jp-OutputArea input')).filter(e => !e.disabled)"""
+_FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  return {tag: e.tagName, role: e.getAttribute('role'), label: e.getAttribute('aria-label'),
+          text: (e.textContent || '').trim(), outline: s.outlineStyle,
+          width: parseFloat(s.outlineWidth)};
+}"""
+_NAMES = """cell => Array.from(cell.querySelectorAll('.widget-slider')).map(s => ({
+  description: s.querySelector('.widget-label').textContent.trim(),
+  readout: s.querySelector('.widget-readout').textContent.trim(),
+  label: s.querySelector('[role=slider]').getAttribute('aria-label'),
+  text: s.querySelector('[role=slider]').getAttribute('aria-valuetext')}))"""
+_PICTURES = """cell => Array.from(cell.querySelectorAll('.jp-OutputArea img')).map(
+  i => i.getAttribute('alt'))"""
+
+
+def assert_keyboard_and_names(page, cell):
+    """A keyboard alone reaches every control of the explorer with Tab, each focused one shows
+    an outline; every slider handle is named after its description, with its readout (rounded as
+    shown) as value text; every picture has a text alternative of a sentence."""
+    count = cell.evaluate(f"c => ({_CONTROLS})(c).length")
+    assert count, "the explorer has no control to reach"
+    cell.evaluate(f"c => ({_CONTROLS})(c)[0].focus()")
+    seen = []
+    for _ in range(2 * count):  # other stops (a link in a caption) may come between controls
+        focused = page.evaluate(_FOCUSED)
+        page.evaluate("() => { document.activeElement.dataset.bpSeen = '1'; }")
+        if focused["role"] == "slider" or focused["tag"] in ("SELECT", "BUTTON", "INPUT"):
+            seen.append(focused)
+            assert focused["outline"] != "none" and focused["width"] >= 2, (
+                f"a focused control shows no outline: {focused}")
+        if len(seen) == count:
+            break
+        page.keyboard.press("Tab")
+    missed = cell.evaluate(f"c => ({_CONTROLS})(c).filter(e => !e.dataset.bpSeen).map("
+                           "e => e.outerHTML.slice(0, 100))")
+    assert not missed, f"Tab from the first control never reached: {missed}"
+    page.wait_for_timeout(100)  # bpbook-a11y names the handles on the next frame
+    for s in cell.evaluate(_NAMES):
+        assert s["label"] == s["description"], f"slider {s['description']!r} is named {s['label']!r}"
+        assert s["text"] == s["readout"], (
+            f"slider {s['description']!r} reads {s['text']!r} to a screen reader, shows "
+            f"{s['readout']!r}")
+    for alt in cell.evaluate(_PICTURES):
+        assert alt and len(alt.split()) >= 4, f"an explorer picture has the alt {alt!r}"
 
 
 def opened_as(page, timeout_ms=60000):

@@ -219,8 +219,9 @@ def test_chapter_page_offline(site, browser, chapter):
             f"{len(images)} figures shown, the chapter drew {figures_in(executed)}")
 
         if views:
-            sliders = page.locator(".jupyter-widgets .widget-slider")
-            assert sliders.count() > 0, "the explorers show no sliders"
+            controls = page.locator(".jupyter-widgets .widget-slider, .jupyter-widgets select, "
+                                    ".jupyter-widgets button")
+            assert controls.count() > 0, "the explorers show no controls"
             notes = page.locator("p.bp-static-note")
             assert notes.count() == views, f"{notes.count()} static notes for {views} explorers"
             assert all(n.is_visible() for n in notes.all()), "a static note is hidden"
@@ -339,3 +340,28 @@ def test_page_is_accessible(site, browser, name):
         assert wide <= PHONE["width"], f"{name}.html scrolls sideways at 400 px ({wide} px wide)"
         found = serious(axe(page))
         assert not found, f"{name}.html (400 px): axe:\n" + "\n".join(found)
+
+
+# JupyterLab at 1024 px with the file browser open leaves a 590 px column for a cell, whose text
+# is 14 px (--jp-content-font-size1). A 622 px window gives the pages' article the same 590 px
+# (16 px padding each side); its font is set to 14 px before MathJax typesets.
+NOTEBOOK_COLUMN = {"width": 622, "height": 900}
+_NOTEBOOK_FONT = """document.addEventListener('DOMContentLoaded', () => {
+  const s = document.createElement('style');
+  s.textContent = 'article { font-size: 14px !important; }';
+  document.head.appendChild(s);
+});"""
+_WIDE_EQUATIONS = """() => Array.from(document.querySelectorAll(
+  'article mjx-container[display="true"]')).filter(m => m.scrollWidth > m.clientWidth + 1).map(
+  m => `${m.scrollWidth} px: ${(m.querySelector('mjx-assistive-mml') || m).textContent.slice(0, 90)}`)"""
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_display_equations_fit_a_notebook_column(site, browser, name):
+    with offline_page(browser, site, NOTEBOOK_COLUMN) as (page, record):
+        page.add_init_script(_NOTEBOOK_FONT)
+        open_page(page, site, name)
+        width = page.evaluate("() => document.querySelector('article').clientWidth")
+        assert width == NOTEBOOK_COLUMN["width"], f"the article is {width} px wide, not 622"
+        wide = page.evaluate(_WIDE_EQUATIONS)
+        assert not wide, f"{name}: display equations wider than a 590 px column:\n" + "\n".join(wide)

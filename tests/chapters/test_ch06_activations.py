@@ -245,11 +245,13 @@ def test_kept_tangent_plot_moved_equals_a_fresh_one():
 
 def test_explorer_updates_table_and_figure_in_place():
     box = explorer()
-    (pick, z0), table, image = box.children[0].children, *box.children[1:]
+    (pick, z0), table, picture = box.children[0].children, *box.children[1:]
+    image, words = picture.children  # the picture and its text alternative
     before = image.value
     pick.value, z0.value = "tanh", 0.5
     assert f"{np.tanh(0.5):+.6f}" in table.value and f"{1 - np.tanh(0.5) ** 2:+.6f}" in table.value
     assert image.value != before
+    assert "tanh(z₀) = 0.462" in words.value and f"slope {1 - np.tanh(0.5) ** 2:.3f}" in words.value
 
 
 def test_curves_figure_puts_each_derivative_under_its_function():

@@ -40,11 +40,13 @@ def gradient_bars_html(r, limit=BAR_LIMIT):
         g = r["d" + p]
         width = min(abs(g) / limit, 1.0) * 50  # percent of the track; half is each side of 0
         left = 50 - width if g < 0 else 50
-        color = "#b42318" if g < 0 else "#1a7f37"
+        color = "#d55e00" if g < 0 else "#0072b2"  # Okabe-Ito: safe for colour-blind readers
+        # the track shrinks on a narrow screen, so the number beside it is never cut off
         rows.append(
             f'<div style="display:flex;align-items:center;gap:6px;font:12px monospace">'
-            f'<span style="width:9em">{html.escape(NAMES["d" + p])}</span>'
-            f'<span style="position:relative;width:220px;height:12px;background:#f3f4f6">'
+            f'<span style="flex:0 0 9em">{html.escape(NAMES["d" + p])}</span>'
+            f'<span aria-hidden="true" style="position:relative;flex:0 1 220px;min-width:60px;'
+            f'height:12px;background:#f3f4f6">'
             f'<span style="position:absolute;left:50%;top:0;bottom:0;border-left:1px solid #555">'
             f'</span><span style="position:absolute;left:{left:.2f}%;width:{width:.2f}%;'
             f'top:1px;bottom:1px;background:{color}"></span></span>'

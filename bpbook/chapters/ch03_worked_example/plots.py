@@ -2,10 +2,12 @@
 
 Functions take a result dict of :func:`bpbook.worked.worked_example` and return a
 ``matplotlib.figure.Figure`` (built without pyplot, so nothing piles up in a global state and
-explorers can redraw freely).
+explorers can redraw freely), described in words from the same numbers
+(:func:`bpbook.display.described`).
 """
 from matplotlib.figure import Figure
 
+from bpbook.display import described, listing
 from bpbook.worked import PARAMS
 
 NODES = {"x₁": (0.0, 1.0), "x₂": (0.0, -1.0), "hidden": (1.5, 0.0), "output": (3.0, 0.0),
@@ -56,7 +58,21 @@ def network_figure(settings, r=None, size=(8.5, 3.8)):
     ax.axis("off")
     ax.set_title("weights and biases (purple)" + ("" if r is None else
                  ", forward values (black), error signals flowing back (red)"), fontsize=10)
-    return fig
+    return described(fig, network_alt(s, r))
+
+
+def network_alt(s, r=None):
+    """The words for :func:`network_figure`: the network, its parameters, and given ``r`` its
+    forward values and error signals."""
+    text = (f"The 2-1-1 network: inputs x₁ = {s['x1']:g} and x₂ = {s['x2']:g} feed one hidden "
+            f"sigmoid neuron through W₁₁ = {s['W11']:g} and W₁₂ = {s['W12']:g} (bias "
+            f"b₁ = {s['b1']:g}), which feeds one sigmoid output neuron through W₂ = {s['W2']:g} "
+            f"(bias b₂ = {s['b2']:g}); the target is y = {s['y']:g}.")
+    if r is not None:
+        text += (f" Forward: z₁ = {r['z1']:.4f}, a₁ = {r['a1']:.4f}, z₂ = {r['z2']:.4f}, "
+                 f"ŷ = {r['y_hat']:.4f}, loss {r['L']:.5f}. Backward: dL/dŷ = "
+                 f"{r['dL/dy_hat']:+.4f}, δ₂ = {r['delta2']:+.5f}, δ₁ = {r['delta1']:+.5f}.")
+    return text
 
 
 def gradient_bars(r, size=(5.5, 2.8), limit=None):
@@ -69,6 +85,10 @@ def gradient_bars(r, size=(5.5, 2.8), limit=None):
     ax.axvline(0, color="0.3", lw=0.8)
     if limit:
         ax.set_xlim(-limit, limit)
-    ax.set_xlabel("dL/dθ")
+    ax.set_xlabel("dℒ/dθ")
     ax.invert_yaxis()
-    return fig
+    biggest = max(names, key=lambda p: abs(r["d" + p]))
+    alt = ("The five gradients as horizontal bars: " + listing(
+        f"{p} {r['d' + p]:+.6f}" for p in names) + f". The largest in size is {biggest}'s; "
+        f"{sum(v < 0 for v in values)} of the five are negative.")
+    return described(fig, alt)

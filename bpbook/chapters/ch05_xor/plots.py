@@ -10,12 +10,21 @@
   :func:`bpbook.chapters.ch05_xor.train.train` and draws the result, or returns the error message
   for bad settings. :func:`trainer` only wires widgets to it; it shows :func:`trainer_table` (the
   final loss and the four predictions) as ``<table class="bp-explorer">``, so a browser test can
-  read the numbers."""
+  read the numbers.
+
+- Every figure has its words (``bpbook.display.described``): :func:`losses_alt` and
+  :func:`surface_alt` say what a loss plot and a decision surface show, from their numbers. The
+  curves differ in line style as well as colour; the four samples' marker says their target
+  (circle 0, triangle 1), not their colour alone."""
 import numpy as np
 from matplotlib.figure import Figure
 
 from bpbook.chapters.ch05_xor import train as xor
+from bpbook.display import curves_alt, described, listing, number
 from bpbook.tables import Table
+
+STYLES = ("-", "--", ":", "-.")  # one per curve, so no curve is told apart by colour alone
+MARKERS = {0: "o", 1: "^"}  # a sample's target, by shape
 
 LEVELS = np.linspace(0, 1, 11)
 # The trainer's learning rates, 1-2-5 per decade: the chapter's η = 0.5, 2 and 1000 are on the
@@ -26,8 +35,8 @@ FLAT = 1e-3  # a surface whose values span less than this has no meaningful ½ c
 
 def plot_losses(ax, curves, title="loss (log scale)"):
     """``curves``: a dict label → losses per epoch."""
-    for label, losses in curves.items():
-        ax.plot(np.arange(len(losses)), losses, label=label)
+    for i, (label, losses) in enumerate(curves.items()):
+        ax.plot(np.arange(len(losses)), losses, STYLES[i % len(STYLES)], label=label)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel(r"$L$")
@@ -43,13 +52,37 @@ def plot_surface(ax, surface, title=""):
     filled = ax.contourf(x1, x2, y_hat, levels=LEVELS, cmap="coolwarm", vmin=0, vmax=1)
     if y_hat.min() < 0.5 < y_hat.max() and np.ptp(y_hat) > FLAT:
         ax.contour(x1, x2, y_hat, levels=[0.5], colors="k", linewidths=1.5)
-    colors = ["tab:blue" if t == 0 else "tab:red" for t in xor.Y.ravel()]
-    ax.scatter(xor.X[0], xor.X[1], c=colors, edgecolors="k", s=60, zorder=3)
+    for target, marker in MARKERS.items():
+        mine = xor.Y.ravel() == target
+        ax.scatter(xor.X[0, mine], xor.X[1, mine], marker=marker, s=70, zorder=3,
+                   c="tab:red" if target else "tab:blue", edgecolors="k")
     ax.set_xlabel(r"$x_1$")
     ax.set_ylabel(r"$x_2$")
     ax.set_aspect("equal")
     ax.set_title(title)
     return filled
+
+
+def losses_alt(curves, title="loss"):
+    """The words of a :func:`plot_losses` panel: each curve's course, from its numbers."""
+    return curves_alt(curves, "epoch", title, log=True)
+
+
+def surface_alt(surface, title="decision surface"):
+    """The words of a :func:`plot_surface` panel: ŷ at the four samples (read off the surface)
+    and how many are on the right side of ½; whether the ½ line crosses the square."""
+    x1, x2, y_hat = surface
+    at = []
+    right = 0
+    for (a, b), t in zip(xor.X.T, xor.Y.ravel()):
+        i, j = np.argmin(np.abs(x2[:, 0] - b)), np.argmin(np.abs(x1[0] - a))
+        at.append(f"({a:g}, {b:g}) {number(y_hat[i, j], 2)}")
+        right += (y_hat[i, j] > 0.5) == (t > 0.5)
+    line = ("the ½ line crosses the square" if y_hat.min() < 0.5 < y_hat.max()
+            and np.ptp(y_hat) > FLAT else "no ½ line: the surface is on one side of ½")
+    return (f"{title}: ŷ from {number(y_hat.min(), 2)} to {number(y_hat.max(), 2)} over the "
+            f"input square, {line}; at the samples (target 0 circles, target 1 triangles) ŷ is "
+            f"{listing(at)}: {right} of 4 on the right side of ½")
 
 
 def small_multiples(snapshots, suptitle="", max_cols=4):
@@ -70,7 +103,13 @@ def small_multiples(snapshots, suptitle="", max_cols=4):
         ax.remove()
     fig.colorbar(filled, ax=list(axes[:len(epochs)]), shrink=0.8, label=r"$\hat y$")
     fig.suptitle(suptitle)
-    return fig
+    first, last = snapshots[epochs[0]], snapshots[epochs[-1]]
+    alt = (f"{suptitle or 'The output surface'}, {len(epochs)} panels after epochs "
+           f"{listing(epochs)}: after epoch {epochs[0]} ŷ spans {number(first[2].min(), 2)} to "
+           f"{number(first[2].max(), 2)}, after epoch {epochs[-1]} {number(last[2].min(), 2)} "
+           f"to {number(last[2].max(), 2)}.")
+    details = " ".join(surface_alt(snapshots[e], f"After epoch {e}") + "." for e in epochs)
+    return described(fig, alt, details)
 
 
 def run_trainer(hidden=xor.HIDDEN, activation="sigmoid", lr=xor.LR, seed=xor.SEED,
@@ -87,10 +126,13 @@ def run_trainer(hidden=xor.HIDDEN, activation="sigmoid", lr=xor.LR, seed=xor.SEE
     fig = Figure(figsize=(9, 3.6), layout="constrained")
     left, right = fig.subplots(1, 2)
     plot_losses(left, {activation: result.losses})
-    plot_surface(right, xor.boundary(result.model, grid), "decision surface after training")
+    surface = xor.boundary(result.model, grid)
+    plot_surface(right, surface, "decision surface after training")
     correct = int(np.sum((result.y_hat > 0.5) == (xor.Y > 0.5)))
     message = (f"final loss {result.final_loss:.2e}; {correct} of 4 samples on the right side "
                f"of 0.5")
+    described(fig, f"Left: {losses_alt({activation: result.losses})} Right: "
+                   f"{surface_alt(surface, 'the decision surface after training')}.")
     return result, fig, message
 
 

@@ -6,7 +6,8 @@ slope $f'(z_0)$ and the tangent line $t(z) = f(z_0) + f'(z_0)(z - z_0)$.
 :class:`TangentPlot`, whose artists it moves). :func:`explorer` only wires a dropdown and a
 slider to it. Values and slopes come from :mod:`bpbook.activations` (``f`` and ``df``), whose
 derivatives the chapter checks against SymPy. :func:`curves_figure` draws every activation above
-its derivative as small multiples. Arrays are 1-D grids of ``z``, float64.
+its derivative as small multiples. Arrays are 1-D grids of ``z``, float64. Both figures carry
+their words (:func:`tangent_alt`, :func:`curve_words`), written from the same numbers.
 """
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bpbook.activations import get_activation
+from bpbook.display import described, listing, number
 from bpbook.errors import InputError, short_repr
 from bpbook.tables import Table
 
@@ -74,7 +76,36 @@ def explore(name="sigmoid", z0=0.0, points=201, plot=None):
                   [["z₀", z0], [f"{name}(z₀)", value], [f"{name}'(z₀)", slope]],
                   [None, "{:+.6f}"], css_class="bp-explorer")
     fig = (plot or TangentPlot(points)).update(act, z0, value, tz, tangent)
+    described(fig, tangent_alt(name, z0, value, slope))
     return ActivationView(name, float(z0), value, slope, tz, tangent, table, fig)
+
+
+def tangent_alt(name, z0, value, slope):
+    """The explorer's picture in words: the curve, the point and its tangent's slope."""
+    act = get_activation(name)
+    lo, hi = (float(act.f(z)) for z in Z_RANGE)
+    steep = ("flat: the gradient through this unit almost vanishes" if abs(slope) < 0.01
+             else "steep" if abs(slope) >= 0.9 else "moderate")
+    return (f"The curve {name}(z) for z from {Z_RANGE[0]:g} to {Z_RANGE[1]:g} (from "
+            f"{number(lo)} to {number(hi)}), with the point z₀ = {z0:.2f}, {name}(z₀) = "
+            f"{value:.3f} marked and its dashed tangent of slope {slope:.3f} ({steep}).")
+
+
+def curve_words(name, points=401):
+    """One activation of :func:`curves_figure` in words: its range on ``Z_RANGE``, its largest
+    slope and where the slope is below 0.01 (where it saturates)."""
+    z = np.linspace(*Z_RANGE, points)
+    act = get_activation(name)
+    f, df = act.f(z), act.df(z)
+    flat = np.abs(df) < 0.01
+    edges = np.flatnonzero(np.diff(np.r_[0, flat.astype(int), 0]))  # starts and ends of runs
+    runs = [(z[a], z[b - 1]) for a, b in zip(edges[::2], edges[1::2])]
+    where = "nowhere" if not runs else listing(
+        f"for z ≤ {number(b, 2)}" if a == z[0] and b < z[-1] else
+        f"for z ≥ {number(a, 2)}" if b == z[-1] and a > z[0] else
+        f"from z = {number(a, 2)} to {number(b, 2)}" for a, b in runs)
+    return (f"{name} goes from {number(f[0])} to {number(f[-1])}; its derivative peaks at "
+            f"{number(df.max())} (z = {number(z[np.argmax(df)], 2)}) and is below 0.01 {where}")
 
 
 class TangentPlot:
@@ -142,7 +173,9 @@ def curves_figure(names=NAMES, points=401, per_row=3):
         if k % per_row == 0:
             top.set_ylabel("f(z)")
             bottom.set_ylabel("f′(z)")
-    return fig
+    alt = (f"{len(names)} activations on z from {Z_RANGE[0]:g} to {Z_RANGE[1]:g}, each drawn "
+           f"above its derivative: " + "; ".join(curve_words(n, points) for n in names) + ".")
+    return described(fig, alt)
 
 
 def explorer():

@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from bpbook.activations import sigmoid
+from bpbook.display import described, listing
 from bpbook.engine import Value
 
 # ---- the networks ------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def mlp_outputs(params, x, sizes):
 
 
 def mlp_loss(params, x, sizes):
-    r"""$L = \tfrac12\sum_k (a_{L,k} - 1)^2$ of the sigmoid MLP."""
+    r"""$\mathcal L = \tfrac12\sum_k (a_{L,k} - 1)^2$ of the sigmoid MLP (L layers)."""
     return sum(((ak - 1.0) ** 2 for ak in mlp_outputs(params, x, sizes)), 0.0) * 0.5
 
 
@@ -86,8 +87,8 @@ def work_counts(sizes):
     One forward pass costs ``nodes`` operations (one per Value computed); the backward pass one
     multiply-add per edge. Central differences need two forward passes per parameter.
     """
-    L, params = mlp_graph(sizes)
-    forward, backward = graph_size([L])
+    loss, params = mlp_graph(sizes)
+    forward, backward = graph_size([loss])
     return {"sizes": list(sizes), "parameters": len(params), "forward": forward,
             "backprop": forward + backward, "finite differences": 2 * len(params) * forward}
 
@@ -103,7 +104,13 @@ def work_figure(rows):
            ylabel="operations for all gradients",
            title="one forward and one backward pass vs 2 passes per weight")
     ax.legend()
-    return fig
+    alt = ("Operations for every gradient against the number of parameters, both axes "
+           "logarithmic: " + listing(
+               f"{r['parameters']} parameters, backprop {r['backprop']:,} and finite differences "
+               f"{r['finite differences']:,}" for r in rows)
+           + ". The finite-difference line is the steeper: its gap to backprop grows with the "
+           "number of parameters.")
+    return described(fig, alt)
 
 
 # ---- forward mode: dual numbers ------------------------------------------------------------------
@@ -235,7 +242,7 @@ def jacobian_reverse(f, x):
 def mode_counts(sizes):
     """Forward vs reverse mode on one network of widths ``sizes``, two questions, counted.
 
-    ``"every ∂L/∂θ"``: every parameter's gradient of the loss (``P`` inputs, 1 output);
+    ``"every ∂ℒ/∂θ"``: every parameter's gradient of the loss (``P`` inputs, 1 output);
     ``"every ∂a_L/∂x₁"``: how every output moves with the first input (1 input, ``K`` outputs).
     Each row: inputs, outputs, nodes, edges, and the operations of each mode (module docstring).
     """
@@ -245,7 +252,7 @@ def mode_counts(sizes):
     xs = [Value(xi) for xi in x]
     out_graph = graph_size(mlp_outputs(theta, xs, sizes))
     rows = []
-    for question, n, k, (nodes, edges) in (("every ∂L/∂θ", len(theta), 1, loss_graph),
+    for question, n, k, (nodes, edges) in (("every ∂ℒ/∂θ", len(theta), 1, loss_graph),
                                            ("every ∂a_L/∂x₁", 1, sizes[-1], out_graph)):
         rows.append({"question": question, "inputs": n, "outputs": k, "nodes": nodes,
                      "edges": edges, "forward mode": nodes + n * edges,
@@ -272,7 +279,10 @@ def mode_figure(rows):
     ax.set(yscale="log", ylabel="operations", title="the same network, two questions")
     ax.margins(y=0.25)
     ax.legend(loc="upper right")
-    return fig
+    alt = ("Bars of operations, logarithmic, for two questions on the same network: " + listing(
+        f"{r['question']} ({r['inputs']} inputs, {r['outputs']} outputs): forward mode "
+        f"{r['forward mode']:,}, reverse mode {r['reverse mode']:,}" for r in rows) + ".")
+    return described(fig, alt)
 
 
 def forward_mode_gradient(sizes, seed=0):

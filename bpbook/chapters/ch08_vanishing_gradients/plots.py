@@ -19,8 +19,14 @@ def _figure(width=7, height=3.6, cols=1):
     return fig, axes
 
 
+STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v")]
+
+
 def _profile(ax, norms, label, **style):
-    ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=label, **style)
+    """One curve; each curve of ``ax`` gets its own line style and marker (not colour alone)."""
+    line, marker = STYLES[len(ax.lines) % len(STYLES)]
+    ax.semilogy(np.arange(1, len(norms) + 1), norms, linestyle=line, marker=marker, label=label,
+                **style)
 
 
 def _ends(norms):
@@ -83,8 +89,9 @@ def scale(rms_by_label, norms_by_label):
 def loss_curves(curves, title, ylim=None):
     """``{label: (losses, error)}`` on a log scale; a run stopped by an error says when."""
     fig, ax = _figure()
-    for name, (losses, err) in curves.items():
-        ax.semilogy(losses, label=name + (f" (NaN at epoch {len(losses)})" if err else ""))
+    for i, (name, (losses, err)) in enumerate(curves.items()):
+        ax.semilogy(losses, linestyle=STYLES[i % len(STYLES)][0],
+                    label=name + (f" (NaN at epoch {len(losses)})" if err else ""))
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     if ylim is not None:
         ax.set_ylim(*ylim)

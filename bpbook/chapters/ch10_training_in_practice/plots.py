@@ -8,6 +8,10 @@ from matplotlib.figure import Figure
 from bpbook.display import described, listing
 
 
+MARKERS = ("o", "s", "^", "D", "v")  # curves differ in marker or line style, not colour alone
+LINES = ("-", "--", ":", "-.")
+
+
 def _figure(width=7, height=3.6, cols=1):
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, cols)
@@ -18,7 +22,7 @@ def cost(params, fd_passes, bp_passes, widths, measured, counted):
     """Left: forward-pass equivalents for all gradients, finite differences vs backprop (both
     counted). Right: measured backward/forward time by width, with the counted ratios."""
     fig, (ax1, ax2) = _figure(10, 3.4, 2)
-    ax1.plot(params, fd_passes, "o-", label="finite differences: 2 per parameter")
+    ax1.plot(params, fd_passes, "s--", label="finite differences: 2 per parameter")
     ax1.plot(params, bp_passes, "o-", label="backprop: 1 forward + 1 backward")
     ax1.set(xlabel="parameters", ylabel="forward-pass equivalents", title="counted",
             yscale="log")
@@ -44,10 +48,10 @@ def memory(rows, width):
     """Stored bytes against depth, one line per batch size; ``rows`` are
     ``[depth, m, counted, measured]``. Markers are measured, dashed lines counted."""
     fig, ax = _figure(7, 3.4)
-    for m in sorted({r[1] for r in rows}):
+    for i, m in enumerate(sorted({r[1] for r in rows})):
         sub = [r for r in rows if r[1] == m]
-        line, = ax.plot([r[0] for r in sub], [r[3] / 2 ** 20 for r in sub], "o",
-                        label=f"m = {m}, measured")
+        line, = ax.plot([r[0] for r in sub], [r[3] / 2 ** 20 for r in sub], MARKERS[i % 5],
+                        label=f"m = {m}, measured")  # a marker per batch size: not colour alone
         ax.plot([r[0] for r in sub], [r[2] / 2 ** 20 for r in sub], "--", color=line.get_color(),
                 label=f"m = {m}, counted")
     ax.set(xlabel="hidden layers D", ylabel="MiB kept for the backward pass",
@@ -65,8 +69,8 @@ def memory(rows, width):
 def loss_curves(losses_by_label, title):
     """``{label: losses}``, one loss per epoch, on a log scale."""
     fig, ax = _figure()
-    for label, losses in losses_by_label.items():
-        ax.semilogy(np.arange(1, len(losses) + 1), losses, label=label)
+    for i, (label, losses) in enumerate(losses_by_label.items()):
+        ax.semilogy(np.arange(1, len(losses) + 1), losses, LINES[i % 4], label=label)
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     ax.legend()
     runs = "; ".join(f"{label}: from {losses[0]:.4f} to {losses[-1]:.4f}, lowest {min(losses):.4f}"
@@ -80,8 +84,9 @@ def checkpointing(traces, rows, times):
     relative to the plain pass; ``rows`` are :func:`~bpbook.chapters.ch10_training_in_practice.
     checkpoint.tradeoff`'s, ``times`` its measured time ratios (drawn, never printed)."""
     fig, (ax1, ax2) = _figure(10, 3.6, 2)
-    for label, trace in traces.items():
-        ax1.plot(np.arange(1, len(trace) + 1), np.asarray(trace) / 2 ** 20, ".-", label=label)
+    for i, (label, trace) in enumerate(traces.items()):
+        ax1.plot(np.arange(1, len(trace) + 1), np.asarray(trace) / 2 ** 20, LINES[i % 4],
+                 marker=".", label=label)
     ax1.set(xlabel="layer boundary, forward then backward", ylabel="MiB of arrays held",
             title="memory during one step")
     ax1.legend(fontsize=8)

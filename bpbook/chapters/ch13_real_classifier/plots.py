@@ -7,11 +7,15 @@
 - :func:`loss_figure`: one run's loss per mini-batch and its mean per epoch (the explorer's).
 
 Losses are per step arrays as :func:`bpbook.chapters.ch13_real_classifier.train.train` returns
-them; ``steps_per_epoch`` cuts them into epochs.
+them; ``steps_per_epoch`` cuts them into epochs. Every figure carries its words
+(``bpbook.display.described``), written here from the same numbers; two runs differ in line
+width or marker as well as colour.
 """
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
+
+from bpbook.display import curves_alt, described, listing
 
 
 def epoch_means(losses, steps_per_epoch):
@@ -31,12 +35,18 @@ def noise_figure(mini, full, steps_per_epoch, batch_size):
     left.plot(steps, full[:len(mini)], lw=1.8, color="tab:blue", label="full batch")
     left.set(xlabel="step", ylabel="loss", yscale="log", title="per step")
     epochs = np.arange(1, len(mini) // steps_per_epoch + 1)
-    right.plot(epochs, epoch_means(mini, steps_per_epoch), "o-", ms=3, color="tab:orange",
-               label=f"batches of {batch_size}")
-    right.plot(epochs, full[:len(epochs)], "o-", ms=3, color="tab:blue", label="full batch")
+    means = epoch_means(mini, steps_per_epoch)
+    right.plot(epochs, means, "o-", ms=3, color="tab:orange", label=f"batches of {batch_size}")
+    right.plot(epochs, full[:len(epochs)], "s--", ms=3, color="tab:blue", label="full batch")
     right.set(xlabel="epoch", yscale="log", title="per pass over the data")
     right.legend(fontsize="small")
-    return fig
+    mini_name, full_name = f"batches of {batch_size} (thin line)", "the full batch (thick line)"
+    alt = ("Left, " + curves_alt({mini_name: mini, full_name: full[:len(mini)]}, "step",
+                                 "loss per step", log=True)
+           + " Right, " + curves_alt({f"the mean of batches of {batch_size} (circles)": means,
+                                      "the full batch (squares)": full[:len(epochs)]},
+                                     "epoch", "loss per pass over the data", xs=epochs, log=True))
+    return described(fig, alt)
 
 
 def confusion_figure(counts):
@@ -52,7 +62,25 @@ def confusion_figure(counts):
                         color="white" if counts[i, j] > counts.max() / 2 else "black")
     ax.set(xticks=range(k), yticks=range(k), xlabel="predicted digit", ylabel="true digit",
            title="test set: true against predicted")
-    return fig
+    return described(fig, *confusion_alt(counts))
+
+
+def confusion_alt(counts, top=3):
+    """``(alt, details)`` of a confusion matrix: how many are right, the ``top`` commonest
+    mistakes; the details give every row's counts."""
+    counts = np.asarray(counts)
+    right, total = int(np.trace(counts)), int(counts.sum())
+    off = [(int(counts[i, j]), i, j) for i in range(len(counts)) for j in range(len(counts))
+           if i != j and counts[i, j]]
+    worst = sorted(off, key=lambda t: (-t[0], t[1], t[2]))[:top]
+    alt = (f"Confusion matrix of the test set, true digit (rows) against predicted digit "
+           f"(columns), each cell's count written in it: {right} of {total} on the diagonal "
+           f"({100 * right / total:.1f} % right). "
+           + (f"The commonest mistakes: {listing(f'{i} read as {j} ({n} times)' for n, i, j in worst)}."
+              if worst else "No mistakes."))
+    details = " ".join(f"True {i}: " + listing(f"{int(c)} as {j}" for j, c in enumerate(row) if c)
+                       + "." for i, row in enumerate(counts))
+    return alt, details
 
 
 def digits_figure(images, titles, columns=6):
@@ -66,7 +94,8 @@ def digits_figure(images, titles, columns=6):
     for ax, image, title in zip(axes, images, titles):
         ax.imshow(image, cmap="gray_r", vmin=0, vmax=16)
         ax.set_title(title, fontsize=9)
-    return fig
+    return described(fig, f"{n} handwritten digits, 8 × 8 pixels each, dark on light, titled "
+                          f"{listing(titles)}.")
 
 
 def loss_figure(losses, steps_per_epoch, title):
@@ -82,4 +111,8 @@ def loss_figure(losses, steps_per_epoch, title):
     # no minor ticks: over many decades they are most of the redraw time of a slider move
     ax.yaxis.set_minor_locator(NullLocator())
     ax.legend(fontsize="small")
-    return fig
+    return described(fig, f"{title}: " + curves_alt(
+        {"each mini-batch's loss (thin line)": losses}, "epoch", "loss",
+        xs=np.arange(len(losses)) / steps_per_epoch, log=True)
+        + " " + curves_alt({"the mean of each epoch (dots)": means}, "epoch", "mean loss",
+                           xs=np.arange(1, len(means) + 1), log=True))

@@ -8,17 +8,26 @@
 //   noUiSlider's "0.7999999999999998");
 // - an Image widget has no alt: bpbook puts each picture in a box (class bp-figure) with its text
 //   alternative in a hidden HTML widget (class bp-figure-alt); it is copied into the image's alt;
-// - a focused control is shown by a fill colour only: a visible outline is added (style below).
+// - a focused control is shown by a fill colour only: a visible outline is added (style below),
+//   and the coloured buttons get colours dark enough for their white text.
 // A MutationObserver keeps all three true as widgets render and as the sliders move.
 (function () {
   var STYLE_ID = 'bpbook-a11y-style';
   var CSS = [
     '.bp-figure-alt { display: none !important; }',
-    '.jupyter-widgets .noUi-handle:focus, .jupyter-widgets .noUi-handle:focus-visible,',
-    '.jupyter-widgets button:focus-visible, .jupyter-widgets select:focus-visible,',
-    '.jupyter-widgets input:focus-visible, .jupyter-widgets textarea:focus-visible {',
+    // html body: more specific than ipywidgets' own `outline: none !important` on its inputs
+    'html body .jupyter-widgets .noUi-handle:focus, html body .jupyter-widgets button:focus,',
+    'html body .jupyter-widgets select:focus, html body .jupyter-widgets input:focus,',
+    'html body .jupyter-widgets textarea:focus {',
     '  outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }',
-    '.jupyter-widgets .noUi-handle:focus { box-shadow: 0 0 0 5px #ffffff; }'
+    '.jupyter-widgets .noUi-handle:focus { box-shadow: 0 0 0 5px #ffffff; }',
+    // ipywidgets' coloured buttons put white text on light colours (primary: 3.1:1); these
+    // darker ones reach 4.5:1 or more.
+    '.jupyter-widgets .jupyter-button.mod-primary { background-color: #1565c0; }',
+    '.jupyter-widgets .jupyter-button.mod-success { background-color: #2e7d32; }',
+    '.jupyter-widgets .jupyter-button.mod-info { background-color: #006c7a; }',
+    '.jupyter-widgets .jupyter-button.mod-warning { background-color: #b45309; }',
+    '.jupyter-widgets .jupyter-button.mod-danger { background-color: #c62828; }'
   ].join('\n');
 
   function set(el, name, value) {
@@ -53,9 +62,49 @@
     });
   }
 
+  // The static pages: a table, figure or equation wider than a phone scrolls in its own box;
+  // such a box must be reachable by keyboard to be scrolled (tabindex 0, named by its kind).
+  var SCROLLERS = 'article table, article .bp-figure, article div.math, ' +
+    'article mjx-container[display="true"], article mjx-container.bp-wide-math';
+  function scrollBoxes() {
+    // Inline math wider than its paragraph (MathJax 3 does not break lines) scrolls in a box.
+    document.querySelectorAll('article mjx-container:not([display="true"])').forEach(function (m) {
+      var block = m.closest('p, li, td, th, div');
+      if (block && m.getBoundingClientRect().right > block.getBoundingClientRect().right + 1) {
+        m.classList.add('bp-wide-math');
+      }
+    });
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 &&
+        /auto|scroll/.test(getComputedStyle(box).overflowX);
+      if (scrolls && !box.hasAttribute('tabindex')) {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('data-bp-scroll', '');
+      } else if (!scrolls && box.hasAttribute('data-bp-scroll')) {
+        box.removeAttribute('tabindex');
+        box.removeAttribute('data-bp-scroll');
+      }
+    });
+  }
+
+  // The static pages' theme: its Search buttons show "Search Ctrl+K" but are named "Search"
+  // (a speech user says what they see), and its logo sits outside any landmark.
+  function theme() {
+    document.querySelectorAll('.search-button-field[aria-label]').forEach(function (b) {
+      b.removeAttribute('aria-label');
+    });
+    var sidebar = document.querySelector('.bd-sidebar-primary');
+    if (sidebar && !sidebar.hasAttribute('role')) {
+      sidebar.setAttribute('role', 'navigation');
+      sidebar.setAttribute('aria-label', 'the book');
+    }
+  }
+
   function apply() {
+    theme();
     nameSliders(document);
     describeFigures(document);
+    scrollBoxes();
   }
 
   function start() {
@@ -79,6 +128,7 @@
       subtree: true, childList: true, characterData: true,
       attributes: true, attributeFilter: ['aria-valuetext', 'aria-valuenow']
     });
+    window.addEventListener('resize', schedule);
     apply();
   }
 
