@@ -210,6 +210,24 @@ def backprop_through_time(n):
     return move, [dict(rho=r, T=int(t), input_scale=s) for r, t, s in spread_out]
 
 
+def initialisation(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch09_initialisation.explore import (ACTIVATIONS, DEPTH_RANGE,
+                                                             GAIN_RANGE, VariancePlot, update)
+    from bpbook.widgets import KeptFigure
+    plot = VariancePlot()
+    kept = KeptFigure(plot.figure, plot.moving)
+
+    def move(settings):  # as the explorer: the four lines redrawn over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
+    # the deepest network first (the slowest move), then spread over the ranges
+    spread_out = zip(ticks(*GAIN_RANGE, n), ticks(*DEPTH_RANGE, n)[::-1],
+                     itertools.cycle(ACTIVATIONS))
+    return move, [dict(gain=g, depth=int(d), activation=a) for g, d, a in spread_out]
+
+
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
@@ -218,6 +236,7 @@ EXPLORERS = [
     ("04_matrix_form", "ch04_matrix_form.matrix.outer_explorer", outer_products, NUMBERS),
     ("05_xor", "ch05_xor.plots.trainer", xor_trainer, BUTTON),
     ("08_vanishing_gradients", "ch08_vanishing_gradients.explore.explorer", pitfalls, PLOT),
+    ("09_initialisation", "ch09_initialisation.explore.explorer", initialisation, PLOT),
     ("10_training_in_practice", "ch10_training_in_practice.explore.explorer", checkpointing,
      PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),

@@ -50,8 +50,8 @@
 # variance $\mathrm{Var}(W) = 2/(n_{in}+n_{out})$, meant for tanh and sigmoid; **He's** with
 # $2/n_{in}$, twice as much for a square layer, meant for ReLU, which zeroes about half of its
 # inputs. Both aim to keep a signal's size about constant from layer to layer, forward and
-# backward; why these numbers do that is derived later (chapter 9). `init="normal"` draws
-# $\mathcal N(0, 1)$ instead, whatever the width.
+# backward; why these numbers do that is derived later ([chapter 9](09_initialisation.py)).
+# `init="normal"` draws $\mathcal N(0, 1)$ instead, whatever the width.
 #
 # **The measure**: after one backward pass, the size of each layer's weight gradient, the
 # (Frobenius) norm $\|\partial\mathcal{L}/\partial W_l\| =

@@ -315,9 +315,10 @@ Table(["layer", "largest |db − Σ δ|", "largest |db − finite difference|"],
 # $\frac{\mathcal{L}(\theta+\varepsilon)-\mathcal{L}(\theta-\varepsilon)}{2\varepsilon}$, catch it:
 # compare them with backprop's gradient, entry by entry, as a relative error. A correct backward
 # pass leaves only rounding and truncation; a bug leaves errors many orders larger.
-# `bpbook.gradcheck` does the comparison and `passed()` gives its verdict; chapter 11 shows how to
-# choose $\varepsilon$ and the threshold with care. Plant a bug in the worked example of [chapter
-# 3](03_worked_example.py): a sigmoid whose derivative forgets the factor $(1-\sigma)$.
+# `bpbook.gradcheck` does the comparison and `passed()` gives its verdict; [chapter
+# 11](11_gradient_checking.py) shows how to choose $\varepsilon$ and the threshold with care.
+# Plant a bug in the worked example of [chapter 3](03_worked_example.py): a sigmoid whose
+# derivative forgets the factor $(1-\sigma)$.
 
 # %%
 from bpbook.activations import Activation, sigmoid

@@ -80,6 +80,13 @@ def _pitfalls(settings):
                               residual=settings["skip connections"])))
 
 
+def _initialisation(settings):
+    from bpbook.chapters.ch09_initialisation.explore import update
+
+    return _rows(update(gain=settings["gain g"], depth=int(settings["depth"]),
+                        activation=settings["activation"]).table)
+
+
 def _checkpointing(settings):
     from bpbook.chapters.ch10_training_in_practice.explore import table, update
 
@@ -143,6 +150,8 @@ EXPLORERS = [
     Explorer("05_xor", slider="hidden", watch="final loss", compute=_xor, button="Train",
              prepare=(("epochs", "Home"),)),
     Explorer("08_vanishing_gradients", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
+    Explorer("09_initialisation", slider="depth", watch="Var(z_L) / Var(z₁)",
+             compute=_initialisation),
     Explorer("10_training_in_practice", slider="depth", watch="layer forwards",
              compute=_checkpointing, column="checkpointed"),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
