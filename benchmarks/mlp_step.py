@@ -10,6 +10,11 @@ bpbook keeps samples in columns (``X`` ``(784, 512)``); PyTorch gets rows (``(51
 ``W1.T @ delta1`` (the gradient with respect to the input ``X``), which the step does not need
 and PyTorch does not compute for an input without ``requires_grad``, and the same step without it
 (same gradients, checked): a projection of that change to the core, measured, not assumed.
+
+``blas`` in ``details`` times the step's two large matrix products alone, ``W1 @ X`` (forward)
+and ``delta1 @ X.T`` (``dW1``), in numpy and in torch: numpy runs them on OpenBLAS, torch on MKL
+(``torch.__config__.show()``), and together they are most of the step. Their ratio is the floor
+under bpbook's ratio that no change to bpbook's Python can lower (see README, Benchmarks).
 """
 import inspect
 import os
@@ -107,6 +112,17 @@ def breakdown(model, X, Y, repeats):
             **{k: round(median(v) * 1e3, 3) for k, v in times.items()}}
 
 
+def blas(model, X, repeats):
+    """Median ms of the two large products in numpy and in torch, and their ratio."""
+    import torch
+    W1, delta1 = model.dense[0].W, model.dense[0].delta
+    Wt, Xt, Dt = (torch.from_numpy(np.ascontiguousarray(a)) for a in (W1, X.T, delta1))
+    times = alternate({"numpy": lambda: (W1 @ X, delta1 @ X.T),
+                       "torch": lambda: (Xt @ Wt.T, Dt @ Xt)}, repeats, warmup=1)
+    ms = {k: round(median(v) * 1e3, 3) for k, v in times.items()}
+    return {**ms, "ratio": round(ms["numpy"] / ms["torch"], 3)}
+
+
 def case(cfg, dtype, n_threads):
     """One row: bpbook vs torch in ``dtype`` on ``n_threads`` threads (the run's are set)."""
     import torch
@@ -132,7 +148,8 @@ def case(cfg, dtype, n_threads):
                    "bpbook_ms": spread(times["bpbook"], 1e3),
                    "torch_ms": spread(times["torch"], 1e3),
                    "breakdown_ms": breakdown(model, X, Y, cfg.reps(cfg.repeats))
-                   if n_threads == cfg.threads else "on the run's thread count only"})
+                   if n_threads == cfg.threads else "on the run's thread count only",
+                   "blas_numpy_torch_ms": blas(model, X, cfg.reps(cfg.repeats))})
 
 
 def run(cfg):

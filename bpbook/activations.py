@@ -11,7 +11,8 @@ Each activation is an :class:`Activation` with
   Jacobian matrix per sample);
 - ``backward(z, a, da)``: the chain rule ``dL/dz`` from the upstream ``da = dL/da``.
 
-Look one up by name with :func:`get_activation`; :data:`ACTIVATIONS` lists the names.
+Look one up by name with :func:`get_activation`; :data:`ACTIVATIONS` lists the names (a read-only
+mapping). The objects it hands out are shared by every model: treat them as read-only too.
 
 dtypes: float32 in, float32 out (derivatives too); float64 and integers give float64. Calling an
 :class:`Activation` checks ``z`` first (real and finite); the module's functions and

@@ -193,15 +193,17 @@ def as_matrix(x, name, rows=None, where="", dtype=np.float64, finite=True):
     return check_data(arr, f"{where + ': ' if where else ''}{name}") if finite else arr
 
 
-def upstream_gradient(da, a, where):
-    """``da`` $=\\partial L/\\partial a$ for a layer's backward: real, finite, of ``a``'s shape,
-    in ``a``'s dtype (the model's). A NaN here would silently become NaN gradients."""
+def upstream_gradient(da, a, where, finite=True):
+    """``da`` $=\\partial L/\\partial a$ for a backward pass: real, of ``a``'s shape, in ``a``'s
+    dtype (the model's); with ``finite``, also free of NaN and inf (the model's entrance: there a
+    NaN would silently become NaN gradients; a layer's own backward, like its forward, leaves
+    values to the model, for inside a network an infinity is the mark of exploding weights)."""
     if not (type(da) is np.ndarray and da.dtype == a.dtype):
         da = real_array(da, f"{where}: upstream gradient da", a.dtype)
     if da.shape != a.shape:
         raise ShapeError(f"{where}: upstream gradient da should have shape {a.shape} (the "
                          f"layer's output), got shape {da.shape}")
-    return check_data(da, f"{where}: upstream gradient da")
+    return check_data(da, f"{where}: upstream gradient da") if finite else da
 
 
 def check_finite(arr, what, hint=""):

@@ -122,25 +122,17 @@ class Dense:
     def backward(self, da, input_grad=True):
         """Take ``da`` $=\\partial L/\\partial a$, keep ``delta``, add to ``dW``, ``db``; return
         $\\partial L/\\partial a_{prev} = W^\\top \\delta$ (``None`` when ``input_grad`` is False:
-        the first layer's input is data, and nobody needs its gradient). ``da`` is checked: real,
-        finite, shaped like ``a``."""
+        the first layer's input is data, and nobody needs its gradient). ``da`` is checked like
+        ``forward``'s input: real, shaped like ``a``, converted to the layer's dtype."""
         self._ran_forward()
-        return self._backward(upstream_gradient(da, self.a, self._where()), input_grad)
-
-    def _backward(self, da, input_grad=True):
-        """``backward`` without checking ``da``: Sequential's inner loop, whose gradients are its
-        own (a NaN there is an exploding gradient, which the model reports as such)."""
-        return self._backward_delta(self.f.backward(self.z, self.a, da), input_grad)
+        da = upstream_gradient(da, self.a, self._where(), finite=False)
+        return self.backward_delta(self.f.backward(self.z, self.a, da), input_grad)
 
     def backward_delta(self, delta, input_grad=True):
         """``backward`` from ``delta`` $=\\partial L/\\partial z$ itself, for a loss that is
         computed from this layer's logit ``z`` (BCE after a sigmoid)."""
         self._ran_forward()
-        delta = upstream_gradient(delta, self.z, self._where()).copy()  # kept as self.delta
-        return self._backward_delta(delta, input_grad)
-
-    def _backward_delta(self, delta, input_grad=True):
-        self.delta = delta
+        self.delta = upstream_gradient(delta, self.z, self._where(), finite=False)
         self.dW += self.delta @ self.a_prev.T
         self.db += self.delta.sum(axis=1, keepdims=True)
         return self.W.T @ self.delta if input_grad else None
@@ -179,15 +171,13 @@ class ActivationLayer:
 
     def backward(self, da):
         self._ran_forward()
-        return self._backward(upstream_gradient(da, self.a, repr(self.name)))
-
-    def _backward(self, da):
+        da = upstream_gradient(da, self.a, repr(self.name), finite=False)
         return self.f.backward(self.z, self.a, da)
 
     def backward_delta(self, delta):
         """``delta`` $=\\partial L/\\partial z$ is already the gradient to pass down."""
         self._ran_forward()
-        return upstream_gradient(delta, self.z, repr(self.name))
+        return upstream_gradient(delta, self.z, repr(self.name), finite=False)
 
     def _ran_forward(self):
         if self.z is None:

@@ -15,7 +15,7 @@ over the ``m`` samples of a sum over the outputs, so a batch of one is the per-s
 
 Each :class:`Loss` has ``value(y_hat, y)`` (a float) and ``grad(y_hat, y)`` ($\partial L/\partial
 \hat y$, same shape as ``y_hat``); both check their input first. :func:`get_loss` looks one up by
-name.
+name; the objects are shared by every model (treat them as read-only; :data:`LOSSES` is).
 
 Targets ``y``: an array shaped like ``y_hat``. A 1-D ``y`` is reshaped only where that is
 unambiguous: ``y_hat`` has one row (one output: ``y`` holds the ``m`` targets) or one column (one

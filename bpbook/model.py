@@ -45,11 +45,6 @@ class Sequential:
             if not all(callable(getattr(layer, m, None)) for m in LAYER_METHODS):
                 raise InputTypeError(f"Sequential: layers[{i}] should be a layer (with "
                                      f"{', '.join(LAYER_METHODS)}), got {short_repr(layer)}")
-        dtypes = {name: getattr(v, "dtype", None) for name, v, _ in self.parameters()}
-        if len(set(dtypes.values())) > 1:  # one dtype throughout, derivatives too
-            raise InputTypeError(f"Sequential: layers should all hold parameters of one dtype "
-                                 f"(float32 or float64 throughout; BatchNorm(n, dtype=...) too), "
-                                 f"got {', '.join(f'{n} {d}' for n, d in dtypes.items())}")
         self.y_hat = None
 
     def forward(self, X):
@@ -91,20 +86,21 @@ class Sequential:
             raise InputError(f"Sequential.backward: delta (dL/dz) needs an output layer with a "
                              f"logit z, like Dense; the output layer is {last!r}: give da")
         else:
-            delta = upstream_gradient(delta, last.z, "Sequential.backward (delta)").copy()
+            delta = upstream_gradient(delta, last.z, "Sequential.backward (delta)")
         self._backward(da, delta)
 
     def _backward(self, da=None, delta=None):
-        """``backward`` without checking its input: the gradients of the model's own loss."""
+        """``backward`` without checking its input's values: the gradients of the model's own
+        loss (a NaN in them is an exploding gradient, which the model reports as such)."""
         grad = da
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             first_on_data = i == 0 and isinstance(layer, (Dense, Conv2d))
             kwargs = {"input_grad": False} if first_on_data else {}
             if delta is not None and i == len(self.layers) - 1:
-                grad = getattr(layer, "_backward_delta", layer.backward_delta)(delta, **kwargs)
+                grad = layer.backward_delta(delta, **kwargs)
             else:
-                grad = getattr(layer, "_backward", layer.backward)(grad, **kwargs)
+                grad = layer.backward(grad, **kwargs)
 
     def loss(self, X, Y, loss="mse"):
         """Forward pass and the loss, without touching the gradients."""

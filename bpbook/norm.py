@@ -17,7 +17,7 @@ training only.
 Input is checked as everywhere in bpbook: ``z`` real (converted to the layer's dtype), finite,
 with at least two samples; a variance too large for the dtype (values near 1e154 in float64) is
 refused by name rather than normalising everything to ``beta``. ``backward`` takes ``da`` of the
-output's shape, real and finite.
+output's shape, real (its values are the model's to check, as for every layer).
 
 Backward, from $g_i = \partial L/\partial y_i$ (sums over the batch, per feature):
 
@@ -82,10 +82,7 @@ class BatchNorm:
         $\\partial L/\\partial z$ (formula in the module docstring)."""
         if self.z is None:
             raise OrderError(f"BatchNorm {self.name!r}: backward() called before forward()")
-        return self._backward(upstream_gradient(da, self.a, f"BatchNorm {self.name!r}"))
-
-    def _backward(self, da):
-        """``backward`` without checking ``da`` (Sequential's inner loop)."""
+        da = upstream_gradient(da, self.a, f"BatchNorm {self.name!r}", finite=False)
         m = self.z.shape[1]
         sum_g = da.sum(axis=1, keepdims=True)
         sum_g_zhat = (da * self.z_hat).sum(axis=1, keepdims=True)

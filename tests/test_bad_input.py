@@ -451,8 +451,17 @@ def test_clip_grad_norm_matches_torch(seed, max_norm, scale):
 
 # ---- 11. backward with bad upstream gradients, or before forward --------------------------------
 
+def test_sequential_backward_refuses_nan_in_da():
+    """The model checks values at its entrance; a layer's own backward, like its forward, leaves
+    them to the model (inside a network an infinity marks exploding weights)."""
+    model = mlp([2, 3, 1], "tanh", "sigmoid")
+    model.forward(XOR_X)
+    with pytest.raises(InputError, match="upstream gradient da holds 1 non-finite"):
+        model.backward([[np.nan, 0.0, 0.0, 0.0]])
+    assert all(not g.any() for _, _, g in model.parameters())
+
+
 @pytest.mark.parametrize("da, error, message", [
-    ([[np.nan, 0.0, 0.0, 0.0]], InputError, "upstream gradient da holds 1 non-finite"),
     ([["a"] * 4], InputTypeError, "upstream gradient da should be an array of real numbers"),
     (np.ones((1, 4)) * 1j, InputTypeError, "got complex numbers"),
     (np.ones((4, 1)), ShapeError, r"da should have shape \(1, 4\)"),
@@ -512,13 +521,6 @@ def test_batchnorm_computes_in_its_dtype_and_matches_float64():
     assert bn64.forward(z.astype(np.float32)).dtype == np.float64  # data take the layer's dtype
 
 
-def test_a_model_mixing_dtypes_is_refused():
-    from bpbook import BatchNorm
-    with pytest.raises(InputTypeError, match="one dtype.*bn.gamma float64"):
-        Sequential([Dense(2, 3, dtype=np.float32), BatchNorm(3, name="bn")])
-    Sequential([Dense(2, 3, dtype=np.float32), BatchNorm(3, dtype=np.float32)])
-
-
 @pytest.mark.parametrize("call, error, message", [
     (lambda bn: bn.forward("abc"), InputTypeError, "input z should be an array of real numbers"),
     (lambda bn: bn.forward(XOR_X + 1j), InputTypeError, "got complex numbers"),
@@ -528,8 +530,6 @@ def test_a_model_mixing_dtypes_is_refused():
      "variance of feature 0 of the input z overflows float64"),
     (lambda bn: bn.forward(XOR_X[:, :1]), InputError, "m >= 2 samples"),
     (lambda bn: bn.backward(XOR_X.tolist()), OrderError, "before forward"),
-    (lambda bn: ran(bn).backward([[np.nan] * 4] * 2), InputError,
-     "upstream gradient da holds 8 non-finite"),
     (lambda bn: ran(bn).backward("g"), InputTypeError, "upstream gradient da"),
 ])
 def test_batchnorm_input_gets_bpbook_errors(call, error, message):
