@@ -27,13 +27,12 @@ class BuggyDense(Dense):
         super().__init__(*args, **kwargs)
         self.bug = bug
 
-    # the inner hooks that Dense.backward, Dense.backward_delta and Sequential's loop all call
-    def _backward(self, da, input_grad=True):
+    def backward(self, da, input_grad=True):
         if self.bug == "missing slope":  # δ = da, the factor f'(z) forgotten
-            return self._backward_delta(da, input_grad)
-        return super()._backward(da, input_grad)
+            return self.backward_delta(da, input_grad)
+        return super().backward(da, input_grad)
 
-    def _backward_delta(self, delta, input_grad=True):
+    def backward_delta(self, delta, input_grad=True):
         if self.bug == "dropped 1/m":  # the loss's mean forgotten: a sum
             delta = delta * delta.shape[1]
         self.delta = delta
