@@ -24,7 +24,7 @@ from benchmarks.report import table
 
 HERE = pathlib.Path(__file__).resolve().parent
 BENCHMARKS = ("mlp_step", "conv_step", "value_step", "widget_update", "xor_train", "book",
-              "backprop_cost", "html")
+              "backprop_cost", "html", "autograde")
 LIVE_FEEL = "live_feel"  # another module's run() -> dict, included when it exists
 
 

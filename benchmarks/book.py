@@ -40,7 +40,7 @@ def execute(nb):
         client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT,
                                 resources={"metadata": {"path": str(ROOT / "chapters")}})
         t0 = time.perf_counter()
-        client.execute()
+        client.execute(cleanup_kc=True)  # shuts the kernel down, closes its client's sockets
         seconds = time.perf_counter() - t0
     cells = [(_cell_seconds(c), i, c.source.strip().split("\n")[0][:60])
              for i, c in enumerate(nb.cells) if c.cell_type == "code"]

@@ -139,6 +139,16 @@ def activations(n):
     return move, [dict(name=a, z0=z) for a, z in zip(itertools.cycle(NAMES), ticks(*Z_RANGE, n))]
 
 
+def gradient_checking(n):
+    from bpbook.chapters.ch11_gradient_checking.explore import LOG_EPS_RANGE, EpsPlot, explore
+    plot = EpsPlot()
+
+    def move(settings):  # as the explorer: the kept figure's marker moved, one PNG drawn
+        view = explore(**settings, plot=plot)
+        return [view.table, view.figure]
+    return move, [dict(log_eps=x) for x in ticks(*LOG_EPS_RANGE, n)]
+
+
 def xor_trainer(n):
     from bpbook.chapters.ch05_xor.plots import run_trainer
 
@@ -169,6 +179,21 @@ def real_classifier(n):
     return move, moves[:n]
 
 
+def convolutions(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch15_convolutions.explore import KERNELS, N_IMAGES, FeaturePlot, update
+    from bpbook.widgets import KeptFigure
+    plot = FeaturePlot()
+    kept = KeptFigure(plot.figure, plot.images)
+
+    def move(settings):  # as the explorer: the four pictures replaced over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.alt).data, format="png")]
+    return move, [dict(index=i % N_IMAGES, kernel=k)
+                  for i, k in zip(range(n), itertools.cycle(KERNELS))]
+
+
 def backprop_through_time(n):
     from IPython.display import Image
 
@@ -196,8 +221,11 @@ EXPLORERS = [
     ("10_training_in_practice", "ch10_training_in_practice.explore.explorer", checkpointing,
      PLOT),
     ("06_activations", "ch06_activations.explore.explorer", activations, PLOT),
+    ("11_gradient_checking", "ch11_gradient_checking.explore.explorer", gradient_checking,
+     PLOT),
     ("12_pytorch", "ch12_pytorch.explore.explorer", pytorch, NUMBERS),
     ("13_real_classifier", "ch13_real_classifier.explore.explorer", real_classifier, RETRAIN),
+    ("15_convolutions", "ch15_convolutions.explore.explorer", convolutions, PLOT),
     ("16_backprop_through_time", "ch16_backprop_through_time.explore.explorer",
      backprop_through_time, PLOT),
 ]

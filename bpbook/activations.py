@@ -17,9 +17,12 @@ dtypes: float32 in, float32 out (derivatives too); float64 and integers give flo
 :class:`Activation` checks ``z`` first (real and finite); the module's functions and
 ``Activation.f``/``df``/``backward``, which the layers call in their inner loop, only convert it.
 """
+from types import MappingProxyType
+
 import numpy as np
 
-from bpbook.errors import FLOAT_DTYPES, InputError, check_name, real_array, real_number
+from bpbook.errors import (FLOAT_DTYPES, InputError, check_name, real_array, real_number,
+                           short_repr)
 
 DEFAULT_SLOPE = 0.01
 
@@ -72,22 +75,28 @@ def relu_prime(z):
 
 def leaky_relu(z, slope=DEFAULT_SLOPE):
     z = _float(z)
-    return np.where(z > 0, z, z.dtype.type(slope) * z)
+    return np.where(z > 0, z, z.dtype.type(check_slope(slope)) * z)
 
 
 def leaky_relu_prime(z, slope=DEFAULT_SLOPE):
     z = _float(z)
-    return np.where(z > 0, z.dtype.type(1), z.dtype.type(slope))  # in z's dtype, not float64
+    # in z's dtype, not float64
+    return np.where(z > 0, z.dtype.type(1), z.dtype.type(check_slope(slope)))
+
+
+def check_alpha(alpha):
+    """ELU's scale of the negative side: a finite real number >= 0."""
+    return real_number(alpha, "elu alpha", low=0.0)
 
 
 def elu(z, alpha=1.0):
     z = _float(z)
-    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+    return np.where(z > 0, z, check_alpha(alpha) * np.expm1(np.minimum(z, 0.0)))
 
 
 def elu_prime(z, alpha=1.0):
     z = _float(z)
-    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+    return np.where(z > 0, 1.0, check_alpha(alpha) * np.exp(np.minimum(z, 0.0)))
 
 
 def silu(z):
@@ -111,8 +120,12 @@ def identity_prime(z):
 
 
 def softmax(z):
-    r"""$s_i = e^{z_i} / \sum_j e^{z_j}$ over axis 0; shifting by the max keeps every exp ≤ 1."""
+    r"""$s_i = e^{z_i} / \sum_j e^{z_j}$ over axis 0; shifting by the max keeps every exp ≤ 1.
+    ``z`` needs at least one row (class) to normalise over: a 0-d ``z`` is refused."""
     z = _float(z)
+    if z.ndim == 0 or z.shape[0] == 0:
+        raise InputError(f"softmax: z should have at least one row (classes are rows, samples "
+                         f"columns), got shape {z.shape}")
     e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 
@@ -154,7 +167,9 @@ class Activation:
         return a
 
     def backward(self, z, a, da):
-        """``dL/dz`` from ``da = dL/da``: the upstream gradient times the local slope."""
+        """``dL/dz`` from ``da = dL/da``: the upstream gradient times the local slope. The inner
+        loop's function: its arguments are not checked (numpy broadcasts shapes that differ);
+        the layers check ``da`` before they call it."""
         if self.df_from_a is not None:
             return da * self.df_from_a(a)
         return da * self.df(z)
@@ -176,12 +191,15 @@ class Softmax(Activation):
 
 
 def _leaky(slope=DEFAULT_SLOPE):
-    return Activation("leaky_relu", lambda z: leaky_relu(z, slope),
-                      lambda z: leaky_relu_prime(z, slope),
-                      rf"\max({slope}z, z)", rf"1 \text{{ if }} z>0 \text{{ else }} {slope}")
+    act = Activation("leaky_relu", lambda z: leaky_relu(z, slope),
+                     lambda z: leaky_relu_prime(z, slope),
+                     rf"\max({slope}z, z)", rf"1 \text{{ if }} z>0 \text{{ else }} {slope}")
+    act.slope = slope  # for copies into other libraries (torch's LeakyReLU)
+    return act
 
 
-ACTIVATIONS = {
+# read-only: get_activation hands out these objects, shared by every model
+ACTIVATIONS = MappingProxyType({
     "identity": Activation("identity", identity, identity_prime, "z", "1"),
     "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, r"1/(1+e^{-z})",
                           r"\sigma(z)(1-\sigma(z))", lambda a: a * (1.0 - a)),
@@ -195,7 +213,7 @@ ACTIVATIONS = {
     "silu": Activation("silu", silu, silu_prime, r"z\,\sigma(z)",
                        r"\sigma(z)(1+z(1-\sigma(z)))"),
     "softmax": Softmax(),
-}
+})
 
 
 def get_activation(name, slope=None):
@@ -212,7 +230,7 @@ def get_activation(name, slope=None):
     check_name(name, "activation", ACTIVATIONS)
     if slope is not None:
         if name != "leaky_relu":
-            raise InputError(f"slope only applies to leaky_relu, got slope={slope!r} for "
+            raise InputError(f"slope only applies to leaky_relu, got slope={short_repr(slope)} for "
                              f"activation {name!r}")
         return _leaky(check_slope(slope))
     return ACTIVATIONS[name]

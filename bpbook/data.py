@@ -3,7 +3,7 @@
 Samples are columns: inputs have shape ``(n_features, m)``, targets ``(n_outputs, m)``.
 
 - :data:`XOR_X`, :data:`XOR_Y`: the four corners of the unit square, in the order (0,0), (0,1),
-  (1,0), (1,1), and their XOR (chapters 05 and 12).
+  (1,0), (1,1), and their XOR (chapters 05 and 12); read-only (take a ``.copy()`` to edit).
 - :func:`digits`: scikit-learn's handwritten digits, which ship inside the scikit-learn package
   (1,797 images of 8 × 8 pixels, grey levels 0 to 16, ten classes; chapter 13).
 """
@@ -15,6 +15,8 @@ import numpy as np
 XOR_X = np.array([[0, 0, 1, 1],
                   [0, 1, 0, 1]], dtype=float)
 XOR_Y = np.array([[0, 1, 1, 0]], dtype=float)
+# read-only, shared by every chapter: an in-place edit (X += 1) raises instead of changing them all
+XOR_X.flags.writeable = XOR_Y.flags.writeable = False
 
 
 def digits():

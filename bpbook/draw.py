@@ -161,8 +161,10 @@ def graph_alt(root, highlight=None, inputs=(), show_grad=True, grads=None, title
     shown = (lambda n: (grads.get(n) if grads is not None else n.grad) if show_grad else False)
     marked = _marks(highlight, inputs)
     alt = (f"{title + ': c' if title else 'C'}omputation graph read left to right: "
-           f"{len(leaves)} input value{'s' * (len(leaves) != 1)} feed {len(ops)} operation"
-           f"{'s' * (len(ops) != 1)} ({kinds}) that end in {_said(root, shown(root))}."
+           f"{len(leaves)} input value{'s feed' if len(leaves) != 1 else ' feeds'} {len(ops)} "
+           f"operation"
+           f"{'s' * (len(ops) != 1)} ({kinds}) that end{'s' * (len(ops) == 1)} in "
+           f"{_said(root, shown(root))}."
            if ops else f"A computation graph of one value, {_said(root, shown(root))}.")
     hot = [n for n, m in marked.items() if m == "highlight"]
     if hot:
@@ -183,7 +185,7 @@ def _name(node):
 
 def _said(node, grad):
     """A box as words: its name, data and (unless ``grad`` is False) its gradient."""
-    name = node.label or "a constant"
+    name = node.label or ("an unnamed result" if node._prev else "a constant")
     words = f"{name} (data {number(node.data)}"
     if grad is not False:
         words += ", gradient not yet known" if grad is None else f", grad {number(grad)}"

@@ -48,7 +48,8 @@ from numbers import Real
 from typing import NamedTuple
 
 from bpbook.activations import check_slope
-from bpbook.errors import DivisionByZeroError, FloatOverflowError, InputError, InputTypeError
+from bpbook.errors import (DivisionByZeroError, FloatOverflowError, InputError, InputTypeError,
+                           short_repr)
 
 
 class Step(NamedTuple):
@@ -117,7 +118,8 @@ class Value:
         n = _as_float(n)
         x = self.data
         _check_pow_domain(x, n)
-        local = 0.0 if n == 0.0 else n * _pow(x, n - 1.0)  # d(x^n)/dx = n x^(n-1)
+        # d(x^n)/dx = n x^(n-1)
+        local = 0.0 if n == 0.0 else _finite(n * _pow(x, n - 1.0), f"d(x^{n:g})/dx", x)
         return Value(_pow(x, n), "", (self,), (local,), f"**{n:g}")
 
     def __rpow__(self, base):
@@ -125,7 +127,8 @@ class Value:
         if base <= 0.0:
             raise InputError(f"c ** x needs a positive base c, got c = {base!r}")
         out = _pow(base, self.data)
-        return Value(out, "", (self,), (out * math.log(base),), f"{base:g}**")  # d(c^x)/dx = c^x ln c
+        local = _finite(out * math.log(base), "d(c^x)/dx = c^x ln c", self.data)
+        return Value(out, "", (self,), (local,), f"{base:g}**")
 
     # ---- unary operations ------------------------------------------------------------------
 
@@ -294,7 +297,7 @@ def _as_float(x):
         raise InputTypeError(f"expected a plain number (int or float), got {x!r}")
     if isinstance(x, bool) or not isinstance(x, (Real, Decimal)):
         raise InputTypeError(f"expected a real number (int, float, Fraction, Decimal), got "
-                             f"{type(x).__name__} {x!r}")
+                             f"{type(x).__name__} {short_repr(x)}")
     try:
         value = float(x)
     except OverflowError:  # an int or Fraction beyond the largest float
@@ -310,8 +313,7 @@ def _shown(x):
     """``x`` for a message: a huge int by its number of digits, not 400 of them."""
     if isinstance(x, int) and abs(x).bit_length() > 100:
         return f"an int of {int(abs(x).bit_length() * math.log10(2)) + 1} digits"
-    text = repr(x)
-    return text if len(text) <= 40 else text[:40] + "..."
+    return short_repr(x, 40)
 
 
 _FLOAT_MAX = 1.7976931348623157e308

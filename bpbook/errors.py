@@ -66,7 +66,8 @@ def check_name(value, what, valid):
     """``value`` if it is one of the strings ``valid``; otherwise a clear error naming ``what``."""
     if not isinstance(value, str):
         raise InputTypeError(f"{what} should be a name (a string, one of: "
-                             f"{', '.join(sorted(valid))}), got {type(value).__name__} {value!r}")
+                             f"{', '.join(sorted(valid))}), got {type(value).__name__} "
+                             f"{short_repr(value)}")
     if value not in valid:
         raise unknown_name(what, value, valid)
     return value
@@ -79,18 +80,23 @@ def real_number(x, what, low=None, high=None, low_open=False):
     and ``decimal.Decimal`` are accepted; a number too large for a float is refused by name.
     """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Real, Decimal)):
-        raise InputTypeError(f"{what} should be a real number, got {type(x).__name__} {x!r}")
+        raise InputTypeError(f"{what} should be a real number, got {type(x).__name__} "
+                             f"{short_repr(x)}")
     try:
         value = float(x)
     except OverflowError:
         value = math.inf
+    except (ValueError, TypeError, ArithmeticError) as err:  # a Real whose __float__ fails
+        raise InputTypeError(f"{what} should be a real number, got {type(x).__name__} "
+                             f"{short_repr(x)} (float() of it fails: {err})") from None
     if not math.isfinite(value):
         raise InputError(f"{what} should be a finite number, got {short_repr(x)} (floats end "
                          f"at {np.finfo(np.float64).max:.3g})")
     if low is not None and (value <= low if low_open else value < low):
-        raise InputError(f"{what} should be {'>' if low_open else '>='} {low}, got {x!r}")
+        raise InputError(f"{what} should be {'>' if low_open else '>='} {low}, got "
+                         f"{short_repr(x)}")
     if high is not None and value > high:
-        raise InputError(f"{what} should be <= {high}, got {x!r}")
+        raise InputError(f"{what} should be <= {high}, got {short_repr(x)}")
     return value
 
 
@@ -125,12 +131,16 @@ def real_array(x, what, dtype=None):
     Strings, ``None``, objects, booleans and complex numbers are refused with an
     :class:`InputTypeError` naming ``what``; nothing is reshaped here.
     """
-    if isinstance(x, np.ndarray):
+    if type(x) is np.ndarray:
         arr = x
+    elif isinstance(x, np.ma.MaskedArray):  # np.asarray would silently use the masked values
+        raise InputTypeError(f"{what} should be a plain array, got a masked array: fill the "
+                             f"masked entries first (x.filled(value)) or drop them")
     else:
-        try:
+        try:  # np.matrix and other subclasses become plain arrays: for a matrix, ** and * differ
             arr = np.asarray(x)
-        except (ValueError, TypeError, OverflowError) as err:  # ragged nested lists, ...
+        except (ValueError, TypeError, OverflowError, RuntimeError) as err:  # ragged lists, a
+            # torch tensor that requires grad, ...
             raise InputTypeError(f"{what} should be a real array, got {short_repr(x)} "
                                  f"({err})") from None
     if arr.dtype.kind not in "iuf":
@@ -183,6 +193,17 @@ def as_matrix(x, name, rows=None, where="", dtype=np.float64, finite=True):
     return check_data(arr, f"{where + ': ' if where else ''}{name}") if finite else arr
 
 
+def upstream_gradient(da, a, where):
+    """``da`` $=\\partial L/\\partial a$ for a layer's backward: real, finite, of ``a``'s shape,
+    in ``a``'s dtype (the model's). A NaN here would silently become NaN gradients."""
+    if not (type(da) is np.ndarray and da.dtype == a.dtype):
+        da = real_array(da, f"{where}: upstream gradient da", a.dtype)
+    if da.shape != a.shape:
+        raise ShapeError(f"{where}: upstream gradient da should have shape {a.shape} (the "
+                         f"layer's output), got shape {da.shape}")
+    return check_data(da, f"{where}: upstream gradient da")
+
+
 def check_finite(arr, what, hint=""):
     """Raise :class:`ExplodingGradientError` if ``arr`` holds a NaN or an infinity."""
     if not np.all(np.isfinite(arr)):
@@ -200,4 +221,6 @@ def short_repr(x, n=60):
         text = repr(x)
     except ValueError:  # an int with more digits than Python will print
         return f"a {type(x).__name__} too long to print"
+    except Exception:  # noqa: BLE001 -- a message about bad input must not fail on its repr
+        return f"a {type(x).__name__} (whose repr fails)"
     return text if len(text) <= n else text[:n] + "..."

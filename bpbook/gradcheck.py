@@ -55,7 +55,8 @@ $u^{2/3} \approx 2\times10^{-5}$ relative error, too coarse to tell a small bug 
 data), and its result says so in ``note``.
 
 Arrays: a parameter and its gradient have the same shape; rows of :attr:`GradCheck.rows` are
-``(parameter, index, backprop, finite difference, error, kink)``.
+``(parameter, index, backprop, finite difference, error)``, and :attr:`GradCheck.kinked` says
+row by row whether that entry's check straddled a kink.
 """
 import copy
 
@@ -67,6 +68,7 @@ from bpbook.model import Sequential
 from bpbook.tables import Table
 
 EPS = 1e-5
+MAX_EPS = 1.0
 TOL = 1e-5
 NOISE_FACTOR = 10.0
 U = float(np.finfo(np.float64).eps)
@@ -115,20 +117,24 @@ class GradCheck:
     """The result of :func:`gradcheck`: one row per checked entry, the rule's numbers, a verdict.
 
     ``max_rel_error`` is the largest error $e_i$ of the entries whose check did not straddle a
-    kink (``kinks`` counts those that did); ``floor`` is the rule's $F$, ``loss`` the loss at the
-    checked point, ``evaluations`` the number of forward passes the central differences took.
+    kink (``kinked[k]`` is True for row ``k`` if it did; ``kinks`` counts them); ``floor`` is
+    the rule's $F$, ``loss`` the loss at the checked point, ``evaluations`` the number of
+    forward passes the central differences took.
     """
 
-    def __init__(self, rows, loss, eps, note="", evaluations=0):
+    def __init__(self, rows, loss, eps, note="", evaluations=0, kinked=None):
         self.rows, self.loss, self.eps, self.note = rows, float(loss), float(eps), note
+        self.kinked = list(kinked) if kinked is not None else [False] * len(rows)
         self.floor = error_floor(self.loss, self.eps)
         self.evaluations = evaluations
-        self.kinks = sum(1 for r in rows if r[5])
-        self.max_rel_error = max((r[4] for r in rows if not r[5]), default=0.0)
+        self.kinks = sum(self.kinked)
+        self.max_rel_error = max((r[4] for r, k in zip(rows, self.kinked) if not k),
+                                 default=0.0)
 
     @property
     def table(self):
-        rows = [r[:5] + ("straddles a kink" if r[5] else "",) for r in self.rows]
+        rows = [tuple(r) + ("straddles a kink" if k else "",)
+                for r, k in zip(self.rows, self.kinked)]
         return Table(["parameter", "index", "backprop", "finite difference", "error", "note"],
                      rows, formats=[None, None, "{:.10f}", "{:.10f}", "{:.1e}", None],
                      caption=self.note or None)
@@ -200,7 +206,8 @@ def _entries(value, sample, rng):
 
 def _settings(eps, sample, seed):
     """``eps``, ``sample`` and ``seed`` checked."""
-    eps = real_number(eps, "gradcheck: eps", low=0.0, low_open=True)
+    # a step beyond 1 measures nothing (its truncation error is the size of the loss itself)
+    eps = real_number(eps, "gradcheck: eps", low=0.0, low_open=True, high=MAX_EPS)
     if sample is not None:
         sample = count(sample, "gradcheck: sample", low=1)
     return eps, sample, count(seed, "gradcheck: seed", low=0, high=2**32 - 1)
@@ -257,7 +264,7 @@ def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note=""
     rng = np.random.RandomState(seed)
     value = float(f())
     floor = error_floor(value, eps)
-    rows, evaluations = [], 0
+    rows, kinked, evaluations = [], [], 0
     for label, theta, grad in params:
         for i in _entries(theta, sample, rng):
             old = theta[i]
@@ -268,6 +275,6 @@ def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note=""
             theta[i] = old
             evaluations += 2
             g, g_hat = float(grad[i]), float((up - down) / (2 * eps))
-            kink = any(np.any(a != b) for a, b in zip(up_signs, down_signs))
-            rows.append((label, i, g, g_hat, float(rel_error(g, g_hat, floor)), kink))
-    return GradCheck(rows, value, eps, note, evaluations)
+            kinked.append(any(np.any(a != b) for a, b in zip(up_signs, down_signs)))
+            rows.append((label, i, g, g_hat, float(rel_error(g, g_hat, floor))))
+    return GradCheck(rows, value, eps, note, evaluations, kinked)

@@ -10,6 +10,13 @@ Conventions (samples are columns; float64 unless ``dtype`` says otherwise): a la
   across backward calls until :meth:`Dense.zero_grad` (PyTorch's semantics).
 
 Parameters are updated in place (``W -= lr * dW``), so ``params()`` hands out the arrays themselves.
+``forward`` returns ``a`` read-only (backward reuses it; for torch, copy it with ``torch.tensor``:
+``torch.from_numpy`` warns about read-only arrays) and keeps a reference to its
+input, not a copy: edit ``a_prev`` in place between ``forward`` and ``backward`` and ``dW`` uses the
+edited values (copying every input would cost a pass over it on every step).
+``backward`` twice after one ``forward`` adds the gradients twice, as accumulation promises (torch
+with ``retain_graph=True`` does the same); the scalar engine ``Value`` refuses instead, because
+there a second pass is almost always a mistake of the reader's.
 
 Given weights are used as they are: ``W`` must have shape ``(n_out, n_in)`` (a 1-D ``W`` only for
 one output, where it can only be the row of weights), ``b`` shape ``(n_out, 1)`` or ``(n_out,)``;
@@ -20,8 +27,9 @@ weights, which the model reports as such.
 import numpy as np
 
 from bpbook.activations import _float, get_activation
-from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_data,
-                           check_name, count, float_dtype, real_array, real_number)
+from bpbook.errors import (OrderError, InputError, InputTypeError, ShapeError, as_matrix,
+                           check_data, check_name, count, float_dtype, real_array, real_number,
+                           short_repr, upstream_gradient)
 
 INITS = ("normal", "xavier", "he", "zeros")
 MAX_WIDTH, MAX_WEIGHTS = 10**6, 10**8  # 10**8 float64 weights take 800 MB
@@ -38,6 +46,14 @@ def init_weights(n_out, n_in, init, scale, rng):
         return np.zeros((n_out, n_in))
     std = {"normal": scale, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}
     return rng.randn(n_out, n_in) * std[init]
+
+
+def read_only(a):
+    """``a``, a layer's own output, made read-only: backward reuses it (σ' = a(1 − a)), so an
+    in-place edit of the returned array (``y_hat -= Y``) raises instead of silently changing the
+    gradients (torch raises at backward for the same reason). The next forward makes a new one."""
+    a.flags.writeable = False
+    return a
 
 
 class Dense:
@@ -76,7 +92,7 @@ class Dense:
         if not isinstance(rng, np.random.RandomState):
             raise InputTypeError(f"Dense {self.name!r}: rng should be a numpy.random.RandomState "
                                  f"(e.g. np.random.RandomState(42)), got {type(rng).__name__} "
-                                 f"{rng!r}")
+                                 f"{short_repr(rng)}")
         return rng
 
     def _given(self, value, shape, what, dtype):
@@ -92,7 +108,7 @@ class Dense:
         return check_data(arr, where)
 
     def forward(self, a_prev):
-        if not (isinstance(a_prev, np.ndarray) and a_prev.dtype == self.W.dtype
+        if not (type(a_prev) is np.ndarray and a_prev.dtype == self.W.dtype
                 and a_prev.ndim == 2 and a_prev.shape[0] == self.n_in):
             a_prev = as_matrix(a_prev, "input a_prev", self.n_in,
                                f"Dense {self.name!r} ({self.n_in}→{self.n_out})", self.W.dtype,
@@ -100,31 +116,41 @@ class Dense:
         self.a_prev = a_prev
         self.z = self.W @ self.a_prev
         self.z += self.b
-        self.a = self.f.f(self.z)
+        self.a = read_only(self.f.f(self.z))
         return self.a
 
     def backward(self, da, input_grad=True):
         """Take ``da`` $=\\partial L/\\partial a$, keep ``delta``, add to ``dW``, ``db``; return
         $\\partial L/\\partial a_{prev} = W^\\top \\delta$ (``None`` when ``input_grad`` is False:
-        the first layer's input is data, and nobody needs its gradient)."""
+        the first layer's input is data, and nobody needs its gradient). ``da`` is checked: real,
+        finite, shaped like ``a``."""
         self._ran_forward()
-        if np.shape(da) != self.a.shape:
-            raise ShapeError(f"Dense {self.name!r}: upstream gradient should have shape "
-                             f"{self.a.shape}, got {np.shape(da)}")
-        return self.backward_delta(self.f.backward(self.z, self.a, da), input_grad)
+        return self._backward(upstream_gradient(da, self.a, self._where()), input_grad)
+
+    def _backward(self, da, input_grad=True):
+        """``backward`` without checking ``da``: Sequential's inner loop, whose gradients are its
+        own (a NaN there is an exploding gradient, which the model reports as such)."""
+        return self._backward_delta(self.f.backward(self.z, self.a, da), input_grad)
 
     def backward_delta(self, delta, input_grad=True):
         """``backward`` from ``delta`` $=\\partial L/\\partial z$ itself, for a loss that is
         computed from this layer's logit ``z`` (BCE after a sigmoid)."""
         self._ran_forward()
+        delta = upstream_gradient(delta, self.z, self._where()).copy()  # kept as self.delta
+        return self._backward_delta(delta, input_grad)
+
+    def _backward_delta(self, delta, input_grad=True):
         self.delta = delta
         self.dW += self.delta @ self.a_prev.T
         self.db += self.delta.sum(axis=1, keepdims=True)
         return self.W.T @ self.delta if input_grad else None
 
+    def _where(self):
+        return f"Dense {self.name!r} ({self.n_in}→{self.n_out})"
+
     def _ran_forward(self):
         if self.z is None:
-            raise RuntimeError(f"Dense {self.name!r}: backward() called before forward()")
+            raise OrderError(f"Dense {self.name!r}: backward() called before forward()")
 
     def params(self):
         """``[(name, value, grad), ...]``: the arrays themselves, for in-place updates."""
@@ -147,24 +173,25 @@ class ActivationLayer:
 
     def forward(self, z):
         self.z = _float(z, f"{self.name!r}: z")
-        self.a = self.f.f(self.z)
+        a = self.f.f(self.z)
+        self.a = read_only(a.view() if a is self.z else a)  # identity: never the caller's array
         return self.a
 
     def backward(self, da):
         self._ran_forward()
-        if np.shape(da) != self.a.shape:
-            raise ShapeError(f"{self.name!r}: upstream gradient da should have shape "
-                             f"{self.a.shape}, got {np.shape(da)}")
+        return self._backward(upstream_gradient(da, self.a, repr(self.name)))
+
+    def _backward(self, da):
         return self.f.backward(self.z, self.a, da)
 
     def backward_delta(self, delta):
         """``delta`` $=\\partial L/\\partial z$ is already the gradient to pass down."""
         self._ran_forward()
-        return delta
+        return upstream_gradient(delta, self.z, repr(self.name))
 
     def _ran_forward(self):
         if self.z is None:
-            raise RuntimeError(f"{self.name!r}: backward() called before forward()")
+            raise OrderError(f"{self.name!r}: backward() called before forward()")
 
     def params(self):
         return []

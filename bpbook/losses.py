@@ -8,7 +8,10 @@ over the ``m`` samples of a sum over the outputs, so a batch of one is the per-s
 - ``bce``: $L = -\frac1m \sum y \log \hat y + (1-y)\log(1-\hat y)$ with $\hat y$ a probability and
   $0 \le y \le 1$;
 - ``softmax_ce``: $L = -\frac1m \sum y \log \mathrm{softmax}(o)$ from the logits $o$ (the output
-  layer then has no activation), gradient $(\mathrm{softmax}(o) - y)/m$.
+  layer then has no activation), gradient $(\mathrm{softmax}(o)\sum_i y_i - y)/m$ per column:
+  the familiar $(\mathrm{softmax}(o) - y)/m$ when the column of targets sums to 1 (one-hot or a
+  distribution). Targets in $[0, 1]$ that do not sum to 1 (a soft or partial label, all zeros)
+  get this true gradient too, as in ``torch.nn.functional.cross_entropy``.
 
 Each :class:`Loss` has ``value(y_hat, y)`` (a float) and ``grad(y_hat, y)`` ($\partial L/\partial
 \hat y$, same shape as ``y_hat``); both check their input first. :func:`get_loss` looks one up by
@@ -27,6 +30,8 @@ finite for every finite $z$. On probabilities, ``bce`` floors $\hat y$ and $1-\h
 dtype's smallest normal number (reached only where they underflowed) and its gradient is the
 exact derivative of that floored loss (0 where the floor is active), so gradient checks agree.
 """
+from types import MappingProxyType
+
 import numpy as np
 
 from bpbook.activations import _float, sigmoid, softmax
@@ -81,7 +86,8 @@ def _softmax_ce(z, y, m):
 
 
 def _softmax_ce_grad(z, y, m):
-    return (softmax(z) - y) / m
+    # the log-sum-exp of each column is weighted by that column's total target, Σ_i y_i
+    return (softmax(z) * y.sum(axis=0, keepdims=True) - y) / m
 
 
 class Loss:
@@ -168,7 +174,8 @@ class Loss:
         return f"Loss({self.name!r})"
 
 
-LOSSES = {
+# read-only: get_loss hands out these objects, shared by every model
+LOSSES = MappingProxyType({
     "mse": Loss("mse", _mse, _mse_grad, r"\tfrac{1}{m}\sum \tfrac12(\hat y - y)^2"),
     "bce": Loss("bce", _bce, _bce_grad, r"-\tfrac1m\sum y\log\hat y + (1-y)\log(1-\hat y)",
                 y_hat_range=(0, 1), y_range=(0, 1), logit="sigmoid", logit_f=bce_from_logit,
@@ -176,7 +183,7 @@ LOSSES = {
     "softmax_ce": Loss("softmax_ce", _softmax_ce, _softmax_ce_grad,
                        r"-\tfrac1m\sum y \log \mathrm{softmax}(o)", y_range=(0, 1),
                        labels=True),
-}
+})
 
 # the checked functions, by name: ``bce(p, y)`` is ``LOSSES["bce"].value(p, y)``
 mse, mse_grad = LOSSES["mse"].value, LOSSES["mse"].grad

@@ -17,9 +17,10 @@ consistent, so :func:`~bpbook.gradcheck.gradcheck` agrees at any ``z``.
 import numpy as np
 
 from bpbook.activations import ACTIVATIONS, Activation, get_activation
-from bpbook.errors import (InputError, InputTypeError, ShapeError, as_matrix, check_finite,
-                           check_name, count, float_dtype, real_number, short_repr)
 from bpbook.conv import Conv2d
+from bpbook.errors import (InputError, InputTypeError, OrderError, ShapeError, as_matrix,
+                           check_finite, check_name, count, float_dtype, real_number, short_repr,
+                           upstream_gradient)
 from bpbook.layers import MAX_WIDTH, Dense
 from bpbook.losses import get_loss
 from bpbook.optim import SGD
@@ -36,14 +37,19 @@ class Sequential:
     def __init__(self, layers):
         if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
             raise InputTypeError(f"Sequential: layers should be a list of layers, got "
-                                 f"{type(layers).__name__} {layers!r}")
+                                 f"{type(layers).__name__} {short_repr(layers)}")
         self.layers = list(layers)
         if not self.layers:
             raise InputError("Sequential: layers should hold at least one layer, got none")
         for i, layer in enumerate(self.layers):
             if not all(callable(getattr(layer, m, None)) for m in LAYER_METHODS):
                 raise InputTypeError(f"Sequential: layers[{i}] should be a layer (with "
-                                     f"{', '.join(LAYER_METHODS)}), got {layer!r}")
+                                     f"{', '.join(LAYER_METHODS)}), got {short_repr(layer)}")
+        dtypes = {name: getattr(v, "dtype", None) for name, v, _ in self.parameters()}
+        if len(set(dtypes.values())) > 1:  # one dtype throughout, derivatives too
+            raise InputTypeError(f"Sequential: layers should all hold parameters of one dtype "
+                                 f"(float32 or float64 throughout; BatchNorm(n, dtype=...) too), "
+                                 f"got {', '.join(f'{n} {d}' for n, d in dtypes.items())}")
         self.y_hat = None
 
     def forward(self, X):
@@ -76,15 +82,29 @@ class Sequential:
         if (da is None) == (delta is None):
             raise InputError("Sequential.backward: give exactly one of da (dL/dy_hat) or delta "
                              "(dL/dz of the output layer)")
+        if self.y_hat is None:
+            raise OrderError("Sequential.backward() called before forward()")
+        last = self.layers[-1]
+        if da is not None:
+            da = upstream_gradient(da, self.y_hat, "Sequential.backward")
+        elif getattr(last, "z", None) is None or not hasattr(last, "backward_delta"):
+            raise InputError(f"Sequential.backward: delta (dL/dz) needs an output layer with a "
+                             f"logit z, like Dense; the output layer is {last!r}: give da")
+        else:
+            delta = upstream_gradient(delta, last.z, "Sequential.backward (delta)").copy()
+        self._backward(da, delta)
+
+    def _backward(self, da=None, delta=None):
+        """``backward`` without checking its input: the gradients of the model's own loss."""
         grad = da
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             first_on_data = i == 0 and isinstance(layer, (Dense, Conv2d))
             kwargs = {"input_grad": False} if first_on_data else {}
             if delta is not None and i == len(self.layers) - 1:
-                grad = layer.backward_delta(delta, **kwargs)
+                grad = getattr(layer, "_backward_delta", layer.backward_delta)(delta, **kwargs)
             else:
-                grad = layer.backward(grad, **kwargs)
+                grad = getattr(layer, "_backward", layer.backward)(grad, **kwargs)
 
     def loss(self, X, Y, loss="mse"):
         """Forward pass and the loss, without touching the gradients."""
@@ -103,9 +123,9 @@ class Sequential:
             value, Y, logit = self._evaluate(X, Y, loss)
             m = Y.shape[1]
             if logit is not None:
-                self.backward(delta=loss.logit_df(logit.z, Y, m))
+                self._backward(delta=loss.logit_df(logit.z, Y, m))
             else:
-                self.backward(loss.df(self.y_hat, Y, m))
+                self._backward(loss.df(self.y_hat, Y, m))
             # one sum per gradient is cheap; only when it is not finite do we look closer
             if not np.isfinite(sum(float(np.sum(g)) for _, _, g in self.parameters())):
                 for name, _, grad in self.parameters():
@@ -234,7 +254,7 @@ def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
     epochs = count(epochs, "fit: epochs", low=0, high=MAX_EPOCHS)
     if record is not None and not callable(record):
         raise InputTypeError(f"fit: record should be a function record(epoch, model), got "
-                             f"{record!r}")
+                             f"{short_repr(record)}")
     loss = get_loss(loss)
     opt = SGD(model.parameters(), lr, clip=clip)
     X = model._inputs(X)

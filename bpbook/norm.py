@@ -8,9 +8,16 @@ $$\mu = \frac1m\sum_i z_i,\quad \sigma^2 = \frac1m\sum_i (z_i-\mu)^2 \text{ (bia
 \hat z_i = \frac{z_i-\mu}{\sqrt{\sigma^2+\varepsilon}},\quad y_i = \gamma\,\hat z_i + \beta,$$
 
 with $\varepsilon = 10^{-5}$. Parameters ``gamma`` (ones) and ``beta`` (zeros), shape
-``(n_features, 1)``; their gradients ``dgamma``, ``dbeta`` accumulate until :meth:`zero_grad`, as
-``Dense``'s do. There are no running averages and no evaluation mode: the book uses batch norm to
-study gradients during training only.
+``(n_features, 1)``, in the layer's ``dtype`` (float64 unless asked otherwise; a float32 model
+needs ``BatchNorm(n, dtype=np.float32)``: one dtype throughout, see :mod:`bpbook.errors`); their
+gradients ``dgamma``, ``dbeta`` accumulate until :meth:`zero_grad`, as ``Dense``'s do. There are
+no running averages and no evaluation mode: the book uses batch norm to study gradients during
+training only.
+
+Input is checked as everywhere in bpbook: ``z`` real (converted to the layer's dtype), finite,
+with at least two samples; a variance too large for the dtype (values near 1e154 in float64) is
+refused by name rather than normalising everything to ``beta``. ``backward`` takes ``da`` of the
+output's shape, real and finite.
 
 Backward, from $g_i = \partial L/\partial y_i$ (sums over the batch, per feature):
 
@@ -24,57 +31,61 @@ depends on every sample's input. Chapter 8 derives this with SymPy.
 """
 import numpy as np
 
-from bpbook.errors import ShapeError
+from bpbook.errors import (OrderError, InputError, as_matrix, count, float_dtype, real_number,
+                           upstream_gradient)
+from bpbook.layers import read_only
 
 EPS = 1e-5
+MAX_FEATURES = 10**6
 
 
 class BatchNorm:
     """Batch normalisation of ``n_features`` rows over the batch (columns), training mode."""
 
-    def __init__(self, n_features, eps=EPS, name="bn"):
-        if not (isinstance(n_features, (int, np.integer)) and n_features >= 1):
-            raise ValueError(f"BatchNorm {name!r}: n_features must be a positive integer, "
-                             f"got {n_features!r}")
-        if not (isinstance(eps, (int, float)) and np.isfinite(eps) and eps > 0):
-            raise ValueError(f"BatchNorm {name!r}: eps must be a positive finite number, "
-                             f"got {eps!r}")
-        self.name, self.n_features, self.eps = name, int(n_features), float(eps)
-        self.gamma = np.ones((self.n_features, 1))
-        self.beta = np.zeros((self.n_features, 1))
+    def __init__(self, n_features, eps=EPS, name="bn", dtype=np.float64):
+        where = f"BatchNorm {name!r}"
+        self.name = name
+        self.n_features = count(n_features, f"{where}: n_features", low=1, high=MAX_FEATURES)
+        self.eps = real_number(eps, f"{where}: eps", low=0.0, low_open=True)
+        dtype = float_dtype(dtype, f"{where}: dtype")
+        self.gamma = np.ones((self.n_features, 1), dtype)
+        self.beta = np.zeros((self.n_features, 1), dtype)
         self.dgamma, self.dbeta = np.zeros_like(self.gamma), np.zeros_like(self.beta)
         self.z = self.z_hat = self.inv_std = self.a = None
 
     def _input(self, z):
-        z = np.asarray(z, dtype=float)
-        if z.ndim != 2 or z.shape[0] != self.n_features:
-            raise ShapeError(f"BatchNorm {self.name!r}: input should have shape "
-                             f"({self.n_features}, m) (samples are columns), got shape {z.shape}")
+        where = f"BatchNorm {self.name!r}"
+        z = as_matrix(z, "input z", self.n_features, where, self.gamma.dtype)
         if z.shape[1] < 2:
-            raise ValueError(f"BatchNorm {self.name!r}: needs a batch of m >= 2 samples to "
-                             f"estimate a variance, got m = {z.shape[1]}")
-        if not np.all(np.isfinite(z)):
-            raise ValueError(f"BatchNorm {self.name!r}: input holds "
-                             f"{int(np.sum(~np.isfinite(z)))} NaN or infinite values")
+            raise InputError(f"{where}: input z needs a batch of m >= 2 samples to estimate a "
+                             f"variance, got m = {z.shape[1]}")
         return z
 
     def forward(self, z):
-        self.z = self._input(z)
-        mu = self.z.mean(axis=1, keepdims=True)
-        var = ((self.z - mu) ** 2).mean(axis=1, keepdims=True)  # biased, as torch normalises
-        self.inv_std = 1.0 / np.sqrt(var + self.eps)
-        self.z_hat = (self.z - mu) * self.inv_std
-        self.a = self.gamma * self.z_hat + self.beta
+        z = self._input(z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mu = z.mean(axis=1, keepdims=True)
+            var = ((z - mu) ** 2).mean(axis=1, keepdims=True)  # biased, as torch normalises
+        if not np.all(np.isfinite(var)):  # else 1/sqrt(inf) = 0 would silently give beta
+            row = int(np.argmax(~np.isfinite(var)))
+            raise InputError(f"BatchNorm {self.name!r}: the variance of feature {row} of the "
+                             f"input z overflows {z.dtype} (its values reach "
+                             f"{np.abs(z[row]).max():.3g}): scale the data first")
+        self.z = z
+        self.inv_std = 1 / np.sqrt(var + z.dtype.type(self.eps))
+        self.z_hat = (z - mu) * self.inv_std
+        self.a = read_only(self.gamma * self.z_hat + self.beta)
         return self.a
 
     def backward(self, da):
         """Take ``da`` $=\\partial L/\\partial y$, add to ``dgamma``, ``dbeta``; return
         $\\partial L/\\partial z$ (formula in the module docstring)."""
         if self.z is None:
-            raise RuntimeError(f"BatchNorm {self.name!r}: backward() called before forward()")
-        if np.shape(da) != self.a.shape:
-            raise ShapeError(f"BatchNorm {self.name!r}: upstream gradient should have shape "
-                             f"{self.a.shape}, got {np.shape(da)}")
+            raise OrderError(f"BatchNorm {self.name!r}: backward() called before forward()")
+        return self._backward(upstream_gradient(da, self.a, f"BatchNorm {self.name!r}"))
+
+    def _backward(self, da):
+        """``backward`` without checking ``da`` (Sequential's inner loop)."""
         m = self.z.shape[1]
         sum_g = da.sum(axis=1, keepdims=True)
         sum_g_zhat = (da * self.z_hat).sum(axis=1, keepdims=True)
@@ -92,4 +103,5 @@ class BatchNorm:
         self.dbeta[...] = 0.0
 
     def __repr__(self):
-        return f"BatchNorm({self.n_features}, eps={self.eps:g}, name={self.name!r})"
+        dtype = "" if self.gamma.dtype == np.float64 else f", dtype={self.gamma.dtype.name}"
+        return f"BatchNorm({self.n_features}, eps={self.eps:g}, name={self.name!r}{dtype})"

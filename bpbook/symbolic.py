@@ -14,12 +14,24 @@ Parameter names match :meth:`bpbook.model.Sequential.parameters` (``layer1.W``, 
 and :meth:`SymbolicMLP.gradients_at` returns arrays shaped like bpbook's ``(n_out, n_in)`` and
 ``(n_out, 1)``. The sigmoid is :class:`sigma`, a SymPy function that knows its derivative
 $\sigma(1-\sigma)$ (chapter 3 checks that rule against ``diff`` of $1/(1+e^{-z})$); it keeps the
-derived expressions, and the time SymPy takes to build them, small.
+derived expressions, and the time SymPy takes to build them, small. ReLU is :class:`relu`, whose
+derivative at 0 is 0, as in bpbook and torch (SymPy's own ``Max(0, z)`` would give
+``Heaviside(0) = 1/2`` there).
+
+Input is checked as everywhere in bpbook (:mod:`bpbook.errors`): ``sizes`` at least two widths
+of at most :data:`MAX_SYMBOLS` parameters in all (SymPy slows down fast), ``params`` a dict
+holding every parameter by name, finite and of its shape, ``x`` ``(n_0, batch)`` and ``y``
+``(n_L, batch)`` real and finite; a 1-D ``x`` or ``y`` only for ``batch = 1`` (one sample).
 """
+from types import MappingProxyType
+
 import numpy as np
 import sympy as sp
 
-from bpbook.errors import ShapeError, unknown_name
+from bpbook.errors import (InputError, InputTypeError, ShapeError, check_data, check_name,
+                           count, real_array, real_number, short_repr)
+
+MAX_SYMBOLS = 200  # weights and biases: beyond this SymPy takes minutes
 
 
 class sigma(sp.Function):
@@ -34,27 +46,38 @@ class sigma(sp.Function):
         return 1 / (1 + sp.exp(-x))
 
 
-# lambdify turns ``sigma`` into numpy's sigmoid
-NUMPY = [{"sigma": lambda z: 1 / (1 + np.exp(-z))}, "numpy"]
+class relu(sp.Function):
+    r"""ReLU, $\max(0, z)$, whose derivative is 1 for $z > 0$ and 0 otherwise (at 0 too, the
+    subgradient bpbook and torch use)."""
 
-SYMBOLIC_ACTIVATIONS = {
+    def fdiff(self, argindex=1):
+        return sp.Heaviside(self.args[0], 0)  # H(0) = 0
+
+    def _eval_rewrite_as_Max(self, x, **kwargs):
+        return sp.Max(0, x)
+
+
+# lambdify turns ``sigma`` and ``relu`` into numpy functions
+NUMPY = [{"sigma": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0.0)},
+         "numpy"]
+
+SYMBOLIC_ACTIVATIONS = MappingProxyType({
     "sigmoid": sigma,
     "tanh": sp.tanh,
     "identity": lambda z: z,
-    "relu": lambda z: sp.Max(0, z),
-}
+    "relu": relu,
+})
 
 
 class SymbolicMLP:
     """A fully symbolic MLP on one sample (or ``batch`` samples) with ½-MSE loss."""
 
     def __init__(self, sizes, activation="sigmoid", output="sigmoid", batch=1):
-        for name in (activation, output):
-            if name not in SYMBOLIC_ACTIVATIONS:
-                raise unknown_name("symbolic activation", name, SYMBOLIC_ACTIVATIONS)
-        if not (isinstance(batch, int) and batch >= 1):
-            raise ValueError(f"SymbolicMLP: batch must be a positive integer, got {batch!r}")
-        self.sizes, self.batch = list(sizes), batch
+        sizes = _sizes(sizes)
+        check_name(activation, "SymbolicMLP: activation", SYMBOLIC_ACTIVATIONS)
+        check_name(output, "SymbolicMLP: output activation", SYMBOLIC_ACTIVATIONS)
+        batch = count(batch, "SymbolicMLP: batch", low=1, high=MAX_SYMBOLS)
+        self.sizes, self.batch = sizes, batch
         self.x, self.y = _data_symbols("x", sizes[0], batch), _data_symbols("y", sizes[-1], batch)
         self.params = {}  # name -> sympy Matrix of symbols, shaped like bpbook's array
         a = self.x
@@ -76,19 +99,35 @@ class SymbolicMLP:
         self._grads_fn = sp.lambdify(self.symbols, list(self.grads.values()), NUMPY, cse=True)
 
     def _values(self, params, x, y):
+        if not hasattr(params, "keys"):
+            raise InputTypeError(f"SymbolicMLP: params should be a dict name → array (e.g. "
+                                 f"params_of(model)), got {type(params).__name__} "
+                                 f"{short_repr(params)}")
         vals = []
         for name, m in self.params.items():
-            arr = np.asarray(params[name], dtype=float)
+            if name not in params:
+                raise InputError(f"SymbolicMLP: params should hold {', '.join(self.params)}; "
+                                 f"{name!r} is missing (got {', '.join(map(repr, params))})")
+            arr = real_array(params[name], f"SymbolicMLP: params[{name!r}]", np.float64)
             if arr.shape != m.shape:
                 raise ShapeError(f"SymbolicMLP: {name} should have shape {m.shape}, "
                                  f"got {arr.shape}")
-            vals.extend(arr.ravel())
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        if x.size != self.x.rows * self.batch or y.size != self.y.rows * self.batch:
-            raise ShapeError(f"SymbolicMLP: x should have shape {self.x.shape} and y "
-                             f"{self.y.shape} (samples are columns), got {x.shape} and {y.shape}")
+            vals.extend(check_data(arr, f"SymbolicMLP: params[{name!r}]").ravel())
+        x, y = (self._data(v, what, rows) for v, what, rows in ((x, "x", self.x.rows),
+                                                                 (y, "y", self.y.rows)))
         # sympy's Matrix iterates row by row, like numpy's ravel of a (rows, batch) array
-        return [*vals, *x.reshape(self.x.shape).ravel(), *y.reshape(self.y.shape).ravel()]
+        return [*vals, *x.ravel(), *y.ravel()]
+
+    def _data(self, v, what, rows):
+        """``x`` or ``y`` as a checked ``(rows, batch)`` array (1-D only for one sample)."""
+        shape = (rows, self.batch)
+        arr = real_array(v, f"SymbolicMLP: {what}", np.float64)
+        if arr.ndim == 1 and self.batch == 1 and arr.shape[0] == rows:
+            arr = arr.reshape(shape)
+        if arr.shape != shape:
+            raise ShapeError(f"SymbolicMLP: {what} should have shape {shape} (samples are "
+                             f"columns; a 1-D {what} only for batch 1), got {arr.shape}")
+        return check_data(arr, f"SymbolicMLP: {what}")
 
     def loss_at(self, params, x, y):
         """The loss for ``params`` (a dict name → array, e.g. ``{n: v for n, v, _ in
@@ -100,6 +139,20 @@ class SymbolicMLP:
         values = self._grads_fn(*self._values(params, x, y))
         return {name: np.array(v, dtype=float).reshape(self.params[name].shape)
                 for name, v in zip(self.grads, values)}
+
+
+def _sizes(sizes):
+    """``sizes`` as a list of at least two widths >= 1, with at most MAX_SYMBOLS parameters."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+        raise InputTypeError(f"SymbolicMLP: sizes should be a list of at least two layer widths "
+                             f"(inputs, ..., outputs), got {short_repr(sizes)}")
+    sizes = [count(n, f"SymbolicMLP: sizes[{i}]", low=1, high=MAX_SYMBOLS)
+             for i, n in enumerate(sizes)]
+    n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    if n_params > MAX_SYMBOLS:
+        raise InputError(f"SymbolicMLP: sizes {sizes} give {n_params} parameters; SymPy handles "
+                         f"at most {MAX_SYMBOLS} here in reasonable time")
+    return sizes
 
 
 def _data_symbols(letter, rows, batch):
@@ -135,6 +188,14 @@ def worked_symbolic():
 
 
 def evaluate(expr, symbols, values):
-    """A float: ``expr`` (which may contain ``sigma``) at ``values`` (name → number)."""
-    subs = {symbols[k]: v for k, v in values.items() if k in symbols}
+    """A float: ``expr`` (which may contain ``sigma``) at ``values`` (name → number).
+
+    ``values`` may hold names that are not ``symbols`` (``DEFAULTS``' ``lr``: ignored), but every
+    symbol of ``expr`` needs a finite value (a misspelled name leaves its symbol without one)."""
+    subs = {symbols[k]: real_number(v, f"evaluate: values[{k!r}]")
+            for k, v in values.items() if k in symbols}
+    missing = sorted(map(str, expr.free_symbols - set(subs)))
+    if missing:
+        raise InputError(f"evaluate: values should give every symbol of the expression a "
+                         f"number; missing {', '.join(missing)} (names: {', '.join(symbols)})")
     return float(expr.rewrite(sp.exp).subs(subs).evalf(30))

@@ -3,26 +3,57 @@
 ``Table(columns, rows, formats=None, css_class=None)``: ``rows`` are sequences of cells;
 ``formats`` holds one format string (e.g. ``"{:.4f}"``) or ``None`` per column. Cells are
 computed values; the table only formats them.
+
+Every cell is formatted once when the table is built, so a format that does not fit its value
+fails there, with a :class:`~bpbook.errors.BpbookError` naming the column, the format and the
+value, not later when the notebook renders it.
 """
 import html
+
+from bpbook.errors import InputError, InputTypeError, ShapeError, short_repr
+
+
+def _cells(value, what):
+    """``value`` as a list (of cells, or of rows), refusing a string and what is not iterable."""
+    if not isinstance(value, (str, bytes)):
+        try:
+            return list(value)
+        except TypeError:  # not iterable, a 0-d array
+            pass
+    raise InputTypeError(f"Table: {what} should be a list, got {type(value).__name__} "
+                         f"{short_repr(value)}")
 
 
 class Table:
     def __init__(self, columns, rows, formats=None, css_class="bp-table", caption=None):
-        self.columns = list(columns)
-        self.rows = [list(r) for r in rows]
+        self.columns = _cells(columns, "columns")
+        self.rows = [_cells(r, f"rows[{i}]") for i, r in enumerate(_cells(rows, "rows"))]
         for r in self.rows:
             if len(r) != len(self.columns):
-                raise ValueError(f"Table: a row has {len(r)} cells but there are "
-                                 f"{len(self.columns)} columns {self.columns}: {r}")
-        self.formats = list(formats) if formats else [None] * len(self.columns)
+                raise ShapeError(f"Table: a row has {len(r)} cells but there are "
+                                 f"{len(self.columns)} columns {self.columns}: {short_repr(r)}")
+        formats = _cells([] if formats is None else formats, "formats")
+        self.formats = formats or [None] * len(self.columns)  # none given: str() of each cell
+        if len(self.formats) != len(self.columns) or not all(
+                f is None or isinstance(f, str) for f in self.formats):
+            raise InputError(f"Table: formats should hold one format string (or None) per "
+                             f"column, {len(self.columns)} in all, got {short_repr(self.formats)}")
+        for what, value in (("css_class", css_class), ("caption", caption)):
+            if value is not None and not isinstance(value, str):
+                raise InputTypeError(f"Table: {what} should be a string, got "
+                                     f"{type(value).__name__} {short_repr(value)}")
         self.css_class, self.caption = css_class, caption
+        self.text_rows()  # a format that does not fit its value fails here, not when shown
 
     def cell(self, value, j):
         fmt = self.formats[j]
         if fmt is None or isinstance(value, str):
             return str(value)
-        return fmt.format(value)
+        try:
+            return fmt.format(value)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+            raise InputError(f"Table: column {self.columns[j]!r} has the format {fmt!r}, which "
+                             f"does not fit the value {short_repr(value)} ({err})") from None
 
     def text_rows(self):
         return [[self.cell(v, j) for j, v in enumerate(r)] for r in self.rows]
@@ -45,9 +76,13 @@ class Table:
                              for c, v in zip(self.columns, r)) + "</tr>"
             for r in self.text_rows())
         cap = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
-        return (f'<table class="{esc(self.css_class)}">{cap}<thead><tr>{head}</tr></thead>'
+        klass = f' class="{esc(self.css_class)}"' if self.css_class else ""
+        return (f'<table{klass}>{cap}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table>")
 
     def column(self, name):
         """The raw (unformatted) values of the column ``name``."""
+        if name not in self.columns:
+            raise InputError(f"Table: no column {short_repr(name)}; the columns are "
+                             f"{short_repr(self.columns, 200)}")
         return [r[self.columns.index(name)] for r in self.rows]

@@ -15,6 +15,10 @@ the torch side works on ``X.T`` ``(m, n_features)``. Both store a layer's weight
 """
 import contextlib
 
+import numpy as np
+
+from bpbook.errors import BpbookError, InputError, InputTypeError, float_dtype, short_repr
+
 try:
     import torch
 except ImportError:
@@ -23,7 +27,8 @@ HAVE_TORCH = torch is not None
 INSTALL_HINT = ("PyTorch is not installed, so this chapter's torch cells are skipped. Install the "
                 "CPU build with `pip install torch` (the version pinned in requirements.txt) and "
                 "restart the kernel.")
-TORCH_ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
+TORCH_ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu",
+                     "softmax")
 
 
 def require_torch():
@@ -44,27 +49,49 @@ def one_thread():
         torch.set_num_threads(before)
 
 
-def _torch_activation(nn, name):
-    modules = {"identity": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
-    if name not in modules:
-        raise ValueError(f"to_torch_mlp: no torch module for activation {name!r}; expected one "
+def _torch_activation(nn, f):
+    """The ``torch.nn`` module of the bpbook activation ``f`` (softmax over the features: dim 1,
+    as torch keeps samples in rows)."""
+    modules = {"identity": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU,
+               "elu": nn.ELU, "silu": nn.SiLU, "softmax": lambda: nn.Softmax(dim=1),
+               "leaky_relu": lambda: nn.LeakyReLU(getattr(f, "slope", None))}
+    if f.name not in modules or (f.name == "leaky_relu" and not hasattr(f, "slope")):
+        raise InputError(f"to_torch_mlp: no torch module for activation {f.name!r}; expected one "
                          f"of: {', '.join(TORCH_ACTIVATIONS)}")
-    return modules[name]()
+    return modules[f.name]()
+
+
+def _torch_dtype(dtype):
+    """``torch.float32``/``torch.float64`` from either, or from a numpy or string name of either."""
+    if dtype is None:
+        return torch.float64
+    if isinstance(dtype, torch.dtype) and dtype in (torch.float32, torch.float64):
+        return dtype
+    try:
+        return {np.float32: torch.float32, np.float64: torch.float64}[float_dtype(dtype)]
+    except BpbookError:
+        raise InputTypeError(f"to_torch_mlp: dtype should be torch.float32 or torch.float64 (or "
+                             f"their numpy or string names), got {short_repr(dtype)}") from None
 
 
 def to_torch_mlp(model, dtype=None):
     """A ``torch.nn.Sequential`` of ``Linear`` + activation modules holding copies of ``model``'s
-    weights (``dtype`` default ``torch.float64``)."""
+    weights (``dtype`` default ``torch.float64``; ``"float32"``, ``np.float32`` work too)."""
     require_torch()
-    dtype = torch.float64 if dtype is None else dtype
+    from bpbook.model import Sequential  # here: the model imports this module's neighbours
+    if not isinstance(model, Sequential):
+        raise InputTypeError(f"to_torch_mlp: model should be a bpbook Sequential (e.g. "
+                             f"mlp([2, 4, 1])), got {type(model).__name__} {short_repr(model)}")
+    dtype = _torch_dtype(dtype)
     dense = model.dense
     if len(dense) != len(model.layers):
-        raise ValueError(f"to_torch_mlp handles models made of Dense layers only, got {model!r}")
+        raise InputTypeError(f"to_torch_mlp: model should be made of Dense layers only, got "
+                             f"{model!r}")
     modules = []
     for layer in dense:
         linear = torch.nn.Linear(layer.n_in, layer.n_out, dtype=dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(layer.W))
             linear.bias.copy_(torch.from_numpy(layer.b.ravel()))
-        modules += [linear, _torch_activation(torch.nn, layer.f.name)]
+        modules += [linear, _torch_activation(torch.nn, layer.f)]
     return torch.nn.Sequential(*modules)

@@ -12,10 +12,14 @@ compare the two. Arrays follow bpbook's convention (the sample is a column ``(2,
 (chapters 02 and 12 draw and replay it).
 """
 import math
+from decimal import Decimal
+from numbers import Real
+from types import MappingProxyType
 
 import numpy as np
 
 from bpbook.engine import Value
+from bpbook.errors import InputError, InputTypeError, short_repr
 from bpbook.layers import Dense
 from bpbook.losses import mse_grad
 from bpbook.model import Sequential
@@ -23,8 +27,9 @@ from bpbook import reference
 from bpbook.reference import WORKED_PRINTED
 from bpbook.tables import Table
 
-DEFAULTS = {"x1": 0.5, "x2": 0.8, "y": 1.0, "W11": 0.4, "W12": 0.6, "b1": 0.1, "W2": 0.9,
-            "b2": 0.1, "lr": 0.5}
+# Read-only: the chapters' checks compare answers with these, so nobody may change them by accident.
+DEFAULTS = MappingProxyType({"x1": 0.5, "x2": 0.8, "y": 1.0, "W11": 0.4, "W12": 0.6, "b1": 0.1,
+                             "W2": 0.9, "b2": 0.1, "lr": 0.5})
 
 # The five parameters of the text, as (layer, array, index) in bpbook's network.
 PARAMS = {"W2": (1, "W", (0, 0)), "b2": (1, "b", (0, 0)), "W11": (0, "W", (0, 0)),
@@ -45,19 +50,35 @@ SHORT = {reference.NETWORK_DIAGRAM: "§05 network diagram", reference.FORWARD_ST
 
 
 def check_settings(values):
-    """``DEFAULTS`` updated with ``values``, after checking each is a known, finite setting."""
+    """A new dict: ``DEFAULTS`` updated with ``values``, after checking each is a known, finite
+    setting (the learning rate ``lr`` > 0)."""
+    if not hasattr(values, "items"):
+        raise InputTypeError(f"worked example: settings should be a dict name → number, got "
+                             f"{type(values).__name__} {short_repr(values)}")
     out = {}
     for name, v in values.items():
         if name not in DEFAULTS:
-            raise TypeError(f"worked example: unknown setting {name!r}; expected some of "
-                            f"{', '.join(DEFAULTS)}")
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) \
-                or not math.isfinite(v):
-            raise ValueError(f"worked example: {name} must be a finite number, got {v!r}")
-        out[name] = float(v)
+            raise InputTypeError(f"worked example: unknown setting {name!r}; expected some of "
+                                 f"{', '.join(DEFAULTS)}")
+        out[name] = _finite_number(v, f"worked example: {name}")
     if "lr" in out and out["lr"] <= 0:
-        raise ValueError(f"worked example: the learning rate lr must be > 0, got {out['lr']}")
+        raise InputError(f"worked example: the learning rate lr must be > 0, got {out['lr']}")
     return {**DEFAULTS, **out}
+
+
+def _finite_number(v, what):
+    """``v`` as a float if it is a finite real number (not a bool), else a clear error."""
+    bad = isinstance(v, (bool, np.bool_)) or not isinstance(v, (Real, Decimal))
+    try:
+        value = math.nan if bad else float(v)
+    except OverflowError:  # an int beyond the largest float
+        value = math.inf
+    except (ValueError, TypeError, ArithmeticError):  # a Real whose __float__ fails
+        bad, value = True, math.nan
+    if not math.isfinite(value):
+        raise (InputTypeError if bad else InputError)(f"{what} must be a finite number, got "
+                                                      f"{short_repr(v)}")
+    return value
 
 
 NETWORK_ARGS = ("W11", "W12", "b1", "W2", "b2")  # the order of worked_network's arguments

@@ -22,14 +22,12 @@
 #   derivative = gradient passed on*;
 # - recognise three patterns in how gates pass gradients on: add distributes, multiply swaps,
 #   max routes;
-# - check that this graph-walking engine, the book's vectorized code and SymPy agree on every
-#   gradient;
+# - check the engine's gradients against nudging each weight (central differences);
 # - open the engine (`bpbook.engine.Value`) and read its code: two operations, the topological
 #   sort, the `+=`; write the backward of one more operation yourself.
 #
-# Notation: the symbols for layers ($z_l$, $a_l$, $\delta_l$, $W_l$) are collected in
-# [chapter 3, Notation](03_worked_example.py); this chapter uses them when it compares the graph
-# with the layer formulas.
+# Notation: the book's symbols are collected in [chapter 3, Notation](03_worked_example.py); here
+# the loss is $\mathcal L$ (`loss` in code), and $\sigma$ is the sigmoid.
 
 # %% [markdown]
 # ## A story: the relay of blame
@@ -43,9 +41,9 @@
 #
 # That is backpropagation on a **computation graph**. Each node is one small operation; during the
 # forward pass it remembers its inputs; during the backward pass it receives one number from
-# downstream ($\partial L/\partial\text{node}$, the *upstream gradient*), multiplies it by its own
-# local derivative for each input, and passes the products upstream. Where a value feeds several
-# nodes, the shares it receives add up, as we saw in chapter 1.
+# downstream ($\partial\mathcal L/\partial\text{node}$, the *upstream gradient*), multiplies it by
+# its own local derivative for each input, and passes the products upstream. Where a value feeds
+# several nodes, the shares it receives add up, as we saw in [chapter 1](01_chain_rule.py).
 
 # %% [markdown]
 # ## The worked network as a graph
@@ -56,7 +54,7 @@
 # $$\begin{aligned}
 # z_1 &= W_{11}x_1 + W_{12}x_2 + b_1, & a_1 &= \sigma(z_1),\\
 # z_2 &= W_2a_1 + b_2, & \hat y &= \sigma(z_2),\\
-# L &= \tfrac12(\hat y - y)^2 .
+# \mathcal L &= \tfrac12(\hat y - y)^2 .
 # \end{aligned}$$
 #
 # Written with `Value`s, each `*`, `+`, `sigmoid`, `-`, `**` becomes one node. `bpbook.worked`
@@ -72,10 +70,11 @@ from bpbook.worked import DEFAULTS
 
 settings = {k: v for k, v in DEFAULTS.items() if k != "lr"}
 v = worked_graph(**settings)
-L = v["L"]
+loss = v["L"]
+loss.label = "loss"  # the book's formulas write the loss ℒ
 display(Markdown(f"Forward pass: $z_1 = {v['z1'].data:.6f}$, $a_1 = {v['a1'].data:.6f}$, "
                  f"$z_2 = {v['z2'].data:.6f}$, $\\hat y = {v['y_hat'].data:.6f}$, "
-                 f"$L = {L.data:.6f}$."))
+                 f"$\\mathcal L = {loss.data:.6f}$."))
 
 # %% [markdown]
 # `worked_graph` is short enough to read in full:
@@ -95,7 +94,7 @@ print(inspect.getsource(worked_graph))
 # %%
 from bpbook.draw import draw_graph
 
-draw_graph(L, show_grad=False)
+draw_graph(loss, show_grad=False)
 
 # %% [markdown]
 # ## The backward pass, node by node
@@ -111,22 +110,22 @@ draw_graph(L, show_grad=False)
 # | $c = a^n$ | $\partial c/\partial a = n\,a^{n-1}$ |
 # | $c = \sigma(a)$ | $\partial c/\partial a = \sigma(a)\,(1-\sigma(a))$ |
 #
-# The backward pass starts with $\partial L/\partial L = 1$ and visits the nodes in *reverse
-# topological order*: a node is visited only after every node that uses it, so its gradient is
-# complete when it passes it on. At each node and for each input:
+# The backward pass starts with $\partial\mathcal L/\partial\mathcal L = 1$ and visits the
+# nodes in *reverse topological order*: a node is visited only after every node that uses it, so
+# its gradient is complete when it passes it on. At each node and for each input:
 #
-# $$\underbrace{\frac{\partial L}{\partial\,\text{input}}}_{\text{passed on (added)}}
-#   \mathrel{+}= \underbrace{\frac{\partial L}{\partial\,\text{node}}}_{\text{upstream}}
+# $$\underbrace{\frac{\partial \mathcal L}{\partial\,\text{input}}}_{\text{passed on (added)}}
+#   \mathrel{+}= \underbrace{\frac{\partial \mathcal L}{\partial\,\text{node}}}_{\text{upstream}}
 #   \times \underbrace{\frac{\partial\,\text{node}}{\partial\,\text{input}}}_{\text{local}} .$$
 #
-# `L.backward(record=True)` runs exactly this loop and records each multiplication, so we can
+# `loss.backward(record=True)` runs exactly this loop and records each multiplication, so we can
 # replay it.
 
 # %%
 from bpbook.chapters.ch02_computation_graph.replay import (replay_figure, replay_frames,
                                                            replay_text)
 
-frames = replay_frames(L)
+frames = replay_frames(loss)
 display(Markdown(f"The backward pass visits {len(frames)} operation nodes and does "
                  f"{sum(len(s) for _, s in frames)} multiplications, one per edge."))
 
@@ -139,13 +138,13 @@ display(Markdown(f"The backward pass visits {len(frames)} operation nodes and do
 # known at that moment ("·" means nothing has arrived yet). Watch three things:
 # - the `+` nodes pass the upstream gradient on unchanged (local derivative 1);
 # - each `×` node sends each input the upstream gradient times the *other* input;
-# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter (chapter 6
-#   derives the bound), and the gradient shrinks each time.
+# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter
+#   ([chapter 6](06_activations.py) derives the bound), and the gradient shrinks each time.
 
 # %%
 from bpbook.chapters.ch02_computation_graph.replay import step_explorer
 
-step_explorer(L)
+step_explorer(loss)
 
 # %% [markdown]
 # For a static copy of the page, here is one frame, the hidden neuron's sigmoid, drawn as the
@@ -154,20 +153,20 @@ step_explorer(L)
 # %%
 i_a1 = next(i for i, (node, _) in enumerate(frames, start=1) if node is v["a1"])
 display(Markdown(replay_text(frames, i_a1)))
-replay_figure(L, frames, i_a1)
+replay_figure(loss, frames, i_a1)
 
 # %% [markdown]
 # After the last frame every leaf holds its gradient. The whole graph, with values and
 # gradients:
 
 # %%
-draw_graph(L)
+draw_graph(loss)
 
 # %% [markdown]
 # ## Three patterns: add distributes, multiply swaps, max routes
 #
 # Watching the replay, you can already predict what a node passes on from its kind alone. Take
-# one gate $c$ with inputs $a$, $b$ and let the gradient $g = \partial L/\partial c$ arrive
+# one gate $c$ with inputs $a$, $b$ and let the gradient $g = \partial\mathcal L/\partial c$ arrive
 # from above:
 #
 # - an **add** gate $c = a + b$ has local derivatives 1 and 1: it hands $g$ to both inputs
@@ -215,52 +214,42 @@ from bpbook.engine import Value
 va, vb = Value(a0, label="a"), Value(b0, label="b")
 c_max = vmax(va, vb)
 c_max.label = "c"
-L_max = c_max * g0
-L_max.label = "L"
-L_max.backward()
-draw_graph(L_max)
+loss_max = c_max * g0
+loss_max.label = "loss"
+loss_max.backward()
+draw_graph(loss_max)
 
 # %% [markdown]
-# ## Three ways to the same gradients
+# ## Is the engine right?
 #
-# Nothing so far proves the engine right. We compare it with two independent computations of the
-# same five gradients:
-# - **vectorized backprop**, bpbook's `Dense` layers (`bpbook.worked.worked_example`), the
-#   layer formulas of the next chapter: $\delta_l = (W_{l+1}^\top\delta_{l+1})\odot\sigma'(z_l)$
-#   for the error signal of layer $l$, starting from the output layer's $\delta_2 = (\hat y -
-#   y)\,\sigma'(z_2)$, and $\partial L/\partial W_l = \delta_l\,a_{l-1}^\top$, $\partial
-#   L/\partial b_l = \delta_l$ for its parameters (here $l = 1, 2$, with $a_0 = x$);
-# - **SymPy**, which writes $L$ as one formula of the parameters and differentiates it
-#   (`bpbook.symbolic.SymbolicMLP`).
+# Nothing so far proves the engine right. The bluntest test needs no calculus: nudge one
+# parameter by $\pm\varepsilon$, rebuild the graph, and divide the change of the loss by
+# $2\varepsilon$. The cell compares that central difference with each of the five gradients the
+# backward pass left in the leaves.
 
 # %%
-from bpbook.symbolic import SymbolicMLP, params_of
-from bpbook.tables import Table
-from bpbook.worked import PARAMS, worked_example, worked_network
+from bpbook.worked import PARAMS
 
-vectorized = worked_example(**DEFAULTS)
-sym = SymbolicMLP([2, 1, 1]).gradients_at(
-    params_of(worked_network(*(DEFAULTS[p] for p in ("W11", "W12", "b1", "W2", "b2")))),
-    [DEFAULTS["x1"], DEFAULTS["x2"]], [DEFAULTS["y"]])
+EPS = 1e-6  # the nudge
 
 
-def sympy_grad(name):
-    layer, attr, index = PARAMS[name]
-    return sym[f"layer{layer + 1}.{attr}"][index]
+def loss_at(**changed):
+    return worked_graph(**{**settings, **changed})["L"].data
 
 
-rows = []
-for name in PARAMS:
-    g = (v[name].grad, vectorized["d" + name], sympy_grad(name))
-    rows.append([name, *g, max(g) - min(g)])
-Table(["parameter", "engine (Value)", "vectorized (Dense)", "SymPy", "largest difference"], rows,
-      ["{}", "{:.12f}", "{:.12f}", "{:.12f}", "{:.1e}"])
+central = {p: (loss_at(**{p: settings[p] + EPS}) - loss_at(**{p: settings[p] - EPS})) / (2 * EPS)
+           for p in PARAMS}
+worst = max(abs(v[p].grad - central[p]) / abs(central[p]) for p in PARAMS)
+assert worst < 1e-6
+display(Markdown(f"Over the five parameters ({', '.join(PARAMS)}), the engine's gradient and the "
+                 f"central difference differ by at most {worst:.1e}, relative."))
 
-# %%
-worst = max(r[-1] for r in rows)
-assert worst < 1e-12
-display(Markdown(f"The largest disagreement among the three is {worst:.1e}, at the level of "
-                 "floating-point rounding."))
+# %% [markdown]
+# Agreement this close is what a correct backward pass and a central difference give: what is
+# left is the approximation's error, not the engine's.
+# [Chapter 3](03_worked_example.py) puts these five gradients side by side with three more
+# witnesses (the layer formulas, SymPy's calculus and `bpbook.gradcheck`), in the book's one
+# table of them.
 
 # %% [markdown]
 # ## The engine, opened
@@ -326,10 +315,10 @@ display(Markdown(f"{depth:,} multiplications deep (the limit is {sys.getrecursio
 print(source_excerpt(Value.backward, "order = self.topological_order()", "return None"))
 
 # %% [markdown]
-# Why `+=` and not `=`? Because a value used twice receives two shares (chapter 1's two roads).
-# In $L = \tanh(a)\cdot a$ the input $a$ reaches the product directly and through $\tanh$. The
-# cell below runs the engine, then the same loop with `=` in place of `+=`, and compares both
-# with a central difference:
+# Why `+=` and not `=`? Because a value used twice receives two shares (chapter 1's two roads). In
+# $\mathcal L = \tanh(a)\cdot a$ the input $a$ reaches the product directly and through $\tanh$. The
+# cell below runs the engine, then the same loop with `=` in place of `+=`, and compares both with a
+# central difference:
 
 # %%
 import math
@@ -339,13 +328,13 @@ from bpbook.chapters.ch02_computation_graph.engine_tour import overwrite_demo
 FAN_DEMO_AT = 0.7  # setting: where a is evaluated
 right, overwritten = overwrite_demo(FAN_DEMO_AT)
 eps = 1e-6
-L_of = lambda t: math.tanh(t) * t  # noqa: E731 (the same L, in plain floats)
-central = (L_of(FAN_DEMO_AT + eps) - L_of(FAN_DEMO_AT - eps)) / (2 * eps)
+loss_of = lambda t: math.tanh(t) * t  # noqa: E731 (the same loss, in plain floats)
+central_fan = (loss_of(FAN_DEMO_AT + eps) - loss_of(FAN_DEMO_AT - eps)) / (2 * eps)
 Table(["backward loop", "a.grad"], [["engine, +=", right], ["the same loop with =", overwritten],
-                                    ["central difference", central]], [None, "{:.8f}"])
+                                    ["central difference", central_fan]], [None, "{:.8f}"])
 
 # %%
-assert abs(right - central) < 1e-8 and abs(overwritten - central) > 0.1
+assert abs(right - central_fan) < 1e-8 and abs(overwritten - central_fan) > 0.1
 
 # %% [markdown]
 # With `=`, the share that arrives last replaces the one that arrived first, and the gradient is
@@ -356,8 +345,8 @@ assert abs(right - central) < 1e-8 and abs(overwritten - central) > 0.1
 from bpbook.chapters.ch02_computation_graph.engine_tour import fan_out_graph
 
 fan = fan_out_graph(FAN_DEMO_AT)
-fan["L"].backward()
-draw_graph(fan["L"])
+fan["loss"].backward()
+draw_graph(fan["loss"])
 
 # %% [markdown]
 # ### One more operation, micrograd's way
@@ -386,23 +375,27 @@ print(source_excerpt(backward_with_functions))
 # - replayed the backward pass: in reverse topological order, each node multiplies its upstream
 #   gradient by each local derivative and **adds** the product into its input's gradient;
 # - learned to read a gate's backward at a glance: add distributes, multiply swaps, max routes;
-# - saw the engine, the vectorized layers and SymPy agree on every gradient, to rounding;
+# - checked the engine's gradients against central differences (chapter 3 adds more witnesses);
 # - opened the engine: each operation stores its local derivatives beside its forward value, a
 #   topological sort orders the nodes, and one `+=` per edge makes a value used twice receive
 #   both shares (`=` silently loses one).
+#
+# [Chapter 3](03_worked_example.py) does the same backward pass by hand, layer by layer, with the
+# error signals $\delta$; [chapter 7](07_reverse_mode.py) returns to the engine to train a whole
+# network of `Value`s and to count why backpropagation runs backwards.
 
 # %% [markdown]
 # ## Exercises
 #
-# **1. Fan-out.** What is `a.grad` after the cell below builds $L = a\cdot a + a$ and calls
-# `L.backward()`? Count the edges that leave `a`.
+# **1. Fan-out.** What is `a.grad` after the cell below builds $\mathcal L = a\cdot a + a$ and
+# calls `loss_fan.backward()`? Count the edges that leave `a`.
 
 # %%
 from bpbook.engine import Value
 from bpbook.chapters.ch02_computation_graph.exercises import FAN_AT, check_fan_out
 
 a = Value(FAN_AT, label="a")
-L_fan = a * a + a
+loss_fan = a * a + a
 
 # %% tags=["exercise"] exercise="02.fan-out"
 answer = None  # your a.grad (work it out before printing it!)
@@ -411,19 +404,19 @@ answer = None  # your a.grad (work it out before printing it!)
 check_fan_out(answer)
 
 # %%
-draw_graph(L_fan, show_grad=False)
+draw_graph(loss_fan, show_grad=False)
 
 # %% [markdown]
 # **2. Upstream × local.** Change the worked graph's weight $W_2$ to the value below. After
-# `L.backward()`, the node `W2·a1` = $W_2\,a_1$ receives the upstream gradient shown. What does it
-# pass on to `a1`?
+# the backward pass, the node `W2·a1` = $W_2\,a_1$ receives the upstream gradient shown. What
+# does it pass on to `a1`?
 
 # %%
 from bpbook.chapters.ch02_computation_graph.exercises import (PASS_W2, check_passed_to_a1,
                                                               passed_to_a1_graph)
 
 v_new = passed_to_a1_graph()
-display(Markdown(f"$W_2 = {PASS_W2}$, upstream $\\partial L/\\partial (W_2 a_1) = "
+display(Markdown(f"$W_2 = {PASS_W2}$, upstream $\\partial\\mathcal L/\\partial (W_2 a_1) = "
                  f"{v_new['W2·a1'].grad:.6f}$, $a_1 = {v_new['a1'].data:.6f}$"))
 
 # %% tags=["exercise"] exercise="02.passed-to-a1"
@@ -436,8 +429,8 @@ check_passed_to_a1(answer)
 # **3. One more operation.** Write the backward of the softplus, $s = \log(1 + e^x)$, in
 # micrograd's style: the function below is called once, when the backward pass reaches the
 # softplus node `out` (its gradient `out.grad` is then complete); it must add what `out` passes
-# on to its input `x` into `x.grad`. The check builds $L = s^2 + x^2$ with your function, runs
-# the backward loop at a few points and compares $\partial L/\partial x$ with central
+# on to its input `x` into `x.grad`. The check builds $\mathcal L = s^2 + x^2$ with your function,
+# runs the backward loop at a few points and compares $\partial\mathcal L/\partial x$ with central
 # differences.
 
 # %%
@@ -456,17 +449,17 @@ def softplus_backward(x, out):
 check_softplus_backward(softplus_backward)
 
 # %% [markdown]
-# **4. Gates.** For $f = (x + y)\cdot\max(y, z)$ at the point below, what is $\partial f/\partial
-# y$? Use the three patterns: $y$ reaches $f$ along two roads.
+# **4. Gates.** For $f = (p + q)\cdot\max(q, r)$ at the point below, what is $\partial f/\partial
+# q$? Use the three patterns: $q$ reaches $f$ along two roads.
 
 # %%
 from bpbook.chapters.ch02_computation_graph.exercises import GATE_AT, check_gates
 
-x, y, z = GATE_AT["x"], GATE_AT["y"], GATE_AT["z"]
-display(Markdown(f"Your point: $x = {x}$, $y = {y}$, $z = {z}$"))
+p, q, r = GATE_AT["p"], GATE_AT["q"], GATE_AT["r"]
+display(Markdown(f"Your point: $p = {p}$, $q = {q}$, $r = {r}$"))
 
 # %% tags=["exercise"] exercise="02.gates"
-answer = None  # your df/dy
+answer = None  # your df/dq
 
 # %% tags=["check"]
 check_gates(answer)

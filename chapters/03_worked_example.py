@@ -22,12 +22,14 @@
 #   gradient with the chain rule;
 # - take one step of gradient descent, see which way every parameter moves, and check that the
 #   loss went down;
-# - check each gradient three ways: backprop, calculus done by SymPy, and finite differences;
+# - check each gradient against three independent witnesses: the `Value` engine of
+#   [chapter 2](02_computation_graph.py), calculus done by SymPy, and finite differences;
 # - find out, in an appendix, where the tutorial this book grew from went wrong, with tables the
 #   code builds.
 #
 # Nothing on this page is typed in by hand: every number you read was computed by the cell above
-# it, or by the `bpbook` package that the chapters share.
+# it, or by the `bpbook` package that the chapters share. The cells that only lay numbers into
+# formulas call this chapter's `show` module, so the cells you read hold the math and the code.
 
 # %% [markdown]
 # ## Notation
@@ -36,48 +38,52 @@
 #
 # | symbol | meaning | shape |
 # | --- | --- | --- |
-# | $l = 1, \dots, L$ | the layers; layer $l$ has $n_l$ units, the input $n_0$ features | |
+# | $l = 1, \dots, L$ | the layers, $L$ of them; layer $l$ has $n_l$ units, the input $n_0$ features | |
 # | $x$, $a_0 = x$ | one sample, a column | $(n_0, 1)$ |
 # | $X$, $A_0 = X$ | a batch of $m$ samples, **one sample per column** | $(n_0, m)$ |
 # | $y$, $Y$ | the target of one sample, of a batch | $(n_L, 1)$, $(n_L, m)$ |
 # | $W_l$ | layer $l$'s weights; $W_{l,ij}$ connects unit $j$ of layer $l-1$ to unit $i$ of layer $l$ | $(n_l, n_{l-1})$ |
 # | $b_l$ | layer $l$'s bias | $(n_l, 1)$ |
 # | $z_l = W_l a_{l-1} + b_l$ | pre-activation | $(n_l, 1)$ |
-# | $a_l = \sigma(z_l)$ | activation (output of layer $l$); $\hat y = a_L$ is the prediction | $(n_l, 1)$ |
-# | $\delta_l = \partial L/\partial z_l$ | error signal of layer $l$ | $(n_l, 1)$ |
+# | $a_l = f(z_l)$ | activation (output of layer $l$), $f$ the layer's activation function; $\hat y = a_L$ is the prediction | $(n_l, 1)$ |
+# | $\sigma(z) = 1/(1 + e^{-z})$ | the sigmoid, one particular $f$ | |
+# | $\mathcal L$ | the loss, one number (`loss` in code) | |
+# | $\delta_l = \partial\mathcal L/\partial z_l$ | error signal of layer $l$ | $(n_l, 1)$ |
 # | $Z_l, A_l, \Delta_l$ | the same for a batch, one column per sample | $(n_l, m)$ |
 # | $\odot$, $^\top$ | elementwise product, transpose | |
 # | $o = (o_1, \dots, o_K)$ | logits that enter a softmax (never $z_1, z_2$: those are layers) | $(K, 1)$ |
-# | $\eta$ | learning rate (`lr` in code): $\theta \leftarrow \theta - \eta\,\partial L/\partial\theta$ | |
+# | $\eta$ | learning rate (`lr` in code): $\theta \leftarrow \theta - \eta\,\partial\mathcal L/\partial\theta$ | |
 #
 # A superscript picks one sample of a batch: $x^{(k)}$ and $\delta_l^{(k)}$ are the $k$-th columns
-# of $X$ and $\Delta_l$; a second subscript picks one unit, $z_{l,i}$. $L$ on its own is the loss;
-# as a subscript ($\delta_L$, $a_L$) it is the last layer. The backward pass is four equations:
+# of $X$ and $\Delta_l$; a second subscript picks one unit, $z_{l,i}$. $L$ counts the layers, so
+# as a subscript ($\delta_L$, $a_L$) it means the last layer; the loss is always $\mathcal L$.
+# $\sigma$ is only ever the sigmoid; $f$ stands for any activation. The backward pass is four
+# equations:
 #
-# $$\text{(1)}\;\; \delta_L = \frac{\partial L}{\partial a_L}\odot\sigma'(z_L),\qquad
-#   \text{(2)}\;\; \delta_l = \big(W_{l+1}^\top\,\delta_{l+1}\big)\odot\sigma'(z_l),$$
+# $$\text{(1)}\;\; \delta_L = \frac{\partial \mathcal L}{\partial a_L}\odot f'(z_L),\qquad
+#   \text{(2)}\;\; \delta_l = \big(W_{l+1}^\top\,\delta_{l+1}\big)\odot f'(z_l),$$
 #
-# $$\text{(3)}\;\; \frac{\partial L}{\partial W_l} = \delta_l\,a_{l-1}^\top,\qquad
-#   \text{(4)}\;\; \frac{\partial L}{\partial b_l} = \delta_l .$$
+# $$\text{(3)}\;\; \frac{\partial \mathcal L}{\partial W_l} = \delta_l\,a_{l-1}^\top,\qquad
+#   \text{(4)}\;\; \frac{\partial \mathcal L}{\partial b_l} = \delta_l .$$
 #
 # For a batch, the loss averages over the $m$ samples (a factor $\frac1m$ that $\Delta_L$
-# carries), $\partial L/\partial W_l = \Delta_l A_{l-1}^\top$ sums the samples' contributions and
-# $\partial L/\partial b_l$ is the sum of the columns of $\Delta_l$;
-# [chapter 4](04_matrix_form.py) derives all three. In code the names are `z`, `a`, `delta`, `dW`, `db`, `y_hat`,
-# `lr`, with the shapes of this table. The worked example keeps its scalars' names: $W_{11},
-# W_{12}$ (the two entries of the $1\times 2$ matrix $W_1$), $b_1, W_2, b_2, z_1, a_1, z_2,
-# \hat y$, where the first subscript is the layer.
+# carries), $\partial\mathcal L/\partial W_l = \Delta_l A_{l-1}^\top$ sums the samples'
+# contributions and $\partial\mathcal L/\partial b_l$ is the sum of the columns of $\Delta_l$;
+# [chapter 4](04_matrix_form.py) derives all three. In code the names are `z`, `a`, `delta`,
+# `dW`, `db`, `y_hat`, `lr`, with the shapes of this table. The worked example keeps its scalars'
+# names: $W_{11}, W_{12}$ (the two entries of the $1\times 2$ matrix $W_1$), $b_1, W_2, b_2, z_1,
+# a_1, z_2, \hat y$, where the first subscript is the layer.
 
 # %% [markdown]
 # ## The network
 #
-# The smallest network that still has a hidden layer: two inputs, one hidden neuron, one output
-# neuron, the sigmoid $\sigma(z) = 1/(1+e^{-z})$ after each neuron, and the squared error with a
-# half in front of it.
+# The smallest network that still has a hidden layer ($L = 2$ layers): two inputs, one hidden
+# neuron, one output neuron, the sigmoid after each neuron, and the squared error with a half in
+# front of it.
 #
 # $$z_1 = W_{11}x_1 + W_{12}x_2 + b_1,\qquad a_1 = \sigma(z_1),$$
 #
-# $$z_2 = W_2 a_1 + b_2,\qquad \hat y = \sigma(z_2),\qquad L = \tfrac12(\hat y - y)^2 .$$
+# $$z_2 = W_2 a_1 + b_2,\qquad \hat y = \sigma(z_2),\qquad \mathcal L = \tfrac12(\hat y - y)^2 .$$
 #
 # The starting point is the reference tutorial's. It lives in `bpbook.worked.DEFAULTS`:
 
@@ -86,8 +92,9 @@
 import numpy as np
 from IPython.display import Markdown, display
 
+from bpbook.chapters.ch03_worked_example import show
 from bpbook.chapters.ch03_worked_example.plots import gradient_bars, network_figure
-from bpbook.display import equation, say, term
+from bpbook.display import say
 from bpbook.worked import DEFAULTS
 
 s = DEFAULTS
@@ -118,26 +125,16 @@ z1 = W1 @ x + b1
 a1 = sigmoid(z1)
 z2 = W2 @ a1 + b2
 y_hat = sigmoid(z2)
-L = 0.5 * (y_hat - y) ** 2
+loss = 0.5 * (y_hat - y) ** 2
 
 # %% [markdown]
 # Each line of the code is one line of arithmetic. Here it is with its factors filled in:
 
 # %%
 v = {name: arr[0, 0] for name, arr in
-     {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat, "L": L}.items()}
-display(equation(r"z_1 = W_{11}x_1 + W_{12}x_2 + b_1 = "
-                 rf"{s['W11']:g}\cdot{s['x1']:g} + {s['W12']:g}\cdot{s['x2']:g} + {s['b1']:g}",
-                 v["z1"]),
-        equation(rf"a_1 = \sigma(z_1) = \frac{{1}}{{1 + e^{{-z_1}}}} = "
-                 rf"\frac{{1}}{{1 + e^{{-{term(v['z1'])}}}}} = \frac{{1}}{{1 + "
-                 rf"{term(np.exp(-v['z1']))}}}", v["a1"]),
-        equation(rf"z_2 = W_2 a_1 + b_2 = {s['W2']:g}\cdot{term(v['a1'])} + {s['b2']:g}",
-                 v["z2"]),
-        equation(rf"\hat y = \sigma(z_2) = \frac{{1}}{{1 + e^{{-{term(v['z2'])}}}}} = "
-                 rf"\frac{{1}}{{1 + {term(np.exp(-v['z2']))}}}", v["y_hat"]),
-        equation(rf"L = \tfrac12(\hat y - y)^2 = \tfrac12\,({term(v['y_hat'])} - {s['y']:g})^2 "
-                 rf"= \tfrac12\,{term(v['y_hat'] - s['y'])}^2", v["L"]))
+     {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat, "L": loss}.items()}
+display(*show.forward(s, v["z1"], v["a1"], v["z2"], v["y_hat"], v["L"],
+                      np.exp(-v["z1"]), np.exp(-v["z2"])))
 
 # %% [markdown]
 # The loss is positive because the prediction misses its target: the error is squared, so a miss
@@ -145,10 +142,7 @@ display(equation(r"z_1 = W_{11}x_1 + W_{12}x_2 + b_1 = "
 # zero. Which way it misses tells us which way to push:
 
 # %%
-side = "below" if v["y_hat"] < s["y"] else "above"
-display(say("$\\hat y$ = {y_hat:.6f} is **{side}** the target $y$ = {y:g}, so the loss falls "
-            "when $\\hat y$ moves {way}.", y_hat=v["y_hat"], side=side, y=s["y"],
-            way="up" if side == "below" else "down"))
+display(*show.which_side(v["y_hat"], s["y"]))
 
 # %% [markdown]
 # Note that the forward pass *kept* $z_1, a_1, z_2, \hat y$: the backward pass needs every one of
@@ -158,73 +152,59 @@ display(say("$\\hat y$ = {y_hat:.6f} is **{side}** the target $y$ = {y:g}, so th
 #
 # Backpropagation walks the same equations in reverse. At each neuron it asks one question: how
 # much does the loss change when this neuron's pre-activation $z$ changes? That number is the
-# neuron's **error signal** $\delta = \partial L/\partial z$. Once a neuron knows its $\delta$,
-# the gradients of its own weights and bias are one multiplication away.
+# neuron's **error signal** $\delta = \partial\mathcal L/\partial z$. Once a neuron knows its
+# $\delta$, the gradients of its own weights and bias are one multiplication away.
 #
 # At the output, the chain rule links the loss to $z_2$ through $\hat y$:
 #
-# $$\frac{\partial L}{\partial \hat y} = \hat y - y,\qquad
+# $$\frac{\partial \mathcal L}{\partial \hat y} = \hat y - y,\qquad
 #   \sigma'(z) = \sigma(z)\,(1-\sigma(z)),\qquad
-#   \delta_2 = \frac{\partial L}{\partial z_2} = (\hat y - y)\,\sigma'(z_2).$$
+#   \delta_2 = \frac{\partial \mathcal L}{\partial z_2} = (\hat y - y)\,\sigma'(z_2).$$
 
 # %%
 dL_dy_hat = y_hat - y
-delta2 = dL_dy_hat * y_hat * (1 - y_hat)
+slope2 = y_hat * (1 - y_hat)        # σ'(z2), from the stored output
+delta2 = dL_dy_hat * slope2
 
-display(equation(rf"\frac{{\partial L}}{{\partial \hat y}} = \hat y - y = {term(v['y_hat'])} - "
-                 rf"{s['y']:g}", dL_dy_hat[0, 0]),
-        equation(rf"\sigma'(z_2) = \hat y(1-\hat y) = {term(v['y_hat'])}\,(1 - "
-                 rf"{term(v['y_hat'])})", (y_hat * (1 - y_hat))[0, 0]),
-        equation(rf"\delta_2 = (\hat y - y)\,\sigma'(z_2) = {term(dL_dy_hat[0, 0])}\,"
-                 rf"{term((y_hat * (1 - y_hat))[0, 0])}", delta2[0, 0]))
+display(*show.output_delta(s, v["y_hat"], dL_dy_hat[0, 0], slope2[0, 0], delta2[0, 0]))
 
 # %% [markdown]
 # $z_2 = W_2 a_1 + b_2$, so $\partial z_2/\partial W_2 = a_1$ and $\partial z_2/\partial b_2 = 1$:
 #
-# $$\frac{\partial L}{\partial W_2} = \delta_2\, a_1^{\top},\qquad
-#   \frac{\partial L}{\partial b_2} = \delta_2 .$$
+# $$\frac{\partial \mathcal L}{\partial W_2} = \delta_2\, a_1^{\top},\qquad
+#   \frac{\partial \mathcal L}{\partial b_2} = \delta_2 .$$
 
 # %%
 dW2 = delta2 @ a1.T
 db2 = delta2
 
-display(equation(rf"\frac{{\partial L}}{{\partial W_2}} = \delta_2 a_1 = {term(delta2[0, 0])}"
-                 rf"\,{term(v['a1'])}", dW2[0, 0]),
-        equation(r"\frac{\partial L}{\partial b_2} = \delta_2", db2[0, 0]))
+display(*show.output_grads(delta2[0, 0], v["a1"], dW2[0, 0], db2[0, 0]))
 
 # %% [markdown]
 # The hidden neuron influences the loss only through $z_2$. The signal it receives is
-# $\partial L/\partial a_1 = W_2^\top\delta_2$; its own slope turns that into its error signal:
+# $\partial\mathcal L/\partial a_1 = W_2^\top\delta_2$; its own slope turns that into its error
+# signal:
 #
-# $$\delta_1 = \frac{\partial L}{\partial z_1} = (W_2^{\top}\delta_2)\odot\sigma'(z_1),\qquad
-#   \frac{\partial L}{\partial W_1} = \delta_1\,x^{\top},\qquad
-#   \frac{\partial L}{\partial b_1} = \delta_1 .$$
+# $$\delta_1 = \frac{\partial \mathcal L}{\partial z_1} = (W_2^{\top}\delta_2)\odot\sigma'(z_1),
+#   \qquad \frac{\partial \mathcal L}{\partial W_1} = \delta_1\,x^{\top},\qquad
+#   \frac{\partial \mathcal L}{\partial b_1} = \delta_1 .$$
 
 # %%
 dL_da1 = W2.T @ delta2
-delta1 = dL_da1 * a1 * (1 - a1)
+slope1 = a1 * (1 - a1)              # σ'(z1)
+delta1 = dL_da1 * slope1
 dW1 = delta1 @ x.T
 db1 = delta1
 
-d1 = delta1[0, 0]
-display(equation(rf"\frac{{\partial L}}{{\partial a_1}} = W_2\,\delta_2 = {s['W2']:g}\,"
-                 rf"{term(delta2[0, 0])}", dL_da1[0, 0]),
-        equation(rf"\sigma'(z_1) = a_1(1-a_1) = {term(v['a1'])}\,(1 - {term(v['a1'])})",
-                 (a1 * (1 - a1))[0, 0]),
-        equation(rf"\delta_1 = \frac{{\partial L}}{{\partial a_1}}\,\sigma'(z_1) = "
-                 rf"{term(dL_da1[0, 0])}\,{term((a1 * (1 - a1))[0, 0])}", d1),
-        equation(rf"\frac{{\partial L}}{{\partial W_{{11}}}} = \delta_1 x_1 = {term(d1)}\cdot"
-                 rf"{s['x1']:g}", dW1[0, 0]),
-        equation(rf"\frac{{\partial L}}{{\partial W_{{12}}}} = \delta_1 x_2 = {term(d1)}\cdot"
-                 rf"{s['x2']:g}", dW1[0, 1]),
-        equation(r"\frac{\partial L}{\partial b_1} = \delta_1", db1[0, 0]))
+display(*show.hidden(s, v["a1"], delta2[0, 0], dL_da1[0, 0], slope1[0, 0], delta1[0, 0],
+                     dW1[0, 0], dW1[0, 1], db1[0, 0]))
 
 # %% [markdown]
 # Look at the sizes. On its way down the signal was multiplied by $W_2$ and by $\sigma'(z_1)$, so
 # $|\delta_1|/|\delta_2| = |W_2|\,\sigma'(z_1)$. The slope $\sigma'$ is never more than a quarter
-# (chapter 6 derives the bound), so the ratio is at most $|W_2|/4$. That is what makes
-# $\delta_1$ a fraction of $\delta_2$ here: $|W_2| < 4$. The small slope alone does not
-# guarantee it; a weight larger than 4 can make up for it.
+# ([chapter 6](06_activations.py) derives the bound), so the ratio is at most $|W_2|/4$. That is
+# what makes $\delta_1$ a fraction of $\delta_2$ here: $|W_2| < 4$. The small slope alone does
+# not guarantee it; a weight larger than 4 can make up for it.
 
 # %%
 from bpbook.worked import worked_example
@@ -232,23 +212,19 @@ from bpbook.worked import worked_example
 BIG_W2 = 6.0  # a setting, large enough to show the other case
 big = worked_example(W2=BIG_W2)
 big_ratio = abs(big["delta1"]) / abs(big["delta2"])
-assert big_ratio > 1
-display(say("Here $|\\delta_1| / |\\delta_2|$ = {ratio:.4f} = $|W_2|\\,\\sigma'(z_1)$ = "
-            "{W2:g} · {slope:.4f}, below the bound $|W_2|/4$ = {bound:.3f}. With $W_2$ = "
-            "{big_W2:g} instead, the same ratio is {big_ratio:.4f}: the error signal *grows* on "
-            "its way down.", ratio=abs(d1) / abs(delta2[0, 0]), W2=s["W2"],
-            slope=(a1 * (1 - a1))[0, 0], bound=abs(s["W2"]) / 4, big_W2=BIG_W2,
-            big_ratio=big_ratio))
+ratio = abs(delta1[0, 0]) / abs(delta2[0, 0])
+assert big_ratio > 1 > ratio
+display(*show.shrink(s, ratio, slope1[0, 0], BIG_W2, big_ratio))
 
 # %% [markdown]
 # Repeated over many layers, small weights and slopes shrink the signal layer after layer (the
-# *vanishing gradient*) and large weights can blow it up (the *exploding gradient*): chapter 8
-# measures both.
+# *vanishing gradient*) and large weights can blow it up (the *exploding gradient*):
+# [chapter 8](08_vanishing_gradients.py) measures both.
 #
 # ## Step 3: one step downhill
 #
 # Gradient descent moves every parameter against its gradient, $\theta \leftarrow \theta -
-# \eta\,\partial L/\partial\theta$:
+# \eta\,\partial\mathcal L/\partial\theta$:
 
 # %%
 lr = s["lr"]
@@ -276,9 +252,8 @@ summary_table(mine)
 
 # %%
 negative = [p for p in PARAMS if grads[p] < 0]
-display(say("{k} of the {n} gradients are negative ({names}); the prediction misses its target "
-            "by $\\hat y - y$ = {miss:+.6f}.", k=len(negative), n=len(PARAMS),
-            names=", ".join(negative), miss=v["y_hat"] - s["y"]))
+assert len(negative) == len(PARAMS)  # the sentence under this cell says every parameter rises
+display(*show.signs(negative, len(PARAMS), v["y_hat"] - s["y"]))
 
 # %% [markdown]
 # With this starting point every parameter goes up: raising any of them raises $\hat y$, which is
@@ -289,14 +264,10 @@ display(say("{k} of the {n} gradients are negative ({names}); the prediction mis
 # %%
 z1_new = W1_new @ x + b1_new
 z2_new = W2_new @ sigmoid(z1_new) + b2_new
-L_new = (0.5 * (sigmoid(z2_new) - y) ** 2)[0, 0]
+loss_new = (0.5 * (sigmoid(z2_new) - y) ** 2)[0, 0]
 
-drop = v["L"] - L_new
-assert drop > 0, "the step should lower the loss at the tutorial's starting point"
-display(equation(r"L_{\text{new}} = \tfrac12\big(\sigma(z_2^{\text{new}}) - y\big)^2", L_new),
-        say("The loss went from {L:.6f} down to {L_new:.6f}: by {drop:.6f}, or {pct:.1f} % of "
-            "its value, in one step with $\\eta$ = {lr:g}.", L=v["L"], L_new=L_new, drop=drop,
-            pct=100 * drop / v["L"], lr=lr))
+assert loss_new < v["L"], "the step should lower the loss at the tutorial's starting point"
+display(*show.new_loss(v["L"], loss_new, lr))
 
 # %% [markdown]
 # `bpbook` computes the same example with its general layer code (`bpbook.layers.Dense` keeps `z`,
@@ -306,7 +277,7 @@ display(equation(r"L_{\text{new}} = \tfrac12\big(\sigma(z_2^{\text{new}}) - y\bi
 
 # %%
 r = worked_example()
-ours = {**v, "delta2": delta2[0, 0], "delta1": d1, **mine, "new L": L_new}
+ours = {**v, "delta2": delta2[0, 0], "delta1": delta1[0, 0], **mine, "new L": loss_new}
 gap = max(abs(ours[k] - r[k]) for k in ours)
 assert gap < 1e-12, gap
 display(say("largest difference between the teaching code and bpbook: {gap:.1e} "
@@ -323,6 +294,7 @@ network_figure(s, r)
 
 # %%
 gradient_bars(r)
+
 # %% [markdown]
 # ## Check 1: calculus by SymPy
 #
@@ -345,8 +317,8 @@ display(say("$\\frac{{d}}{{dt}}\\frac{{1}}{{1+e^{{-t}}}} - \\sigma(t)(1-\\sigma(
 # The loss as one expression:
 
 # %%
-sym, L_sym, grads_sym = worked_symbolic()
-display(Markdown("$$L = " + sp.latex(L_sym) + "$$"))
+sym, loss_sym, grads_sym = worked_symbolic()
+display(Markdown("$$\\mathcal L = " + sp.latex(loss_sym) + "$$"))
 
 # %% [markdown]
 # SymPy's derivative of it with respect to each parameter. To read them, we write $a_1$ for
@@ -357,7 +329,7 @@ z1_sym = sym["W11"] * sym["x1"] + sym["W12"] * sym["x2"] + sym["b1"]
 a1_s, y_hat_s = sp.symbols("a_1 \\hat{y}")
 readable = {sigma(sym["W2"] * sigma(z1_sym) + sym["b2"]): y_hat_s, sigma(z1_sym): a1_s}
 for p, g in grads_sym.items():
-    display(Markdown(f"$$\\frac{{\\partial L}}{{\\partial {sp.latex(sym[p])}}} = "
+    display(Markdown(f"$$\\frac{{\\partial \\mathcal L}}{{\\partial {sp.latex(sym[p])}}} = "
                      f"{sp.latex(g.subs(readable))} = {evaluate(g, sym, s):+.10f}$$"))
 
 # %% [markdown]
@@ -374,38 +346,50 @@ display(Markdown("SymPy's derivative minus the backprop recipe, simplified: "
                              for p, d in differences.items())))
 
 # %% [markdown]
-# ## Check 2: finite differences, and all three side by side
+# ## Check 2: four witnesses side by side
 #
-# The third witness knows no calculus at all: nudge one parameter by $\pm\varepsilon$, rerun the
-# forward pass, and divide, $\partial L/\partial\theta \approx (L(\theta+\varepsilon) -
-# L(\theta-\varepsilon))/2\varepsilon$. `bpbook.gradcheck` does it for every parameter.
+# Two more witnesses. The `Value` engine of [chapter 2](02_computation_graph.py) walks the
+# graph of scalar operations, one local derivative per edge, and never sees a matrix. The last
+# one knows no calculus at all: nudge one parameter by $\pm\varepsilon$, rerun the forward pass,
+# and divide, $\partial\mathcal L/\partial\theta \approx (\mathcal L(\theta+\varepsilon) -
+# \mathcal L(\theta-\varepsilon))/2\varepsilon$. `bpbook.gradcheck` does it for every parameter.
+# This is the book's one table of the five gradients side by side; later chapters link here.
 
 # %%
 from bpbook.gradcheck import gradcheck, rel_error
 from bpbook.tables import Table
-from bpbook.worked import worked_network
+from bpbook.worked import worked_graph, worked_network
 
+graph = worked_graph()
+graph["L"].backward()
 net = worked_network()
 check = gradcheck(net, [[s["x1"]], [s["x2"]]], [[s["y"]]])
 numeric = {(row[0], row[1]): row[3] for row in check.rows}
 
 rows = []
 for p, (layer, attr, i) in PARAMS.items():
-    name = f"layer{layer + 1}.{attr}"
-    bp, sy, fd = r["d" + p], evaluate(grads_sym[p], sym, s), numeric[(name, i)]
-    rows.append([p, bp, sy, fd, float(rel_error(bp, sy)), float(rel_error(bp, fd))])
-three_way = Table(["parameter", "backprop (bpbook)", "SymPy closed form", "finite difference",
-                   "rel. error: SymPy", "rel. error: fin. diff."], rows,
-                  [None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.0e}", "{:.0e}"])
-three_way
+    bp, engine = r["d" + p], graph[p].grad
+    sy, fd = evaluate(grads_sym[p], sym, s), numeric[(f"layer{layer + 1}.{attr}", i)]
+    rows.append([p, bp, engine, sy, fd, float(max(rel_error(bp, engine), rel_error(bp, sy))),
+                 float(rel_error(bp, fd))])
+Table(["parameter", "backprop (bpbook)", "engine (Value)", "SymPy closed form",
+       "finite difference", "rel. error: engine, SymPy", "rel. error: fin. diff."], rows,
+      [None, "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:+.10f}", "{:.0e}", "{:.0e}"])
 
 # %%
-worst_sym = max(row[4] for row in rows)
-worst_fd = max(row[5] for row in rows)
-assert worst_sym < 1e-12 and worst_fd < 1e-7
-display(say("Backprop and SymPy agree to a relative error of {a:.1e} (rounding only); finite "
-            "differences agree to {b:.1e}, the accuracy a central difference can reach.",
-            a=worst_sym, b=worst_fd))
+worst_exact = max(row[5] for row in rows)
+worst_fd = max(row[6] for row in rows)
+assert worst_exact < 1e-12 and worst_fd < 1e-7
+display(say("Backprop, the engine and SymPy agree to a relative error of {a:.1e}: rounding "
+            "only, since all three compute the same exact derivative. In this run the central "
+            "differences differ from them by at most {b:.1e}, relative.",
+            a=worst_exact, b=worst_fd))
+
+# %% [markdown]
+# A central difference is an approximation: its error depends on the step $\varepsilon$, on the
+# size of the gradient and on rounding, so the number above belongs to this network and this
+# $\varepsilon$, not to every check. [Chapter 11](11_gradient_checking.py) measures that error
+# against $\varepsilon$ and gives the rule for when a difference means a bug.
 
 # %% [markdown]
 # ## Play with it
@@ -416,30 +400,43 @@ display(say("Backprop and SymPy agree to a relative error of {a:.1e} (rounding o
 # change sign; make $W_2$ zero and see $\delta_1$ vanish (the hidden neuron no longer affects the
 # loss); push $b_1$ far up and watch $\sigma'(z_1)$ and $\delta_1$ shrink as the hidden neuron
 # saturates. The last row is the loss after one step with the learning rate `lr`: compare it with
-# $L$ as you move `lr`.
+# $\mathcal L$ as you move `lr`.
 
 # %%
 from bpbook.chapters.ch03_worked_example.explore import worked_explorer, worked_update
 
 worked_explorer()
 
+# %% [markdown]
+# The same function, called directly, for the third thing to try: the hidden neuron pushed into
+# saturation by a large bias.
+
 # %%
-view = worked_update(y=0.0)
-display(say("For example, with target $y = 0$: $\\partial L/\\partial W_2$ = {g:+.6f}, "
-            "positive now, so gradient descent lowers $W_2$.", g=view.result["dW2"]))
+SATURATING_B1 = 3.0  # a setting: the largest b₁ the slider offers
+sat = worked_update(b1=SATURATING_B1).result
+display(say("With $b_1$ = {b1:g}, $z_1$ = {z1:.3f} and $\\sigma'(z_1)$ = {slope:.4f}, against "
+            "{slope0:.4f} at the start: the hidden neuron passes on {frac:.0%} of the signal it "
+            "passed before, and $\\delta_1$ falls from {d0:+.6f} to {d1:+.6f}.",
+            b1=SATURATING_B1, z1=sat["z1"], slope=sat["sigma'(z1)"], slope0=r["sigma'(z1)"],
+            frac=sat["sigma'(z1)"] / r["sigma'(z1)"], d0=r["delta1"], d1=sat["delta1"]))
 
 # %% [markdown]
 # ## Recap
 #
 # - The forward pass computes and **stores** $z$ and $a$ for each layer.
-# - The backward pass computes one error signal per neuron, $\delta = \partial L/\partial z$,
-#   from the layer above: $\delta_2 = (\hat y - y)\sigma'(z_2)$, then
+# - The backward pass computes one error signal per neuron, $\delta = \partial\mathcal L/\partial
+#   z$, from the layer above: $\delta_2 = (\hat y - y)\sigma'(z_2)$, then
 #   $\delta_1 = W_2^\top\delta_2 \odot \sigma'(z_1)$.
 # - Each weight's gradient is its neuron's $\delta$ times the weight's input
-#   ($\partial L/\partial W = \delta\,a_{\text{prev}}^\top$); each bias's gradient is $\delta$.
+#   ($\partial\mathcal L/\partial W = \delta\,a_{\text{prev}}^\top$); each bias's gradient is
+#   $\delta$.
 # - One step of gradient descent lowered the loss; recomputing the forward pass shows by how much.
-# - Backprop, SymPy's closed forms and finite differences agree, to rounding.
+# - Backprop, the `Value` engine and SymPy's closed forms agree to rounding; finite differences
+#   agree to within their own approximation error.
 # - Even a careful hand calculation slips (see the appendix); computing and checking beats copying.
+#
+# Next, [chapter 4](04_matrix_form.py) widens the layers and batches the samples, and shows
+# where the transposes and sums of the four equations come from.
 
 # %% [markdown]
 # ## Exercises
@@ -448,8 +445,8 @@ display(say("For example, with target $y = 0$: $\\partial L/\\partial W_2$ = {g:
 # which mistake your number looks like. Use the values computed above (`r` holds them all).
 #
 # **1.** Feed the network the input below instead (same weights, same target $y = 1$) and
-# compute $\partial L/\partial W_2 = \delta_2\,a_1$: run the forward pass for this input first
-# (by hand, or in a few lines of NumPy), then the two factors.
+# compute $\partial\mathcal L/\partial W_2 = \delta_2\,a_1$: run the forward pass for this input
+# first (by hand, or in a few lines of NumPy), then the two factors.
 
 # %%
 from bpbook.chapters.ch03_worked_example.exercises import (DW2_INPUT, NEW_B2_LR, check_delta1,
@@ -465,8 +462,8 @@ check_dW2(answer)
 
 # %% [markdown]
 # **2.** Change the target to $y = 0$ (keep everything else). What is the hidden error signal
-# $\delta_1$ now? Work it out from the formulas, then check (`worked_example(y=0.0)` would give it
-# away, so try by hand first).
+# $\delta_1$ now? Work it out from the formulas before you check (the explorer, or
+# `worked_example(y=0.0)`, would give it away).
 
 # %% tags=["exercise"] exercise="03.delta1"
 answer = None
@@ -501,7 +498,8 @@ check_new_b2(answer)
 # programs. `bpbook.reference` quotes every one of those numbers as printed; the table below lists
 # each one that the computed value does not round to. The last column recomputes the network with
 # the tutorial's value of $z_1$ (setting $b_1 = 0$ gives exactly that $z_1$; the new $b_1$ adds
-# the real $b_1$ back).
+# the real $b_1$ back). This is the book's one errata table for the worked example; other
+# chapters link here.
 
 # %%
 from bpbook.reference import FORWARD_STEPS, WORKED_PRINTED
@@ -537,29 +535,33 @@ display(say(
 # ### The exponents inside the sigmoids
 #
 # Steps 1.2 and 1.4 of the tutorial write out the sigmoid as $1/(1 + e^{\dots})$, where the
-# exponent must be $-z$. The exponents they write are not $-z$, not even of the tutorial's own
-# $z_1$ and $z_2$. The table compares $e$ to the written exponent, $e^{-z}$ with the tutorial's
-# own $z$, the value the tutorial prints for that power, and $e^{-z}$ with the computed $z$.
+# exponent must be $-z$. In the copy of the tutorial this book works from, the exponents are not
+# $-z$, not even of the tutorial's own $z_1$ and $z_2$. The table compares $e$ to the written
+# exponent, $e^{-z}$ with the tutorial's own $z$, the value the tutorial prints for that power,
+# and $e^{-z}$ with the computed $z$.
 
 # %%
-from bpbook.reference import EXPONENT_PRINTED
+from bpbook.chapters.ch03_worked_example.appendix import exponent_facts
 from bpbook.worked import exponent_slips
 
 exponent_slips(r)
 
 # %%
-printed_steps = WORKED_PRINTED[FORWARD_STEPS]
-facts = []
-for key in EXPONENT_PRINTED:
-    shown = float(printed_steps[f"exp(-{key})"])
-    own = np.exp(-float(printed_steps[key]))
-    written = np.exp(float(EXPONENT_PRINTED[key]))
-    assert abs(shown - own) < abs(shown - written)   # the claim below, checked
-    facts.append(say("- It writes $e^{{{w}}}$, which is {written:.4f}, and prints {shown}; "
-                     "$e^{{-{z}}}$, with its own $z$, is {own:.4f} (a difference of {off:.1e}).",
-                     w=EXPONENT_PRINTED[key], written=written,
-                     shown=printed_steps[f"exp(-{key})"], off=abs(shown - own),
-                     z=printed_steps[key], own=own))
-display(Markdown("In both steps the printed power is close to $e^{-z}$ of the tutorial's own $z$ "
-                 "and far from $e$ to the exponent it writes: the exponent is a slip of writing, "
-                 "the arithmetic used $-z$."), *facts)
+facts = exponent_facts()
+for f in facts.values():   # the claims below, checked
+    assert abs(f["shown value"] - f["e^-z"]) < abs(f["shown value"] - f["e^written"])
+    assert [d for _, d in f["insertions"]] == ["6"]
+display(*(say("- The copy reads $e^{{{w}}}$, which is {written:.4f}, and prints {shown}; "
+              "$e^{{-{z}}}$, with the text's own $z$, is {own:.4f} (a difference of {off:.1e}). "
+              "A {d} inserted after `{before}` turns the written exponent into $-{z}$.",
+              w=f["written"], written=f["e^written"], shown=f["shown"], z=f["z"],
+              own=f["e^-z"], off=abs(f["shown value"] - f["e^-z"]), d=f["insertions"][0][1],
+              before=f["written"][:f["insertions"][0][0]])
+          for f in facts.values()))
+
+# %% [markdown]
+# In both steps the printed power belongs to $e^{-z}$ of the tutorial's own $z$, so its
+# arithmetic used $-z$; and each written exponent is that $-z$ with exactly one digit, a 6,
+# missing. The tutorial writes these exponents as superscripts, and a superscript digit is easily
+# lost when a text is copied, so the missing 6 may be a loss of the copy rather than a slip of
+# the author's.

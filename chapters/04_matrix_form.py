@@ -17,62 +17,60 @@
 # # 4. The matrix form: wider layers, a batch
 #
 # **In this chapter you will**
-# - widen the layers of [chapter 3](03_worked_example.py)'s network and batch the samples;
-# - see where the transpose $W^\top$ of the backward pass comes from, and why the gradient of a
-#   weight matrix is a sum of outer products;
-# - see why the gradient of a bias sums the columns of $\Delta$;
-# - check every shape, and every gradient three ways.
+# - widen the layers of [chapter 3](03_worked_example.py)'s network and feed it a batch of
+#   samples at once;
+# - see where the transpose $W^\top$ of the backward pass comes from;
+# - see why the gradient of a weight matrix is a sum of outer products, one per sample, and the
+#   gradient of a bias a sum of columns;
+# - check every shape, and every gradient against three witnesses;
+# - pick one sample in an explorer and see its share of the gradient.
 #
-# Notation: [chapter 3, Notation](03_worked_example.py).
+# Notation: [chapter 3, Notation](03_worked_example.py); here every activation is the sigmoid
+# $\sigma$, and the loss $\mathcal L$ is the batch's mean.
+#
+# ## Why matrices
+#
+# The worked network has one neuron per layer, so every weight matrix is a single number and
+# every transpose in the four equations of the Notation section is invisible. Real layers have
+# many units, and we train on many samples at once. Written with loops, a layer of $n_l$ units on
+# $m$ samples is $n_l\,m$ sums; written with matrices, it is one product, which numpy (and every
+# deep-learning library) computes far faster than Python loops. The price is that the backward
+# pass must also be a few matrix products, and the formulas grow transposes and sums whose origin
+# is easy to lose. This chapter derives each of them from the index form, and checks each one.
+#
+# The network has layer widths $n_0, n_1, n_2$, sigmoid units everywhere, and a batch of $m$
+# samples as the columns of $X$; its parameters, inputs and one-hot targets are drawn at random
+# with a fixed seed (`bpbook.chapters.ch04_matrix_form.matrix.batch_problem`). The cells that only
+# typeset arrays call this chapter's `show` module.
 
 # %%
 # %matplotlib inline
 import numpy as np
-from IPython.display import Markdown, display
+from IPython.display import display
 
-from bpbook.display import bmatrix as matrix
-from bpbook.display import equation, say, term
-from bpbook.gradcheck import gradcheck, rel_error
-from bpbook.tables import Table
+from bpbook.chapters.ch04_matrix_form import show
+from bpbook.chapters.ch04_matrix_form.matrix import M, SEED, SIZES, batch_problem
+from bpbook.display import say
 
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-# %% [markdown]
-# ## Layers of any width
-#
-# The worked network has one neuron per layer, so every weight matrix is a single number and every
-# transpose in the four equations of the Notation section is invisible. Real layers have many
-# units, and we train on many samples at once. This section widens the network, batches the
-# samples, and shows where each transpose and each sum of the matrix form comes from.
-#
-# The network has layer widths $n_0, n_1, n_2$, sigmoid units everywhere, and a batch of $m$
-# samples as the columns of $X$; its parameters, inputs and one-hot targets are drawn at random
-# with a fixed seed (`bpbook.chapters.ch04_matrix_form.matrix.batch_problem`):
-
-# %%
-from bpbook.chapters.ch04_matrix_form.matrix import M, SEED, SIZES, batch_problem
-
 p = batch_problem(SIZES, M, SEED)
 X, Y = p["X"], p["Y"]
 W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
 m = X.shape[1]
-display(say("Settings: layer widths $n_0, n_1, n_2$ = {sizes}, a batch of $m$ = {m} samples, "
-            "seed {seed}.", sizes=", ".join(map(str, SIZES)), m=m, seed=SEED),
-        Markdown(f"$$X = {matrix(X)},\\qquad Y = {matrix(Y, 0)}$$"),
-        Markdown(f"$$W_1 = {matrix(W1)},\\quad b_1 = {matrix(b1)}$$"),
-        Markdown(f"$$W_2 = {matrix(W2)},\\quad b_2 = {matrix(b2)}$$"))
+display(*show.problem(SIZES, m, SEED, p))
 
 # %% [markdown]
-# ### Forward: one matrix product per layer
+# ## Forward: one matrix product per layer
 #
 # In index form, unit $i$ of layer 1 on sample $k$ computes
 # $z_{1,i}^{(k)} = \sum_j W_{1,ij}\,x_j^{(k)} + b_{1,i}$: row $i$ of $W_1$ times column $k$ of
 # $X$. Collected over all units $i$ and all samples $k$, that is one matrix product,
 # $Z_1 = W_1 X + b_1$, with $b_1$ added to every column (numpy's *broadcasting*). The loss
-# averages the samples' squared errors: $L = \frac1m\sum_k \tfrac12\lVert\hat y^{(k)} -
+# averages the samples' squared errors: $\mathcal L = \frac1m\sum_k \tfrac12\lVert\hat y^{(k)} -
 # y^{(k)}\rVert^2$.
 
 # %%
@@ -80,13 +78,12 @@ Z1 = W1 @ X + b1          # (n1, m): b1, shape (n1, 1), is added to every column
 A1 = sigmoid(Z1)
 Z2 = W2 @ A1 + b2         # (n2, m)
 Y_hat = sigmoid(Z2)
-L = 0.5 * np.sum((Y_hat - Y) ** 2) / m
+loss = 0.5 * np.sum((Y_hat - Y) ** 2) / m
 
-display(Markdown(f"$$\\hat Y = {matrix(Y_hat)},\\qquad Y = {matrix(Y, 0)},\\qquad "
-                 f"L = {L:.6f}$$"))
+display(*show.forward(Y_hat, Y, loss))
 
 # %% [markdown]
-# ### Backward: where $W^\top$ comes from
+# ## Backward: where $W^\top$ comes from
 #
 # At the output nothing changes but the $\frac1m$: each sample's share of the loss carries it,
 # so $\Delta_2 = \frac1m(\hat Y - Y)\odot\sigma'(Z_2)$, one column per sample.
@@ -94,24 +91,20 @@ display(Markdown(f"$$\\hat Y = {matrix(Y_hat)},\\qquad Y = {matrix(Y, 0)},\\qqua
 # One layer down, hidden unit $j$ feeds *every* output unit $i$, through the weight $W_{2,ij}$.
 # A change of $a_{1,j}$ reaches the loss along all of those paths, and the chain rule adds them:
 #
-# $$\frac{\partial L}{\partial a_{1,j}} = \sum_i \frac{\partial L}{\partial z_{2,i}}\,
-#   \frac{\partial z_{2,i}}{\partial a_{1,j}} = \sum_i \delta_{2,i}\,W_{2,ij}.$$
+# $$\frac{\partial \mathcal L}{\partial a_{1,j}} = \sum_i \frac{\partial \mathcal L}{\partial
+#   z_{2,i}}\,\frac{\partial z_{2,i}}{\partial a_{1,j}} = \sum_i \delta_{2,i}\,W_{2,ij}.$$
 #
 # The sum runs over the **first** index of $W_2$, down column $j$: that is row $j$ of
-# $W_2^\top$. So $\partial L/\partial a_1 = W_2^\top\delta_2$, and with the hidden units' own
-# slopes, $\delta_1 = (W_2^\top\delta_2)\odot\sigma'(z_1)$. In the forward pass $W_2$ maps
+# $W_2^\top$. So $\partial\mathcal L/\partial a_1 = W_2^\top\delta_2$, and with the hidden units'
+# own slopes, $\delta_1 = (W_2^\top\delta_2)\odot\sigma'(z_1)$. In the forward pass $W_2$ maps
 # $n_1$ values to $n_2$; going back, $W_2^\top$ maps $n_2$ error signals to $n_1$.
 
 # %%
 Delta2 = (Y_hat - Y) / m * Y_hat * (1 - Y_hat)   # (n2, m)
+Delta1 = (W2.T @ Delta2) * A1 * (1 - A1)          # (n1, m)
 
 k, j = 0, 1  # one sample and one hidden unit, written out below
-terms = [(W2[i, j], Delta2[i, k]) for i in range(SIZES[2])]
-by_index = sum(w * d for w, d in terms)
-display(equation(rf"\frac{{\partial L}}{{\partial a_{{1,{j + 1}}}^{{({k + 1})}}}} = "
-                 rf"\sum_i W_{{2,i{j + 1}}}\,\delta_{{2,i}}^{{({k + 1})}} = "
-                 + " + ".join(f"{term(w, 4)}\\,{term(d, 4)}" for w, d in terms), by_index),
-        equation(rf"\big(W_2^\top \Delta_2\big)_{{{j + 1},{k + 1}}}", (W2.T @ Delta2)[j, k]))
+display(*show.transpose_sum(W2, Delta2, j, k))
 
 # %% [markdown]
 # In the picture: the weights on the edges that leave hidden unit $j$ form column $j$ of $W_2$;
@@ -129,26 +122,27 @@ transpose_figure(W2, Delta2[:, k], j)
 # %%
 loops = np.array([[sum(W2[i, j] * Delta2[i, k] for i in range(SIZES[2])) for k in range(m)]
                   for j in range(SIZES[1])])
-assert np.allclose(loops, W2.T @ Delta2, rtol=1e-13, atol=0)
-Delta1 = (W2.T @ Delta2) * A1 * (1 - A1)          # (n1, m)
+gap = float(np.abs(loops - W2.T @ Delta2).max())
+assert gap < 1e-15
 display(say("Largest difference between the index-form loops and $W_2^\\top\\Delta_2$: "
-            "{gap:.1e}.", gap=float(np.abs(loops - W2.T @ Delta2).max())))
+            "{gap:.1e}.", gap=gap))
 
 # %% [markdown]
-# ### $\partial L/\partial W$: a sum of outer products
+# ## $\partial\mathcal L/\partial W$: a sum of outer products
 #
 # For one sample, weight $W_{2,ij}$ enters only $z_{2,i}$, multiplied by $a_{1,j}$, so
-# $\partial L/\partial W_{2,ij} = \delta_{2,i}\,a_{1,j}$: every error signal of the layer times
-# every input it received. That table of products is an **outer product**, a column times a row:
-# $\delta_2\,a_1^\top$, shaped like $W_2$.
+# $\partial\mathcal L/\partial W_{2,ij} = \delta_{2,i}\,a_{1,j}$: every error signal of the layer
+# times every input it received. That table of products is an **outer product**, a column times
+# a row: $\delta_2\,a_1^\top$, shaped like $W_2$.
 #
 # The batch's loss is the mean of the samples' losses, and the $\frac1m$ already sits in
 # $\Delta_2$; so the gradient is the *sum* of the samples' outer products. That sum is exactly
 # what a matrix product computes when the shared index is the sample:
 #
-# $$\frac{\partial L}{\partial W_2} = \sum_{k=1}^m \delta_2^{(k)}\,a_1^{(k)\top}
+# $$\frac{\partial \mathcal L}{\partial W_2} = \sum_{k=1}^m \delta_2^{(k)}\,a_1^{(k)\top}
 #   = \Delta_2 A_1^\top, \qquad
-#   \frac{\partial L}{\partial W_1} = \sum_{k=1}^m \delta_1^{(k)}\,x^{(k)\top} = \Delta_1 X^\top.$$
+#   \frac{\partial \mathcal L}{\partial W_1} = \sum_{k=1}^m \delta_1^{(k)}\,x^{(k)\top}
+#   = \Delta_1 X^\top.$$
 
 # %%
 from bpbook.chapters.ch04_matrix_form.matrix import outer_products
@@ -185,14 +179,14 @@ display(say("Pulled both ways in this batch: {a} of the {na} weights of $W_2$ an
             "of $W_1$.", a=mixed[2][0], na=mixed[2][1], b=mixed[1][0], nb=mixed[1][1]))
 
 # %% [markdown]
-# ### $\partial L/\partial b$: the backward of broadcasting
+# ## $\partial\mathcal L/\partial b$: the backward of broadcasting
 #
-# The forward pass *copied* $b_2$ into each of the $m$ columns: $Z_2 = W_2A_1 + b_2\mathbf 1^\top$,
-# where $\mathbf 1^\top$ is a row of $m$ ones. Each copy receives its own column's error signal,
-# and a value used in several places collects the sum of their gradients (the rule of chapters 1
-# and 2 for a value that reaches the loss along several paths). So
-# $\partial L/\partial b_2 = \Delta_2\mathbf 1 = \sum_k \delta_2^{(k)}$: the backward of a
-# broadcast is a sum.
+# The forward pass *copied* $b_2$ into each of the $m$ columns: $Z_2 = W_2A_1 + b_2\mathbf
+# 1^\top$, where $\mathbf 1^\top$ is a row of $m$ ones. Each copy receives its own column's error
+# signal, and a value used in several places collects the sum of their gradients (the rule of
+# [chapter 1](01_chain_rule.py) and [chapter 2](02_computation_graph.py) for a value that reaches
+# the loss along several paths). So $\partial\mathcal L/\partial b_2 = \Delta_2\mathbf 1 = \sum_k
+# \delta_2^{(k)}$: the backward of a broadcast is a sum.
 
 # %%
 db2 = Delta2.sum(axis=1, keepdims=True)   # (n2, 1), like b2
@@ -200,15 +194,13 @@ db1 = Delta1.sum(axis=1, keepdims=True)   # (n1, 1), like b1
 ones = np.ones((m, 1))
 assert np.allclose(db2, Delta2 @ ones, rtol=1e-15) and np.allclose(db1, Delta1 @ ones, rtol=1e-15)
 trace.update(db2=db2, db1=db1)
-display(Markdown(f"$$\\frac{{\\partial L}}{{\\partial b_2}} = \\Delta_2\\mathbf 1 = "
-                 f"{matrix(Delta2, 5)}\\begin{{bmatrix}}1\\\\ \\vdots\\\\ 1\\end{{bmatrix}} = "
-                 f"{matrix(db2, 5)}$$"))
+display(*show.bias_sum(Delta2, db2))
 
 # %% [markdown]
-# ### Every shape, checked
+# ## Every shape, checked
 #
-# Shapes are the quickest check of a matrix formula: $\partial L/\partial W$ must be shaped like
-# $W$, $\Delta_l$ like $Z_l$. `shape_table` checks every array of the pass above against the
+# Shapes are the quickest check of a matrix formula: $\partial\mathcal L/\partial W$ must be shaped
+# like $W$, $\Delta_l$ like $Z_l$. `shape_table` checks every array of the pass above against the
 # notation's shape and raises an error naming the array if one is off; the table is its record.
 
 # %%
@@ -217,7 +209,7 @@ from bpbook.chapters.ch04_matrix_form.matrix import shape_table
 shape_table(trace, SIZES, m)
 
 # %% [markdown]
-# ### Three witnesses on the whole batch
+# ## Three witnesses on the whole batch
 #
 # The teaching code above against bpbook's layer code (`Dense` does the same matrix algebra),
 # against SymPy, which differentiates the whole batch loss written as one expression of all the
@@ -226,7 +218,9 @@ shape_table(trace, SIZES, m)
 
 # %%
 from bpbook.chapters.ch04_matrix_form.matrix import as_model
+from bpbook.gradcheck import gradcheck, rel_error
 from bpbook.symbolic import SymbolicMLP, params_of
+from bpbook.tables import Table
 
 net = as_model(p)
 check = gradcheck(net, X, Y)               # runs bpbook's backward pass, then nudges every entry
@@ -244,21 +238,22 @@ Table(["parameter", "teaching code vs bpbook", "bpbook vs SymPy", "bpbook vs fin
       witness_rows, [None, "{:.1e}", "{:.1e}", "{:.1e}"])
 
 # %%
-sym_L = symbolic.loss_at(params_of(net), X, Y)
+sym_loss = symbolic.loss_at(params_of(net), X, Y)
 worst = [max(row[c] for row in witness_rows) for c in (1, 2, 3)]
-assert worst[0] < 1e-12 and worst[1] < 1e-10 and worst[2] < 1e-6 and abs(sym_L - L) < 1e-12
-display(say("SymPy's batch loss is {sym_L:.10f}, the teaching code's {L:.10f}. The gradients "
-            "agree to {a:.0e} (teaching code), {b:.0e} (SymPy) and {c:.0e} (finite differences).",
-            sym_L=sym_L, L=L, a=worst[0], b=worst[1], c=worst[2]))
+assert worst[0] < 1e-12 and worst[1] < 1e-10 and worst[2] < 1e-6 and abs(sym_loss - loss) < 1e-12
+display(say("SymPy's batch loss is {sym:.10f}, the teaching code's {ours:.10f}. The teaching code "
+            "and SymPy agree with bpbook to {a:.0e} and {b:.0e}, rounding; the central "
+            "differences of this run, an approximation, to {c:.0e}.",
+            sym=sym_loss, ours=loss, a=worst[0], b=worst[1], c=worst[2]))
 
 # %% [markdown]
-# ### Explore: one sample at a time
+# ## Explore: one sample at a time
 #
-# Choose a sample to see its outer products: its error signals $\delta^{(k)}$ down the side, the
-# inputs $a^{(k)}$ that its layer received along the top, and every product in between. Choose
-# *all samples* to see their sum, which is $\partial L/\partial W$. The update function is
-# `matrix.outer_update(sample, trace)`, a plain function; the static copy of this page shows
-# sample 1.
+# Slide to a sample to see its outer products: its error signals $\delta^{(k)}$ down the side, the
+# inputs $a^{(k)}$ that its layer received along the top, and every product in between. At the
+# right end, *all samples* shows their sum, which is $\partial\mathcal L/\partial W$. The update
+# function is `matrix.outer_update(sample, trace)`, a plain function; the static copy of this page
+# shows sample 1.
 
 # %%
 from bpbook.chapters.ch04_matrix_form.matrix import outer_explorer
@@ -266,36 +261,58 @@ from bpbook.chapters.ch04_matrix_form.matrix import outer_explorer
 outer_explorer(trace)
 
 # %% [markdown]
-# **In short**: $Z_l = W_lA_{l-1} + b_l$ for the whole batch; $\Delta_l = (W_{l+1}^\top
-# \Delta_{l+1})\odot\sigma'(Z_l)$, the transpose because a unit's signal collects over everything
-# it feeds; $\partial L/\partial W_l = \Delta_lA_{l-1}^\top$, the samples' outer products summed;
-# $\partial L/\partial b_l$ sums the columns of $\Delta_l$, because $b_l$ was broadcast.
+# ## Recap
 #
-# ### Exercise: the gradient of the inputs
+# - $Z_l = W_lA_{l-1} + b_l$ computes a layer for the whole batch in one product; the bias is
+#   broadcast to every column.
+# - $\Delta_l = (W_{l+1}^\top\Delta_{l+1})\odot\sigma'(Z_l)$: the transpose appears because a
+#   unit's signal collects over everything it feeds, a sum down a column of $W_{l+1}$.
+# - $\partial\mathcal L/\partial W_l = \Delta_lA_{l-1}^\top$ is the samples' outer products
+#   summed; the $\frac1m$ of the mean sits in $\Delta_L$.
+# - $\partial\mathcal L/\partial b_l$ sums the columns of $\Delta_l$: the backward of a
+#   broadcast is a sum.
+# - Every gradient is shaped like its parameter, a check worth running on every new formula.
+# - bpbook's layers, SymPy and finite differences agree with the teaching code on the whole batch.
 #
-# bpbook never computes $\partial L/\partial X$ (inputs are data, not parameters), but a network
-# that feeds this one, or a picture of which input pixels matter, would need it. Compute it for
-# the batch above, from the arrays this section computed, as an array shaped like $X$: one column
-# per sample.
+# [Chapter 5](05_xor.py) trains a network of this form, a 2-4-1 network, on XOR.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. The gradient of the inputs.** bpbook never computes $\partial\mathcal L/\partial X$
+# (inputs are data, not parameters), but a network that feeds this one, or a picture of which
+# input pixels matter, would need it. Compute it for the batch above, from the arrays this
+# chapter computed, as an array shaped like $X$: one column per sample.
 
 # %%
 from bpbook.chapters.ch04_matrix_form.exercises import check_input_grad
 
 # %% tags=["exercise"] exercise="04.input-grad"
-answer = None  # ∂L/∂X, shape (n₀, m)
+answer = None  # ∂ℒ/∂X, shape (n₀, m)
 
 # %% tags=["check"]
 check_input_grad(answer, trace)
 
-# %% [markdown] tags=["think"] exercise="04.batch-sum"
-# **Think.** Suppose the loss *summed* the samples' losses instead of averaging them. What changes
-# in $\Delta_2$, $\Delta_1$, $\partial L/\partial W_l$ and $\partial L/\partial b_l$? What
-# learning rate would then take exactly the step that $\eta$ takes with the mean?
-
 # %% [markdown]
-# ## Recap
-#
-# - In matrix form, $W^\top$ carries the error signals back, $\Delta A^\top$ sums the samples'
-#   outer products, and the bias gradient sums $\Delta$'s columns.
-# - Shapes are a quick check: every gradient is shaped like its parameter.
-# - Backprop, SymPy's closed forms and finite differences agree on the whole batch.
+# **2. A new batch.** Draw a new batch with the same network widths, as the cell below does, and
+# compute $\partial\mathcal L/\partial W_1$ for it: run this chapter's forward and backward
+# lines again on the new arrays (the parameters are drawn anew too).
+
+# %%
+from bpbook.chapters.ch04_matrix_form.exercises import NEW_M, NEW_SEED, check_new_batch_dW1
+
+q = batch_problem(SIZES, NEW_M, NEW_SEED)
+display(say("The new batch: $m$ = {m} samples, seed {seed}; its arrays are `q['X']`, "
+            "`q['Y']`, `q['W1']`, `q['b1']`, `q['W2']` and `q['b2']`.", m=NEW_M, seed=NEW_SEED))
+
+# %% tags=["exercise"] exercise="04.new-batch-dW1"
+answer = None  # ∂ℒ/∂W₁ of the new batch, shaped like W₁
+
+# %% tags=["check"]
+check_new_batch_dW1(answer)
+
+# %% [markdown] tags=["think"] exercise="04.batch-sum"
+# **3. Think.** Suppose the loss *summed* the samples' losses instead of averaging them. What
+# changes in $\Delta_2$, $\Delta_1$, $\partial\mathcal L/\partial W_l$ and
+# $\partial\mathcal L/\partial b_l$? What learning rate would then take exactly the step that
+# $\eta$ takes with the mean?

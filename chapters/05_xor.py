@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 4. Training a network: XOR
+# # 5. Training a network: XOR
 #
 # **In this chapter you will**
 # - see why a single neuron cannot learn "exclusive or", and why one hidden layer can;

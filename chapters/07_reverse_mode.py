@@ -14,17 +14,23 @@
 # ---
 
 # %% [markdown]
-# # 7. Reverse mode: a network of `Value`s, and why backward is the right direction
+# # 7. Reverse mode: why backpropagation runs backwards
 #
 # **In this chapter you will**
-# - train a small network made of `Value`s, the engine of
-#   [chapter 2](02_computation_graph.py), and watch it match bpbook's numpy network step for
+# - train a small network made of `Value`s, the scalar engine of
+#   [chapter 2](02_computation_graph.py), and watch it match bpbook's matrix network step for
 #   step;
 # - count why one backward pass beats nudging every weight separately;
 # - run derivatives *forwards* with dual numbers, and count why *reverse* mode is the right
 #   direction for a loss of many parameters.
 #
-# Notation: [chapter 3, Notation](03_worked_example.py).
+# Notation: [chapter 3, Notation](03_worked_example.py); the loss is $\mathcal L$ (`loss` in
+# code), $L$ the number of layers.
+#
+# Chapter 2 built an engine that differentiates any expression made of its operations, one
+# number at a time. Chapters 3 to 6 then wrote backpropagation as formulas on matrices, with
+# activations and losses chosen for the job. This chapter brings the two together, and then asks
+# the question that gives backpropagation its name: why walk the graph *backwards* at all?
 
 # %%
 # %matplotlib inline
@@ -46,20 +52,31 @@ def source(fn):
 # %% [markdown]
 # ## A network of `Value`s learns
 #
-# Everything a neural network needs is now in place: the engine differentiates any expression
-# built from its operations, so a network written with `Value`s, one object per weight, can be
-# trained. `ValueMLP`, a short class in this chapter's module, is such a network. The task, the
-# demonstration micrograd made famous: two interleaved half-moons of points in the plane, made
-# with numpy from a seed (nothing is downloaded); label 0 for the upper moon, 1 for the lower.
+# The engine differentiates any expression built from its operations, so a network written with
+# `Value`s, one object per weight, can be trained. `ValueMLP`, a short class in this chapter's
+# module, is such a network. The task is the demonstration micrograd made famous: two
+# interleaved half-moons of points in the plane, made with numpy from a seed (nothing is
+# downloaded), label 0 for the upper moon and 1 for the lower.
 #
-# The `Value` network starts from the weights of a bpbook numpy MLP (`bpbook.mlp`: tanh hidden
-# units, a sigmoid output, binary cross-entropy), and both train side by side with `SGD` on the
-# same mini-batches. If the engine is right, the two are the same computation done two ways: one
-# number per node, or matrices.
+# The `Value` network starts from the weights of a bpbook MLP (`bpbook.mlp`), which computes a
+# layer as one matrix product ([chapter 4](04_matrix_form.py)). Both have tanh hidden units and a
+# sigmoid output, and both minimise the binary cross-entropy, the loss for a yes/no output
+# ([chapter 6](06_activations.py) derives tanh's slope, and why a sigmoid output pairs with this
+# loss). Each step is the gradient descent step of [chapter 3](03_worked_example.py),
+# $\theta \leftarrow \theta - \eta\,\partial\mathcal L/\partial\theta$, taken by bpbook's `SGD`
+# for the matrix network and by three lines of Python for the `Value` network.
+#
+# **Mini-batches.** A step need not look at every point. Each step here draws a *mini-batch*, a
+# few points chosen at random, and follows the gradient of the loss averaged over those points
+# alone: an estimate of the full gradient, noisy but far cheaper, and a new estimate every step.
+# Trained this way, gradient descent is called *stochastic* (SGD). Both networks get the same
+# batches, so if the engine is right, the two are the same computation done two ways: one
+# number per node, or matrices. ([Chapter 13](13_real_classifier.py) measures the noise that
+# mini-batches bring.)
 
 # %%
 from bpbook.chapters.ch07_reverse_mode.micro_mlp import (MOONS, TRAINING, predict,
-                                                              train_side_by_side, training_figure)
+                                                         train_side_by_side, training_figure)
 
 display(Markdown(
     f"Settings. The data: {MOONS['m']} points, noise of standard deviation {MOONS['noise']}, "
@@ -69,9 +86,13 @@ display(Markdown(
 run = train_side_by_side(**TRAINING)
 steps = run["rows"]
 shown = [steps[0]] + steps[TRAINING["steps"] // 10 - 1::TRAINING["steps"] // 10]
-Table(["step", "numpy loss", "Value loss", "|loss diff|", "max |param diff|"],
+Table(["step", "batch loss, numpy", "batch loss, Value", "|loss diff|", "max |param diff|"],
       [[r["step"], r["numpy loss"], r["Value loss"], r["loss diff"], r["param diff"]]
        for r in shown], ["{}", "{:.10f}", "{:.10f}", "{:.1e}", "{:.1e}"])
+
+# %% [markdown]
+# Each loss in the table is that step's mini-batch's, so it jumps from step to step with the
+# points drawn; the two networks must agree on it all the same.
 
 # %%
 worst_param = max(r["param diff"] for r in steps)
@@ -102,18 +123,19 @@ display(Markdown(f"One step on a batch of {TRAINING['batch']} points builds {n_n
                  "(the first layer's input needs no gradient)."))
 
 # %% [markdown]
-# That is why real libraries work on arrays (chapter 3 onwards), and why they keep the graph
-# idea all the same: PyTorch records a graph of array operations and walks it backwards like
-# this loop (chapter 12).
+# That is why real libraries work on arrays, as bpbook does from [chapter 4](04_matrix_form.py)
+# on, and why they keep the graph idea all the same: PyTorch records a graph of array
+# operations and walks it backwards like the engine's loop ([chapter 12](12_pytorch.py)).
 
 # %% [markdown]
 # ## Why one backward pass is enough
 #
-# There is a method that needs no calculus at all: nudge one parameter by $\pm\varepsilon$, run
-# the network forward twice, and take the central difference. It is the best test of a backward
-# pass (chapter 3 uses it), but as a way to *train* it is hopeless: it costs **two forward passes
-# per parameter**. Backprop costs one forward pass plus one backward pass, which visits every edge
-# once, whatever the number of parameters.
+# There is a method that needs no calculus at all: nudge one parameter by $\pm\varepsilon$, run the
+# network forward twice, and take the central difference. It is the best test of a backward pass
+# ([chapter 3](03_worked_example.py) uses it, [chapter 11](11_gradient_checking.py) makes it a
+# tool), but as a way to *train* it is hopeless: it costs **two forward passes per parameter**.
+# Backprop costs one forward pass plus one backward pass, which visits every edge once, whatever
+# the number of parameters.
 #
 # We count operations on graphs of growing sigmoid networks built from `Value`s: a forward pass
 # computes one node per operation; the backward pass does one multiply-add per edge.
@@ -150,9 +172,9 @@ display(Markdown(
 # about direction: one can also push derivatives *forwards*, alongside the values. Which
 # direction is cheaper depends on the shape of the question.
 #
-# Take a function of $n$ inputs and $k$ outputs, $f:\mathbb{R}^n\to\mathbb{R}^k$, and its
-# Jacobian $J$, the $k\times n$ matrix of $\partial f_i/\partial x_j$. The two directions
-# compute two different products with it:
+# Take a function of $n$ inputs and $k$ outputs, $F:\mathbb{R}^n\to\mathbb{R}^k$, and its
+# Jacobian $J$, the $k\times n$ matrix of $\partial F_i/\partial x_j$. The two directions
+# compute two different products with it ([chapter 6](06_activations.py) met both on softmax):
 #
 # - **forward mode** carries, next to every value, its derivative along one chosen input
 #   direction $v$ (a *tangent*), and ends with the **Jacobian-vector product** $J\,v$: with
@@ -181,7 +203,7 @@ print(source(Dual.__mul__))
 print(source(Dual.sigmoid))
 
 # %% [markdown]
-# A function written once runs on either kind of number. Here is a small one, two inputs and
+# A function written once runs on either kind of number. Here is a small one, $F$, two inputs and
 # three outputs; its Jacobian computed column by column with `Dual` (forward mode, two passes),
 # row by row with `Value` (reverse mode, three passes), and by central differences:
 
@@ -189,25 +211,25 @@ print(source(Dual.sigmoid))
 from bpbook.chapters.ch07_reverse_mode.cost import jacobian_forward, jacobian_reverse
 
 
-def f(x):
+def F(x):
     return [x[0] * x[1], (x[0] + x[1]).sigmoid(), x[0].tanh() * x[1] ** 2]
 
 
 X_AT = np.array([0.3, -0.7])  # setting: where the Jacobian is taken
-J_fwd, J_rev = jacobian_forward(f, X_AT), jacobian_reverse(f, X_AT)
+J_fwd, J_rev = jacobian_forward(F, X_AT), jacobian_reverse(F, X_AT)
 
 
-def f_floats(x):
-    return np.array([out.data for out in f([Value(t) for t in x])])
+def F_floats(x):
+    return np.array([out.data for out in F([Value(t) for t in x])])
 
 
-eps = 1e-6  # the central difference's step
-nudge = np.eye(2) * eps
-J_num = np.column_stack([(f_floats(X_AT + nudge[j]) - f_floats(X_AT - nudge[j])) / (2 * eps)
+EPS = 1e-6  # the central difference's step
+nudge = np.eye(2) * EPS
+J_num = np.column_stack([(F_floats(X_AT + nudge[j]) - F_floats(X_AT - nudge[j])) / (2 * EPS)
                          for j in range(2)])
 Table(["output", "∂/∂x₁ forward", "∂/∂x₁ reverse", "∂/∂x₂ forward", "∂/∂x₂ reverse",
        "max |fwd − central|"],
-      [[f"f{i + 1}", J_fwd[i, 0], J_rev[i, 0], J_fwd[i, 1], J_rev[i, 1],
+      [[f"F{i + 1}", J_fwd[i, 0], J_rev[i, 0], J_fwd[i, 1], J_rev[i, 1],
         float(np.max(np.abs(J_fwd[i] - J_num[i])))] for i in range(3)],
       [None, "{:+.8f}", "{:+.8f}", "{:+.8f}", "{:+.8f}", "{:.1e}"])
 
@@ -215,16 +237,16 @@ Table(["output", "∂/∂x₁ forward", "∂/∂x₁ reverse", "∂/∂x₂ forw
 assert np.max(np.abs(J_fwd - J_rev)) < 1e-14 and np.max(np.abs(J_fwd - J_num)) < 1e-8
 
 # %% [markdown]
-# And on a network: forward mode gives every $\partial L/\partial\theta$ of a small MLP in one
-# pass whose tangents are vectors (one entry per parameter), the same numbers `Value`'s one
-# backward pass gives:
+# And on a network: forward mode gives every $\partial\mathcal L/\partial\theta$ of a small MLP
+# in one pass whose tangents are vectors (one entry per parameter), the same numbers `Value`'s
+# one backward pass gives:
 
 # %%
 from bpbook.chapters.ch07_reverse_mode.cost import forward_mode_gradient, mlp_graph
 
 SMALL = [3, 4, 2]  # setting: the layer widths
-L_small, params_small = mlp_graph(SMALL)
-L_small.backward()
+loss_small, params_small = mlp_graph(SMALL)
+loss_small.backward()
 diff = np.max(np.abs(forward_mode_gradient(SMALL) - [p.grad for p in params_small]))
 assert diff < 1e-14
 display(Markdown(f"Network {SMALL}, {len(params_small)} parameters: forward mode and backprop "
@@ -262,8 +284,9 @@ display(Markdown(
 
 # %% [markdown]
 # A line of history: reverse-mode differentiation was described by Seppo Linnainmaa in 1970, to
-# follow rounding errors through a long computation; Rumelhart, Hinton and Williams's 1986 paper,
-# *Learning representations by back-propagating errors*, showed what it lets a multi-layer
+# follow rounding errors through a long computation. Paul Werbos proposed it for training in his
+# 1974 PhD thesis and, in 1982, applied it to neural networks. Rumelhart, Hinton and Williams's 1986
+# paper, *Learning representations by back-propagating errors*, showed what it lets a multi-layer
 # network learn, and made backpropagation the standard way to train one.
 
 # %% [markdown]
@@ -277,12 +300,16 @@ display(Markdown(
 # - met forward mode (dual numbers, Jacobian-vector products) beside reverse mode
 #   (vector-Jacobian products): reverse mode wins when one loss depends on many parameters,
 #   forward mode when one input drives many outputs.
+#
+# [Chapter 8](08_vanishing_gradients.py) looks at what can go wrong on the way back through a
+# deep network, and [chapter 12](12_pytorch.py) runs the same reverse mode in PyTorch.
 
 # %% [markdown]
 # ## Exercises
 #
 # **1. The price of nudging.** How many forward passes do central differences need to get every
-# gradient of the worked network? (Count its parameters first.)
+# gradient of the worked network of [chapter 3](03_worked_example.py)? (Count its parameters
+# first.)
 
 # %%
 from bpbook.chapters.ch07_reverse_mode.exercises import check_fd_passes
@@ -313,3 +340,19 @@ answer = None  # operations of reverse mode
 
 # %% tags=["check"]
 check_reverse_count(answer)
+
+# %% [markdown]
+# **3. One forward pass.** With `Dual`, compute $g'(t)$ for $g(t) = \tanh(t)\,t^2$ at the point
+# below, in one forward-mode pass: seed the input's tangent, run $g$ on the dual number, and read
+# the tangent of the result.
+
+# %%
+from bpbook.chapters.ch07_reverse_mode.exercises import DUAL_AT, check_dual_tangent
+
+display(Markdown(f"Your point: $t = {DUAL_AT}$"))
+
+# %% tags=["exercise"] exercise="07.dual-tangent"
+answer = None  # g'(t), a number
+
+# %% tags=["check"]
+check_dual_tangent(answer)

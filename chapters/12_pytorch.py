@@ -14,11 +14,11 @@
 # ---
 
 # %% [markdown]
-# # 7. Backprop in PyTorch
+# # 12. Backprop in PyTorch
 #
 # **In this chapter you will**
 # - run the worked example in PyTorch, in single and in double precision, and put its gradients
-#   next to bpbook's and to SymPy's closed forms;
+#   next to bpbook's;
 # - read the error signals $\delta$ inside torch's backward pass with hooks;
 # - look at the graph torch records, next to the graph of `Value`s bpbook builds;
 # - let `torch.autograd.gradcheck` catch a wrong backward function;
@@ -99,22 +99,18 @@ if HAVE_TORCH:
     forward(p32)[2].backward()
 
 # %% [markdown]
-# ## Three ways to the same gradients
+# ## torch's gradients beside bpbook's
 #
-# bpbook's backprop (`bpbook.worked`), SymPy's closed forms (`bpbook.symbolic`, the loss written
-# as one expression and differentiated), and torch in both precisions (torch64, torch32). The
-# table gives SymPy's value and how far each of the others is from it:
+# [Chapter 3](03_worked_example.py) checks bpbook's five gradients of this example against the
+# `Value` engine, SymPy's closed forms and finite differences, in the book's one table of them.
+# Here torch joins, in both precisions (torch64, torch32). The table gives bpbook's value and how
+# far each precision of torch is from it:
 
 # %%
-from bpbook.symbolic import SymbolicMLP, params_of
 from bpbook.worked import worked_example, worked_network
 
 ours = worked_example()
 xw, yw = np.array([[S["x1"]], [S["x2"]]]), np.array([[S["y"]]])
-closed = SymbolicMLP([2, 1, 1]).gradients_at(params_of(worked_network()), xw, yw)
-sympy_grads = {"dW2": closed["layer2.W"][0, 0], "db2": closed["layer2.b"][0, 0],
-               "dW11": closed["layer1.W"][0, 0], "dW12": closed["layer1.W"][0, 1],
-               "db1": closed["layer1.b"][0, 0]}
 where = {"dW2": ("W2", (0, 0)), "db2": ("b2", (0, 0)), "dW11": ("W1", (0, 0)),
          "dW12": ("W1", (0, 1)), "db1": ("b1", (0, 0))}
 
@@ -126,10 +122,10 @@ def torch_grad(params, name):
 
 rows = []
 for name in where:
-    others = [ours[name]] + ([torch_grad(p64, name), torch_grad(p32, name)] if HAVE_TORCH else [])
-    rows.append([name, sympy_grads[name]] + [v - sympy_grads[name] for v in others])
-columns = ["gradient", "SymPy", "bpbook − SymPy"] + (["torch64 − SymPy", "torch32 − SymPy"]
-                                                     if HAVE_TORCH else [])
+    others = [torch_grad(p64, name), torch_grad(p32, name)] if HAVE_TORCH else []
+    rows.append([name, ours[name]] + [v - ours[name] for v in others])
+columns = ["gradient", "bpbook"] + (["torch64 − bpbook", "torch32 − bpbook"] if HAVE_TORCH
+                                    else [])
 comparison = Table(columns, rows, formats=[None, "{:+.12f}"] + ["{:+.1e}"] * (len(columns) - 2))
 comparison
 
@@ -146,10 +142,8 @@ if HAVE_TORCH:
                     t=label, d=worst, e=torch.finfo(dtype).eps))
 
 # %% [markdown]
-# The tutorial this book grew from prints torch's output for this example. Its printed numbers,
-# checked against the computed ones (a row appears only where they disagree after rounding as
-# the tutorial rounds). What it prints there is its own hand computation of the worked example,
-# slips included (see the errata of chapter 3), not what its program prints:
+# The tutorial this book grew from prints torch's output for this example. What it prints there
+# is its own hand computation of the worked example, slips included, not what its program prints:
 
 # %%
 from bpbook.reference import TORCH_OUTPUT, WORKED_PRINTED
@@ -158,7 +152,11 @@ from bpbook.worked import errata
 torch_errata = errata(ours, {TORCH_OUTPUT: WORKED_PRINTED[TORCH_OUTPUT]})
 display(say("{k} of the {n} numbers the tutorial prints for its PyTorch program differ from the "
             "computed ones.", k=len(torch_errata.rows), n=len(WORKED_PRINTED[TORCH_OUTPUT])))
-torch_errata
+
+# %% [markdown]
+# [Chapter 3's appendix](03_worked_example.py) lists them, with every other number the tutorial
+# prints for the worked example, in the book's one errata table for it (§13 PyTorch output is
+# among the places each row names), and finds their cause.
 
 # %% [markdown]
 # ## Hooks: reading $\delta$ inside the backward pass
@@ -199,7 +197,8 @@ if HAVE_TORCH:
 
 # %%
 from bpbook.worked import worked_graph
-from bpbook.chapters.ch12_pytorch.bridge import SideBySide, graph_lines, value_graph_lines
+from bpbook.chapters.ch12_pytorch.bridge import (SideBySide, graph_lines, rule_check,
+                                                 value_graph_lines)
 
 value_lines = value_graph_lines(worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"])
 if HAVE_TORCH:
@@ -219,7 +218,10 @@ if HAVE_TORCH:
 # ## `torch.autograd.gradcheck`
 #
 # Torch ships the gradient check of chapters 3 and 8: it compares the backward functions with
-# central differences, in float64. On a small function of a weight matrix and a bias:
+# central differences, in float64, entry by entry of the Jacobian, with its own tolerances
+# (absolute and relative). Beside it, bpbook's one rule ([chapter 11](11_gradient_checking.py))
+# judges the gradient of a scalar loss, here the mean of the outputs. On a small function of a
+# weight matrix and a bias:
 
 # %%
 if HAVE_TORCH:
@@ -229,6 +231,9 @@ if HAVE_TORCH:
     xs = torch.randn(2, 4, dtype=torch.float64, generator=gen)
     display(say("gradcheck on σ(W x + b): **{ok}**.",
                 ok=torch.autograd.gradcheck(lambda W, b: torch.sigmoid(W @ xs + b), (W, b))))
+    display(say("bpbook's rule on the loss mean σ(W x + b): {verdict}.",
+                verdict=rule_check(lambda W, b: torch.sigmoid(W @ xs + b), (W, b),
+                                   ("W", "b")).verdict()))
 
 # %% [markdown]
 # Now a home-made sigmoid whose backward forgets the factor $(1-\sigma)$, the bug planted in
@@ -251,6 +256,9 @@ if HAVE_TORCH:
     ok = torch.autograd.gradcheck(lambda W, b: BuggySigmoid.apply(W @ xs + b), (W, b),
                                   raise_exception=False)
     display(say("gradcheck on the buggy sigmoid: **{ok}**.", ok=ok))
+    display(say("bpbook's rule on the buggy sigmoid: {verdict}.",
+                verdict=rule_check(lambda W, b: BuggySigmoid.apply(W @ xs + b), (W, b),
+                                   ("W", "b")).verdict()))
 
 # %% [markdown]
 # ## Gradients accumulate until you zero them
@@ -471,7 +479,7 @@ update(x1=-1.0, y=0.0) if HAVE_TORCH else print(INSTALL_HINT)
 #
 # In this chapter we
 # - wrote the worked example with torch tensors and got, from one `backward()`, the gradients
-#   bpbook's backprop and SymPy's closed forms give, equal in float64 and close in float32;
+#   bpbook's backprop gives, equal in float64 and close in float32;
 # - read the error signals $\delta_1, \delta_2$ with hooks on $z_1, z_2$: they are bpbook's
 #   `layer.delta`;
 # - walked the graph torch records through `grad_fn.next_functions`, the tensor-level twin of

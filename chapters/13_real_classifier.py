@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 8. A real classifier: handwritten digits
+# # 13. A real classifier: handwritten digits
 #
 # **In this chapter you will**
 # - train a network with ten outputs, softmax and cross-entropy, on real images of handwritten
@@ -102,7 +102,9 @@ display(say("Settings: seed {seed}, test fraction {f:g}. Training images: {n}; t
 # bpbook the output layer is `identity` and the loss is `softmax_ce`, which takes the logits.
 #
 # A check before trusting it: backprop against central differences and against torch's
-# autograd, on a narrow copy of the network and a few images.
+# autograd, on a narrow copy of the network and a few images. The central differences are judged
+# by the book's one rule ([chapter 11](11_gradient_checking.py)): each entry's error relative to
+# its size, but never finer than the central difference can resolve for this loss and step ε.
 
 # %%
 import torch
@@ -118,9 +120,9 @@ twin = to_torch_mlp(small)
 torch.nn.functional.cross_entropy(twin(torch.from_numpy(Xs.T)), torch.from_numpy(ys)).backward()
 ours = [small.dense[0].dW, small.dense[0].db[:, 0], small.dense[1].dW, small.dense[1].db[:, 0]]
 theirs = [twin[0].weight.grad, twin[0].bias.grad, twin[2].weight.grad, twin[2].bias.grad]
-display(say("{n} gradient entries. Largest relative difference, backprop against central "
-            "differences: {fd:.1e}; largest absolute difference, backprop against torch: {t:.1e}.",
-            n=len(fd.rows), fd=fd.max_rel_error,
+display(say("Backprop against central differences: {verdict}, with the loss at {L:.3f} and "
+            "ε = {eps:g}. Largest absolute difference, backprop against torch: {t:.1e}.",
+            verdict=fd.verdict(), L=fd.loss, eps=fd.eps,
             t=max(np.abs(a - b.numpy()).max() for a, b in zip(ours, theirs))))
 
 # %% [markdown]

@@ -167,7 +167,7 @@ def execute(chapter, key):
                                 resources={"metadata": {"path": str(chapter.parent)}})
         t0 = time.perf_counter()
         try:
-            client.execute()
+            client.execute(cleanup_kc=True)  # closes the client's sockets too
         except CellExecutionError as err:
             raise RuntimeError(f"{chapter.name} raised while building the static edition:\n{err}")
         finally:

@@ -164,7 +164,47 @@ def _zoo():
     return st.one_of(st.sampled_from(scalars), st.sampled_from(arrays), random_arrays, floats)
 
 
-ZOO = _zoo()
+class BadRepr:
+    """An object whose repr raises: an error message about it must not fail in turn."""
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+class BadFloat(float):
+    """A float (so a ``numbers.Real``) whose ``__float__`` raises."""
+
+    def __float__(self):
+        raise ValueError("no float")
+
+
+def _odd():
+    """Hostile values of issue 23: ndarray subclasses (np.matrix, where ``*`` and ``**`` are matrix
+    products; a masked array), torch tensors (plain, float16, bfloat16, integer, one that requires
+    grad), float16 and object arrays, an object whose repr raises, a Real whose float() raises."""
+    import warnings
+
+    import numpy as np
+    X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=float)
+    Y = np.array([[0, 1, 1, 0]], dtype=float)
+    with warnings.catch_warnings():  # numpy discourages np.matrix: here it is the point
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        matrices = [np.matrix(X), np.matrix(Y), np.matrix([[0.5]])]
+    odd = [*matrices, np.ma.masked_array(X, X > 0),
+           X.astype(np.float16), X.astype(object), Y.astype(object), BadRepr(), BadFloat(1.0),
+           np.float16(0.5), np.array([[np.float16(65504)] * 4])]
+    try:
+        import torch
+    except ImportError:
+        return st.sampled_from(odd)
+    odd += [torch.tensor(X), torch.tensor(Y), torch.tensor(X, dtype=torch.float16),
+            torch.tensor(X, dtype=torch.bfloat16), torch.tensor(X, dtype=torch.int64),
+            torch.tensor(X, requires_grad=True), torch.tensor(0.5)]
+    return st.sampled_from(odd)
+
+
+ODD = _odd()
+ZOO = st.one_of(_zoo(), ODD)
 
 
 @st.composite

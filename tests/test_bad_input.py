@@ -1,9 +1,11 @@
-"""Issue 11: the core under bad input and float32, one test (or a few) per item of the issue.
+"""Issues 11 and 23: the core under bad input and float32, one test (or a few) per item of the
+issues (issue 23's below issue 11's).
 
 Truths are written here: closed forms (softplus, one-hot), ``math.hypot`` (an overflow-safe
 norm), mpmath at 50 digits, torch's ``binary_cross_entropy_with_logits``, central differences.
 """
 import math
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,13 +17,15 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpbook import Dense, SGD, Sequential, clip_grad_norm, fit, get_activation, gradcheck, mlp
+from bpbook import (SGD, Dense, Sequential, Table, clip_grad_norm, fit, get_activation, gradcheck,
+                    mlp)
 from bpbook.activations import ACTIVATIONS
 from bpbook.engine import Value
-from bpbook.errors import (BpbookError, ExplodingGradientError, InputError, InputTypeError,
-                           ShapeError)
+from bpbook.errors import (BpbookError, OrderError, ExplodingGradientError, InputError,
+                           InputTypeError, ShapeError)
 from bpbook.losses import bce, bce_grad, get_loss, softmax_ce, softmax_ce_grad
 from tests.gradient_checks import assert_grad_close
+from tests.worked_closed_form import closed_form as worked_example_closed_form
 
 XOR_X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=float)
 XOR_Y = np.array([[0, 1, 1, 0]], dtype=float)
@@ -372,3 +376,436 @@ def test_gradcheck_of_a_float32_model_runs_on_a_float64_copy():
     twin.forward_backward(XOR_X, XOR_Y, "bce")
     for (name, _, g), (_, _, g64) in zip(model.parameters(), twin.parameters()):
         np.testing.assert_allclose(g, g64, rtol=1e-4, atol=1e-6, err_msg=name)
+
+
+# ==== Issue 23 ================================================================================
+
+# ---- 3. Shared module-level data cannot be changed by accident ------------------------------
+
+def test_worked_defaults_and_xor_data_are_read_only():
+    from bpbook import data, worked
+    from bpbook.chapters.ch03_worked_example.exercises import DW2_INPUT, check_dW2
+    with pytest.raises(TypeError):
+        worked.DEFAULTS["W2"] = 2.0
+    r = worked_example_closed_form(**{**worked.DEFAULTS, **DW2_INPUT})
+    assert check_dW2(r["dW2"]).ok is True
+    for arr in (data.XOR_X, data.XOR_Y):
+        with pytest.raises(ValueError, match="read-only"):
+            arr += 1
+    assert data.XOR_X.tolist() == [[0, 0, 1, 1], [0, 1, 0, 1]] and data.XOR_Y.tolist() == [[0, 1, 1, 0]]
+
+
+@pytest.mark.parametrize("settings, error, message", [
+    ({"x1": "0.5"}, InputTypeError, "worked example: x1 must be a finite number, got '0.5'"),
+    ({"W2": 10**400}, InputError, "worked example: W2 must be a finite number, got 1000"),
+    ({"W2": np.array([1.0, 2.0])}, InputTypeError, "W2 must be a finite number, got array"),
+    ({"lr": 0}, InputError, "learning rate lr must be > 0"),
+    ({"w2": 1.0}, InputTypeError, "unknown setting 'w2'")])
+def test_worked_settings_are_checked_with_bpbook_errors(settings, error, message):
+    from bpbook.worked import worked_example
+    with pytest.raises(error, match=message):
+        worked_example(**settings)
+
+
+# ---- 2. softmax_ce with targets that do not sum to 1: the true gradient ----------------------
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 5), m=st.integers(1, 6), seed=st.integers(0, 10_000),
+       zero=st.booleans())
+def test_softmax_ce_gradient_matches_torch_for_any_targets_in_0_1(n, m, seed, zero):
+    rng = np.random.RandomState(seed)
+    o = rng.randn(n, m) * 3
+    y = np.zeros((n, m)) if zero else rng.rand(n, m)  # columns need not sum to 1
+    ot = torch.tensor(o.T, requires_grad=True)
+    want = F.cross_entropy(ot, torch.tensor(y.T))  # mean over the m samples
+    want.backward()
+    assert softmax_ce(o, y) == pytest.approx(want.item(), rel=1e-12, abs=1e-15)
+    np.testing.assert_allclose(softmax_ce_grad(o, y), ot.grad.numpy().T, rtol=1e-10, atol=1e-15)
+
+
+def test_gradcheck_agrees_with_softmax_ce_on_all_zero_targets():
+    model = mlp([2, 3, 3], "tanh", "identity", seed=1, scale=1.0)
+    result = gradcheck(model, XOR_X, np.zeros((3, 4)), "softmax_ce")
+    assert result.passed(1e-6), result.table
+    model.zero_grad()
+    assert model.forward_backward(XOR_X, np.zeros((3, 4)), "softmax_ce") == 0.0
+    assert all(not g.any() for _, _, g in model.parameters())
+
+
+# ---- 14. clip_grad_norm as torch's clip_grad_norm_ --------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), max_norm=st.floats(1e-3, 10.0), scale=st.floats(1e-4, 10.0))
+def test_clip_grad_norm_matches_torch(seed, max_norm, scale):
+    rng = np.random.RandomState(seed)
+    grads = [rng.randn(3, 2) * scale, rng.randn(3, 1) * scale]
+    params = [(f"p{i}", np.zeros_like(g), g.copy()) for i, g in enumerate(grads)]
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g)
+    want = torch.nn.utils.clip_grad_norm_(tensors, max_norm)
+    assert clip_grad_norm(params, max_norm) == pytest.approx(want.item(), rel=1e-13)
+    for (_, _, g), t in zip(params, tensors):
+        np.testing.assert_allclose(g, t.grad.numpy(), rtol=1e-13, atol=0)
+
+
+# ---- 11. backward with bad upstream gradients, or before forward --------------------------------
+
+@pytest.mark.parametrize("da, error, message", [
+    ([[np.nan, 0.0, 0.0, 0.0]], InputError, "upstream gradient da holds 1 non-finite"),
+    ([["a"] * 4], InputTypeError, "upstream gradient da should be an array of real numbers"),
+    (np.ones((1, 4)) * 1j, InputTypeError, "got complex numbers"),
+    (np.ones((4, 1)), ShapeError, r"da should have shape \(1, 4\)"),
+])
+def test_backward_checks_its_upstream_gradient(da, error, message):
+    model = mlp([2, 3, 1], "tanh", "sigmoid")
+    model.forward(XOR_X)
+    for backward in (model.backward, model.dense[-1].backward):
+        with pytest.raises(error, match=message):
+            backward(da)
+    assert all(not g.any() for _, _, g in model.parameters())  # nothing was added
+
+
+def test_backward_before_forward_is_a_call_order_error():
+    from bpbook.layers import ActivationLayer
+    for call in (lambda: mlp([2, 1]).backward(np.ones((1, 4))),
+                 lambda: Dense(2, 1).backward(np.ones((1, 4))),
+                 lambda: Dense(2, 1).backward_delta(np.ones((1, 4))),
+                 lambda: ActivationLayer("relu").backward(np.ones((1, 4)))):
+        with pytest.raises(OrderError, match="before forward") as err:
+            call()
+        assert isinstance(err.value, BpbookError)
+
+
+def test_backward_from_a_list_and_from_float32_da_matches_the_array_case():
+    model = mlp([2, 3, 1], "tanh", "sigmoid")
+    model.forward(XOR_X)
+    model.backward(np.full((1, 4), 0.25))
+    want = [g.copy() for _, _, g in model.parameters()]
+    for da in ([[0.25] * 4], np.full((1, 4), 0.25, np.float32)):
+        model.zero_grad()
+        model.backward(da)
+        for g, w in zip((g for _, _, g in model.parameters()), want):
+            np.testing.assert_array_equal(g, w)
+
+
+def test_sequential_backward_from_delta_needs_a_logit():
+    from bpbook import BatchNorm
+    model = Sequential([Dense(2, 2), BatchNorm(2)])
+    model.forward(XOR_X)
+    with pytest.raises(InputError, match="delta.*needs an output layer with a logit z"):
+        model.backward(delta=np.ones((2, 4)))
+
+
+# ---- 5. BatchNorm follows the library's rules -------------------------------------------------
+
+def test_batchnorm_computes_in_its_dtype_and_matches_float64():
+    from bpbook import BatchNorm
+    rng = np.random.RandomState(0)
+    z, g = rng.randn(3, 5), rng.randn(3, 5)
+    bn32, bn64 = BatchNorm(3, dtype=np.float32), BatchNorm(3)
+    out32, out64 = bn32.forward(z.astype(np.float32)), bn64.forward(z)
+    dz32, dz64 = bn32.backward(g.astype(np.float32)), bn64.backward(g)
+    assert {a.dtype for a in (out32, dz32, bn32.dgamma, bn32.dbeta)} == {np.dtype(np.float32)}
+    np.testing.assert_allclose(out32, out64, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(dz32, dz64, rtol=1e-4, atol=1e-5)
+    assert bn64.forward(z.astype(np.float32)).dtype == np.float64  # data take the layer's dtype
+
+
+def test_a_model_mixing_dtypes_is_refused():
+    from bpbook import BatchNorm
+    with pytest.raises(InputTypeError, match="one dtype.*bn.gamma float64"):
+        Sequential([Dense(2, 3, dtype=np.float32), BatchNorm(3, name="bn")])
+    Sequential([Dense(2, 3, dtype=np.float32), BatchNorm(3, dtype=np.float32)])
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda bn: bn.forward("abc"), InputTypeError, "input z should be an array of real numbers"),
+    (lambda bn: bn.forward(XOR_X + 1j), InputTypeError, "got complex numbers"),
+    (lambda bn: bn.forward(XOR_X.astype(bool)), InputTypeError, "got booleans"),
+    (lambda bn: bn.forward(XOR_X.astype(object)), InputTypeError, "got Python objects"),
+    (lambda bn: bn.forward([[1e200, -1e200, 0.0], [0.0, 1.0, 2.0]]), InputError,
+     "variance of feature 0 of the input z overflows float64"),
+    (lambda bn: bn.forward(XOR_X[:, :1]), InputError, "m >= 2 samples"),
+    (lambda bn: bn.backward(XOR_X.tolist()), OrderError, "before forward"),
+    (lambda bn: ran(bn).backward([[np.nan] * 4] * 2), InputError,
+     "upstream gradient da holds 8 non-finite"),
+    (lambda bn: ran(bn).backward("g"), InputTypeError, "upstream gradient da"),
+])
+def test_batchnorm_input_gets_bpbook_errors(call, error, message):
+    from bpbook import BatchNorm
+    with pytest.raises(error, match=message):
+        call(BatchNorm(2))
+
+
+def ran(layer):
+    """``layer`` after a forward pass of the XOR inputs."""
+    layer.forward(XOR_X)
+    return layer
+
+
+def test_batchnorm_backward_takes_a_list_like_an_array():
+    from bpbook import BatchNorm
+    g = np.arange(8.0).reshape(2, 4)
+    np.testing.assert_array_equal(ran(BatchNorm(2)).backward(g.tolist()),
+                                  ran(BatchNorm(2)).backward(g))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(eps=True), InputTypeError, "eps should be a real number, got bool"),
+    (dict(n_features=True), InputTypeError, "n_features should be an integer"),
+    (dict(eps=0.0), InputError, "eps should be > 0.0"),
+    (dict(dtype=np.float16), InputTypeError, "dtype should be np.float32 or np.float64")])
+def test_batchnorm_settings_get_bpbook_errors(kwargs, error, message):
+    from bpbook import BatchNorm
+    with pytest.raises(error, match=message):
+        BatchNorm(**{"n_features": 2, **kwargs})
+
+
+def test_batchnorm_takes_a_numpy_eps():
+    from bpbook import BatchNorm
+    assert BatchNorm(2, eps=np.float32(1e-3)).eps == pytest.approx(1e-3)
+
+
+# ---- 12. SymbolicMLP: ReLU's derivative at 0, and its input ------------------------------------
+
+def test_symbolic_relu_derivative_at_0_is_0_like_bpbook_and_torch():
+    from bpbook.symbolic import SymbolicMLP, params_of
+    model = Sequential([Dense(2, 1, "relu", W=[[1.0, -1.0]], name="layer1"),
+                        Dense(1, 1, W=[[2.0]], name="layer2")])
+    x, y = np.array([[1.0], [1.0]]), np.array([[1.0]])  # z1 = 0 exactly
+    model.forward_backward(x, y, "mse")
+    closed = SymbolicMLP([2, 1, 1], "relu", "identity").gradients_at(params_of(model), x, y)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 1, dtype=torch.float64), torch.nn.ReLU(),
+                              torch.nn.Linear(1, 1, dtype=torch.float64))
+    with torch.no_grad():
+        for lin, layer in zip(net[::2], model.dense):
+            lin.weight.copy_(torch.tensor(layer.W))
+            lin.bias.copy_(torch.tensor(layer.b.ravel()))
+    (0.5 * (net(torch.tensor(x.T)) - torch.tensor(y.T)) ** 2).sum().backward()
+    assert net[0].bias.grad.item() == 0.0 == model.dense[0].db[0, 0]
+    for (name, _, grad), lin_grad in zip(model.parameters(),
+                                         (p.grad.numpy() for p in net.parameters())):
+        np.testing.assert_array_equal(closed[name], grad)
+        np.testing.assert_array_equal(closed[name].ravel(), lin_grad.ravel())
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda S: S([2]), InputTypeError, "sizes should be a list of at least two"),
+    (lambda S: S("21"), InputTypeError, "sizes should be a list"),
+    (lambda S: S([2, 0]), InputError, r"sizes\[1\] should be an integer >= 1"),
+    (lambda S: S([2, 1.5]), InputTypeError, r"sizes\[1\] should be an integer"),
+    (lambda S: S([50, 50]), InputError, "2550 parameters"),
+    (lambda S: S([2, 1], "softplus"), InputError, "unknown SymbolicMLP: activation 'softplus'"),
+    (lambda S: S([2, 1], output=None), InputTypeError, "output activation should be a name"),
+    (lambda S: S([2, 1], batch=True), InputTypeError, "batch should be an integer"),
+])
+def test_symbolic_mlp_settings_get_bpbook_errors(make, error, message):
+    from bpbook.symbolic import SymbolicMLP
+    with pytest.raises(error, match=message):
+        make(SymbolicMLP)
+
+
+@pytest.mark.parametrize("params, x, y, error, message", [
+    ({}, [[1.0], [2.0]], [[1.0]], InputError, "'layer1.W' is missing"),
+    ([1, 2], [[1.0], [2.0]], [[1.0]], InputTypeError, "params should be a dict"),
+    ("good", [[np.nan], [2.0]], [[1.0]], InputError, "x holds 1 non-finite"),
+    ("good", [[1.0], [2.0]], [["a"]], InputTypeError, "y should be an array of real numbers"),
+    ("nan", [[1.0], [2.0]], [[1.0]], InputError, r"params\['layer1.W'\] holds 1 non-finite"),
+    ("good", [1.0, 2.0, 3.0, 4.0], [[1.0, 1.0]], ShapeError, r"x should have shape \(2, 2\)"),
+])
+def test_symbolic_mlp_input_gets_bpbook_errors(params, x, y, error, message):
+    from bpbook.symbolic import SymbolicMLP, params_of
+    batch = np.shape(y)[-1]
+    good = params_of(mlp([2, 1]))
+    params = {"good": good, "nan": {**good, "layer1.W": np.array([[np.nan, 1.0]])}}.get(
+        params, params) if isinstance(params, str) else params
+    with pytest.raises(error, match=message):
+        SymbolicMLP([2, 1], batch=batch).loss_at(params, x, y)
+
+
+# ---- 13. Table, the torch bridge, SGD: bpbook errors ---------------------------------------------
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: Table(5, []), InputTypeError, "Table: columns should be a list, got int"),
+    (lambda: Table(["a"], "xy"), InputTypeError, "Table: rows should be a list, got str"),
+    (lambda: Table(["a"], [1, 2]), InputTypeError, r"Table: rows\[0\] should be a list"),
+    (lambda: Table(["a", "b"], [[1]]), ShapeError, "a row has 1 cells but there are 2 columns"),
+    (lambda: Table(["a"], [[1]], ["{:.2f}", None]), InputError, "one format string.*per column"),
+    (lambda: Table(["a"], [[1]], [3]), InputError, "one format string"),
+    (lambda: Table(["a"], [[None]], ["{:.2f}"]), InputError,
+     "column 'a' has the format '{:.2f}', which does not fit the value None"),
+    (lambda: Table(["a"], [[1.0]], caption=3), InputTypeError, "caption should be a string"),
+])
+def test_table_input_gets_bpbook_errors(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize("model, dtype, error, message", [
+    ("x", None, InputTypeError, "model should be a bpbook Sequential.*got str"),
+    ("mlp", "float16", InputTypeError, "dtype should be torch.float32 or torch.float64"),
+    ("mlp", torch.int64, InputTypeError, "dtype should be torch.float32"),
+    ("batchnorm", None, InputTypeError, "Dense layers only"),
+])
+def test_to_torch_mlp_input_gets_bpbook_errors(model, dtype, error, message):
+    from bpbook import BatchNorm
+    from bpbook.torch_bridge import to_torch_mlp
+    model = {"mlp": mlp([2, 1]), "batchnorm": Sequential([Dense(2, 2), BatchNorm(2)])}.get(
+        model, model)
+    with pytest.raises(error, match=message):
+        to_torch_mlp(model, dtype)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", ["float32", np.float32, torch.float32, None])
+def test_to_torch_mlp_copies_every_activation_in_either_dtype(activation, dtype):
+    from bpbook.torch_bridge import to_torch_mlp
+    model = mlp([2, 3, 2], activation, activation,
+                seed=3, scale=1.0)
+    X = np.random.RandomState(0).randn(2, 5)
+    twin = to_torch_mlp(model, dtype)
+    want = torch.float64 if dtype is None else torch.float32
+    out = twin(torch.tensor(X.T, dtype=want))
+    assert out.dtype == want
+    np.testing.assert_allclose(out.detach().numpy().T, model.forward(X),
+                               rtol=1e-5 if dtype else 1e-12, atol=1e-6 if dtype else 1e-14)
+
+
+def test_to_torch_mlp_keeps_the_leaky_relu_slope():
+    from bpbook.torch_bridge import to_torch_mlp
+    model = Sequential([Dense(2, 2, get_activation("leaky_relu", slope=0.3), W=[[1, 0], [0, -1]])])
+    out = to_torch_mlp(model)(torch.tensor(XOR_X.T)).detach().numpy().T
+    np.testing.assert_allclose(out, model.forward(XOR_X), rtol=1e-15)
+    assert out.min() == pytest.approx(-0.3)
+
+
+@pytest.mark.parametrize("value, grad", [(np.zeros((2, 2), int), np.zeros((2, 2), int)),
+                                         (np.zeros((2, 2)), np.zeros((2, 2), int)),
+                                         (np.zeros((2, 2)), np.zeros((2, 1))),
+                                         (np.zeros(2, np.float16), np.zeros(2, np.float16))])
+def test_sgd_and_clipping_refuse_arrays_that_cannot_be_updated(value, grad):
+    params = [("w", value, grad)]
+    for call in (lambda: SGD(params, 0.1), lambda: clip_grad_norm(params, 1.0)):
+        with pytest.raises(InputTypeError, match="params should hold float32 or float64 arrays.*'w'"):
+            call()
+
+
+# ==== Issue 23: the hostile pass over every public name ==========================================
+
+def test_an_np_matrix_is_read_as_a_plain_array():
+    """For np.matrix, ``**`` is a matrix power: MSE of a (1, 1) matrix was right by luck, of a
+    square one wrong, of a (1, 4) one a raw error."""
+    from bpbook.losses import mse
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        y_hat, y = np.matrix([[1.0, 2.0], [3.0, 4.0]]), np.matrix(np.zeros((2, 2)))
+        row = np.matrix([[0.5, 0.5, 0.5, 0.5]])
+    assert mse(y_hat, y) == pytest.approx(0.5 * (1 + 4 + 9 + 16) / 2)
+    model = mlp([2, 1])
+    assert model.loss(XOR_X, row) == model.loss(XOR_X, np.asarray(row))
+
+
+@pytest.mark.parametrize("x, message", [
+    (np.ma.masked_array(XOR_X, XOR_X > 0), "got a masked array"),
+    (torch.tensor(XOR_X, requires_grad=True), "(?s)inputs X should be a real array.*requires grad"),
+    (torch.tensor(XOR_X, dtype=torch.bfloat16), "inputs X should be a real array"),
+])
+def test_arrays_numpy_cannot_take_honestly_are_refused(x, message):
+    with pytest.raises(InputTypeError, match=message):
+        mlp([2, 1]).forward(x)
+
+
+class _BadRepr:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+class _BadFloat(float):
+    def __float__(self):
+        raise ValueError("no float")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: SGD(mlp([2, 1]).parameters(), _BadRepr()), "lr should be a real number, got _BadRepr"),
+    (lambda: SGD(mlp([2, 1]).parameters(), _BadFloat(0.1)), r"float\(\) of it fails: no float"),
+    (lambda: Value(_BadRepr()), "got _BadRepr a _BadRepr \\(whose repr fails\\)"),
+    (lambda: get_activation(_BadRepr()), "activation should be a name"),
+])
+def test_an_error_message_survives_hostile_objects(call, message):
+    with pytest.raises(BpbookError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: get_activation("softmax")(np.array(3.0)), "softmax: z should have at least one row"),
+    (lambda: get_activation("softmax")(np.zeros((0, 3))), "at least one row"),
+    (lambda: __import__("bpbook.activations").activations.leaky_relu(XOR_X, "0.1"),
+     "leaky_relu slope should be a real number"),
+    (lambda: __import__("bpbook.activations").activations.elu(XOR_X, np.nan),
+     "elu alpha should be a finite number"),
+    (lambda: __import__("bpbook.activations").activations.elu_prime(XOR_X, -1.0),
+     "elu alpha should be >= 0.0"),
+])
+def test_activation_functions_refuse_what_they_cannot_compute(call, message):
+    with pytest.raises(BpbookError, match=message):
+        call()
+
+
+def test_shared_tables_of_activations_and_losses_are_read_only():
+    from bpbook.losses import LOSSES
+    from bpbook.symbolic import SYMBOLIC_ACTIVATIONS
+    for table in (ACTIVATIONS, LOSSES, SYMBOLIC_ACTIVATIONS):
+        with pytest.raises(TypeError):
+            table["relu"] = None
+
+
+def test_an_in_place_edit_of_the_output_raises_instead_of_corrupting_gradients():
+    model = mlp([2, 3, 1], "tanh", "sigmoid", seed=2)
+    y_hat = model.forward(XOR_X)
+    want = model.dense[-1].a.copy()
+    with pytest.raises(ValueError, match="read-only"):
+        y_hat -= XOR_Y  # a student's "error" computed in place
+    np.testing.assert_array_equal(model.dense[-1].a, want)
+    model.backward((want - XOR_Y) / 4)
+    twin = mlp([2, 3, 1], "tanh", "sigmoid", seed=2)
+    twin.forward_backward(XOR_X, XOR_Y)
+    for (_, _, g), (_, _, g2) in zip(model.parameters(), twin.parameters()):
+        np.testing.assert_allclose(g, g2, rtol=1e-12)
+    from bpbook.layers import ActivationLayer
+    X = XOR_X.copy()
+    ActivationLayer("identity").forward(X)
+    X += 1  # an identity layer's read-only output never makes the caller's array read-only
+
+
+def test_sgd_refuses_an_array_twice_or_a_read_only_one():
+    model = mlp([2, 1])
+    (name, W, dW), (_, b, db) = model.parameters()
+    with pytest.raises(InputError, match="each array once; 'again' shares its value with"):
+        SGD([(name, W, dW), ("again", W, np.zeros_like(W))], 0.1)
+    frozen = np.zeros((1, 2))
+    frozen.flags.writeable = False
+    with pytest.raises(InputError, match="writeable arrays.*'frozen' is read-only"):
+        SGD([("frozen", frozen, np.zeros((1, 2)))], 0.1)
+
+
+def test_evaluate_names_a_symbol_without_a_value():
+    from bpbook.symbolic import evaluate, worked_symbolic
+    from bpbook.worked import DEFAULTS
+    symbols, L, _ = worked_symbolic()
+    with pytest.raises(InputError, match="missing W_2"):
+        evaluate(L, symbols, {**{k: v for k, v in DEFAULTS.items() if k != "W2"}, "w2": 0.9})
+    with pytest.raises(InputError, match=r"values\['x1'\] should be a finite number"):
+        evaluate(L, symbols, {**DEFAULTS, "x1": np.nan})
+
+
+def test_table_column_names_the_columns_it_has():
+    with pytest.raises(InputError, match="no column 'c'; the columns are \\['a', 'b'\\]"):
+        Table(["a", "b"], [[1, 2]]).column("c")
+
+
+@pytest.mark.parametrize("make", [lambda: 7.1467957967024735e+152 ** Value(2.0),
+                                  lambda: Value(10.0) ** 308.2])
+def test_a_local_derivative_that_overflows_is_refused_at_the_operation(make):
+    with pytest.raises(OverflowError, match="too large for a float"):
+        make()

@@ -93,6 +93,12 @@ def _activation(settings):
     return _rows(explore(settings["activation"], settings["z₀"]).table)
 
 
+def _gradient_checking(settings):
+    from bpbook.chapters.ch11_gradient_checking.explore import explore
+
+    return _rows(explore(settings["log₁₀ ε"]).table)
+
+
 def _torch(settings):
     from bpbook.chapters.ch12_pytorch.explore import QUANTITIES
     from bpbook.worked import worked_example
@@ -107,6 +113,13 @@ def _classifier(settings):
 
     return _rows(update(lr=settings["η"], batch_size=int(settings["batch size"]),
                         hidden=int(settings["hidden units"])).table)
+
+
+def _conv(settings):
+    from bpbook.chapters.ch15_convolutions.explore import update
+
+    kernel = settings["kernel"].replace("\xa0", " ")  # the page shows the name with nbsp
+    return _rows(update(int(settings["test image"]), kernel).table)
 
 
 def _rnn(settings):
@@ -133,9 +146,12 @@ EXPLORERS = [
     Explorer("10_training_in_practice", slider="depth", watch="layer forwards",
              compute=_checkpointing, column="checkpointed"),
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
+    Explorer("11_gradient_checking", slider="log₁₀ ε", watch="measured error",
+             compute=_gradient_checking),
     Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
+    Explorer("15_convolutions", slider="test image", watch="largest feature", compute=_conv),
     Explorer("16_backprop_through_time", slider="T", watch="ratio first / last", compute=_rnn),
 ]
 

@@ -22,8 +22,11 @@ PICTURE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+|bp-fig-[0-9a-f]{12}
 
 def printed(path):
     nb = jupytext.read(path)
+    # cleanup_kc: nbclient shuts down a kernel it was handed, and closes its client's sockets,
+    # only when asked (else: "unclosed socket" warnings, and the kernel runs until exit)
     nbclient.NotebookClient(nb, km=IPCKernelManager(kernel_name="python3"), timeout=600,
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
+                            resources={"metadata": {"path": str(path.parent)}}).execute(
+                                cleanup_kc=True)
     out = []
     for i, cell in enumerate(nb.cells):
         for o in cell.get("outputs", []):

@@ -94,6 +94,9 @@ def test_loss_value_and_gradient(name, data):
                       truth="torch.autograd")
 
 
+KINKED = {"relu", "leaky_relu", "elu"}
+
+
 @pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"softmax"}))
 @SETTINGS
 @given(data=st.data())
@@ -102,6 +105,9 @@ def test_dense_layer_gradients(activation, data):
     n_in, n_out, m = (data.draw(st.integers(1, 4)) for _ in range(3))
     W, b = data.draw(matrices(n_out, n_in)), data.draw(matrices(n_out, 1))
     X, da = data.draw(matrices(n_in, m)), data.draw(matrices(n_out, m))
+    # A central difference is exact to O(ε²) only away from a kink of f or of f' (ReLU's and
+    # Leaky ReLU's at 0, ELU's second derivative there): near one, only torch judges.
+    smooth = activation not in KINKED or bool(np.all(np.abs(W @ X + b) > 1e-3))
     layer = Dense(n_in, n_out, activation, W=W, b=b)
     layer.forward(X)
     dX = layer.backward(da)
@@ -111,7 +117,8 @@ def test_dense_layer_gradients(activation, data):
     def L(W_, b_, X_):
         return np.sum(da * f(W_ @ X_ + b_))
 
-    for what, got, arr in (("dW", layer.dW, W), ("db", layer.db, b), ("dX", dX, X)):
+    by_differences = (("dW", layer.dW, W), ("db", layer.db, b), ("dX", dX, X)) if smooth else ()
+    for what, got, arr in by_differences:
         def f_of(v, what=what):
             args = {"dW": (v, b, X), "db": (W, v, X), "dX": (W, b, v)}[what]
             return L(*args)

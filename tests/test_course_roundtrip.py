@@ -25,6 +25,7 @@ from instructor.kit.build import assignments, venv_env
 from instructor.kit.chapter import REPO, load_material, read_chapter
 from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id
+from tests.jupyter_isolation import isolated
 
 ROUNDTRIP = ("01_chain_rule", "03_worked_example", "capstone_mlp")
 GUIDE = REPO / "instructor" / "README.md"
@@ -82,15 +83,16 @@ def hand_in(student, path, course, assignment):
 def roundtrip(tmp_path_factory):
     root = tmp_path_factory.mktemp("roundtrip")
     course = root / "course"
+    env = isolated(venv_env(), root / "jupyter")  # nbgrader's cache too: nothing in ~/
     build = subprocess.run([sys.executable, "-m", "instructor.kit", "--course", str(course),
-                            "--only", *ROUNDTRIP], cwd=REPO, capture_output=True, text=True)
+                            "--only", *ROUNDTRIP], cwd=REPO, capture_output=True, text=True,
+                           env=env)
     assert build.returncode == 0, build.stderr[-3000:]
-    exchange, config = root / "exchange", root / "jupyter"
+    exchange = root / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
-    config.mkdir()
-    (config / "nbgrader_config.py").write_text(f"c.Exchange.root = {str(exchange)!r}\n")
-    env = {**venv_env(), "JUPYTER_CONFIG_DIR": str(config)}
+    (root / "jupyter" / "config" / "nbgrader_config.py").write_text(
+        f"c.Exchange.root = {str(exchange)!r}\n")
     for assignment in ROUNDTRIP:
         run_block("release", root, env, ASSIGNMENT=assignment)
         for student in STUDENTS:

@@ -17,7 +17,10 @@ from bpbook import SGD, Dense, Sequential, clip_grad_norm, fit, get_activation, 
 from bpbook.engine import Value
 from bpbook.errors import BpbookError, InputError, InputTypeError
 from bpbook.losses import LOSSES, get_loss
+from bpbook.symbolic import SymbolicMLP
 from tests.strategies import ZOO, calls
+
+SYMBOLIC = SymbolicMLP([2, 1])  # built once: SymPy takes a moment
 
 # few examples per target, so the whole file runs in seconds on a busy machine
 FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -27,8 +30,10 @@ XOR_Y = np.array([[0, 1, 1, 0]], dtype=float)
 
 # what a message may call an argument
 ALIASES = {"name": ("activation", "loss"), "lr": ("lr", "learning rate"), "Y": ("Y", "targets"),
-           "y": ("targets y", "labels"), "X": ("X", "a_prev"), "params": ("params",),
-           "model": ("model", "Sequential", "layers")}
+           "y": ("targets y", "labels", "y"), "X": ("X", "a_prev"), "params": ("params",),
+           "model": ("model", "Sequential", "layers"), "z": ("input z", "z"),
+           "da": ("da",), "rows": ("row", "value"), "formats": ("format",),
+           "columns": ("column",), "n_features": ("n_features", "input z")}
 
 
 def outcome(call, replaced):
@@ -52,9 +57,11 @@ def finite(x):
 
 def shape_of(x):
     """The shape numpy would give ``x`` (None if it is not a real array)."""
+    if isinstance(x, np.ma.MaskedArray):
+        return None
     try:
         arr = np.asarray(x)
-    except ValueError:
+    except (ValueError, TypeError, RuntimeError):  # ragged lists, torch bfloat16, requires_grad
         return None
     return arr.shape if arr.dtype.kind in "iuf" else None
 
@@ -223,3 +230,104 @@ def test_sequential_refuses_what_is_not_a_layer():
     for layers in (None, "dense", [], [1, 2], [Dense(2, 1), "relu"]):
         _, err = outcome(lambda: Sequential(layers), ["layers"])
         assert err is not None
+
+
+
+# ---- issue 23: the rest of the public API ------------------------------------------------------
+
+BATCHNORM = dict(n_features=2, eps=1e-5, dtype=np.float64, z=XOR_X, da=XOR_X)
+
+
+@FUZZ
+@given(call=calls(BATCHNORM))
+def test_batchnorm(call):
+    from bpbook import BatchNorm
+    replaced, kw = call
+    bn, err = outcome(lambda: BatchNorm(kw["n_features"], kw["eps"], dtype=kw["dtype"]), replaced)
+    if err is None:
+        out, err = outcome(lambda: bn.forward(kw["z"]), replaced)
+    if err is None:
+        assert finite(out) and out.shape == shape_of(kw["z"]) and out.dtype == bn.gamma.dtype
+        da = kw["da"] if "da" in replaced else np.ones(out.shape)  # z's shape when z changed
+        dz, err = outcome(lambda: bn.backward(da), replaced)
+        if err is None:
+            assert finite(dz) and dz.shape == out.shape and dz.dtype == out.dtype
+            assert shape_of(da) == out.shape
+
+
+@FUZZ
+@given(da=ZOO, which=st.sampled_from(["model", "dense", "delta"]))
+def test_backward(da, which):
+    model = mlp([2, 3, 1], "tanh", "sigmoid")
+    model.forward(XOR_X)
+    call = {"model": lambda: model.backward(da), "dense": lambda: model.dense[-1].backward(da),
+            "delta": lambda: model.backward(delta=da)}[which]
+    _, err = outcome(call, ["da"])
+    if err is None:
+        assert shape_of(da) == (1, 4)
+        assert all(finite(g) and g.dtype == np.float64 for _, _, g in model.parameters())
+
+
+TABLE = dict(columns=["a", "b"], rows=[[1.0, "x"]], formats=["{:.2f}", None], css_class="t",
+             caption=None)
+
+
+@FUZZ
+@given(call=calls(TABLE))
+def test_table(call):
+    from bpbook import Table
+    replaced, kw = call
+    table, err = outcome(lambda: Table(**kw), replaced)
+    if err is None:
+        assert isinstance(str(table), str) and isinstance(table._repr_html_(), str)
+
+
+@FUZZ
+@given(call=calls(dict(x=XOR_X[:, :1], y=XOR_Y[:, :1], params="model")),
+       which=st.sampled_from(["loss_at", "gradients_at"]))
+def test_symbolic_mlp(call, which):
+    from bpbook.symbolic import params_of
+    replaced, kw = call
+    params = params_of(mlp([2, 1])) if "params" not in replaced else kw["params"]
+    out, err = outcome(lambda: getattr(SYMBOLIC, which)(params, kw["x"], kw["y"]), replaced)
+    if err is None:
+        assert all(finite(v) for v in (out.values() if which == "gradients_at" else [out]))
+        assert shape_of(kw["x"]) in ((2, 1), (2,)) and shape_of(kw["y"]) in ((1, 1), (1,), ())
+
+
+@FUZZ
+@given(value=ZOO, setting=st.sampled_from(["x1", "y", "W2", "lr"]))
+def test_worked_example(value, setting):
+    from bpbook.worked import worked_example
+    result, err = outcome(lambda: worked_example(**{setting: value}), [setting])
+    if err is None:
+        # e^(−z) of a very negative z is truly inf; everything else is finite
+        assert all(math.isfinite(v) for k, v in result.items() if not k.startswith("exp("))
+
+
+@FUZZ
+@given(z=ZOO, name=st.sampled_from(["sigmoid", "relu", "softmax", "leaky_relu", "elu"]),
+       parameter=ZOO)
+def test_activation_functions(z, name, parameter):
+    """The module's functions only convert ``z`` (NaN passes through, as documented), but refuse
+    what is not a real array, and a slope or alpha that is not a finite number >= 0."""
+    from bpbook import activations
+    f = getattr(activations, name)
+    call = (lambda: f(z, parameter)) if name in ("leaky_relu", "elu") else (lambda: f(z))
+    with np.errstate(all="ignore"):  # unchecked values: numpy's overflow and NaN are theirs
+        a, err = outcome(call, ["z", "slope", "alpha"])
+    if err is None:
+        assert a.shape == shape_of(z) and a.dtype in (np.float32, np.float64)
+
+
+@FUZZ
+@given(call=calls(dict(model="mlp", dtype=None)))
+def test_to_torch_mlp(call):
+    import torch
+
+    from bpbook.torch_bridge import to_torch_mlp
+    replaced, kw = call
+    model = mlp([2, 3, 1], "tanh", "sigmoid") if "model" not in replaced else kw["model"]
+    net, err = outcome(lambda: to_torch_mlp(model, kw["dtype"]), replaced)
+    if err is None:
+        assert next(net.parameters()).dtype in (torch.float32, torch.float64)

@@ -2,17 +2,19 @@
 floor is what the central difference's rounding needs, kinks are found, parameters are told apart
 by position, and float32 models (BatchNorm first or not) are checked in float64.
 
-Truth here is independent of the rule: the bugs are written into a layer by hand, the rule's
-closed forms are written out, and a kink is placed by construction.
+Truth here is independent of the rule: the bugs are written into a layer by hand (chapter 11's
+``BuggyDense``, which the chapter teaches from), the rule's closed forms are written out, and a
+kink is placed by construction.
 """
 import numpy as np
 import pytest
 
 from bpbook.activations import Activation
-from bpbook import Dense, Sequential, gradcheck, mlp
+from bpbook import Dense, Sequential, gradcheck
 from bpbook.errors import InputError, InputTypeError
 from bpbook.gradcheck import (EPS, NOISE_FACTOR, TOL, U, central_difference_error,
                               check_gradients, error_floor, rel_error)
+from bpbook.chapters.ch11_gradient_checking.cases import BuggyDense
 from bpbook.norm import BatchNorm
 
 KINDS = {  # hidden activation, output activation, loss
@@ -24,30 +26,6 @@ KINDS = {  # hidden activation, output activation, loss
     "silu/softmax_ce": ("silu", "identity", "softmax_ce"),
 }
 SMOOTH = ("tanh/mse", "sigmoid/bce", "elu/bce", "silu/softmax_ce")
-
-
-class BuggyDense(Dense):
-    """A Dense layer whose backward pass carries one of the classic bugs."""
-
-    def __init__(self, *args, bug=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.bug = bug
-
-    def backward(self, da, input_grad=True):
-        if self.bug == "missing slope":  # δ = da, without f'(z)
-            return self.backward_delta(da, input_grad)
-        return super().backward(da, input_grad)
-
-    def backward_delta(self, delta, input_grad=True):
-        if self.bug == "dropped 1/m":
-            delta = delta * delta.shape[1]
-        self.delta = delta
-        dW = delta @ self.a_prev.T
-        self.dW += -dW if self.bug == "sign" else dW
-        self.db += delta.sum(axis=1, keepdims=True)
-        if not input_grad:
-            return None
-        return (self.W if self.bug == "transposed W" else self.W.T) @ delta
 
 
 def network(kind, seed, bug=None, where=1, m=5):
@@ -164,7 +142,7 @@ def test_a_check_that_straddles_a_relu_kink_is_marked_and_not_judged():
     z = hidden.W @ X + hidden.b
     hidden.b[0, 0] -= z[0, 0] - 0.3 * EPS  # unit 0, sample 0 sits 0.3 ε above its kink
     result = gradcheck(model, X, Y, loss)
-    kinked = [r for r in result.rows if r[5]]
+    kinked = [r for r, k in zip(result.rows, result.kinked) if k]
     assert ("layer1.b", (0, 0)) in [(r[0], r[1]) for r in kinked]
     assert result.kinks == len(kinked)
     assert max(r[4] for r in kinked) > 1e-3  # its central difference mixes two slopes
@@ -185,8 +163,17 @@ def test_sample_checks_that_many_entries_of_each_parameter():
     by_entry = {(r[0], r[1]): r for r in full.rows}
     for r in part.rows:
         assert by_entry[(r[0], r[1])][2:] == pytest.approx(r[2:])
+    assert all(len(r) == 5 for r in part.rows)
     assert part.rows == gradcheck(model, X, Y, loss, sample=3, seed=7).rows
     assert part.rows != gradcheck(model, X, Y, loss, sample=3, seed=8).rows
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-5, 1.5, 1.34e154])
+def test_bad_eps_is_refused(eps):
+    """Found by the fuzz test: a step of 1e154 overflowed the floor's ε² (OverflowError)."""
+    model, X, Y, loss = network("tanh/mse", 0)
+    with pytest.raises(InputError, match="gradcheck: eps should be"):
+        gradcheck(model, X, Y, loss, eps=eps)
 
 
 @pytest.mark.parametrize("bad, error", [(0, InputError), (-1, InputError),

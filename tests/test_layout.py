@@ -97,3 +97,11 @@ def test_the_public_api_stays():
              "get_activation", "get_loss", "Table", "ShapeError", "ExplodingGradientError"]
     assert all(hasattr(bpbook, n) for n in names)
     assert importlib.import_module("bpbook.engine").Value(2.0).data == 2.0
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_chapter_title_carries_its_file_number(notebook):
+    title = next(c.source for c in jupytext.read(notebook).cells if c.cell_type == "markdown")
+    number = int(notebook.stem[:2])
+    assert re.match(rf"# {number}\. \S", title), \
+        f"{notebook.name}: its first heading should start '# {number}. ', got {title[:40]!r}"

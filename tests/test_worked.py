@@ -146,5 +146,5 @@ def test_symbolic_batch_rejects_data_of_the_wrong_shape():
     sym = SymbolicMLP([2, 1], batch=3)
     with pytest.raises(ShapeError, match=r"x should have shape \(2, 3\).*got \(2, 2\)"):
         sym.loss_at(params_of(mlp([2, 1])), np.zeros((2, 2)), np.zeros((1, 3)))
-    with pytest.raises(ValueError, match="batch must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="batch should be an integer >= 1 and <= 200, got 0"):
         SymbolicMLP([2, 1], batch=0)

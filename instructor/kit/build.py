@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from instructor import settings
 from instructor.kit.chapter import (CHAPTERS, REPO, SOLUTIONS, KitError, chapter_names,
                                    read_chapter)
 from instructor.kit.leaks import leaks
@@ -28,8 +29,8 @@ CAPSTONE_NAME = "capstone_mlp"
 
 CONFIG = '''\
 """nbgrader's configuration for the bpbook course. Written by `make course`: edit
-instructor/kit/build.py, not this file. Site settings (the exchange directory) belong in
-~/.jupyter/nbgrader_config.py or /etc/jupyter/nbgrader_config.py (see instructor/README.md)."""
+instructor/kit/build.py, not this file. Your own settings (course id, late policy, gradebook,
+exchange) go in course_settings.py beside it, which `make course` never overwrites."""
 import atexit
 import os
 import shutil
@@ -37,7 +38,6 @@ import tempfile
 
 c = get_config()  # noqa: F821 (given by traitlets)
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-c.CourseDirectory.course_id = "bpbook"
 # The release keeps each answer cell's stub (answer = None), written before the solution region.
 c.ClearSolutions.code_stub = {"python": ""}
 # Only notebooks are assignments: no .py copy of a source may reach a release.
@@ -100,7 +100,8 @@ def build(course=COURSE, only=None, jobs=2, release=True):
     """Build the course in ``course`` (every assignment, or the names in ``only``)."""
     course = Path(course)
     course.mkdir(parents=True, exist_ok=True)
-    (course / "nbgrader_config.py").write_text(CONFIG)
+    (course / "nbgrader_config.py").write_text(CONFIG + settings.LOAD)
+    settings.install(course)
     todo = {n: f for n, f in assignments().items() if not only or n in only}
     unknown = set(only or ()) - set(todo)
     if unknown:

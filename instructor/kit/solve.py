@@ -143,7 +143,7 @@ def solve(chapter, timeout=900):
         client = NotebookClient(nb, km=km, timeout=timeout,
                                 resources={"metadata": {"path": str(CHAPTERS)}})
         try:
-            client.execute()
+            client.execute(cleanup_kc=True)  # closes the client's sockets too
         except Exception as err:
             raise KitError(f"{chapter.name} failed with the instructor's answers:\n{err}") from None
         finally:

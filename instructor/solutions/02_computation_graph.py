@@ -18,7 +18,7 @@ EXERCISES = {
                           "_probe = [_graph(_x, softplus_backward)['x'].grad\n"
                           "          for _x in (-2.3, -0.4, 0.9, 3.1)]"),
                    value="_probe")),
-    "02.gates": dict(points=1, solution="answer = max(y, z) + (x + y) * (y > z)",
-                     wrong="answer = max(y, z) + (x + y)"),
+    "02.gates": dict(points=1, solution="answer = max(q, r) + (p + q) * (q > r)",
+                     wrong="answer = max(q, r) + (p + q)"),
 }
 THINK = {}

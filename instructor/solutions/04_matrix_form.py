@@ -2,6 +2,20 @@
 EXERCISES = {
     "04.input-grad": dict(points=2, solution="answer = W1.T @ Delta1",
                           wrong="answer = Delta1.T @ W1"),
+    "04.new-batch-dW1": dict(
+        points=2,
+        solution="""\
+A1_new = sigmoid(q["W1"] @ q["X"] + q["b1"])
+Y_new = sigmoid(q["W2"] @ A1_new + q["b2"])
+Delta2_new = (Y_new - q["Y"]) / NEW_M * Y_new * (1 - Y_new)
+Delta1_new = (q["W2"].T @ Delta2_new) * A1_new * (1 - A1_new)
+answer = Delta1_new @ q["X"].T""",
+        wrong="""\
+A1_new = sigmoid(q["W1"] @ q["X"] + q["b1"])
+Y_new = sigmoid(q["W2"] @ A1_new + q["b2"])
+Delta2_new = (Y_new - q["Y"]) * Y_new * (1 - Y_new)
+Delta1_new = (q["W2"].T @ Delta2_new) * A1_new * (1 - A1_new)
+answer = Delta1_new @ q["X"].T"""),
 }
 THINK = {
     "04.batch-sum": dict(points=1, answer=(

@@ -4,5 +4,8 @@ EXERCISES = {
                          wrong="answer = len(PARAMS)"),
     "07.reverse-count": dict(points=1, solution="answer = nodes + outputs * edges",
                              wrong="answer = nodes + edges"),
+    "07.dual-tangent": dict(points=1,
+                            solution="t = Dual(DUAL_AT, 1.0)\nanswer = (t.tanh() * t ** 2).dot",
+                            wrong="t = Dual(DUAL_AT, 1.0)\nanswer = (t.tanh() * t ** 2).val"),
 }
 THINK = {}

@@ -148,10 +148,10 @@ def test_exercise_softplus_backward_names_each_mistake():
 
 
 def test_exercise_gates_against_closed_form():
-    x, y, z = ex.GATE_AT["x"], ex.GATE_AT["y"], ex.GATE_AT["z"]
-    right = max(y, z) + (x + y) * (y > z)  # d/dy of (x + y)·max(y, z): two paths
+    p, q, r = ex.GATE_AT["p"], ex.GATE_AT["q"], ex.GATE_AT["r"]
+    right = max(q, r) + (p + q) * (q > r)  # d/dq of (p + q)·max(q, r): two paths
     assert ex.check_gates(right).ok is True
-    assert "larger input" in ex.check_gates(right + x + y).message
+    assert "larger input" in ex.check_gates(right + p + q).message
     assert ex.check_gates(right + 0.5).ok is False
     assert ex.check_gates(None).ok is None
 

@@ -73,3 +73,64 @@ def test_network_figure_shows_the_parameters_and_optionally_the_values():
     r = worked_example(W2=-1.3)
     full = texts(network_figure({**DEFAULTS, "W2": -1.3}, r))
     assert "W₂ = -1.3" in full and f"δ₁ = {r['delta1']:+.5f}" in full
+
+
+def test_inserted_digits_finds_every_single_insertion():
+    from bpbook.chapters.ch03_worked_example.appendix import inserted_digits
+
+    assert inserted_digits("-0.8", "-0.68") == [(3, "6")]
+    assert inserted_digits("-0.973", "-0.6973") == [(3, "6")]
+    assert inserted_digits("11", "111") == [(0, "1"), (1, "1"), (2, "1")]
+    assert inserted_digits("-0.8", "-0.8") == [] and inserted_digits("-0.8", "-0.678") == []
+    with pytest.raises(TypeError, match="must be strings, got float and str"):
+        inserted_digits(-0.8, "-0.68")
+
+
+def test_the_copys_exponents_are_the_texts_own_minus_z_missing_a_six():
+    """Issue 21, error 6: e^−0.8 for z₁ = 0.68 and e^−0.973 for z₂ = 0.6973, as quoted; the powers
+    the text prints are e^(−z) of its own z, not e to the exponent it writes."""
+    import math
+
+    from bpbook.chapters.ch03_worked_example.appendix import exponent_facts
+
+    facts = exponent_facts()
+    assert set(facts) == {"z1", "z2"}
+    for f in facts.values():
+        assert f["written"] == "-" + f["z"].replace("0.6", "0.", 1)  # the 6 after "0." is gone
+        assert [d for _, d in f["insertions"]] == ["6"]
+        assert f["e^-z"] == pytest.approx(math.exp(-float(f["z"])), rel=1e-15)
+        assert abs(f["shown value"] - f["e^-z"]) < 5e-4 < abs(f["shown value"] - f["e^written"])
+
+
+def test_show_writes_the_computed_numbers_into_the_arithmetic():
+    from bpbook.chapters.ch03_worked_example import show
+
+    r = closed_form(**DEFAULTS)
+    forward = show.forward(DEFAULTS, r["z1"], r["a1"], r["z2"], r["y_hat"], r["L"],
+                           r["exp(-z1)"], r["exp(-z2)"])
+    latex = [m.data for m in forward]
+    assert latex[0].endswith(f"= {r['z1']:.6f}") and r"\mathcal L" in latex[4]
+    assert f"{r['exp(-z1)']:.6f}" in latex[1]
+    hidden = show.hidden(DEFAULTS, r["a1"], r["delta2"], r["dL/da1"], r["sigma'(z1)"],
+                         r["delta1"], r["dW11"], r["dW12"], r["db1"])
+    assert hidden[2].data.endswith(f"= {r['delta1']:.6f}")
+    assert f"({r['delta1']:.6f})" in hidden[3].data  # a negative factor is bracketed
+    assert "**below**" in show.which_side(0.3, 1.0)[0].data
+    assert "**above**" in show.which_side(0.3, 0.0)[0].data
+    assert "none" in show.signs([], 5, 0.1)[0].data
+
+
+def test_the_figures_are_described_from_their_numbers():
+    from bpbook.chapters.ch03_worked_example.plots import gradient_bars, network_figure
+    from bpbook.display import alt_of
+    from bpbook.worked import worked_example
+
+    r = worked_example(W2=-1.3)
+    alt, _ = alt_of(network_figure({**DEFAULTS, "W2": -1.3}, r))
+    assert "W₂ = -1.3" in alt and f"δ₁ = {r['delta1']:+.5f}" in alt
+    assert "δ₁" not in alt_of(network_figure(DEFAULTS))[0]
+    bars, _ = alt_of(gradient_bars(r))
+    for p in ("W2", "b2", "W11", "W12", "b1"):
+        assert f"{p} {r['d' + p]:+.6f}" in bars
+    negative = sum(r["d" + p] < 0 for p in ("W2", "b2", "W11", "W12", "b1"))
+    assert f"{negative} of the five are negative" in bars

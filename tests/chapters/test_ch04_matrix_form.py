@@ -80,7 +80,7 @@ def test_shape_table_checks_every_shape_and_names_the_wrong_one():
     table = shape_table(trace, (2, 3, 2), 4)
     assert len(table.rows) == len(SHAPES)
     rows = {r[0]: r for r in table.rows}
-    assert rows["∂L/∂W₂ = Δ₂A₁ᵀ"][1:] == ["(n₂, n₁)", "(2, 3)", "(2, 3)"]
+    assert rows["∂ℒ/∂W₂ = Δ₂A₁ᵀ"][1:] == ["(n₂, n₁)", "(2, 3)", "(2, 3)"]
     assert rows["Δ₁ = (W₂ᵀΔ₂) ⊙ σ′(Z₁)"][2] == "(3, 4)"
     bad = {**trace, "dW2": trace["dW2"].T}
     with pytest.raises(ShapeError, match=r"dW2 .*should have shape \(n₂, n₁\) = \(2, 3\), "
@@ -107,15 +107,17 @@ def test_outer_update_shows_one_sample_or_the_sum():
             outer_update(bad, t)
 
 
-def test_outer_explorer_wires_the_dropdown_to_the_update():
-    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem, outer_explorer
+def test_outer_explorer_wires_the_slider_to_the_update():
+    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem, outer_explorer, outer_update
 
     t = torch_trace(batch_problem())
-    box = outer_explorer(t)
-    dropdown, out = box.children
-    assert [v for _, v in dropdown.options] == [0, 1, 2, None]
-    dropdown.value = None  # the redraw runs the update function; it must not raise
-    assert dropdown.value is None
+    slider, tables = outer_explorer(t).children
+    assert [v for _, v in slider.options] == [0, 1, 2, 3]  # three samples, then their sum
+    assert tables.value == outer_update(0, t).html
+    slider.value = 3
+    assert tables.value == outer_update(None, t).html
+    slider.value = 1
+    assert tables.value == outer_update(1, t).html
 
 
 def test_input_gradient_exercise_names_the_mistakes():
@@ -159,7 +161,7 @@ def test_transpose_figure_sums_down_the_column_of_the_weights():
     j, k = 2, 1
     fig = transpose_figure(p["W2"], t["Delta2"][:, k], j)
     text = " ".join(x.get_text() for x in fig.axes[0].texts)
-    # ∂L/∂a for sample k (the batch loss, so δ carries 1/m), from torch
+    # ∂ℒ/∂a for sample k (the batch loss, so δ carries 1/m), from torch
     assert f"= {t['dA1'][j, k]:+.5f}" in text
     assert f"W₂,₁₃ = {p['W2'][0, 2]:+.3f}" in text and f"W₂,₂₃ = {p['W2'][1, 2]:+.3f}" in text
 
@@ -214,3 +216,52 @@ def test_input_gradient_exercise_refuses_complex_and_huge_answers():
     assert complex_answer.ok is False and "complex" in complex_answer.message
     huge = check_input_grad(10 ** 400, t)
     assert huge.ok is False and "array of numbers" in huge.message
+
+
+def test_show_writes_the_sum_down_a_column_of_w2_as_torch_computes_it():
+    from bpbook.chapters.ch04_matrix_form import show
+    from bpbook.chapters.ch04_matrix_form.matrix import batch_problem
+
+    p = batch_problem()
+    t = torch_trace(p)
+    for j, k in ((0, 0), (2, 1)):
+        by_index, by_matrix = (m.data for m in show.transpose_sum(p["W2"], t["Delta2"], j, k))
+        value = f"= {t['dA1'][j, k]:.6f}"
+        assert by_index.endswith(value) and by_matrix.endswith(value)
+        assert f"{p['W2'][0, j]:.4f}" in by_index
+    bias = show.bias_sum(t["Delta2"], t["db2"])[0].data
+    assert f"{t['db2'][0, 0]:.5f}" in bias and r"\mathcal L" in bias
+
+
+def test_the_figures_are_described_from_their_numbers():
+    from bpbook.chapters.ch04_matrix_form.matrix import (batch_problem, outer_figure,
+                                                         transpose_figure)
+    from bpbook.display import alt_of
+
+    p = batch_problem()
+    t = torch_trace(p)
+    alt, details = alt_of(outer_figure(t))
+    assert "3 samples' outer products" in alt
+    for l in (1, 2):
+        assert ", ".join(f"{v:+.3f}" for v in t[f"dW{l}"][0]) in details
+    j, k = 2, 1
+    words, _ = alt_of(transpose_figure(p["W2"], t["Delta2"][:, k], j))
+    assert f"∂ℒ/∂a₁,{j + 1} = {t['dA1'][j, k]:+.5f}" in words
+    assert f"{p['W2'][1, j]:+.3f}" in words
+
+
+def test_new_batch_exercise_against_torch_names_the_mistakes():
+    from bpbook.chapters.ch04_matrix_form.exercises import NEW_M, NEW_SEED, check_new_batch_dW1
+    from bpbook.chapters.ch04_matrix_form.matrix import SIZES, batch_problem
+
+    t = torch_trace(batch_problem(SIZES, NEW_M, NEW_SEED))
+    right = t["dW1"]
+    assert check_new_batch_dW1(right).ok is True
+    assert check_new_batch_dW1(None).ok is None
+    assert "1/m" in check_new_batch_dW1(NEW_M * right).message
+    assert "already in Δ₂" in check_new_batch_dW1(right / NEW_M).message
+    assert "transpose" in check_new_batch_dW1(right.T).message
+    assert "σ′(Z₁) is missing" in check_new_batch_dW1(
+        (batch_problem(SIZES, NEW_M, NEW_SEED)["W2"].T @ t["Delta2"]) @ t["X"].T).message
+    assert check_new_batch_dW1(right + 1e-3).ok is False
+    assert "array of numbers" in check_new_batch_dW1("dW1").message

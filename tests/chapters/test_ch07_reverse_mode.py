@@ -183,3 +183,34 @@ def test_forward_mode_equals_reverse_mode_on_random_graphs(program):
     duals = run_program(program, DUAL_OPS, [Dual(x, e) for x, e in zip(program.leaves, seeds)])
     tangent = sum(w * np.broadcast_to(r.dot, (n,)) for w, r in zip(weights, duals[n:]))
     assert np.allclose(tangent, [leaf.grad for leaf in leaves], rtol=1e-9, atol=1e-9)
+
+
+def test_the_figures_are_described_from_their_numbers():
+    from bpbook.chapters.ch07_reverse_mode.cost import mode_figure, work_figure
+    from bpbook.display import alt_of
+
+    run = train_side_by_side(sizes=(2, 5, 1), lr=1.0, batch=8, steps=5, seed=4)
+    alt, _ = alt_of(training_figure(run))
+    worst = max(r["param diff"] for r in run["rows"])
+    assert "after each of the 5 steps" in alt and f"never above {worst:.1e}" in alt
+    counts = [work_counts(s) for s in ([2, 1, 1], [2, 3, 1])]
+    words, _ = alt_of(work_figure(counts))
+    for c in counts:
+        assert f"{c['parameters']} parameters, backprop {c['backprop']:,}" in words
+    rows = mode_counts([3, 4, 2])
+    words, _ = alt_of(mode_figure(rows))
+    assert all(f"reverse mode {r['reverse mode']:,}" in words for r in rows)
+
+
+def test_exercise_dual_tangent_against_sympy():
+    t = sp.Symbol("t")
+    g = sp.tanh(t) * t**2
+    right = float(sp.diff(g, t).subs(t, ex.DUAL_AT))
+    assert ex.check_dual_tangent(right).ok is True
+    seeded = Dual(ex.DUAL_AT, 1.0)
+    assert ex.check_dual_tangent((seeded.tanh() * seeded ** 2).dot).ok is True
+    assert ".dot" in ex.check_dual_tangent(float(g.subs(t, ex.DUAL_AT))).message
+    assert "Dual(t, 1.0)" in ex.check_dual_tangent(0.0).message
+    assert "product rule" in ex.check_dual_tangent(
+        float((sp.diff(sp.tanh(t), t) * t**2).subs(t, ex.DUAL_AT))).message
+    assert ex.check_dual_tangent(None).ok is None

@@ -131,13 +131,13 @@ def test_multiply_adds_of_a_small_network():
 
 def test_sequential_skips_the_first_layers_input_gradient_as_counted(monkeypatch):
     calls = []
-    original = Dense.backward
+    original = Dense._backward  # what Sequential calls (backward = checks, then _backward)
 
     def recording(self, da, input_grad=True):
         calls.append((self.name, input_grad))
         return original(self, da, input_grad)
 
-    monkeypatch.setattr(Dense, "backward", recording)
+    monkeypatch.setattr(Dense, "_backward", recording)
     net = deep_net(3, width=4, n_in=3)
     net.forward_backward(SMALL_X, SMALL_Y)
     assert calls == [("layer4", True), ("layer3", True), ("layer2", True), ("layer1", False)]

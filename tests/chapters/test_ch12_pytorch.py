@@ -368,3 +368,31 @@ def test_check_copy_linear_without_a_bias_is_feedback():
 
     verdict = check_copy_linear(no_bias)
     assert verdict.ok is False and "bias=False" in verdict.message
+
+
+def test_rule_check_passes_torchs_sigmoid_and_fails_a_wrong_backward():
+    from bpbook.chapters.ch12_pytorch.bridge import rule_check
+
+    class HalfSlope(torch.autograd.Function):  # tanh with half its slope in backward
+        @staticmethod
+        def forward(ctx, z):
+            a = torch.tanh(z)
+            ctx.save_for_backward(a)
+            return a
+
+        @staticmethod
+        def backward(ctx, grad):
+            (a,) = ctx.saved_tensors
+            return grad * (1 - a * a) / 2
+
+    gen = torch.Generator().manual_seed(3)
+    W = torch.randn(3, 2, dtype=torch.float64, generator=gen, requires_grad=True)
+    xs = torch.randn(2, 5, dtype=torch.float64, generator=gen)
+    before = W.detach().clone()
+    right = rule_check(lambda W: torch.tanh(W @ xs), (W,), ("W",))
+    assert right.passed() and len(right.rows) == 6
+    # the gradient judged is autograd's, written here in closed form
+    want = ((1 - torch.tanh(W @ xs) ** 2) @ xs.T / 15).detach().numpy()
+    np.testing.assert_allclose([r[2] for r in right.rows], want.ravel(), rtol=1e-12)
+    assert not rule_check(lambda W: HalfSlope.apply(W @ xs), (W,), ("W",)).passed()
+    assert torch.equal(W.detach(), before)

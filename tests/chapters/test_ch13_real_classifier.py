@@ -121,6 +121,19 @@ def test_classifier_gradients_three_ways():
             np.testing.assert_allclose(ours, numeric, atol=1e-8)
 
 
+@pytest.mark.parametrize("hidden", [8, 32])
+def test_the_chapters_gradient_check_passes_by_the_rule_and_a_bug_fails_it(hidden):
+    """The chapter's check (issue 21: the old rule failed this correct network at 2.8e-7)."""
+    from bpbook.gradcheck import gradcheck
+    d = prepared()
+    net, idx = classifier(hidden=hidden), np.arange(5)
+    X, Y = d.X_train[:, idx], one_hot(d.y_train[idx])
+    assert gradcheck(net, X, Y, "softmax_ce").passed()
+    out = net.dense[1]
+    out.f = type(out.f)("identity", lambda z: z, lambda z: 0.5 * np.ones_like(z), "z", "½")
+    assert not gradcheck(net, X, Y, "softmax_ce").passed()
+
+
 def test_bpbook_training_gives_torchs_loss_curve():
     """The chapter's setting, all steps: bpbook against torch.nn + torch.optim.SGD (written
     here) and against the module's own torch loop; ≤ 1e-10 relative in float64."""

@@ -54,15 +54,15 @@ GATES = {"add": lambda a, b: a + b, "multiply": lambda a, b: a * b, "max": vmax}
 
 def gate_grads(gate, a, b, g):
     """``(c, a.grad, b.grad)`` for ``c = gate(a, b)`` receiving the upstream gradient ``g``
-    (the graph is ``L = c · g``, so dL/dc = g)."""
+    (the graph is ``loss = c · g``, so d loss/dc = g)."""
     if gate not in GATES:
         raise ValueError(f"gate must be one of {', '.join(GATES)}, got {gate!r}")
     va, vb = Value(a, label="a"), Value(b, label="b")
     c = GATES[gate](va, vb)
     c.label = "c"
-    L = c * g
-    L.label = "L"
-    L.backward()
+    loss = c * g
+    loss.label = "loss"
+    loss.backward()
     return c, va.grad, vb.grad
 
 
@@ -110,16 +110,16 @@ def backward_with_functions(root):
 
 
 def softplus_graph(x0, backward_fn):
-    r"""$L = s^2 + x^2$ with $s = \mathrm{softplus}(x)$ at ``x = x0``: the Values, after the
-    backward pass. The loop reaches ``x`` through $x\cdot x$ before it reaches $s$, so a
+    r"""$\mathcal L = s^2 + x^2$ with $s = \mathrm{softplus}(x)$ at ``x = x0``: the Values, after
+    the backward pass. The loop reaches ``x`` through $x\cdot x$ before it reaches $s$, so a
     ``backward_fn`` that sets ``x.grad`` (``=``) instead of adding to it loses that share."""
     x = Value(x0, label="x")
     s = softplus(x, backward_fn)
     s.label = "s"
-    L = s * s + x * x
-    L.label = "L"
-    backward_with_functions(L)
-    return {"x": x, "s": s, "L": L}
+    loss = s * s + x * x
+    loss.label = "loss"
+    backward_with_functions(loss)
+    return {"x": x, "s": s, "loss": loss}
 
 
 def softplus_backward_reference(x, out):
@@ -128,28 +128,28 @@ def softplus_backward_reference(x, out):
 
 
 def fan_out_graph(a0):
-    """``L = tanh(a) · a``: ``a`` reaches the product along two edges."""
+    """``loss = tanh(a) · a``: ``a`` reaches the product along two edges."""
     a = Value(a0, label="a")
     t = a.tanh()
     t.label = "t"
-    L = t * a
-    L.label = "L"
-    return {"a": a, "t": t, "L": L}
+    loss = t * a
+    loss.label = "loss"
+    return {"a": a, "t": t, "loss": loss}
 
 
 def overwrite_demo(a0):
     """:func:`fan_out_graph` backpropagated twice: the engine's ``+=`` and a loop that writes
     ``=``. Returns ``(engine's a.grad, the overwriting loop's a.grad)``."""
     g = fan_out_graph(a0)
-    a, L = g["a"], g["L"]
-    order = L.topological_order()
+    a, loss = g["a"], g["loss"]
+    order = loss.topological_order()
     for node in order:
         node.grad = 0.0
-    L.grad = 1.0
+    loss.grad = 1.0
     for node in reversed(order):
         for child, local in zip(node.inputs, node.local_grads):
             child.grad = local * node.grad  # the bug: each edge replaces what others delivered
     overwritten = a.grad
-    L.zero_grad()
-    L.backward()
+    loss.zero_grad()
+    loss.backward()
     return a.grad, overwritten

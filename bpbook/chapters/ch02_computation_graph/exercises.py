@@ -12,12 +12,12 @@ from bpbook.engine import Value
 from bpbook.feedback import check, check_function
 from bpbook.worked import worked_graph
 
-FAN_AT = 3.0  # exercise 1: L = a·a + a here
+FAN_AT = 3.0  # exercise 1: loss = a·a + a here
 PASS_W2 = -0.6  # exercise 2: the worked graph with this W2 (the page replays the default W2's)
 
 
 def check_fan_out(answer):
-    """a.grad after L = a·a + a; L.backward() at a = FAN_AT."""
+    """a.grad after loss = a·a + a; loss.backward() at a = FAN_AT."""
     a = Value(FAN_AT)
     (a * a + a).backward()
     mistakes = [(FAN_AT, "the gradient of one factor of a·a only (one of its two edges)"),
@@ -28,7 +28,7 @@ def check_fan_out(answer):
 
 
 def passed_to_a1_graph(W2=PASS_W2):
-    """Exercise 2's graph: the worked graph with weight ``W2``, after ``L.backward()``."""
+    """Exercise 2's graph: the worked graph with weight ``W2``, after the backward pass."""
     v = worked_graph(W2=W2)
     v["L"].backward()
     return v
@@ -45,11 +45,11 @@ def check_passed_to_a1(answer, W2=PASS_W2):
                  mistakes)
 
 
-SOFTPLUS_AT = (-1.5, 0.3, 2.0)  # exercise 4: the points where the softplus backward is tried
+SOFTPLUS_AT = (-1.5, 0.3, 2.0)  # exercise 3: the points where the softplus backward is tried
 
 
 def _softplus_loss(x):
-    """L = softplus(x)² + x², the graph of :func:`softplus_graph`, in plain floats."""
+    """loss = softplus(x)² + x², the graph of :func:`softplus_graph`, in plain floats."""
     return math.log1p(math.exp(x)) ** 2 + x * x
 
 
@@ -88,30 +88,30 @@ def check_softplus_backward(fn):
     mistakes = [(_grad_with(wrong), what) for wrong, what in SOFTPLUS_MISTAKES]
     return check_function(None if fn is None else _grad_with(fn),
                           "x.grad with your softplus backward",
-                          "the central difference of L = s² + x²", cases, reference,
+                          "the central difference of loss = s² + x²", cases, reference,
                           mistakes)
 
 
-GATE_AT = dict(x=1.2, y=-0.5, z=2.0)  # exercise 5: f = (x + y) · max(y, z) here
+GATE_AT = dict(p=1.2, q=-0.5, r=2.0)  # exercise 4: f = (p + q) · max(q, r) here
 
 
-def gate_f(x, y, z):
-    """f = (x + y) · max(y, z) built from Values; returns (f, x, y, z) after the backward pass."""
-    vx, vy, vz = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
-    f = (vx + vy) * vmax(vy, vz)
+def gate_f(p, q, r):
+    """f = (p + q) · max(q, r) built from Values; returns (f, p, q, r) after the backward pass."""
+    vp, vq, vr = Value(p, label="p"), Value(q, label="q"), Value(r, label="r")
+    f = (vp + vq) * vmax(vq, vr)
     f.backward()
-    return f, vx, vy, vz
+    return f, vp, vq, vr
 
 
 def check_gates(answer):
-    """df/dy for f = (x + y) · max(y, z) at GATE_AT."""
-    x, y, z = GATE_AT["x"], GATE_AT["y"], GATE_AT["z"]
-    _, _, vy, _ = gate_f(x, y, z)
-    m, s = max(y, z), x + y
+    """df/dq for f = (p + q) · max(q, r) at GATE_AT."""
+    p, q, r = GATE_AT["p"], GATE_AT["q"], GATE_AT["r"]
+    _, _, vq, _ = gate_f(p, q, r)
+    m, s = max(q, r), p + q
     mistakes = [(m + s, "the max gate's share too: max routes its gradient to the larger input "
-                 "only, and y is the smaller one"),
-                (s, "x + y, the multiply gate's own input: it swaps, so the sum receives the "
-                 "other factor, max(y, z)"),
+                 "only, and q is the smaller one"),
+                (s, "p + q, the multiply gate's own input: it swaps, so the sum receives the "
+                 "other factor, max(q, r)"),
                 (1.0, "the add gate's local derivative 1 alone: times the upstream gradient")]
-    return check(answer, vy.grad, "df/dy", "(what reaches y through the sum) + (what reaches y "
+    return check(answer, vq.grad, "df/dq", "(what reaches q through the sum) + (what reaches q "
                  "through max)", mistakes)

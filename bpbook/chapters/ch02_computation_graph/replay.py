@@ -54,7 +54,8 @@ def replay_text(frames, step):
     node, steps = _frame(frames, step)
     up = steps[0].upstream
     lines = [f"**Step {step} of {len(frames)}**: node `{_name(node)}` (made by `{node.op}`) "
-             f"holds $\\partial L/\\partial\\,{_tex(node)} = {up:.6f}$ and passes it on:", ""]
+             f"holds $\\partial\\mathcal L/\\partial\\,{_tex(node)} = {up:.6f}$ and passes it on:",
+             ""]
     for s in steps:
         lines.append(f"- to `{_name(s.input)}`: ${up:.6f} \\times {s.local:.6f} = "
                      f"{s.passed:.6f}$ (upstream × local derivative)")
@@ -97,5 +98,7 @@ def _name(node):
 
 
 def _tex(node):
+    if node.label in ("L", "loss"):  # the loss is ℒ in the book's formulas
+        return r"\mathcal L"
     tex = (node.label or "c").replace("·", r"\cdot ").replace("²", "^2").replace("y_hat", r"\hat y")
     return re.sub(r"([A-Za-z])(\d+)", r"\1_{\2}", tex)

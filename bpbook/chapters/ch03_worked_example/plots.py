@@ -2,8 +2,8 @@
 
 Functions take a result dict of :func:`bpbook.worked.worked_example` and return a
 ``matplotlib.figure.Figure`` (built without pyplot, so nothing piles up in a global state and
-explorers can redraw freely), described in words from the same numbers (:func:`network_alt`,
-:func:`bars_alt`; ``bpbook.display.described``).
+explorers can redraw freely), described in words from the same numbers
+(:func:`bpbook.display.described`).
 """
 from matplotlib.figure import Figure
 
@@ -58,23 +58,21 @@ def network_figure(settings, r=None, size=(8.5, 3.8)):
     ax.axis("off")
     ax.set_title("weights and biases (purple)" + ("" if r is None else
                  ", forward values (black), error signals flowing back (red)"), fontsize=10)
-    return described(fig, *network_alt(s, r))
+    return described(fig, network_alt(s, r))
 
 
 def network_alt(s, r=None):
-    """``(alt, details)`` of :func:`network_figure`: the network and its numbers in words."""
-    alt = (f"The 2-1-1 network drawn left to right: inputs x₁ = {s['x1']:g} and x₂ = {s['x2']:g} "
-           f"feed the hidden sigmoid neuron through the weights W₁₁ = {s['W11']:g} and "
-           f"W₁₂ = {s['W12']:g} (bias b₁ = {s['b1']:g}); it feeds the output sigmoid neuron "
-           f"through W₂ = {s['W2']:g} (bias b₂ = {s['b2']:g}), whose output meets the target "
-           f"y = {s['y']:g} in the loss L.")
-    if r is None:
-        return alt, None
-    return alt, (f"Forward values under the neurons: z₁ = {r['z1']:.4f}, a₁ = {r['a1']:.4f}, "
-                 f"z₂ = {r['z2']:.4f}, ŷ = {r['y_hat']:.4f}, L = {r['L']:.5f}. Error signals "
-                 f"flowing back, under them: dL/dŷ = {r['dL/dy_hat']:+.4f} at the loss, "
-                 f"δ₂ = {r['delta2']:+.5f} at the output, δ₁ = {r['delta1']:+.5f} at the hidden "
-                 f"neuron.")
+    """The words for :func:`network_figure`: the network, its parameters, and given ``r`` its
+    forward values and error signals."""
+    text = (f"The 2-1-1 network: inputs x₁ = {s['x1']:g} and x₂ = {s['x2']:g} feed one hidden "
+            f"sigmoid neuron through W₁₁ = {s['W11']:g} and W₁₂ = {s['W12']:g} (bias "
+            f"b₁ = {s['b1']:g}), which feeds one sigmoid output neuron through W₂ = {s['W2']:g} "
+            f"(bias b₂ = {s['b2']:g}); the target is y = {s['y']:g}.")
+    if r is not None:
+        text += (f" Forward: z₁ = {r['z1']:.4f}, a₁ = {r['a1']:.4f}, z₂ = {r['z2']:.4f}, "
+                 f"ŷ = {r['y_hat']:.4f}, loss {r['L']:.5f}. Backward: dL/dŷ = "
+                 f"{r['dL/dy_hat']:+.4f}, δ₂ = {r['delta2']:+.5f}, δ₁ = {r['delta1']:+.5f}.")
+    return text
 
 
 def gradient_bars(r, size=(5.5, 2.8), limit=None):
@@ -83,22 +81,14 @@ def gradient_bars(r, size=(5.5, 2.8), limit=None):
     ax = fig.add_subplot()
     names = list(PARAMS)
     values = [r["d" + p] for p in names]
-    # Okabe-Ito vermillion and blue (safe for colour-blind readers); the side of zero says the
-    # sign too
-    ax.barh(names, values, color=["#d55e00" if v < 0 else "#0072b2" for v in values])
+    ax.barh(names, values, color=["#b42318" if v < 0 else "#1a7f37" for v in values])
     ax.axvline(0, color="0.3", lw=0.8)
     if limit:
         ax.set_xlim(-limit, limit)
-    ax.set_xlabel("dL/dθ")
+    ax.set_xlabel("dℒ/dθ")
     ax.invert_yaxis()
-    return described(fig, bars_alt(names, values))
-
-
-def bars_alt(names, values):
-    """:func:`gradient_bars` in words: each gradient, and which way the bars point."""
-    neg = [n for n, v in zip(names, values) if v < 0]
-    side = ("all point left (negative): raising any parameter lowers the loss"
-            if len(neg) == len(names) else "none is negative" if not neg else
-            f"{listing(neg)} point left (negative)")
-    return (f"Horizontal bars of the gradients dL/dθ of the {len(names)} parameters: "
-            + listing(f"{n} {v:+.4f}" for n, v in zip(names, values)) + f"; {side}.")
+    biggest = max(names, key=lambda p: abs(r["d" + p]))
+    alt = ("The five gradients as horizontal bars: " + listing(
+        f"{p} {r['d' + p]:+.6f}" for p in names) + f". The largest in size is {biggest}'s; "
+        f"{sum(v < 0 for v in values)} of the five are negative.")
+    return described(fig, alt)

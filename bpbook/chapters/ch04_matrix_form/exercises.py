@@ -1,16 +1,19 @@
-"""Chapter 04's exercise check: the batch network's input gradient, an array answer (shapes as in
-:mod:`.matrix`, samples in columns), built on :class:`bpbook.feedback.Feedback`."""
+"""Chapter 04's exercise checks: the batch network's input gradient and the weight gradient of a
+new batch, array answers (shapes as in :mod:`.matrix`, samples in columns), built on
+:class:`bpbook.feedback.Feedback`."""
 import numpy as np
 
-from bpbook.feedback import Feedback, real_array
+from bpbook.chapters.ch04_matrix_form.matrix import (SIZES, batch_problem, model_trace,
+                                                     outer_products)
+from bpbook.feedback import Feedback, close_arrays, real_array
 
 
 def check_input_grad(answer, trace):
-    """Exercise: ∂L/∂X of the chapter's batch, shape (n₀, m), from its ``trace``
+    """Exercise: ∂ℒ/∂X of the chapter's batch, shape (n₀, m), from its ``trace``
     (the dict of W1, X, Delta1, … that the chapter's backward pass filled)."""
     W1, Delta1, X = trace["W1"], trace["Delta1"], trace["X"]
     want = W1.T @ Delta1
-    name = "∂L/∂X"
+    name = "∂ℒ/∂X"
     if answer is None:
         return Feedback(None, f"set your answer for {name} and run the cell again")
     got, problem = real_array(answer, name)
@@ -33,4 +36,38 @@ def check_input_grad(answer, trace):
         if np.allclose(got, wrong, rtol=1e-6, atol=1e-12):
             return Feedback(False, f"{name} should be W₁ᵀΔ₁; you gave {what}")
     return Feedback(False, f"{name} should be W₁ᵀΔ₁; yours differs by up to "
+                           f"{np.abs(got - want).max():.3g}")
+
+
+NEW_M, NEW_SEED = 5, 7  # exercise 2: a new batch of NEW_M samples, drawn with this seed
+
+
+def check_new_batch_dW1(answer, m=NEW_M, seed=NEW_SEED):
+    """Exercise: ∂ℒ/∂W₁ of the chapter's network on a new batch, ``batch_problem(SIZES, m,
+    seed)``; the truth is bpbook's layers (:func:`.matrix.model_trace`)."""
+    trace = model_trace(batch_problem(SIZES, m, seed))
+    want = trace["dW1"]
+    name = f"∂ℒ/∂W₁ on the new batch of {m} samples"
+    if answer is None:
+        return Feedback(None, f"set your answer for {name} and run the cell again")
+    got, problem = real_array(answer, name)
+    if problem is not None:
+        return problem
+    if got.shape != want.shape:
+        hint = " (Δ₁Xᵀ has the shape of W₁; XΔ₁ᵀ is its transpose)" \
+            if got.shape == want.T.shape else ""
+        return Feedback(False, f"{name} should have shape {want.shape} like W₁, got shape "
+                               f"{got.shape}{hint}")
+    if close_arrays(got, want):
+        return Feedback(True, f"{name} = Δ₁Xᵀ, the {m} samples' outer products summed")
+    X = trace["X"]
+    mistakes = [(m * want, "m times too large: Δ₂ carries the 1/m of the mean"),
+                (want / m, "the mean of the outer products: the 1/m is already in Δ₂, so sum"),
+                (((trace["W2"].T @ trace["Delta2"]) @ X.T), "σ′(Z₁) is missing from Δ₁"),
+                (outer_products(trace["Delta1"], X)[0], "the first sample's outer product only: "
+                 "sum over all the samples")]
+    for wrong, what in mistakes:
+        if close_arrays(got, wrong):
+            return Feedback(False, f"{name} should be Δ₁Xᵀ; yours is {what}")
+    return Feedback(False, f"{name} should be Δ₁Xᵀ; yours differs by up to "
                            f"{np.abs(got - want).max():.3g}")

@@ -4,17 +4,18 @@ Shapes follow the book's notation (chapter 3, "Notation"); samples are columns:
 
 - ``X`` $=A_0$ ``(n_0, m)`` and ``Y`` ``(n_L, m)``;
 - ``W{l}`` ``(n_l, n_{l-1})`` and ``b{l}`` ``(n_l, 1)``;
-- ``Z{l}``, ``A{l}`` and ``Delta{l}`` $=\partial L/\partial Z_l$ ``(n_l, m)``.
+- ``Z{l}``, ``A{l}`` and ``Delta{l}`` $=\partial\mathcal L/\partial Z_l$ ``(n_l, m)``.
 
-The loss is bpbook's ``mse``, $L = \frac1m\sum_k \tfrac12\lVert\hat y^{(k)} - y^{(k)}\rVert^2$, so
-``Delta{L}`` carries the $\frac1m$ and the gradients are sums over the batch:
+The loss is bpbook's ``mse``, $\mathcal L = \frac1m\sum_k \tfrac12\lVert\hat y^{(k)} -
+y^{(k)}\rVert^2$, so ``Delta{L}`` (the last layer's) carries the $\frac1m$ and the gradients are
+sums over the batch:
 ``dW{l}`` $=\sum_k \delta_l^{(k)} a_{l-1}^{(k)\top}$ $=\Delta_l A_{l-1}^\top$ and ``db{l}``
 $=\sum_k\delta_l^{(k)}$.
 
 :func:`batch_problem` draws the section's seeded parameters and data; :func:`shape_table` checks
 every array's shape against the notation and lays the check out; :func:`model_trace` gives the
 same arrays from bpbook's layers; :func:`outer_update` is the explorer's update function (one
-sample's outer products, or their sum), :func:`outer_explorer` wires a dropdown to it;
+sample's outer products, or their sum), :func:`outer_explorer` wires a slider to it;
 :func:`outer_figure` draws every sample's share of ``dW``.
 """
 import html
@@ -82,9 +83,9 @@ SHAPES = {
     "W2": ("W₂", ("n₂", "n₁")), "b2": ("b₂", ("n₂", "1")),
     "Z2": ("Z₂ = W₂A₁ + b₂", ("n₂", "m")), "A2": ("Ŷ = A₂ = σ(Z₂)", ("n₂", "m")),
     "Delta2": ("Δ₂ = (Ŷ − Y)/m ⊙ σ′(Z₂)", ("n₂", "m")),
-    "dW2": ("∂L/∂W₂ = Δ₂A₁ᵀ", ("n₂", "n₁")), "db2": ("∂L/∂b₂ = Δ₂·1", ("n₂", "1")),
+    "dW2": ("∂ℒ/∂W₂ = Δ₂A₁ᵀ", ("n₂", "n₁")), "db2": ("∂ℒ/∂b₂ = Δ₂·1", ("n₂", "1")),
     "Delta1": ("Δ₁ = (W₂ᵀΔ₂) ⊙ σ′(Z₁)", ("n₁", "m")),
-    "dW1": ("∂L/∂W₁ = Δ₁A₀ᵀ", ("n₁", "n₀")), "db1": ("∂L/∂b₁ = Δ₁·1", ("n₁", "1")),
+    "dW1": ("∂ℒ/∂W₁ = Δ₁A₀ᵀ", ("n₁", "n₀")), "db1": ("∂ℒ/∂b₁ = Δ₁·1", ("n₁", "1")),
 }
 
 
@@ -143,43 +144,45 @@ def outer_update(sample, trace):
 def _outer_html(sample, parts, m):
     blocks = []
     for l, part in parts.items():
-        L, P = str(l).translate(SUB), str(l - 1).translate(SUB)
+        here, prev = str(l).translate(SUB), str(l - 1).translate(SUB)
         if sample is None:
-            title = f"Σₖ δ{L}⁽ᵏ⁾ a{P}⁽ᵏ⁾ᵀ over all {m} samples = ∂L/∂W{L}"
+            title = f"Σₖ δ{here}⁽ᵏ⁾ a{prev}⁽ᵏ⁾ᵀ over all {m} samples = ∂ℒ/∂W{here}"
             head = "".join(f"<th>column {j + 1}</th>" for j in range(part["product"].shape[1]))
             body = "".join(f"<tr><th>row {i + 1}</th>" + "".join(
                 f"<td>{v:+.5f}</td>" for v in row) + "</tr>"
                 for i, row in enumerate(part["product"]))
         else:
             k = str(sample + 1).translate(SUP)
-            title = f"sample {sample + 1}: δ{L}⁽{k}⁾ (rows) times a{P}⁽{k}⁾ᵀ (columns)"
+            title = f"sample {sample + 1}: δ{here}⁽{k}⁾ (rows) times a{prev}⁽{k}⁾ᵀ (columns)"
             head = "".join(f"<th>{v:+.4f}</th>" for v in part["a_prev"])
             body = "".join(f"<tr><th>{d:+.4f}</th>" + "".join(
                 f"<td>{v:+.5f}</td>" for v in row) + "</tr>"
                 for d, row in zip(part["delta"], part["product"]))
         blocks.append(f'<div style="margin:0 1.5em 0.8em 0"><div><b>layer {l}</b>: '
                       f"{html.escape(title)}</div>"
-                      f'<table class="bp-outer"><thead><tr><td></td>{head}</tr></thead>'
+                      f'<table class="bp-outer"><thead><tr><th></th>{head}</tr></thead>'
                       f"<tbody>{body}</tbody></table></div>")
     return '<div style="display:flex;flex-wrap:wrap">' + "".join(blocks) + "</div>"
 
 
 def outer_explorer(trace):
-    """A dropdown (one sample, or the whole batch) wired to :func:`outer_update`."""
+    """A slider over the samples, with the whole batch at its right end, wired to
+    :func:`outer_update`; the tables are updated in place."""
     import ipywidgets as w
-    from IPython.display import HTML, display
+    from IPython.display import HTML
 
-    from bpbook.widgets import wire
+    from bpbook.widgets import wire_in_place
 
     m = trace["Delta1"].shape[1]
-    choice = w.Dropdown(options=[(f"sample {k + 1}", k) for k in range(m)]
-                        + [("all samples (the sum)", None)], value=0, description="show",
-                        layout=w.Layout(width="260px"))
-    return wire(choice, lambda k: display(HTML(outer_update(k, trace).html)))
+    choice = w.SelectionSlider(options=[(f"sample {k + 1}", k) for k in range(m)]
+                               + [("all samples (the sum)", m)], value=0, description="show",
+                               layout=w.Layout(width="420px"))
+    return wire_in_place(choice, lambda k: [HTML(outer_update(None if k == m else k,
+                                                              trace).html)])
 
 
 def outer_figure(trace, size=(8.0, 4.6)):
-    """Each sample's outer product δ⁽ᵏ⁾a⁽ᵏ⁾ᵀ and their sum ∂L/∂W, for both layers, as heat maps
+    """Each sample's outer product δ⁽ᵏ⁾a⁽ᵏ⁾ᵀ and their sum ∂ℒ/∂W, for both layers, as heat maps
     with their numbers (one colour scale per layer)."""
     layers = sorted((int(k[5:]) for k in trace if k.startswith("Delta")), reverse=True)
     m = trace["Delta1"].shape[1]
@@ -189,7 +192,7 @@ def outer_figure(trace, size=(8.0, 4.6)):
         a_prev = trace["X" if l == 1 else f"A{l - 1}"]
         panels = outer_products(trace[f"Delta{l}"], a_prev) + [trace[f"dW{l}"]]
         limit = max(float(np.abs(p).max()) for p in panels) or 1.0
-        L = str(l).translate(SUB)
+        here = str(l).translate(SUB)
         for k, (ax, panel) in enumerate(zip(row, panels)):
             ax.imshow(panel, cmap="RdBu_r", vmin=-limit, vmax=limit)
             for (i, j), v in np.ndenumerate(panel):
@@ -197,32 +200,28 @@ def outer_figure(trace, size=(8.0, 4.6)):
             ax.set_xticks([])
             ax.set_yticks([])
             sign = "+" if 0 < k < m else "=" if k == m else ""
-            name = f"sample {k + 1}" if k < m else f"∂L/∂W{L}"
+            name = f"sample {k + 1}" if k < m else f"∂ℒ/∂W{here}"
             ax.set_title(f"{sign} {name}".strip(), fontsize=9)
         row[0].set_ylabel(f"layer {l}", fontsize=9)
-    return described(fig, *outer_alt(trace, layers, m))
+    return described(fig, *outer_alt(trace))
 
 
-def outer_alt(trace, layers, m):
-    """``(alt, details)`` of :func:`outer_figure`: what each row adds up to, and every panel's
-    numbers."""
-    alt = (f"Heat maps with their numbers written in, one row per layer ({listing(layers)}): "
-           f"in each row the outer products δaᵀ of the {m} samples are added up, and the last "
-           f"panel is their sum ∂L/∂W (blue negative, red positive).")
-    rows = []
+def outer_alt(trace):
+    """The words for :func:`outer_figure`: what the panels are, and every panel's numbers."""
+    layers = sorted((int(k[5:]) for k in trace if k.startswith("Delta")), reverse=True)
+    m = trace["Delta1"].shape[1]
+    alt = (f"Heat maps, one row per layer ({listing(f'layer {l}' for l in layers)}): each of "
+           f"the {m} samples' outer products δ⁽ᵏ⁾a⁽ᵏ⁾ᵀ, then their sum, which is ∂ℒ/∂W of that "
+           "layer; red positive, blue negative, one colour scale per layer.")
+    details = []
     for l in layers:
         a_prev = trace["X" if l == 1 else f"A{l - 1}"]
-        panels = outer_products(trace[f"Delta{l}"], a_prev)
-        for k, p in enumerate(panels):
-            rows.append(f"Layer {l}, sample {k + 1}: {_matrix_words(p)}.")
-        rows.append(f"Layer {l}, the sum ∂L/∂W{l}: {_matrix_words(trace[f'dW{l}'])}.")
-    return alt, " ".join(rows)
-
-
-def _matrix_words(a):
-    """A small matrix row by row: ``"rows (+0.120, −0.031); (…)"``."""
-    return "rows " + "; ".join("(" + ", ".join(f"{v:+.3f}" for v in row) + ")"
-                               for row in np.atleast_2d(a))
+        panels = outer_products(trace[f"Delta{l}"], a_prev) + [trace[f"dW{l}"]]
+        names = [f"sample {k + 1}" for k in range(m)] + [f"the sum ∂ℒ/∂W{l}"]
+        details.append(f"Layer {l}: " + "; ".join(
+            f"{name}, rows " + " / ".join(", ".join(f"{v:+.3f}" for v in row) for row in panel)
+            for name, panel in zip(names, panels)) + ".")
+    return alt, " ".join(details)
 
 
 def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
@@ -230,7 +229,7 @@ def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
 
     The edges leaving unit j carry the weights of column j of ``W2`` ``(n2, n1)``; the error
     signals ``delta2`` ``(n2,)`` come back along them and add up at unit j:
-    ∂L/∂a₁ⱼ = Σᵢ W₂ᵢⱼ δ₂ᵢ, which is row j of W₂ᵀ times δ₂.
+    ∂ℒ/∂a₁ⱼ = Σᵢ W₂ᵢⱼ δ₂ᵢ, which is row j of W₂ᵀ times δ₂.
     """
     n2, n1 = W2.shape
     sub = lambda *ks: "".join(str(k + 1) for k in ks).translate(SUB)  # noqa: E731
@@ -254,19 +253,15 @@ def transpose_figure(W2, delta2, j, size=(7.5, 3.4)):
             ax.text(x, y, str(k + 1), ha="center", va="center", fontsize=9, zorder=3)
     products = " + ".join(f"({W2[i, j]:+.3f})({delta2[i]:+.4f})" for i in range(n2))
     x, y = hidden[j]
-    ax.text(x - 0.3, y, f"∂L/∂a₁,{sub(j)} =\n{products}\n= {float(W2[:, j] @ delta2):+.5f}",
+    ax.text(x - 0.3, y, f"∂ℒ/∂a₁,{sub(j)} =\n{products}\n= {float(W2[:, j] @ delta2):+.5f}",
             ha="right", va="center", fontsize=9)
     ax.set_xlim(-3.4, 4.6)
     ax.set_ylim(-(n1 - 1) / 2 - 0.6, (n1 - 1) / 2 + 0.6)
     ax.axis("off")
     ax.set_title(f"hidden units (left), output units (right): unit {j + 1}'s outgoing weights "
                  f"are column {j + 1} of W₂, that is row {j + 1} of W₂ᵀ", fontsize=9)
-    alt = (f"{n1} hidden units on the left joined to {n2} output units on the right; the edges "
-           f"leaving hidden unit {j + 1} are drawn bold, labelled with their weights "
-           + listing(f"W₂,{sub(i, j)} = {W2[i, j]:+.3f}" for i in range(n2))
-           + ", and each output unit shows its error signal "
-           + listing(f"δ₂,{sub(i)} = {delta2[i]:+.4f}" for i in range(n2))
-           + f". Beside unit {j + 1}: ∂L/∂a₁,{sub(j)} = {products} = "
-           f"{float(W2[:, j] @ delta2):+.5f}, column {j + 1} of W₂ (row {j + 1} of W₂ᵀ) times "
-           f"δ₂.")
+    alt = (f"Hidden unit {j + 1} of {n1} and the {n2} output units it feeds. Its outgoing "
+           f"weights, column {j + 1} of W₂, are " + listing(f"{W2[i, j]:+.3f}" for i in range(n2))
+           + "; the output units' error signals δ₂ are " + listing(f"{d:+.4f}" for d in delta2)
+           + f". Their products add up to ∂ℒ/∂a₁,{j + 1} = {float(W2[:, j] @ delta2):+.5f}.")
     return described(fig, alt)

@@ -57,7 +57,7 @@ def mlp_outputs(params, x, sizes):
 
 
 def mlp_loss(params, x, sizes):
-    r"""$L = \tfrac12\sum_k (a_{L,k} - 1)^2$ of the sigmoid MLP."""
+    r"""$\mathcal L = \tfrac12\sum_k (a_{L,k} - 1)^2$ of the sigmoid MLP (L layers)."""
     return sum(((ak - 1.0) ** 2 for ak in mlp_outputs(params, x, sizes)), 0.0) * 0.5
 
 
@@ -87,8 +87,8 @@ def work_counts(sizes):
     One forward pass costs ``nodes`` operations (one per Value computed); the backward pass one
     multiply-add per edge. Central differences need two forward passes per parameter.
     """
-    L, params = mlp_graph(sizes)
-    forward, backward = graph_size([L])
+    loss, params = mlp_graph(sizes)
+    forward, backward = graph_size([loss])
     return {"sizes": list(sizes), "parameters": len(params), "forward": forward,
             "backprop": forward + backward, "finite differences": 2 * len(params) * forward}
 
@@ -98,20 +98,18 @@ def work_figure(rows):
     fig = Figure(figsize=(6, 3.4), layout="constrained")
     ax = fig.subplots()
     p = [r["parameters"] for r in rows]
-    for key, color, style in (("finite differences", "#d9480f", "s--"),
-                              ("backprop", "#1c7ed6", "o-")):
-        ax.plot(p, [r[key] for r in rows], style, color=color, label=key)
+    for key, color in (("finite differences", "#d9480f"), ("backprop", "#1c7ed6")):
+        ax.plot(p, [r[key] for r in rows], "o-", color=color, label=key)
     ax.set(xscale="log", yscale="log", xlabel="number of parameters",
            ylabel="operations for all gradients",
            title="one forward and one backward pass vs 2 passes per weight")
     ax.legend()
-    first, last = rows[0], rows[-1]
-    alt = (f"Operations for all gradients against the number of parameters, both on log "
-           f"scales, for networks of {listing(f'{n:,}' for n in p)} parameters: backprop "
-           f"(circles, solid) grows from {first['backprop']:,} to {last['backprop']:,}, finite "
-           f"differences (squares, dashed) from {first['finite differences']:,} to "
-           f"{last['finite differences']:,}, {last['finite differences'] / last['backprop']:,.0f}"
-           f" times as many at the largest network.")
+    alt = ("Operations for every gradient against the number of parameters, both axes "
+           "logarithmic: " + listing(
+               f"{r['parameters']} parameters, backprop {r['backprop']:,} and finite differences "
+               f"{r['finite differences']:,}" for r in rows)
+           + ". The finite-difference line is the steeper: its gap to backprop grows with the "
+           "number of parameters.")
     return described(fig, alt)
 
 
@@ -244,7 +242,7 @@ def jacobian_reverse(f, x):
 def mode_counts(sizes):
     """Forward vs reverse mode on one network of widths ``sizes``, two questions, counted.
 
-    ``"every ∂L/∂θ"``: every parameter's gradient of the loss (``P`` inputs, 1 output);
+    ``"every ∂ℒ/∂θ"``: every parameter's gradient of the loss (``P`` inputs, 1 output);
     ``"every ∂a_L/∂x₁"``: how every output moves with the first input (1 input, ``K`` outputs).
     Each row: inputs, outputs, nodes, edges, and the operations of each mode (module docstring).
     """
@@ -254,7 +252,7 @@ def mode_counts(sizes):
     xs = [Value(xi) for xi in x]
     out_graph = graph_size(mlp_outputs(theta, xs, sizes))
     rows = []
-    for question, n, k, (nodes, edges) in (("every ∂L/∂θ", len(theta), 1, loss_graph),
+    for question, n, k, (nodes, edges) in (("every ∂ℒ/∂θ", len(theta), 1, loss_graph),
                                            ("every ∂a_L/∂x₁", 1, sizes[-1], out_graph)):
         rows.append({"question": question, "inputs": n, "outputs": k, "nodes": nodes,
                      "edges": edges, "forward mode": nodes + n * edges,
@@ -270,22 +268,20 @@ def mode_figure(rows):
     fig = Figure(figsize=(6.5, 3.2), layout="constrained")
     ax = fig.subplots()
     width = 0.38
-    for shift, mode, color, hatch in ((-width / 2, "forward mode", "#d9480f", "//"),
-                                      (width / 2, "reverse mode", "#1c7ed6", "")):
+    for shift, mode, color in ((-width / 2, "forward mode", "#d9480f"),
+                               (width / 2, "reverse mode", "#1c7ed6")):
         values = [r[mode] for r in rows]
         bars = ax.bar([i + shift for i in range(len(rows))], values, width, color=color,
-                      hatch=hatch, edgecolor="white", label=mode)
+                      label=mode)
         ax.bar_label(bars, [f"{v:,}" for v in values], fontsize=8)
     ax.set_xticks(range(len(rows)),
                   [f"{r['question']}\n({r['inputs']} in, {r['outputs']} out)" for r in rows])
     ax.set(yscale="log", ylabel="operations", title="the same network, two questions")
     ax.margins(y=0.25)
     ax.legend(loc="upper right")
-    alt = ("Bars of the operations (log scale) that forward mode (hatched, left of each pair) "
-           "and reverse mode (plain) need for each question about the same network: "
-           + "; ".join(f"{r['question']} ({r['inputs']} in, {r['outputs']} out): forward "
-                       f"{r['forward mode']:,}, reverse {r['reverse mode']:,}" for r in rows)
-           + ".")
+    alt = ("Bars of operations, logarithmic, for two questions on the same network: " + listing(
+        f"{r['question']} ({r['inputs']} inputs, {r['outputs']} outputs): forward mode "
+        f"{r['forward mode']:,}, reverse mode {r['reverse mode']:,}" for r in rows) + ".")
     return described(fig, alt)
 
 

@@ -1,7 +1,9 @@
 """Chapter 07's exercise checks, built on :mod:`bpbook.feedback`: each names the typical mistake an
-answer looks like. The settings of each exercise (``REVERSE_SIZES``) are shown on the page by the
-chapter.
+answer looks like. The settings of each exercise (``REVERSE_SIZES``, ``DUAL_AT``) are shown on the
+page by the chapter.
 """
+import math
+
 from bpbook.chapters.ch07_reverse_mode.cost import mode_counts
 from bpbook.feedback import check, require_count
 
@@ -31,3 +33,19 @@ def check_reverse_count(answer, sizes=REVERSE_SIZES):
                 (k * edges, "the backward passes only: the forward pass comes first")]
     return check(answer, row["reverse mode"], "reverse mode's operations",
                  "nodes + outputs × edges", mistakes, tol=1e-12)
+
+
+DUAL_AT = 0.7  # exercise 3: g(t) = tanh(t)·t² differentiated here, forward mode
+
+
+def check_dual_tangent(answer, t=DUAL_AT):
+    """Exercise: g′(t) for g(t) = tanh(t)·t², which one pass of dual numbers seeded with tangent 1
+    gives; the truth is the closed form (1 − tanh²t)·t² + tanh(t)·2t."""
+    th = math.tanh(t)
+    mistakes = [(th * t * t, "g(t) itself, the value part of the dual number: the tangent is .dot"),
+                (0.0, "a tangent of 0: seed the input with Dual(t, 1.0), the direction dt = 1"),
+                ((1 - th * th) * t * t, "only the tanh factor's share: the product rule adds "
+                 "tanh(t)·2t"),
+                (th * 2 * t, "only the t² factor's share: the product rule adds (1 − tanh²t)·t²")]
+    return check(answer, (1 - th * th) * t * t + th * 2 * t, f"g′({t:g})",
+                 "(1 − tanh²t)·t² + tanh(t)·2t, the tangent of one forward-mode pass", mistakes)

@@ -13,7 +13,7 @@ step the largest difference between their losses and between their parameters.
 import numpy as np
 from matplotlib.figure import Figure
 
-from bpbook.display import described, number
+from bpbook.display import described
 from bpbook.engine import Value
 from bpbook.model import mlp
 from bpbook.optim import SGD
@@ -120,9 +120,9 @@ def training_figure(run):
     p = predict(run["value_net"].arrays(), np.vstack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
     left.contourf(gx, gy, p, levels=[0, 0.5, 1], colors=["#d0ebff", "#ffe8cc"])
     left.contour(gx, gy, p, levels=[0.5], colors="#495057", linewidths=1)
-    for label, color, marker in ((0, "#1c7ed6", "o"), (1, "#d9480f", "^")):  # shape, not colour only
+    for label, color in ((0, "#1c7ed6"), (1, "#d9480f")):
         pts = X[:, Y[0] == label]
-        left.scatter(pts[0], pts[1], s=14, color=color, marker=marker, label=f"y = {label}")
+        left.scatter(pts[0], pts[1], s=12, color=color, label=f"y = {label}")
     left.set(title="the Value network after training", xticks=[], yticks=[])
     left.legend(loc="lower left", fontsize=8)
     rows = run["rows"]
@@ -130,13 +130,12 @@ def training_figure(run):
                    color="#1c7ed6")
     right.set(xlabel="step", ylabel="max |difference|",
               title="Value network − numpy network, parameters")
-    right_side = predict(run["value_net"].arrays(), X) > 0.5
-    correct = int(np.sum(right_side == (Y > 0.5)))
+    accuracy = float(np.mean((predict(run["value_net"].arrays(), X) > 0.5) == Y))
     diffs = [r["param diff"] for r in rows]
-    alt = (f"Left: the {X.shape[1]} training points (circles y = 0, triangles y = 1) over the "
-           f"two regions the trained Value network predicts, split by its ½ line; {correct} of "
-           f"{X.shape[1]} points lie on their own side. Right, on a log scale: the largest "
-           f"difference between the two networks' parameters after each of {len(rows)} steps, "
-           f"from {number(diffs[0])} to {number(diffs[-1])} (at most {number(max(diffs))}): "
-           f"rounding only.")
+    alt = (f"Left: the {X.shape[1]} points of two moons, {int(np.sum(Y == 0))} labelled 0 and "
+           f"{int(np.sum(Y == 1))} labelled 1, with the trained Value network's decision boundary"
+           f" (output 0.5); it labels {accuracy:.0%} of the points correctly. Right, on a log "
+           f"scale: the largest difference between the two networks' parameters after each of "
+           f"the {len(rows)} steps, from {diffs[0]:.1e} after the first to {diffs[-1]:.1e} after "
+           f"the last, never above {max(diffs):.1e}.")
     return described(fig, alt)

@@ -9,6 +9,8 @@ still imports, and only its torch functions raise.
 - :func:`graph_lines` walks the graph torch recorded (``grad_fn.next_functions``);
   :func:`value_graph_lines` writes a :class:`bpbook.engine.Value` graph the same way;
   :class:`SideBySide` shows two such listings next to each other.
+- :func:`rule_check` judges torch's gradients by bpbook's gradient-check rule
+  (:func:`bpbook.gradcheck.check_gradients`).
 
 Shapes: bpbook keeps samples in columns (``X`` ``(n_features, m)``), torch's ``nn.Linear`` in
 rows, so the torch side works on ``X.T`` ``(m, n_features)``.
@@ -17,6 +19,7 @@ import html
 
 import numpy as np
 
+from bpbook.gradcheck import check_gradients
 from bpbook.torch_bridge import one_thread, require_torch, torch
 from bpbook.worked import check_settings
 
@@ -34,8 +37,9 @@ def train_torch(net, X, Y, lr, epochs):
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 0):
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     dtype = next(net.parameters()).dtype
-    Xt = torch.as_tensor(np.asarray(X, dtype=float).T, dtype=dtype)
-    Yt = torch.as_tensor(np.asarray(Y, dtype=float).T, dtype=dtype)
+    # copies (torch.tensor): the book's data arrays are read-only, which torch warns about
+    Xt = torch.tensor(np.asarray(X, dtype=float).T, dtype=dtype)
+    Yt = torch.tensor(np.asarray(Y, dtype=float).T, dtype=dtype)
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     losses = np.empty(epochs)
     with one_thread():
@@ -138,3 +142,16 @@ def worked_torch(dtype=None, **settings):
     return {"L": L.item(), "dW2": W2.grad.item(), "db2": b2.grad.item(),
             "dW11": W1.grad[0, 0].item(), "dW12": W1.grad[0, 1].item(), "db1": b1.grad.item(),
             **deltas}
+
+
+def rule_check(fn, tensors, names):
+    """bpbook's rule on torch code: autograd's gradient of the scalar ``L = fn(*tensors).mean()``
+    against central differences. ``tensors`` are float64 leaves; their numpy views are nudged in
+    place (and restored) under ``torch.no_grad()``. Returns a :class:`bpbook.gradcheck.GradCheck`."""
+    require_torch()
+    for t in tensors:
+        t.grad = None
+    fn(*tensors).mean().backward()
+    params = [(name, t.detach().numpy(), t.grad.numpy()) for name, t in zip(names, tensors)]
+    with torch.no_grad():
+        return check_gradients(lambda: float(fn(*tensors).mean()), params)

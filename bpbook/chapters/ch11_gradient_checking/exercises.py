@@ -1,0 +1,82 @@
+"""Exercise checks of chapter 11 (gradient checking in practice).
+
+The reference answers come from :mod:`bpbook.gradcheck` (the rule), from probability (a sampled
+check) and from
+softplus's closed-form derivatives (:mod:`~bpbook.chapters.ch11_gradient_checking.curve`); the
+student's are judged by :func:`bpbook.feedback.check` (numbers) and
+:func:`bpbook.feedback.check_function` (functions). ``g`` and ``g_hat`` are 1-D float arrays."""
+import numpy as np
+
+from bpbook.feedback import check, check_function
+from bpbook.gradcheck import rel_error
+
+from bpbook.chapters.ch11_gradient_checking.curve import W0, sigmoid, softplus, third_derivative
+
+U = float(np.finfo(np.float64).eps)
+F_VALUE = float(softplus(W0))  # f(1) for exercise 1
+F_SECOND = float(sigmoid(W0) * (1 - sigmoid(W0)))  # f″(1)
+F_THIRD = float(third_derivative(W0))  # f‴(1), for a mistake's value
+P_SPOILED = 0.01  # exercise 3: the fraction of an array's entries a bug spoils
+MISS = 1e-3  # exercise 3: the chance of missing it that we accept
+
+
+def check_forward_eps(answer, u=U, f=F_VALUE, f2=F_SECOND, f3=F_THIRD):
+    """Exercise: the ε that minimises a forward difference's predicted error
+    u|f|/ε + ε|f″|/2."""
+    best = (2 * u * abs(f) / abs(f2)) ** 0.5
+    return check(answer, best, "the forward difference's best step", "(2u|f| / |f″|)^(1/2)", [
+        ((u * abs(f) / abs(f2)) ** 0.5, "(u|f|/|f″|)^(1/2): the 2 from ε|f″|/2 is missing"),
+        ((3 * u * abs(f) / abs(f3)) ** (1 / 3), "the central difference's best step: a forward "
+                                                "difference's truncation is ε|f″|/2"),
+        (u ** 0.5, "u^(1/2), the rule of thumb: this function's |f| and |f″| move it"),
+        (u ** (1 / 3), "u^(1/3), the central difference's rule of thumb"),
+    ])
+
+
+def _reference(g, g_hat, floor):
+    return rel_error(g, g_hat, float(floor))
+
+
+def _case(rng):
+    g = rng.normal(size=6) * 10.0 ** rng.integers(-9, 2, size=6)
+    return g, g * (1 + rng.normal(size=6) * 1e-3), np.array(1e-4)
+
+
+def check_rule_error(fn):
+    """Exercise: ``fn(g, g_hat, floor)``, the rule's error of every entry."""
+    g = np.array([0.5, -2.0, 1e-9, 0.0, 3e-6])
+    cases = [(g, np.array([0.5000001, 2.0, 3e-9, 0.0, 3.1e-6]), np.array(1e-4)),
+             (g, g * 1.01, np.array(1e-2))]
+    with np.errstate(all="ignore"):
+        return check_function(fn, "rule_error(g, g_hat, floor)",
+                              "|g − ĝ| / max(|g| + |ĝ|, floor)", cases, _reference,
+                              random_cases=_case, mistakes=[
+            (lambda g, h, f: np.abs(g - h) / np.maximum(np.maximum(np.abs(g), np.abs(h)), f),
+             "|g − ĝ| / max(|g|, |ĝ|, floor): the larger one, not the sum"),
+            (lambda g, h, f: np.abs(g - h) / (np.abs(g) + np.abs(h)),
+             "the pure relative error: the floor is missing"),
+            (lambda g, h, f: np.abs(g - h), "the absolute error"),
+            (lambda g, h, f: (g - h) / np.maximum(np.abs(g) + np.abs(h), f),
+             "a signed error: take |g − ĝ|"),
+        ])
+
+
+def sample_size(p, miss):
+    """The fewest random entries ``k`` with ``(1 − p)^k ≤ miss``."""
+    return int(np.ceil(np.log(miss) / np.log1p(-p)))
+
+
+def check_sample_size(answer, p=P_SPOILED, miss=MISS):
+    """Exercise: how many random entries of an array a sampled check needs so that a bug that
+    spoils a fraction ``p`` of them goes unseen with probability at most ``miss``."""
+    k = sample_size(p, miss)
+    exact = np.log(miss) / np.log1p(-p)
+    return check(answer, k, "the entries to sample", "⌈log(miss) / log(1 − p)⌉", [
+        (k - 1, f"one too few: {k - 1} entries miss the bug with probability "
+                f"{(1 - p) ** (k - 1):.4g}, above {miss:g}; round up"),
+        (np.ceil(np.log(miss) / np.log(p)), "log(miss)/log(p): the chance of missing is "
+                                            "(1 − p)^k, not p^k"),
+        (np.ceil(-np.log(miss) / p), "⌈ln(1/miss)/p⌉, from (1 − p)^k ≈ e^(−pk): close, "
+                                    "but the exact count is smaller"),
+        (exact, "the unrounded count: entries come whole, round up"),
+    ], tol=0)

@@ -1,0 +1,164 @@
+"""Chapter 15's code: the index-form rules against torch.autograd and central differences (and
+SymPy's own check), im2col, the CNN comparison, the explorer's numbers against an independent
+computation, the pictures' text alternatives, and the exercise checks with the instructor's
+solutions and typical mistakes."""
+import importlib.util
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bpbook.chapters.ch15_convolutions import cnn, exercises, index_form, plots
+from bpbook.chapters.ch15_convolutions.explore import KERNELS, N_IMAGES, update
+from bpbook.gradcheck import numeric_grad
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 3), st.integers(0, 3), st.integers(0, 2**16))
+def test_index_form_rules_agree_with_torch(k, extra_h, extra_w, seed):
+    rng = np.random.RandomState(seed)
+    x, w = rng.randn(k + extra_h, k + extra_w), rng.randn(k, k)
+    g = rng.randn(extra_h + 1, extra_w + 1)
+    xt, wt = torch.tensor(x[None, None], requires_grad=True), torch.tensor(w[None, None],
+                                                                           requires_grad=True)
+    out = torch.nn.functional.conv2d(xt, wt)
+    np.testing.assert_allclose(index_form.correlate(x, w), out[0, 0].detach().numpy(),
+                               atol=1e-12)
+    (out * torch.tensor(g[None, None])).sum().backward()
+    np.testing.assert_allclose(index_form.kernel_grad(x, g), wt.grad[0, 0].numpy(), atol=1e-12)
+    np.testing.assert_allclose(index_form.input_grad(w, g), xt.grad[0, 0].numpy(), atol=1e-12)
+
+
+def test_index_form_rules_agree_with_central_differences():
+    rng = np.random.RandomState(1)
+    x, w = rng.randn(5, 4), rng.randn(2, 2)
+    g = rng.randn(4, 3)
+    loss = lambda: float(np.sum(g * index_form.correlate(x, w)))  # noqa: E731
+    np.testing.assert_allclose(index_form.kernel_grad(x, g), numeric_grad(loss, w), atol=1e-8)
+    np.testing.assert_allclose(index_form.input_grad(w, g), numeric_grad(loss, x), atol=1e-8)
+
+
+def test_sympy_confirms_both_rules_and_would_notice_a_wrong_one():
+    dw, dx, is_correlation, is_flipped = index_form.symbolic_1d(n=6, k=3)
+    assert is_correlation and is_flipped and len(dw) == 3 and len(dx) == 6
+    x0, g0 = index_form.sp.symbols("x0 g0")
+    assert dw[0].coeff(g0) == x0  # ∂L/∂w₀ = g₀x₀ + …, by hand
+
+
+def test_im2col_times_the_kernel_is_the_correlation():
+    rng = np.random.RandomState(2)
+    x, w = rng.randn(5, 6), rng.randn(3, 3)
+    cols = index_form.im2col(x, 3)
+    assert cols.shape == (9, 3 * 4)
+    np.testing.assert_allclose(w.ravel() @ cols, index_form.correlate(x, w).ravel())
+
+
+def test_the_split_is_disjoint_and_scaled():
+    data = cnn.split()
+    assert data.test_images.shape == (1, 8, 8, cnn.N_TEST)
+    assert data.images.shape[-1] + cnn.N_TEST == 1797
+    assert 0 <= data.images.min() and data.images.max() <= 1
+    from bpbook.data import digits
+    X, labels = digits()
+    both = np.concatenate([data.images, data.test_images], axis=-1).reshape(64, -1)
+    assert sorted(map(bytes, (both * 16).round().astype(np.uint8).T)) == \
+        sorted(map(bytes, X.astype(np.uint8).T))  # every image once: a permutation, split
+    assert sorted(np.concatenate([data.labels, data.test_labels])) == sorted(labels)
+
+
+def test_the_models_count_their_parameters_by_hand():
+    assert cnn.n_params(cnn.cnn()) == 8 * 1 * 3 * 3 + 8 + (8 * 4 * 4) * 10 + 10
+    assert cnn.n_params(cnn.dense_net()) == 64 * 20 + 20 + 20 * 10 + 10
+
+
+def test_training_lowers_the_loss_and_accuracy_is_counted():
+    data = cnn.split()
+    model = cnn.cnn()
+    losses = cnn.train(model, data.images[..., :200], data.labels[:200], epochs=3)
+    assert losses[-1] < losses[0]
+    logits = model.forward(data.test_images)
+    assert cnn.accuracy(model, data.test_images, data.test_labels) == pytest.approx(
+        np.mean(logits.argmax(axis=0) == data.test_labels))
+
+
+def test_explorer_numbers_match_a_direct_computation():
+    data = cnn.split()
+    for index, kernel in ((0, "vertical edges"), (7, "horizontal edges"), (N_IMAGES - 1, "blur")):
+        view = update(index, kernel)
+        image = data.test_images[0, :, :, index]
+        feature = np.maximum(index_form.correlate(np.pad(image, 1), KERNELS[kernel]), 0)
+        np.testing.assert_allclose(view.feature, feature, atol=1e-12)
+        pooled = feature.reshape(4, 2, 4, 2).max(axis=(1, 3))
+        np.testing.assert_allclose(view.pooled, pooled)
+        assert view.routed.sum() == 16 and set(np.unique(view.routed)) <= {0.0, 1.0}
+        assert view.label == data.test_labels[index]
+        assert f"a {view.label}" in view.alt and f"{feature.max():.2f}" in view.alt
+
+
+@pytest.mark.parametrize("bad", [-1, N_IMAGES, 2.5, True, "3"])
+def test_explorer_refuses_a_bad_index(bad):
+    with pytest.raises(ValueError, match="index must be an integer"):
+        update(bad)
+
+
+def test_figures_describe_their_data():
+    from bpbook.display import alt_of
+    result = cnn.compare(epochs=2)
+    alt, _ = alt_of(plots.loss_curves(result))
+    assert f"{result.losses[0][-1]:.3f}" in alt and "2 epochs" in alt
+    alt, details = alt_of(plots.filters(result.models[0].layers[0]))
+    assert "8 learned" in alt and len(re.findall(r"filter \d", details)) == 8
+
+
+def _solutions():
+    path = ROOT / "instructor" / "solutions" / "15_convolutions.py"
+    spec = importlib.util.spec_from_file_location("solutions_15", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CHECKS = {"15.output-size": ("answer", exercises.check_output_size),
+          "15.conv-dw": ("conv_dW", exercises.check_conv_dW),
+          "15.pool-backward": ("pool_backward", exercises.check_pool_backward),
+          "15.param-count": ("answer", exercises.check_param_count)}
+
+
+@pytest.mark.parametrize("exercise", sorted(CHECKS))
+def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
+    entry = _solutions().EXERCISES[exercise]
+    name, judge = CHECKS[exercise]
+    for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
+        ns = {"np": np, "SIZE_AT": exercises.SIZE_AT, "COUNT_AT": exercises.COUNT_AT}
+        exec(code, ns)
+        verdict = judge(ns[name])
+        assert verdict.ok is ok, (exercise, str(verdict))
+        assert ok or "should be" in str(verdict) or "yours computes" in str(verdict)
+
+
+def test_checks_name_the_typical_mistakes():
+    assert exercises.SIZE_AT == dict(H=28, k=9, stride=2, padding=4)
+    assert exercises.check_output_size(14).ok is True  # (28 + 8 − 9)//2 + 1, by hand
+    assert "without the padding" in str(exercises.check_output_size(10))
+    assert "counts too" in str(exercises.check_output_size(13))
+    assert "one side only" in str(exercises.check_output_size(12))
+    assert "weights only" in str(exercises.check_param_count(16 * 3 * 25))
+    assert exercises.check_param_count(16 * 3 * 25 + 16).ok is True
+    turned = lambda x, g: index_form.kernel_grad(x, g)[::-1, ::-1]  # noqa: E731
+    assert "turned by 180°" in str(exercises.check_conv_dW(turned))
+    spread = lambda x, da: np.kron(da, np.ones((2, 2))) / 4  # noqa: E731
+    assert "average pooling" in str(exercises.check_pool_backward(spread))
+    assert exercises.check_pool_backward(None).ok is None
+
+
+def test_every_chapter_exercise_has_an_instructor_entry():
+    text = (ROOT / "chapters" / "15_convolutions.py").read_text()
+    ids = set(re.findall(r'exercise="(15\.[a-z0-9-]+)"', text))
+    solutions = _solutions()
+    assert ids == set(solutions.EXERCISES) | set(solutions.THINK)
