@@ -160,8 +160,8 @@ print(cols)
 # derived there: $dW_\text{mat} = \Delta\,\text{cols}^\top$ (the correlation of input and
 # $\delta$, summed over positions and samples), $db = \sum \Delta$, and
 # $d\,\text{cols} = W_\text{mat}^\top \Delta$. The last step, *col2im*, adds each entry of
-# $d\,\text{cols}$ back onto the pixel it was copied from: a pixel copied into $k^2$ patches
-# collects $k^2$ shares. That is how `bpbook.Conv2d` computes (see `bpbook/conv.py`), and
+# $d\,\text{cols}$ back onto the pixel it was copied from: a pixel copied into several patches
+# (up to $k^2$ with stride 1) collects one share from each. That is how `bpbook.Conv2d` computes (see `bpbook/conv.py`), and
 # `make bench` times it against PyTorch (`conv_step`).
 
 # %% [markdown]
