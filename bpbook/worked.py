@@ -1,9 +1,9 @@
 r"""The book's worked example: a 2-1-1 sigmoid network, one sample, one step of gradient descent.
 
 $z_1 = W_{11}x_1 + W_{12}x_2 + b_1$, $a_1 = \sigma(z_1)$, $z_2 = W_2 a_1 + b_2$,
-$\hat y = \sigma(z_2)$, $L = \tfrac12(\hat y - y)^2$, then $\theta \leftarrow \theta - \eta\,
-\partial L/\partial\theta$. The defaults are the reference text's: x = [0.5, 0.8], y = 1,
-W1 = [0.4, 0.6], b1 = 0.1, W2 = 0.9, b2 = 0.1, η = 0.5.
+$\hat y = \sigma(z_2)$, $\mathcal L = \tfrac12(\hat y - y)^2$, then $\theta \leftarrow \theta -
+\eta\,\partial\mathcal L/\partial\theta$. The defaults are the reference text's: x = [0.5, 0.8],
+y = 1, W1 = [0.4, 0.6], b1 = 0.1, W2 = 0.9, b2 = 0.1, η = 0.5.
 
 :func:`worked_example` runs it through bpbook's :class:`~bpbook.model.Sequential` and returns every
 intermediate number under the names :mod:`bpbook.reference` uses, so that errata tables can
@@ -35,11 +35,13 @@ DEFAULTS = MappingProxyType({"x1": 0.5, "x2": 0.8, "y": 1.0, "W11": 0.4, "W12": 
 PARAMS = {"W2": (1, "W", (0, 0)), "b2": (1, "b", (0, 0)), "W11": (0, "W", (0, 0)),
           "W12": (0, "W", (0, 1)), "b1": (0, "b", (0, 0))}
 
+# How each quantity of :func:`worked_example` is written on the page: the loss is ℒ (the book's
+# notation; L counts layers). The keys stay the plain names bpbook.reference uses.
 NAMES = {"z1": "z₁", "exp(-z1)": "e^(−z₁)", "a1": "a₁", "z2": "z₂", "exp(-z2)": "e^(−z₂)",
-         "y_hat": "ŷ", "L": "L", "new L": "L after the step", "dL/dy_hat": "dL/dŷ",
-         "sigma'(z2)": "σ'(z₂)", "delta2": "δ₂", "dW2": "dL/dW₂", "db2": "dL/db₂",
-         "dL/da1": "dL/da₁", "sigma'(z1)": "σ'(z₁)", "delta1": "δ₁", "dW11": "dL/dW₁₁",
-         "dW12": "dL/dW₁₂", "db1": "dL/db₁"}
+         "y_hat": "ŷ", "L": "ℒ", "new L": "ℒ after the step", "dL/dy_hat": "∂ℒ/∂ŷ",
+         "sigma'(z2)": "σ'(z₂)", "delta2": "δ₂", "dW2": "∂ℒ/∂W₂", "db2": "∂ℒ/∂b₂",
+         "dL/da1": "∂ℒ/∂a₁", "sigma'(z1)": "σ'(z₁)", "delta1": "δ₁", "dW11": "∂ℒ/∂W₁₁",
+         "dW12": "∂ℒ/∂W₁₂", "db1": "∂ℒ/∂b₁"}
 
 
 SHORT = {reference.NETWORK_DIAGRAM: "§05 network diagram", reference.FORWARD_STEPS: "§05 step 1",
@@ -126,7 +128,7 @@ def summary_table(result, settings=None):
         step = result["step " + p]
         direction = "↑ increase" if step > 0 else "↓ decrease" if step < 0 else "— unchanged"
         rows.append([p, s[p], result["d" + p], step, result["new " + p], direction])
-    return Table(["parameter", "old value", "gradient dL/dθ", "update −η·dL/dθ", "new value",
+    return Table(["parameter", "old value", "gradient ∂ℒ/∂θ", "update −η·∂ℒ/∂θ", "new value",
                   "direction"], rows, [None, "{:.4f}", "{:+.6f}", "{:+.6f}", "{:.6f}", None])
 
 
@@ -186,7 +188,8 @@ def exponent_slips(result, printed=WORKED_PRINTED[reference.FORWARD_STEPS],
 
 
 def worked_graph(**settings):
-    """The worked network built from Values; returns ``{name: Value}`` with ``"L"`` the loss.
+    """The worked network built from Values; returns ``{name: Value}`` with ``"L"`` the loss (its
+    node labelled ``loss``, as every loss node of the book).
 
     Settings (x1, x2, y, W11, W12, b1, W2, b2) default to :data:`DEFAULTS`.
     """
@@ -202,4 +205,5 @@ def worked_graph(**settings):
     for name, make in steps:
         v[name] = make()
         v[name].label = name
+    v["L"].label = "loss"
     return v

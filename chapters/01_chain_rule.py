@@ -50,15 +50,16 @@
 # %% [markdown]
 # ## The chain rule for one variable
 #
-# Take three links: $u = u(x)$, $v = v(u)$, $y = y(v)$. A small change $\Delta x$ produces
-# $\Delta u \approx \frac{du}{dx}\Delta x$, which produces $\Delta v \approx \frac{dv}{du}\Delta u$,
-# which produces $\Delta y \approx \frac{dy}{dv}\Delta v$. Chaining the three:
+# Take three links: $u = u(x)$, $v = v(u)$ and the hand $h = h(v)$. A small change $\Delta x$
+# produces $\Delta u \approx \frac{du}{dx}\Delta x$, which produces $\Delta v \approx
+# \frac{dv}{du}\Delta u$, which produces $\Delta h \approx \frac{dh}{dv}\Delta v$. Chaining the
+# three:
 #
-# $$\frac{dy}{dx} = \frac{dy}{dv}\cdot\frac{dv}{du}\cdot\frac{du}{dx}.$$
+# $$\frac{dh}{dx} = \frac{dh}{dv}\cdot\frac{dv}{du}\cdot\frac{du}{dx}.$$
 #
 # Our chain for the whole chapter:
 #
-# $$u = 2x + 1,\qquad v = u^2,\qquad y = \tanh v .$$
+# $$u = 2x + 1,\qquad v = u^2,\qquad h = \tanh v .$$
 #
 # The first gear has a fixed ratio ($du/dx = 2$); the second's ratio $2u$ depends on where we are;
 # the third, $\tanh$, flattens out for large $v$, so its ratio $1 - \tanh^2 v$ shrinks towards 0.
@@ -72,21 +73,21 @@ from bpbook.chapters.ch01_chain_rule import X0, chain_sympy
 
 c = chain_sympy()
 x, u, v = c["x"], c["u"], c["v"]
-stages = {"u": c["u(x)"], "v": c["v(u)"], "y": c["y(v)"]}
+stages = {"u": c["u(x)"], "v": c["v(u)"], "h": c["h(v)"]}
 display(Markdown("$$" + r",\qquad ".join(f"{k} = {sp.latex(e)}" for k, e in stages.items())
                  + "$$"))
 
 # %% [markdown]
 # ### SymPy differentiates the composition directly
 #
-# Substitute the links into each other to get $y$ as one formula of $x$, and let SymPy
+# Substitute the links into each other to get $h$ as one formula of $x$, and let SymPy
 # differentiate it:
 
 # %%
-y_of_x = stages["y"].subs(v, stages["v"]).subs(u, stages["u"])
-dy_dx_direct = sp.simplify(sp.diff(y_of_x, x))
-display(Markdown(f"$y(x) = {sp.latex(y_of_x)}$, and $\\dfrac{{dy}}{{dx}} = "
-                 f"{sp.latex(dy_dx_direct)}$"))
+h_of_x = stages["h"].subs(v, stages["v"]).subs(u, stages["u"])
+dh_dx_direct = sp.simplify(sp.diff(h_of_x, x))
+display(Markdown(f"$h(x) = {sp.latex(h_of_x)}$, and $\\dfrac{{dh}}{{dx}} = "
+                 f"{sp.latex(dh_dx_direct)}$"))
 
 # %% [markdown]
 # ### ... and the product of the local derivatives is the same formula
@@ -96,10 +97,10 @@ display(Markdown(f"$y(x) = {sp.latex(y_of_x)}$, and $\\dfrac{{dy}}{{dx}} = "
 
 # %%
 local = {"du/dx": sp.diff(stages["u"], x), "dv/du": sp.diff(stages["v"], u),
-         "dy/dv": sp.diff(stages["y"], v)}
-product = (local["dy/dv"] * local["dv/du"] * local["du/dx"]).subs(v, stages["v"]).subs(
+         "dh/dv": sp.diff(stages["h"], v)}
+product = (local["dh/dv"] * local["dv/du"] * local["du/dx"]).subs(v, stages["v"]).subs(
     u, stages["u"])
-difference = sp.simplify(product - dy_dx_direct)
+difference = sp.simplify(product - dh_dx_direct)
 display(Markdown(", ".join(f"${k} = {sp.latex(e)}$" for k, e in local.items())))
 display(Markdown(f"product minus direct derivative, simplified by SymPy: ${sp.latex(difference)}$"))
 
@@ -113,31 +114,31 @@ assert difference == 0
 # ### Finite differences agree
 #
 # A computer can also estimate a derivative without any calculus, by nudging: the **central
-# difference** $\frac{y(x+h) - y(x-h)}{2h}$ is close to $dy/dx$ for a small $h$ (its error shrinks
-# like $h^2$). At a few points:
+# difference** $\frac{h(x+\varepsilon) - h(x-\varepsilon)}{2\varepsilon}$ is close to $dh/dx$ for a
+# small step $\varepsilon$ (its error shrinks like $\varepsilon^2$). At a few points:
 
 # %%
 from bpbook.tables import Table
 
-y_num = sp.lambdify(x, y_of_x, "math")
-dy_num = sp.lambdify(x, dy_dx_direct, "math")
-h = 1e-5
+h_num = sp.lambdify(x, h_of_x, "math")
+dh_num = sp.lambdify(x, dh_dx_direct, "math")
+eps = 1e-5
 points = [-1.5, -0.5, X0, 0.8]
 rows = []
 for p in points:
-    central = (y_num(p + h) - y_num(p - h)) / (2 * h)
-    rows.append([p, dy_num(p), central, abs(dy_num(p) - central)])
-Table(["x", "dy/dx (SymPy)", "central difference", "|difference|"], rows,
+    central = (h_num(p + eps) - h_num(p - eps)) / (2 * eps)
+    rows.append([p, dh_num(p), central, abs(dh_num(p) - central)])
+Table(["x", "dh/dx (SymPy)", "central difference", "|difference|"], rows,
       ["{:.2f}", "{:.8f}", "{:.8f}", "{:.1e}"])
 
 # %% [markdown]
 # ## The same chain as a computation, one local derivative at a time
 #
-# A computer never builds the big formula. It computes $u$, then $v$, then $y$, and at each step
+# A computer never builds the big formula. It computes $u$, then $v$, then $h$, and at each step
 # it can note the local ratio, because the ratio only needs the link's own input. `bpbook.engine`
 # gives every number a `Value` wrapper that does exactly this bookkeeping (chapter 2's section
 # "The engine, opened" prints its code: [02_computation_graph](02_computation_graph.py)).
-# `y.backward()` multiplies the local ratios back from $y$ to $x$:
+# `h.backward()` multiplies the local ratios back from $h$ to $x$:
 
 # %%
 from bpbook.engine import Value
@@ -145,19 +146,19 @@ from bpbook.engine import Value
 xv = Value(X0, label="x")
 uv = xv * 2 + 1
 vv = uv**2
-yv = vv.tanh()
-yv.backward()
-display(Markdown(f"At $x = {X0}$: backprop gives $dy/dx = {xv.grad:.10f}$; the SymPy formula "
-                 f"gives ${dy_num(X0):.10f}$."))
+hv = vv.tanh()
+hv.backward()
+display(Markdown(f"At $x = {X0}$: backprop gives $dh/dx = {xv.grad:.10f}$; the SymPy formula "
+                 f"gives ${dh_num(X0):.10f}$."))
 
 # %%
-assert abs(xv.grad - dy_num(X0)) < 1e-12
+assert abs(xv.grad - dh_num(X0)) < 1e-12
 
 # %% [markdown]
 # ## Play: turn the first gear
 #
-# The slider moves $x$. The left plot shows the whole chain $y(x)$ and its tangent line at $x$,
-# whose slope is $dy/dx$. The bars on the right are the three gear ratios at this $x$ and their
+# The slider moves $x$. The left plot shows the whole chain $h(x)$ and its tangent line at $x$,
+# whose slope is $dh/dx$. The bars on the right are the three gear ratios at this $x$ and their
 # product, which is that slope.
 #
 # Things to try: push $x$ to the right and watch $\tanh$ saturate (its ratio drops to almost
@@ -182,14 +183,14 @@ chain_snapshots()
 # In a network a number is often used more than once. A weight feeds several neurons; an input
 # feeds a whole layer. Take
 #
-# $$a = x^2,\qquad b = e^x,\qquad L = a\,b .$$
+# $$a = x^2,\qquad b = e^x,\qquad F = a\,b .$$
 #
-# $x$ reaches $L$ along two roads, through $a$ and through $b$. Nudge $x$: $L$ changes because
+# $x$ reaches $F$ along two roads, through $a$ and through $b$. Nudge $x$: $F$ changes because
 # $a$ changed *and* because $b$ changed, and for small nudges the two effects simply add. This is
 # the **multivariate chain rule**:
 #
-# $$\frac{dL}{dx} = \frac{\partial L}{\partial a}\frac{da}{dx}
-#   + \frac{\partial L}{\partial b}\frac{db}{dx} = b\cdot 2x + a\cdot e^x .$$
+# $$\frac{dF}{dx} = \frac{\partial F}{\partial a}\frac{da}{dx}
+#   + \frac{\partial F}{\partial b}\frac{db}{dx} = b\cdot 2x + a\cdot e^x .$$
 #
 # Each road is a product of local ratios (the one-variable chain rule); the roads are summed.
 
@@ -197,15 +198,15 @@ chain_snapshots()
 from bpbook.chapters.ch01_chain_rule import two_paths
 
 a_s, b_s = x**2, sp.exp(x)
-L_s = a_s * b_s
-dL_sympy = sp.diff(L_s, x)
-path_a = b_s * sp.diff(a_s, x)  # ∂L/∂a = b, then da/dx
-path_b = a_s * sp.diff(b_s, x)  # ∂L/∂b = a, then db/dx
-display(Markdown(f"SymPy: $\\dfrac{{dL}}{{dx}} = {sp.latex(dL_sympy)}$; the two roads: "
+F_s = a_s * b_s
+dF_sympy = sp.diff(F_s, x)
+path_a = b_s * sp.diff(a_s, x)  # ∂F/∂a = b, then da/dx
+path_b = a_s * sp.diff(b_s, x)  # ∂F/∂b = a, then db/dx
+display(Markdown(f"SymPy: $\\dfrac{{dF}}{{dx}} = {sp.latex(dF_sympy)}$; the two roads: "
                  f"${sp.latex(path_a)}$ and ${sp.latex(path_b)}$"))
 
 # %%
-assert sp.simplify(path_a + path_b - dL_sympy) == 0
+assert sp.simplify(path_a + path_b - dF_sympy) == 0
 
 # %% [markdown]
 # The engine gets the sum without being told: each road delivers its share into `x.grad` with
@@ -215,10 +216,10 @@ assert sp.simplify(path_a + path_b - dL_sympy) == 0
 rows = []
 for p in (-1.0, 0.0, 0.5, 1.5):
     g = two_paths(p)
-    g["L"].backward()
+    g["F"].backward()
     rows.append([p, float(path_a.subs(x, p)), float(path_b.subs(x, p)), g["x"].grad,
-                 float(dL_sympy.subs(x, p))])
-Table(["x", "road through a", "road through b", "engine x.grad", "SymPy dL/dx"], rows,
+                 float(dF_sympy.subs(x, p))])
+Table(["x", "road through a", "road through b", "engine x.grad", "SymPy dF/dx"], rows,
       ["{:.1f}", "{:.8f}", "{:.8f}", "{:.8f}", "{:.8f}"])
 
 # %%
@@ -252,7 +253,7 @@ for p, road_a, road_b, engine, exact in rows:
 # Replace `None` with your answer (a number) and run the cell; the check tells you whether it is
 # right, and if it recognises a typical mistake, which one.
 #
-# **1.** For the chapter's chain $u = 2x+1$, $v = u^2$, $y = \tanh v$, compute $dy/dx$ at the
+# **1.** For the chapter's chain $u = 2x+1$, $v = u^2$, $h = \tanh v$, compute $dh/dx$ at the
 # point below, by multiplying the three local derivatives (you may use `math.tanh`).
 
 # %%
@@ -263,7 +264,7 @@ from bpbook.chapters.ch01_chain_rule import CHAIN_AT, check_chain
 display(Markdown(f"Your point: $x = {CHAIN_AT}$"))
 
 # %% tags=["exercise"] exercise="01.chain"
-answer = None  # your dy/dx at x = CHAIN_AT
+answer = None  # your dh/dx at x = CHAIN_AT
 
 # %% tags=["check"]
 check_chain(answer)
@@ -283,7 +284,7 @@ answer = None  # your d tanh(v)/dv at v = TANH_AT
 check_local_tanh(answer)
 
 # %% [markdown]
-# **3.** Two roads: for $L = a\,b$ with $a = x^2$ and $b = e^x$, compute $dL/dx$ at the point
+# **3.** Two roads: for $F = a\,b$ with $a = x^2$ and $b = e^x$, compute $dF/dx$ at the point
 # below from the two road products.
 
 # %%
@@ -292,14 +293,14 @@ from bpbook.chapters.ch01_chain_rule import PATHS_AT, check_two_paths
 display(Markdown(f"Your point: $x = {PATHS_AT}$"))
 
 # %% tags=["exercise"] exercise="01.two-paths"
-answer = None  # your dL/dx at x = PATHS_AT
+answer = None  # your dF/dx at x = PATHS_AT
 
 # %% tags=["check"]
 check_two_paths(answer)
 
 # %% [markdown] tags=["think"] exercise="01.twenty-links"
 # **4.** (No check: think.) A chain has 20 links, and each link's local derivative is about
-# $\sigma'(0) = \tfrac14$, the largest value the sigmoid's derivative ever takes (chapter 6
-# derives that bound). Roughly how large is the derivative of the output with respect to the
-# input? What does that mean for learning the first link's parameters? (Chapter 8 measures this
-# effect.)
+# $\tfrac14$: the largest slope of the sigmoid $\sigma(z) = 1/(1 + e^{-z})$, the activation of the
+# next chapters ([chapter 2](02_computation_graph.py) shows the bound in one line). Roughly how
+# large is the derivative of the output with respect to the input? What does that mean for learning
+# the first link's parameters? (Chapter 8 measures this effect.)

@@ -48,8 +48,9 @@
 # %% [markdown]
 # ## The worked network as a graph
 #
-# The book's running example: two inputs, one hidden sigmoid neuron, one sigmoid output, the
-# squared error with a half:
+# The book's running example: two inputs $x_1, x_2$, one hidden sigmoid neuron, one sigmoid
+# output $\hat y$ (the prediction), the squared error with a half against the target $y$; the
+# weights are $W$, the biases $b$, each neuron's pre-activation $z$ and output $a$:
 #
 # $$\begin{aligned}
 # z_1 &= W_{11}x_1 + W_{12}x_2 + b_1, & a_1 &= \sigma(z_1),\\
@@ -70,8 +71,7 @@ from bpbook.worked import DEFAULTS
 
 settings = {k: v for k, v in DEFAULTS.items() if k != "lr"}
 v = worked_graph(**settings)
-loss = v["L"]
-loss.label = "loss"  # the book's formulas write the loss ℒ
+loss = v["L"]  # its node is labelled `loss`; the book's formulas write it ℒ
 display(Markdown(f"Forward pass: $z_1 = {v['z1'].data:.6f}$, $a_1 = {v['a1'].data:.6f}$, "
                  f"$z_2 = {v['z2'].data:.6f}$, $\\hat y = {v['y_hat'].data:.6f}$, "
                  f"$\\mathcal L = {loss.data:.6f}$."))
@@ -88,7 +88,7 @@ print(inspect.getsource(worked_graph))
 # ### Drawing it
 #
 # `bpbook.draw.draw_graph` lays the graph out left to right, in the direction the values flow.
-# Boxes are values (label, data, and grad, still 0 before any backward pass); circles are the
+# Boxes are values (label and data; their gradients come with the backward pass); circles are the
 # operations that made them.
 
 # %%
@@ -138,8 +138,8 @@ display(Markdown(f"The backward pass visits {len(frames)} operation nodes and do
 # known at that moment ("·" means nothing has arrived yet). Watch three things:
 # - the `+` nodes pass the upstream gradient on unchanged (local derivative 1);
 # - each `×` node sends each input the upstream gradient times the *other* input;
-# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter
-#   ([chapter 6](06_activations.py) derives the bound), and the gradient shrinks each time.
+# - the two sigmoids multiply by $\sigma(1-\sigma)$, never more than a quarter, since
+#   $\sigma(1-\sigma) = \tfrac14 - (\sigma - \tfrac12)^2$; the gradient shrinks each time.
 
 # %%
 from bpbook.chapters.ch02_computation_graph.replay import step_explorer
@@ -289,7 +289,7 @@ print(source_excerpt(Value.sigmoid))
 print(source_excerpt(Value.topological_order))
 
 # %% [markdown]
-# A chain twice as deep as Python's recursion limit, $y = x\cdot 1\cdot 1\cdots 1$, goes
+# A chain twice as deep as Python's recursion limit, $q = x\cdot 1\cdot 1\cdots 1$, goes
 # through it without complaint:
 
 # %%
@@ -297,12 +297,12 @@ import sys
 
 depth = 2 * sys.getrecursionlimit()
 x_deep = Value(0.5, label="x")
-y_deep = x_deep
+q_deep = x_deep
 for _ in range(depth):
-    y_deep = y_deep * 1.0
-y_deep.backward()
+    q_deep = q_deep * 1.0
+q_deep.backward()
 display(Markdown(f"{depth:,} multiplications deep (the limit is {sys.getrecursionlimit():,}): "
-                 f"$dy/dx$ = {x_deep.grad}"))
+                 f"$dq/dx$ = {x_deep.grad}"))
 
 # %% [markdown]
 # ### The loop, and the `+=` that makes fan-out work
@@ -387,24 +387,25 @@ print(source_excerpt(backward_with_functions))
 # %% [markdown]
 # ## Exercises
 #
-# **1. Fan-out.** What is `a.grad` after the cell below builds $\mathcal L = a\cdot a + a$ and
-# calls `loss_fan.backward()`? Count the edges that leave `a`.
+# **1. Fan-out.** The cell below builds $\mathcal L = a\cdot a + a$ and draws it. What will
+# `a.grad` be once `loss_fan.backward()` has run? Count the edges that leave `a`.
 
 # %%
 from bpbook.engine import Value
 from bpbook.chapters.ch02_computation_graph.exercises import FAN_AT, check_fan_out
 
 a = Value(FAN_AT, label="a")
-loss_fan = a * a + a
+a_squared = a * a
+a_squared.label = "a·a"
+loss_fan = a_squared + a
+loss_fan.label = "loss"
+draw_graph(loss_fan, show_grad=False)
 
 # %% tags=["exercise"] exercise="02.fan-out"
-answer = None  # your a.grad (work it out before printing it!)
+answer = None  # your a.grad (work it out before you call loss_fan.backward()!)
 
 # %% tags=["check"]
 check_fan_out(answer)
-
-# %%
-draw_graph(loss_fan, show_grad=False)
 
 # %% [markdown]
 # **2. Upstream × local.** Change the worked graph's weight $W_2$ to the value below. After
@@ -449,8 +450,8 @@ def softplus_backward(x, out):
 check_softplus_backward(softplus_backward)
 
 # %% [markdown]
-# **4. Gates.** For $f = (p + q)\cdot\max(q, r)$ at the point below, what is $\partial f/\partial
-# q$? Use the three patterns: $q$ reaches $f$ along two roads.
+# **4. Gates.** For $F = (p + q)\cdot\max(q, r)$ at the point below, what is $\partial F/\partial
+# q$? Use the three patterns: $q$ reaches $F$ along two roads.
 
 # %%
 from bpbook.chapters.ch02_computation_graph.exercises import GATE_AT, check_gates
@@ -459,7 +460,7 @@ p, q, r = GATE_AT["p"], GATE_AT["q"], GATE_AT["r"]
 display(Markdown(f"Your point: $p = {p}$, $q = {q}$, $r = {r}$"))
 
 # %% tags=["exercise"] exercise="02.gates"
-answer = None  # your df/dq
+answer = None  # your ∂F/∂q
 
 # %% tags=["check"]
 check_gates(answer)

@@ -202,9 +202,9 @@ display(*show.hidden(s, v["a1"], delta2[0, 0], dL_da1[0, 0], slope1[0, 0], delta
 # %% [markdown]
 # Look at the sizes. On its way down the signal was multiplied by $W_2$ and by $\sigma'(z_1)$, so
 # $|\delta_1|/|\delta_2| = |W_2|\,\sigma'(z_1)$. The slope $\sigma'$ is never more than a quarter
-# ([chapter 6](06_activations.py) derives the bound), so the ratio is at most $|W_2|/4$. That is
-# what makes $\delta_1$ a fraction of $\delta_2$ here: $|W_2| < 4$. The small slope alone does
-# not guarantee it; a weight larger than 4 can make up for it.
+# ([chapter 2](02_computation_graph.py) shows why in one line), so the ratio is at most $|W_2|/4$.
+# That is what makes $\delta_1$ a fraction of $\delta_2$ here: $|W_2| < 4$. The small slope alone
+# does not guarantee it; a weight larger than 4 can make up for it.
 
 # %%
 from bpbook.worked import worked_example
@@ -379,17 +379,18 @@ Table(["parameter", "backprop (bpbook)", "engine (Value)", "SymPy closed form",
 # %%
 worst_exact = max(row[5] for row in rows)
 worst_fd = max(row[6] for row in rows)
-assert worst_exact < 1e-12 and worst_fd < 1e-7
+assert worst_exact < 1e-12 and check.passed()
 display(say("Backprop, the engine and SymPy agree to a relative error of {a:.1e}: rounding "
             "only, since all three compute the same exact derivative. In this run the central "
-            "differences differ from them by at most {b:.1e}, relative.",
-            a=worst_exact, b=worst_fd))
+            "differences differ from them by at most {b:.1e}, relative. The book's rule for "
+            "central differences (`gradcheck`): {v}.",
+            a=worst_exact, b=worst_fd, v=check.verdict()))
 
 # %% [markdown]
 # A central difference is an approximation: its error depends on the step $\varepsilon$, on the
 # size of the gradient and on rounding, so the number above belongs to this network and this
 # $\varepsilon$, not to every check. [Chapter 11](11_gradient_checking.py) measures that error
-# against $\varepsilon$ and gives the rule for when a difference means a bug.
+# against $\varepsilon$ and explains the rule that `gradcheck` applies.
 
 # %% [markdown]
 # ## Play with it
@@ -412,13 +413,18 @@ worked_explorer()
 # saturation by a large bias.
 
 # %%
-SATURATING_B1 = 3.0  # a setting: the largest b₁ the slider offers
+from bpbook.chapters.ch03_worked_example.explore import RANGES
+
+SATURATING_B1 = RANGES["b1"][1]  # the largest b₁ the slider offers
 sat = worked_update(b1=SATURATING_B1).result
 display(say("With $b_1$ = {b1:g}, $z_1$ = {z1:.3f} and $\\sigma'(z_1)$ = {slope:.4f}, against "
-            "{slope0:.4f} at the start: the hidden neuron passes on {frac:.0%} of the signal it "
-            "passed before, and $\\delta_1$ falls from {d0:+.6f} to {d1:+.6f}.",
+            "{slope0:.4f} at the start: the hidden neuron's slope, the share of the arriving "
+            "signal it passes on, is {frac:.0%} of what it was. $\\delta_1$ goes from {d0:+.6f} "
+            "to {d1:+.6f}, {share:.1%} of its size before (the arriving signal $W_2\\delta_2$ "
+            "changed a little too).",
             b1=SATURATING_B1, z1=sat["z1"], slope=sat["sigma'(z1)"], slope0=r["sigma'(z1)"],
-            frac=sat["sigma'(z1)"] / r["sigma'(z1)"], d0=r["delta1"], d1=sat["delta1"]))
+            frac=sat["sigma'(z1)"] / r["sigma'(z1)"], d0=r["delta1"], d1=sat["delta1"],
+            share=abs(sat["delta1"] / r["delta1"])))
 
 # %% [markdown]
 # ## Recap
@@ -444,15 +450,16 @@ display(say("With $b_1$ = {b1:g}, $z_1$ = {z1:.3f} and $\\sigma'(z_1)$ = {slope:
 # Put your answer in place of `None` and run the cell; the check tells you what is right or
 # which mistake your number looks like. Use the values computed above (`r` holds them all).
 #
-# **1.** Feed the network the input below instead (same weights, same target $y = 1$) and
-# compute $\partial\mathcal L/\partial W_2 = \delta_2\,a_1$: run the forward pass for this input
-# first (by hand, or in a few lines of NumPy), then the two factors.
+# **1.** Feed the network the input below instead (same weights, same target) and compute
+# $\partial\mathcal L/\partial W_2 = \delta_2\,a_1$: run the forward pass for this input first (by
+# hand, or in a few lines of NumPy), then the two factors.
 
 # %%
-from bpbook.chapters.ch03_worked_example.exercises import (DW2_INPUT, NEW_B2_LR, check_delta1,
-                                                           check_dW2, check_new_b2)
+from bpbook.chapters.ch03_worked_example.exercises import (DELTA1_Y, DW2_INPUT, NEW_B2_LR,
+                                                           check_delta1, check_dW2, check_new_b2)
 
-display(Markdown(f"Your input: $x = ({DW2_INPUT['x1']:g}, {DW2_INPUT['x2']:g})$"))
+display(Markdown(f"Your input: $x = ({DW2_INPUT['x1']:g}, {DW2_INPUT['x2']:g})$; the target "
+                 f"stays $y = {s['y']:g}$."))
 
 # %% tags=["exercise"] exercise="03.dW2"
 answer = None
@@ -461,9 +468,12 @@ answer = None
 check_dW2(answer)
 
 # %% [markdown]
-# **2.** Change the target to $y = 0$ (keep everything else). What is the hidden error signal
-# $\delta_1$ now? Work it out from the formulas before you check (the explorer, or
-# `worked_example(y=0.0)`, would give it away).
+# **2.** Change the target to the $y$ below (keep everything else). What is the hidden error
+# signal $\delta_1$ now? Work it out from the formulas before you check (`worked_example` would
+# give it away).
+
+# %%
+display(Markdown(f"Your target: $y = {DELTA1_Y:g}$"))
 
 # %% tags=["exercise"] exercise="03.delta1"
 answer = None
@@ -493,13 +503,14 @@ check_new_b2(answer)
 # %% [markdown]
 # ## Appendix: where the reference tutorial's numbers differ
 #
-# The tutorial this book grew from prints the numbers of this example again and again: in
-# diagrams, hand calculations, a summary table, and the printed output of its NumPy and PyTorch
-# programs. `bpbook.reference` quotes every one of those numbers as printed; the table below lists
-# each one that the computed value does not round to. The last column recomputes the network with
-# the tutorial's value of $z_1$ (setting $b_1 = 0$ gives exactly that $z_1$; the new $b_1$ adds
-# the real $b_1$ back). This is the book's one errata table for the worked example; other
-# chapters link here.
+# The tutorial this book grew from prints the numbers of this example again and again: in diagrams,
+# hand calculations, a summary table, and the printed output of its NumPy and PyTorch programs.
+# `bpbook.reference` quotes, as printed, every named quantity among them (each value, signal,
+# gradient and update, not the factors written out inside a step's arithmetic); the table below
+# lists each one that the computed value does not round to. The last column recomputes the network
+# with the tutorial's value of $z_1$ (setting $b_1 = 0$ gives exactly that $z_1$; the new $b_1$ adds
+# the real $b_1$ back). This is the book's one errata table for the worked example; other chapters
+# link here.
 
 # %%
 from bpbook.reference import FORWARD_STEPS, WORKED_PRINTED
@@ -552,16 +563,18 @@ for f in facts.values():   # the claims below, checked
     assert abs(f["shown value"] - f["e^-z"]) < abs(f["shown value"] - f["e^written"])
     assert [d for _, d in f["insertions"]] == ["6"]
 display(*(say("- The copy reads $e^{{{w}}}$, which is {written:.4f}, and prints {shown}; "
-              "$e^{{-{z}}}$, with the text's own $z$, is {own:.4f} (a difference of {off:.1e}). "
-              "A {d} inserted after `{before}` turns the written exponent into $-{z}$.",
+              "$e^{{-{z}}}$, with the text's own $z$, is {own:.4f} (a difference of {off:.1e}, "
+              "{match}). A {d} inserted after `{before}` turns the written exponent into $-{z}$.",
               w=f["written"], written=f["e^written"], shown=f["shown"], z=f["z"],
               own=f["e^-z"], off=abs(f["shown value"] - f["e^-z"]), d=f["insertions"][0][1],
-              before=f["written"][:f["insertions"][0][0]])
+              before=f["written"][:f["insertions"][0][0]],
+              match=("more than the rounding of the digits printed: a further slip"
+                     if disagrees(f["shown"], f["e^-z"]) else "within the printed digits"))
           for f in facts.values()))
 
 # %% [markdown]
-# In both steps the printed power belongs to $e^{-z}$ of the tutorial's own $z$, so its
-# arithmetic used $-z$; and each written exponent is that $-z$ with exactly one digit, a 6,
-# missing. The tutorial writes these exponents as superscripts, and a superscript digit is easily
-# lost when a text is copied, so the missing 6 may be a loss of the copy rather than a slip of
-# the author's.
+# In both steps the printed power is close to $e^{-z}$ of the tutorial's own $z$ and far from $e$ to
+# the written exponent, so its arithmetic used $-z$; and each written exponent is that $-z$ with
+# exactly one digit, a 6, missing. The tutorial writes these exponents as superscripts, and a
+# superscript digit is easily lost when a text is copied, so the missing 6 may be a loss of the copy
+# rather than a slip of the author's.

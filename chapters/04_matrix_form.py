@@ -39,8 +39,9 @@
 # is easy to lose. This chapter derives each of them from the index form, and checks each one.
 #
 # The network has layer widths $n_0, n_1, n_2$, sigmoid units everywhere, and a batch of $m$
-# samples as the columns of $X$; its parameters, inputs and one-hot targets are drawn at random
-# with a fixed seed (`bpbook.chapters.ch04_matrix_form.matrix.batch_problem`). The cells that only
+# samples as the columns of $X$; its parameters, inputs and targets are drawn at random with a
+# fixed seed (`bpbook.chapters.ch04_matrix_form.matrix.batch_problem`). Each column of $Y$ is 1 in
+# one row and 0 in the others, a *one-hot* target: the sample's class. The cells that only
 # typeset arrays call this chapter's `show` module.
 
 # %%
@@ -213,7 +214,8 @@ shape_table(trace, SIZES, m)
 #
 # The teaching code above against bpbook's layer code (`Dense` does the same matrix algebra),
 # against SymPy, which differentiates the whole batch loss written as one expression of all the
-# parameters (`SymbolicMLP(..., batch=m)`), and against finite differences. Each row gives the
+# parameters (`SymbolicMLP(..., batch=m)`), and against finite differences, judged by the rule
+# that `gradcheck` applies ([chapter 11](11_gradient_checking.py) explains it). Each row gives the
 # largest relative error over the entries of one parameter array.
 
 # %%
@@ -240,11 +242,12 @@ Table(["parameter", "teaching code vs bpbook", "bpbook vs SymPy", "bpbook vs fin
 # %%
 sym_loss = symbolic.loss_at(params_of(net), X, Y)
 worst = [max(row[c] for row in witness_rows) for c in (1, 2, 3)]
-assert worst[0] < 1e-12 and worst[1] < 1e-10 and worst[2] < 1e-6 and abs(sym_loss - loss) < 1e-12
+assert worst[0] < 1e-12 and worst[1] < 1e-10 and check.passed() and abs(sym_loss - loss) < 1e-12
 display(say("SymPy's batch loss is {sym:.10f}, the teaching code's {ours:.10f}. The teaching code "
             "and SymPy agree with bpbook to {a:.0e} and {b:.0e}, rounding; the central "
-            "differences of this run, an approximation, to {c:.0e}.",
-            sym=sym_loss, ours=loss, a=worst[0], b=worst[1], c=worst[2]))
+            "differences of this run, an approximation, to {c:.0e}. The book's rule for central "
+            "differences (`gradcheck`): {v}.",
+            sym=sym_loss, ours=loss, a=worst[0], b=worst[1], c=worst[2], v=check.verdict()))
 
 # %% [markdown]
 # ## Explore: one sample at a time
@@ -279,10 +282,10 @@ outer_explorer(trace)
 # %% [markdown]
 # ## Exercises
 #
-# **1. The gradient of the inputs.** bpbook never computes $\partial\mathcal L/\partial X$
-# (inputs are data, not parameters), but a network that feeds this one, or a picture of which
-# input pixels matter, would need it. Compute it for the batch above, from the arrays this
-# chapter computed, as an array shaped like $X$: one column per sample.
+# **1. The gradient of the inputs.** bpbook's models do not compute $\partial\mathcal L/\partial X$
+# (inputs are data, not parameters: the first layer is told `input_grad=False`), but a network that
+# feeds this one, or a picture of which input pixels matter, would need it. Compute it for the batch
+# above, from the arrays this chapter computed, as an array shaped like $X$: one column per sample.
 
 # %%
 from bpbook.chapters.ch04_matrix_form.exercises import check_input_grad
@@ -294,9 +297,10 @@ answer = None  # ∂ℒ/∂X, shape (n₀, m)
 check_input_grad(answer, trace)
 
 # %% [markdown]
-# **2. A new batch.** Draw a new batch with the same network widths, as the cell below does, and
-# compute $\partial\mathcal L/\partial W_1$ for it: run this chapter's forward and backward
-# lines again on the new arrays (the parameters are drawn anew too).
+# **2. A tanh hidden layer.** The cell below draws a new batch and new parameters, with the same
+# widths. Make the hidden layer $\tanh$ instead of the sigmoid (the output stays a sigmoid) and
+# compute $\partial\mathcal L/\partial W_1$ on the new batch. Which factor of $\Delta_1$ changes?
+# ([Chapter 1](01_chain_rule.py) differentiated $\tanh$.)
 
 # %%
 from bpbook.chapters.ch04_matrix_form.exercises import NEW_M, NEW_SEED, check_new_batch_dW1
@@ -306,7 +310,7 @@ display(say("The new batch: $m$ = {m} samples, seed {seed}; its arrays are `q['X
             "`q['Y']`, `q['W1']`, `q['b1']`, `q['W2']` and `q['b2']`.", m=NEW_M, seed=NEW_SEED))
 
 # %% tags=["exercise"] exercise="04.new-batch-dW1"
-answer = None  # ∂ℒ/∂W₁ of the new batch, shaped like W₁
+answer = None  # ∂ℒ/∂W₁ of the new batch with a tanh hidden layer, shaped like W₁
 
 # %% tags=["check"]
 check_new_batch_dW1(answer)

@@ -147,7 +147,7 @@ def _label(key):
 
 
 EXPLORERS = [
-    Explorer("01_chain_rule", slider="x", watch="dy/dx: backprop", compute=_chain),
+    Explorer("01_chain_rule", slider="x", watch="dh/dx: backprop", compute=_chain),
     Explorer("02_computation_graph", slider="step", watch="upstream gradient", compute=_step),
     Explorer("03_worked_example", slider="W2", watch=_label("dW2"), compute=_worked),
     # Train runs 100 epochs (Home puts the epochs slider at its minimum): a second, not ten.

@@ -45,7 +45,7 @@ def test_summary_table_directions_follow_the_sign_of_the_gradient():
     for settings in SETTINGS:
         want = closed_form(**settings)
         table = summary_table(worked_example(**settings), settings)
-        for p, grad, direction in zip(table.column("parameter"), table.column("gradient dL/dθ"),
+        for p, grad, direction in zip(table.column("parameter"), table.column("gradient ∂ℒ/∂θ"),
                                       table.column("direction")):
             assert grad == pytest.approx(want["d" + p], rel=1e-12)
             assert direction.startswith("↑" if grad < 0 else "↓")

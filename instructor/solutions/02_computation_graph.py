@@ -1,5 +1,6 @@
 """Instructor material for chapter 02 (the computation graph): solutions, model answers and
 points."""
+PER_STUDENT = True  # the exercises' numbers are each student's own (bpbook.variants)
 EXERCISES = {
     "02.fan-out": dict(points=1, solution="answer = 2 * FAN_AT + 1",
                        wrong="answer = 2 * FAN_AT"),
@@ -19,6 +20,6 @@ EXERCISES = {
                           "          for _x in (-2.3, -0.4, 0.9, 3.1)]"),
                    value="_probe")),
     "02.gates": dict(points=1, solution="answer = max(q, r) + (p + q) * (q > r)",
-                     wrong="answer = max(q, r) + (p + q)"),
+                     wrong="answer = max(q, r)"),
 }
 THINK = {}

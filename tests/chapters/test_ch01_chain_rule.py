@@ -25,7 +25,7 @@ def test_chain_state_against_closed_form_sympy_and_differences():
         s = chain_state(x)
         u = 2 * x + 1
         assert s["du/dx"] == 2.0 and math.isclose(s["dv/du"], 2 * u)
-        assert math.isclose(s["dy/dv"], 1 - math.tanh(u * u) ** 2, rel_tol=1e-12, abs_tol=1e-15)
+        assert math.isclose(s["dh/dv"], 1 - math.tanh(u * u) ** 2, rel_tol=1e-12, abs_tol=1e-15)
         assert math.isclose(s["product"], dy(x), rel_tol=1e-12, abs_tol=1e-15)
         assert math.isclose(s["backprop"], dy(x), rel_tol=1e-12, abs_tol=1e-15)
         assert abs(s["central"] - dy(x)) < 1e-7
@@ -43,14 +43,14 @@ def test_kept_figure_moved_equals_a_fresh_one():
         left, right = fig.axes
         tangent, point = left.lines[1], left.lines[2]
         assert list(tangent.get_ydata()) == pytest.approx(
-            [s["y"] + s["product"] * (x - 0.4) for x in ex.X_RANGE])
-        assert (point.get_xdata()[0], point.get_ydata()[0]) == pytest.approx((0.4, s["y"]))
+            [s["h"] + s["product"] * (x - 0.4) for x in ex.X_RANGE])
+        assert (point.get_xdata()[0], point.get_ydata()[0]) == pytest.approx((0.4, s["h"]))
         assert [b.get_height() for b in right.patches] == pytest.approx(
-            [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
+            [s[k] for k in ("du/dx", "dv/du", "dh/dv", "product")])
     assert kept.axes[1].get_ylim() == pytest.approx(fresh.axes[1].get_ylim())
     lo, hi = kept.axes[1].get_ylim()
     grid = [chain_state(x) for x in np.linspace(*ex.X_RANGE, 97)]
-    assert all(lo <= s[k] <= hi for s in grid for k in ("du/dx", "dv/du", "dy/dv", "product"))
+    assert all(lo <= s[k] <= hi for s in grid for k in ("du/dx", "dv/du", "dh/dv", "product"))
 
 
 def test_explorer_picture_is_the_full_drawing():
@@ -83,13 +83,13 @@ def test_two_paths_against_sympy():
     xs = sp.Symbol("x")
     for x in (-1.0, 0.4, 2.0):
         g = two_paths(x)
-        g["L"].backward()
+        g["F"].backward()
         assert math.isclose(g["x"].grad, float(sp.diff(xs**2 * sp.exp(xs), xs).subs(xs, x)))
 
 
 @pytest.mark.parametrize("check, right, wrong", [
     (ex.check_chain, lambda: chain_state(ex.CHAIN_AT)["product"],
-     lambda: sum(chain_state(ex.CHAIN_AT)[k] for k in ("du/dx", "dv/du", "dy/dv"))),
+     lambda: sum(chain_state(ex.CHAIN_AT)[k] for k in ("du/dx", "dv/du", "dh/dv"))),
     (ex.check_local_tanh, lambda: 1 - math.tanh(ex.TANH_AT) ** 2, lambda: math.tanh(ex.TANH_AT)),
     (ex.check_two_paths,
      lambda: (2 * ex.PATHS_AT + ex.PATHS_AT**2) * math.exp(ex.PATHS_AT),
@@ -116,9 +116,9 @@ def test_snapshots_show_the_tangent_and_ratios_at_each_x():
         s = chain_state(x)
         (x0, x1), (y0, y1) = top.lines[1].get_xdata(), top.lines[1].get_ydata()
         assert (y1 - y0) / (x1 - x0) == pytest.approx(s["product"])
-        assert f"{s['product']:.3f}" in top.get_title()
+        assert f"dh/dx = {ex.ratio(s['product'])}" in top.get_title()
         assert [b.get_height() for b in bottom.patches] == pytest.approx(
-            [s[k] for k in ("du/dx", "dv/du", "dy/dv", "product")])
+            [s[k] for k in ("du/dx", "dv/du", "dh/dv", "product")])
 
 
 def test_the_promise_about_value_points_at_a_section_that_exists():
@@ -130,3 +130,62 @@ def test_the_promise_about_value_points_at_a_section_that_exists():
     assert "print(source_excerpt(Value.topological_order))" in ch2
     for text in (ch1, ch2):
         assert "[chapter 3, Notation](03_worked_example.py)" in text
+
+
+def test_a_flat_tangent_is_explained_by_the_ratio_that_is_flat():
+    """At x = −0.5 the middle ratio 2u is zero while tanh is not saturated (dh/dv = 1); at x = 1
+    tanh is saturated while 2u = 6: the words name the right one."""
+    middle, saturated = chain_state(-0.5), chain_state(1.0)
+    assert middle["dv/du"] == 0 and middle["dh/dv"] == 1.0
+    assert "the middle ratio 2u is zero" in ex.chain_alt(middle)
+    assert "saturated" not in ex.chain_alt(middle)
+    assert saturated["dh/dv"] < 1e-6 and "tanh is saturated" in ex.chain_alt(saturated)
+    assert "(rising)" in ex.chain_alt(chain_state(ex.X0))
+
+
+@pytest.mark.parametrize("x", [0.6, -2.0, -0.86, 0.9])
+def test_printed_ratios_multiply_to_the_printed_product(x):
+    """Three significant digits: the product of the ratios as printed is the printed product to
+    within rounding (with three decimals, 2 × 4.4 × 0.000 read as 0.002), and no "-0.000"."""
+    s = chain_state(x)
+    shown = [float(ex.ratio(s[k])) for k in ("du/dx", "dv/du", "dh/dv")]
+    assert math.prod(shown) == pytest.approx(float(ex.ratio(s["product"])), rel=0.02)
+    assert "-0.000" not in ex.chain_alt(s)
+
+
+def test_the_first_snapshot_is_where_the_chain_falls_most_steeply():
+    """Against SymPy: the steepest fall is where d²h/dx² = 0 on the falling branch (x < −1/2)."""
+    x = sp.Symbol("x")
+    h = sp.tanh((2 * x + 1) ** 2)
+    steepest = float(sp.nsolve(sp.diff(h, x, 2), x, -0.85))
+    slope = float(sp.diff(h, x).subs(x, steepest))
+    assert ex.steepest_falling() == pytest.approx(steepest, abs=2e-3)
+    first = ex.snapshot_points()[0]
+    assert chain_state(first)["product"] == pytest.approx(slope, rel=1e-3)
+    assert slope < 2 * chain_state(-1.2)["product"]  # the old "steep spot" was not steep
+
+
+def test_each_student_gets_points_whose_answers_the_page_does_not_print(monkeypatch):
+    """Per-student points (bpbook.variants): never x0 or the tables' x (whose slopes the page
+    prints), never where u = 2x + 1 vanishes; the checks accept each student's closed-form
+    answers and name the typical mistakes; a reader alone keeps the book's points."""
+    from tests.student_numbers import STUDENTS, as_student
+
+    book = (ex.CHAIN_AT, ex.TANH_AT, ex.PATHS_AT)
+    seen = set()
+    for who in STUDENTS:
+        with as_student(monkeypatch, who, ex):
+            x, v, p = ex.CHAIN_AT, ex.TANH_AT, ex.PATHS_AT
+            seen.add((x, v, p))
+            assert -0.25 <= x <= 0.35 and x not in (ex.X0, -0.5, -1.5, 0.8)
+            assert abs(2 * x + 1) >= 0.5 and p not in (-1.0, 0.0, 0.5, 1.5) and v >= 0.2
+            u = 2 * x + 1
+            right = (1 - math.tanh(u * u) ** 2) * 2 * u * 2
+            assert ex.check_chain(right).ok is True
+            assert "you gave" in ex.check_chain(right / 2).message  # du/dx missing
+            assert ex.check_local_tanh(1 - math.tanh(v) ** 2).ok is True
+            assert "you gave" in ex.check_local_tanh(1 - v * v).message
+            assert ex.check_two_paths((2 * p + p * p) * math.exp(p)).ok is True
+            assert "you gave" in ex.check_two_paths(2 * p * math.exp(p)).message
+    assert len(seen) == len(STUDENTS)
+    assert (ex.CHAIN_AT, ex.TANH_AT, ex.PATHS_AT) == book

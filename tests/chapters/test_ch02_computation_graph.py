@@ -149,11 +149,49 @@ def test_exercise_softplus_backward_names_each_mistake():
 
 def test_exercise_gates_against_closed_form():
     p, q, r = ex.GATE_AT["p"], ex.GATE_AT["q"], ex.GATE_AT["r"]
-    right = max(q, r) + (p + q) * (q > r)  # d/dq of (p + q)·max(q, r): two paths
+    assert q > r  # q wins the max, so both of its roads carry a share
+    right = q + (p + q)  # ∂/∂q of (p + q)·max(q, r) = (p + q)·q: the sum's road, then max's
     assert ex.check_gates(right).ok is True
-    assert "larger input" in ex.check_gates(right + p + q).message
+    assert "only the road through the sum" in ex.check_gates(q).message
+    assert "only the road through max" in ex.check_gates(p + q).message
     assert ex.check_gates(right + 0.5).ok is False
     assert ex.check_gates(None).ok is None
+
+
+def test_a_returned_softplus_share_is_wrong_not_unanswered():
+    """rev-1: a function that returns the share instead of adding it was told "returns None"."""
+    verdict = ex.check_softplus_backward(lambda x, out: out.grad / (1 + math.exp(-x.data)))
+    assert verdict.ok is False and "returned instead of added" in verdict.message
+
+
+def test_fan_out_names_the_edge_counted_once():
+    assert "counted once" in ex.check_fan_out(ex.FAN_AT + 1).message
+
+
+def test_each_student_gets_numbers_that_keep_answers_and_mistakes_apart(monkeypatch):
+    """Per-student settings (bpbook.variants): each student's closed-form answers pass, the
+    typical mistakes are named; W₂ < 0 (never a₁'s look-alike), q > r; the book's numbers for a
+    reader alone."""
+    from tests.student_numbers import STUDENTS, as_student
+
+    book = (ex.FAN_AT, ex.PASS_W2, dict(ex.GATE_AT))
+    seen = set()
+    for who in STUDENTS:
+        with as_student(monkeypatch, who, ex):
+            a, W2, (p, q, r) = ex.FAN_AT, ex.PASS_W2, ex.GATE_AT.values()
+            seen.add((a, W2, p, q, r))
+            assert ex.check_fan_out(2 * a + 1).ok is True
+            assert "you gave" in ex.check_fan_out(2 * a).message
+            assert W2 < 0 and q - r >= 0.4
+            v = worked_graph(W2=W2)
+            v["L"].backward()
+            up = v["W2·a1"].grad
+            assert ex.check_passed_to_a1(up * W2).ok is True
+            assert "goes to W2" in ex.check_passed_to_a1(up * v["a1"].data).message
+            assert ex.check_gates(p + 2 * q).ok is True
+            assert "you gave" in ex.check_gates(q).message
+    assert len(seen) == len(STUDENTS)
+    assert (ex.FAN_AT, ex.PASS_W2, dict(ex.GATE_AT)) == book
 
 
 def test_replay_figure_refuses_a_step_out_of_range_like_replay_text():

@@ -2,7 +2,8 @@
 checks, against the closed form of tests/worked_closed_form.py; the pictures' labels."""
 import pytest
 
-from bpbook.chapters.ch03_worked_example.exercises import (DW2_INPUT, NEW_B2_LR, check_delta1,
+from bpbook.chapters.ch03_worked_example.exercises import (DELTA1_Y, DW2_INPUT, NEW_B2_LR,
+                                                           check_delta1,
                                                            check_dW2, check_new_b2)
 from bpbook.chapters.ch03_worked_example.explore import worked_update
 from bpbook.worked import DEFAULTS
@@ -14,9 +15,9 @@ def test_explorer_update_recomputes_every_gradient():
         view = worked_update(**settings)
         want = closed_form(**settings)
         shown = dict(zip(view.table.column("quantity"), view.table.column("value")))
-        assert shown["dL/dW₂"] == pytest.approx(want["dW2"], rel=1e-12)
+        assert shown["∂ℒ/∂W₂"] == pytest.approx(want["dW2"], rel=1e-12)
         assert shown["δ₁"] == pytest.approx(want["delta1"], rel=1e-12)
-        assert shown["L after the step"] == pytest.approx(want["new L"], rel=1e-12)
+        assert shown["ℒ after the step"] == pytest.approx(want["new L"], rel=1e-12)
         assert f"{want['dW11']:+.6f}" in view.bars
 
 
@@ -29,7 +30,7 @@ def test_exercise_checks_name_the_mistake():
     assert "redo the forward pass" in check_dW2(r["dW2"]).message
     assert check_dW2(None).ok is None
     assert check_dW2("0.1").ok is False
-    y0 = closed_form(**{**DEFAULTS, "y": 0.0})
+    y0 = closed_form(**{**DEFAULTS, "y": DELTA1_Y})
     assert check_delta1(y0["delta1"]).ok is True
     assert "σ'(z₁) is missing" in check_delta1(y0["delta2"] * DEFAULTS["W2"]).message
     assert check_new_b2(y0["new b2"]).ok is False
@@ -133,4 +134,40 @@ def test_the_figures_are_described_from_their_numbers():
     for p in ("W2", "b2", "W11", "W12", "b1"):
         assert f"{p} {r['d' + p]:+.6f}" in bars
     negative = sum(r["d" + p] < 0 for p in ("W2", "b2", "W11", "W12", "b1"))
-    assert f"{negative} of the five are negative" in bars
+    assert f"{negative} of the 5 are negative" in bars
+    assert "all 5 are negative" in alt_of(gradient_bars(worked_example()))[0]
+
+
+def test_each_student_gets_inputs_off_the_explorers_grid_and_checks_that_judge_them(monkeypatch):
+    """Per-student inputs (bpbook.variants): the checks accept each student's closed-form
+    answers and name the typical mistakes; the book's numbers are off the explorer's 0.05 grid
+    (its table would show the answers there), and a reader alone keeps them."""
+    from bpbook.chapters.ch03_worked_example import exercises as ex
+    from bpbook.chapters.ch03_worked_example.explore import RANGES
+    from tests.student_numbers import STUDENTS, as_student
+
+    def on_grid(value, key):
+        lo, _, step = RANGES[key]
+        return abs((value - lo) / step - round((value - lo) / step)) < 1e-9
+
+    assert not any(on_grid(ex.DW2_INPUT[k], k) for k in ("x1", "x2"))
+    assert not on_grid(ex.DELTA1_Y, "y")
+    book = (dict(ex.DW2_INPUT), ex.DELTA1_Y, ex.NEW_B2_LR)
+    seen = set()
+    for who in STUDENTS:
+        with as_student(monkeypatch, who, ex):
+            x, y, lr = ex.DW2_INPUT, ex.DELTA1_Y, ex.NEW_B2_LR
+            seen.add((x["x1"], x["x2"], y, lr))
+            new_x = closed_form(**{**DEFAULTS, **x})
+            assert ex.check_dW2(new_x["dW2"]).ok is True
+            assert "δ₂ alone" in ex.check_dW2(new_x["delta2"]).message
+            assert "redo the forward pass" in ex.check_dW2(closed_form(**DEFAULTS)["dW2"]).message
+            target = closed_form(**{**DEFAULTS, "y": y})
+            assert ex.check_delta1(target["delta1"]).ok is True
+            assert "σ'(z₁) is missing" in ex.check_delta1(target["dL/da1"]).message
+            assert "wrong sign" in ex.check_delta1(-target["delta1"]).message
+            db2 = closed_form(**DEFAULTS)["db2"]
+            assert ex.check_new_b2(DEFAULTS["b2"] - lr * db2).ok is True
+            assert "uphill" in ex.check_new_b2(DEFAULTS["b2"] + lr * db2).message
+    assert len(seen) == len(STUDENTS)
+    assert (dict(ex.DW2_INPUT), ex.DELTA1_Y, ex.NEW_B2_LR) == book

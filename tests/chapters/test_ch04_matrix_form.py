@@ -1,19 +1,22 @@
 """Chapter 04's own code (bpbook.chapters.ch04_matrix_form): the batch network against
 torch.autograd, SymPy and finite differences; the outer products, shapes, explorer, pictures and
 the exercise check."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-def torch_trace(p):
+def torch_trace(p, hidden="sigmoid"):
     """Forward and backward of the batch network in torch (autograd as the truth): the arrays the
-    chapter's teaching code computes, by the names of ``matrix.SHAPES``, as numpy."""
+    chapter's teaching code computes, by the names of ``matrix.SHAPES``, as numpy; the hidden
+    layer ``hidden`` (``torch.sigmoid`` or ``torch.tanh``), the output a sigmoid."""
     torch = pytest.importorskip("torch")
     t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k[0] in "Wb") for k, v in p.items()}
     Z1 = t["W1"] @ t["X"] + t["b1"]
-    A1 = torch.sigmoid(Z1)
+    A1 = getattr(torch, hidden)(Z1)
     Z2 = t["W2"] @ A1 + t["b2"]
     A2 = torch.sigmoid(Z2)
     for z in (Z1, Z2, A1):
@@ -243,7 +246,12 @@ def test_the_figures_are_described_from_their_numbers():
     alt, details = alt_of(outer_figure(t))
     assert "3 samples' outer products" in alt
     for l in (1, 2):
-        assert ", ".join(f"{v:+.3f}" for v in t[f"dW{l}"][0]) in details
+        assert ", ".join(f"{v:+.2g}" for v in t[f"dW{l}"][0]) in details
+    # rev-1: "+0.000" hid the sign that "pulled both ways" counts; a small entry keeps it
+    smallest = min((v for d, a in ((t["Delta1"], t["X"]), (t["Delta2"], t["A1"]))
+                    for k in range(d.shape[1]) for v in np.outer(d[:, k], a[:, k]).flat), key=abs)
+    assert abs(smallest) < 5e-4 and f"{smallest:+.2g}" in details  # "±0.000" at 3 decimals
+    assert not re.search(r"[+-]0\.0*(?![0-9e])", details)
     j, k = 2, 1
     words, _ = alt_of(transpose_figure(p["W2"], t["Delta2"][:, k], j))
     assert f"∂ℒ/∂a₁,{j + 1} = {t['dA1'][j, k]:+.5f}" in words
@@ -254,14 +262,43 @@ def test_new_batch_exercise_against_torch_names_the_mistakes():
     from bpbook.chapters.ch04_matrix_form.exercises import NEW_M, NEW_SEED, check_new_batch_dW1
     from bpbook.chapters.ch04_matrix_form.matrix import SIZES, batch_problem
 
-    t = torch_trace(batch_problem(SIZES, NEW_M, NEW_SEED))
+    t = torch_trace(batch_problem(SIZES, NEW_M, NEW_SEED), hidden="tanh")
     right = t["dW1"]
     assert check_new_batch_dW1(right).ok is True
     assert check_new_batch_dW1(None).ok is None
     assert "1/m" in check_new_batch_dW1(NEW_M * right).message
     assert "already in Δ₂" in check_new_batch_dW1(right / NEW_M).message
     assert "transpose" in check_new_batch_dW1(right.T).message
-    assert "σ′(Z₁) is missing" in check_new_batch_dW1(
-        (batch_problem(SIZES, NEW_M, NEW_SEED)["W2"].T @ t["Delta2"]) @ t["X"].T).message
+    back = batch_problem(SIZES, NEW_M, NEW_SEED)["W2"].T @ t["Delta2"]
+    assert "yours is (W₂ᵀΔ₂)Xᵀ: the hidden slope" in check_new_batch_dW1(back @ t["X"].T).message
+    sigmoid_slope = (back * t["A1"] * (1 - t["A1"])) @ t["X"].T
+    assert "that is the sigmoid's" in check_new_batch_dW1(sigmoid_slope).message
+    chapter_net = torch_trace(batch_problem(SIZES, NEW_M, NEW_SEED))["dW1"]
+    assert "make the hidden layer tanh" in check_new_batch_dW1(chapter_net).message
     assert check_new_batch_dW1(right + 1e-3).ok is False
     assert "array of numbers" in check_new_batch_dW1("dW1").message
+
+
+def test_each_student_gets_batches_of_their_own(monkeypatch):
+    """Per-student batches (bpbook.variants): the chapter's seed (exercise 1's batch) and exercise
+    2's size and seed; the checks accept each student's torch-computed answers and reject the
+    default batch's; a reader alone keeps the book's batches."""
+    from bpbook.chapters.ch04_matrix_form import exercises as ex, matrix
+    from tests.student_numbers import STUDENTS, as_student
+
+    book = (matrix.SEED, ex.NEW_M, ex.NEW_SEED)
+    default_dW1 = torch_trace(matrix.batch_problem(matrix.SIZES, ex.NEW_M, ex.NEW_SEED),
+                              hidden="tanh")["dW1"]
+    seen = set()
+    for who in STUDENTS[:12]:
+        with as_student(monkeypatch, who, matrix, ex):
+            seen.add((matrix.SEED, ex.NEW_M, ex.NEW_SEED))
+            assert ex.NEW_M != matrix.M and 4 <= ex.NEW_M <= 8
+            t = torch_trace(matrix.batch_problem())
+            assert ex.check_input_grad(t["W1"].T @ t["Delta1"], t).ok is True
+            q = torch_trace(matrix.batch_problem(matrix.SIZES, ex.NEW_M, ex.NEW_SEED),
+                            hidden="tanh")
+            assert ex.check_new_batch_dW1(q["dW1"]).ok is True
+            assert ex.check_new_batch_dW1(default_dW1).ok is False
+    assert len(seen) == 12
+    assert (matrix.SEED, ex.NEW_M, ex.NEW_SEED) == book

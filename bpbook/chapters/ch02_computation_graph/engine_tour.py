@@ -88,8 +88,8 @@ def softplus(x, backward_fn):
     r"""$\mathrm{softplus}(x) = \log(1 + e^x)$ of the Value ``x``; ``backward_fn(x, out)``
     passes the gradient on."""
     t = x.data
-    y = t + math.log1p(math.exp(-t)) if t > 0 else math.log1p(math.exp(t))  # no overflow
-    return FnValue(y, x, "softplus", backward_fn)
+    s = t + math.log1p(math.exp(-t)) if t > 0 else math.log1p(math.exp(t))  # no overflow
+    return FnValue(s, x, "softplus", backward_fn)
 
 
 def backward_with_functions(root):

@@ -1,6 +1,7 @@
 """Chapter 02's exercise checks, built on :mod:`bpbook.feedback`: each names the typical mistake an
 answer looks like. The settings of each exercise (``FAN_AT``, ``GATE_AT``, ...) are shown on the
-page by the chapter.
+page by the chapter: the book's for a reader alone, each student's own on a course
+(:mod:`bpbook.variants`), drawn in ranges that keep the right answer away from every mistake's.
 """
 import math
 
@@ -10,17 +11,21 @@ from bpbook.chapters.ch02_computation_graph.engine_tour import softplus_graph, v
 from bpbook.activations import sigmoid
 from bpbook.engine import Value
 from bpbook.feedback import check, check_function
+from bpbook.variants import number
 from bpbook.worked import worked_graph
 
-FAN_AT = 3.0  # exercise 1: loss = a·a + a here
-PASS_W2 = -0.6  # exercise 2: the worked graph with this W2 (the page replays the default W2's)
+FAN_AT = number("02.fan-out", 3.0, 1.5, 5.0, digits=2)  # exercise 1: loss = a·a + a here
+# exercise 2: the worked graph with this W2 (the page replays the default W2's); negative, so it
+# is never the local derivative's look-alike a1 (> 0)
+PASS_W2 = number("02.passed-to-a1", -0.6, -1.5, -0.3, digits=2)
 
 
 def check_fan_out(answer):
     """a.grad after loss = a·a + a; loss.backward() at a = FAN_AT."""
     a = Value(FAN_AT)
     (a * a + a).backward()
-    mistakes = [(FAN_AT, "the gradient of one factor of a·a only (one of its two edges)"),
+    mistakes = [(FAN_AT + 1, "a·a counted once: both of its inputs are a, so it sends 2a"),
+                (FAN_AT, "one edge of a·a only, and not the + path"),
                 (2 * FAN_AT, "only the a·a part: the + path adds 1"),
                 (1.0, "only the + path: a·a sends 2a too")]
     return check(answer, a.grad, f"a.grad at a = {FAN_AT}", "a + a + 1 (three edges leave a)",
@@ -54,12 +59,13 @@ def _softplus_loss(x):
 
 
 def _grad_with(backward_fn):
-    """x.grad of :func:`softplus_graph` at each point of SOFTPLUS_AT; None if ``backward_fn``
-    left x.grad as the x·x path alone had made it (an unwritten body)."""
+    """x.grad of :func:`softplus_graph` at each point of SOFTPLUS_AT; None for an unwritten body
+    (one that returns None and leaves x.grad as the x·x path alone had made it)."""
     def x_grad(x0):
         x0 = float(x0)
-        g = softplus_graph(x0, backward_fn)["x"].grad
-        return None if g == 2 * x0 else g
+        returned = []
+        g = softplus_graph(x0, lambda x, out: returned.append(backward_fn(x, out)))["x"].grad
+        return None if g == 2 * x0 and all(r is None for r in returned) else g
     return x_grad
 
 
@@ -76,6 +82,8 @@ SOFTPLUS_MISTAKES = [
      "eˣ as the local derivative: the derivative of log(u) is u′/u, so divide by 1 + eˣ"),
     (lambda x, out: setattr(x, "grad", x.grad + x.grad * float(sigmoid(x.data))),
      "x.grad as the upstream gradient: the upstream is out.grad, the output's gradient"),
+    (lambda x, out: out.grad * float(sigmoid(x.data)),
+     "the share returned instead of added: x.grad is unchanged; write x.grad += ..."),
 ]
 
 
@@ -92,26 +100,30 @@ def check_softplus_backward(fn):
                           mistakes)
 
 
-GATE_AT = dict(p=1.2, q=-0.5, r=2.0)  # exercise 4: f = (p + q) · max(q, r) here
+# exercise 4: F = (p + q) · max(q, r) here; q > r by at least 0.4, so q wins the max and both of
+# its roads carry a share
+GATE_AT = dict(p=number("02.gates:p", 1.2, 0.3, 1.5, digits=2),
+               q=number("02.gates:q", 1.5, 0.8, 1.6, digits=2),
+               r=number("02.gates:r", 0.4, -1.0, 0.4, digits=2))
 
 
 def gate_f(p, q, r):
-    """f = (p + q) · max(q, r) built from Values; returns (f, p, q, r) after the backward pass."""
+    """F = (p + q) · max(q, r) built from Values; returns (F, p, q, r) after the backward pass."""
     vp, vq, vr = Value(p, label="p"), Value(q, label="q"), Value(r, label="r")
-    f = (vp + vq) * vmax(vq, vr)
-    f.backward()
-    return f, vp, vq, vr
+    F = (vp + vq) * vmax(vq, vr)
+    F.backward()
+    return F, vp, vq, vr
 
 
 def check_gates(answer):
-    """df/dq for f = (p + q) · max(q, r) at GATE_AT."""
+    """∂F/∂q for F = (p + q) · max(q, r) at GATE_AT."""
     p, q, r = GATE_AT["p"], GATE_AT["q"], GATE_AT["r"]
     _, _, vq, _ = gate_f(p, q, r)
     m, s = max(q, r), p + q
-    mistakes = [(m + s, "the max gate's share too: max routes its gradient to the larger input "
-                 "only, and q is the smaller one"),
-                (s, "p + q, the multiply gate's own input: it swaps, so the sum receives the "
-                 "other factor, max(q, r)"),
+    mistakes = [(m, "only the road through the sum: q is the larger input of max, so max routes "
+                 "its gradient, p + q, to q as well"),
+                (s, "only the road through max: the sum receives the multiply gate's other "
+                 "factor, max(q, r), and hands it to q"),
                 (1.0, "the add gate's local derivative 1 alone: times the upstream gradient")]
-    return check(answer, vq.grad, "df/dq", "(what reaches q through the sum) + (what reaches q "
+    return check(answer, vq.grad, "∂F/∂q", "(what reaches q through the sum) + (what reaches q "
                  "through max)", mistakes)

@@ -5,7 +5,7 @@ out, a table of every forward value, error signal and gradient and of the loss a
 with a bar chart of the five gradients. The chart is plain HTML (bar widths computed here), not a
 matplotlib image, so a slider move redraws in a few milliseconds. The widget in
 :func:`worked_explorer` only wires sliders to it. The table renders as
-``<table class="bp-explorer">`` whose rows are named in the first cell (``dL/dW₂`` …), so a
+``<table class="bp-explorer">`` whose rows are named in the first cell (``∂ℒ/∂W₂`` …), so a
 browser test can read the displayed numbers.
 """
 import html
@@ -23,7 +23,7 @@ RANGES = {"x1": (-2, 2, 0.05), "x2": (-2, 2, 0.05), "y": (0, 1, 0.05), "W11": (-
           "lr": (0.05, 2, 0.05)}
 
 
-BAR_LIMIT = 0.15  # |dL/dθ| that fills a bar: fixed, so bars can be compared between moves
+BAR_LIMIT = 0.15  # |∂ℒ/∂θ| that fills a bar: fixed, so bars can be compared between moves
 
 
 @dataclass

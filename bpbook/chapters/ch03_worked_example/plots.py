@@ -35,11 +35,11 @@ def network_figure(settings, r=None, size=(8.5, 3.8)):
                     ha="center", fontsize=10, color="#6b3fa0")
     text = {"x₁": f"x₁ = {s['x1']:g}", "x₂": f"x₂ = {s['x2']:g}", "hidden": "hidden\nneuron, σ",
             "output": "output\nneuron, σ",
-            "loss": f"L, target y = {s['y']:g}"}
+            "loss": f"ℒ, target y = {s['y']:g}"}
     if r is not None:
         text.update({"hidden": f"z₁ = {r['z1']:.4f}\na₁ = {r['a1']:.4f}",
                      "output": f"z₂ = {r['z2']:.4f}\nŷ = {r['y_hat']:.4f}",
-                     "loss": f"L = {r['L']:.5f}\n(y = {s['y']:g})"})
+                     "loss": f"ℒ = {r['L']:.5f}\n(y = {s['y']:g})"})
     for name, (x, y) in NODES.items():
         ax.text(x, y, text[name], ha="center", va="center", fontsize=10,
                 bbox=dict(boxstyle="round,pad=0.4", fc="#eef4fb", ec="#3b6ea8"))
@@ -49,15 +49,20 @@ def network_figure(settings, r=None, size=(8.5, 3.8)):
                 color="#6b3fa0")
     if r is not None:
         back = {"hidden": f"δ₁ = {r['delta1']:+.5f}", "output": f"δ₂ = {r['delta2']:+.5f}",
-                "loss": f"dL/dŷ = {r['dL/dy_hat']:+.4f}"}
+                "loss": f"∂ℒ/∂ŷ = {r['dL/dy_hat']:+.4f}"}
         for name, label in back.items():
             x, y = NODES[name]
             ax.text(x, y - 0.75, label, ha="center", color="#b42318", fontsize=10)
+        ax.annotate("", (NODES["hidden"][0], -1.45), (NODES["loss"][0], -1.45),
+                    arrowprops=dict(arrowstyle="->", color="#b42318"))
+        ax.text(NODES["output"][0], -1.38, "backward", ha="center", va="bottom",
+                color="#b42318", fontsize=8)
     ax.set_xlim(-0.6, 5.0)
     ax.set_ylim(-1.6, 1.6)
     ax.axis("off")
-    ax.set_title("weights and biases (purple)" + ("" if r is None else
-                 ", forward values (black), error signals flowing back (red)"), fontsize=10)
+    ax.set_title("weights on the edges, biases above the neurons" + ("" if r is None else
+                 ", forward values in the boxes, error signals δ below them (flowing back, right "
+                 "to left)"), fontsize=10)
     return described(fig, network_alt(s, r))
 
 
@@ -70,9 +75,16 @@ def network_alt(s, r=None):
             f"(bias b₂ = {s['b2']:g}); the target is y = {s['y']:g}.")
     if r is not None:
         text += (f" Forward: z₁ = {r['z1']:.4f}, a₁ = {r['a1']:.4f}, z₂ = {r['z2']:.4f}, "
-                 f"ŷ = {r['y_hat']:.4f}, loss {r['L']:.5f}. Backward: dL/dŷ = "
+                 f"ŷ = {r['y_hat']:.4f}, loss ℒ = {r['L']:.5f}. Backward: ∂ℒ/∂ŷ = "
                  f"{r['dL/dy_hat']:+.4f}, δ₂ = {r['delta2']:+.5f}, δ₁ = {r['delta1']:+.5f}.")
     return text
+
+
+def signs_in_words(negative, n):
+    """How many of ``n`` numbers are negative, in words: "all 5 are negative", "2 of the 5 …"."""
+    if negative == n:
+        return f"all {n} are negative"
+    return "none is negative" if negative == 0 else f"{negative} of the {n} are negative"
 
 
 def gradient_bars(r, size=(5.5, 2.8), limit=None):
@@ -85,10 +97,10 @@ def gradient_bars(r, size=(5.5, 2.8), limit=None):
     ax.axvline(0, color="0.3", lw=0.8)
     if limit:
         ax.set_xlim(-limit, limit)
-    ax.set_xlabel("dℒ/dθ")
+    ax.set_xlabel("∂ℒ/∂θ")
     ax.invert_yaxis()
     biggest = max(names, key=lambda p: abs(r["d" + p]))
     alt = ("The five gradients as horizontal bars: " + listing(
         f"{p} {r['d' + p]:+.6f}" for p in names) + f". The largest in size is {biggest}'s; "
-        f"{sum(v < 0 for v in values)} of the five are negative.")
+        + signs_in_words(sum(v < 0 for v in values), len(values)) + ".")
     return described(fig, alt)

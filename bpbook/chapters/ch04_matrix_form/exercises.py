@@ -1,11 +1,17 @@
 """Chapter 04's exercise checks: the batch network's input gradient and the weight gradient of a
-new batch, array answers (shapes as in :mod:`.matrix`, samples in columns), built on
-:class:`bpbook.feedback.Feedback`."""
+new batch through a tanh hidden layer, array answers (shapes as in :mod:`.matrix`, samples in
+columns), built on :class:`bpbook.feedback.Feedback`.
+
+Exercise 1 is asked on the chapter's batch (``matrix.SEED``), exercise 2 on a batch of ``NEW_M``
+samples drawn with ``NEW_SEED``: the book's for a reader alone, each student's own on a course
+(:mod:`bpbook.variants`).
+"""
 import numpy as np
 
 from bpbook.chapters.ch04_matrix_form.matrix import (SIZES, batch_problem, model_trace,
                                                      outer_products)
 from bpbook.feedback import Feedback, close_arrays, real_array
+from bpbook.variants import number
 
 
 def check_input_grad(answer, trace):
@@ -39,15 +45,18 @@ def check_input_grad(answer, trace):
                            f"{np.abs(got - want).max():.3g}")
 
 
-NEW_M, NEW_SEED = 5, 7  # exercise 2: a new batch of NEW_M samples, drawn with this seed
+# exercise 2: a new batch of NEW_M samples (never the chapter's M = 3), drawn with NEW_SEED
+NEW_M = int(number("04.new-batch-dW1:m", 5, 4, 8, digits=0))
+NEW_SEED = int(number("04.new-batch-dW1:seed", 7, 0, 9999, digits=0))
 
 
 def check_new_batch_dW1(answer, m=NEW_M, seed=NEW_SEED):
-    """Exercise: ∂ℒ/∂W₁ of the chapter's network on a new batch, ``batch_problem(SIZES, m,
-    seed)``; the truth is bpbook's layers (:func:`.matrix.model_trace`)."""
-    trace = model_trace(batch_problem(SIZES, m, seed))
+    """Exercise: ∂ℒ/∂W₁ of the chapter's network with a tanh hidden layer on a new batch,
+    ``batch_problem(SIZES, m, seed)``; the truth is bpbook's layers
+    (:func:`.matrix.model_trace`)."""
+    trace = model_trace(batch_problem(SIZES, m, seed), hidden="tanh")
     want = trace["dW1"]
-    name = f"∂ℒ/∂W₁ on the new batch of {m} samples"
+    name = f"∂ℒ/∂W₁ on the new batch of {m} samples, tanh hidden layer"
     if answer is None:
         return Feedback(None, f"set your answer for {name} and run the cell again")
     got, problem = real_array(answer, name)
@@ -59,11 +68,17 @@ def check_new_batch_dW1(answer, m=NEW_M, seed=NEW_SEED):
         return Feedback(False, f"{name} should have shape {want.shape} like W₁, got shape "
                                f"{got.shape}{hint}")
     if close_arrays(got, want):
-        return Feedback(True, f"{name} = Δ₁Xᵀ, the {m} samples' outer products summed")
-    X = trace["X"]
+        return Feedback(True, f"{name} = Δ₁Xᵀ with Δ₁ = (W₂ᵀΔ₂) ⊙ (1 − A₁²), the {m} samples' "
+                              "outer products summed")
+    X, A1, back = trace["X"], trace["A1"], trace["W2"].T @ trace["Delta2"]
+    sigmoid_net = model_trace(batch_problem(SIZES, m, seed))
     mistakes = [(m * want, "m times too large: Δ₂ carries the 1/m of the mean"),
                 (want / m, "the mean of the outer products: the 1/m is already in Δ₂, so sum"),
-                (((trace["W2"].T @ trace["Delta2"]) @ X.T), "σ′(Z₁) is missing from Δ₁"),
+                ((back * A1 * (1 - A1)) @ X.T, "A₁(1 − A₁) as the hidden slope: that is the "
+                 "sigmoid's; tanh′(Z₁) = 1 − A₁²"),
+                (sigmoid_net["dW1"], "the chapter's sigmoid network on the new batch: make the "
+                 "hidden layer tanh"),
+                (back @ X.T, "(W₂ᵀΔ₂)Xᵀ: the hidden slope 1 − A₁² is missing from Δ₁"),
                 (outer_products(trace["Delta1"], X)[0], "the first sample's outer product only: "
                  "sum over all the samples")]
     for wrong, what in mistakes:

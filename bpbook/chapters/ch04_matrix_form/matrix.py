@@ -12,7 +12,9 @@ sums over the batch:
 ``dW{l}`` $=\sum_k \delta_l^{(k)} a_{l-1}^{(k)\top}$ $=\Delta_l A_{l-1}^\top$ and ``db{l}``
 $=\sum_k\delta_l^{(k)}$.
 
-:func:`batch_problem` draws the section's seeded parameters and data; :func:`shape_table` checks
+:func:`batch_problem` draws the section's seeded parameters and data (``SEED``: the book's for a
+reader alone, each student's own on a course, :mod:`bpbook.variants`; exercise 1 is asked on this
+batch); :func:`shape_table` checks
 every array's shape against the notation and lays the check out; :func:`model_trace` gives the
 same arrays from bpbook's layers; :func:`outer_update` is the explorer's update function (one
 sample's outer products, or their sum), :func:`outer_explorer` wires a slider to it;
@@ -29,10 +31,12 @@ from bpbook.errors import ShapeError
 from bpbook.layers import Dense
 from bpbook.model import Sequential
 from bpbook.tables import Table
+from bpbook.variants import number
 
 SIZES = (2, 3, 2)  # n_0, n_1, n_2: inputs, hidden units, outputs
 M = 3  # samples in the batch
-SEED = 1  # numpy.random.default_rng(SEED) draws parameters, inputs and targets
+# numpy.random.default_rng(SEED) draws parameters, inputs and targets
+SEED = int(number("04.input-grad", 1, 0, 9999, digits=0))
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # subscripts for labels
 SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")  # and superscripts (the sample)
 
@@ -56,18 +60,20 @@ def batch_problem(sizes=SIZES, m=M, seed=SEED):
     return p
 
 
-def as_model(p):
-    """The same network as a bpbook :class:`~bpbook.model.Sequential` (sigmoid everywhere)."""
+def as_model(p, hidden="sigmoid"):
+    """The same network as a bpbook :class:`~bpbook.model.Sequential`: the output layer a sigmoid,
+    the hidden layers ``hidden`` (the chapter's: sigmoid; exercise 2's: tanh)."""
     n = sum(1 for k in p if k.startswith("W"))
-    return Sequential([Dense(p[f"W{l}"].shape[1], p[f"W{l}"].shape[0], "sigmoid", W=p[f"W{l}"],
-                             b=p[f"b{l}"], name=f"layer{l}") for l in range(1, n + 1)])
+    return Sequential([Dense(p[f"W{l}"].shape[1], p[f"W{l}"].shape[0],
+                             "sigmoid" if l == n else hidden, W=p[f"W{l}"], b=p[f"b{l}"],
+                             name=f"layer{l}") for l in range(1, n + 1)])
 
 
-def model_trace(p):
+def model_trace(p, hidden="sigmoid"):
     """One forward and backward pass of :func:`as_model` on ``p``'s batch, as the dict of arrays
     the chapter's teaching code builds (``X``, ``W1``, ``Z1``, ``A1``, ``Delta1``, ``dW1``,
     ``db1``, …), read from bpbook's layers."""
-    net = as_model(p)
+    net = as_model(p, hidden)
     net.forward_backward(p["X"], p["Y"], "mse")
     trace = {"X": p["X"]}
     for l, layer in enumerate(net.dense, start=1):
@@ -196,7 +202,7 @@ def outer_figure(trace, size=(8.0, 4.6)):
         for k, (ax, panel) in enumerate(zip(row, panels)):
             ax.imshow(panel, cmap="RdBu_r", vmin=-limit, vmax=limit)
             for (i, j), v in np.ndenumerate(panel):
-                ax.text(j, i, f"{v:+.3f}", ha="center", va="center", fontsize=7)
+                ax.text(j, i, signed(v), ha="center", va="center", fontsize=7)
             ax.set_xticks([])
             ax.set_yticks([])
             sign = "+" if 0 < k < m else "=" if k == m else ""
@@ -204,6 +210,12 @@ def outer_figure(trace, size=(8.0, 4.6)):
             ax.set_title(f"{sign} {name}".strip(), fontsize=9)
         row[0].set_ylabel(f"layer {l}", fontsize=9)
     return described(fig, *outer_alt(trace))
+
+
+def signed(v):
+    """``v`` with its sign and two significant digits: a small entry keeps its sign ("+0.00032"),
+    where a fixed number of decimals would print "+0.000" or "-0.000"."""
+    return f"{v:+.2g}"
 
 
 def outer_alt(trace):
@@ -219,7 +231,7 @@ def outer_alt(trace):
         panels = outer_products(trace[f"Delta{l}"], a_prev) + [trace[f"dW{l}"]]
         names = [f"sample {k + 1}" for k in range(m)] + [f"the sum ∂ℒ/∂W{l}"]
         details.append(f"Layer {l}: " + "; ".join(
-            f"{name}, rows " + " / ".join(", ".join(f"{v:+.3f}" for v in row) for row in panel)
+            f"{name}, rows " + " / ".join(", ".join(signed(v) for v in row) for row in panel)
             for name, panel in zip(names, panels)) + ".")
     return alt, " ".join(details)
 
