@@ -61,8 +61,8 @@ def network_figure(settings, r=None, size=(8.5, 3.8)):
     ax.set_ylim(-1.6, 1.6)
     ax.axis("off")
     ax.set_title("weights on the edges, biases above the neurons" + ("" if r is None else
-                 ", forward values in the boxes, error signals δ below them (flowing back, right "
-                 "to left)"), fontsize=10)
+                 ";\nforward values in the boxes, error signals δ below them, flowing back"),
+                 fontsize=10)
     return described(fig, network_alt(s, r))
 
 
