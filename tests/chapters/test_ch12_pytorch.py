@@ -134,7 +134,7 @@ def test_graph_lines_walks_the_recorded_graph():
 
 def test_value_graph_lines_lists_every_leaf_of_the_worked_graph():
     lines = value_graph_lines(worked_graph()["L"])
-    assert lines[0] == "L = *"
+    assert lines[0] == "loss = *"  # the loss node is labelled loss (bpbook.worked)
     leaves = {line.strip().split()[0] for line in lines if line.endswith("(leaf)")}
     assert {"W11", "W12", "b1", "W2", "b2", "x1", "x2", "y"} <= leaves
 
