@@ -193,7 +193,7 @@ def softmax_jacobian_is_symmetric(n=3):
 
 @functools.cache
 def softmax_ce_gradient(n=3):
-    r"""``(grad, matches)``: $\partial L/\partial o$ for $L = -\sum_i y_i \log s_i$ with a one-hot
+    r"""``(grad, matches)``: $\partial\mathcal L/\partial o$ for $\mathcal L = -\sum_i y_i \log s_i$ with a one-hot
     (or any) target whose entries sum to 1, and whether it simplifies to $s - y$."""
     s, os = softmax_expr(n)
     ys = sp.Matrix(sp.symbols(f"y1:{n + 1}", real=True))
@@ -249,7 +249,7 @@ ISSUES = {
     "tanh": "zero-centred and steeper at 0, but saturates harder than sigmoid for large |z|",
     "relu": "zero slope for z < 0: a unit stuck there stops learning (dead ReLU)",
     "leaky_relu": "a small slope for z < 0 keeps every unit learning",
-    "elu": "smooth; negative outputs saturate at −α, pushing mean activations to 0",
+    "elu": "smooth; negative outputs saturate at −1, pushing mean activations to 0",
     "silu": "smooth and non-monotonic: a dip below 0 for negative z, then the slope overshoots 1",
     "softmax": "couples its outputs; its Jacobian is not diagonal",
 }
