@@ -373,7 +373,7 @@ from bpbook.optim import grad_norm
 
 
 def gradient_norm(model):
-    model.zero_grad()
+    model.zero_grad()  # gradients accumulate until zero_grad (PyTorch's rule, chapter 12)
     model.forward_backward(X, Y, "mse")
     return grad_norm(model.parameters())
 

@@ -339,8 +339,12 @@ display(say("With $m$ = {m} samples, largest difference: $(s - y)/m$ vs finite d
 # $\hat y(1-\hat y) = 0$ erases the error signal. Written with the logit,
 # $\mathcal L = \max(z, 0) - yz + \log(1 + e^{-|z|})$ needs no $\hat y$ at all. This is how `bpbook`
 # computes it: a model trained with `loss="bce"` must end in a sigmoid, and its loss and the output
-# layer's $\delta$ come from the logit (PyTorch's `BCEWithLogitsLoss` does the same). One
-# confidently wrong output in float32:
+# layer's $\delta$ come from the logit (PyTorch's `BCEWithLogitsLoss` does the same). SymPy
+# checks the cancellation, and then one confidently wrong output in float32 shows the difference:
+
+# %%
+display(say("SymPy: $\\partial\\mathcal L/\\partial z - (\\sigma(z) - y)$ simplifies to zero: "
+            "**{ok}**.", ok=am.sigmoid_bce_gradient()[1]))
 
 # %%
 from bpbook.activations import sigmoid

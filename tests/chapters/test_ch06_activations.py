@@ -374,3 +374,15 @@ def test_exercise_numbers_are_each_students_own(monkeypatch):
     assert len(seen) > 1
     monkeypatch.delenv("BPBOOK_STUDENT")
     importlib.reload(ex)
+
+
+def test_sigmoid_bce_cancellation_by_sympy_and_by_central_differences():
+    """Chapter 6 states ∂ℒ/∂z = σ(z) − y for BCE of a sigmoid; SymPy says so, and so do
+    central differences of the bracketed loss written here."""
+    grad, ok = am.sigmoid_bce_gradient()
+    assert ok is True
+    for z0, y0 in ((0.3, 1.0), (-2.0, 0.0), (1.5, 0.3)):
+        loss = lambda t: -(y0 * np.log(1 / (1 + np.exp(-t)))
+                           + (1 - y0) * np.log(1 - 1 / (1 + np.exp(-t))))
+        numeric = (loss(z0 + 1e-6) - loss(z0 - 1e-6)) / 2e-6
+        assert numeric == pytest.approx(1 / (1 + np.exp(-z0)) - y0, abs=1e-8)

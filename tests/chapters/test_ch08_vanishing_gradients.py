@@ -280,6 +280,15 @@ def test_check_ln_backward_accepts_torchs_answer_and_names_mistakes():
         lambda z, u, gamma: gamma * u / np.sqrt(z.var(axis=0, keepdims=True) + 1e-5)))
     assert check_ln_backward(lambda z, u, gamma: None).ok is None
 
+    def no_eps(z, u_bar, gamma):
+        n = z.shape[0]
+        inv = 1 / z.std(axis=0, keepdims=True)
+        z_hat, h = (z - z.mean(axis=0, keepdims=True)) * inv, gamma * u_bar
+        return inv / n * (n * h - h.sum(axis=0, keepdims=True)
+                          - z_hat * (h * z_hat).sum(axis=0, keepdims=True))
+
+    assert "without ε" in str(check_ln_backward(no_eps))
+
 
 def test_sigmoid_bound_accepts_four_digits_and_is_each_students(monkeypatch):
     """rev-2 #1: 1.526e-5 for (1/4)^8 is right; issue 19: the number of layers per student."""

@@ -205,6 +205,17 @@ def softmax_ce_gradient(n=3):
 
 
 @functools.cache
+def sigmoid_bce_gradient():
+    r"""``(grad, matches)``: $\partial\mathcal L/\partial z$ for the binary cross-entropy of
+    $\hat y = \sigma(z)$, $\mathcal L = -[y\log\hat y + (1-y)\log(1-\hat y)]$, and whether it
+    simplifies to $\hat y - y$."""
+    y = sp.Symbol("y", real=True)
+    y_hat = 1 / (1 + sp.exp(-z))
+    grad = sp.diff(-(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat)), z)
+    return grad, sp.simplify(grad - (y_hat - y)) == 0
+
+
+@functools.cache
 def softmax_component_range():
     r"""The range of one softmax output. With two logits, $s_1$ depends only on
     $d = o_1 - o_2$ (it is $\sigma(d)$); returns ``(s1 as a function of d, its range)``."""

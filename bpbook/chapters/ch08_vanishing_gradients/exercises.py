@@ -160,6 +160,14 @@ def _ln_unbiased(z, u_bar, gamma):
     return _three_paths(z, gamma * u_bar, axis=0, ddof=1)
 
 
+def _ln_no_eps(z, u_bar, gamma):
+    n = z.shape[0]
+    inv = 1 / np.sqrt(z.var(axis=0, keepdims=True))
+    z_hat, h = (z - z.mean(axis=0, keepdims=True)) * inv, gamma * u_bar
+    return inv / n * (n * h - h.sum(axis=0, keepdims=True)
+                      - z_hat * (h * z_hat).sum(axis=0, keepdims=True))
+
+
 def _random_ln(rng):
     n, m = rng.integers(2, 6), rng.integers(1, 7)
     return rng.normal(size=(n, m)) * 2, rng.normal(size=(n, m)), rng.random((n, 1)) + 0.5
@@ -185,4 +193,6 @@ def check_ln_backward(fn):
                            "them"),
             (_ln_unbiased, "the unbiased variance (divide by n − 1); layer norm normalises "
                            "with the biased one (divide by n)"),
+            (_ln_no_eps, "√v without ε: the forward pass divides by √(v + ε), and so must the "
+                         "backward"),
         ])
