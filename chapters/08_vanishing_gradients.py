@@ -145,7 +145,7 @@ display(say("Largest σ'(z) on a fine grid: {s:.6f}, at z = {z0:.3f}. Largest ta
 # shrink $\delta_1$ by a factor of **at least** $4^D$, and layer 1's gradient relative to layer
 # $D$'s by at least $4^{D-1}$ (the weights can make up some of it, or add to it). The tutorial
 # this book grew from quotes both bounds for ten layers, as one number; here they are computed,
-# next to what it prints:
+# next to what it prints (the errata convention of [chapter 3](03_worked_example.py)):
 
 # %%
 from bpbook.reference import PITFALLS_SOURCE, VANISHING_PRINTED
