@@ -297,8 +297,9 @@ described(fig, sweep_alt(lrs, sweep[-1], sweep[0, 0]))
 # %% [markdown]
 # %%
 best = int(np.argmin(sweep[-1]))
-display(say("The lowest final loss, {b:.1e}, comes from η = {e:g}, {r:.0f} times lower than the "
-            "tutorial's η = {lr:g} reaches; the next rate of the grid, η = {n:g}, ends at {nl:.4f}.",
+display(say("The lowest final loss, {b:.1e}, comes from η = {e:g}, {r:.0f} times lower than "
+            "the tutorial's η = {lr:g} reaches; the next rate of the grid, η = {n:g}, ends at "
+            "{nl:.4f}.",
             b=sweep[-1, best], e=lrs[best], r=run.final_loss / sweep[-1, best], lr=lr,
             n=lrs[min(best + 1, len(lrs) - 1)], nl=sweep[-1, min(best + 1, len(lrs) - 1)]))
 
@@ -402,8 +403,8 @@ display(say("Seed {s} with {n} epochs: " + ("its loss first drops below the thre
 
 # %% [markdown]
 # A plateau costs time, and spare hidden units save it: look back at the two counts of the seed
-# search, the wider network against the narrowest, from the same kind of start. This is one reason real networks
-# are wider than the smallest one that could solve the task.
+# search, the wider network against the narrowest, from the same kind of start. This is one
+# reason real networks are wider than the smallest one that could solve the task.
 
 # %% [markdown]
 # ## Play with it
@@ -447,31 +448,32 @@ for settings in (dict(hidden=0), dict(lr=-1.0), dict(activation="softsign")):
 # - A gradient check at the start compares backprop with central differences before any
 #   training time is spent.
 # - Printed logs can be wrong; the program's real output is what we trust, and we show both.
-# - Training can fail: steps too small crawl, steps too large saturate the units, and a narrow
-#   network can sit on a plateau for thousands of epochs. Width buys robustness.
+# - Training can fail: steps too small crawl, steps too large saturate the output unit, and a
+#   narrow network can sit on a plateau for thousands of epochs. Width buys robustness.
 
 # %% [markdown]
 # ## Exercises
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** What is the loss $\mathcal L$ (½-MSE averaged over the four samples) of a network that
-# answers the constant below for every sample? Work it out by hand.
+# **1.** The single neuron with $w_1 = w_2 = 0$ answers one constant, $\hat y = \sigma(b)$, for
+# every sample. At the constant below, what is $\partial\mathcal L/\partial b$ (½-MSE averaged
+# over the four samples)? Its sign says which way a gradient step moves $\hat y$.
 
 # %%
 from IPython.display import Markdown
 
 from bpbook.chapters.ch05_xor.exercises import (COUNT_SIZES, CONSTANT_Y_HAT,
-                                                check_bce_output_delta, check_constant_loss,
+                                                check_bce_output_delta, check_constant_gradient,
                                                 check_hidden_delta, check_parameter_count)
 
 display(Markdown(f"Your constant: $\\hat y = {CONSTANT_Y_HAT:g}$"))
 
-# %% tags=["exercise"] exercise="05.constant-loss"
+# %% tags=["exercise"] exercise="05.constant-gradient"
 answer = None
 
 # %% tags=["check"]
-check_constant_loss(answer)
+check_constant_gradient(answer)
 
 # %% [markdown]
 # **2.** The live trainer can give the hidden layer tanh units instead: $A_1 = \tanh(Z_1)$, and

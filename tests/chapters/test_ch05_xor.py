@@ -8,7 +8,7 @@ import pytest
 
 from bpbook.chapters.ch05_xor import train as xor
 from bpbook.chapters.ch05_xor.exercises import (COUNT_SIZES, CONSTANT_Y_HAT,
-                                                check_bce_output_delta, check_constant_loss,
+                                                check_bce_output_delta, check_constant_gradient,
                                                 check_hidden_delta, check_parameter_count)
 from bpbook.reference import (XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS, XOR_TITLE,
                               XOR_TITLE_ITERATIONS)
@@ -192,10 +192,12 @@ def test_trainer_other_activations_and_sizes_are_honoured():
 
 def test_exercise_checks_give_specific_feedback():
     c = CONSTANT_Y_HAT
-    assert check_constant_loss(float(np.mean(0.5 * (c - Y) ** 2))).ok is True
-    assert "without the ½" in str(check_constant_loss(float(np.mean((c - Y) ** 2))))
-    assert "fence-sitting" in str(check_constant_loss(float(np.mean(0.5 * (0.5 - Y) ** 2))))
-    assert check_constant_loss(None).ok is None
+    right = float(np.sum((c - Y) * c * (1 - c)) / 4)  # Σ δ⁽ᵏ⁾, δ = (ŷ − y)/m · σ′
+    assert check_constant_gradient(right).ok is True
+    assert "without the 1/4" in str(check_constant_gradient(4 * right))
+    assert "slope ŷ(1 − ŷ) is missing" in str(check_constant_gradient(c - 0.5))
+    assert "the loss itself" in str(check_constant_gradient(float(np.mean(0.5 * (c - Y) ** 2))))
+    assert check_constant_gradient(None).ok is None
     assert check_hidden_delta(lambda W2, d2, a1: (W2.T @ d2) * (1 - a1 ** 2)).ok is True
     assert "copied from the loop" in str(
         check_hidden_delta(lambda W2, d2, a1: (W2.T @ d2) * a1 * (1 - a1)))
@@ -245,7 +247,7 @@ def test_each_student_gets_their_own_numbers_and_a_reader_the_books(monkeypatch)
         assert 0.05 <= ex.CONSTANT_Y_HAT <= 0.45 and all(2 <= n <= 9 for n in ex.COUNT_SIZES)
         seen.add((ex.CONSTANT_Y_HAT, ex.COUNT_SIZES))
         c, sizes = ex.CONSTANT_Y_HAT, ex.COUNT_SIZES
-        assert ex.check_constant_loss(float(np.mean(0.5 * (c - Y) ** 2))).ok is True
+        assert ex.check_constant_gradient(float(np.sum((c - Y) * c * (1 - c)) / 4)).ok is True
         count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
         assert ex.check_parameter_count(count).ok is True
     assert len(seen) > 1
@@ -314,3 +316,13 @@ def test_a_plateau_is_left_when_trained_longer():
     stuck, _ = xor.find_stuck_seeds(range(70), hidden=2, threshold=0.1)
     longer = xor.train(hidden=2, seed=int(stuck[0]), epochs=2 * xor.EPOCHS)
     assert longer.losses[xor.EPOCHS - 1] > 0.1 > longer.final_loss
+
+
+def test_the_constant_gradient_of_exercise_1_is_the_central_difference():
+    """∂ℒ/∂b of the zero-weight neuron at ŷ = σ(b), by central differences of the ½-MSE."""
+    for c in (0.05, 0.3, 0.45):
+        b = np.log(c / (1 - c))
+        loss = lambda t: float(np.mean(0.5 * (1 / (1 + np.exp(-t)) - Y) ** 2))
+        numeric = (loss(b + 1e-6) - loss(b - 1e-6)) / 2e-6
+        assert check_constant_gradient(numeric, y_hat=c).ok is True
+        assert numeric < 0  # below ½ the step raises ŷ towards the fence

@@ -10,32 +10,39 @@ course (:mod:`bpbook.variants`).
 import numpy as np
 
 from bpbook.activations import sigmoid
-from bpbook.chapters.ch05_xor.train import Y
+from bpbook.chapters.ch05_xor.train import X, Y
 from bpbook.feedback import check, check_function, require_count
 from bpbook.losses import bce_grad, mse
-from bpbook.model import mlp
+from bpbook.layers import Dense
+from bpbook.model import Sequential, mlp
 from bpbook.variants import number
 
-# The page shows the loss of the fence-sitting ŷ = ½ and the 2→4→1 network's parameter count, so
-# the exercises ask about another constant and another network. The constant stays below 0.45,
-# away from ½, whose loss is a named mistake.
+# The page shows the fence-sitting ŷ = ½ and the 2→4→1 network's parameter count, so the
+# exercises ask about another constant and another network. The constant stays below 0.45, away
+# from ½, where the gradient is zero.
 CONSTANT_Y_HAT = number("05.constant-loss", 0.3, 0.05, 0.45, digits=2)  # exercise 1
 COUNT_SIZES = tuple(int(number(f"05.parameter-count.{i}", default, 2, 9, digits=0))
                     for i, default in enumerate((3, 5, 2)))  # exercise 3
 
 
-def check_constant_loss(answer, y_hat=CONSTANT_Y_HAT):
-    """Exercise: the ½-MSE, averaged over the four XOR samples, of the constant prediction
-    ``y_hat``."""
-    c = np.full_like(Y, y_hat)
-    expected = mse(c, Y)
-    total = float(np.sum(0.5 * (c - Y) ** 2))
-    return check(answer, expected, f"the loss of ŷ = {y_hat:g}", f"(1/4)·Σ ½({y_hat:g} − y)²", [
-        (2 * expected, "the mean of (ŷ − y)² without the ½"),
-        (total, "the sum over the samples; the loss averages over them"),
-        (float(np.mean(np.abs(c - Y))), "the mean absolute error"),
-        (mse(np.full_like(Y, 0.5), Y), "the loss of the fence-sitting ŷ = ½, not of this ŷ"),
-    ])
+def check_constant_gradient(answer, y_hat=CONSTANT_Y_HAT):
+    """Exercise: ∂ℒ/∂b of the single sigmoid neuron with zero weights and the bias that makes it
+    answer ``y_hat`` for every XOR sample (½-MSE averaged over the four samples)."""
+    neuron = Sequential([Dense(2, 1, "sigmoid", W=[[0.0, 0.0]],
+                               b=[[float(np.log(y_hat / (1 - y_hat)))]])])
+    neuron.zero_grad()
+    neuron.forward_backward(X, Y, "mse")
+    expected = float(neuron.dense[0].db[0, 0])
+    slope = y_hat * (1 - y_hat)
+    return check(answer, expected, f"∂ℒ/∂b at ŷ = {y_hat:g}",
+                 "Σₖ (1/4)(ŷ − y⁽ᵏ⁾)·ŷ(1 − ŷ)", [
+                     (4 * expected, "the sum over the samples without the 1/4 of the mean"),
+                     (2 * expected, "twice the answer: the ½ of the loss cancels the 2 of the "
+                                    "square"),
+                     (expected / slope, "the sigmoid's slope ŷ(1 − ŷ) is missing"),
+                     (-expected, "the right size with the wrong sign: ŷ − y, not y − ŷ"),
+                     (mse(np.full_like(Y, y_hat), Y), "the loss itself, not its derivative"),
+                 ])
 
 
 def _cases(hidden=3, m=4, count=4):
