@@ -298,7 +298,7 @@ described(fig, sweep_alt(lrs, sweep[-1], sweep[0, 0]))
 # %%
 best = int(np.argmin(sweep[-1]))
 display(say("The lowest final loss, {b:.1e}, comes from η = {e:g}, {r:.0f} times lower than "
-            "the tutorial's η = {lr:g} reaches; the next rate of the grid, η = {n:g}, ends at "
+            "what the tutorial's η = {lr:g} reaches; the next rate of the grid, η = {n:g}, ends at "
             "{nl:.4f}.",
             b=sweep[-1, best], e=lrs[best], r=run.final_loss / sweep[-1, best], lr=lr,
             n=lrs[min(best + 1, len(lrs) - 1)], nl=sweep[-1, min(best + 1, len(lrs) - 1)]))
