@@ -294,7 +294,6 @@ ax.set_xlabel("learning rate η")
 ax.set_ylabel(f"loss after {epochs} epochs")
 described(fig, sweep_alt(lrs, sweep[-1], sweep[0, 0]))
 
-# %% [markdown]
 # %%
 best = int(np.argmin(sweep[-1]))
 display(say("The lowest final loss, {b:.1e}, comes from η = {e:g}, {r:.0f} times lower than "
