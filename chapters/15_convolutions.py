@@ -86,17 +86,18 @@ display(say("A {h}×{v} image and a 3×3 kernel give a {zh}×{zv} output; the lo
 # %% [markdown]
 # ## The backward pass, from the same sum
 #
-# Let $g_{ij} = \partial L/\partial z_{ij}$ arrive from above. Each weight $w_{pq}$ appears in
+# Let $g_{ij} = \partial\mathcal L/\partial z_{ij}$ arrive from above (the layer's $\delta$ of
+# [chapter 3](03_worked_example.py), one per output pixel). Each weight $w_{pq}$ appears in
 # every output pixel, once each, multiplied by $x_{i+p,j+q}$. By the chain rule, with the shares
-# of every use added up (chapter 1's roads that meet):
+# of every use added up ([chapter 1](01_chain_rule.py)'s roads that meet):
 #
-# $$\frac{\partial L}{\partial w_{pq}} = \sum_{i,j} g_{ij}\, x_{i+p,\,j+q}.$$
+# $$\frac{\partial\mathcal L}{\partial w_{pq}} = \sum_{i,j} g_{ij}\, x_{i+p,\,j+q}.$$
 #
 # That is the forward formula again with $g$ in the place of the kernel: **the input correlated
 # with the output gradient**. Each input pixel $x_{uv}$ feeds the output pixels $(u-p, v-q)$ for
 # every kernel position $(p, q)$ that stays inside the output, with weight $w_{pq}$:
 #
-# $$\frac{\partial L}{\partial x_{uv}} = \sum_{p,q} w_{pq}\; g_{u-p,\,v-q}
+# $$\frac{\partial\mathcal L}{\partial x_{uv}} = \sum_{p,q} w_{pq}\; g_{u-p,\,v-q}
 # \qquad(\text{terms whose } g \text{ index falls outside are } 0).$$
 #
 # Read it as a correlation: pad $g$ with $k-1$ zeros on every side and slide the kernel **turned
@@ -107,21 +108,22 @@ display(say("A {h}×{v} image and a 3×3 kernel give a {zh}×{zv} output; the lo
 import sympy as sp
 
 dw, dx, is_correlation, is_flipped = index_form.symbolic_1d(n=5, k=3)
-display(say("SymPy, for $z_i = \\sum_p w_p x_{{i+p}}$ and $L = \\sum_i g_i z_i$: "
-            "$\\partial L/\\partial w_0 = {dw0}$ and $\\partial L/\\partial x_2 = {dx2}$. "
-            "∂L/∂w is the correlation of x with g: **{a}**; ∂L/∂x is the full correlation of "
-            "g with the flipped kernel: **{b}**.", dw0=sp.latex(dw[0]), dx2=sp.latex(dx[2]),
-            a=is_correlation,
-            b=is_flipped))
+display(say("SymPy, for $z_i = \\sum_p w_p x_{{i+p}}$ and $\\mathcal L = \\sum_i g_i z_i$: "
+            "$\\partial\\mathcal L/\\partial w_0 = {dw0}$ and "
+            "$\\partial\\mathcal L/\\partial x_2 = {dx2}$. ∂ℒ/∂w is the correlation of x with "
+            "g: **{a}**; ∂ℒ/∂x is the full correlation of g with the flipped kernel: **{b}**.",
+            dw0=sp.latex(dw[0]), dx2=sp.latex(dx[2]), a=is_correlation, b=is_flipped))
 
 # %% [markdown]
 # Then the 2-D formulas against bpbook's `Conv2d` (which computes them with im2col, below),
-# PyTorch's autograd and central differences, for a random image and a random upstream $g$:
+# PyTorch's autograd and central differences, for a random image and a random upstream $g$; the
+# central differences are judged by the book's one rule
+# ([chapter 11](11_gradient_checking.py)):
 
 # %%
 import torch
 
-from bpbook.gradcheck import numeric_grad
+from bpbook.gradcheck import check_gradients, numeric_grad
 
 g = rng.randn(*z.shape)
 layer.forward(x[None, :, :, None])
@@ -131,12 +133,15 @@ wt = torch.tensor(w[None, None], requires_grad=True)
 (torch.nn.functional.conv2d(xt, wt) * torch.tensor(g[None, None])).sum().backward()
 loss = lambda: float(np.sum(g * correlate(x, w)))  # noqa: E731
 witness = [
-    ["∂L/∂w", index_form.kernel_grad(x, g), layer.dW[0, 0], wt.grad[0, 0].numpy(),
+    ["∂ℒ/∂w", index_form.kernel_grad(x, g), layer.dW[0, 0], wt.grad[0, 0].numpy(),
      numeric_grad(loss, w)],
-    ["∂L/∂x", index_form.input_grad(w, g), bp_dx, xt.grad[0, 0].numpy(), numeric_grad(loss, x)]]
+    ["∂ℒ/∂x", index_form.input_grad(w, g), bp_dx, xt.grad[0, 0].numpy(), numeric_grad(loss, x)]]
+fd = check_gradients(loss, [("w", w, witness[0][1]), ("x", x, witness[1][1])])
+assert fd.passed(), fd.verdict()
 Table(["gradient", "formula vs bpbook", "formula vs torch", "formula vs finite diff."],
       [[name, np.abs(f - b).max(), np.abs(f - t).max(), np.abs(f - n).max()]
-       for name, f, b, t, n in witness], [None, "{:.1e}", "{:.1e}", "{:.1e}"])
+       for name, f, b, t, n in witness], [None, "{:.1e}", "{:.1e}", "{:.1e}"],
+      caption=f"largest absolute differences; central differences by the rule: {fd.verdict()}")
 
 # %% [markdown]
 # ## im2col: the convolution as chapter 4's matrix product
@@ -155,19 +160,20 @@ display(say("A 4×4 image with a 2×2 kernel: the patches make a {r}×{c} matrix
 print(cols)
 
 # %% [markdown]
-# Now the layer is chapter 4's dense layer on columns, $Z = W_\text{mat}\,\text{cols} + b$ with
-# $W_\text{mat}$ of shape $(C_\text{out}, C_\text{in}k^2)$, and its backward pass is the one
-# derived there: $dW_\text{mat} = \Delta\,\text{cols}^\top$ (the correlation of input and
-# $\delta$, summed over positions and samples), $db = \sum \Delta$, and
-# $d\,\text{cols} = W_\text{mat}^\top \Delta$. The last step, *col2im*, adds each entry of
-# $d\,\text{cols}$ back onto the pixel it was copied from: a pixel copied into several patches
-# (up to $k^2$ with stride 1) collects one share from each. That is how `bpbook.Conv2d` computes (see `bpbook/conv.py`), and
-# `make bench` times it against PyTorch (`conv_step`).
+# Now the layer is [chapter 4](04_matrix_form.py)'s dense layer on columns, $Z = W_\text{mat}\,\text{cols} + b$ with
+# $W_\text{mat}$ of shape $(C_\text{out}, C_\text{in}k^2)$, and its backward pass is the one derived
+# there: $dW_\text{mat} = \Delta\,\text{cols}^\top$ (the correlation of input and $\delta$, summed
+# over positions and samples), $db = \sum \Delta$, and $d\,\text{cols} = W_\text{mat}^\top \Delta$.
+# The last step, *col2im*, adds each entry of $d\,\text{cols}$ back onto the pixel it was copied
+# from: a pixel copied into several patches (up to $k^2$ with stride 1) collects one share from
+# each. That is how `bpbook.Conv2d` computes (see `bpbook/conv.py`), and `make bench` times it
+# against PyTorch (`conv_step`).
 
 # %% [markdown]
 # ## Max pooling: a max gate per window
 #
-# Max pooling passes on the largest value of each window. In chapter 2's terms it is a max gate:
+# Max pooling passes on the largest value of each window. In
+# [chapter 2](02_computation_graph.py)'s terms it is a max gate:
 # only the winner influenced the output, so only the winner receives the gradient; the others get
 # exactly 0. Here is one $4\times4$ feature map, its $2\times2$ pooling and the routed gradient of
 # an upstream $1, 2, 3, 4$:
@@ -246,7 +252,8 @@ plots.filters(result.models[0].layers[0])
 # ## Recap
 #
 # - A convolution is a dense layer whose weights are shared across positions, and the chain rule
-#   adds a shared weight's shares: $\partial L/\partial w$ is the input correlated with $\delta$.
+#   adds a shared weight's shares: $\partial\mathcal L/\partial w$ is the input correlated with
+#   $\delta$ (the $g$ above).
 # - The input's gradient is $\delta$, padded, correlated with the kernel turned by 180°.
 # - im2col makes both chapter 4's matrix products; col2im adds the shares back onto the pixels.
 # - Max pooling sends each window's gradient to its largest input, as a max gate does.

@@ -285,10 +285,10 @@ display(say("ρ(W_hh) = {r:g} at the start, η = {lr:g}. Without clipping the la
 # %% [markdown]
 # ## Truncated BPTT and what it cannot learn
 #
-# The backward pass walks the whole sequence again and needs every state the forward pass
-# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient
-# back through at most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
-# $h_T$ reaches steps $T-k+1, \dots, T$, and no further.
+# The backward pass walks the whole sequence again and needs every state the forward pass kept: for
+# long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient back through
+# at most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on $h_T$
+# reaches steps $T-k+1, \dots, T$, and no further.
 #
 # Our task's dependency is as long as the sequence: the symbol sits at step 1 and is asked for
 # at step $T$. Networks trained with truncation $k$ on sequences of length $T$, test accuracy:

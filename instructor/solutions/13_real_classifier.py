@@ -1,4 +1,5 @@
 """Instructor material for chapter 13: solutions, model answers and points."""
+PER_STUDENT = True  # 13.param-count's hidden width is each student's own (bpbook.variants)
 EXERCISES = {
     "13.ce-grad": dict(
         points=2,
@@ -20,8 +21,8 @@ EXERCISES = {
                "    return np.log(np.exp(o).sum(axis=0, keepdims=True))\n")),
     "13.param-count": dict(
         points=1,
-        solution="answer = 64 * HIDDEN + HIDDEN + HIDDEN * 10 + 10",
-        wrong="answer = 64 * HIDDEN + HIDDEN * 10"),
+        solution="answer = 64 * PARAM_HIDDEN + PARAM_HIDDEN + PARAM_HIDDEN * 10 + 10",
+        wrong="answer = 64 * PARAM_HIDDEN + PARAM_HIDDEN * 10"),
 }
 THINK = {
     "13.batch-noise": dict(points=2, answer=(

@@ -1,4 +1,5 @@
 """Instructor material for chapter 15 (convolutions): solutions and points."""
+PER_STUDENT = True  # SIZE_AT and COUNT_AT are each student's own (bpbook.variants)
 EXERCISES = {
     "15.output-size": dict(
         points=1,

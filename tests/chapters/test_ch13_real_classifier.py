@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 from bpbook.activations import softmax  # noqa: E402
-from bpbook.chapters.ch13_real_classifier import plots  # noqa: E402
+from bpbook.chapters.ch13_real_classifier import exercises, plots  # noqa: E402
 from bpbook.chapters.ch13_real_classifier.exercises import (  # noqa: E402
     check_ce_grad, check_logsumexp, check_param_count)
 from bpbook.chapters.ch13_real_classifier.explore import update  # noqa: E402
@@ -250,7 +250,7 @@ def test_exercise_checks():
 
 CHECKS = {"13.ce-grad": ("ce_grad", check_ce_grad),
           "13.logsumexp": ("logsumexp", check_logsumexp),
-          "13.param-count": ("answer", lambda a: check_param_count(a, hidden=HIDDEN))}
+          "13.param-count": ("answer", check_param_count)}
 
 
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
@@ -258,7 +258,7 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
     entry = solutions.load("13_real_classifier").EXERCISES[exercise]
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
-        ns = {"np": np, "softmax": softmax, "HIDDEN": HIDDEN}
+        ns = {"np": np, "softmax": softmax, "PARAM_HIDDEN": exercises.PARAM_HIDDEN}
         with np.errstate(over="ignore", divide="ignore"):
             exec(code, ns)
             verdict = judge(ns[name])
@@ -282,3 +282,56 @@ def test_a_table_of_the_fixed_answers_does_not_pass():
     lse_table = {o.tobytes(): logsumexp(o) for (o,) in _large_logit_cases()}
     verdict = check_logsumexp(lambda o: lse_table.get(o.tobytes(), np.zeros((1, o.shape[1]))))
     assert verdict.ok is False and "random" in verdict.message
+
+
+def test_the_confusion_alt_says_once_for_a_single_mistake():
+    counts = np.diag([5, 4, 3])
+    counts[1, 2], counts[2, 0] = 1, 2
+    alt, _ = plots.confusion_alt(counts)
+    assert "2 read as 0 (2 times)" in alt and "1 read as 2 (once)" in alt
+    assert "1 times" not in alt
+
+
+@pytest.fixture
+def as_student(monkeypatch):
+    """Reload the exercise module as ``who``'s kernel would import it (bpbook.variants); the
+    module is reloaded for a reader alone afterwards."""
+    import importlib
+
+    def load(who):
+        monkeypatch.setenv("BPBOOK_STUDENT", who)
+        monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+        return importlib.reload(exercises)
+    yield load
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    importlib.reload(exercises)
+
+
+def test_a_reader_alone_counts_the_pages_width(monkeypatch):
+    import importlib
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert importlib.reload(exercises).PARAM_HIDDEN == HIDDEN
+
+
+def test_each_student_counts_their_own_width_and_the_solution_follows(as_student):
+    entry = solutions.load("13_real_classifier")
+    assert entry.PER_STUDENT is True
+    widths = {}
+    for who in [f"student{i}" for i in range(25)]:
+        module = as_student(who)
+        H = module.PARAM_HIDDEN
+        assert isinstance(H, int) and 8 <= H <= 256
+        widths[who] = H
+        right = 64 * H + H + 10 * H + 10  # the count written out here
+        assert module.check_param_count(right).ok is True
+        assert module.check_param_count(64 * H + 10 * H).ok is False
+        for code, ok in ((entry.EXERCISES["13.param-count"]["solution"], True),
+                         (entry.EXERCISES["13.param-count"]["wrong"], False)):
+            ns = {"PARAM_HIDDEN": H}
+            exec(code, ns)
+            assert module.check_param_count(ns["answer"]).ok is ok
+    assert len(set(widths.values())) > 10
+    # another student's right answer is wrong for this one
+    other = next(v for v in widths.values() if v != widths["student0"])
+    assert as_student("student0").check_param_count(75 * other + 10).ok is False

@@ -6,10 +6,13 @@ Shapes: logits ``o`` and one-hot targets ``y`` are ``(K, m)``, samples in column
 import numpy as np
 
 from bpbook.activations import softmax
-from bpbook.chapters.ch13_real_classifier.train import CLASSES, logsumexp, logsumexp_naive
+from bpbook.chapters.ch13_real_classifier.train import CLASSES, HIDDEN, logsumexp, logsumexp_naive
 from bpbook.feedback import check, check_function
+from bpbook.variants import number
 
 PIXELS = 64
+# Exercise 3's hidden width: the page's HIDDEN for a reader alone; on a course, each student's own
+PARAM_HIDDEN = int(number("13.param-count", HIDDEN, 8, 256, digits=0))
 
 
 def _logit_cases():
@@ -34,8 +37,8 @@ def _rows_bug(o, labels):
 
 
 def check_ce_grad(fn):
-    """Exercise: ``fn(o, labels)`` is $\\partial L/\\partial o$ of the mean cross-entropy of a
-    batch, the targets given as integer labels ``(m,)``."""
+    """Exercise: ``fn(o, labels)`` is $\\partial\\mathcal L/\\partial o$ of the mean
+    cross-entropy of a batch, the targets given as integer labels ``(m,)``."""
     m = lambda o: o.shape[1]  # noqa: E731
     return check_function(
         fn, "ce_grad(o, labels)", "(softmax(o) − y) / m, y the one-hot columns of the labels",
@@ -77,7 +80,7 @@ def check_logsumexp(fn):
         ])
 
 
-def check_param_count(answer, hidden):
+def check_param_count(answer, hidden=PARAM_HIDDEN):
     """Exercise: how many numbers (weights and biases) the 64-``hidden``-10 network learns."""
     weights = PIXELS * hidden + hidden * CLASSES
     return check(answer, weights + hidden + CLASSES, f"the number of parameters (H = {hidden})",

@@ -73,14 +73,18 @@ def confusion_alt(counts, top=3):
     off = [(int(counts[i, j]), i, j) for i in range(len(counts)) for j in range(len(counts))
            if i != j and counts[i, j]]
     worst = sorted(off, key=lambda t: (-t[0], t[1], t[2]))[:top]
+    commonest = listing(f"{i} read as {j} ({_times(n)})" for n, i, j in worst)
     alt = (f"Confusion matrix of the test set, true digit (rows) against predicted digit "
            f"(columns), each cell's count written in it: {right} of {total} on the diagonal "
            f"({100 * right / total:.1f} % right). "
-           + (f"The commonest mistakes: {listing(f'{i} read as {j} ({n} times)' for n, i, j in worst)}."
-              if worst else "No mistakes."))
+           + (f"The commonest mistakes: {commonest}." if worst else "No mistakes."))
     details = " ".join(f"True {i}: " + listing(f"{int(c)} as {j}" for j, c in enumerate(row) if c)
                        + "." for i, row in enumerate(counts))
     return alt, details
+
+
+def _times(n):
+    return "once" if n == 1 else f"{n} times"
 
 
 def digits_figure(images, titles, columns=6):

@@ -20,8 +20,8 @@ def differences(p, X, y, grads, sample=4, seed=0):
 
 def bn_symbolic(m=3):
     """Batch norm of one feature over ``m`` samples in SymPy: ``(z, g, gamma, eps, exact,
-    fused)``. ``exact[i]`` is SymPy's ∂L/∂z_i of ``L = Σ_j g_j y_j`` (``g`` stands for the
-    gradient arriving at the outputs ``y``); ``fused[i]`` is the one-expression formula."""
+    fused)``. ``exact[i]`` is SymPy's ∂ℒ/∂z_i of ``ℒ = Σ_j g_j u_j`` (``g`` stands for the
+    gradient arriving at the outputs ``u``); ``fused[i]`` is the one-expression formula."""
     z, g = sp.symbols(f"z1:{m + 1}", real=True), sp.symbols(f"g1:{m + 1}", real=True)
     gamma, beta, eps = sp.symbols("gamma beta epsilon", positive=True)
     mu = sum(z) / m

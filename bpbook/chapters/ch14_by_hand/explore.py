@@ -52,7 +52,7 @@ def update(m=M, tensor=TENSOR, plot=None):
 
 
 def table(row, loss, mine):
-    rows = [["loss", loss], [f"largest |∂L/∂{row[0]}|", float(np.abs(mine).max())],
+    rows = [["loss", loss], [f"largest |∂ℒ/∂{row[0]}|", float(np.abs(mine).max())],
             ["exact", "yes" if row[2] else "no"], ["max |by hand − torch|", f"{row[4]:.1e}"]]
     return Table(["quantity", "value"], rows, [None, "{:.6f}"], css_class="bp-explorer")
 
@@ -88,9 +88,9 @@ class HeatPlot:
                                                    for sp in ax.spines.values()]
 
     def update(self, tensor, mine, diff):
-        """Show ``mine`` (∂L/∂tensor by hand) and ``diff`` (by hand − torch), each on a colour
+        """Show ``mine`` (∂ℒ/∂tensor by hand) and ``diff`` (by hand − torch), each on a colour
         scale symmetric about 0 (blue negative, red positive; the scale is in the title)."""
-        names = (f"∂L/∂{tensor} by hand", "by hand − torch")
+        names = (f"∂ℒ/∂{tensor} by hand", "by hand − torch")
         for ax, image, title, values, name in zip(self.axes, self.images, self.titles,
                                                   (mine, diff), names):
             scale = float(np.abs(values).max())

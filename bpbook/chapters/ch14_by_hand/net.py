@@ -229,12 +229,12 @@ def by_hand(t):
 
 
 def ce_fused(t):
-    """``∂L/∂o`` in one expression: ``(softmax(o) − Y) / m``."""
+    """``∂ℒ/∂o`` in one expression: ``(softmax(o) − Y) / m``."""
     return (t["e"] / t["S"] - t["Y"]) / t["Y"].shape[1]
 
 
 def bn_fused(dzbn, zhat, gamma, inv_std):
-    """``∂L/∂z1`` from ``∂L/∂zbn`` in one expression: the paths through the mean and the
+    """``∂ℒ/∂z1`` from ``∂ℒ/∂zbn`` in one expression: the paths through the mean and the
     variance are the two subtracted sums."""
     m = dzbn.shape[1]
     return gamma * inv_std / m * (m * dzbn - dzbn.sum(1, keepdim=True)

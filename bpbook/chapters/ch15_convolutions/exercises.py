@@ -9,9 +9,24 @@ import numpy as np
 
 from bpbook.chapters.ch15_convolutions.index_form import kernel_grad
 from bpbook.feedback import check, check_function
+from bpbook.variants import number
 
-SIZE_AT = dict(H=28, k=9, stride=2, padding=4)  # exercise 1: every mistake gives its own number
-COUNT_AT = dict(in_channels=3, out_channels=16, k=5)  # exercise 4
+
+def _whole(exercise, part, default, low, high):
+    """A whole number of the student's own (``default`` for a reader alone); each part of an
+    exercise has its own seed, so the parts are drawn independently."""
+    return int(number(f"{exercise}/{part}", default, low, high, digits=0))
+
+
+# Exercise 1, stride 2. The ranges keep every named mistake a number of its own: with P ≥ 4,
+# padding on one side or none is at least two rows off; H ≥ 20 > k keeps stride 1 apart.
+SIZE_AT = dict(H=_whole("15.output-size", "H", 28, 20, 40),
+               k=2 * _whole("15.output-size", "k", 4, 2, 5) + 1, stride=2,
+               padding=_whole("15.output-size", "padding", 4, 4, 6))
+# Exercise 4. C_in ≥ 2 and C_out ≥ 10 keep the two "one kernel per …" mistakes apart from the answer
+COUNT_AT = dict(in_channels=_whole("15.param-count", "in", 3, 2, 8),
+                out_channels=_whole("15.param-count", "out", 16, 10, 64),
+                k=_whole("15.param-count", "k", 5, 3, 7))
 
 
 def check_output_size(answer):
@@ -30,7 +45,7 @@ STRIDE = 2  # exercise 2's stride
 
 
 def strided_kernel_grad(x, g, k, stride=STRIDE):
-    """∂L/∂w ``(k, k)`` of ``z_ij = Σ_pq w_pq x[s·i + p, s·j + q]``:
+    """∂ℒ/∂w ``(k, k)`` of ``z_ij = Σ_pq w_pq x[s·i + p, s·j + q]``:
     Σ_ij g_ij x[s·i + p, s·j + q]."""
     k = int(k)
     h, v = g.shape
@@ -56,7 +71,7 @@ def _unstrided(x, g, k):
 
 
 def check_conv_dW(fn):
-    """Exercise: ``fn(x, g, k)`` is ∂L/∂w ``(k, k)`` of a stride-2 correlation of ``x`` with a
+    """Exercise: ``fn(x, g, k)`` is ∂ℒ/∂w ``(k, k)`` of a stride-2 correlation of ``x`` with a
     ``k × k`` kernel."""
     rng = np.random.RandomState(15)
     cases = [(rng.randn(7, 7), rng.randn(3, 3), 3), (rng.randn(6, 5), rng.randn(3, 2), 2)]
@@ -121,7 +136,8 @@ def _pool_max(x):
 
 
 def check_param_count(answer):
-    """Exercise: the parameters of ``Conv2d(3, 16, 5)``."""
+    """Exercise: the parameters of ``Conv2d(**COUNT_AT)`` (``Conv2d(3, 16, 5)`` for a reader
+    alone)."""
     c_in, c_out, k = COUNT_AT["in_channels"], COUNT_AT["out_channels"], COUNT_AT["k"]
     weights = c_out * c_in * k * k
     return check(answer, weights + c_out, "the number of parameters",

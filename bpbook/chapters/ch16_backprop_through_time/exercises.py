@@ -59,11 +59,11 @@ def _draw_sequence(rng):
 
 
 def check_dW_hh(fn):
-    """Exercise: ``fn(delta, H, h0)`` returns ∂L/∂W_hh = Σ_t δ_t h_{t−1}ᵀ for a layer started from
+    """Exercise: ``fn(delta, H, h0)`` returns ∂ℒ/∂W_hh = Σ_t δ_t h_{t−1}ᵀ for a layer started from
     the state ``h0`` (not 0), summed over the samples too."""
     rng = np.random.default_rng(1)
     cases = [_draw_sequence(rng) for _ in range(4)]
-    return check_function(fn, "∂L/∂W_hh", "Σ_{t=1..T} δ_t h_{t−1}ᵀ with h_0 = h0, over steps and "
+    return check_function(fn, "∂ℒ/∂W_hh", "Σ_{t=1..T} δ_t h_{t−1}ᵀ with h_0 = h0, over steps and "
                                          "samples", cases, _dW_hh, random_cases=_draw_sequence,
                           mistakes=[
         (lambda d, H, h0: np.einsum("itm,jtm->ij", d[:, 1:], H[:, :-1]),
@@ -82,7 +82,7 @@ def longest_reach(rho=GEOMETRIC_RHO, share=GEOMETRIC_SHARE):
 
 
 def check_geometric(answer, rho=GEOMETRIC_RHO, share=GEOMETRIC_SHARE):
-    """Exercise: the longest sequence T for which ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ = ρ^(T−1) is at least
+    """Exercise: the longest sequence T for which ‖∂ℒ/∂h_1‖ / ‖∂ℒ/∂h_T‖ = ρ^(T−1) is at least
     ``share`` (W_hh = ρ·Q, Q orthogonal, every tanh slope 1)."""
     T = longest_reach(rho, share)
     steps = np.log(share) / np.log(rho)
