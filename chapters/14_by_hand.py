@@ -111,8 +111,8 @@ display(say("The loss of this batch: **{L:.6f}** (for comparison, $\\log 10 = {g
 # $\partial\mathcal L/\partial \log p = -Y/m$. Then $\log p = s - \mathrm{lse}$, with $\mathrm{lse}$
 # broadcast over the ten rows: $s$ receives the gradient as it is, $\mathrm{lse}$ receives minus its
 # sum over the rows. $\mathrm{lse} = \log S$ has the local derivative $1/S$. $S = \sum_{\text{rows}}
-# e$ hands its gradient to every $e$ of its column. $e = \exp(s)$ has the local derivative
-# $\exp(s) = e$, and it is the second path into $s$, so it is added. Last, $s = o - o_{\max}$: the logits
+# e$ hands its gradient to every $e$ of its column. $e = \exp(s)$ has the local derivative $\exp(s)
+# = e$, and it is the second path into $s$, so it is added. Last, $s = o - o_{\max}$: the logits
 # receive $\partial\mathcal L/\partial s$, and $o_{\max}$ (broadcast) minus its column sum;
 # $o_{\max}$ came from a max, whose local derivative is 1 at the winning entry and 0 elsewhere.
 
@@ -148,7 +148,7 @@ net.table([net.cmp(n, g[n], theirs[n]) for n in net.STAGE_TENSORS["output_backwa
 # %% [markdown]
 # ## Stage 3: batch norm, line by line
 #
-# Six forward lines, undone from the last. $z_{bn} = \gamma\hat z + \beta$: $\gamma$ and $\beta$
+# Seven forward lines, undone from the last. $z_{bn} = \gamma\hat z + \beta$: $\gamma$ and $\beta$
 # were broadcast over the samples, so their gradients are row sums. $\hat z = z_c\cdot
 # \mathrm{inv\_std}$: the product rule, with $\mathrm{inv\_std}$ broadcast. $\mathrm{inv\_std} =
 # (\mathrm{var} + \varepsilon)^{-1/2}$ has the local derivative $-\frac12(\mathrm{var} +
@@ -201,20 +201,27 @@ differences_figure(rows)
 
 # %%
 exact = sum(r[2] for r in rows)
+zero = ("b1", "o_max")  # gradients that are 0 but for rounding: no scale to be relative to
+rel = {n: float((mine[n] - theirs[n]).abs().max() / theirs[n].abs().max())
+       for n in mine if n not in zero}
+top = max(rel, key=rel.get)
 display(say("{e} of the {n} gradients are equal to torch's in every bit; the other {o} differ "
-            "by at most {w:.1e} (the tolerance for \"approximate\" is {tol:g}), about {u:.2g} "
-            "times float64's machine epsilon $u = 2^{{-52}}$. Where the two differ, the "
-            "arithmetic was the same up to its order: "
-            "$\\partial\\mathcal L/\\partial h\\,(1-h^2)$ written by us, torch's tanh "
-            "backward its own way.", e=exact, n=len(rows), o=len(rows) - exact, w=worst,
-            tol=net.TOL, u=worst / np.finfo(float).eps))
+            "by at most {w:.1e} (the tolerance for \"approximate\" is {tol:g}). Relative to "
+            "each tensor's largest entry that is at most {r:.2g} times float64's machine "
+            "epsilon $\\varepsilon = 2^{{-52}}$ (for `{top}`; {z}, whose gradients are 0, "
+            "left out): {few}. Where the two differ, the arithmetic was the same up "
+            "to its order: $\\partial\\mathcal L/\\partial h\\odot(1-h^2)$ written by us, "
+            "torch's tanh backward its own way.", e=exact, n=len(rows), o=len(rows) - exact,
+            w=worst, tol=net.TOL, r=rel[top] / np.finfo(float).eps, top=top,
+            z=" and ".join(f"`{n}`" for n in zero),
+            few="a rounding or two" if rel[top] < 2 * np.finfo(float).eps else "a few roundings"))
 
 # %% [markdown]
 # ## Fusing the cross-entropy backward
 #
-# Stage 1 took seven lines to reach $\partial\mathcal L/\partial o$. On paper it collapses to
-# the gradient [chapter 6](06_activations.py) derived, $p - y$ for one sample; for the batch's
-# mean
+# Stage 1 undid seven forward lines, in nine lines of code, to reach
+# $\partial\mathcal L/\partial o$. On paper it collapses to the gradient
+# [chapter 6](06_activations.py) derived, $p - y$ for one sample; for the batch's mean
 #
 # $$\frac{\partial\mathcal L}{\partial o} = \frac{P - Y}{m},$$
 #
@@ -238,7 +245,7 @@ net.table([net.cmp("o, fused − step by step", fused_o, mine["o"]),
 #
 # Take one unit and drop its index; its $m$ values over the batch are $z_1, \dots, z_m$, with
 # $r = \sqrt{\mathrm{var}+\varepsilon}$, $\hat z_i = (z_i - \mu)/r$ and outputs $u_i =
-# \gamma\hat z_i + \beta$. Let $g_i = \partial\mathcal L/\partial u_i$ arrive from above. Every
+# \gamma\hat z_i + \beta$. Let $d_i = \partial\mathcal L/\partial u_i$ arrive from above. Every
 # output depends on every input, through $\mu$ and through $\mathrm{var}$:
 #
 # $$\frac{\partial\mu}{\partial z_i} = \frac1m,\qquad
@@ -252,10 +259,10 @@ net.table([net.cmp("o, fused − step by step", fused_o, mine["o"]),
 #   \frac{\hat z_i}{m r^2} = \frac1r\Big([i=j] - \frac1m - \frac{\hat z_i\hat z_j}{m}
 #   \Big).$$
 #
-# Summing $\gamma g_j\,\partial\hat z_j/\partial z_i$ over $j$:
+# Summing $\gamma d_j\,\partial\hat z_j/\partial z_i$ over $j$:
 #
-# $$\frac{\partial\mathcal L}{\partial z_i} = \frac{\gamma}{m r}\Big(m\,g_i - \sum_j g_j -
-#   \hat z_i\sum_j g_j\hat z_j\Big).$$
+# $$\frac{\partial\mathcal L}{\partial z_i} = \frac{\gamma}{m r}\Big(m\,d_i - \sum_j d_j -
+#   \hat z_i\sum_j d_j\hat z_j\Big).$$
 #
 # The first term is the gradient if $\mu$ and $r$ were constants; the two sums are what the
 # paths through $\mu$ and through the variance take away. As code, for all units at once
@@ -271,7 +278,7 @@ net.table([net.cmp("z1, fused − step by step", fused_z1, mine["z1"]),
           against="the step-by-step gradient and torch's")
 
 # %% [markdown]
-# **SymPy**, for one unit and a batch of $m = 3$: the loss $\sum_i g_i u_i$ (which makes $g_i$
+# **SymPy**, for one unit and a batch of $m = 3$: the loss $\sum_i d_i u_i$ (which makes $d_i$
 # the gradient arriving at $u_i$) differentiated with respect to each $z_i$, minus the fused
 # formula. Writing $\varepsilon = r^2 - \mathrm{var}$ turns the square root into the symbol $r$,
 # after which the difference is a ratio of polynomials that `expand` can decide:
@@ -346,10 +353,10 @@ view.table
 #   a tensor used twice adds its two gradients.
 # - A broadcast in the forward pass is a sum in the backward pass, and a sum is a broadcast.
 # - Written by hand in float64, every gradient of this network agrees with `torch.autograd`'s
-#   to a fraction of float64's machine epsilon, many to the last bit; central differences
+#   to a rounding or two, many to the last bit; central differences
 #   agree too.
 # - Cross-entropy after a softmax fuses to $(P - Y)/m$; batch norm fuses to
-#   $\frac{\gamma}{m r}(m g - \sum g - \hat z\sum g\hat z)$, checked by SymPy for $m = 3$.
+#   $\frac{\gamma}{m r}(m d - \sum d - \hat z\sum d\hat z)$, checked by SymPy for $m = 3$.
 # - A bias right before batch norm gets a zero gradient: the normalisation subtracts it away.
 
 # %% [markdown]

@@ -86,37 +86,38 @@ display(say("A {h}×{v} image and a 3×3 kernel give a {zh}×{zv} output; the lo
 # %% [markdown]
 # ## The backward pass, from the same sum
 #
-# Let $g_{ij} = \partial\mathcal L/\partial z_{ij}$ arrive from above (the layer's $\delta$ of
-# [chapter 3](03_worked_example.py), one per output pixel). Each weight $w_{pq}$ appears in
+# Let $\delta_{ij} = \partial\mathcal L/\partial z_{ij}$ arrive from above (the layer's $\delta$
+# of [chapter 3](03_worked_example.py), one per output pixel). Each weight $w_{pq}$ appears in
 # every output pixel, once each, multiplied by $x_{i+p,j+q}$. By the chain rule, with the shares
 # of every use added up ([chapter 1](01_chain_rule.py)'s roads that meet):
 #
-# $$\frac{\partial\mathcal L}{\partial w_{pq}} = \sum_{i,j} g_{ij}\, x_{i+p,\,j+q}.$$
+# $$\frac{\partial\mathcal L}{\partial w_{pq}} = \sum_{i,j} \delta_{ij}\, x_{i+p,\,j+q}.$$
 #
-# That is the forward formula again with $g$ in the place of the kernel: **the input correlated
+# That is the forward formula again with $\delta$ in the place of the kernel: **the input correlated
 # with the output gradient**. Each input pixel $x_{uv}$ feeds the output pixels $(u-p, v-q)$ for
 # every kernel position $(p, q)$ that stays inside the output, with weight $w_{pq}$:
 #
-# $$\frac{\partial\mathcal L}{\partial x_{uv}} = \sum_{p,q} w_{pq}\; g_{u-p,\,v-q}
-# \qquad(\text{terms whose } g \text{ index falls outside are } 0).$$
+# $$\frac{\partial\mathcal L}{\partial x_{uv}} = \sum_{p,q} w_{pq}\; \delta_{u-p,\,v-q}
+# \qquad(\text{terms whose } \delta \text{ index falls outside are } 0).$$
 #
-# Read it as a correlation: pad $g$ with $k-1$ zeros on every side and slide the kernel **turned
-# by 180°** over it. `index_form.kernel_grad` and `index_form.input_grad` are these two
+# Read it as a correlation: pad $\delta$ with $k-1$ zeros on every side and slide the kernel
+# **turned by 180°** over it. `index_form.kernel_grad` and `index_form.input_grad` are these two
 # formulas. First SymPy checks them on a 1-D signal, every symbol kept:
 
 # %%
 import sympy as sp
 
 dw, dx, is_correlation, is_flipped = index_form.symbolic_1d(n=5, k=3)
-display(say("SymPy, for $z_i = \\sum_p w_p x_{{i+p}}$ and $\\mathcal L = \\sum_i g_i z_i$: "
+display(say("SymPy, for $z_i = \\sum_p w_p x_{{i+p}}$ and $\\mathcal L = \\sum_i \\delta_i z_i$: "
             "$\\partial\\mathcal L/\\partial w_0 = {dw0}$ and "
             "$\\partial\\mathcal L/\\partial x_2 = {dx2}$. ∂ℒ/∂w is the correlation of x with "
-            "g: **{a}**; ∂ℒ/∂x is the full correlation of g with the flipped kernel: **{b}**.",
+            "δ: **{a}**; ∂ℒ/∂x is the full correlation of δ with the flipped kernel: **{b}**.",
             dw0=sp.latex(dw[0]), dx2=sp.latex(dx[2]), a=is_correlation, b=is_flipped))
 
 # %% [markdown]
 # Then the 2-D formulas against bpbook's `Conv2d` (which computes them with im2col, below),
-# PyTorch's autograd and central differences, for a random image and a random upstream $g$; the
+# PyTorch's autograd and central differences, for a random image and a random upstream $\delta$
+# (`g` in the code); the
 # central differences are judged by the book's one rule
 # ([chapter 11](11_gradient_checking.py)):
 
@@ -160,14 +161,14 @@ display(say("A 4×4 image with a 2×2 kernel: the patches make a {r}×{c} matrix
 print(cols)
 
 # %% [markdown]
-# Now the layer is [chapter 4](04_matrix_form.py)'s dense layer on columns, $Z = W_\text{mat}\,\text{cols} + b$ with
-# $W_\text{mat}$ of shape $(C_\text{out}, C_\text{in}k^2)$, and its backward pass is the one derived
-# there: $dW_\text{mat} = \Delta\,\text{cols}^\top$ (the correlation of input and $\delta$, summed
-# over positions and samples), $db = \sum \Delta$, and $d\,\text{cols} = W_\text{mat}^\top \Delta$.
-# The last step, *col2im*, adds each entry of $d\,\text{cols}$ back onto the pixel it was copied
-# from: a pixel copied into several patches (up to $k^2$ with stride 1) collects one share from
-# each. That is how `bpbook.Conv2d` computes (see `bpbook/conv.py`), and `make bench` times it
-# against PyTorch (`conv_step`).
+# Now the layer is [chapter 4](04_matrix_form.py)'s dense layer on columns, $Z =
+# W_\text{mat}\,\text{cols} + b$ with $W_\text{mat}$ of shape $(C_\text{out}, C_\text{in}k^2)$, and
+# its backward pass is the one derived there: $dW_\text{mat} = \Delta\,\text{cols}^\top$ (the
+# correlation of input and $\delta$, summed over positions and samples), $db = \sum \Delta$, and
+# $d\,\text{cols} = W_\text{mat}^\top \Delta$. The last step, *col2im*, adds each entry of
+# $d\,\text{cols}$ back onto the pixel it was copied from: a pixel copied into several patches (up
+# to $k^2$ with stride 1) collects one share from each. That is how `bpbook.Conv2d` computes (see
+# `bpbook/conv.py`), and `make bench` times it against PyTorch (`conv_step`).
 
 # %% [markdown]
 # ## Max pooling: a max gate per window
@@ -253,7 +254,7 @@ plots.filters(result.models[0].layers[0])
 #
 # - A convolution is a dense layer whose weights are shared across positions, and the chain rule
 #   adds a shared weight's shares: $\partial\mathcal L/\partial w$ is the input correlated with
-#   $\delta$ (the $g$ above).
+#   $\delta$.
 # - The input's gradient is $\delta$, padded, correlated with the kernel turned by 180°.
 # - im2col makes both chapter 4's matrix products; col2im adds the shares back onto the pixels.
 # - Max pooling sends each window's gradient to its largest input, as a max gate does.

@@ -62,7 +62,7 @@ Table(["sequence", *[f"x_{t}" for t in range(1, 7)], "answer y"],
 # $$z_t = W_{xh}x_t + W_{hh}h_{t-1} + b,\qquad h_t = \tanh(z_t),\qquad h_0 = 0.$$
 #
 # A linear readout looks at the last state only, $\hat y = W_{out}h_T + b_{out}$, and the loss is
-# the ½-MSE averaged over the $m$ sequences, $L = \frac1m\sum_k \frac12(\hat y^{(k)} -
+# the ½-MSE averaged over the $m$ sequences, $\mathcal L = \frac1m\sum_k \frac12(\hat y^{(k)} -
 # y^{(k)})^2$. `bpbook.RNN(n_in, n_hidden)` is this layer (`torch.nn.RNN` with
 # `nonlinearity="tanh"`, whose two biases add up to our $b$); its `forward` returns every state,
 # shape $(n_{hidden}, T, m)$, and keeps each step's local derivative $\tanh'(z_t) = 1 - h_t^2$
@@ -86,11 +86,12 @@ display(say("`X` has shape {xs}; the states `H` have shape {hs}; the readout see
 # gradient is a sum over time. Walking back from $t = T$ to $1$, with nothing flowing into the
 # last step from the future ($\delta_{T+1} = 0$):
 #
-# $$g_t = \frac{\partial L}{\partial h_t} = dH_t + W_{hh}^\top\delta_{t+1},\qquad
-#   \delta_t = \frac{\partial L}{\partial z_t} = g_t\odot(1-h_t^2),$$
-# $$\frac{\partial L}{\partial W_{xh}} = \sum_{t=1}^{T}\delta_t x_t^\top,\qquad
-#   \frac{\partial L}{\partial W_{hh}} = \sum_{t=2}^{T}\delta_t h_{t-1}^\top,\qquad
-#   \frac{\partial L}{\partial b} = \sum_{t=1}^{T}\sum_{k=1}^{m}\delta_t^{(k)},$$
+# $$\frac{\partial\mathcal L}{\partial h_t} = dH_t + W_{hh}^\top\delta_{t+1},\qquad
+#   \delta_t = \frac{\partial\mathcal L}{\partial z_t} = \frac{\partial\mathcal L}{\partial h_t}
+#   \odot(1-h_t^2),$$
+# $$\frac{\partial\mathcal L}{\partial W_{xh}} = \sum_{t=1}^{T}\delta_t x_t^\top,\qquad
+#   \frac{\partial\mathcal L}{\partial W_{hh}} = \sum_{t=2}^{T}\delta_t h_{t-1}^\top,\qquad
+#   \frac{\partial\mathcal L}{\partial b} = \sum_{t=1}^{T}\sum_{k=1}^{m}\delta_t^{(k)},$$
 #
 # where $dH_t$ is what the loss puts on $h_t$ directly: here zero except at the last step, where
 # it is $W_{out}^\top(\hat Y - Y)/m$. The whole backward pass, written out:
@@ -121,8 +122,8 @@ display(say("Largest difference between this loop's gradients and `bpbook.RNN`'s
             g=gap))
 
 # %% [markdown]
-# `bpbook.RNN.backward` takes $\partial L/\partial h_t$ for every step at once (a loss may look
-# at every state), keeps `dh` and `delta` for every step, and sums the parameter gradients over
+# `bpbook.RNN.backward` takes $\partial\mathcal L/\partial h_t$ for every step at once (a loss may
+# look at every state), keeps `dh` and `delta` for every step, and sums the parameter gradients over
 # time in one matrix product each. Its loop:
 
 # %%
@@ -152,10 +153,10 @@ assert fd_err < 1e-6, fd_err
 fd_table
 
 # %% [markdown]
-# **Against SymPy.** One hidden unit over three steps is small enough to write as a formula:
-# $h_t = \tanh(u x_t + w h_{t-1} + c)$, $\hat y = v h_3 + d$, $L = \frac12(\hat y - y)^2$, with
-# scalars $u, w, c$ in place of $W_{xh}, W_{hh}, b$. SymPy differentiates the nested tanh
-# directly. Its $\partial h_3/\partial w$, written with the states $h_1, h_2, h_3$:
+# **Against SymPy.** One hidden unit over three steps is small enough to write as a formula: $h_t =
+# \tanh(u x_t + w h_{t-1} + c)$, $\hat y = v h_3 + d$, $\mathcal L = \frac12(\hat y - y)^2$, with
+# scalars $u, w, c$ in place of $W_{xh}, W_{hh}, b$. SymPy differentiates the nested tanh directly.
+# Its $\partial h_3/\partial w$, written with the states $h_1, h_2, h_3$:
 
 # %%
 import sympy as sp
@@ -197,9 +198,9 @@ plots.loss_figure(run)
 # %% [markdown]
 # ## The gradient, step by step
 #
-# How much of the loss's gradient reaches each state? `bpbook.RNN` keeps $\partial L/\partial
-# h_t$ for every step (`dh`); its norm over units and samples, against $t$, for the untrained
-# and the trained network on the same test sequences:
+# How much of the loss's gradient reaches each state? `bpbook.RNN` keeps
+# $\partial\mathcal L/\partial h_t$ for every step (`dh`); its norm over units and samples, against
+# $t$, for the untrained and the trained network on the same test sequences:
 
 # %%
 Xs, Ys = task.memory_task(T=task.T, m=task.M_TEST, seed=31)
@@ -226,30 +227,35 @@ display(say("Before training, the gradient at step 1 is {b:.2g} times the one at
 # $\rho$ (its **spectral radius**) and $W_{hh}^\top$ stretches every vector by exactly $\rho$.
 # The tanh slopes lie in $(0, 1]$, so they can only shrink it further:
 #
-# $$\frac{\|\partial L/\partial h_1\|}{\|\partial L/\partial h_T\|} \le \rho^{T-1}.$$
+# $$\frac{\|\partial\mathcal L/\partial h_1\|}{\|\partial\mathcal L/\partial h_T\|} \le \rho^{T-1}.$$
 #
-# `flow.ratio_table` measures the left side for a 16-unit network on the task's sequences and
-# prints it beside the bound, first with the task's inputs, then with inputs a hundred times
-# smaller (states near 0, where $\tanh' \approx 1$):
+# `flow.ratio_table` measures the left side for a network on the task's sequences and prints
+# it beside the bound, first with the task's inputs, then with much
+# smaller inputs (states near 0, where $\tanh' \approx 1$; the scale is set in the cell):
 
 # %%
 rhos, lengths = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0), (5, 10, 20, 40)
 big = flow.ratio_table(rhos, lengths, input_scale=1.0)
+display(say("{h} hidden units, the task's inputs:", h=flow.PROBE_HIDDEN))
 big
 
 # %%
-small = flow.ratio_table(rhos, lengths, input_scale=0.01)
+SMALL_INPUTS = 0.01  # a setting: how much the second table shrinks the task's inputs
+small = flow.ratio_table(rhos, lengths, input_scale=SMALL_INPUTS)
+display(say("The same, inputs scaled by {s:g}:", s=SMALL_INPUTS))
 small
 
 # %%
 gb, gs = flow.growth(big), flow.growth(small)
-display(say("With ρ = 0.5 the gradient reaching step 1 of 40 is {v:.1e} of the last step's: "
-            "it vanishes geometrically, as the bound says. With ρ = 2 and small inputs it is "
-            "{e:.1e} times larger at T = 20, but {e40:.1e} at T = 40, far below the bound "
-            "{b40:.1e}: the states grow until tanh saturates, and the small slopes of a "
-            "saturated tanh hold the growth back. With the task's inputs (first table), ρ = 2 "
-            "reaches only {eb:.1e} at T = 20.",
-            v=gb[0.5, 40], e=gs[2.0, 20], e40=gs[2.0, 40], b40=2.0 ** 39, eb=gb[2.0, 20]))
+low, high, short_T, long_T = min(rhos), max(rhos), lengths[-2], lengths[-1]
+display(say("With ρ = {lo:g} the gradient reaching step 1 of {L} is {v:.1e} of the last step's: "
+            "it vanishes geometrically, as the bound says. With ρ = {hi:g} and small inputs it "
+            "is {e:.1e} times larger at T = {S}, and only {e40:.1e} at T = {L}, far below the "
+            "bound {bL:.1e}: the states grow until tanh saturates, and the small slopes of a "
+            "saturated tanh hold the growth back. With the task's inputs (first table), "
+            "ρ = {hi:g} reaches only {eb:.1e} at T = {S}.", lo=low, hi=high, S=short_T, L=long_T,
+            v=gb[low, long_T], e=gs[high, short_T], e40=gs[high, long_T],
+            bL=high ** (long_T - 1), eb=gb[high, short_T]))
 
 # %% [markdown]
 # Below 1, the gradient from far back dies; above 1, it can blow up while the states stay in
@@ -318,13 +324,12 @@ display(say("Runs whose window covers the whole sequence (k ≥ T, or full BPTT)
 # %% [markdown]
 # ## Play with it
 #
-# Choose the spectral radius $\rho$ of $W_{hh} = \rho Q$, the length $T$ and the size of the
-# inputs; the picture shows $\|\partial L/\partial h_t\| / \|\partial L/\partial h_T\|$ against
-# the number of steps back, $T - t$, beside the bound $\rho^{T-t}$ (its text alternative gives
-# the same numbers in words). The explorer calls
-# `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to try: $\rho = 1$ with
-# each input size; $\rho = 1.5$ and small inputs, then make $T$ longer; $\rho = 0.9$ at
-# $T = 60$.
+# Choose the spectral radius $\rho$ of $W_{hh} = \rho Q$, the length $T$ and the size of the inputs;
+# the picture shows $\|\partial\mathcal L/\partial h_t\| / \|\partial\mathcal L/\partial h_T\|$
+# against the number of steps back, $T - t$, beside the bound $\rho^{T-t}$ (its text alternative
+# gives the same numbers in words). The explorer calls
+# `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to try: $\rho = 1$ with each
+# input size; $\rho = 1.5$ and small inputs, then make $T$ longer; $\rho = 0.9$ at $T = 60$.
 
 # %%
 from bpbook.chapters.ch16_backprop_through_time.explore import explorer, update
@@ -378,7 +383,7 @@ check_step_back(step_back)
 
 # %% [markdown]
 # **2.** Training on a long stream cut into chunks starts each chunk from the last state of the
-# previous one, so $h_0$ is not 0. Write $\partial L/\partial W_{hh}$ from every step's
+# previous one, so $h_0$ is not 0. Write $\partial\mathcal L/\partial W_{hh}$ from every step's
 # `delta` $= \delta_t$ and every state `H`, both of shape $(n, T, m)$ (index 0 is step 1), and
 # the starting state `h0` $= h_0$, shape $(n, m)$.
 
@@ -390,9 +395,9 @@ def dW_hh(delta, H, h0):
 check_dW_hh(dW_hh)
 
 # %% [markdown]
-# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). What is
-# the longest sequence, $T$ steps, for which $\|\partial L/\partial h_1\|$ is still at least the
-# share below of $\|\partial L/\partial h_T\|$?
+# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). What is the
+# longest sequence, $T$ steps, for which $\|\partial\mathcal L/\partial h_1\|$ is still at least the
+# share below of $\|\partial\mathcal L/\partial h_T\|$?
 
 # %%
 display(say("Your network: ρ = {r:g}; the share: {f:g}.", r=GEOMETRIC_RHO, f=GEOMETRIC_SHARE))

@@ -47,8 +47,8 @@ def test_index_form_rules_agree_with_central_differences():
 def test_sympy_confirms_both_rules_and_would_notice_a_wrong_one():
     dw, dx, is_correlation, is_flipped = index_form.symbolic_1d(n=6, k=3)
     assert is_correlation and is_flipped and len(dw) == 3 and len(dx) == 6
-    x0, g0 = index_form.sp.symbols("x0 g0")
-    assert dw[0].coeff(g0) == x0  # ∂L/∂w₀ = g₀x₀ + …, by hand
+    x0, d0 = index_form.sp.symbols("x0 delta0")
+    assert dw[0].coeff(d0) == x0  # ∂ℒ/∂w₀ = δ₀x₀ + …, by hand
 
 
 def test_im2col_times_the_kernel_is_the_correlation():

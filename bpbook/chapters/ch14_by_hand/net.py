@@ -42,7 +42,7 @@ from bpbook.tables import Table
 from bpbook.torch_bridge import one_thread, require_torch
 
 SEED = 14  # the batch and the parameters
-HIDDEN, BATCH, CLASSES = 32, 32, 10
+HIDDEN, BATCH, CLASSES = 32, 24, 10  # m ≠ n_h: a transposed hidden tensor shows
 TOL = 1e-12  # "approximate": every entry within this of torch's (the loss is of order 1)
 PARAMS = ("W1", "b1", "gamma", "beta", "W2", "b2")
 FORWARD = ("z1", "mu", "zc", "zc2", "var", "inv_std", "zhat", "zbn", "h", "o", "o_max", "s",

@@ -45,7 +45,7 @@ def symbolic_1d(n=5, k=3):
     symbols), and whether each equals the rule above: ``(dw, dx, dw_is_correlation,
     dx_is_flipped_full_correlation)``, ``dw`` and ``dx`` lists of expressions."""
     x, w = sp.symbols(f"x0:{n}"), sp.symbols(f"w0:{k}")
-    g = sp.symbols(f"g0:{n - k + 1}")
+    g = sp.symbols(f"delta0:{n - k + 1}")  # ∂ℒ/∂z_i, printed δ_i
     z = [sum(w[p] * x[i + p] for p in range(k)) for i in range(n - k + 1)]
     L = sum(gi * zi for gi, zi in zip(g, z))
     dw = [sp.diff(L, wp) for wp in w]

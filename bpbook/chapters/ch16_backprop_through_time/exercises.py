@@ -9,11 +9,25 @@ import numpy as np
 
 from bpbook.feedback import check, check_function
 from bpbook.rnn import RNN
+from bpbook.variants import number
 
+
+def _whole(exercise, part, default, low, high):
+    """A whole number of the student's own (``default`` for a reader alone); each part of an
+    exercise has its own seed, so the parts are drawn independently."""
+    return int(number(f"{exercise}/{part}", default, low, high, digits=0))
+
+
+# The page's numbers for a reader alone; on a course each student's own (bpbook.variants).
 # Exercise 3: W_hh = ρ·orthogonal, tanh' ≈ 1: the longest T whose step 1 still gets this share
-GEOMETRIC_RHO, GEOMETRIC_SHARE = 0.8, 1e-3
-# Exercise 4: with a loss on every step and truncation k, the last step whose loss reaches x_s
-REACH_T, REACH_K, REACH_S = 30, 12, 5
+GEOMETRIC_RHO = number("16.geometric/rho", 0.8, 0.5, 0.95, digits=2)
+GEOMETRIC_SHARE = 10.0 ** -_whole("16.geometric", "decades", 3, 2, 6)
+# Exercise 4: with a loss on every step and truncation k, the last step whose loss reaches x_s.
+# s ≥ 3 and T ≥ 30 > s + k keep every named mistake (k, s + k − 2, T − k + 1) apart from the
+# answer s + k − 1 and from each other.
+REACH_T = _whole("16.reach", "T", 30, 30, 40)
+REACH_K = _whole("16.reach", "k", 12, 4, 12)
+REACH_S = _whole("16.reach", "s", 5, 3, 7)
 
 
 def _step_back(W_hh, dh, h):
