@@ -352,8 +352,8 @@ display(HTML(view.message + view.table._repr_html_()), view.figure)
 # Build no one-hot matrix. `softmax` (over axis 0) is imported above.
 
 # %%
-from bpbook.chapters.ch13_real_classifier.exercises import (check_ce_grad, check_logsumexp,
-                                                            check_param_count)
+from bpbook.chapters.ch13_real_classifier.exercises import (check_ce_grad, check_ce_loss,
+                                                            check_mult_count)
 
 # %% tags=["exercise"] exercise="13.ce-grad"
 def ce_grad(o, labels):
@@ -364,31 +364,32 @@ def ce_grad(o, labels):
 check_ce_grad(ce_grad)
 
 # %% [markdown]
-# **2.** Write `logsumexp(o)`: $\log\sum_k e^{o_k}$ over axis 0 (result of shape `(1, m)`), right
-# for logits near 1000 and near −1000 too.
+# **2.** Write `ce_loss(o, labels)`: the mean cross-entropy of a batch straight from its logits
+# `o` $(K, m)$ and integer labels $(m,)$, without forming the probabilities, and right for logits
+# near ±1000 too, where a softmax entry can underflow to 0 and its log be $-\infty$.
 
-# %% tags=["exercise"] exercise="13.logsumexp"
-def logsumexp(o):
+# %% tags=["exercise"] exercise="13.ce-loss"
+def ce_loss(o, labels):
     return None  # replace None with your code
 
 
 # %% tags=["check"]
-check_logsumexp(logsumexp)
+check_ce_loss(ce_loss)
 
 # %% [markdown]
-# **3.** How many numbers (weights and biases together) does this chapter's network learn,
-# with 64 pixels, 10 logits and the hidden width below?
+# **3.** One forward pass of a batch of $m$ images through a 64–$H$–10 network like this
+# chapter's: how many multiplications do its two matrix products take, for the numbers below?
 
 # %%
-from bpbook.chapters.ch13_real_classifier.exercises import PARAM_HIDDEN
+from bpbook.chapters.ch13_real_classifier.exercises import MULT_BATCH, MULT_HIDDEN
 
-display(say("Your network: 64 pixels, H = {h} hidden units, 10 logits.", h=PARAM_HIDDEN))
+display(say("Your batch: m = {m} images, H = {h} hidden units.", m=MULT_BATCH, h=MULT_HIDDEN))
 
-# %% tags=["exercise"] exercise="13.param-count"
-answer = None  # your count for 64 pixels, PARAM_HIDDEN hidden units, 10 logits
+# %% tags=["exercise"] exercise="13.mult-count"
+answer = None  # your count of multiplications for m = MULT_BATCH, H = MULT_HIDDEN
 
 # %% tags=["check"]
-check_param_count(answer)
+check_mult_count(answer)
 
 # %% [markdown] tags=["think"] exercise="13.batch-noise"
 # **4.** In the picture of full batch against mini-batches, the mini-batch curve is noisy but,

@@ -281,7 +281,7 @@ answer = None
 check_output_size(answer)
 
 # %% [markdown]
-# **2.** The page derived $\partial L/\partial w$ for stride 1. Derive it for stride 2, one
+# **2.** The page derived $\partial\mathcal L/\partial w$ for stride 1. Derive it for stride 2, one
 # channel, no padding, where $z_{ij} = \sum_{p,q} w_{pq}\, x_{2i+p,\,2j+q}$, and write it: `x` is
 # the image $(H, W)$, `g` the output gradient $(\lfloor (H-k)/2 \rfloor + 1,
 # \lfloor (W-k)/2 \rfloor + 1)$, `k` the kernel size; return the $(k, k)$ kernel gradient.

@@ -277,3 +277,18 @@ def test_instructor_solution_passes_and_its_wrong_answer_fails(exercise):
         ns = {"np": np}
         exec(code, ns)
         assert judge(*(ns[n] for n in names)).ok is ok, (exercise, code)
+
+
+def test_the_page_keeps_sigma_for_the_sigmoid_and_y_for_targets():
+    """DEVELOPERS.md's notation (own-d and rev-2's reviews): batch norm's scale is r, its outputs
+    u, the gradient arriving at them d; σ, y_i = … and g_i do not appear in the derivation."""
+    import re
+    from pathlib import Path
+
+    import jupytext
+    nb = jupytext.read(Path(__file__).parents[2] / "chapters" / "14_by_hand.py")
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "\\sigma" not in markdown
+    assert not re.search(r"\by_i\s*=|\bg_[ij]\b", markdown)  # y_i stays sample i's label
+    assert re.search(r"u_i\s*=\s*\\gamma", markdown)
+    assert "r = \\sqrt{\\mathrm{var}+\\varepsilon}" in markdown
