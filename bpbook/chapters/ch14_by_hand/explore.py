@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from bpbook.chapters.ch14_by_hand.net import (STAGE_TENSORS, batch, by_hand, cmp, init,
+from bpbook.chapters.ch14_by_hand.net import (BATCH, STAGE_TENSORS, batch, by_hand, cmp, init,
                                              torch_gradients)
 from bpbook.display import described
 from bpbook.errors import check_name, count
 from bpbook.tables import Table
 
 M_RANGE, M_STEP = (4, 128), 4
-M, TENSOR = 32, "z1"  # where the explorer starts
+M, TENSOR = BATCH, "z1"  # where the explorer starts: the page's batch
 TENSORS = tuple(n for names in STAGE_TENSORS.values() for n in names)
 
 
