@@ -353,8 +353,7 @@ view.table
 #   a tensor used twice adds its two gradients.
 # - A broadcast in the forward pass is a sum in the backward pass, and a sum is a broadcast.
 # - Written by hand in float64, every gradient of this network agrees with `torch.autograd`'s
-#   to a rounding or two, many to the last bit; central differences
-#   agree too.
+#   to a rounding or two, many to the last bit; central differences agree too.
 # - Cross-entropy after a softmax fuses to $(P - Y)/m$; batch norm fuses to
 #   $\frac{\gamma}{m r}(m d - \sum d - \hat z\sum d\hat z)$, checked by SymPy for $m = 3$.
 # - A bias right before batch norm gets a zero gradient: the normalisation subtracts it away.
