@@ -19,6 +19,7 @@ from bpbook.chapters.ch13_real_classifier.train import (  # noqa: E402
 from bpbook.data import digits  # noqa: E402
 from bpbook.torch_bridge import to_torch_mlp  # noqa: E402
 from tests import solutions  # noqa: E402
+from tests.student import reload_as  # noqa: E402
 
 
 def test_split_is_seeded_disjoint_and_complete():
@@ -305,22 +306,12 @@ def test_the_confusion_alt_names_only_mistakes_that_are_commonest():
 def as_student(monkeypatch):
     """Reload the exercise module as ``who``'s kernel would import it (bpbook.variants); the
     module is reloaded for a reader alone afterwards."""
-    import importlib
-
-    def load(who):
-        monkeypatch.setenv("BPBOOK_STUDENT", who)
-        monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-        return importlib.reload(exercises)
-    yield load
-    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
-    importlib.reload(exercises)
+    yield lambda who: reload_as(monkeypatch, exercises, who)
+    reload_as(monkeypatch, exercises, None)
 
 
 def test_a_reader_alone_counts_the_pages_width_and_batch(monkeypatch):
-    import importlib
-    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
-    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    module = importlib.reload(exercises)
+    module = reload_as(monkeypatch, exercises, None)
     assert (module.MULT_HIDDEN, module.MULT_BATCH) == (HIDDEN, BATCH)
 
 

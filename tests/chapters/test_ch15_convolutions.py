@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bpbook.chapters.ch15_convolutions import cnn, exercises, index_form, plots
 from bpbook.chapters.ch15_convolutions.explore import KERNELS, N_IMAGES, update
 from bpbook.gradcheck import numeric_grad
+from tests.student import reload_as
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,24 +207,13 @@ def test_pool_check_holds_the_pages_tie_rule():
 
 
 
-def _reload_as(monkeypatch, who):
-    """The exercise module as ``who``'s kernel imports it (bpbook.variants); None: a reader."""
-    import importlib
-    if who is None:
-        monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
-    else:
-        monkeypatch.setenv("BPBOOK_STUDENT", who)
-    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    return importlib.reload(exercises)
-
-
 def test_each_student_gets_own_settings_the_checks_and_solutions_follow(monkeypatch):
     entry = _solutions()
     assert entry.PER_STUDENT is True
     seen = set()
     try:
         for who in [f"student{i}" for i in range(40)]:
-            mod = _reload_as(monkeypatch, who)
+            mod = reload_as(monkeypatch, exercises, who)
             H, k, s, P = (mod.SIZE_AT[n] for n in ("H", "k", "stride", "padding"))
             assert 20 <= H <= 40 and k % 2 == 1 and 5 <= k <= 11 and s == 2 and 4 <= P <= 6
             right = (H + 2 * P - k) // s + 1  # the output-size formula, written here
@@ -248,8 +238,8 @@ def test_each_student_gets_own_settings_the_checks_and_solutions_follow(monkeypa
                     assert judge(ns["answer"]).ok is ok and (ns["answer"] == want) is ok
             seen.add((tuple(mod.SIZE_AT.values()), tuple(c.values())))
         assert len(seen) > 30  # students really differ
-        reader = _reload_as(monkeypatch, None)
+        reader = reload_as(monkeypatch, exercises, None)
         assert reader.SIZE_AT == dict(H=28, k=9, stride=2, padding=4)
         assert reader.COUNT_AT == dict(in_channels=3, out_channels=16, k=5)
     finally:
-        _reload_as(monkeypatch, None)
+        reload_as(monkeypatch, exercises, None)

@@ -19,6 +19,7 @@ from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 from bpbook.rnn import spectral_radius
 from tests import solutions
+from tests.student import reload_as
 
 matplotlib.use("Agg")
 
@@ -329,24 +330,13 @@ def test_curves_differ_by_more_than_colour():
 
 
 
-def _reload_as(monkeypatch, who):
-    """The exercise module as ``who``'s kernel imports it (bpbook.variants); None: a reader."""
-    import importlib
-    if who is None:
-        monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
-    else:
-        monkeypatch.setenv("BPBOOK_STUDENT", who)
-    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    return importlib.reload(exercises)
-
-
 def test_each_student_gets_own_numbers_the_checks_and_solutions_follow(monkeypatch):
     material = solutions.load("16_backprop_through_time")
     assert material.PER_STUDENT is True
     seen = set()
     try:
         for who in [f"student{i}" for i in range(30)]:
-            mod = _reload_as(monkeypatch, who)
+            mod = reload_as(monkeypatch, exercises, who)
             rho, share = mod.GEOMETRIC_RHO, mod.GEOMETRIC_SHARE
             assert 0.5 <= rho <= 0.95 and share in (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
             T = 1
@@ -370,8 +360,8 @@ def test_each_student_gets_own_numbers_the_checks_and_solutions_follow(monkeypat
                     assert judge(ns["answer"]).ok is ok, (who, ex, code)
             seen.add((rho, share, T_seq, k, s))
         assert len(seen) > 25
-        reader = _reload_as(monkeypatch, None)
+        reader = reload_as(monkeypatch, exercises, None)
         assert (reader.GEOMETRIC_RHO, reader.GEOMETRIC_SHARE) == (0.8, 1e-3)
         assert (reader.REACH_T, reader.REACH_K, reader.REACH_S) == (30, 12, 5)
     finally:
-        _reload_as(monkeypatch, None)
+        reload_as(monkeypatch, exercises, None)
