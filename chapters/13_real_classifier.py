@@ -164,8 +164,8 @@ Table(["logits", "log Σ e^o, naive", "log Σ e^o, stable", "torch", "p₁ naive
 # %% [markdown]
 # ## Training with mini-batches
 #
-# Full-batch gradient descent, as in [chapter 5](05_xor.py), computes the gradient on every training
-# image before each step. Mini-batch SGD cuts a shuffled training set into small batches and
+# Full-batch gradient descent, as in [chapter 5](05_xor.py), computes the gradient on every
+# training image before each step. Mini-batch SGD cuts a shuffled training set into small batches and
 # steps after each one: many more steps for the same work, each one computed from a noisy
 # estimate of the gradient. An **epoch** is one pass over the training set. The loop, with
 # bpbook's model and optimizer (`zero_grad` first, because gradients accumulate:

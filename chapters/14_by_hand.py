@@ -126,8 +126,8 @@ net.table([net.cmp(n, g[n], theirs[n]) for n in net.STAGE_TENSORS["loss_backward
 
 # %%
 display(say("The largest entry of $\\partial\\mathcal L/\\partial o_{{\\max}}$ is {v:.1e}: zero "
-            "but for rounding, as it must be, since shifting all the logits of a sample by the same "
-            "amount leaves its softmax unchanged.", v=float(g["o_max"].abs().max())))
+            "but for rounding, as it must be, since shifting all the logits of a sample by the "
+            "same amount leaves its softmax unchanged.", v=float(g["o_max"].abs().max())))
 
 # %% [markdown]
 # ## Stage 2: the output layer and tanh

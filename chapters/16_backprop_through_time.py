@@ -227,7 +227,8 @@ display(say("Before training, the gradient at step 1 is {b:.2g} times the one at
 # $\rho$ (its **spectral radius**) and $W_{hh}^\top$ stretches every vector by exactly $\rho$.
 # The tanh slopes lie in $(0, 1]$, so they can only shrink it further:
 #
-# $$\frac{\|\partial\mathcal L/\partial h_1\|}{\|\partial\mathcal L/\partial h_T\|} \le \rho^{T-1}.$$
+# $$\frac{\|\partial\mathcal L/\partial h_1\|}{\|\partial\mathcal L/\partial h_T\|}
+#   \le \rho^{T-1}.$$
 #
 # `flow.ratio_table` measures the left side for a network on the task's sequences and prints
 # it beside the bound, first with the task's inputs, then with much
