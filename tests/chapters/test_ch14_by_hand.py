@@ -143,25 +143,43 @@ def test_central_differences_pass_and_catch_a_wrong_gradient():
     assert not checks.differences(p, X, y, wrong, sample=3).passed()
 
 
-def test_sympy_batchnorm_derivative_is_the_fused_formula():
-    assert checks.bn_agrees(3) and checks.bn_agrees(2)
-    z, g, gamma, eps, exact, fused = checks.bn_symbolic(3)
-    values = {zi: v for zi, v in zip(z, (0.3, -1.2, 2.0))}
-    values.update({gi: v for gi, v in zip(g, (0.5, 0.1, -0.7))})
-    values.update({gamma: 1.3, eps: sp.Rational(1, 100)})
-    zt = torch.tensor([[0.3, -1.2, 2.0]], dtype=torch.float64, requires_grad=True)
-    zhat = (zt - zt.mean(1, keepdim=True)) / torch.sqrt(zt.var(1, unbiased=False) + 0.01)
-    (1.3 * zhat).backward(torch.tensor([[0.5, 0.1, -0.7]], dtype=torch.float64))
-    np.testing.assert_allclose([float(e.subs(values)) for e in exact], zt.grad.numpy()[0],
-                               rtol=1e-12)
+def test_sympy_jacobian_is_the_pages_formula_and_torchs():
+    assert checks.jacobian_agrees(2) and checks.jacobian_agrees(3)
+    z, eps, exact, formula = checks.bn_jacobian(3)
+    values = {zi: v for zi, v in zip(z, (0.3, -1.2, 2.0))} | {eps: sp.Rational(1, 100)}
+    zt = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64)
+    jac = torch.autograd.functional.jacobian(
+        lambda v: (v - v.mean()) / torch.sqrt(v.var(unbiased=False) + 0.01), zt)
+    np.testing.assert_allclose([[float(e.subs(values)) for e in row] for row in exact],
+                               jac.numpy(), rtol=1e-12)
 
 
 def test_the_sympy_check_notices_a_wrong_formula():
-    z, g, gamma, eps, exact, fused = checks.bn_symbolic(3)
-    r = sp.Symbol("r", positive=True)
-    var = sum((zi - sum(z) / 3) ** 2 for zi in z) / 3
-    wrong = fused[0] + g[0] * gamma / 10
-    assert sp.expand((exact[0] - wrong).subs(eps, r ** 2 - var) * r ** 3) != 0
+    z, eps, exact, formula = checks.bn_jacobian(3)
+    one_wrong = [list(row) for row in formula]
+    one_wrong[1][2] = formula[1][2] * 2
+    assert not checks.jacobian_agrees(3, one_wrong)
+    r = sp.sqrt(sum((zi - sum(z) / 3) ** 2 for zi in z) / 3 + eps)
+    without_variance_path = [[(sp.KroneckerDelta(i, j) - sp.Rational(1, 3)) / r
+                              for i in range(3)] for j in range(3)]
+    assert not checks.jacobian_agrees(3, without_variance_path)
+
+
+def test_the_forward_pass_by_torch_nn_functional_and_the_tanh_rounding():
+    p, (X, y) = net.init(hidden=5, seed=6), net.batch(9, seed=6)
+    t, theirs = net.torch_gradients(p, X, y)
+    assert net.torch_nn_loss(p, X, y) == pytest.approx(float(t["loss"]), rel=1e-14)
+    wrong = dict(p, gamma=p["gamma"] * 1.01)
+    assert net.torch_nn_loss(wrong, X, y) != pytest.approx(float(t["loss"]), rel=1e-6)
+    h = torch.tensor([0.1, 0.7, -0.99], dtype=torch.float64)
+    from fractions import Fraction
+    assert net.one_rounding(h).tolist() == [float(1 - Fraction(v) ** 2) for v in h.tolist()]
+    mine = net.by_hand(t)
+    handed = net.handed_torchs_zbn(t, mine, theirs)
+    assert set(handed) == set(net.STAGE_TENSORS["batchnorm_backward"]
+                              + net.STAGE_TENSORS["first_layer_backward"])
+    for name, value in handed.items():
+        torch.testing.assert_close(value, theirs[name], rtol=0, atol=1e-15)
 
 
 def test_explorer_update_function():
@@ -280,8 +298,8 @@ def test_instructor_solution_passes_and_its_wrong_answer_fails(exercise):
 
 
 def test_the_page_keeps_sigma_for_the_sigmoid_and_y_for_targets():
-    """DEVELOPERS.md's notation (own-d and rev-2's reviews): batch norm's scale is r, its outputs
-    u, the gradient arriving at them d; σ, y_i = … and g_i do not appear in the derivation."""
+    """DEVELOPERS.md's notation (own-d, rev-2, rev-3): batch norm's scale is r, its outputs u, the
+    gradient arriving at them d, samples indexed (i); σ, y_i = … and g_i do not appear."""
     import re
     from pathlib import Path
 
@@ -290,5 +308,5 @@ def test_the_page_keeps_sigma_for_the_sigmoid_and_y_for_targets():
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "\\sigma" not in markdown
     assert not re.search(r"\by_i\s*=|\bg_[ij]\b", markdown)  # y_i stays sample i's label
-    assert re.search(r"u_i\s*=\s*\\gamma", markdown)
+    assert re.search(r"u\^\{\(i\)\}\s*=\s*\\gamma", markdown)
     assert "r = \\sqrt{\\mathrm{var}+\\varepsilon}" in markdown

@@ -228,6 +228,39 @@ def by_hand(t):
     return g
 
 
+def one_rounding(h):
+    """``1 − h²`` rounded once (computed exactly with fractions, then rounded to float64), as a
+    fused multiply-add gives it; ``1 - h ** 2`` rounds ``h²`` first."""
+    torch = require_torch()
+    from fractions import Fraction
+    exact = [float(1 - Fraction(v) ** 2) for v in h.reshape(-1).tolist()]
+    return torch.tensor(exact, dtype=h.dtype).reshape(h.shape)
+
+
+def handed_torchs_zbn(t, mine, theirs):
+    """Stages 3 and 4 run again from torch's ``∂ℒ/∂zbn`` instead of ours: ``{name: tensor}``
+    of the gradients they compute."""
+    g = {**mine, "zbn": theirs["zbn"].clone()}
+    batchnorm_backward(t, g)
+    first_layer_backward(t, g)
+    return {n: g[n] for n in STAGE_TENSORS["batchnorm_backward"]
+            + STAGE_TENSORS["first_layer_backward"]}
+
+
+def torch_nn_loss(p, X, y):
+    """The loss by ``torch.nn.functional``'s own layers (samples in rows there), sharing none of
+    :func:`forward`'s expressions: ``linear``, ``batch_norm`` in training mode, ``tanh``,
+    ``linear``, ``cross_entropy``."""
+    torch = require_torch()
+    F, T = torch.nn.functional, torch.from_numpy
+    with one_thread():
+        z1 = F.linear(T(np.asarray(X, float).T), T(p["W1"]), T(p["b1"][:, 0]))
+        zbn = F.batch_norm(z1, None, None, weight=T(p["gamma"][:, 0]), bias=T(p["beta"][:, 0]),
+                           training=True, eps=EPS)
+        o = F.linear(torch.tanh(zbn), T(p["W2"]), T(p["b2"][:, 0]))
+        return float(F.cross_entropy(o, T(np.asarray(y))))
+
+
 def ce_fused(t):
     """``∂ℒ/∂o`` in one expression: ``(softmax(o) − Y) / m``."""
     return (t["e"] / t["S"] - t["Y"]) / t["Y"].shape[1]
