@@ -97,7 +97,15 @@ def test_explorer_numbers_match_a_direct_computation():
         np.testing.assert_allclose(view.feature, feature, atol=1e-12)
         pooled = feature.reshape(4, 2, 4, 2).max(axis=(1, 3))
         np.testing.assert_allclose(view.pooled, pooled)
-        assert view.routed.sum() == 16 and set(np.unique(view.routed)) <= {0.0, 1.0}
+        live = pooled > 0  # a window of zeros passes nothing back through the ReLU
+        assert view.routed.sum() == live.sum() and set(np.unique(view.routed)) <= {0.0, 1.0}
+        for i, j in np.ndindex(4, 4):
+            window = view.routed[2 * i:2 * i + 2, 2 * j:2 * j + 2]
+            assert window.sum() == live[i, j]
+            if live[i, j]:  # the first largest entry, in reading order
+                assert window.ravel().argmax() == feature[2 * i:2 * i + 2, 2 * j:2 * j + 2].argmax()
+        rows = {r[0]: r[1] for r in view.table.rows}
+        assert rows["windows whose maximum is 0"] == (~live).sum()
         assert view.label == data.test_labels[index]
         assert f"a {view.label}" in view.alt and f"{feature.max():.2f}" in view.alt
 
@@ -243,3 +251,21 @@ def test_each_student_gets_own_settings_the_checks_and_solutions_follow(monkeypa
         assert reader.COUNT_AT == dict(in_channels=3, out_channels=16, k=5)
     finally:
         reload_as(monkeypatch, exercises, None)
+
+
+def test_the_pool_check_tells_reading_order_from_column_order_as_torch_does():
+    x = torch.tensor([[[[1.0, 2.0], [2.0, 0.0]]]], requires_grad=True)
+    torch.nn.functional.max_pool2d(x, 2).sum().backward()
+    torch_first = np.unravel_index(int(x.grad.flatten().argmax()), (2, 2))
+    assert torch_first == (0, 1)  # reading order: along the first row first
+    column_order = lambda x, da: exercises._pool_reference(x.T, da.T).T  # noqa: E731
+    verdict = exercises.check_pool_backward(column_order)
+    assert verdict.ok is False and "column order" in str(verdict)
+
+
+def test_the_explorer_counts_windows_of_zeros_and_stops_the_gradient_there():
+    view = update(0, "vertical edges")
+    rows = {r[0]: r[1] for r in view.table.rows}
+    assert rows["windows whose maximum is 0"] == int((view.pooled == 0).sum()) > 0
+    assert rows["pre-activations the gradient reaches"] == 16 - rows["windows whose maximum is 0"]
+    assert "(counted from 1)" in view.alt

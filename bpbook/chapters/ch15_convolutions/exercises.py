@@ -109,9 +109,9 @@ def check_pool_backward(fn):
     """Exercise: ``fn(x, da)`` routes each 2 × 2 window's gradient to the window's maximum."""
     rng = np.random.RandomState(16)
     # the last case has ties, as a ReLU's zeros give: the first largest entry wins
-    ties = np.array([[0.0, 0.0, 2.0, 1.0], [0.0, 0.0, 2.0, 2.0]])
+    ties = np.array([[0.0, 0.0, 2.0, 1.0, 1.0, 2.0], [0.0, 0.0, 2.0, 2.0, 2.0, 0.0]])
     cases = [(rng.randn(4, 4), rng.randn(2, 2)), (rng.randn(2, 6), rng.randn(1, 3)),
-             (ties, np.array([[1.5, -0.5]]))]
+             (ties, np.array([[1.5, -0.5, 0.7]]))]
     up = lambda x, da: np.kron(da, np.ones((2, 2)))  # noqa: E731
     return check_function(fn, "pool_backward(x, da)",
                           "da[i, j] at the largest entry of window (i, j), 0 elsewhere", cases,
@@ -127,6 +127,9 @@ def check_pool_backward(fn):
                                                                                            ::-1],
                                "da to the last largest entry of a tie: the first (in reading "
                                "order) gets it"),
+                              (lambda x, da: _pool_reference(x.T, da.T).T,
+                               "da to the first largest entry in column order: reading order "
+                               "(along each row first) decides a tie"),
                           ])
 
 
