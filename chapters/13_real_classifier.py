@@ -164,12 +164,12 @@ Table(["logits", "log Σ e^o, naive", "log Σ e^o, stable", "torch", "p₁ naive
 # %% [markdown]
 # ## Training with mini-batches
 #
-# Full-batch gradient descent, as in [chapter 5](05_xor.py), computes the gradient on every
-# training image before each step. Mini-batch SGD cuts a shuffled training set into small batches and
-# steps after each one: many more steps for the same work, each one computed from a noisy
-# estimate of the gradient. An **epoch** is one pass over the training set. The loop, with
-# bpbook's model and optimizer (`zero_grad` first, because gradients accumulate:
-# [chapter 10](10_training_in_practice.py)):
+# Full-batch gradient descent, as in [chapter 5](05_xor.py), computes the gradient on every training
+# image before each step. Mini-batch SGD cuts a shuffled training set into small batches and steps
+# after each one: many more steps for the same work, each one computed from a noisy estimate of the
+# gradient. An **epoch** is one pass over the training set. The loop, with bpbook's model and
+# optimizer (`zero_grad` first, because gradients accumulate: [chapter
+# 10](10_training_in_practice.py)):
 
 # %%
 from bpbook.chapters.ch13_real_classifier.train import BATCH, EPOCHS, HIDDEN, LR, batches

@@ -83,13 +83,14 @@ print(inspect.getsource(net.forward))
 
 # %%
 t, theirs = net.torch_gradients(p, X, y)
+loss_nn = net.torch_nn_loss(p, X, y)
 display(say("The loss of this batch: **{L:.6f}** (for comparison, $\\log 10 = {g:.6f}$ is what "
             "guessing uniformly gives); `torch.nn.functional`'s own layers (`linear`, "
             "`batch_norm`, `tanh`, `cross_entropy`) give {Lnn:.6f}, {d:.1e} away: the forward "
-            "pass is the network it claims to be. `torch_gradients` ran the forward pass above, then "
-            "`loss.backward()`; `theirs` holds torch's gradient of the loss with respect to each "
-            "of the {n} tensors: {names}.", L=float(t["loss"]), g=np.log(10),
-            Lnn=net.torch_nn_loss(p, X, y), d=abs(net.torch_nn_loss(p, X, y) - float(t["loss"])),
+            "pass is the network it claims to be. `torch_gradients` ran the forward pass above, "
+            "then `loss.backward()`; `theirs` holds torch's gradient of the loss with respect to "
+            "each of the {n} tensors: {names}.", L=float(t["loss"]), g=np.log(10),
+            Lnn=loss_nn, d=abs(loss_nn - float(t["loss"])),
             n=len(theirs), names=", ".join(f"`{k}`" for k in theirs)))
 
 # %% [markdown]

@@ -23,7 +23,8 @@
 #   `torch.autograd`, against finite differences and against SymPy;
 # - train a network to remember the first symbol of a sequence;
 # - watch the gradient travel back through time, step by step, and measure when it vanishes
-#   and when it explodes (for $W_{hh} = \rho Q$, $Q$ orthogonal, the spectral radius $\rho$ decides);
+#   and when it explodes (for $W_{hh} = \rho Q$, $Q$ orthogonal, the spectral radius $\rho$
+#   decides);
 # - tame an exploding run by clipping the gradient's norm;
 # - truncate the backward pass and measure what a truncated network can no longer learn.
 #
@@ -394,9 +395,9 @@ view.table
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** A recurrent layer with sigmoid units, $h_t = \sigma(z_t)$, in place of tanh. Write one step
-# of its backward pass: given $W_{hh}$, the gradient `dh` on the state $h_t$ and the state
-# `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
+# **1.** A recurrent layer with sigmoid units ([chapter 6](06_activations.py)), $h_t = \sigma(z_t)$,
+# in place of tanh. Write one step of its backward pass: given $W_{hh}$, the gradient `dh` on the
+# state $h_t$ and the state `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
 
 # %%
 from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_SHARE,

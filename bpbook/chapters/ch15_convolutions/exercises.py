@@ -1,9 +1,10 @@
 """Exercise checks of chapter 15 (``chapters/15_convolutions.py``), built on
 :mod:`bpbook.feedback`: each names the mistake an answer looks like.
 
-Shapes: one channel, one sample, stride 2 (exercise 2): an image ``x`` ``(H, W)``, an output
-gradient ``g`` ``((H − k) // 2 + 1, (W − k) // 2 + 1)``, a kernel gradient ``(k, k)``; for
-pooling, ``x`` ``(H, W)`` with even sides and ``da`` ``(H/2, W/2)``.
+Shapes (``W`` stays the weights, so an image is ``H × V``): one channel, one sample, stride 2
+(exercise 2): an image ``x`` ``(H, V)``, an output gradient ``g``
+``((H − k) // 2 + 1, (V − k) // 2 + 1)``, a kernel gradient ``(k, k)``; for pooling, ``x``
+``(H, V)`` with even sides and ``da`` ``(H/2, V/2)``.
 """
 import numpy as np
 
