@@ -299,9 +299,8 @@ display(say("ρ(W_hh) = {r:g} at the start, η = {lr:g}. Without clipping the la
 # Is this BPTT's $\rho^{T-1}$ at work? Two control runs, each changing one of the two settings:
 
 # %%
-controls = {"large ρ, the task's η": task.train(rho=rho_big),
-            "the task's start, large η": task.train(lr=lr_big)}
-ctl_rho, ctl_lr = controls.values()
+ctl_rho = task.train(rho=rho_big)  # the large ρ with the task's η
+ctl_lr = task.train(lr=lr_big)  # the task's start with the large η
 display(say("The first gradient of both runs above is {n:.2g}, not large. From ρ = {r:g} with the "
             "task's η = {lr0:g} the largest norm stays {n2:.2g} and the accuracy reaches {a2:.0%};"
             " from the task's start (ρ = {r0:.2f}) with η = {lr:g} the norm explodes to {n3:.1e}"
