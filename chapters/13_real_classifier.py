@@ -85,21 +85,20 @@ display(say("Settings: seed {seed}, test fraction {f:g}. Training images: {n}; t
 # the right digit $c$, averaged over the $m$ samples of a batch,
 #
 # $$p_k = \frac{e^{o_k}}{\sum_{j} e^{o_j}}, \qquad
-#   L = -\frac1m \sum_{\text{samples}} \log p_c .$$
+#   \mathcal L = -\frac1m \sum_{\text{samples}} \log p_c .$$
 #
-# For one sample, $-\log p_c = -o_c + \log\sum_j e^{o_j}$, so
-# $\partial(-\log p_c)/\partial o_k = p_k - [k = c]$, where $[k = c]$ is 1 for the right digit
-# and 0 for the others: with the one-hot target $y$ ($y_k = 1$ for the right digit, 0 otherwise)
-# that is $p - y$. For a batch, with one column per sample (the logits $O = Z_2$, their softmax
-# $P$, the targets $Y$), the mean brings a factor $\frac1m$, and the error signal of the output
-# layer is
+# [Chapter 6](06_activations.py) derived the gradient of one sample's $-\log p_c$ with respect
+# to its logits: $p - y$, with $y$ the one-hot target. For a batch, with one column per sample
+# (the logits $O = Z_2$, their softmax $P$, the targets $Y$), the mean brings a factor
+# $\frac1m$, and the error signal of the output layer is
 #
-# $$\Delta_2 = \frac{\partial L}{\partial O} = \frac{P - Y}{m}.$$
+# $$\Delta_2 = \frac{\partial \mathcal L}{\partial O} = \frac{P - Y}{m}.$$
 #
-# No $\sigma'$ factor: softmax and loss are differentiated together. From there on it is the
+# No $f'$ factor: softmax and loss are differentiated together. From there on it is the
 # backward pass of every chapter, $\Delta_1 = (W_2^\top \Delta_2) \odot \mathrm{ReLU}'(Z_1)$ and
-# $\partial L/\partial W_l = \Delta_l\, A_{l-1}^\top$, a product that sums over the samples. In
-# bpbook the output layer is `identity` and the loss is `softmax_ce`, which takes the logits.
+# $\partial \mathcal L/\partial W_l = \Delta_l\, A_{l-1}^\top$, a product that sums over the
+# samples. In bpbook the output layer is `identity` and the loss is `softmax_ce`, which takes the
+# logits.
 #
 # A check before trusting it: backprop against central differences and against torch's
 # autograd, on a narrow copy of the network and a few images. The central differences are judged
@@ -131,9 +130,10 @@ display(say("Backprop against central differences: {verdict}, with the loss at {
 # The formula for $p_k$ cannot be computed as written. $e^{o}$ overflows a float64 once $o$
 # passes the logarithm of the largest float64 (computed in the table's caption below), and a
 # single such logit in a batch turns the loss into `inf` or `nan`. The cure is to
-# subtract the largest logit $c$ first, which changes nothing mathematically:
+# subtract the largest logit $o_{\max}$ first, which changes nothing mathematically:
 #
-# $$\log\sum_j e^{o_j} = c + \log\sum_j e^{o_j - c}, \qquad c = \max_j o_j .$$
+# $$\log\sum_j e^{o_j} = o_{\max} + \log\sum_j e^{o_j - o_{\max}}, \qquad
+#   o_{\max} = \max_j o_j .$$
 #
 # Now every exponent is at most 0, and the largest term is exactly $e^0 = 1$, so the sum is
 # never 0 either. Two sets of logits: one small, one shifted far up (the same differences):
@@ -164,11 +164,12 @@ Table(["logits", "log Σ e^o, naive", "log Σ e^o, stable", "torch", "p₁ naive
 # %% [markdown]
 # ## Training with mini-batches
 #
-# Full-batch gradient descent, as in the XOR chapter, computes the gradient on every training
-# image before each step. Mini-batch SGD cuts a shuffled training set into small batches and
-# steps after each one: many more steps for the same work, each one computed from a noisy
-# estimate of the gradient. An **epoch** is one pass over the training set. The loop, with
-# bpbook's model and optimizer:
+# Full-batch gradient descent, as in [chapter 5](05_xor.py), computes the gradient on every training
+# image before each step. Mini-batch SGD cuts a shuffled training set into small batches and steps
+# after each one: many more steps for the same work, each one computed from a noisy estimate of the
+# gradient. An **epoch** is one pass over the training set. The loop, with bpbook's model and
+# optimizer (`zero_grad` first, because gradients accumulate: [chapter
+# 10](10_training_in_practice.py)):
 
 # %%
 from bpbook.chapters.ch13_real_classifier.train import BATCH, EPOCHS, HIDDEN, LR, batches
@@ -190,8 +191,9 @@ display(say("Settings: {h} hidden units, η = {lr:g}, batches of {b}, {e} epochs
 
 # %% [markdown]
 # A network that spread its bets evenly over the ten digits would pay $\log 10$ on every image;
-# an untrained network's random logits are not that even (compared below). The explorer at the end of the chapter retrains with
-# `train(net, X, Y, lr, batch_list)` from the chapter's module, which is this loop as a function.
+# an untrained network's random logits are not that even (compared below). The explorer at the
+# end of the chapter retrains with `train(net, X, Y, lr, batch_list)` from the chapter's module,
+# which is this loop as a function.
 
 # %%
 from bpbook.chapters.ch13_real_classifier.train import train
@@ -223,7 +225,8 @@ display(say("Training accuracy **{a:.4f}**; test accuracy **{b:.4f}** ({r} of {n
 # `bpbook.torch_bridge.to_torch_mlp` copies the untrained network's weights into
 # `nn.Linear` layers; `train_torch` runs the loop of above in torch, on the very same batches,
 # with `F.cross_entropy` (which, like `softmax_ce`, averages over the batch) and the SGD step
-# written out under `torch.no_grad()` (chapter 12 shows that it is what `torch.optim.SGD` does).
+# written out under `torch.no_grad()` ([chapter 12](12_pytorch.py) shows that it is what
+# `torch.optim.SGD` does).
 # In float64 the two loss curves should agree to rounding.
 
 # %%
@@ -349,8 +352,8 @@ display(HTML(view.message + view.table._repr_html_()), view.figure)
 # Build no one-hot matrix. `softmax` (over axis 0) is imported above.
 
 # %%
-from bpbook.chapters.ch13_real_classifier.exercises import (check_ce_grad, check_logsumexp,
-                                                            check_param_count)
+from bpbook.chapters.ch13_real_classifier.exercises import (check_ce_grad, check_ce_loss,
+                                                            check_mult_count)
 
 # %% tags=["exercise"] exercise="13.ce-grad"
 def ce_grad(o, labels):
@@ -361,26 +364,32 @@ def ce_grad(o, labels):
 check_ce_grad(ce_grad)
 
 # %% [markdown]
-# **2.** Write `logsumexp(o)`: $\log\sum_k e^{o_k}$ over axis 0 (result of shape `(1, m)`), right
-# for logits near 1000 and near −1000 too.
+# **2.** Write `ce_loss(o, labels)`: the mean cross-entropy of a batch straight from its logits
+# `o` $(K, m)$ and integer labels $(m,)$, without forming the probabilities, and right for logits
+# near ±1000 too, where a softmax entry can underflow to 0 and its log be $-\infty$.
 
-# %% tags=["exercise"] exercise="13.logsumexp"
-def logsumexp(o):
+# %% tags=["exercise"] exercise="13.ce-loss"
+def ce_loss(o, labels):
     return None  # replace None with your code
 
 
 # %% tags=["check"]
-check_logsumexp(logsumexp)
+check_ce_loss(ce_loss)
 
 # %% [markdown]
-# **3.** How many numbers (weights and biases together) does the network of this chapter learn,
-# with the hidden width `HIDDEN` of the training above?
+# **3.** One forward pass of a batch of $m$ images through a 64–$H$–10 network like this
+# chapter's: how many multiplications do its two matrix products take, for the numbers below?
 
-# %% tags=["exercise"] exercise="13.param-count"
-answer = None  # your count for 64 pixels, HIDDEN hidden units, 10 logits
+# %%
+from bpbook.chapters.ch13_real_classifier.exercises import MULT_BATCH, MULT_HIDDEN
+
+display(say("Your batch: m = {m} images, H = {h} hidden units.", m=MULT_BATCH, h=MULT_HIDDEN))
+
+# %% tags=["exercise"] exercise="13.mult-count"
+answer = None  # your count of multiplications for m = MULT_BATCH, H = MULT_HIDDEN
 
 # %% tags=["check"]
-check_param_count(answer, hidden=HIDDEN)
+check_mult_count(answer)
 
 # %% [markdown] tags=["think"] exercise="13.batch-noise"
 # **4.** In the picture of full batch against mini-batches, the mini-batch curve is noisy but,

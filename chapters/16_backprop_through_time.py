@@ -23,7 +23,8 @@
 #   `torch.autograd`, against finite differences and against SymPy;
 # - train a network to remember the first symbol of a sequence;
 # - watch the gradient travel back through time, step by step, and measure when it vanishes
-#   and when it explodes (the spectral radius of $W_{hh}$ decides);
+#   and when it explodes (for $W_{hh} = \rho Q$, $Q$ orthogonal, the spectral radius $\rho$
+#   decides);
 # - tame an exploding run by clipping the gradient's norm;
 # - truncate the backward pass and measure what a truncated network can no longer learn.
 #
@@ -62,8 +63,8 @@ Table(["sequence", *[f"x_{t}" for t in range(1, 7)], "answer y"],
 # $$z_t = W_{xh}x_t + W_{hh}h_{t-1} + b,\qquad h_t = \tanh(z_t),\qquad h_0 = 0.$$
 #
 # A linear readout looks at the last state only, $\hat y = W_{out}h_T + b_{out}$, and the loss is
-# the ½-MSE averaged over the $m$ sequences, $L = \frac1m\sum_k \frac12(\hat y^{(k)} -
-# y^{(k)})^2$. `bpbook.RNN(n_in, n_hidden)` is this layer (`torch.nn.RNN` with
+# the ½-MSE averaged over the $m$ sequences, $\mathcal L = \frac1m\sum_i \frac12(\hat y^{(i)} -
+# y^{(i)})^2$. `bpbook.RNN(n_in, n_hidden)` is this layer (`torch.nn.RNN` with
 # `nonlinearity="tanh"`, whose two biases add up to our $b$); its `forward` returns every state,
 # shape $(n_{hidden}, T, m)$, and keeps each step's local derivative $\tanh'(z_t) = 1 - h_t^2$
 # beside it. The readout is a `bpbook` `Dense` layer on `H[:, -1]`.
@@ -82,15 +83,17 @@ display(say("`X` has shape {xs}; the states `H` have shape {hs}; the readout see
 # $T$ layers deep, whose layers all use the same $W_{xh}$, $W_{hh}$ and $b$. Backprop on that
 # network is **backpropagation through time** (BPTT). Two things are new. A state feeds two
 # places, the loss (if the loss looks at it) and the next step, so its gradient is a sum (a
-# fan-out, as in chapter 2); and a shared weight collects one gradient per step, so its
+# fan-out, as in [chapter 2](02_computation_graph.py)); and a shared weight collects one gradient
+# per step, as a kernel does in [chapter 15](15_convolutions.py), so its
 # gradient is a sum over time. Walking back from $t = T$ to $1$, with nothing flowing into the
 # last step from the future ($\delta_{T+1} = 0$):
 #
-# $$g_t = \frac{\partial L}{\partial h_t} = dH_t + W_{hh}^\top\delta_{t+1},\qquad
-#   \delta_t = \frac{\partial L}{\partial z_t} = g_t\odot(1-h_t^2),$$
-# $$\frac{\partial L}{\partial W_{xh}} = \sum_{t=1}^{T}\delta_t x_t^\top,\qquad
-#   \frac{\partial L}{\partial W_{hh}} = \sum_{t=2}^{T}\delta_t h_{t-1}^\top,\qquad
-#   \frac{\partial L}{\partial b} = \sum_{t=1}^{T}\sum_{k=1}^{m}\delta_t^{(k)},$$
+# $$\frac{\partial\mathcal L}{\partial h_t} = dH_t + W_{hh}^\top\delta_{t+1},\qquad
+#   \delta_t = \frac{\partial\mathcal L}{\partial z_t} = \frac{\partial\mathcal L}{\partial h_t}
+#   \odot(1-h_t^2),$$
+# $$\frac{\partial\mathcal L}{\partial W_{xh}} = \sum_{t=1}^{T}\delta_t x_t^\top,\qquad
+#   \frac{\partial\mathcal L}{\partial W_{hh}} = \sum_{t=2}^{T}\delta_t h_{t-1}^\top,\qquad
+#   \frac{\partial\mathcal L}{\partial b} = \sum_{t=1}^{T}\sum_{i=1}^{m}\delta_t^{(i)},$$
 #
 # where $dH_t$ is what the loss puts on $h_t$ directly: here zero except at the last step, where
 # it is $W_{out}^\top(\hat Y - Y)/m$. The whole backward pass, written out:
@@ -121,8 +124,8 @@ display(say("Largest difference between this loop's gradients and `bpbook.RNN`'s
             g=gap))
 
 # %% [markdown]
-# `bpbook.RNN.backward` takes $\partial L/\partial h_t$ for every step at once (a loss may look
-# at every state), keeps `dh` and `delta` for every step, and sums the parameter gradients over
+# `bpbook.RNN.backward` takes $\partial\mathcal L/\partial h_t$ for every step at once (a loss may
+# look at every state), keeps `dh` and `delta` for every step, and sums the parameter gradients over
 # time in one matrix product each. Its loop:
 
 # %%
@@ -152,10 +155,10 @@ assert fd_err < 1e-6, fd_err
 fd_table
 
 # %% [markdown]
-# **Against SymPy.** One hidden unit over three steps is small enough to write as a formula:
-# $h_t = \tanh(u x_t + w h_{t-1} + c)$, $\hat y = v h_3 + d$, $L = \frac12(\hat y - y)^2$, with
-# scalars $u, w, c$ in place of $W_{xh}, W_{hh}, b$. SymPy differentiates the nested tanh
-# directly. Its $\partial h_3/\partial w$, written with the states $h_1, h_2, h_3$:
+# **Against SymPy.** One hidden unit over three steps is small enough to write as a formula: $h_t =
+# \tanh(u x_t + w h_{t-1} + c)$, $\hat y = v h_3 + d$, $\mathcal L = \frac12(\hat y - y)^2$, with
+# scalars $u, w, c$ in place of $W_{xh}, W_{hh}, b$. SymPy differentiates the nested tanh directly.
+# Its $\partial h_3/\partial w$, written with the states $h_1, h_2, h_3$:
 
 # %%
 import sympy as sp
@@ -197,9 +200,9 @@ plots.loss_figure(run)
 # %% [markdown]
 # ## The gradient, step by step
 #
-# How much of the loss's gradient reaches each state? `bpbook.RNN` keeps $\partial L/\partial
-# h_t$ for every step (`dh`); its norm over units and samples, against $t$, for the untrained
-# and the trained network on the same test sequences:
+# How much of the loss's gradient reaches each state? `bpbook.RNN` keeps
+# $\partial\mathcal L/\partial h_t$ for every step (`dh`); its norm over units and samples, against
+# $t$, for the untrained and the trained network on the same test sequences:
 
 # %%
 Xs, Ys = task.memory_task(T=task.T, m=task.M_TEST, seed=31)
@@ -213,43 +216,56 @@ keep = {k: v[0] / v[-1] for k, v in curves.items()}
 display(say("Before training, the gradient at step 1 is {b:.2g} times the one at step {T}; "
             "after training, {a:.2g} times. Step 1 holds the symbol: the weights learn to keep "
             "it only through the gradient that reaches it. Training moved the spectral radius of "
-            "$W_{{hh}}$ from {r0:.2f} to {r1:.2f}.",
+            "$W_{{hh}}$ from {r0:.2f} to {r1:.2f}, and its largest singular value "
+            "$\\|W_{{hh}}\\|_2$ from {s0:.2f} to {s1:.2f} (the next section says why both).",
             b=keep["before training"], a=keep["after training"], T=task.T,
-            r0=spectral_radius(untrained.W_hh), r1=spectral_radius(run.rnn.W_hh)))
+            r0=spectral_radius(untrained.W_hh), r1=spectral_radius(run.rnn.W_hh),
+            s0=np.linalg.norm(untrained.W_hh, 2), s1=np.linalg.norm(run.rnn.W_hh, 2)))
 
 # %% [markdown]
 # ## Vanishing and exploding, measured
 #
-# Each step back multiplies the state's gradient by $W_{hh}^\top\operatorname{diag}(1-h_t^2)$,
+# As in a deep network ([chapter 8](08_vanishing_gradients.py)), each step back multiplies the
+# state's gradient by $W_{hh}^\top\operatorname{diag}(1-h_t^2)$,
 # so the gradient at step 1 is a product of $T-1$ such matrices applied to the one at step
 # $T$. Take $W_{hh} = \rho Q$ with $Q$ orthogonal: then every eigenvalue of $W_{hh}$ has size
 # $\rho$ (its **spectral radius**) and $W_{hh}^\top$ stretches every vector by exactly $\rho$.
 # The tanh slopes lie in $(0, 1]$, so they can only shrink it further:
 #
-# $$\frac{\|\partial L/\partial h_1\|}{\|\partial L/\partial h_T\|} \le \rho^{T-1}.$$
+# $$\frac{\|\partial\mathcal L/\partial h_1\|}{\|\partial\mathcal L/\partial h_T\|}
+#   \le \rho^{T-1}.$$
 #
-# `flow.ratio_table` measures the left side for a 16-unit network on the task's sequences and
-# prints it beside the bound, first with the task's inputs, then with inputs a hundred times
-# smaller (states near 0, where $\tanh' \approx 1$):
+# For any other $W_{hh}$ one step can stretch by up to its largest singular value
+# $\|W_{hh}\|_2$, which may exceed $\rho$ (the untrained network above); $\rho$ only sets the
+# long-run rate. The tables use $W_{hh} = \rho Q$, where the two are equal.
+#
+# `flow.ratio_table` measures the left side for a network on the task's sequences and prints
+# it beside the bound, first with the task's inputs, then with much
+# smaller inputs (states near 0, where $\tanh' \approx 1$; the scale is set in the cell):
 
 # %%
 rhos, lengths = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0), (5, 10, 20, 40)
 big = flow.ratio_table(rhos, lengths, input_scale=1.0)
+display(say("{h} hidden units, the task's inputs:", h=flow.PROBE_HIDDEN))
 big
 
 # %%
-small = flow.ratio_table(rhos, lengths, input_scale=0.01)
+SMALL_INPUTS = 0.01  # a setting: how much the second table shrinks the task's inputs
+small = flow.ratio_table(rhos, lengths, input_scale=SMALL_INPUTS)
+display(say("The same, inputs scaled by {s:g}:", s=SMALL_INPUTS))
 small
 
 # %%
 gb, gs = flow.growth(big), flow.growth(small)
-display(say("With ρ = 0.5 the gradient reaching step 1 of 40 is {v:.1e} of the last step's: "
-            "it vanishes geometrically, as the bound says. With ρ = 2 and small inputs it is "
-            "{e:.1e} times larger at T = 20, but {e40:.1e} at T = 40, far below the bound "
-            "{b40:.1e}: the states grow until tanh saturates, and the small slopes of a "
-            "saturated tanh hold the growth back. With the task's inputs (first table), ρ = 2 "
-            "reaches only {eb:.1e} at T = 20.",
-            v=gb[0.5, 40], e=gs[2.0, 20], e40=gs[2.0, 40], b40=2.0 ** 39, eb=gb[2.0, 20]))
+low, high, short_T, long_T = min(rhos), max(rhos), lengths[-2], lengths[-1]
+display(say("With ρ = {lo:g} the gradient reaching step 1 of {L} is {v:.1e} of the last step's: "
+            "it vanishes geometrically, as the bound says. With ρ = {hi:g} and small inputs it "
+            "is {e:.1e} times larger at T = {S}, and only {e40:.1e} at T = {L}, far below the "
+            "bound {bL:.1e}: the states grow until tanh saturates, and the small slopes of a "
+            "saturated tanh hold the growth back. With the task's inputs (first table), "
+            "ρ = {hi:g} reaches only {eb:.1e} at T = {S}.", lo=low, hi=high, S=short_T, L=long_T,
+            v=gb[low, long_T], e=gs[high, short_T], e40=gs[high, long_T],
+            bL=high ** (long_T - 1), eb=gb[high, short_T]))
 
 # %% [markdown]
 # Below 1, the gradient from far back dies; above 1, it can blow up while the states stay in
@@ -260,10 +276,10 @@ display(say("With ρ = 0.5 the gradient reaching step 1 of 40 is {v:.1e} of the 
 # ## Clipping the gradient's norm
 #
 # An exploding gradient makes one SGD step huge, and the network jumps somewhere useless.
-# Clipping rescales all gradients together whenever their global norm exceeds a threshold:
-# $g \leftarrow g\cdot\min(1, c/\|g\|)$, the direction kept. `bpbook.SGD(..., clip=c)` calls
-# `bpbook.clip_grad_norm` before each step. Two runs from a $W_{hh}$ rescaled to a large spectral
-# radius, with a larger learning rate, the same in all but the clipping:
+# Clipping the global norm at a threshold $\tau$ ([chapter 8](08_vanishing_gradients.py)) keeps
+# the direction and caps the size; `bpbook.SGD(..., clip=τ)` does it before each step. Two runs
+# from a $W_{hh}$ rescaled to a large spectral radius, with a larger learning rate, the same in
+# all but the clipping:
 
 # %%
 rho_big, lr_big, clip = 3.0, 0.5, 1.0
@@ -280,15 +296,32 @@ display(say("ρ(W_hh) = {r:g} at the start, η = {lr:g}. Without clipping the la
             n1=max(clipped.norms), a1=clipped.test_accuracy))
 
 # %% [markdown]
-# Clipping does nothing for vanishing gradients: it only ever shrinks.
+# Is this BPTT's $\rho^{T-1}$ at work? Two control runs, each changing one of the two settings:
+
+# %%
+ctl_rho = task.train(rho=rho_big)  # the large ρ with the task's η
+ctl_lr = task.train(lr=lr_big)  # the task's start with the large η
+display(say("The first gradient of both runs above is {n:.2g}, not large. From ρ = {r:g} with the "
+            "task's η = {lr0:g} the largest norm stays {n2:.2g} and the accuracy reaches {a2:.0%};"
+            " from the task's start (ρ = {r0:.2f}) with η = {lr:g} the norm explodes to {n3:.1e}"
+            " and the accuracy ends at {a3:.0%}. The explosion here is SGD's own feedback: a step"
+            " too large grows the weights, whose gradient then grows, step after step (a straight"
+            " line on the log axis). Clipping caps every step, whatever the cause; it does "
+            "nothing for vanishing gradients, since it only ever shrinks.", n=free.norms[0],
+            r=rho_big, lr0=task.LR, n2=max(ctl_rho.norms), a2=ctl_rho.test_accuracy,
+            r0=spectral_radius(task.build()[0].W_hh), lr=lr_big, n3=max(ctl_lr.norms),
+            a3=ctl_lr.test_accuracy))
 
 # %% [markdown]
 # ## Truncated BPTT and what it cannot learn
 #
-# The backward pass walks the whole sequence again and needs every state the forward pass
-# kept: for long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient
-# back through at most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this: the loss on
-# $h_T$ reaches steps $T-k+1, \dots, T$, and no further.
+# The backward pass walks the whole sequence again and needs every state the forward pass kept: for
+# long sequences, both grow with $T$. **Truncated BPTT** carries each step's gradient back through
+# at most $k$ steps and drops the rest. `bpbook.RNN(..., bptt_steps=k)` does this for each loss
+# separately, to study what a window can learn: the loss on $h_T$ reaches steps $T-k+1, \dots,
+# T$, and no further. It saves nothing (it keeps every state); what bounds memory in practice is
+# the chunked form of exercise 2: run $k$ steps, backpropagate, and carry the state into the next
+# chunk without its gradient (`h.detach()` in torch).
 #
 # Our task's dependency is as long as the sequence: the symbol sits at step 1 and is asked for
 # at step $T$. Networks trained with truncation $k$ on sequences of length $T$, test accuracy:
@@ -310,21 +343,23 @@ display(say("Runs whose window covers the whole sequence (k ≥ T, or full BPTT)
             hi=max(grid[key] for key in short)))
 
 # %% [markdown]
-# With $k < T$ the gradient never reaches step 1, where the symbol is; at best the network
-# could sharpen a trace of the symbol that its random start already carries forward. A
-# truncated network can still *use* a long memory, but it cannot *learn to keep* one longer
-# than $k$.
+# With $k < T$ the loss on $h_T$ reaches $z_{T-k+1}$, which reads $h_{T-k}$ through $W_{hh}$:
+# $k + 1$ states, so step 1, where the symbol is, only when $k = T - 1$. Every short window in
+# this grid is at least two steps short. Beyond its window the network can at best amplify a
+# trace of the symbol that its random start carries forward, which works for some seeds and not
+# others. A truncated network can still *use* a long memory, but it cannot reliably *learn to
+# keep* one longer than its window.
 
 # %% [markdown]
 # ## Play with it
 #
-# Choose the spectral radius $\rho$ of $W_{hh} = \rho Q$, the length $T$ and the size of the
-# inputs; the picture shows $\|\partial L/\partial h_t\| / \|\partial L/\partial h_T\|$ against
-# the number of steps back, $T - t$, beside the bound $\rho^{T-t}$ (its text alternative gives
-# the same numbers in words). The explorer calls
-# `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to try: $\rho = 1$ with
-# each input size; $\rho = 1.5$ and small inputs, then make $T$ longer; $\rho = 0.9$ at
-# $T = 60$.
+# Choose the spectral radius $\rho$ of $W_{hh} = \rho Q$, the length $T$ and the size of the inputs;
+# the picture shows $\|\partial\mathcal L/\partial h_t\| / \|\partial\mathcal L/\partial h_T\|$
+# against the number of steps back, $T - t$, beside the bound $\rho^{T-t}$ (its text alternative
+# gives the same numbers in words). The explorer calls
+# `bpbook.chapters.ch16_backprop_through_time.explore.update`. Things to try: $\rho = 1$ with each
+# input size; a $\rho$ above 1 with small inputs, then make $T$ longer; a $\rho$ just below 1 at
+# the longest $T$.
 
 # %%
 from bpbook.chapters.ch16_backprop_through_time.explore import explorer, update
@@ -348,19 +383,20 @@ view.table
 # - `bpbook.RNN` agrees with a loop written out here, with `torch.autograd`, with finite
 #   differences and with SymPy's derivative of a three-step unit.
 # - Going back one step multiplies the gradient by $W_{hh}^\top\operatorname{diag}(1-h^2)$;
-#   over $T-1$ steps the size changes by at most $\rho^{T-1}$. Below $\rho = 1$ it vanishes,
-#   above it can explode, until tanh saturates.
+#   over $T-1$ steps the size changes by at most $\|W_{hh}\|_2^{T-1}$, which is $\rho^{T-1}$ for
+#   $W_{hh} = \rho Q$. Below $\rho = 1$ it vanishes, above it can explode, until tanh saturates.
+#   An explosion can also be SGD's own, from too large a step.
 # - Clipping the global norm tames an explosion; nothing that only shrinks helps vanishing.
-# - Truncated BPTT cannot learn a dependency longer than its window.
+# - Truncated BPTT cannot reliably learn a dependency longer than its window.
 
 # %% [markdown]
 # ## Exercises
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** A recurrent layer with sigmoid units, $h_t = \sigma(z_t)$, in place of tanh. Write one step
-# of its backward pass: given $W_{hh}$, the gradient `dh` on the state $h_t$ and the state
-# `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
+# **1.** A recurrent layer with sigmoid units ([chapter 6](06_activations.py)), $h_t = \sigma(z_t)$,
+# in place of tanh. Write one step of its backward pass: given $W_{hh}$, the gradient `dh` on the
+# state $h_t$ and the state `h` $= h_t$ itself (both $(n, m)$), return what flows into $h_{t-1}$.
 
 # %%
 from bpbook.chapters.ch16_backprop_through_time.exercises import (GEOMETRIC_RHO, GEOMETRIC_SHARE,
@@ -378,7 +414,7 @@ check_step_back(step_back)
 
 # %% [markdown]
 # **2.** Training on a long stream cut into chunks starts each chunk from the last state of the
-# previous one, so $h_0$ is not 0. Write $\partial L/\partial W_{hh}$ from every step's
+# previous one, so $h_0$ is not 0. Write $\partial\mathcal L/\partial W_{hh}$ from every step's
 # `delta` $= \delta_t$ and every state `H`, both of shape $(n, T, m)$ (index 0 is step 1), and
 # the starting state `h0` $= h_0$, shape $(n, m)$.
 
@@ -390,9 +426,9 @@ def dW_hh(delta, H, h0):
 check_dW_hh(dW_hh)
 
 # %% [markdown]
-# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). What is
-# the longest sequence, $T$ steps, for which $\|\partial L/\partial h_1\|$ is still at least the
-# share below of $\|\partial L/\partial h_T\|$?
+# **3.** $W_{hh} = \rho Q$ with $Q$ orthogonal, and every tanh slope is 1 (tiny inputs). What is the
+# longest sequence, $T$ steps, for which $\|\partial\mathcal L/\partial h_1\|$ is still at least the
+# share below of $\|\partial\mathcal L/\partial h_T\|$?
 
 # %%
 display(say("Your network: ρ = {r:g}; the share: {f:g}.", r=GEOMETRIC_RHO, f=GEOMETRIC_SHARE))

@@ -101,7 +101,8 @@ def test_a_chapter_has_at_most_2500_words_of_prose(chapter):
 
 NOTATION_CHAPTERS = ("02_computation_graph.py", "03_worked_example.py", "04_matrix_form.py",
                      "05_xor.py", "06_activations.py", "07_reverse_mode.py",
-                     "08_vanishing_gradients.py")
+                     "08_vanishing_gradients.py", "13_real_classifier.py", "14_by_hand.py",
+                     "15_convolutions.py", "16_backprop_through_time.py")
 
 
 @pytest.mark.parametrize("name", NOTATION_CHAPTERS)

@@ -1,4 +1,5 @@
 """Instructor material for chapter 13: solutions, model answers and points."""
+PER_STUDENT = True  # 13.mult-count's m and H are each student's own (bpbook.variants)
 EXERCISES = {
     "13.ce-grad": dict(
         points=2,
@@ -11,17 +12,20 @@ EXERCISES = {
                "    g = softmax(o)\n"
                "    g[labels, np.arange(o.shape[1])] -= 1.0\n"
                "    return g\n")),
-    "13.logsumexp": dict(
+    "13.ce-loss": dict(
         points=2,
-        solution=("def logsumexp(o):\n"
-                  "    c = o.max(axis=0, keepdims=True)\n"
-                  "    return c + np.log(np.exp(o - c).sum(axis=0, keepdims=True))\n"),
-        wrong=("def logsumexp(o):\n"
-               "    return np.log(np.exp(o).sum(axis=0, keepdims=True))\n")),
-    "13.param-count": dict(
+        solution=("def ce_loss(o, labels):\n"
+                  "    m = o.shape[1]\n"
+                  "    c = o.max(axis=0)\n"
+                  "    lse = c + np.log(np.exp(o - c).sum(axis=0))\n"
+                  "    return np.mean(lse - o[labels, np.arange(m)])\n"),
+        wrong=("def ce_loss(o, labels):\n"
+               "    p = softmax(o)\n"
+               "    return -np.mean(np.log(p[labels, np.arange(o.shape[1])]))\n")),
+    "13.mult-count": dict(
         points=1,
-        solution="answer = 64 * HIDDEN + HIDDEN + HIDDEN * 10 + 10",
-        wrong="answer = 64 * HIDDEN + HIDDEN * 10"),
+        solution="answer = MULT_BATCH * (64 * MULT_HIDDEN + MULT_HIDDEN * 10)",
+        wrong="answer = 64 * MULT_HIDDEN + MULT_HIDDEN * 10"),
 }
 THINK = {
     "13.batch-noise": dict(points=2, answer=(

@@ -1,27 +1,34 @@
-"""Instructor material for chapter 14 (a whole network by hand): solutions and points."""
+"""Instructor material for chapter 14 (a whole network by hand): solutions and points.
+
+The exercises carry the page's batch-norm network to neighbours the page does not print: layer
+normalisation (statistics over the units of each sample), a layer in PyTorch's row layout, tanh's
+backward from its pre-activation. Every ``wrong`` is the page's own expression copied over."""
 EXERCISES = {
     "14.centering": dict(
         points=1,
-        solution="def dz1_from_dzc(dzc):\n    return dzc - dzc.mean(axis=1, keepdims=True)",
-        wrong="def dz1_from_dzc(dzc):\n    return dzc"),
+        solution="def dz_from_dzc(dzc):\n    return dzc - dzc.mean(axis=0, keepdims=True)",
+        wrong="def dz_from_dzc(dzc):\n    return dzc - dzc.mean(axis=1, keepdims=True)"),
     "14.first-layer": dict(
         points=2,
-        solution="def dW1(dz1, X):\n    return dz1 @ X.T\n\n\n"
-                 "def db1(dz1):\n    return dz1.sum(axis=1, keepdims=True)",
-        wrong="def dW1(dz1, X):\n    return dz1 @ X.T\n\n\n"
-              "def db1(dz1):\n    return dz1.mean(axis=1, keepdims=True)"),
+        solution="def dW(dz, X):\n    return dz.T @ X\n\n\n"
+                 "def db(dz):\n    return dz.sum(axis=0)",
+        wrong="def dW(dz, X):\n    return dz.T @ X\n\n\n"
+              "def db(dz):\n    return dz.mean(axis=0)"),
     "14.tanh": dict(
         points=1,
         solution="def dzbn(dh, zbn):\n    return dh * (1 - np.tanh(zbn) ** 2)",
         wrong="def dzbn(dh, zbn):\n    return dh * (1 - zbn ** 2)"),
     "14.bn-fused": dict(
         points=3,
-        solution="def bn_backward(dzbn, zhat, gamma, inv_std):\n"
-                 "    m = dzbn.shape[1]\n"
-                 "    return gamma * inv_std / m * (m * dzbn - dzbn.sum(axis=1, keepdims=True)\n"
-                 "                                  - zhat * (dzbn * zhat).sum(axis=1, "
-                 "keepdims=True))",
-        wrong="def bn_backward(dzbn, zhat, gamma, inv_std):\n"
-              "    return gamma * inv_std * dzbn"),
+        solution="def ln_backward(dzln, zhat, gamma, inv_std):\n"
+                 "    n = dzln.shape[0]\n"
+                 "    dzhat = gamma * dzln\n"
+                 "    return inv_std / n * (n * dzhat - dzhat.sum(axis=0, keepdims=True)\n"
+                 "                          - zhat * (dzhat * zhat).sum(axis=0, keepdims=True))",
+        wrong="def ln_backward(dzln, zhat, gamma, inv_std):\n"
+              "    n = dzln.shape[0]\n"
+              "    return gamma * inv_std / n * (n * dzln - dzln.sum(axis=0, keepdims=True)\n"
+              "                                  - zhat * (dzln * zhat).sum(axis=0, "
+              "keepdims=True))"),
 }
 THINK = {}

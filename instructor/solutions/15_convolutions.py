@@ -1,4 +1,5 @@
 """Instructor material for chapter 15 (convolutions): solutions and points."""
+PER_STUDENT = True  # SIZE_AT and COUNT_AT are each student's own (bpbook.variants)
 EXERCISES = {
     "15.output-size": dict(
         points=1,
@@ -41,12 +42,14 @@ EXERCISES = {
 THINK = {
     "15.why-share": dict(
         points=2,
-        answer="A dense layer from an H×W image to an H×W map has (HW)² weights, a 3×3 kernel 9, "
-               "shared by every position: the gradient of a shared weight is the sum of its uses "
-               "over all pixels (the correlation of x with δ), so every position's example "
-               "teaches the same detector. The layer is translation-equivariant: a shifted digit "
-               "gives a shifted feature map, which max pooling then partly absorbs. (Full marks: "
-               "the two counts compared, 'the gradient sums over positions' stated, and "
-               "translation equivariance or its consequence named; one point for a count "
-               "alone.)"),
+        answer="With x′_{i,j} = x_{i,j−1}, z′_{ij} = Σ_pq w_pq x_{i+p, j−1+q} = z_{i, j−1}: the "
+               "feature map shifts by the same pixel (translation equivariance), except at the "
+               "border where padding enters. The 2×2 pooled map does not simply shift: a one-pixel "
+               "shift moves features across window boundaries, so some pooled values change and "
+               "others stay (the maximum may stay in its window); a two-pixel shift is a whole "
+               "window, so the pooled map shifts by one cell. Because the same kernel is applied at "
+               "every position, what it learns from a stroke in one place applies everywhere, and "
+               "its gradient sums over all positions. (Grading: 1 point for z′_ij = z_{i,j−1} from "
+               "the index form; 1 point for pooling's one- versus two-pixel behaviour and the "
+               "consequence for learning.)"),
 }

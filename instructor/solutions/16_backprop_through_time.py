@@ -1,4 +1,5 @@
 """Instructor material for chapter 16 (backpropagation through time): solutions and points."""
+PER_STUDENT = True  # the exercises' ρ, share, T, k and s are each student's own (bpbook.variants)
 EXERCISES = {
     "16.step-back": dict(
         points=2,

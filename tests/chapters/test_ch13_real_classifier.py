@@ -9,9 +9,9 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 from bpbook.activations import softmax  # noqa: E402
-from bpbook.chapters.ch13_real_classifier import plots  # noqa: E402
+from bpbook.chapters.ch13_real_classifier import exercises, plots  # noqa: E402
 from bpbook.chapters.ch13_real_classifier.exercises import (  # noqa: E402
-    check_ce_grad, check_logsumexp, check_param_count)
+    check_ce_grad, check_ce_loss, check_mult_count)
 from bpbook.chapters.ch13_real_classifier.explore import update  # noqa: E402
 from bpbook.chapters.ch13_real_classifier.train import (  # noqa: E402
     BATCH, EPOCHS, HIDDEN, LR, SEED, batches, classifier, confusion, logsumexp, logsumexp_naive,
@@ -19,6 +19,7 @@ from bpbook.chapters.ch13_real_classifier.train import (  # noqa: E402
 from bpbook.data import digits  # noqa: E402
 from bpbook.torch_bridge import to_torch_mlp  # noqa: E402
 from tests import solutions  # noqa: E402
+from tests.student import reload_as  # noqa: E402
 
 
 def test_split_is_seeded_disjoint_and_complete():
@@ -233,24 +234,27 @@ def test_exercise_checks():
         return p / o.shape[1]
     assert "whole rows" in str(check_ce_grad(rows_bug))
 
-    def stable(o):
-        c = o.max(axis=0, keepdims=True)
-        return c + np.log(np.exp(o - c).sum(axis=0, keepdims=True))
-    assert check_logsumexp(stable).ok is True
-    with np.errstate(over="ignore", divide="ignore"):
-        naive = str(check_logsumexp(lambda o: np.log(np.exp(o).sum(axis=0, keepdims=True))))
-    assert "overflows" in naive
-    assert "adding c back" in str(check_logsumexp(lambda o: stable(o) - o.max(axis=0)))
+    def loss_by_torch(o, labels):  # independent truth: torch's cross_entropy, samples in rows
+        return torch.nn.functional.cross_entropy(torch.tensor(o.T), torch.tensor(labels)).item()
+    assert check_ce_loss(lambda o, c: np.asarray(loss_by_torch(o, c))).ok is True
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        naive = str(check_ce_loss(lambda o, c: np.mean(np.log(np.exp(o).sum(axis=0))
+                                                       - o[c, np.arange(o.shape[1])])))
+        under = str(check_ce_loss(lambda o, c: -np.mean(
+            np.log(softmax(o)[c, np.arange(o.shape[1])]))))
+    assert "overflows" in naive and "underflows to 0" in under
+    assert "the mean" in str(check_ce_loss(lambda o, c: loss_by_torch(o, c) * o.shape[1]))
 
-    H = 64
-    assert check_param_count(64 * H + H + H * 10 + 10, hidden=H).ok is True
-    assert "weights only" in str(check_param_count(64 * H + H * 10, hidden=H))
-    assert check_param_count(64 * H + H + H * 10 + 9, hidden=H).ok is False
+    H, m = 64, 32
+    assert check_mult_count(m * (64 * H + 10 * H), hidden=H, m=m).ok is True
+    assert "one image's count" in str(check_mult_count(64 * H + 10 * H, hidden=H, m=m))
+    assert "number of parameters" in str(check_mult_count(75 * H + 10, hidden=H, m=m))
+    assert check_mult_count(m * 74 * H + 1, hidden=H, m=m).ok is False
 
 
 CHECKS = {"13.ce-grad": ("ce_grad", check_ce_grad),
-          "13.logsumexp": ("logsumexp", check_logsumexp),
-          "13.param-count": ("answer", lambda a: check_param_count(a, hidden=HIDDEN))}
+          "13.ce-loss": ("ce_loss", check_ce_loss),
+          "13.mult-count": ("answer", check_mult_count)}
 
 
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
@@ -258,7 +262,8 @@ def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
     entry = solutions.load("13_real_classifier").EXERCISES[exercise]
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
-        ns = {"np": np, "softmax": softmax, "HIDDEN": HIDDEN}
+        ns = {"np": np, "softmax": softmax, "MULT_HIDDEN": exercises.MULT_HIDDEN,
+              "MULT_BATCH": exercises.MULT_BATCH}
         with np.errstate(over="ignore", divide="ignore"):
             exec(code, ns)
             verdict = judge(ns[name])
@@ -274,11 +279,63 @@ def test_every_chapter_exercise_has_an_instructor_entry():
 
 def test_a_table_of_the_fixed_answers_does_not_pass():
     from bpbook.chapters.ch13_real_classifier.exercises import _large_logit_cases, _logit_cases
-    from bpbook.chapters.ch13_real_classifier.train import logsumexp
 
     ce_table = {o.tobytes(): _ce_grad(o, c) for o, c in _logit_cases()}
     verdict = check_ce_grad(lambda o, c: ce_table.get(o.tobytes(), np.zeros_like(o)))
     assert verdict.ok is False and "random" in verdict.message
-    lse_table = {o.tobytes(): logsumexp(o) for (o,) in _large_logit_cases()}
-    verdict = check_logsumexp(lambda o: lse_table.get(o.tobytes(), np.zeros((1, o.shape[1]))))
+    ce_loss_table = {o.tobytes(): exercises.ce_loss(o, c) for o, c in _large_logit_cases()}
+    verdict = check_ce_loss(lambda o, c: ce_loss_table.get(o.tobytes(), np.float64(0.0)))
     assert verdict.ok is False and "random" in verdict.message
+
+
+def test_the_confusion_alt_names_only_mistakes_that_are_commonest():
+    counts = np.diag([5, 4, 3])
+    counts[1, 2], counts[2, 0], counts[0, 1] = 1, 2, 2
+    alt, _ = plots.confusion_alt(counts)
+    assert "0 read as 1 (2 times) and 2 read as 0 (2 times)" in alt and "1 read as 2" not in alt
+    ties = np.diag([5, 4, 3])
+    ties[1, 2], ties[2, 0] = 1, 1
+    alt, _ = plots.confusion_alt(ties)
+    assert "2 mistakes, no (true, predicted) pair repeated" in alt and "commonest" not in alt
+    ties[2, 0] = 0
+    assert "One mistake: 1 read as 2." in plots.confusion_alt(ties)[0]
+    assert "1 times" not in alt
+
+
+@pytest.fixture
+def as_student(monkeypatch):
+    """Reload the exercise module as ``who``'s kernel would import it (bpbook.variants); the
+    module is reloaded for a reader alone afterwards."""
+    yield lambda who: reload_as(monkeypatch, exercises, who)
+    reload_as(monkeypatch, exercises, None)
+
+
+def test_a_reader_alone_counts_the_pages_width_and_batch(monkeypatch):
+    module = reload_as(monkeypatch, exercises, None)
+    assert (module.MULT_HIDDEN, module.MULT_BATCH) == (HIDDEN, BATCH)
+
+
+def test_each_student_counts_their_own_and_the_solution_follows(as_student):
+    entry = solutions.load("13_real_classifier")
+    assert entry.PER_STUDENT is True
+    drawn = {}
+    for who in [f"student{i}" for i in range(25)]:
+        module = as_student(who)
+        H, m = module.MULT_HIDDEN, module.MULT_BATCH
+        assert isinstance(H, int) and isinstance(m, int) and 8 <= H <= 256 and 8 <= m <= 128
+        drawn[who] = (H, m)
+        right = m * H * 64 + m * 10 * H  # the two products, counted here
+        assert module.check_mult_count(right).ok is True
+        named = [64 * H + 10 * H, m * 64 * H, 75 * H + 10, 2 * right]
+        assert right not in named and len(set(named)) == 4
+        assert all(module.check_mult_count(v).ok is False for v in named)
+        for code, ok in ((entry.EXERCISES["13.mult-count"]["solution"], True),
+                         (entry.EXERCISES["13.mult-count"]["wrong"], False)):
+            ns = {"MULT_HIDDEN": H, "MULT_BATCH": m}
+            exec(code, ns)
+            assert module.check_mult_count(ns["answer"]).ok is ok
+    assert len(set(drawn.values())) > 20
+    # another student's right answer is wrong for this one
+    H0, m0 = drawn["student0"]
+    H1, m1 = next(v for v in drawn.values() if v[0] * v[1] != H0 * m0)
+    assert as_student("student0").check_mult_count(74 * H1 * m1).ok is False

@@ -10,9 +10,9 @@ import sympy as sp
 import torch
 
 from bpbook.chapters.ch14_by_hand import checks, explore, net, plots
-from bpbook.chapters.ch14_by_hand.exercises import (_centering, _dzbn, bn_backward,
-                                                    check_bn_backward, check_centering,
-                                                    check_first_layer, check_tanh)
+from bpbook.chapters.ch14_by_hand.exercises import (_centering, _dzbn, check_centering,
+                                                    check_first_layer, check_ln_backward,
+                                                    check_tanh, ln_backward)
 from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 
@@ -76,17 +76,33 @@ def test_fused_formulas_agree_with_steps_and_torch():
     np.testing.assert_allclose(fused, mine["z1"], atol=1e-15)
 
 
-def test_the_numpy_exercise_reference_is_torchs_batchnorm_backward():
+def test_the_layer_norm_exercise_reference_is_torchs_layer_norm():
+    """Exercise 4's reference against torch.nn.functional.layer_norm (samples in rows there)."""
     rng = np.random.default_rng(9)
-    z = torch.tensor(rng.normal(size=(3, 6)) * 2 + 1, requires_grad=True)
-    gamma, dy = rng.normal(size=(3, 1)), rng.normal(size=(3, 6))
-    mu = z.mean(1, keepdim=True)
-    var = z.var(1, keepdim=True, unbiased=False)
-    zhat = (z - mu) / torch.sqrt(var + net.EPS)
-    (torch.from_numpy(gamma) * zhat).backward(torch.from_numpy(dy))
-    inv_std = (1 / torch.sqrt(var + net.EPS)).detach().numpy()
-    np.testing.assert_allclose(bn_backward(dy, zhat.detach().numpy(), gamma, inv_std),
-                               z.grad.numpy(), atol=1e-13)
+    n, m = 4, 6
+    z = torch.tensor(rng.normal(size=(n, m)) * 2 + 1, requires_grad=True)
+    gamma, dzln = rng.normal(size=(n, 1)), rng.normal(size=(n, m))
+    out = torch.nn.functional.layer_norm(z.T, (n,), weight=torch.from_numpy(gamma[:, 0]),
+                                         eps=net.EPS)
+    out.backward(torch.from_numpy(dzln.T))
+    zd = z.detach().numpy()
+    inv_std = 1 / np.sqrt(zd.var(axis=0, keepdims=True) + net.EPS)
+    zhat = (zd - zd.mean(axis=0, keepdims=True)) * inv_std
+    np.testing.assert_allclose(ln_backward(dzln, zhat, gamma, inv_std), z.grad.numpy(),
+                               atol=1e-13)
+
+
+def test_the_row_layout_exercise_reference_is_torchs_linear():
+    rng = np.random.default_rng(10)
+    X = torch.tensor(rng.normal(size=(5, 3)))
+    W = torch.tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    b = torch.tensor(rng.normal(size=4), requires_grad=True)
+    dz = rng.normal(size=(5, 4))
+    torch.nn.functional.linear(X, W, b).backward(torch.from_numpy(dz))
+    verdict = check_first_layer(lambda d, x: d.T @ x, lambda d: d.sum(axis=0))
+    assert verdict.ok is True
+    np.testing.assert_allclose(dz.T @ X.numpy(), W.grad.numpy(), atol=1e-14)
+    np.testing.assert_allclose(dz.sum(axis=0), b.grad.numpy(), atol=1e-14)
 
 
 def test_cmp_tells_exact_from_approximate_from_wrong():
@@ -127,25 +143,43 @@ def test_central_differences_pass_and_catch_a_wrong_gradient():
     assert not checks.differences(p, X, y, wrong, sample=3).passed()
 
 
-def test_sympy_batchnorm_derivative_is_the_fused_formula():
-    assert checks.bn_agrees(3) and checks.bn_agrees(2)
-    z, g, gamma, eps, exact, fused = checks.bn_symbolic(3)
-    values = {zi: v for zi, v in zip(z, (0.3, -1.2, 2.0))}
-    values.update({gi: v for gi, v in zip(g, (0.5, 0.1, -0.7))})
-    values.update({gamma: 1.3, eps: sp.Rational(1, 100)})
-    zt = torch.tensor([[0.3, -1.2, 2.0]], dtype=torch.float64, requires_grad=True)
-    zhat = (zt - zt.mean(1, keepdim=True)) / torch.sqrt(zt.var(1, unbiased=False) + 0.01)
-    (1.3 * zhat).backward(torch.tensor([[0.5, 0.1, -0.7]], dtype=torch.float64))
-    np.testing.assert_allclose([float(e.subs(values)) for e in exact], zt.grad.numpy()[0],
-                               rtol=1e-12)
+def test_sympy_jacobian_is_the_pages_formula_and_torchs():
+    assert checks.jacobian_agrees(2) and checks.jacobian_agrees(3)
+    z, eps, exact, formula = checks.bn_jacobian(3)
+    values = {zi: v for zi, v in zip(z, (0.3, -1.2, 2.0))} | {eps: sp.Rational(1, 100)}
+    zt = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64)
+    jac = torch.autograd.functional.jacobian(
+        lambda v: (v - v.mean()) / torch.sqrt(v.var(unbiased=False) + 0.01), zt)
+    np.testing.assert_allclose([[float(e.subs(values)) for e in row] for row in exact],
+                               jac.numpy(), rtol=1e-12)
 
 
 def test_the_sympy_check_notices_a_wrong_formula():
-    z, g, gamma, eps, exact, fused = checks.bn_symbolic(3)
-    r = sp.Symbol("r", positive=True)
-    var = sum((zi - sum(z) / 3) ** 2 for zi in z) / 3
-    wrong = fused[0] + g[0] * gamma / 10
-    assert sp.expand((exact[0] - wrong).subs(eps, r ** 2 - var) * r ** 3) != 0
+    z, eps, exact, formula = checks.bn_jacobian(3)
+    one_wrong = [list(row) for row in formula]
+    one_wrong[1][2] = formula[1][2] * 2
+    assert not checks.jacobian_agrees(3, one_wrong)
+    r = sp.sqrt(sum((zi - sum(z) / 3) ** 2 for zi in z) / 3 + eps)
+    without_variance_path = [[(sp.KroneckerDelta(i, j) - sp.Rational(1, 3)) / r
+                              for i in range(3)] for j in range(3)]
+    assert not checks.jacobian_agrees(3, without_variance_path)
+
+
+def test_the_forward_pass_by_torch_nn_functional_and_the_tanh_rounding():
+    p, (X, y) = net.init(hidden=5, seed=6), net.batch(9, seed=6)
+    t, theirs = net.torch_gradients(p, X, y)
+    assert net.torch_nn_loss(p, X, y) == pytest.approx(float(t["loss"]), rel=1e-14)
+    wrong = dict(p, gamma=p["gamma"] * 1.01)
+    assert net.torch_nn_loss(wrong, X, y) != pytest.approx(float(t["loss"]), rel=1e-6)
+    h = torch.tensor([0.1, 0.7, -0.99], dtype=torch.float64)
+    from fractions import Fraction
+    assert net.one_rounding(h).tolist() == [float(1 - Fraction(v) ** 2) for v in h.tolist()]
+    mine = net.by_hand(t)
+    handed = net.handed_torchs_zbn(t, mine, theirs)
+    assert set(handed) == set(net.STAGE_TENSORS["batchnorm_backward"]
+                              + net.STAGE_TENSORS["first_layer_backward"])
+    for name, value in handed.items():
+        torch.testing.assert_close(value, theirs[name], rtol=0, atol=1e-15)
 
 
 def test_explorer_update_function():
@@ -158,7 +192,7 @@ def test_explorer_update_function():
     np.testing.assert_array_equal(view.diff, (mine["W2"] - theirs["W2"]).numpy())
     numbers = {r[0]: r[1] for r in view.table.rows}
     assert numbers["loss"] == view.loss
-    assert numbers["largest |∂L/∂W2|"] == float(mine["W2"].abs().max())
+    assert numbers["largest |∂ℒ/∂W2|"] == float(mine["W2"].abs().max())
     assert alt_of(view.figure) == (view.description, None)
     assert "W2 (shape 10×32)" in view.description and "12 digits" in view.description
     image = plot.images[0].get_array()
@@ -203,33 +237,76 @@ def test_figure_and_its_description_come_from_the_same_rows():
 
 
 def test_exercise_checks_give_specific_feedback():
-    assert check_centering(lambda d: d - d.mean(axis=1, keepdims=True)).ok is True
+    assert check_centering(lambda d: d - d.mean(axis=0, keepdims=True)).ok is True
     assert "path through mu is missing" in str(check_centering(lambda d: d))
+    copied = check_centering(lambda d: d - d.mean(axis=1, keepdims=True))  # the page's batch norm
+    assert copied.ok is False and "batch norm's answer" in str(copied)
     assert check_centering(None).ok is None
 
-    right_W = lambda dz, X: dz @ X.T  # noqa: E731
-    right_b = lambda dz: dz.sum(axis=1, keepdims=True)  # noqa: E731
+    right_W = lambda dz, X: dz.T @ X  # noqa: E731
+    right_b = lambda dz: dz.sum(axis=0)  # noqa: E731
     assert check_first_layer(right_W, right_b).ok is True
     assert check_first_layer(None, None).ok is None
-    mean_b = check_first_layer(right_W, lambda dz: dz.mean(axis=1, keepdims=True))
+    mean_b = check_first_layer(right_W, lambda dz: dz.mean(axis=0))
     assert mean_b.ok is False and "gradients add" in str(mean_b)
     assert check_first_layer(right_W, None).ok is None
+    page = check_first_layer(lambda dz, X: dz @ X.T, lambda dz: dz.sum(axis=1, keepdims=True))
+    assert page.ok is False  # the page's column-layout answer does not fit rows
 
     assert check_tanh(lambda dh, z: dh * (1 - np.tanh(z) ** 2)).ok is True
     assert "given zbn" in str(check_tanh(lambda dh, z: dh * (1 - z ** 2)))
 
-    assert check_bn_backward(bn_backward).ok is True
-    assert "constants" in str(check_bn_backward(lambda d, zh, g, s: g * s * d))
-    assert check_bn_backward(None).ok is None
+    assert check_ln_backward(ln_backward).ok is True
+    assert "constants" in str(check_ln_backward(lambda d, zh, g, s: g * s * d))
+    outside = check_ln_backward(lambda d, zh, g, s: g * s / d.shape[0] * (
+        d.shape[0] * d - d.sum(0, keepdims=True) - zh * (d * zh).sum(0, keepdims=True)))
+    assert outside.ok is False and "γ taken out of the sums" in str(outside)
+    copied = check_ln_backward(lambda d, zh, g, s: net.bn_fused(
+        torch.from_numpy(d), torch.from_numpy(zh), torch.from_numpy(g),
+        torch.from_numpy(s)).numpy())
+    assert copied.ok is False and "batch-norm formula" in str(copied)
+    assert check_ln_backward(None).ok is None
 
 
 def test_the_centering_and_tanh_references_are_torchs():
     rng = np.random.default_rng(4)
-    z1 = torch.tensor(rng.normal(size=(3, 5)), requires_grad=True)
+    z = torch.tensor(rng.normal(size=(3, 5)), requires_grad=True)
     dzc = rng.normal(size=(3, 5))
-    (z1 - z1.sum(1, keepdim=True) / 5).backward(torch.from_numpy(dzc))
-    np.testing.assert_allclose(_centering(dzc), z1.grad.numpy(), atol=1e-15)
+    (z - z.sum(0, keepdim=True) / 3).backward(torch.from_numpy(dzc))
+    np.testing.assert_allclose(_centering(dzc), z.grad.numpy(), atol=1e-15)
     zbn = torch.tensor(rng.normal(size=(3, 4)), requires_grad=True)
     dh = rng.normal(size=(3, 4))
     torch.tanh(zbn).backward(torch.from_numpy(dh))
     np.testing.assert_allclose(_dzbn(dh, zbn.detach().numpy()), zbn.grad.numpy(), atol=1e-15)
+
+
+CHECKS = {"14.centering": (("dz_from_dzc",), check_centering),
+          "14.first-layer": (("dW", "db"), check_first_layer),
+          "14.tanh": (("dzbn",), check_tanh),
+          "14.bn-fused": (("ln_backward",), check_ln_backward)}
+
+
+@pytest.mark.parametrize("exercise", sorted(CHECKS))
+def test_instructor_solution_passes_and_its_wrong_answer_fails(exercise):
+    from tests import solutions
+    entry = solutions.load("14_by_hand").EXERCISES[exercise]
+    names, judge = CHECKS[exercise]
+    for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
+        ns = {"np": np}
+        exec(code, ns)
+        assert judge(*(ns[n] for n in names)).ok is ok, (exercise, code)
+
+
+def test_the_page_keeps_sigma_for_the_sigmoid_and_y_for_targets():
+    """DEVELOPERS.md's notation (own-d, rev-2, rev-3): batch norm's scale is r, its outputs u, the
+    gradient arriving at them d, samples indexed (i); σ, y_i = … and g_i do not appear."""
+    import re
+    from pathlib import Path
+
+    import jupytext
+    nb = jupytext.read(Path(__file__).parents[2] / "chapters" / "14_by_hand.py")
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "\\sigma" not in markdown
+    assert not re.search(r"\by_i\s*=|\bg_[ij]\b", markdown)  # y_i stays sample i's label
+    assert re.search(r"u\^\{\(i\)\}\s*=\s*\\gamma", markdown)
+    assert "r = \\sqrt{\\mathrm{var}+\\varepsilon}" in markdown

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bpbook.chapters.ch15_convolutions import cnn, exercises, index_form, plots
 from bpbook.chapters.ch15_convolutions.explore import KERNELS, N_IMAGES, update
 from bpbook.gradcheck import numeric_grad
+from tests.student import reload_as
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,8 +48,8 @@ def test_index_form_rules_agree_with_central_differences():
 def test_sympy_confirms_both_rules_and_would_notice_a_wrong_one():
     dw, dx, is_correlation, is_flipped = index_form.symbolic_1d(n=6, k=3)
     assert is_correlation and is_flipped and len(dw) == 3 and len(dx) == 6
-    x0, g0 = index_form.sp.symbols("x0 g0")
-    assert dw[0].coeff(g0) == x0  # ∂L/∂w₀ = g₀x₀ + …, by hand
+    x0, d0 = index_form.sp.symbols("x0 delta0")
+    assert dw[0].coeff(d0) == x0  # ∂ℒ/∂w₀ = δ₀x₀ + …, by hand
 
 
 def test_im2col_times_the_kernel_is_the_correlation():
@@ -96,7 +97,15 @@ def test_explorer_numbers_match_a_direct_computation():
         np.testing.assert_allclose(view.feature, feature, atol=1e-12)
         pooled = feature.reshape(4, 2, 4, 2).max(axis=(1, 3))
         np.testing.assert_allclose(view.pooled, pooled)
-        assert view.routed.sum() == 16 and set(np.unique(view.routed)) <= {0.0, 1.0}
+        live = pooled > 0  # a window of zeros passes nothing back through the ReLU
+        assert view.routed.sum() == live.sum() and set(np.unique(view.routed)) <= {0.0, 1.0}
+        for i, j in np.ndindex(4, 4):
+            window = view.routed[2 * i:2 * i + 2, 2 * j:2 * j + 2]
+            assert window.sum() == live[i, j]
+            if live[i, j]:  # the first largest entry, in reading order
+                assert window.ravel().argmax() == feature[2 * i:2 * i + 2, 2 * j:2 * j + 2].argmax()
+        rows = {r[0]: r[1] for r in view.table.rows}
+        assert rows["windows whose maximum is 0"] == (~live).sum()
         assert view.label == data.test_labels[index]
         assert f"a {view.label}" in view.alt and f"{feature.max():.2f}" in view.alt
 
@@ -204,3 +213,59 @@ def test_pool_check_holds_the_pages_tie_rule():
         verdict = exercises.check_pool_backward(wrong)
         assert verdict.ok is False and named in str(verdict), str(verdict)
 
+
+
+def test_each_student_gets_own_settings_the_checks_and_solutions_follow(monkeypatch):
+    entry = _solutions()
+    assert entry.PER_STUDENT is True
+    seen = set()
+    try:
+        for who in [f"student{i}" for i in range(40)]:
+            mod = reload_as(monkeypatch, exercises, who)
+            H, k, s, P = (mod.SIZE_AT[n] for n in ("H", "k", "stride", "padding"))
+            assert 20 <= H <= 40 and k % 2 == 1 and 5 <= k <= 11 and s == 2 and 4 <= P <= 6
+            right = (H + 2 * P - k) // s + 1  # the output-size formula, written here
+            # every named mistake is a number of its own, so the check can tell them apart
+            wrong = [(H - k) // s + 1, (H + 2 * P - k) // s, H + 2 * P - k + 1,
+                     (H + P - k) // s + 1]
+            assert right not in wrong and len(set(wrong)) == 4, (who, mod.SIZE_AT)
+            assert mod.check_output_size(right).ok is True
+            assert all(mod.check_output_size(v).ok is False for v in wrong)
+            c = mod.COUNT_AT
+            count = c["out_channels"] * (c["in_channels"] * c["k"] ** 2 + 1)
+            assert mod.check_param_count(count).ok is True
+            others = [count - c["out_channels"], c["out_channels"] * (c["k"] ** 2 + 1),
+                      c["in_channels"] * c["k"] ** 2 + c["out_channels"]]
+            assert count not in others and len(set(others)) == 3
+            for ex, judge, want in (("15.output-size", mod.check_output_size, right),
+                                    ("15.param-count", mod.check_param_count, count)):
+                for code, ok in ((entry.EXERCISES[ex]["solution"], True),
+                                 (entry.EXERCISES[ex]["wrong"], False)):
+                    ns = {"SIZE_AT": mod.SIZE_AT, "COUNT_AT": mod.COUNT_AT}
+                    exec(code, ns)
+                    assert judge(ns["answer"]).ok is ok and (ns["answer"] == want) is ok
+            seen.add((tuple(mod.SIZE_AT.values()), tuple(c.values())))
+        assert len(seen) > 30  # students really differ
+        reader = reload_as(monkeypatch, exercises, None)
+        assert reader.SIZE_AT == dict(H=28, k=9, stride=2, padding=4)
+        assert reader.COUNT_AT == dict(in_channels=3, out_channels=16, k=5)
+    finally:
+        reload_as(monkeypatch, exercises, None)
+
+
+def test_the_pool_check_tells_reading_order_from_column_order_as_torch_does():
+    x = torch.tensor([[[[1.0, 2.0], [2.0, 0.0]]]], requires_grad=True)
+    torch.nn.functional.max_pool2d(x, 2).sum().backward()
+    torch_first = np.unravel_index(int(x.grad.flatten().argmax()), (2, 2))
+    assert torch_first == (0, 1)  # reading order: along the first row first
+    column_order = lambda x, da: exercises._pool_reference(x.T, da.T).T  # noqa: E731
+    verdict = exercises.check_pool_backward(column_order)
+    assert verdict.ok is False and "column order" in str(verdict)
+
+
+def test_the_explorer_counts_windows_of_zeros_and_stops_the_gradient_there():
+    view = update(0, "vertical edges")
+    rows = {r[0]: r[1] for r in view.table.rows}
+    assert rows["windows whose maximum is 0"] == int((view.pooled == 0).sum()) > 0
+    assert rows["pre-activations the gradient reaches"] == 16 - rows["windows whose maximum is 0"]
+    assert "(counted from 1)" in view.alt

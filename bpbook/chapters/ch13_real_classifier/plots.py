@@ -66,21 +66,33 @@ def confusion_figure(counts):
 
 
 def confusion_alt(counts, top=3):
-    """``(alt, details)`` of a confusion matrix: how many are right, the ``top`` commonest
-    mistakes; the details give every row's counts."""
+    """``(alt, details)`` of a confusion matrix: how many are right, and the commonest mistakes
+    (at most ``top`` of those sharing the largest count; none named when no pair repeats); the
+    details give every row's counts."""
     counts = np.asarray(counts)
     right, total = int(np.trace(counts)), int(counts.sum())
     off = [(int(counts[i, j]), i, j) for i in range(len(counts)) for j in range(len(counts))
            if i != j and counts[i, j]]
-    worst = sorted(off, key=lambda t: (-t[0], t[1], t[2]))[:top]
+    most = max((n for n, _, _ in off), default=0)
+    worst = sorted((t for t in off if t[0] == most), key=lambda t: (t[1], t[2]))[:top]
+    commonest = listing(f"{i} read as {j} ({_times(n)})" for n, i, j in worst)
+    if len(off) == 1 and most == 1:
+        summary = f"One mistake: {off[0][1]} read as {off[0][2]}."
+    elif most == 1:
+        summary = f"{len(off)} mistakes, no (true, predicted) pair repeated."
+    else:
+        summary = f"The commonest mistakes: {commonest}."
     alt = (f"Confusion matrix of the test set, true digit (rows) against predicted digit "
            f"(columns), each cell's count written in it: {right} of {total} on the diagonal "
            f"({100 * right / total:.1f} % right). "
-           + (f"The commonest mistakes: {listing(f'{i} read as {j} ({n} times)' for n, i, j in worst)}."
-              if worst else "No mistakes."))
+           + (summary if off else "No mistakes."))
     details = " ".join(f"True {i}: " + listing(f"{int(c)} as {j}" for j, c in enumerate(row) if c)
                        + "." for i, row in enumerate(counts))
     return alt, details
+
+
+def _times(n):
+    return "once" if n == 1 else f"{n} times"
 
 
 def digits_figure(images, titles, columns=6):

@@ -1,12 +1,14 @@
 r"""Exercise checks of chapter 14 (a whole network by hand), built on
 :func:`bpbook.feedback.check_function`. Each check runs the student's function on fixed inputs and
-on fresh random ones, and compares it with the reference (the chapter's expressions, which
-``tests/chapters/test_ch14_by_hand.py`` holds to ``torch.autograd``).
+on fresh random ones, and compares it with the reference (held to ``torch.autograd`` in
+``tests/chapters/test_ch14_by_hand.py``).
 
-Inputs are numpy arrays, samples in columns (shapes as in
-:mod:`bpbook.chapters.ch14_by_hand.net`): ``dzc``, ``dz1`` ``(n, m)``, images ``X`` ``(d, m)``;
-``dh``, ``zbn`` ``(n, m)``; for batch norm ``dzbn``, ``zhat`` ``(n, m)``, ``gamma``, ``inv_std``
-``(n, 1)``.
+The exercises carry the page's method to cases the page does not show: layer normalisation
+(statistics over the units of each sample, axis 0, instead of over the batch), a layer in
+PyTorch's row layout (samples are rows), and tanh's backward from its pre-activation. Inputs are
+numpy arrays: ``dzc`` ``(n, m)``; for the row layout ``dz`` ``(m, n)`` and ``X`` ``(m, d)``, so
+``dW`` is ``(n, d)`` and ``db`` ``(n,)``; ``dh``, ``zbn`` ``(n, m)``; for layer norm ``dzln``,
+``zhat`` ``(n, m)``, ``gamma`` ``(n, 1)`` and ``inv_std`` ``(1, m)``, one per sample.
 """
 import numpy as np
 
@@ -14,53 +16,57 @@ from bpbook.feedback import Feedback, check_function
 
 
 def _centering(dzc):
-    return dzc - dzc.mean(axis=1, keepdims=True)
+    """Layer norm's centring ``zc = z − z.mean(0)``, backward."""
+    return dzc - dzc.mean(axis=0, keepdims=True)
 
 
 def _draw_centered(rng):
-    return (rng.normal(size=(rng.integers(1, 6), rng.integers(2, 9))),)
+    return (rng.normal(size=(rng.integers(2, 6), rng.integers(2, 9))),)
 
 
 def check_centering(fn):
-    """Exercise: ``fn(dzc)`` returns ∂L/∂z1 when ``zc = z1 − mu`` and ``mu = z1.sum(1) / m``,
-    and z1 reaches the loss only through ``zc``."""
+    """Exercise: ``fn(dzc)`` returns ∂ℒ/∂z when ``zc = z − mu`` with ``mu = z.sum(0) / n``, the
+    mean over the units of each sample (layer norm), and z reaches the loss only through ``zc``."""
     rng = np.random.default_rng(0)
     cases = [_draw_centered(rng) for _ in range(4)]
-    return check_function(fn, "∂L/∂z1", "dzc − dzc.mean(1): the direct path and the one "
+    return check_function(fn, "∂ℒ/∂z", "dzc − dzc.mean(0): the direct path and the one "
                           "through mu", cases, _centering, random_cases=_draw_centered, mistakes=[
         (lambda d: d, "dzc alone: the path through mu is missing"),
-        (lambda d: d - d.sum(axis=1, keepdims=True), "dzc − Σ dzc: mu is the sum divided by m"),
-        (lambda d: d - d.mean(axis=0, keepdims=True), "a mean over the units (axis 0): mu is "
-                                                      "taken over the samples, along each row"),
-        (lambda d: d + d.mean(axis=1, keepdims=True), "dzc + mean: zc = z1 − mu, so mu's "
+        (lambda d: d - d.mean(axis=1, keepdims=True), "batch norm's answer, a mean over the "
+                                                      "samples (axis 1): here mu is taken over "
+                                                      "the units of each sample, axis 0"),
+        (lambda d: d - d.sum(axis=0, keepdims=True), "dzc − Σ dzc: mu is the sum divided by n"),
+        (lambda d: d + d.mean(axis=0, keepdims=True), "dzc + mean: zc = z − mu, so mu's "
                                                       "gradient is −Σ dzc"),
     ])
 
 
-def _draw_layer(rng):
-    n, d, m = rng.integers(1, 6), rng.integers(1, 6), rng.integers(2, 7)
-    return rng.normal(size=(n, m)), rng.normal(size=(d, m))
+def _draw_rows(rng):
+    n, d, m = rng.integers(2, 6), rng.integers(2, 6), rng.integers(2, 7)
+    while d == n:  # a square W would let a transposed answer through on shape alone
+        d = rng.integers(2, 6)
+    return rng.normal(size=(m, n)), rng.normal(size=(m, d))
 
 
-def check_first_layer(dW1, db1):
-    """Exercise: ``dW1(dz1, X)`` and ``db1(dz1)`` for ``z1 = W1 @ X + b1``."""
-    if dW1 is None and db1 is None:
-        return Feedback(None, "write dW1 and db1 and run the cell again")
+def check_first_layer(dW, db):
+    """Exercise: ``dW(dz, X)`` and ``db(dz)`` for ``z = X @ W.T + b`` in PyTorch's row layout
+    (``X`` ``(m, d)``, ``W`` ``(n, d)``, ``b`` ``(n,)``, ``z`` ``(m, n)``)."""
+    if dW is None and db is None:
+        return Feedback(None, "write dW and db and run the cell again")
     rng = np.random.default_rng(1)
-    cases = [_draw_layer(rng) for _ in range(4)]
-    weights = check_function(dW1, "dW1", "dz1 @ X.T", cases, lambda dz, X: dz @ X.T,
-                             random_cases=_draw_layer, mistakes=[
-        (lambda dz, X: X @ dz.T, "X @ dz1.T, the transpose of ∂L/∂W1"),
-        (lambda dz, X: dz @ X.T / dz.shape[1], "a mean over the samples: the loss's 1/m is "
-                                                 "already inside dz1")])
+    cases = [_draw_rows(rng) for _ in range(4)]
+    weights = check_function(dW, "dW", "dz.T @ X", cases, lambda dz, X: dz.T @ X,
+                             random_cases=_draw_rows, mistakes=[
+        (lambda dz, X: X.T @ dz, "X.T @ dz, the transpose of ∂ℒ/∂W: W is (n, d)"),
+        (lambda dz, X: dz.T @ X / dz.shape[0], "a mean over the samples: the loss's 1/m is "
+                                               "already inside dz")])
     bias_cases = [(dz,) for dz, _ in cases]
-    bias = check_function(db1, "db1", "dz1.sum(1, keepdims=True)", bias_cases,
-                          lambda dz: dz.sum(axis=1, keepdims=True),
-                          random_cases=lambda r: _draw_layer(r)[:1], mistakes=[
-        (lambda dz: dz.mean(axis=1, keepdims=True), "the mean over the samples: b1 is added "
-                                                    "to every sample, so their gradients add"),
-        (lambda dz: dz.sum(axis=0, keepdims=True), "a sum over the units (axis 0): b1 has one "
-                                                   "entry per unit, summed over the samples")])
+    bias = check_function(db, "db", "dz.sum(0)", bias_cases, lambda dz: dz.sum(axis=0),
+                          random_cases=lambda r: _draw_rows(r)[:1], mistakes=[
+        (lambda dz: dz.mean(axis=0), "the mean over the samples: b is added to every sample, "
+                                     "so their gradients add"),
+        (lambda dz: dz.sum(axis=1), "a sum over the units (axis 1): the samples are the rows "
+                                    "now, and b has one entry per unit")])
     oks = (weights.ok, bias.ok)
     ok = True if oks == (True, True) else (False if False in oks else None)
     return Feedback(ok, f"{weights.message}; {bias.message}")
@@ -76,11 +82,11 @@ def _draw_tanh(rng):
 
 
 def check_tanh(fn):
-    """Exercise: ``fn(dh, zbn)`` returns ∂L/∂zbn for ``h = tanh(zbn)``, given the
+    """Exercise: ``fn(dh, zbn)`` returns ∂ℒ/∂zbn for ``h = tanh(zbn)``, given the
     pre-activation ``zbn`` (not ``h``)."""
     rng = np.random.default_rng(2)
     cases = [_draw_tanh(rng) for _ in range(4)]
-    return check_function(fn, "∂L/∂zbn", "dh ⊙ (1 − tanh(zbn)²)", cases, _dzbn,
+    return check_function(fn, "∂ℒ/∂zbn", "dh ⊙ (1 − tanh(zbn)²)", cases, _dzbn,
                           random_cases=_draw_tanh, mistakes=[
         (lambda dh, z: dh * (1 - z ** 2),
          "dh ⊙ (1 − zbn²): 1 − h² needs h = tanh(zbn), and this function is given zbn"),
@@ -91,37 +97,54 @@ def check_tanh(fn):
     ])
 
 
-def bn_backward(dzbn, zhat, gamma, inv_std):
-    """The fused batch-norm backward in numpy (the same formula as ``net.bn_fused``)."""
-    m = dzbn.shape[1]
-    return gamma * inv_std / m * (m * dzbn - dzbn.sum(axis=1, keepdims=True)
-                                  - zhat * (dzbn * zhat).sum(axis=1, keepdims=True))
+def ln_backward(dzln, zhat, gamma, inv_std):
+    """Layer norm's fused backward: ∂ℒ/∂z from ∂ℒ/∂zln, statistics over the ``n`` units
+    (axis 0). γ varies along that axis, so it stays inside the sums, as ``dzhat = γ·dzln``."""
+    n = dzln.shape[0]
+    dzhat = gamma * dzln
+    return inv_std / n * (n * dzhat - dzhat.sum(axis=0, keepdims=True)
+                          - zhat * (dzhat * zhat).sum(axis=0, keepdims=True))
 
 
-def _draw_bn(rng):
-    n, m = rng.integers(1, 5), rng.integers(2, 8)
-    z = rng.normal(size=(n, m)) * rng.uniform(0.5, 3.0, size=(n, 1))
-    inv_std = 1 / np.sqrt(z.var(axis=1, keepdims=True) + 1e-5)
-    zhat = (z - z.mean(axis=1, keepdims=True)) * inv_std
+def _draw_ln(rng):
+    n, m = rng.integers(2, 6), rng.integers(1, 6)
+    z = rng.normal(size=(n, m)) * rng.uniform(0.5, 3.0, size=(1, m))
+    inv_std = 1 / np.sqrt(z.var(axis=0, keepdims=True) + 1e-5)
+    zhat = (z - z.mean(axis=0, keepdims=True)) * inv_std
     return rng.normal(size=(n, m)), zhat, 1 + 0.3 * rng.normal(size=(n, 1)), inv_std
 
 
-def check_bn_backward(fn):
-    """Exercise: ``fn(dzbn, zhat, gamma, inv_std)`` returns ∂L/∂z1 through batch norm in one
-    expression."""
+def _batch_norm_formula(d, zh, g, s):
+    """The page's batch-norm formula, statistics over axis 1, applied unchanged."""
+    m = d.shape[1]
+    return g * s / m * (m * d - d.sum(axis=1, keepdims=True)
+                        - zh * (d * zh).sum(axis=1, keepdims=True))
+
+
+def _gamma_outside(d, zh, g, s):
+    n = d.shape[0]
+    return g * s / n * (n * d - d.sum(axis=0, keepdims=True)
+                        - zh * (d * zh).sum(axis=0, keepdims=True))
+
+
+def check_ln_backward(fn):
+    """Exercise: ``fn(dzln, zhat, gamma, inv_std)`` returns ∂ℒ/∂z through layer norm in one
+    expression (statistics over the units, axis 0; ``gamma`` per unit, ``inv_std`` per sample)."""
     rng = np.random.default_rng(3)
-    cases = [_draw_bn(rng) for _ in range(4)]
-    m_of = lambda d: d.shape[1]  # noqa: E731
-    return check_function(fn, "∂L/∂z1", "γ·inv_std/m · (m·dzbn − Σ dzbn − ẑ·Σ dzbn·ẑ)",
-                          cases, bn_backward, random_cases=_draw_bn, mistakes=[
-        (lambda d, zh, g, s: g * s * d, "γ·inv_std·dzbn: μ and σ² treated as constants, but "
-                                        "every sample moves them"),
-        (lambda d, zh, g, s: g * s / m_of(d) * (m_of(d) * d - d.sum(axis=1, keepdims=True)),
-         "the path through μ only: the term ẑ·Σ dzbn·ẑ (through σ²) is missing"),
-        (lambda d, zh, g, s: g * s / m_of(d) * (m_of(d) * d - zh * (d * zh).sum(
-            axis=1, keepdims=True)), "the path through σ² only: the term Σ dzbn (through μ) "
-                                     "is missing"),
-        (lambda d, zh, g, s: s / m_of(d) * (m_of(d) * d - d.sum(axis=1, keepdims=True)
-                                            - zh * (d * zh).sum(axis=1, keepdims=True)),
-         "the formula without γ: ẑ is scaled by γ on its way to zbn"),
+    cases = [_draw_ln(rng) for _ in range(4)]
+    n_of = lambda d: d.shape[0]  # noqa: E731
+    return check_function(fn, "∂ℒ/∂z", "inv_std/n · (n·dẑ − Σ₀ dẑ − ẑ·Σ₀ dẑ·ẑ) with dẑ = γ·dzln, "
+                          "sums over the units (axis 0)", cases, ln_backward,
+                          random_cases=_draw_ln, mistakes=[
+        (_batch_norm_formula, "the page's batch-norm formula, sums over the samples (axis 1): "
+                              "layer norm's mean and variance are over the units (axis 0)"),
+        (_gamma_outside, "γ taken out of the sums: it varies along axis 0, the normalised axis, "
+                         "so the sums must run over dẑ = γ·dzln"),
+        (lambda d, zh, g, s: g * s * d, "γ·inv_std·dzln: μ and the variance treated as "
+                                        "constants, but every unit moves them"),
+        (lambda d, zh, g, s: s / n_of(d) * (n_of(d) * g * d - (g * d).sum(axis=0, keepdims=True)),
+         "the path through μ only: the term ẑ·Σ dẑ·ẑ (through the variance) is missing"),
+        (lambda d, zh, g, s: s / n_of(d) * (n_of(d) * g * d - zh * (g * d * zh).sum(
+            axis=0, keepdims=True)), "the path through the variance only: the term Σ dẑ "
+                                     "(through μ) is missing"),
     ])

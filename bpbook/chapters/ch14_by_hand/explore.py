@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from bpbook.chapters.ch14_by_hand.net import (STAGE_TENSORS, batch, by_hand, cmp, init,
+from bpbook.chapters.ch14_by_hand.net import (BATCH, STAGE_TENSORS, batch, by_hand, cmp, init,
                                              torch_gradients)
 from bpbook.display import described
 from bpbook.errors import check_name, count
 from bpbook.tables import Table
 
 M_RANGE, M_STEP = (4, 128), 4
-M, TENSOR = 32, "z1"  # where the explorer starts
+M, TENSOR = BATCH, "z1"  # where the explorer starts: the page's batch
 TENSORS = tuple(n for names in STAGE_TENSORS.values() for n in names)
 
 
@@ -52,7 +52,7 @@ def update(m=M, tensor=TENSOR, plot=None):
 
 
 def table(row, loss, mine):
-    rows = [["loss", loss], [f"largest |∂L/∂{row[0]}|", float(np.abs(mine).max())],
+    rows = [["loss", loss], [f"largest |∂ℒ/∂{row[0]}|", float(np.abs(mine).max())],
             ["exact", "yes" if row[2] else "no"], ["max |by hand − torch|", f"{row[4]:.1e}"]]
     return Table(["quantity", "value"], rows, [None, "{:.6f}"], css_class="bp-explorer")
 
@@ -88,9 +88,9 @@ class HeatPlot:
                                                    for sp in ax.spines.values()]
 
     def update(self, tensor, mine, diff):
-        """Show ``mine`` (∂L/∂tensor by hand) and ``diff`` (by hand − torch), each on a colour
+        """Show ``mine`` (∂ℒ/∂tensor by hand) and ``diff`` (by hand − torch), each on a colour
         scale symmetric about 0 (blue negative, red positive; the scale is in the title)."""
-        names = (f"∂L/∂{tensor} by hand", "by hand − torch")
+        names = (f"∂ℒ/∂{tensor} by hand", "by hand − torch")
         for ax, image, title, values, name in zip(self.axes, self.images, self.titles,
                                                   (mine, diff), names):
             scale = float(np.abs(values).max())

@@ -42,7 +42,7 @@ from bpbook.tables import Table
 from bpbook.torch_bridge import one_thread, require_torch
 
 SEED = 14  # the batch and the parameters
-HIDDEN, BATCH, CLASSES = 32, 32, 10
+HIDDEN, BATCH, CLASSES = 32, 24, 10  # m ≠ n_h: a transposed hidden tensor shows
 TOL = 1e-12  # "approximate": every entry within this of torch's (the loss is of order 1)
 PARAMS = ("W1", "b1", "gamma", "beta", "W2", "b2")
 FORWARD = ("z1", "mu", "zc", "zc2", "var", "inv_std", "zhat", "zbn", "h", "o", "o_max", "s",
@@ -228,13 +228,46 @@ def by_hand(t):
     return g
 
 
+def one_rounding(h):
+    """``1 − h²`` rounded once (computed exactly with fractions, then rounded to float64), as a
+    fused multiply-add gives it; ``1 - h ** 2`` rounds ``h²`` first."""
+    torch = require_torch()
+    from fractions import Fraction
+    exact = [float(1 - Fraction(v) ** 2) for v in h.reshape(-1).tolist()]
+    return torch.tensor(exact, dtype=h.dtype).reshape(h.shape)
+
+
+def handed_torchs_zbn(t, mine, theirs):
+    """Stages 3 and 4 run again from torch's ``∂ℒ/∂zbn`` instead of ours: ``{name: tensor}``
+    of the gradients they compute."""
+    g = {**mine, "zbn": theirs["zbn"].clone()}
+    batchnorm_backward(t, g)
+    first_layer_backward(t, g)
+    return {n: g[n] for n in STAGE_TENSORS["batchnorm_backward"]
+            + STAGE_TENSORS["first_layer_backward"]}
+
+
+def torch_nn_loss(p, X, y):
+    """The loss by ``torch.nn.functional``'s own layers (samples in rows there), sharing none of
+    :func:`forward`'s expressions: ``linear``, ``batch_norm`` in training mode, ``tanh``,
+    ``linear``, ``cross_entropy``."""
+    torch = require_torch()
+    F, T = torch.nn.functional, torch.from_numpy
+    with one_thread():
+        z1 = F.linear(T(np.asarray(X, float).T), T(p["W1"]), T(p["b1"][:, 0]))
+        zbn = F.batch_norm(z1, None, None, weight=T(p["gamma"][:, 0]), bias=T(p["beta"][:, 0]),
+                           training=True, eps=EPS)
+        o = F.linear(torch.tanh(zbn), T(p["W2"]), T(p["b2"][:, 0]))
+        return float(F.cross_entropy(o, T(np.asarray(y))))
+
+
 def ce_fused(t):
-    """``∂L/∂o`` in one expression: ``(softmax(o) − Y) / m``."""
+    """``∂ℒ/∂o`` in one expression: ``(softmax(o) − Y) / m``."""
     return (t["e"] / t["S"] - t["Y"]) / t["Y"].shape[1]
 
 
 def bn_fused(dzbn, zhat, gamma, inv_std):
-    """``∂L/∂z1`` from ``∂L/∂zbn`` in one expression: the paths through the mean and the
+    """``∂ℒ/∂z1`` from ``∂ℒ/∂zbn`` in one expression: the paths through the mean and the
     variance are the two subtracted sums."""
     m = dzbn.shape[1]
     return gamma * inv_std / m * (m * dzbn - dzbn.sum(1, keepdim=True)

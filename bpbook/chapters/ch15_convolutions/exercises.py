@@ -1,17 +1,33 @@
 """Exercise checks of chapter 15 (``chapters/15_convolutions.py``), built on
 :mod:`bpbook.feedback`: each names the mistake an answer looks like.
 
-Shapes: one channel, one sample, stride 2 (exercise 2): an image ``x`` ``(H, W)``, an output
-gradient ``g`` ``((H − k) // 2 + 1, (W − k) // 2 + 1)``, a kernel gradient ``(k, k)``; for
-pooling, ``x`` ``(H, W)`` with even sides and ``da`` ``(H/2, W/2)``.
+Shapes (``W`` stays the weights, so an image is ``H × V``): one channel, one sample, stride 2
+(exercise 2): an image ``x`` ``(H, V)``, an output gradient ``g``
+``((H − k) // 2 + 1, (V − k) // 2 + 1)``, a kernel gradient ``(k, k)``; for pooling, ``x``
+``(H, V)`` with even sides and ``da`` ``(H/2, V/2)``.
 """
 import numpy as np
 
 from bpbook.chapters.ch15_convolutions.index_form import kernel_grad
 from bpbook.feedback import check, check_function
+from bpbook.variants import number
 
-SIZE_AT = dict(H=28, k=9, stride=2, padding=4)  # exercise 1: every mistake gives its own number
-COUNT_AT = dict(in_channels=3, out_channels=16, k=5)  # exercise 4
+
+def _whole(exercise, part, default, low, high):
+    """A whole number of the student's own (``default`` for a reader alone); each part of an
+    exercise has its own seed, so the parts are drawn independently."""
+    return int(number(f"{exercise}/{part}", default, low, high, digits=0))
+
+
+# Exercise 1, stride 2. The ranges keep every named mistake a number of its own: with P ≥ 4,
+# padding on one side or none is at least two rows off; H ≥ 20 > k keeps stride 1 apart.
+SIZE_AT = dict(H=_whole("15.output-size", "H", 28, 20, 40),
+               k=2 * _whole("15.output-size", "k", 4, 2, 5) + 1, stride=2,
+               padding=_whole("15.output-size", "padding", 4, 4, 6))
+# Exercise 4. C_in ≥ 2 and C_out ≥ 10 keep the two "one kernel per …" mistakes apart from the answer
+COUNT_AT = dict(in_channels=_whole("15.param-count", "in", 3, 2, 8),
+                out_channels=_whole("15.param-count", "out", 16, 10, 64),
+                k=_whole("15.param-count", "k", 5, 3, 7))
 
 
 def check_output_size(answer):
@@ -30,7 +46,7 @@ STRIDE = 2  # exercise 2's stride
 
 
 def strided_kernel_grad(x, g, k, stride=STRIDE):
-    """∂L/∂w ``(k, k)`` of ``z_ij = Σ_pq w_pq x[s·i + p, s·j + q]``:
+    """∂ℒ/∂w ``(k, k)`` of ``z_ij = Σ_pq w_pq x[s·i + p, s·j + q]``:
     Σ_ij g_ij x[s·i + p, s·j + q]."""
     k = int(k)
     h, v = g.shape
@@ -56,7 +72,7 @@ def _unstrided(x, g, k):
 
 
 def check_conv_dW(fn):
-    """Exercise: ``fn(x, g, k)`` is ∂L/∂w ``(k, k)`` of a stride-2 correlation of ``x`` with a
+    """Exercise: ``fn(x, g, k)`` is ∂ℒ/∂w ``(k, k)`` of a stride-2 correlation of ``x`` with a
     ``k × k`` kernel."""
     rng = np.random.RandomState(15)
     cases = [(rng.randn(7, 7), rng.randn(3, 3), 3), (rng.randn(6, 5), rng.randn(3, 2), 2)]
@@ -94,9 +110,9 @@ def check_pool_backward(fn):
     """Exercise: ``fn(x, da)`` routes each 2 × 2 window's gradient to the window's maximum."""
     rng = np.random.RandomState(16)
     # the last case has ties, as a ReLU's zeros give: the first largest entry wins
-    ties = np.array([[0.0, 0.0, 2.0, 1.0], [0.0, 0.0, 2.0, 2.0]])
+    ties = np.array([[0.0, 0.0, 2.0, 1.0, 1.0, 2.0], [0.0, 0.0, 2.0, 2.0, 2.0, 0.0]])
     cases = [(rng.randn(4, 4), rng.randn(2, 2)), (rng.randn(2, 6), rng.randn(1, 3)),
-             (ties, np.array([[1.5, -0.5]]))]
+             (ties, np.array([[1.5, -0.5, 0.7]]))]
     up = lambda x, da: np.kron(da, np.ones((2, 2)))  # noqa: E731
     return check_function(fn, "pool_backward(x, da)",
                           "da[i, j] at the largest entry of window (i, j), 0 elsewhere", cases,
@@ -112,6 +128,9 @@ def check_pool_backward(fn):
                                                                                            ::-1],
                                "da to the last largest entry of a tie: the first (in reading "
                                "order) gets it"),
+                              (lambda x, da: _pool_reference(x.T, da.T).T,
+                               "da to the first largest entry in column order: reading order "
+                               "(along each row first) decides a tie"),
                           ])
 
 
@@ -121,7 +140,8 @@ def _pool_max(x):
 
 
 def check_param_count(answer):
-    """Exercise: the parameters of ``Conv2d(3, 16, 5)``."""
+    """Exercise: the parameters of ``Conv2d(**COUNT_AT)`` (``Conv2d(3, 16, 5)`` for a reader
+    alone)."""
     c_in, c_out, k = COUNT_AT["in_channels"], COUNT_AT["out_channels"], COUNT_AT["k"]
     weights = c_out * c_in * k * k
     return check(answer, weights + c_out, "the number of parameters",

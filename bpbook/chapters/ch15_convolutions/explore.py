@@ -1,6 +1,7 @@
 """The feature-map explorer of chapter 15: pick a digit and a kernel; see the image, the feature
-map a 3 × 3 convolution (padding 1, ReLU) makes of it, what 2 × 2 max pooling keeps, and where
-the gradient of the pooled sum goes back to (max pooling's routing).
+map a 3 × 3 convolution (padding 1, ReLU) makes of it, what 2 × 2 max pooling keeps, and which
+pre-activations the gradient of the pooled sum reaches: max pooling routes it to each window's
+maximum, and the ReLU stops it where that maximum is 0 (a window of zeros).
 
 :func:`update` is the update function, a plain function that tests call directly; it computes
 with bpbook's :class:`~bpbook.conv.Conv2d` and :class:`~bpbook.conv.MaxPool2d` and returns a
@@ -22,7 +23,7 @@ from bpbook.widgets import KeptFigure
 EDGE = np.array([[1.0, 0.0, -1.0]] * 3)
 KERNELS = {"vertical edges": EDGE, "horizontal edges": EDGE.T, "blur": np.full((3, 3), 1 / 9)}
 N_IMAGES = 50  # the first test images are the explorer's choice
-TITLES = ("image", "feature map (ReLU)", "after 2×2 max pool", "gradient reaches")
+TITLES = ("image", "feature map (ReLU)", "after 2×2 max pool", "gradient reaches z")
 
 
 @dataclass
@@ -32,7 +33,7 @@ class FeatureView:
     kernel: str
     feature: np.ndarray  # (8, 8)
     pooled: np.ndarray  # (4, 4)
-    routed: np.ndarray  # (8, 8): ∂(sum of pooled)/∂(feature map), 1 at each window's maximum
+    routed: np.ndarray  # (8, 8): ∂(sum of pooled)/∂z, 1 at each window's maximum if above 0
     table: Table
     alt: str
     figure: Figure
@@ -62,20 +63,24 @@ def update(index=0, kernel="vertical edges", plot=None, data=None):
     conv, pool = _layers(kernel)
     feature = conv.forward(image)
     pooled = pool.forward(feature)
-    routed = pool.backward(np.ones_like(pooled))[0, :, :, 0]
     feature, pooled = feature[0, :, :, 0], pooled[0, :, :, 0]
+    # routed to each window's maximum, then through the ReLU: nothing passes where it is 0
+    routed = pool.backward(np.ones((1, *pooled.shape, 1)))[0, :, :, 0] * (feature > 0)
     label = int(data.test_labels[index])
     r, c = np.unravel_index(feature.argmax(), feature.shape)
+    dead = int((pooled == 0).sum())
+    reached = int((routed > 0).sum())
     table = Table(["quantity", "value"], [
         ["digit", label], ["largest feature", float(feature.max())],
-        ["features above 0", int((feature > 0).sum())], ["largest pooled", float(pooled.max())],
-        ["pixels the gradient reaches", int((routed > 0).sum())]],
+        ["features above 0", int((feature > 0).sum())], ["windows whose maximum is 0", dead],
+        ["pre-activations the gradient reaches", reached]],
         [None, "{:g}"], css_class="bp-explorer")
-    alt = (f"Test image {index}, a {label}, and its {kernel} feature map: {int((feature > 0).sum())} "
-           f"of 64 features are above 0, the largest {feature.max():.2f} at row {r}, column "
-           f"{c}; 2×2 max pooling keeps 16 values, the largest {pooled.max():.2f}; the gradient "
-           f"of their sum reaches {int((routed > 0).sum())} of the 64 feature-map pixels, the "
-           "largest of each window.")
+    alt = (f"Test image {index}, a {label}, and its {kernel} feature map: "
+           f"{int((feature > 0).sum())} of {feature.size} features are above 0, the largest "
+           f"{feature.max():.2f} at row {r + 1}, column {c + 1} (counted from 1); 2×2 max pooling "
+           f"keeps {pooled.size} values, {dead} of them 0; the gradient of their sum reaches "
+           f"{reached} of the {feature.size} pre-activations: each window's largest, unless it "
+           "is 0, where the ReLU stops it.")
     fig = (plot or FeaturePlot()).update(image[0, :, :, 0], feature, pooled, routed)
     return FeatureView(index, label, kernel, feature, pooled, routed, table, alt, fig)
 

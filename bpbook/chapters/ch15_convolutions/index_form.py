@@ -3,13 +3,13 @@ r"""A convolution's backward pass in index form, for chapter 15 (``chapters/15_c
 One channel, one sample, stride 1, no padding, so the indices stay readable: an image ``x``
 ``(H, W)``, a kernel ``w`` ``(k, k)``, the output ``z`` ``(H − k + 1, W − k + 1)`` with
 $z_{ij} = \sum_{p,q} w_{pq}\,x_{i+p,\,j+q}$ (a cross-correlation, as deep-learning libraries
-compute a "convolution"), and ``g`` $=\partial L/\partial z$ of the same shape as ``z``.
+compute a "convolution"), and ``g`` $=\partial\mathcal L/\partial z$ of the same shape as ``z``.
 
 - :func:`correlate` is the forward pass written as loops over the output pixels (for any
   rectangular ``w``);
-- :func:`kernel_grad` is $\partial L/\partial w_{pq} = \sum_{ij} g_{ij}\,x_{i+p,j+q}$: the input
+- :func:`kernel_grad` is $\partial\mathcal L/\partial w_{pq} = \sum_{ij} g_{ij}\,x_{i+p,j+q}$: the input
   correlated with ``g``;
-- :func:`input_grad` is $\partial L/\partial x_{uv} = \sum_{pq} w_{pq}\,g_{u-p,v-q}$: ``g`` padded
+- :func:`input_grad` is $\partial\mathcal L/\partial x_{uv} = \sum_{pq} w_{pq}\,g_{u-p,v-q}$: ``g`` padded
   by ``k − 1`` on every side and correlated with the kernel turned by 180°;
 - :func:`symbolic_1d` derives both rules with SymPy for a 1-D signal and checks them.
 """
@@ -29,23 +29,23 @@ def correlate(x, w):
 
 
 def kernel_grad(x, g):
-    """$\\partial L/\\partial w$ ``(k, k)``: ``x`` correlated with the output gradient ``g``."""
+    """$\\partial\\mathcal L/\\partial w$ ``(k, k)``: ``x`` correlated with the output gradient ``g``."""
     return correlate(x, g)
 
 
 def input_grad(w, g):
-    """$\\partial L/\\partial x$ ``(H, W)``: ``g`` padded by ``k − 1`` correlated with the
+    """$\\partial\\mathcal L/\\partial x$ ``(H, W)``: ``g`` padded by ``k − 1`` correlated with the
     kernel turned by 180°."""
     k = w.shape[0]
     return correlate(np.pad(g, k - 1), w[::-1, ::-1])
 
 
 def symbolic_1d(n=5, k=3):
-    """SymPy's ∂L/∂w and ∂L/∂x for ``z_i = Σ_p w_p x_{i+p}`` and ``L = Σ_i g_i z_i`` (``g``
+    """SymPy's ∂ℒ/∂w and ∂ℒ/∂x for ``z_i = Σ_p w_p x_{i+p}`` and ``ℒ = Σ_i g_i z_i`` (``g``
     symbols), and whether each equals the rule above: ``(dw, dx, dw_is_correlation,
     dx_is_flipped_full_correlation)``, ``dw`` and ``dx`` lists of expressions."""
     x, w = sp.symbols(f"x0:{n}"), sp.symbols(f"w0:{k}")
-    g = sp.symbols(f"g0:{n - k + 1}")
+    g = sp.symbols(f"delta0:{n - k + 1}")  # ∂ℒ/∂z_i, printed δ_i
     z = [sum(w[p] * x[i + p] for p in range(k)) for i in range(n - k + 1)]
     L = sum(gi * zi for gi, zi in zip(g, z))
     dw = [sp.diff(L, wp) for wp in w]

@@ -82,7 +82,7 @@ def unrolled(steps=3):
     """SymPy's one-unit RNN over ``steps`` steps: ``(symbols, states, loss)``.
 
     $h_t = \\tanh(u x_t + w h_{t-1} + c)$ from $h_0 = 0$, readout $\\hat y = v h_T + d$,
-    $L = \\tfrac12(\\hat y - y)^2$; ``symbols`` maps names to SymPy symbols."""
+    $\\mathcal L = \\tfrac12(\\hat y - y)^2$; ``symbols`` maps names to SymPy symbols."""
     names = "u w c v d y " + " ".join(f"x{t}" for t in range(1, steps + 1))
     symbols = dict(zip(names.split(), sp.symbols(names, real=True)))
     h, states = sp.Integer(0), []
@@ -119,7 +119,7 @@ def against_sympy(values):
     rows = []
     for sym, name in pairs:
         exact = float(sp.diff(loss, symbols[sym]).subs(at))
-        rows.append([f"∂L/∂{sym}", exact, float(ours[name][0, 0]),
+        rows.append([f"∂ℒ/∂{sym}", exact, float(ours[name][0, 0]),
                      abs(exact - float(ours[name][0, 0]))])
     return (Table(["derivative", "SymPy", "bpbook", "|difference|"], rows,
                   [None, "{:+.12f}", "{:+.12f}", "{:.1e}"]), max(r[3] for r in rows))

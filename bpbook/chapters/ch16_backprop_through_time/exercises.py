@@ -9,11 +9,25 @@ import numpy as np
 
 from bpbook.feedback import check, check_function
 from bpbook.rnn import RNN
+from bpbook.variants import number
 
+
+def _whole(exercise, part, default, low, high):
+    """A whole number of the student's own (``default`` for a reader alone); each part of an
+    exercise has its own seed, so the parts are drawn independently."""
+    return int(number(f"{exercise}/{part}", default, low, high, digits=0))
+
+
+# The page's numbers for a reader alone; on a course each student's own (bpbook.variants).
 # Exercise 3: W_hh = ρ·orthogonal, tanh' ≈ 1: the longest T whose step 1 still gets this share
-GEOMETRIC_RHO, GEOMETRIC_SHARE = 0.8, 1e-3
-# Exercise 4: with a loss on every step and truncation k, the last step whose loss reaches x_s
-REACH_T, REACH_K, REACH_S = 30, 12, 5
+GEOMETRIC_RHO = number("16.geometric/rho", 0.8, 0.5, 0.95, digits=2)
+GEOMETRIC_SHARE = 10.0 ** -_whole("16.geometric", "decades", 3, 2, 6)
+# Exercise 4: with a loss on every step and truncation k, the last step whose loss reaches x_s.
+# s ≥ 3 and T ≥ 30 > s + k keep every named mistake (k, s + k − 2, T − k + 1) apart from the
+# answer s + k − 1 and from each other.
+REACH_T = _whole("16.reach", "T", 30, 30, 40)
+REACH_K = _whole("16.reach", "k", 12, 4, 12)
+REACH_S = _whole("16.reach", "s", 5, 3, 7)
 
 
 def _step_back(W_hh, dh, h):
@@ -59,11 +73,11 @@ def _draw_sequence(rng):
 
 
 def check_dW_hh(fn):
-    """Exercise: ``fn(delta, H, h0)`` returns ∂L/∂W_hh = Σ_t δ_t h_{t−1}ᵀ for a layer started from
+    """Exercise: ``fn(delta, H, h0)`` returns ∂ℒ/∂W_hh = Σ_t δ_t h_{t−1}ᵀ for a layer started from
     the state ``h0`` (not 0), summed over the samples too."""
     rng = np.random.default_rng(1)
     cases = [_draw_sequence(rng) for _ in range(4)]
-    return check_function(fn, "∂L/∂W_hh", "Σ_{t=1..T} δ_t h_{t−1}ᵀ with h_0 = h0, over steps and "
+    return check_function(fn, "∂ℒ/∂W_hh", "Σ_{t=1..T} δ_t h_{t−1}ᵀ with h_0 = h0, over steps and "
                                          "samples", cases, _dW_hh, random_cases=_draw_sequence,
                           mistakes=[
         (lambda d, H, h0: np.einsum("itm,jtm->ij", d[:, 1:], H[:, :-1]),
@@ -82,7 +96,7 @@ def longest_reach(rho=GEOMETRIC_RHO, share=GEOMETRIC_SHARE):
 
 
 def check_geometric(answer, rho=GEOMETRIC_RHO, share=GEOMETRIC_SHARE):
-    """Exercise: the longest sequence T for which ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ = ρ^(T−1) is at least
+    """Exercise: the longest sequence T for which ‖∂ℒ/∂h_1‖ / ‖∂ℒ/∂h_T‖ = ρ^(T−1) is at least
     ``share`` (W_hh = ρ·Q, Q orthogonal, every tanh slope 1)."""
     T = longest_reach(rho, share)
     steps = np.log(share) / np.log(rho)

@@ -4,7 +4,7 @@ the size of the inputs → how much of the gradient on the last state reaches ea
 :func:`update` is the update function, a plain function that tests call directly: it runs
 :func:`bpbook.chapters.ch16_backprop_through_time.flow.probe` and returns a :class:`FlowView`
 with the numbers (a ``<table class="bp-explorer">``, so a browser test can read them), the
-figure (``‖∂L/∂h_t‖ / ‖∂L/∂h_T‖`` against t, log scale, beside the bound $\rho^{T-t}$),
+figure (``‖∂ℒ/∂h_t‖ / ‖∂ℒ/∂h_T‖`` against t, log scale, beside the bound $\rho^{T-t}$),
 described by its text alternative (:func:`describe`, from the same numbers, new on every move). :func:`explorer` only wires the controls to it, with one kept
 :class:`FlowPlot` whose lines move.
 """
@@ -72,7 +72,7 @@ class FlowPlot:
         self.figure.subplots_adjust(left=0.14, right=0.97, bottom=0.15, top=0.95)
         self.ax = ax = self.figure.add_subplot()
         self.measured, = ax.semilogy([0], [1], "o-", ms=3,
-                                     label="measured ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖")
+                                     label="measured ‖∂ℒ/∂h_t‖ / ‖∂ℒ/∂h_T‖")
         self.bound, = ax.semilogy([0], [1], "--", color="0.4", label="bound ρ^(T−t)")
         ax.axhline(1.0, color="0.8", lw=0.8)
         ax.set(xlim=(-1, T_RANGE[1]), ylim=Y_RANGE, xlabel="steps back from the last, T − t",

@@ -1,4 +1,4 @@
-r"""The gradient through time: how large $\partial L/\partial h_t$ is at every step, and how that
+r"""The gradient through time: how large $\partial\mathcal L/\partial h_t$ is at every step, and how that
 depends on the sequence length and the spectral radius of $W_{hh}$ (chapter 16).
 
 Each step back multiplies the state gradient by $W_{hh}^\top\operatorname{diag}(1-h_t^2)$. With
@@ -6,8 +6,8 @@ $W_{hh} = \rho Q$, ``Q`` orthogonal, every eigenvalue of $W_{hh}$ has size $\rho
 $\|W_{hh}^\top v\| = \rho\|v\|$ exactly; the tanh slopes are at most 1, so one step back can at
 most multiply the gradient's size by $\rho$, and T − 1 steps by $\rho^{T-1}$. :func:`probe`
 builds such an RNN (``hidden`` units, seeded) and measures, for the memory task's sequences
-scaled by ``input_scale``, the norm of $\partial L/\partial h_t$ (over units and samples) for a
-loss on the last state, $L = \frac1m\sum_k u^\top h_T^{(k)}$ with a fixed unit vector ``u``.
+scaled by ``input_scale``, the norm of $\partial\mathcal L/\partial h_t$ (over units and samples) for a
+loss on the last state, $\mathcal L = \frac1m\sum_k u^\top h_T^{(k)}$ with a fixed unit vector ``u``.
 
 Arrays: per-step norms ``(T,)``, index 0 is step 1.
 """
@@ -29,7 +29,7 @@ def orthogonal(n, seed=PROBE_SEED):
 
 
 def step_norms(rnn, dH):
-    """``‖∂L/∂h_t‖`` for t = 1..T (over units and samples) after a backward from ``dH``; the
+    """``‖∂ℒ/∂h_t‖`` for t = 1..T (over units and samples) after a backward from ``dH``; the
     layer's parameter gradients are left as they were."""
     saved = [g.copy() for _, _, g in rnn.params()]
     rnn.backward(dH)
@@ -39,7 +39,7 @@ def step_norms(rnn, dH):
 
 
 def last_state_gradient(H, seed=PROBE_SEED):
-    """``dH`` for $L = \\frac1m\\sum_k u^\\top h_T^{(k)}$, ``u`` a seeded unit vector."""
+    """``dH`` for $\\mathcal L = \\frac1m\\sum_k u^\\top h_T^{(k)}$, ``u`` a seeded unit vector."""
     u = np.random.RandomState(seed + 1).randn(H.shape[0], 1)
     dH = np.zeros_like(H)
     dH[:, -1] = u / np.linalg.norm(u) / H.shape[2]
@@ -47,7 +47,7 @@ def last_state_gradient(H, seed=PROBE_SEED):
 
 
 def loss_step_norms(rnn, readout, X, Y):
-    """``‖∂L/∂h_t‖`` for the memory task's ½-MSE through the (linear) readout on h_T; no
+    """``‖∂ℒ/∂h_t‖`` for the memory task's ½-MSE through the (linear) readout on h_T; no
     gradient is accumulated anywhere."""
     y_hat = forward(rnn, readout, X)
     dH = np.zeros_like(rnn.H)
@@ -60,12 +60,12 @@ class Probe:
     rho: float
     T: int
     input_scale: float
-    norms: np.ndarray  # (T,) ‖∂L/∂h_t‖
+    norms: np.ndarray  # (T,) ‖∂ℒ/∂h_t‖
     slope: float  # the mean tanh slope 1 − h_t² over every state
 
     @property
     def ratio(self):
-        """‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: how much of the gradient reaches the first step."""
+        """‖∂ℒ/∂h_1‖ / ‖∂ℒ/∂h_T‖: how much of the gradient reaches the first step."""
         return float(self.norms[0] / self.norms[-1])
 
     @property
@@ -86,7 +86,7 @@ def probe(rho, T, input_scale=1.0, hidden=PROBE_HIDDEN, m=PROBE_M, seed=PROBE_SE
 
 
 def ratio_table(rhos, lengths, input_scale):
-    """‖∂L/∂h_1‖/‖∂L/∂h_T‖ for each spectral radius (rows) and sequence length (columns), each
+    """‖∂ℒ/∂h_1‖/‖∂ℒ/∂h_T‖ for each spectral radius (rows) and sequence length (columns), each
     beside its bound ρ^(T−1)."""
     columns = ["ρ"] + [c for t in lengths for c in (f"T = {t}", f"ρ^{t - 1}")]
     rows = []

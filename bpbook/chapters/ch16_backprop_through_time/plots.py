@@ -3,7 +3,7 @@
 data, for readers who cannot see it.
 
 - :func:`loss_figure`: a training run's loss per SGD step;
-- :func:`flow_figure`: ``‖∂L/∂h_t‖`` against the step t, one line per labelled curve (arrays
+- :func:`flow_figure`: ``‖∂ℒ/∂h_t‖`` against the step t, one line per labelled curve (arrays
   ``(T,)``, index 0 is step 1);
 - :func:`clipping_figure`: the gradient norm per step of runs with and without clipping.
 
@@ -44,11 +44,11 @@ def describe_loss(run):
 
 
 def flow_figure(curves, title="how much gradient reaches each step"):
-    """``curves``: label → ``‖∂L/∂h_t‖`` for t = 1..T (log scale)."""
+    """``curves``: label → ``‖∂ℒ/∂h_t‖`` for t = 1..T (log scale)."""
     fig, ax = _figure()
     for (label, norms), style in zip(curves.items(), cycle(STYLES)):
         ax.semilogy(np.arange(1, len(norms) + 1), norms, style, label=label)
-    ax.set(xlabel="step t", ylabel="‖∂L/∂h_t‖", title=title)
+    ax.set(xlabel="step t", ylabel="‖∂ℒ/∂h_t‖", title=title)
     ax.legend(fontsize="small")
     return described(fig, describe_flow(curves))
 

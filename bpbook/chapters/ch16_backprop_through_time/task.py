@@ -7,7 +7,7 @@ sequences ``X`` ``(1, T, m)``, the answers ``Y`` ``(1, m)``.
 The network: :class:`bpbook.rnn.RNN` ``(1 → hidden)`` over the sequence, then a linear readout,
 a :class:`bpbook.layers.Dense` ``(hidden → 1)`` on the last state $h_T$ only:
 $\hat y = W_{out}h_T + b_{out}$, with the ½-MSE averaged over the batch,
-$L = \frac1m\sum_k\tfrac12(\hat y^{(k)} - y^{(k)})^2$. The loss sees no other state, so the
+$\mathcal L = \frac1m\sum_k\tfrac12(\hat y^{(k)} - y^{(k)})^2$. The loss sees no other state, so the
 upstream gradient ``dH`` is zero except at the last step. A prediction counts as right when its
 sign is the symbol's.
 
