@@ -194,8 +194,8 @@ Table(["D", "m", "counted bytes", "measured bytes", "measured / counted"],
 # ### Checkpointing: memory for time
 #
 # Must every $z_l$ and $a_l$ be stored? Only until its layer's backward step, and anything
-# dropped can be computed again from the layer below. **Gradient checkpointing** cuts the $L$
-# layers into segments of $k$ and keeps, after the forward pass, only each segment's input (the
+# dropped can be computed again from the layer below. **Gradient checkpointing** cuts the
+# $L = D + 1$ layers into segments of $k$ and keeps, after the forward pass, only each segment's input (the
 # checkpoints) and the last segment's values. In the backward pass, each segment is first run
 # forward again from its checkpoint, then backward. With $L/k$ checkpoints and one segment alive
 # at a time, about $L/k + 2k$ arrays are held instead of $2L$, smallest near $k = \sqrt{L/2}$;
@@ -530,7 +530,9 @@ print(update(depth=30, segment=4)["message"])
 # $\frac\lambda2\|W\|^2$ with learning rate `lr`.
 
 # %%
-from bpbook.chapters.ch10_training_in_practice.exercises import (check_accumulated,
+from bpbook.chapters.ch10_training_in_practice.exercises import (ACCUM_CALLS, EX_DEPTH, EX_K,
+                                                                 EX_LAYERS, EX_M, EX_WIDTH,
+                                                                 check_accumulated,
                                                                  check_activation_memory,
                                                                  check_checkpoint_forwards,
                                                                  check_decayed_step,
@@ -565,7 +567,6 @@ check_off_fraction(off_fraction_of)
 # the settings below? Use the count of golden rule 1 and give a number.
 
 # %%
-EX_DEPTH, EX_WIDTH, EX_M = 10, 100, 64
 display(say("D = {d} hidden layers of {w} units, one linear output unit, a batch of m = {m} "
             "samples, float64.", d=EX_DEPTH, w=EX_WIDTH, m=EX_M))
 
@@ -573,18 +574,21 @@ display(say("D = {d} hidden layers of {w} units, one linear output unit, a batch
 answer = None  # bytes
 
 # %% tags=["check"]
-check_activation_memory(answer, depth=EX_DEPTH, width=EX_WIDTH, m=EX_M)
+check_activation_memory(answer)
 
 # %% [markdown]
-# **5. Forgotten `zero_grad`.** Run the worked example's backward pass three times on the same
-# sample without `zero_grad()`. What is $\partial\mathcal{L}/\partial W_2$ then? Predict it, then
-# check with bpbook.
+# **5. Forgotten `zero_grad`.** Run the worked example's backward pass the number of times below
+# on the same sample without `zero_grad()`. What is $\partial\mathcal{L}/\partial W_2$ then?
+# Predict it, then check with bpbook.
+
+# %%
+display(say("Backward passes: {n}.", n=ACCUM_CALLS))
 
 # %% tags=["exercise"] exercise="10.accumulated"
-answer = None  # dL/dW2 after three backward passes
+answer = None  # ∂ℒ/∂W₂ after ACCUM_CALLS backward passes
 
 # %% tags=["check"]
-check_accumulated(answer, backward_calls=3)
+check_accumulated(answer)
 
 # %% [markdown]
 # **6. Recomputation.** A network of the layers below is trained with checkpoints every `EX_K`
@@ -592,11 +596,10 @@ check_accumulated(answer, backward_calls=3)
 # one training step, forward and backward pass together?
 
 # %%
-EX_LAYERS, EX_K = 20, 6
 display(say("L = {l} layers, segments of k = {k}.", l=EX_LAYERS, k=EX_K))
 
 # %% tags=["exercise"] exercise="10.checkpoint-forwards"
 answer = None  # layer forward runs in one step
 
 # %% tags=["check"]
-check_checkpoint_forwards(answer, layers=EX_LAYERS, segment=EX_K)
+check_checkpoint_forwards(answer)

@@ -35,12 +35,12 @@
 # ## Why check at all
 #
 # A backward pass with a bug often trains anyway: the loss still falls, a little slower, and
-# nothing crashes. A missing $\sigma'$, a $W$ where $W^\top$ belongs, a forgotten $1/m$: each
+# nothing crashes. A missing $f'$, a $W$ where $W^\top$ belongs, a forgotten $1/m$: each
 # gives gradients of the right shape and the wrong value. The one witness that knows no calculus
 # is the loss itself. Nudge one parameter $\theta$ by $\pm\varepsilon$, run the forward pass
 # twice, and divide:
 #
-# $$\hat g = \frac{L(\theta+\varepsilon) - L(\theta-\varepsilon)}{2\varepsilon}.$$
+# $$\hat g = \frac{\mathcal L(\theta+\varepsilon) - \mathcal L(\theta-\varepsilon)}{2\varepsilon}.$$
 #
 # Compare $\hat g$ with backprop's $g$, entry by entry. Two questions decide whether the
 # comparison means anything: which $\varepsilon$, and how close is close enough.
@@ -49,21 +49,24 @@
 # ## Choosing ε
 #
 # Taylor's series around $\theta$ gives
-# $L(\theta\pm\varepsilon) = L \pm \varepsilon L' + \tfrac{\varepsilon^2}{2}L''
-# \pm \tfrac{\varepsilon^3}{6}L''' + \dots$; in the difference the even terms cancel, so
+# $\mathcal L(\theta\pm\varepsilon) = \mathcal L \pm \varepsilon \mathcal L' +
+# \tfrac{\varepsilon^2}{2}\mathcal L'' \pm \tfrac{\varepsilon^3}{6}\mathcal L''' + \dots$; in the
+# difference the even terms cancel, so
 #
-# $$\hat g = L' + \frac{\varepsilon^2}{6}L''' + O(\varepsilon^4).$$
+# $$\hat g = \mathcal L' + \frac{\varepsilon^2}{6}\mathcal L''' + O(\varepsilon^4).$$
 #
 # That is the **truncation** error, and it shrinks like $\varepsilon^2$. But the computer
 # rounds: each loss comes out with a relative error of a few $u$, the machine epsilon of the
 # float type (the gap between 1 and the next number). The difference of two losses carries
-# about $u|L|$ whatever $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up: the
-# **rounding** error grows like $u|L|/\varepsilon$. Their sum
+# about $u|\mathcal L|$ whatever $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up:
+# the **rounding** error grows like $u|\mathcal L|/\varepsilon$. Their sum
 #
-# $$E(\varepsilon) \approx \frac{u\,|L|}{\varepsilon} + \frac{\varepsilon^2}{6}|L'''|$$
+# $$E(\varepsilon) \approx \frac{u\,|\mathcal L|}{\varepsilon} +
+#   \frac{\varepsilon^2}{6}|\mathcal L'''|$$
 #
-# is smallest where its slope is zero, at $\varepsilon^* = (3u|L|/|L'''|)^{1/3}$; when $|L|$
-# and $|L'''|$ are of similar size, that is about $u^{1/3}$.
+# is smallest where its slope is zero, at
+# $\varepsilon^* = (3u|\mathcal L|/|\mathcal L'''|)^{1/3}$; when $|\mathcal L|$ and
+# $|\mathcal L'''|$ are of similar size, that is about $u^{1/3}$.
 #
 # The code measures this twice. First on softplus, $f(w) = \log(1+e^w)$ at $w = 1$, whose
 # derivative $\sigma(w)$ is known exactly; then on a small tanh network on handwritten digits,
@@ -132,20 +135,20 @@ Table(["check", "loss", "|g| from … to …", "pure relative", "pure absolute",
 # The pure relative error $|g-\hat g|/(|g|+|\hat g|)$ fails the first check, whose gradients are
 # right: where $g$ is 0 or nearly so, the central difference's rounding alone is a relative error
 # of order one. The pure absolute error $|g-\hat g|$ fails the second, right as well: rounding
-# grows with $|L|$, and so do the gradients. Worse, it passes the third, which is wrong: a
+# grows with $|\mathcal L|$, and so do the gradients. Worse, it passes the third, which is wrong: a
 # flipped sign on tiny gradients is a tiny absolute error.
 #
 # The rule takes what each gets right. Judge every entry relative to its size, but never finer
 # than the central difference can resolve:
 #
 # $$e_i = \frac{|g_i - \hat g_i|}{\max\big(|g_i| + |\hat g_i|,\; F\big)},\qquad
-# F = \frac{C\,\eta}{\tau},\qquad
-# \eta = |L|\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big),$$
+# F = \frac{C\,\nu}{\tau},\qquad
+# \nu = |\mathcal L|\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big),$$
 #
-# and pass when every $e_i \le \tau$. Here $\eta$ is the error budget of the previous section
-# with $|L'''|$ taken to be of the size of $|L|$, and $C$ a safety factor. Above the floor $F$,
-# $e_i$ is a relative error, at most 1 (a flipped sign gives exactly 1). Below it,
-# $e_i \le \tau$ says $|g_i - \hat g_i| \le C\eta$: agreement within the noise. The floor
+# and pass when every $e_i \le \tau$. Here $\nu$ is the noise budget of the previous section
+# with $|\mathcal L'''|$ taken to be of the size of $|\mathcal L|$, and $C$ a safety factor.
+# Above the floor $F$, $e_i$ is a relative error, at most 1 (a flipped sign gives exactly 1).
+# Below it, $e_i \le \tau$ says $|g_i - \hat g_i| \le C\nu$: agreement within the noise. The floor
 # grows with the loss, so the large check gets the slack its rounding needs, and no more.
 
 # %%
@@ -162,7 +165,7 @@ display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three
 # ## Kinks
 #
 # ReLU has a corner at 0: its slope jumps from 0 to 1. If a check moves a unit's pre-activation
-# $z$ across 0, $L$ has one slope on one side of $\theta$ and another on the other, and
+# $z$ across 0, $\mathcal L$ has one slope on one side of $\theta$ and another on the other, and
 # $\hat g$ is their average: right for neither. Here unit 0 of a ReLU network is placed just
 # above its kink for one sample, and its bias $b$ is checked.
 
@@ -245,7 +248,7 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
             "of each of the {arrays} arrays: {part} forward passes, {v}. With the sign of one "
             "layer's $dW$ flipped, the same sampled check {caught}. Each count is two per "
             "checked entry plus {extra}: backprop's own forward pass and the loss at the point "
-            "itself (the floor needs $|L|$).",
+            "itself (the floor needs $|\\mathcal L|$).",
             n=cost["entries"], full=cost["full"], k=cost["sample"], arrays=cost["arrays"],
             part=cost["sampled"], v=cost["sampled_check"].verdict(),
             caught="fails" if cost["caught"] else "passes",
@@ -315,8 +318,8 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # %% [markdown]
 # ## Recap
 #
-# - A central difference has two errors: truncation, $\varepsilon^2|L'''|/6$, and rounding,
-#   $u|L|/\varepsilon$. Their sum is smallest near $\varepsilon = u^{1/3}$; a smaller step is
+# - A central difference has two errors: truncation, $\varepsilon^2|\mathcal L'''|/6$, and
+#   rounding, $u|\mathcal L|/\varepsilon$. Their sum is smallest near $\varepsilon = u^{1/3}$; a smaller step is
 #   worse, not better.
 # - Judge each entry relative to its size, with a floor set by what the central difference can
 #   resolve for this loss and step: pure relative errors fail tiny correct gradients, pure
@@ -336,16 +339,16 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # **1.** A *forward* difference, $(f(w+\varepsilon) - f(w))/\varepsilon$, costs one pass less
 # per entry. Its truncation error is $\varepsilon|f''|/2$, so its predicted error is
 # $u|f|/\varepsilon + \varepsilon|f''|/2$. Find the $\varepsilon$ that minimises it for the
-# values below (float64's $u$; softplus and its second derivative at $w = 1$).
+# values below (float64's $u$; softplus and its second derivative at the $w$ printed).
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_VALUE, MISS,
+from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_VALUE, FD_W, MISS,
                                                               P_SPOILED, U, check_forward_eps,
                                                               check_rule_error,
                                                               check_sample_size)
 
-display(say("$u$ = {u!r}, $f$ = {f!r}, $f''$ = {f2!r} (as `U`, `F_VALUE`, `F_SECOND`)", u=U,
-            f=F_VALUE, f2=F_SECOND))
+display(say("At $w$ = {w:g}: $u$ = {u!r}, $f$ = {f!r}, $f''$ = {f2!r} (as `U`, `F_VALUE`, "
+            "`F_SECOND`)", w=FD_W, u=U, f=F_VALUE, f2=F_SECOND))
 
 # %% tags=["exercise"] exercise="11.forward-eps"
 answer = None

@@ -100,7 +100,8 @@ def test_a_chapter_has_at_most_2500_words_of_prose(chapter):
 
 
 NOTATION_CHAPTERS = ("02_computation_graph.py", "03_worked_example.py", "04_matrix_form.py",
-                     "07_reverse_mode.py")
+                     "07_reverse_mode.py", "09_initialisation.py", "10_training_in_practice.py",
+                     "11_gradient_checking.py", "12_pytorch.py")
 
 
 @pytest.mark.parametrize("name", NOTATION_CHAPTERS)
@@ -112,6 +113,7 @@ def test_the_loss_is_never_written_l(name):
     assert not re.search(r"\\partial\s*L\b|\\frac\{\\partial L\}", markdown)
     assert not re.search(r"(?<!\\mathcal )(?<![\w_])L\s*=\s*\\t?frac", markdown)  # ℒ = ½(ŷ − y)²
     assert not re.search(r"\\delta_l\s*=.*\\sigma'", markdown)
+    assert not re.search(r"\|L\||(?<!\\mathcal )\bL(\(\\theta|')", markdown)  # |ℒ|, ℒ(θ), ℒ′
 
 
 def test_the_history_of_reverse_mode_names_werbos():

@@ -1,5 +1,6 @@
 """Instructor material for chapter 11 (gradient checking in practice): solutions, model answers
 and points."""
+PER_STUDENT = True  # exercises 1 and 3 draw each student's own numbers (bpbook.variants)
 EXERCISES = {
     "11.forward-eps": dict(
         points=2,

@@ -1,4 +1,5 @@
 """Instructor material for chapter 12 (PyTorch): solutions and points."""
+PER_STUDENT = True  # exercise 1's target is each student's own (bpbook.variants)
 EXERCISES = {
     "12.hook-delta": dict(
         points=2,

@@ -10,6 +10,7 @@ from bpbook.chapters.ch10_training_in_practice.cost import (backward_forward_rat
                                                             count_loss_evaluations,
                                                             multiply_adds, n_params)
 from bpbook.chapters.ch10_training_in_practice.decay import add_l2_grad, l2_check, l2_penalty
+from bpbook.chapters.ch10_training_in_practice import exercises
 from bpbook.chapters.ch10_training_in_practice.exercises import (check_accumulated,
                                                                  check_activation_memory,
                                                                  check_checkpoint_forwards,
@@ -26,6 +27,7 @@ from bpbook.layers import Dense
 from bpbook.optim import SGD
 from bpbook.worked import worked_example
 from tests import solutions
+from tests.per_student import exercises_as
 
 X, Y = toy_data()
 SMALL_X, SMALL_Y = toy_data(n_in=3, m=5, seed=1)
@@ -221,26 +223,38 @@ def test_check_decayed_step():
     assert "cancels" in str(check_decayed_step(lambda W, dW, lr, lam: W - lr * (dW + 2 * lam * W)))
 
 
-CHECKS = {"10.off-fraction": ("off_fraction_of", check_off_fraction),
-          "10.accumulated": ("answer", lambda a: check_accumulated(a, backward_calls=3)),
-          "10.activation-memory": ("answer",
-                                   lambda a: check_activation_memory(a, depth=10, width=100, m=64)),
-          "10.weight-decay": ("decayed_step", check_decayed_step),
-          "10.checkpoint-forwards": ("answer",
-                                     lambda a: check_checkpoint_forwards(a, layers=20, segment=6))}
+CHECKS = {"10.off-fraction": ("off_fraction_of", "check_off_fraction"),
+          "10.accumulated": ("answer", "check_accumulated"),
+          "10.activation-memory": ("answer", "check_activation_memory"),
+          "10.weight-decay": ("decayed_step", "check_decayed_step"),
+          "10.checkpoint-forwards": ("answer", "check_checkpoint_forwards")}
 
 
+@pytest.mark.parametrize("student", [None, "ada", "grace"])
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
-def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
+def test_instructor_solution_passes_and_its_typical_mistake_is_named(monkeypatch, exercise,
+                                                                     student):
+    """For a reader alone (the book's numbers) and for students (their own, issue 19)."""
     entry = solutions.load("10_training_in_practice").EXERCISES[exercise]
+    mine = exercises_as(monkeypatch, exercises, student)
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
-        ns = {"np": np, "EX_LAYERS": 20, "EX_K": 6, "EX_DEPTH": 10, "EX_WIDTH": 100, "EX_M": 64,
-              "once": worked_example()["dW2"]}
+        ns = {"np": np, **vars(mine), "once": worked_example()["dW2"]}
         exec(code, ns)
-        verdict = judge(ns[name])
+        verdict = getattr(mine, judge)(ns[name])
         assert verdict.ok is ok, (exercise, code, str(verdict))
         assert ok or "should be" in str(verdict) or "yours computes" in str(verdict)
+
+
+def test_a_reader_sees_the_books_numbers_and_students_their_own(monkeypatch):
+    book = exercises_as(monkeypatch, exercises, None)
+    assert (book.EX_DEPTH, book.EX_WIDTH, book.EX_M, book.ACCUM_CALLS, book.EX_LAYERS,
+            book.EX_K) == (10, 100, 64, 3, 20, 6)
+    assert solutions.load("10_training_in_practice").PER_STUDENT is True
+    drawn = {tuple(getattr(exercises_as(monkeypatch, exercises, who), k) for k in
+                   ("EX_DEPTH", "EX_WIDTH", "EX_M", "EX_LAYERS", "EX_K"))
+             for who in ("ada", "grace", "alan")}
+    assert len(drawn) == 3
 
 
 def test_every_chapter_exercise_has_an_instructor_entry():

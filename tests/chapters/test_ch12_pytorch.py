@@ -396,3 +396,32 @@ def test_rule_check_passes_torchs_sigmoid_and_fails_a_wrong_backward():
     np.testing.assert_allclose([r[2] for r in right.rows], want.ravel(), rtol=1e-12)
     assert not rule_check(lambda W: HalfSlope.apply(W @ xs), (W,), ("W",)).passed()
     assert torch.equal(W.detach(), before)
+
+
+def test_exercise_1_is_each_students_own_target(monkeypatch):
+    """Issue 19: a reader alone sees y = 0.5; each student a target of their own, on which the
+    instructor's solution (a hook on z1) passes and the typical mistake (a hook on a1) fails."""
+    from bpbook.chapters.ch12_pytorch import exercises
+    from bpbook.worked import DEFAULTS
+    from tests import solutions
+    from tests.per_student import exercises_as
+
+    def make_params(dtype):  # the chapter's, as its cell defines it
+        return {name: torch.tensor(rows, dtype=dtype, requires_grad=True) for name, rows in
+                (("W1", [[DEFAULTS["W11"], DEFAULTS["W12"]]]), ("b1", [[DEFAULTS["b1"]]]),
+                 ("W2", [[DEFAULTS["W2"]]]), ("b2", [[DEFAULTS["b2"]]]))}
+
+    assert exercises_as(monkeypatch, exercises, None).HOOK_Y == 0.5
+    material = solutions.load("12_pytorch")
+    assert material.PER_STUDENT is True
+    entry, targets = material.EXERCISES["12.hook-delta"], set()
+    for student in ("ada", "grace", "alan"):
+        mine = exercises_as(monkeypatch, exercises, student)
+        targets.add(mine.HOOK_Y)
+        for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
+            ns = {"torch": torch, "make_params": make_params, "S": DEFAULTS,
+                  "HOOK_Y": mine.HOOK_Y}
+            exec(code, ns)
+            assert mine.check_hook_delta(ns["answer"]).ok is ok, (student, code)
+        assert mine.check_hook_delta(closed_form(y=mine.HOOK_Y)["delta1"]).ok is True
+    assert len(targets) == 3

@@ -1,17 +1,25 @@
 """Exercise checks of chapter 9 (where initialisation comes from), built on
 :func:`bpbook.feedback.check`. Every expected value is computed from the chapter's formulas
-(:mod:`.derive`); each check knows the typical mistakes."""
+(:mod:`.derive`); each check knows the typical mistakes.
+
+The exercises' inputs are the book's numbers for a reader alone and each student's own on a
+course (:mod:`bpbook.variants`); the ranges keep every typical mistake's value apart from the
+right one (n_in ≠ n_out, s ≠ 1, t ≠ 1, 2)."""
 import numpy as np
 
-from bpbook.chapters.ch09_initialisation.derive import BASE, relu_moments, s
+from bpbook.chapters.ch09_initialisation.derive import BASE, q, relu_moments
 from bpbook.feedback import check
+from bpbook.variants import number
 
 # Exercise 1: He's variance for a layer of this shape
-HE_N_IN, HE_N_OUT = 300, 100
-# Exercise 2: the factor per layer of a square ReLU network of this width and weight std
-FACTOR_WIDTH, FACTOR_SIGMA = 512, 0.05
-# Exercise 3: E[relu(z)²] for z ~ N(0, s²)
-MOMENT_S = 3.0
+HE_N_IN = int(number("09.he-variance", 300, 150, 800, digits=0))
+HE_N_OUT = int(number("09.he-variance/out", 100, 20, 120, digits=0))
+# Exercise 2: the factor per layer of a square ReLU network of this width and weight std s
+# (ranges keep the answer n s²/2 below 0.65, away from its square root, a mistake's value)
+FACTOR_WIDTH = int(number("09.layer-factor", 512, 64, 512, digits=0))
+FACTOR_S = number("09.layer-factor/s", 0.05, 0.02, 0.05, digits=3)
+# Exercise 3: E[relu(z)²] for z ~ N(0, t²)
+MOMENT_T = number("09.relu-moment", 3.0, 2.5, 6.0, digits=1)
 
 
 def check_he_variance(answer, n_in=HE_N_IN, n_out=HE_N_OUT):
@@ -23,24 +31,24 @@ def check_he_variance(answer, n_in=HE_N_IN, n_out=HE_N_OUT):
                   (2 / n_out, "2/n_out: that keeps the backward pass; He's uses the fan-in")])
 
 
-def check_layer_factor(answer, n=FACTOR_WIDTH, sigma=FACTOR_SIGMA):
-    """Exercise: Var(z_l)/Var(z_{l−1}) in a square ReLU network: n σ² E[relu(z)²]/Var(z)."""
-    half = float(relu_moments()[0].subs(s, 1))  # E[relu(z)²]/Var(z)
-    return check(answer, n * sigma ** 2 * half, "the factor per layer",
-                 f"n σ² / 2 = {n} · {sigma:g}² / 2",
-                 [(n * sigma ** 2, "n σ²: ReLU keeps only half of E[z²]"),
-                  (n * sigma / 2, "n σ / 2: σ is the standard deviation; use σ²"),
-                  (sigma ** 2 / 2, "σ² / 2: each of the n inputs adds its share"),
-                  (np.sqrt(n) * sigma / np.sqrt(2), "a factor of the standard deviation; "
-                                                    "the question asks for the variance")])
+def check_layer_factor(answer, n=FACTOR_WIDTH, std=FACTOR_S):
+    """Exercise: Var(z_l)/Var(z_{l−1}) in a square ReLU network: n s² E[relu(z)²]/Var(z)."""
+    half = float(relu_moments()[0].subs(q, 1))  # E[relu(z)²]/Var(z)
+    return check(answer, n * std ** 2 * half, "the factor per layer",
+                 f"n s² / 2 = {n} · {std:g}² / 2",
+                 [(n * std ** 2, "n s²: ReLU keeps only half of E[z²]"),
+                  (n * std / 2, "n s / 2: s is the standard deviation; use s²"),
+                  (std ** 2 / 2, "s² / 2: each of the n inputs adds its share"),
+                  (np.sqrt(n) * std / np.sqrt(2), "a factor of the standard deviation; "
+                                                  "the question asks for the variance")])
 
 
-def check_relu_moment(answer, std=MOMENT_S):
+def check_relu_moment(answer, std=MOMENT_T):
     """Exercise: E[relu(z)²] for z ~ N(0, std²)."""
-    return check(answer, float(relu_moments()[0].subs(s, std)), "E[relu(z)²]",
-                 f"s² / 2 = {std:g}² / 2",
-                 [(std / 2, "s / 2: the moment is of z², so s² enters"),
-                  (std ** 2, "s²: relu(z) is 0 for the half of the draws below zero"),
-                  (std ** 2 / 4, "s² / 4: half the draws keep all of their z², not a quarter"),
+    return check(answer, float(relu_moments()[0].subs(q, std ** 2)), "E[relu(z)²]",
+                 f"t² / 2 = {std:g}² / 2",
+                 [(std / 2, "t / 2: the moment is of z², so t² enters"),
+                  (std ** 2, "t²: relu(z) is 0 for the half of the draws below zero"),
+                  (std ** 2 / 4, "t² / 4: half the draws keep all of their z², not a quarter"),
                   (std ** 2 * (0.5 - 1 / (2 * np.pi)),
                    "Var(relu(z)): the mean square E[a²] is asked, mean included")])

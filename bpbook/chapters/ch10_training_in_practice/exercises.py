@@ -5,21 +5,40 @@ matches a known one. Unanswered exercises (``None``) get a reminder, not an erro
 
 Shapes: pre-activations ``Z`` have shape ``(n_units, m)`` (samples in columns); weights ``W`` and
 their gradient ``dW`` any one shape.
+
+The numeric exercises' inputs are the book's numbers for a reader alone and each student's own
+on a course (:mod:`bpbook.variants`).
 """
 import numpy as np
 
 from bpbook.chapters.ch10_training_in_practice.checkpoint import segments
 from bpbook.chapters.ch10_training_in_practice.memory import counted_bytes
 from bpbook.feedback import check, check_function, require_count
+from bpbook.variants import number
 from bpbook.worked import worked_example
 
 
-def check_accumulated(answer, backward_calls=3):
-    """Exercise: dL/dW₂ of the worked example after ``backward_calls`` backward passes on the
+def _whole(exercise, default, low, high):
+    return int(number(exercise, default, low, high, digits=0))
+
+
+# Exercise 4: D hidden layers of EX_WIDTH units, a batch of EX_M samples
+EX_DEPTH = _whole("10.activation-memory", 10, 4, 20)
+EX_WIDTH = _whole("10.activation-memory/width", 100, 32, 256)
+EX_M = _whole("10.activation-memory/m", 64, 16, 256)
+# Exercise 5: backward passes without zero_grad (3 or more, so that no mistake is the answer)
+ACCUM_CALLS = _whole("10.accumulated", 3, 3, 7)
+# Exercise 6: EX_LAYERS layers in segments of EX_K
+EX_LAYERS = _whole("10.checkpoint-forwards", 20, 12, 40)
+EX_K = _whole("10.checkpoint-forwards/k", 6, 3, 9)
+
+
+def check_accumulated(answer, backward_calls=ACCUM_CALLS):
+    """Exercise: ∂ℒ/∂W₂ of the worked example after ``backward_calls`` backward passes on the
     same sample without zeroing the gradients in between."""
     backward_calls = require_count("backward_calls", backward_calls)
     g = worked_example()["dW2"]
-    return check(answer, backward_calls * g, f"dL/dW₂ after {backward_calls} backward passes",
+    return check(answer, backward_calls * g, f"∂ℒ/∂W₂ after {backward_calls} backward passes",
                  f"{backward_calls}·(δ₂·a₁): each pass adds its gradient", [
                      (g, "the gradient of one pass: without zero_grad the passes add up"),
                      (g ** backward_calls, "a power: gradients are added, not multiplied"),
@@ -54,7 +73,7 @@ def check_off_fraction(fn):
         ])
 
 
-def check_activation_memory(answer, depth=10, width=100, m=64):
+def check_activation_memory(answer, depth=EX_DEPTH, width=EX_WIDTH, m=EX_M):
     """Exercise: bytes a ``deep_net(depth, width)`` keeps of ``z`` and ``a`` after a forward
     pass on ``m`` float64 samples (linear output unit, whose ``a`` is its ``z``)."""
     depth, width, m = (require_count(k, v) for k, v in (("depth", depth), ("width", width),
@@ -99,7 +118,7 @@ def check_decayed_step(fn):
     ])
 
 
-def check_checkpoint_forwards(answer, layers=20, segment=6):
+def check_checkpoint_forwards(answer, layers=EX_LAYERS, segment=EX_K):
     """Exercise: how many layer forward passes one checkpointed step of ``layers`` layers makes
     with segments of ``segment`` (every segment but the last is run forward a second time)."""
     layers, segment = require_count("layers", layers), require_count("segment", segment)

@@ -9,15 +9,21 @@ import numpy as np
 
 from bpbook.feedback import check, check_function
 from bpbook.gradcheck import rel_error
+from bpbook.variants import number
 
 from bpbook.chapters.ch11_gradient_checking.curve import W0, sigmoid, softplus, third_derivative
 
+# The exercises' inputs: the book's numbers for a reader alone, each student's own on a course
+# (bpbook.variants). Exercise 1: softplus at FD_W (away from 0, where f‴ vanishes).
 U = float(np.finfo(np.float64).eps)
-F_VALUE = float(softplus(W0))  # f(1) for exercise 1
-F_SECOND = float(sigmoid(W0) * (1 - sigmoid(W0)))  # f″(1)
-F_THIRD = float(third_derivative(W0))  # f‴(1), for a mistake's value
-P_SPOILED = 0.01  # exercise 3: the fraction of an array's entries a bug spoils
-MISS = 1e-3  # exercise 3: the chance of missing it that we accept
+FD_W = number("11.forward-eps", W0, 0.5, 3.0, digits=2)
+F_VALUE = float(softplus(FD_W))  # f(FD_W) for exercise 1
+F_SECOND = float(sigmoid(FD_W) * (1 - sigmoid(FD_W)))  # f″(FD_W)
+F_THIRD = float(third_derivative(FD_W))  # f‴(FD_W), for a mistake's value
+# Exercise 3: the fraction of an array's entries a bug spoils, and the chance of missing it that
+# we accept (10⁻², 10⁻³ or 10⁻⁴)
+P_SPOILED = number("11.sample-size", 0.01, 0.005, 0.05, digits=3)
+MISS = 10.0 ** -int(number("11.sample-size/miss", 3, 2, 4, digits=0))
 
 
 def check_forward_eps(answer, u=U, f=F_VALUE, f2=F_SECOND, f3=F_THIRD):

@@ -29,7 +29,7 @@ def error_curve_figure(f64, f32, net):
     left.legend(fontsize="x-small", loc="lower left")
     _loglog(right, "tanh network on digits, float64")
     right.plot(net.eps, net.error, "o-", ms=3, label="measured (largest over the sample)")
-    right.plot(net.eps, net.rounding, ":", color="tab:green", label="rounding u|L|/ε")
+    right.plot(net.eps, net.rounding, ":", color="tab:green", label="rounding u|ℒ|/ε")
     right.axvline(net.u ** (1 / 3), color="0.5", lw=0.8, label="ε = u^(1/3)")
     right.set_ylabel("largest |g − ĝ|")
     right.set_ylim(1e-13, 1e1)

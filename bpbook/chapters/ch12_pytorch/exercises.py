@@ -10,17 +10,20 @@ import numpy as np
 from bpbook.chapters.ch12_pytorch.bridge import half_mse
 from bpbook.feedback import Feedback, as_real, check, error_text, run_student
 from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
+from bpbook.variants import number
 from bpbook.worked import worked_example
 
 
-HOOK_Y = 0.5  # exercise 1: the target (chapter 3's exercise asks for δ₁ at y = 0)
+# Exercise 1's target: the book's for a reader alone, each student's own on a course
+# (bpbook.variants); never near 1, the worked example's own target, or 0, chapter 3's exercise.
+HOOK_Y = number("12.hook-delta", 0.5, 0.2, 0.8, digits=2)
 
 
 def check_hook_delta(answer, y=HOOK_Y):
     """Exercise: δ₁ of the worked example with target ``y``, read with a hook on ``z1``."""
     r = worked_example(y=y)
     return check(answer, r["delta1"], f"δ₁ (y = {y:g})", "the gradient a hook on z1 receives", [
-        (r["dL/da1"], "dL/da₁: that is what a hook on a1 receives; hook z1 instead"),
+        (r["dL/da1"], "∂ℒ/∂a₁: that is what a hook on a1 receives; hook z1 instead"),
         (r["delta2"], "δ₂: that is the hook on z2"),
         (worked_example()["delta1"], "δ₁ for the old target y = 1"),
     ])
