@@ -186,7 +186,8 @@ print(inspect.getsource(probe.propagate))
 
 # %% [markdown]
 # Before trusting its $\delta$s: the same network in torch, its $\delta_l$ read with
-# `retain_grad()` after `backward()`:
+# `retain_grad()` after `backward()` ([chapter 12](12_pytorch.py) introduces PyTorch; here it is
+# only an independent witness):
 
 # %%
 torch_table, torch_gap = checks.against_torch("tanh")
@@ -271,14 +272,19 @@ display(say("For ReLU the product of the {k} measured forward ratios is {a:.2f} 
 # %%
 import torch
 
-fixed_gains = [1.05, 1.1, 1.25, 1.5, torch.nn.init.calculate_gain("tanh"), 2.0]
+torch_gain = torch.nn.init.calculate_gain("tanh")
+fixed_gains = [1.05, 1.1, 1.25, 1.5, torch_gain, 2.0]
 fixed = [(g, *derive.fixed_point("tanh", g)) for g in fixed_gains]
-display(Table(["gain g", "settled Var(z)", "backward factor there", f"over {probe.DEPTH} layers",
-               "layers to settle"], [[g, qv, chi, chi ** probe.DEPTH, n] for g, qv, chi, n in fixed],
+display(Table(["gain g", "settled Var(z)", "backward factor there",
+               f"over {probe.DEPTH} settled layers",
+               f"layers to settle (change < {derive.SETTLE_TOL:g})"],
+              [[g, qv, chi, chi ** probe.DEPTH, n] for g, qv, chi, n in fixed],
               ["{:.4g}", "{:.4f}", "{:.4f}", "{:.3g}", None]),
-        say("The measured {d}-layer tanh network at g = {g:g} has not settled: its Var(δ) goes "
-            "from {top:.3g} at layer {d} to {bottom:.3g} at layer 1.", d=probe.DEPTH, g=high,
-            top=tanh[high].v[-1], bottom=tanh[high].v[0]))
+        say("At PyTorch's gain {pg:.4g} the settled gradient grows by {chi:.2f} per layer. The "
+            "measured {d}-layer tanh network at g = {g:g} has not settled: its Var(δ) goes "
+            "from {top:.3g} at layer {d} to {bottom:.3g} at layer 1.", pg=torch_gain,
+            chi=derive.fixed_point("tanh", torch_gain)[1], d=probe.DEPTH, g=high, top=tanh[high].v[-1],
+            bottom=tanh[high].v[0]))
 
 # %% [markdown]
 # A larger gain buys a steadier forward signal with a backward factor above 1, once the variance
@@ -286,8 +292,8 @@ display(Table(["gain g", "settled Var(z)", "backward factor there", f"over {prob
 # trade, and depth decides how much either side costs.
 #
 # **Sigmoid.** Its slope is at most $1/4$, so $\mathbb E[\sigma'(z)^2] \le 1/16$: to hold
-# $\mathrm{Var}(\delta)$, $ns^2$ would have to be at least 16, which drives $z$ deep into
-# saturation, where the slope is smaller still. At Xavier's scale, measured:
+# $\mathrm{Var}(\delta)$, $ns^2$ would have to be at least 16, which drives $z$ into saturation,
+# where the slope is smaller still. At Xavier's scale, measured:
 
 # %%
 sig = probe.probe("sigmoid", 1.0)
@@ -296,6 +302,16 @@ display(say("Sigmoid, {d} layers, ns² = 1: Var(z) settles (from {q1:.3g} at lay
             "Var(δ₁) is {t:.1e} times Var(δ_{d}).", d=sig.depth, q1=sig.q[0], qd=sig.q[-1],
             b=probe.Probe.per_layer(sig.backward),
             bp=probe.Probe.per_layer(sig.backward_predicted), t=sig.v[0] / sig.v[-1]))
+
+# %%
+import math
+
+hold_gain, hold_q = derive.holding_gain("sigmoid")
+display(say("A gain can still hold it, at a price: the settled backward factor reaches 1 only at "
+            "ns² = {n:.0f} (g = {g:.1f}), where Var(z) settles at {q:.0f}. There |z| exceeds 4, "
+            "where the slope is below {s:.3f}, on {p:.0%} of the inputs: most units are stuck "
+            "near 0 or 1.", n=hold_gain ** 2, g=hold_gain, q=hold_q,
+            s=0.25 / math.cosh(2.0) ** 2, p=math.erfc(4 / math.sqrt(2 * hold_q))))
 
 # %% [markdown]
 # ## Play with it
@@ -344,7 +360,8 @@ display(say("At {w} units the forward ratio measures {m:.3f} per layer against t
 #   off it they drift geometrically, by the predicted factor per layer. tanh at $g = 1$ fades
 #   slowly ($\sim 1/l$); above 1 its variance settles, and there the gradient grows a little per
 #   layer.
-# - Sigmoid's small slope leaves no scale that holds the backward pass.
+# - Sigmoid's small slope lets only a huge scale hold the backward pass, one that saturates most
+#   units.
 
 # %% [markdown]
 # ## Exercises
@@ -353,16 +370,18 @@ display(say("At {w} units the forward ratio measures {m:.3f} per layer against t
 
 # %%
 from bpbook.chapters.ch09_initialisation.exercises import (FACTOR_S, FACTOR_WIDTH, HE_N_IN,
-                                                           HE_N_OUT, MOMENT_T, check_he_variance,
+                                                           LEAKY_ALPHA, MOMENT_T,
+                                                           check_he_variance,
                                                            check_layer_factor,
                                                            check_relu_moment)
 
 # %% [markdown]
-# **1.** A ReLU layer has the fan-in and fan-out printed below. What variance does He's
-# initialisation give its weights?
+# **1.** A Leaky ReLU layer, $f(z) = \max(\alpha z, z)$ with the slope $\alpha$ and the fan-in
+# printed below: redo ReLU's step of the forward law for it. What weight variance keeps
+# $\mathrm{Var}(z)$ the same from layer to layer?
 
 # %%
-display(say("Your layer: n_in = {i}, n_out = {o}.", i=HE_N_IN, o=HE_N_OUT))
+display(say("Your layer: α = {a:g}, n_in = {i}.", a=LEAKY_ALPHA, i=HE_N_IN))
 
 # %% tags=["exercise"] exercise="09.he-variance"
 answer = None
@@ -395,8 +414,8 @@ answer = None
 # %% tags=["check"]
 check_relu_moment(answer)
 
-# %% [markdown] tags=["think"] exercise="09.tanh-slow"
-# **4.** At its derived scale, ReLU's variance stays put layer after layer, while tanh's fades,
-# slowly, though $ns^2 = 1$ is "right" for tanh too. Explain the difference from the two
-# expectations $\mathbb E[\mathrm{relu}(z)^2]$ and $\mathbb E[\tanh(z)^2]$, and say why tanh's
-# fading is not geometric.
+# %% [markdown] tags=["think"] exercise="09.bias-floor"
+# **4.** This chapter's networks have no biases. Let every layer add a bias drawn independently
+# of everything else, with mean 0 and variance $s_b^2$. How does the forward law change? What
+# does that do to tanh's slow fading at $g = 1$: where, roughly, does $\mathrm{Var}(z)$ end up
+# for a small $s_b^2$?

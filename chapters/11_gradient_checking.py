@@ -157,9 +157,9 @@ display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three
             floors=", ".join(f"{r.floor:.1e} ({n})" for n, r in cases.items())))
 
 # %% [markdown]
-# τ has room on both sides: in the last section's table, the correct network's error is orders of
-# magnitude below it and every bug's is of order one. The room above correct networks is for
-# truncation, which grows when inputs or weights are large.
+# τ has room on both sides: in the table of this chapter's last section, the correct network's
+# error is orders of magnitude below it and every bug's is of order one. The room above correct
+# networks is for truncation, which grows when inputs or weights are large.
 
 # %% [markdown]
 # ## Kinks

@@ -199,7 +199,9 @@ from bpbook.worked import worked_graph
 from bpbook.chapters.ch12_pytorch.bridge import (SideBySide, graph_lines, rule_check,
                                                  value_graph_lines)
 
-value_lines = value_graph_lines(worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"])
+value_root = worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"]
+value_root.label = "loss"  # the book labels a loss node "loss"
+value_lines = value_graph_lines(value_root)
 if HAVE_TORCH:
     p = make_params(torch.float64)
     loss = forward(p)[2]
@@ -475,14 +477,16 @@ update(x1=-1.0, y=0.0) if HAVE_TORCH else print(INSTALL_HINT)
 # - walked the graph torch records through `grad_fn.next_functions`, the tensor-level twin of
 #   bpbook's `Value` graph;
 # - let `torch.autograd.gradcheck` pass a right backward function and fail a wrong one;
-# - saw `zero_grad()` set `.grad` to `None`;
+# - saw `zero_grad()` set `.grad` to `None`, read $\delta$ with `retain_grad()`, updated the
+#   parameters by hand under `torch.no_grad()` and ran the worked example as an `nn.Module` in
+#   the loop `zero_grad`, `backward`, `step`, each step equal to bpbook's;
 # - trained XOR in `torch.nn` from bpbook's weights and got the same loss curve.
 
 # %% [markdown]
 # ## Exercises
 #
-# **1.** Set the target of the worked example to the value below, register a hook on $z_1$ and
-# read $\delta_1$. Give its value.
+# **1.** Make the worked example's hidden unit a tanh, $a_1 = \tanh(z_1)$, and set the target to
+# the value below. Register a hook on $z_1$ and read $\delta_1$. Give its value.
 
 # %%
 from IPython.display import Markdown

@@ -14,7 +14,8 @@ import torch
 
 from bpbook.chapters.ch09_initialisation import checks, derive, exercises, explore, plots, probe
 from bpbook.chapters.ch09_initialisation.exercises import (FACTOR_S, FACTOR_WIDTH, HE_N_IN,
-                                                           HE_N_OUT, MOMENT_T, check_he_variance,
+                                                           LEAKY_ALPHA, MOMENT_T,
+                                                           check_he_variance,
                                                            check_layer_factor, check_relu_moment)
 from bpbook.display import alt_of
 from bpbook.errors import BpbookError
@@ -261,10 +262,16 @@ def test_tables_read_back():
 
 
 def test_exercise_answers_are_what_the_formulas_and_monte_carlo_give():
-    assert check_he_variance(2 / HE_N_IN).ok is True
+    # the Leaky ReLU's variance: torch's gain for it, squared, over the fan-in; and Monte Carlo
+    right = torch.nn.init.calculate_gain("leaky_relu", LEAKY_ALPHA) ** 2 / HE_N_IN
+    z = np.random.default_rng(3).standard_normal(400_000)
+    a = np.where(z > 0, z, LEAKY_ALPHA * z)
+    assert abs(HE_N_IN * right * np.mean(a ** 2) - 1) < 4 * np.std(a ** 2) / np.sqrt(z.size)
+    assert check_he_variance(right).ok is True
+    assert "He's for ReLU" in str(check_he_variance(2 / HE_N_IN))
+    assert "squared" in str(check_he_variance(2 / ((1 + LEAKY_ALPHA) * HE_N_IN)))
     assert "LeCun" in str(check_he_variance(1 / HE_N_IN))
-    assert "standard deviation" in str(check_he_variance(math.sqrt(2 / HE_N_IN)))
-    assert "Xavier" in str(check_he_variance(2 / (HE_N_IN + HE_N_OUT)))
+    assert "standard deviation" in str(check_he_variance(math.sqrt(right)))
     assert check_he_variance(None).ok is None
     # the factor is what a wide ReLU network of that width and s measures per layer
     gain = FACTOR_S / math.sqrt(2 / FACTOR_WIDTH)
@@ -284,8 +291,8 @@ def test_a_reader_sees_the_books_numbers_and_a_student_their_own(monkeypatch):
     """Issue 19: each student's inputs, judged on them; the instructor's solutions written in
     the constants pass for every student, the typical wrong answers fail."""
     book = exercises_as(monkeypatch, exercises, None)
-    assert (book.HE_N_IN, book.HE_N_OUT, book.FACTOR_WIDTH, book.FACTOR_S, book.MOMENT_T) == (
-        300, 100, 512, 0.05, 3.0)
+    assert (book.HE_N_IN, book.LEAKY_ALPHA, book.FACTOR_WIDTH, book.FACTOR_S, book.MOMENT_T) == (
+        300, 0.2, 512, 0.05, 3.0)
     material = solutions.load("09_initialisation")
     assert material.PER_STUDENT is True
     checks_of = {"09.he-variance": "check_he_variance", "09.layer-factor": "check_layer_factor",
@@ -294,10 +301,27 @@ def test_a_reader_sees_the_books_numbers_and_a_student_their_own(monkeypatch):
     for student in ("ada", "grace", "alan"):
         mine = exercises_as(monkeypatch, exercises, student)
         seen.add((mine.HE_N_IN, mine.FACTOR_S, mine.MOMENT_T))
-        assert mine.HE_N_IN != mine.HE_N_OUT
+        assert 0.1 <= mine.LEAKY_ALPHA <= 0.5
         for ex_id, name in checks_of.items():
             entry = material.EXERCISES[ex_id]
             judge = getattr(mine, name)
             assert judge(answer_of(entry["solution"], mine)).ok is True, (student, ex_id)
             assert judge(answer_of(entry["wrong"], mine)).ok is False, (student, ex_id)
     assert len(seen) == 3
+
+
+def test_a_gain_near_ten_holds_the_sigmoids_backward_pass():
+    """The settled backward factor of sigmoid crosses 1 at the gain holding_gain finds; there
+    Var(z) is large (review 09-own-c, 11: "no scale holds it" was false)."""
+    gain, q_star = derive.holding_gain("sigmoid")
+    # the settled state, checked against mpmath's quadrature, independent of derive's grid
+    sig = lambda x: 1 / (1 + mpmath.exp(-x))  # noqa: E731
+    assert gain ** 2 * gauss_expect(lambda x: sig(x) ** 2, q_star) == pytest.approx(q_star,
+                                                                                    rel=1e-8)
+    slope2 = gauss_expect(lambda x: (sig(x) * (1 - sig(x))) ** 2, q_star)
+    assert gain ** 2 * slope2 == pytest.approx(1.0, rel=1e-8)
+    assert derive.fixed_point("sigmoid", 0.9 * gain)[1] < 1 < derive.fixed_point("sigmoid",
+                                                                                1.1 * gain)[1]
+    assert q_star > 20
+    with pytest.raises(BpbookError, match="does not cross 1"):
+        derive.holding_gain("sigmoid", low=1.0, high=2.0)

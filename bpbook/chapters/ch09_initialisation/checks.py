@@ -36,7 +36,7 @@ def samples(n_draws, seed=0, relu_q=2.25, q=1.0, n=64, w_std=0.1):
         f"E[tanh(z)²], z ~ N(0, {q:g}): by quadrature": (tanh2, np.tanh(z_tanh) ** 2),
         f"E[tanh′(z)²], z ~ N(0, {q:g}): by quadrature": (tanh_slope2,
                                                          (1 - np.tanh(z_tanh) ** 2) ** 2),
-        f"Var(z), z = Σ W_j a_j, a = relu: n s² E[a²] = n s²/2 (n = {n})":
+        f"Var(z), z = Σ W_j a_j, a = relu(N(0, 1)): n s² E[a²] = n s²/2 (n = {n})":
             (n * w_std ** 2 / 2, (W * a).sum(axis=1) ** 2),
         f"Var(δ), δ = (Wᵀδ′) ⊙ relu′: n s² · ½ · Var(δ′) (n = {n})":
             (n * w_std ** 2 / 2, back ** 2),

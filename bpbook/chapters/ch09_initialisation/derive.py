@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from bpbook.activations import get_activation
-from bpbook.errors import check_name, real_number
+from bpbook.errors import InputError, check_name, real_number
 
 BASE = {"tanh": 1.0, "relu": 2.0, "sigmoid": 1.0}
 ACTIVATIONS = tuple(BASE)
@@ -121,7 +121,10 @@ def predicted_profile(activation, gain, depth, input_variance=1.0, upstream_vari
     return qs, np.cumprod(factors[::-1])[::-1]
 
 
-def fixed_point(activation, gain, layers=5000, tol=1e-13):
+SETTLE_TOL = 1e-13  # "settled": Var(z) moves by less than this, relative, from one layer on
+
+
+def fixed_point(activation, gain, layers=5000, tol=SETTLE_TOL):
     """Var(z) that a deep square network settles at (``q = g²·BASE·E[f(z)²]`` repeated from
     q = 1 until it moves by less than ``tol`` relative, at most ``layers`` times) and the backward
     factor there. Returns ``(q*, backward factor at q*, layers used)``."""
@@ -133,3 +136,18 @@ def fixed_point(activation, gain, layers=5000, tol=1e-13):
             return new, float(backward_factor(activation, n_sigma2, [new])[0]), used
         qv = new
     return qv, float(backward_factor(activation, n_sigma2, [qv])[0]), layers
+
+
+def holding_gain(activation="sigmoid", low=1.0, high=30.0):
+    """The gain at which the settled backward factor (:func:`fixed_point`) is exactly 1, found by
+    bisection between ``low`` and ``high`` (the factor grows with the gain there). Returns
+    ``(gain, settled Var(z))``."""
+    check_name(activation, "activation", ACTIVATIONS)
+    factor = lambda g: fixed_point(activation, g)[1] - 1.0  # noqa: E731
+    if factor(low) >= 0 or factor(high) <= 0:
+        raise InputError(f"holding_gain: the settled backward factor of {activation} does not "
+                         f"cross 1 between gains {low} and {high}")
+    for _ in range(40):  # the bracket shrinks 2⁴⁰-fold
+        mid = (low + high) / 2
+        low, high = (mid, high) if factor(mid) < 0 else (low, mid)
+    return (low + high) / 2, fixed_point(activation, (low + high) / 2)[0]

@@ -4,16 +4,16 @@
 
 The exercises' inputs are the book's numbers for a reader alone and each student's own on a
 course (:mod:`bpbook.variants`); the ranges keep every typical mistake's value apart from the
-right one (n_in ≠ n_out, s ≠ 1, t ≠ 1, 2)."""
+right one (α ≥ 0.1, s ≠ 1, t ≠ 1, 2)."""
 import numpy as np
 
 from bpbook.chapters.ch09_initialisation.derive import BASE, q, relu_moments
 from bpbook.feedback import check
 from bpbook.variants import number
 
-# Exercise 1: He's variance for a layer of this shape
+# Exercise 1: He's variance, redone for a Leaky ReLU of slope LEAKY_ALPHA and fan-in HE_N_IN
 HE_N_IN = int(number("09.he-variance", 300, 150, 800, digits=0))
-HE_N_OUT = int(number("09.he-variance/out", 100, 20, 120, digits=0))
+LEAKY_ALPHA = number("09.he-variance/alpha", 0.2, 0.1, 0.5, digits=2)
 # Exercise 2: the factor per layer of a square ReLU network of this width and weight std s
 # (ranges keep the answer n s²/2 below 0.65, away from its square root, a mistake's value)
 FACTOR_WIDTH = int(number("09.layer-factor", 512, 64, 512, digits=0))
@@ -22,13 +22,18 @@ FACTOR_S = number("09.layer-factor/s", 0.05, 0.02, 0.05, digits=3)
 MOMENT_T = number("09.relu-moment", 3.0, 2.5, 6.0, digits=1)
 
 
-def check_he_variance(answer, n_in=HE_N_IN, n_out=HE_N_OUT):
-    """Exercise: He's variance for a ReLU layer with fan-in ``n_in``, fan-out ``n_out``."""
-    return check(answer, BASE["relu"] / n_in, "He's variance", f"2/n_in = 2/{n_in}",
-                 [(1 / n_in, "1/n_in, LeCun's: ReLU passes on only half of E[z²]"),
-                  (np.sqrt(2 / n_in), "√(2/n_in), the standard deviation: square it"),
-                  (2 / (n_in + n_out), "2/(n_in + n_out), Xavier's compromise"),
-                  (2 / n_out, "2/n_out: that keeps the backward pass; He's uses the fan-in")])
+def check_he_variance(answer, n_in=HE_N_IN, alpha=LEAKY_ALPHA):
+    """Exercise: the weight variance that keeps Var(z) for a Leaky ReLU max(αz, z) of fan-in
+    ``n_in``: E[f(z)²] = (1 + α²) q/2, so s² = 2 / ((1 + α²) n_in)."""
+    return check(answer, BASE["relu"] / ((1 + alpha ** 2) * n_in), "the Leaky ReLU's variance",
+                 f"2/((1 + α²) n_in) = 2/((1 + {alpha:g}²)·{n_in})",
+                 [(2 / n_in, "2/n_in, He's for ReLU: the half below zero keeps α²q/2 too"),
+                  (2 / ((1 + alpha) * n_in), "2/((1 + α) n_in): the slope enters squared, "
+                                             "E[(αz)²] = α²E[z²]"),
+                  (1 / n_in, "1/n_in, LeCun's: a Leaky ReLU passes on only about half of E[z²]"),
+                  (np.sqrt(2 / ((1 + alpha ** 2) * n_in)), "the standard deviation: square it"),
+                  (2 / ((1 - alpha ** 2) * n_in), "2/((1 − α²) n_in): the negative half adds "
+                                                  "α²q/2 to E[f(z)²], it does not take it away")])
 
 
 def check_layer_factor(answer, n=FACTOR_WIDTH, std=FACTOR_S):
