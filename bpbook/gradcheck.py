@@ -23,8 +23,8 @@ $$\nu = |\mathcal L|\,\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big).
 
 **The rule.** Each entry's error is judged relative to its size, with a floor:
 
-$$e_i = \frac{|g_i-\hat g_i|}{\max(|g_i|+|\hat g_i|,\ F)},\qquad
-F = \frac{C\,\nu}{\tau},\qquad \text{passed} \iff \max_i e_i \le \tau,$$
+$$e_i = \frac{|g_i-\hat g_i|}{\max(|g_i|+|\hat g_i|,\ \varphi)},\qquad
+\varphi = \frac{C\,\nu}{\tau},\qquad \text{passed} \iff \max_i e_i \le \tau,$$
 
 with $\tau = 10^{-5}$ (``TOL``) and the safety factor $C = 10$ (``NOISE_FACTOR``). Correct
 float64 gradients of networks with inputs and weights of order one stay below 1e-6; the
@@ -43,10 +43,13 @@ when inputs or weights are large (tests/test_gradcheck.py holds both claims).
   1e-11 of rounding (relative 1e-2), which is what makes a fixed threshold like "1e-7 relative"
   fail correct networks.
 - The floor scales with the loss and with ε, so a loss of 300 (a saturated BCE) or a coarse
-  ε = 1e-3 gets the slack its central differences need, and no more.
+  ε = 1e-3 gets the slack its central differences need, and no more. It assumes the loss rounds
+  like $u|\mathcal L|$: a loss that is the small difference of large numbers (the cross-entropy
+  of a network already sure of its answers) rounds like those numbers, and its tiny floor can
+  fail a correct gradient near 0; check such a network where it does not fit yet.
 
 **Kinks.** Where the check of an entry moves a ReLU's (or Leaky ReLU's) pre-activation across 0,
-$L$ is not differentiable between $\theta_i \pm \varepsilon$ and $\hat g_i$ mixes two slopes: its
+$\mathcal L$ is not differentiable between $\theta_i \pm \varepsilon$ and $\hat g_i$ mixes two slopes: its
 error says nothing about backprop. :func:`gradcheck` watches the sign of every such
 pre-activation in both forward passes, marks the entries whose check straddles a kink, and leaves
 them out of ``max_rel_error`` and :meth:`GradCheck.passed` (they are still in the table).
@@ -102,7 +105,8 @@ def central_difference_error(loss_value, eps, u=U):
 
 
 def error_floor(loss_value, eps=EPS, tol=TOL):
-    """The rule's floor $F = C\\nu/\\tau$: below it a gradient is judged by its absolute error."""
+    """The rule's floor $\\varphi = C\\nu/\\tau$: below it a gradient is judged by its absolute
+    error."""
     return NOISE_FACTOR * central_difference_error(loss_value, eps) / tol
 
 
@@ -120,7 +124,7 @@ class GradCheck:
 
     ``max_rel_error`` is the largest error $e_i$ of the entries whose check did not straddle a
     kink (``kinked[k]`` is True for row ``k`` if it did; ``kinks`` counts them); ``floor`` is
-    the rule's $F$, ``loss`` the loss at the checked point, ``evaluations`` the number of
+    the rule's $\varphi$, ``loss`` the loss at the checked point, ``evaluations`` the number of
     forward passes the central differences took.
     """
 

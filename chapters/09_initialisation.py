@@ -185,8 +185,8 @@ display(mc_table, say("The largest distance: {w:.1f} standard errors.", w=mc_wor
 print(inspect.getsource(probe.propagate))
 
 # %% [markdown]
-# Before trusting its $\delta$s: the same network in torch, its $\delta_l$ read with
-# `retain_grad()` after `backward()` ([chapter 12](12_pytorch.py) introduces PyTorch; here it is
+# Before trusting its $\delta$s: the same code on a smaller network, in torch, its $\delta_l$ read
+# with `retain_grad()` after `backward()` ([chapter 12](12_pytorch.py) introduces PyTorch; here it is
 # only an independent witness):
 
 # %%
@@ -275,11 +275,14 @@ import torch
 torch_gain = torch.nn.init.calculate_gain("tanh")
 fixed_gains = [1.05, 1.1, 1.25, 1.5, torch_gain, 2.0]
 fixed = [(g, *derive.fixed_point("tanh", g)) for g in fixed_gains]
+from_input = {g: derive.predicted_profile("tanh", g, probe.DEPTH)[1] for g in fixed_gains}
 display(Table(["gain g", "settled Var(z)", "backward factor there",
                f"over {probe.DEPTH} settled layers",
-               f"layers to settle (change < {derive.SETTLE_TOL:g})"],
-              [[g, qv, chi, chi ** probe.DEPTH, n] for g, qv, chi, n in fixed],
-              ["{:.4g}", "{:.4f}", "{:.4f}", "{:.3g}", None]),
+               f"layers to settle (change < {derive.SETTLE_TOL:g})",
+               f"Var(δ₁)/Var(δ_{probe.DEPTH}), {probe.DEPTH} layers from Var(x) = 1"],
+              [[g, qv, chi, chi ** probe.DEPTH, n, from_input[g][0] / from_input[g][-1]]
+               for g, qv, chi, n in fixed],
+              ["{:.4g}", "{:.4f}", "{:.4f}", "{:.3g}", None, "{:.3g}"]),
         say("At PyTorch's gain {pg:.4g} the settled gradient grows by {chi:.2f} per layer. The "
             "measured {d}-layer tanh network at g = {g:g} has not settled: its Var(δ) goes "
             "from {top:.3g} at layer {d} to {bottom:.3g} at layer 1.", pg=torch_gain,
@@ -288,7 +291,8 @@ display(Table(["gain g", "settled Var(z)", "backward factor there",
 
 # %% [markdown]
 # A larger gain buys a steadier forward signal with a backward factor above 1, once the variance
-# has settled; at $g = 1$ the backward factor approaches 1 only as the signal fades. Choosing is a
+# has settled (the last column is the theory for the chapter's networks, which start unsettled);
+# at $g = 1$ the backward factor approaches 1 only as the signal fades. Choosing is a
 # trade, and depth decides how much either side costs.
 #
 # **Sigmoid.** Its slope is at most $1/4$, so $\mathbb E[\sigma'(z)^2] \le 1/16$: to hold
@@ -357,7 +361,7 @@ display(say("At {w} units the forward ratio measures {m:.3f} per layer against t
 #   condition.
 # - Measured in deep networks, the derived scale keeps ReLU's variances within a small factor
 #   (a product of random factors drifts a little below 1, more in narrow layers), and a little
-#   off it they drift geometrically, by the predicted factor per layer. tanh at $g = 1$ fades
+#   off it they drift geometrically, by about the predicted factor per layer. tanh at $g = 1$ fades
 #   slowly ($\sim 1/l$); above 1 its variance settles, and there the gradient grows a little per
 #   layer.
 # - Sigmoid's small slope lets only a huge scale hold the backward pass, one that saturates most
@@ -370,10 +374,10 @@ display(say("At {w} units the forward ratio measures {m:.3f} per layer against t
 
 # %%
 from bpbook.chapters.ch09_initialisation.exercises import (FACTOR_S, FACTOR_WIDTH, HE_N_IN,
-                                                           LEAKY_ALPHA, MOMENT_T,
+                                                           LEAKY_ALPHA, UNIFORM_N_IN,
+                                                           check_he_uniform,
                                                            check_he_variance,
-                                                           check_layer_factor,
-                                                           check_relu_moment)
+                                                           check_layer_factor)
 
 # %% [markdown]
 # **1.** A Leaky ReLU layer, $f(z) = \max(\alpha z, z)$ with the slope $\alpha$ and the fan-in
@@ -403,16 +407,17 @@ answer = None
 check_layer_factor(answer)
 
 # %% [markdown]
-# **3.** $z \sim \mathcal N(0, t^2)$ with $t$ printed below. What is $\mathbb E[\mathrm{relu}(z)^2]$?
+# **3.** He's weights can also be drawn uniformly from $[-r, r]$. For a ReLU layer with the fan-in
+# printed below, which $r$ gives He's variance?
 
 # %%
-display(say("Your t = {t:g}.", t=MOMENT_T))
+display(say("Your layer: n_in = {i}.", i=UNIFORM_N_IN))
 
-# %% tags=["exercise"] exercise="09.relu-moment"
+# %% tags=["exercise"] exercise="09.he-uniform"
 answer = None
 
 # %% tags=["check"]
-check_relu_moment(answer)
+check_he_uniform(answer)
 
 # %% [markdown] tags=["think"] exercise="09.bias-floor"
 # **4.** This chapter's networks have no biases. Let every layer add a bias drawn independently

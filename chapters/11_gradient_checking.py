@@ -69,8 +69,9 @@
 # $|\mathcal L'''|$ are of similar size, that is about $u^{1/3}$.
 #
 # The code measures this twice. First on softplus, $f(w) = \log(1+e^w)$ at $w = 1$, whose
-# derivative $\sigma(w)$ is known exactly; then on a small tanh network on handwritten digits,
-# where the truth is backprop's gradient (held against torch by the library's tests), over a
+# derivative $\sigma(w)$ is known exactly; then on a small tanh network on scikit-learn's
+# handwritten digits (the data of [chapter 13](13_real_classifier.py), with its softmax
+# cross-entropy loss), where the truth is backprop's gradient (held against torch by the library's tests), over a
 # fixed sample of its entries.
 
 # %%
@@ -141,15 +142,20 @@ Table(["check", "loss", "|g| from … to …", "pure relative", "pure absolute",
 # The rule takes what each gets right. Judge every entry relative to its size, but never finer
 # than the central difference can resolve:
 #
-# $$e_i = \frac{|g_i - \hat g_i|}{\max\big(|g_i| + |\hat g_i|,\; F\big)},\qquad
-# F = \frac{C\,\nu}{\tau},\qquad
+# $$e_i = \frac{|g_i - \hat g_i|}{\max\big(|g_i| + |\hat g_i|,\; \varphi\big)},\qquad
+# \varphi = \frac{C\,\nu}{\tau},\qquad
 # \nu = |\mathcal L|\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big),$$
 #
 # and pass when every $e_i \le \tau$. Here $\nu$ is the noise budget of the previous section
 # with $|\mathcal L'''|$ taken to be of the size of $|\mathcal L|$, and $C$ a safety factor.
-# Above the floor $F$, $e_i$ is a relative error, at most 1 (a flipped sign gives exactly 1).
+# Above the floor $\varphi$, $e_i$ is a relative error, at most 1 (a flipped sign gives exactly 1).
 # Below it, $e_i \le \tau$ says $|g_i - \hat g_i| \le C\nu$: agreement within the noise. The floor
 # grows with the loss, so the large check gets the slack its rounding needs, and no more.
+#
+# It assumes that the loss rounds like $u|\mathcal L|$. A loss that is the small difference of
+# large numbers rounds like those numbers: the cross-entropy of a network already sure of its
+# answers is tiny, its floor too, and a correct gradient near 0 can fail. Check such a network
+# on samples it does not fit yet, or at its starting weights.
 
 # %%
 display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three checks: {floors}.",
@@ -186,7 +192,7 @@ display(say("`gradcheck` noticed: {v}.", v=kinked.verdict()))
 # Leaky ReLU pre-activation in both forward passes of each entry. When one flips, the entry is
 # marked, shown in the table, and left out of the verdict. How often does this happen? It
 # depends on ε: the chance that a nudge of size ε crosses a kink grows with ε. Counted on a
-# ReLU network on digit images:
+# ReLU network on the digit images:
 
 # %%
 from bpbook.chapters.ch11_gradient_checking.cases import KINK_IMAGES, kink_counts
@@ -205,7 +211,8 @@ Table(["ε", "entries whose check straddled a kink", "entries"], kink_counts(),
 #
 # Most training runs in float32, whose $u$ is far larger than float64's. The V of the figure
 # moves up and to the right: the float32 points (squares) bottom out far higher, at a much larger
-# step. On the network, in float32, for a range of steps, the largest $|g - \hat g|$ relative to
+# step. At the smallest steps they sit flat at the derivative itself: $w \pm \varepsilon$ rounds
+# to $w$, both losses are equal and $\hat g = 0$. On the network, in float32, for a range of steps, the largest $|g - \hat g|$ relative to
 # the largest $|g|$:
 
 # %%
@@ -257,16 +264,16 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
 # %% [markdown]
 # If a bug spoils a fraction $p$ of an array's entries, $k$ random entries all miss it with
 # probability $(1-p)^k$: small for a formula's bug, where $p$ is near 1; for a bug that touches
-# one entry in a million, sample more, or check a smaller copy of the network, as chapter 13
-# does.
+# one entry in a million, sample more, or check a smaller copy of the network, as
+# [chapter 13](13_real_classifier.py) does.
 
 # %% [markdown]
 # ## The one rule, as `bpbook.gradcheck` implements it
 #
 # 1. Check in float64 (a float32 model is copied).
 # 2. Use a step near $u^{1/3}$: bpbook's default.
-# 3. Judge each entry by $e_i$, relative above the floor $F$, absolute below it, with the floor
-#    from the loss and the step.
+# 3. Judge each entry by $e_i$, relative above the floor $\varphi$, absolute below it, with the
+#    floor from the loss and the step.
 # 4. Mark entries whose check straddles a ReLU kink; show them, leave them out of the verdict.
 # 5. For a large network, check a random sample of every parameter array.
 # 6. Pass when every judged $e_i \le \tau$; on a failure, the table says which parameter, which
@@ -342,9 +349,10 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # values below (float64's $u$; softplus and its second derivative at the $w$ printed).
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_VALUE, FD_W, MISS,
-                                                              P_SPOILED, U, check_forward_eps,
-                                                              check_rule_error,
+from bpbook.chapters.ch11_gradient_checking.exercises import (BLIND_LOSS, F_SECOND, F_VALUE,
+                                                              FD_W, MISS, P_SPOILED, U,
+                                                              check_blind_spot,
+                                                              check_forward_eps,
                                                               check_sample_size)
 
 display(say("At $w$ = {w:g}: $u$ = {u!r}, $f$ = {f!r}, $f''$ = {f2!r} (as `U`, `F_VALUE`, "
@@ -357,16 +365,19 @@ answer = None
 check_forward_eps(answer)
 
 # %% [markdown]
-# **2.** Write the rule's error as a NumPy function of the arrays `g` (backprop) and `g_hat`
-# (central differences) and the number `floor`, elementwise. Where `g` and `g_hat` are both
-# 0, the error is 0.
+# **2.** A bug flips the sign of one tiny gradient entry, $\hat g = -g$. With bpbook's settings
+# ($\tau$, $C$, $\varepsilon$ above) and the loss below, up to which $|g|$ does the flipped entry
+# still pass the rule?
 
-# %% tags=["exercise"] exercise="11.rule-error"
-def rule_error(g, g_hat, floor):
-    return None  # replace None with your expression
+# %%
+display(say("$|\\mathcal L|$ = {v:g} (as `BLIND_LOSS`); τ = {tol:g} (`TOL`), C = {c:g} "
+            "(`NOISE_FACTOR`), ε = {e:g} (`EPS`).", v=BLIND_LOSS, tol=TOL, c=NOISE_FACTOR, e=EPS))
+
+# %% tags=["exercise"] exercise="11.blind-spot"
+answer = None
 
 # %% tags=["check"]
-check_rule_error(rule_error)
+check_blind_spot(answer)
 
 # %% [markdown]
 # **3.** A bug spoils a fraction $p$ of a parameter array's entries. How many random entries of
@@ -384,6 +395,7 @@ answer = None
 check_sample_size(answer)
 
 # %% [markdown] tags=["think"] exercise="11.kink-or-bug"
-# **4.** A check of a ReLU network fails on three entries: the two weights and the bias of one
-# hidden unit, and nothing else. Is the backward pass wrong? Say what you would look at and what
+# **4.** A check you wrote by hand with `numeric_grad` (not `gradcheck`, which marks kinks) fails
+# on three entries of a ReLU network: the two weights and the bias of one hidden unit, and
+# nothing else. Is the backward pass wrong? Say what you would look at and what
 # you would try before changing any code.

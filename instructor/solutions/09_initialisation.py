@@ -9,10 +9,10 @@ EXERCISES = {
         points=1,
         solution="answer = FACTOR_WIDTH * FACTOR_S ** 2 / 2",
         wrong="answer = FACTOR_WIDTH * FACTOR_S ** 2"),
-    "09.relu-moment": dict(
+    "09.he-uniform": dict(
         points=1,
-        solution="answer = MOMENT_T ** 2 / 2",
-        wrong="answer = MOMENT_T / 2"),
+        solution="answer = (6 / UNIFORM_N_IN) ** 0.5",
+        wrong="answer = (2 / UNIFORM_N_IN) ** 0.5"),
 }
 THINK = {
     "09.bias-floor": dict(points=2, answer=(

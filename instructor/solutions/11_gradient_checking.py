@@ -1,20 +1,15 @@
 """Instructor material for chapter 11 (gradient checking in practice): solutions, model answers
 and points."""
-PER_STUDENT = True  # exercises 1 and 3 draw each student's own numbers (bpbook.variants)
+PER_STUDENT = True  # exercises 1, 2 and 3 draw each student's own numbers (bpbook.variants)
 EXERCISES = {
     "11.forward-eps": dict(
         points=2,
         solution="answer = (2 * U * abs(F_VALUE) / abs(F_SECOND)) ** 0.5",
         wrong="answer = (U * abs(F_VALUE) / abs(F_SECOND)) ** 0.5"),
-    "11.rule-error": dict(
+    "11.blind-spot": dict(
         points=2,
-        solution=("def rule_error(g, g_hat, floor):\n"
-                  "    diff = np.abs(g - g_hat)\n"
-                  "    scale = np.maximum(np.abs(g) + np.abs(g_hat), floor)\n"
-                  "    return np.divide(diff, scale, out=np.zeros_like(diff), where=diff > 0)\n"),
-        wrong=("def rule_error(g, g_hat, floor):\n"
-               "    return np.abs(g - g_hat) / np.maximum(np.maximum(np.abs(g), np.abs(g_hat)),"
-               " floor)\n")),
+        solution="answer = NOISE_FACTOR * BLIND_LOSS * (U / EPS + EPS ** 2 / 6) / 2",
+        wrong="answer = NOISE_FACTOR * BLIND_LOSS * (U / EPS + EPS ** 2 / 6)"),
     "11.sample-size": dict(
         points=2,
         solution=("import math\n\n"

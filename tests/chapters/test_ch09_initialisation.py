@@ -14,9 +14,9 @@ import torch
 
 from bpbook.chapters.ch09_initialisation import checks, derive, exercises, explore, plots, probe
 from bpbook.chapters.ch09_initialisation.exercises import (FACTOR_S, FACTOR_WIDTH, HE_N_IN,
-                                                           LEAKY_ALPHA, MOMENT_T,
-                                                           check_he_variance,
-                                                           check_layer_factor, check_relu_moment)
+                                                           LEAKY_ALPHA, UNIFORM_N_IN,
+                                                           check_he_uniform, check_he_variance,
+                                                           check_layer_factor)
 from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 from bpbook.layers import Dense, init_weights
@@ -279,28 +279,30 @@ def test_exercise_answers_are_what_the_formulas_and_monte_carlo_give():
     assert measured == pytest.approx(FACTOR_WIDTH * FACTOR_S ** 2 / 2, rel=0.05)
     assert check_layer_factor(FACTOR_WIDTH * FACTOR_S ** 2 / 2).ok is True
     assert "only half" in str(check_layer_factor(FACTOR_WIDTH * FACTOR_S ** 2))
-    z = MOMENT_T * np.random.default_rng(9).standard_normal(400_000)
-    x = np.maximum(z, 0) ** 2
-    assert abs(np.mean(x) - MOMENT_T ** 2 / 2) < 4 * np.std(x) / np.sqrt(x.size)
-    assert check_relu_moment(MOMENT_T ** 2 / 2).ok is True
-    assert "mean included" in str(check_relu_moment(MOMENT_T ** 2 * (0.5 - 1 / (2 * math.pi))))
-    assert "t² enters" in str(check_relu_moment(MOMENT_T / 2))
+    # the uniform bound: torch's kaiming_uniform_ draws from U(−r, r) with He's r
+    w = torch.empty(8, UNIFORM_N_IN, dtype=torch.float64)
+    torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")
+    r = math.sqrt(6 / UNIFORM_N_IN)
+    assert w.abs().max() <= r and w.abs().max() > 0.99 * r
+    assert check_he_uniform(r).ok is True
+    assert "√3 times" in str(check_he_uniform(math.sqrt(2 / UNIFORM_N_IN)))
+    assert "LeCun" in str(check_he_uniform(math.sqrt(3 / UNIFORM_N_IN)))
 
 
 def test_a_reader_sees_the_books_numbers_and_a_student_their_own(monkeypatch):
     """Issue 19: each student's inputs, judged on them; the instructor's solutions written in
     the constants pass for every student, the typical wrong answers fail."""
     book = exercises_as(monkeypatch, exercises, None)
-    assert (book.HE_N_IN, book.LEAKY_ALPHA, book.FACTOR_WIDTH, book.FACTOR_S, book.MOMENT_T) == (
-        300, 0.2, 512, 0.05, 3.0)
+    assert (book.HE_N_IN, book.LEAKY_ALPHA, book.FACTOR_WIDTH, book.FACTOR_S,
+            book.UNIFORM_N_IN) == (300, 0.2, 512, 0.05, 256)
     material = solutions.load("09_initialisation")
     assert material.PER_STUDENT is True
     checks_of = {"09.he-variance": "check_he_variance", "09.layer-factor": "check_layer_factor",
-                 "09.relu-moment": "check_relu_moment"}
+                 "09.he-uniform": "check_he_uniform"}
     seen = set()
     for student in ("ada", "grace", "alan"):
         mine = exercises_as(monkeypatch, exercises, student)
-        seen.add((mine.HE_N_IN, mine.FACTOR_S, mine.MOMENT_T))
+        seen.add((mine.HE_N_IN, mine.FACTOR_S, mine.UNIFORM_N_IN))
         assert 0.1 <= mine.LEAKY_ALPHA <= 0.5
         for ex_id, name in checks_of.items():
             entry = material.EXERCISES[ex_id]

@@ -7,10 +7,11 @@ import pytest
 import sympy as sp
 
 from bpbook.chapters.ch11_gradient_checking import cases, curve, exercises
-from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_THIRD, F_VALUE,
+from bpbook.chapters.ch11_gradient_checking.exercises import (BLIND_LOSS, F_SECOND, F_THIRD,
+                                                              F_VALUE,
                                                               MISS, P_SPOILED, U,
+                                                              check_blind_spot,
                                                               check_forward_eps,
-                                                              check_rule_error,
                                                               check_sample_size)
 from bpbook.chapters.ch11_gradient_checking.explore import EpsPlot, explore
 from bpbook.chapters.ch11_gradient_checking.plots import error_curve_alt, error_curve_figure
@@ -155,6 +156,13 @@ def test_the_picture_and_its_text_alternative_come_from_the_same_curves():
     for best in (f64.best, f32.best, net.best):
         assert f"{best[1]:.1e}" in alt and f"{best[0]:.1e}" in alt
     assert "slope 2.0" in alt  # truncation's ε²
+    # float32's flat start: where w ± ε rounds to w the error is f′(1) itself (review 11-rev-4, 3)
+    w32 = np.float32(curve.W0)
+    below = w32 - np.nextafter(w32, np.float32(0))  # the gap to the next float32 below w
+    flat = f32.eps[f32.eps < below / 2]  # both w + ε and w − ε round to w
+    assert flat.size and np.allclose(f32.error[:flat.size], curve.sigmoid(curve.W0), rtol=1e-6)
+    assert f"up to ε = {flat[-1]:.1e} its error is flat at {curve.sigmoid(curve.W0):.4f}" in alt
+    assert "flat" not in error_curve_alt(f64, f64, net).split("In float32")[1].split("Right")[0]
 
 
 # ---- exercises ---------------------------------------------------------------------------------
@@ -166,14 +174,14 @@ def test_exercise_checks():
     assert "central difference" in str(check_forward_eps(central))
     assert check_forward_eps(best * 1.1).ok is False
 
-    def rule(g, h, floor):
-        d = np.abs(g - h)
-        return np.divide(d, np.maximum(np.abs(g) + np.abs(h), floor), out=np.zeros_like(d),
-                         where=d > 0)
-    assert check_rule_error(rule).ok is True
-    assert "floor is missing" in str(check_rule_error(lambda g, h, f: np.abs(g - h) /
-                                                      (np.abs(g) + np.abs(h))))
-    assert "absolute" in str(check_rule_error(lambda g, h, f: np.abs(g - h)))
+    # the blind spot, found by bpbook's own rule: the largest |g| whose flip passes
+    from bpbook.gradcheck import error_floor, rel_error
+    floor = error_floor(BLIND_LOSS)
+    flips = np.geomspace(1e-14, 1e-8, 20001)
+    passing = flips[rel_error(flips, -flips, floor) <= TOL]
+    assert check_blind_spot(passing.max()).ok is True
+    assert check_blind_spot(TOL * floor).ok is False and check_blind_spot(None).ok is None
+    assert "2|g|" in str(check_blind_spot(TOL * floor))
     # the smallest k with (1 − p)^k ≤ miss, found by counting up
     k = next(k for k in range(1, 10**6) if (1 - P_SPOILED) ** k <= MISS)
     assert check_sample_size(k).ok is True and check_sample_size(k + 1).ok is False
@@ -182,7 +190,7 @@ def test_exercise_checks():
 
 
 CHECKS = {"11.forward-eps": ("answer", "check_forward_eps"),
-          "11.rule-error": ("rule_error", "check_rule_error"),
+          "11.blind-spot": ("answer", "check_blind_spot"),
           "11.sample-size": ("answer", "check_sample_size")}
 
 

@@ -27,7 +27,7 @@ def samples(n_draws, seed=0, relu_q=2.25, q=1.0, n=64, w_std=0.1):
     # one unit of a layer z = Σ_j W_j a_j, a fresh layer and input per draw, a_j = relu(N(0, 1))
     W = w_std * rng.standard_normal((n_draws, n))
     a = _relu(rng.standard_normal((n_draws, n)))
-    # one unit of Wᵀδ ⊙ relu′(z), δ ~ N(0, 1) and z ~ N(0, 1) independent of W
+    # one unit of Wᵀδ_next ⊙ relu′(z), δ_next ~ N(0, 1) and z ~ N(0, 1) independent of W
     delta, z_below = rng.standard_normal((n_draws, n)), rng.standard_normal(n_draws)
     back = (W * delta).sum(axis=1) * (z_below > 0)
     return {
@@ -38,7 +38,7 @@ def samples(n_draws, seed=0, relu_q=2.25, q=1.0, n=64, w_std=0.1):
                                                          (1 - np.tanh(z_tanh) ** 2) ** 2),
         f"Var(z), z = Σ W_j a_j, a = relu(N(0, 1)): n s² E[a²] = n s²/2 (n = {n})":
             (n * w_std ** 2 / 2, (W * a).sum(axis=1) ** 2),
-        f"Var(δ), δ = (Wᵀδ′) ⊙ relu′: n s² · ½ · Var(δ′) (n = {n})":
+        f"Var(δ), δ = (Wᵀδ_next) ⊙ relu′: n s² · ½ · Var(δ_next) (n = {n})":
             (n * w_std ** 2 / 2, back ** 2),
     }
 

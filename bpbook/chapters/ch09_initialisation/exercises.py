@@ -4,10 +4,11 @@
 
 The exercises' inputs are the book's numbers for a reader alone and each student's own on a
 course (:mod:`bpbook.variants`); the ranges keep every typical mistake's value apart from the
-right one (α ≥ 0.1, s ≠ 1, t ≠ 1, 2)."""
+right one (α ≥ 0.1, s ≠ 1)."""
 import numpy as np
+import sympy as sp
 
-from bpbook.chapters.ch09_initialisation.derive import BASE, q, relu_moments
+from bpbook.chapters.ch09_initialisation.derive import BASE, q, relu_moments, uniform_variance
 from bpbook.feedback import check
 from bpbook.variants import number
 
@@ -18,8 +19,8 @@ LEAKY_ALPHA = number("09.he-variance/alpha", 0.2, 0.1, 0.5, digits=2)
 # (ranges keep the answer n s²/2 below 0.65, away from its square root, a mistake's value)
 FACTOR_WIDTH = int(number("09.layer-factor", 512, 64, 512, digits=0))
 FACTOR_S = number("09.layer-factor/s", 0.05, 0.02, 0.05, digits=3)
-# Exercise 3: E[relu(z)²] for z ~ N(0, t²)
-MOMENT_T = number("09.relu-moment", 3.0, 2.5, 6.0, digits=1)
+# Exercise 3: the bound r of He's variance drawn uniformly from [−r, r], fan-in UNIFORM_N_IN
+UNIFORM_N_IN = int(number("09.he-uniform", 256, 64, 1024, digits=0))
 
 
 def check_he_variance(answer, n_in=HE_N_IN, alpha=LEAKY_ALPHA):
@@ -48,12 +49,14 @@ def check_layer_factor(answer, n=FACTOR_WIDTH, std=FACTOR_S):
                                                   "the question asks for the variance")])
 
 
-def check_relu_moment(answer, std=MOMENT_T):
-    """Exercise: E[relu(z)²] for z ~ N(0, std²)."""
-    return check(answer, float(relu_moments()[0].subs(q, std ** 2)), "E[relu(z)²]",
-                 f"t² / 2 = {std:g}² / 2",
-                 [(std / 2, "t / 2: the moment is of z², so t² enters"),
-                  (std ** 2, "t²: relu(z) is 0 for the half of the draws below zero"),
-                  (std ** 2 / 4, "t² / 4: half the draws keep all of their z², not a quarter"),
-                  (std ** 2 * (0.5 - 1 / (2 * np.pi)),
-                   "Var(relu(z)): the mean square E[a²] is asked, mean included")])
+def check_he_uniform(answer, n_in=UNIFORM_N_IN):
+    """Exercise: r such that U(−r, r), whose variance is r²/3 (SymPy, :func:`.uniform_variance`),
+    has He's variance 2/n_in: r = √(6/n_in)."""
+    r, var = uniform_variance()
+    right = float(sp.solve(sp.Eq(var, sp.Rational(2, n_in)), r)[0])
+    return check(answer, right, "the uniform bound r", f"√(3 · 2/n_in) = √(6/{n_in})",
+                 [(np.sqrt(2 / n_in), "√(2/n_in), He's standard deviation: the bound of a "
+                                      "uniform draw is √3 times its standard deviation"),
+                  (6 / n_in, "6/n_in is r²: take the square root"),
+                  (np.sqrt(3 / n_in), "√(3/n_in), LeCun's bound: ReLU needs twice the variance"),
+                  (2 / n_in, "2/n_in, the variance itself")])
