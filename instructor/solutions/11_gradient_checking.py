@@ -23,7 +23,7 @@ THINK = {
         "for some sample, each of those checks straddles the ReLU's kink and the central "
         "difference averages the slopes 0 and 1, while backprop takes one of them. A bug in a "
         "formula would spoil whole arrays, not one unit. Look at that unit's z over the batch "
-        "(is one value near 0?) and at whether gradcheck marked the entries as straddling a "
-        "kink; then check again with a smaller ε, another batch or another seed. If the failure "
+        "(is one value near 0?) and run gradcheck at the same point: it marks entries whose check "
+        "straddles a kink; then check again with a smaller ε, another batch or another seed. If the failure "
         "moves away or disappears, backprop was right.")),
 }
