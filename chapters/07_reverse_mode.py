@@ -283,6 +283,21 @@ display(Markdown(
     "forward mode. Training asks the first question, so training uses reverse mode."))
 
 # %% [markdown]
+# ## Play with it: which mode wins?
+#
+# Choose the number of inputs $n$, the width of the two hidden layers and the number of outputs
+# $k$ of a sigmoid network, and count what its whole Jacobian $\partial a_L/\partial x$ (every
+# output against every input) costs: forward mode makes $n$ passes, reverse mode $k$. Things to
+# try: many inputs and one output (a loss); one input and many outputs; $n = k$. The explorer
+# calls `bpbook.chapters.ch07_reverse_mode.explore.update`; the static copy of this page shows its
+# starting point.
+
+# %%
+from bpbook.chapters.ch07_reverse_mode.explore import explorer
+
+explorer()
+
+# %% [markdown]
 # A line of history: reverse-mode differentiation was described by Seppo Linnainmaa in 1970, to
 # follow rounding errors through a long computation. Paul Werbos proposed it for training in his
 # 1974 PhD thesis and, in 1982, applied it to neural networks. Rumelhart, Hinton and Williams's 1986

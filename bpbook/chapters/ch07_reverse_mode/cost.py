@@ -71,9 +71,12 @@ def mlp_graph(sizes, seed=0):
 def graph_size(outputs):
     """``(nodes, edges)``: operation nodes (leaves excluded) and edges of the graph that computes
     the Values ``outputs``."""
-    seen = {}
-    for out in outputs:
-        seen.update(dict.fromkeys(out.topological_order()))
+    seen, stack = set(outputs), list(outputs)  # one walk over the union of their graphs
+    while stack:
+        for i in stack.pop().inputs:
+            if i not in seen:
+                seen.add(i)
+                stack.append(i)
     nodes = [n for n in seen if n.inputs]
     return len(nodes), sum(len(n.inputs) for n in nodes)
 
