@@ -186,8 +186,8 @@ print(inspect.getsource(probe.propagate))
 
 # %% [markdown]
 # Before trusting its $\delta$s: the same code on a smaller network, in torch, its $\delta_l$ read
-# with `retain_grad()` after `backward()` ([chapter 12](12_pytorch.py) introduces PyTorch; here it is
-# only an independent witness):
+# with `retain_grad()` after `backward()` ([chapter 12](12_pytorch.py) introduces PyTorch; here it
+# is only an independent witness):
 
 # %%
 torch_table, torch_gap = checks.against_torch("tanh")

@@ -202,12 +202,12 @@ Table(["D", "m", "counted bytes", "measured bytes", "measured / counted", "param
 #
 # Must every $z_l$ and $a_l$ be stored? Only until its layer's backward step, and anything
 # dropped can be computed again from the layer below. **Gradient checkpointing** cuts the
-# $L = D + 1$ layers into segments of $k$ and keeps, after the forward pass, only each segment's input (the
-# checkpoints) and the last segment's values. In the backward pass, each segment is first run
-# forward again from its checkpoint, then backward. With $L/k$ checkpoints and one segment alive
-# at a time, about $L/k + 2k$ arrays are held instead of $2L$, smallest near $k = \sqrt{L/2}$;
-# the price is a second forward pass through every segment but the last.
-# (`torch.utils.checkpoint` does this in PyTorch.)
+# $L = D + 1$ layers into segments of $k$ and keeps, after the forward pass, only each segment's
+# input (the checkpoints) and the last segment's values. In the backward pass, each segment is first
+# run forward again from its checkpoint, then backward. With $L/k$ checkpoints and one segment alive
+# at a time, about $L/k + 2k$ arrays are held instead of $2L$, smallest near $k = \sqrt{L/2}$; the
+# price is a second forward pass through every segment but the last. (`torch.utils.checkpoint` does
+# this in PyTorch.)
 #
 # `forward_backward(model, X, Y, segment)` in the chapter's `checkpoint` module does this for a
 # bpbook MLP. Each layer frees its stored values as soon as its backward step is done, and
@@ -451,11 +451,12 @@ Table(["hidden units", "largest f′(z)", "mean f′(z)", "f′(z) = 0 exactly"]
 #
 # Gradient checking is the right test and the wrong way to train: it needs two forward passes
 # *per parameter*, while backprop gets all the same gradients from one forward and one backward
-# pass ([chapter 7](07_reverse_mode.py) counts both). How much is a backward pass? In a dense layer the work is in the matrix products: forward $W_l a_{l-1}$;
-# backward $\delta_l\, a_{l-1}^\top$ for $\partial\mathcal{L}/\partial W_l$ and $W_l^\top\delta_l$
-# for the layer below, two products of the same size. Layer 1 skips the second, as bpbook's
-# `Sequential.backward` does: its input is the data, whose gradient nobody needs. Counting the
-# multiply-adds (`multiply_adds`), for three hidden layers of growing width:
+# pass ([chapter 7](07_reverse_mode.py) counts both). How much is a backward pass? In a dense layer
+# the work is in the matrix products: forward $W_l a_{l-1}$; backward $\delta_l\, a_{l-1}^\top$ for
+# $\partial\mathcal{L}/\partial W_l$ and $W_l^\top\delta_l$ for the layer below, two products of the
+# same size. Layer 1 skips the second, as bpbook's `Sequential.backward` does: its input is the
+# data, whose gradient nobody needs. Counting the multiply-adds (`multiply_adds`), for three hidden
+# layers of growing width:
 
 # %%
 from bpbook.chapters.ch10_training_in_practice.cost import multiply_adds
@@ -479,8 +480,7 @@ display(say("A backward pass costs between {lo:.2f} and {hi:.2f} forward passes 
 
 # %% [markdown]
 # The picture times the real thing beside the count, which adds the elementwise work and the
-# machine's quirks; times vary from run to run (on a busy machine, a lot), so they are only
-# drawn, never printed.
+# machine's quirks; times vary from run to run, so they are only drawn, never printed.
 
 # %%
 from bpbook.chapters.ch10_training_in_practice.cost import backward_forward_ratios

@@ -71,8 +71,8 @@
 # The code measures this twice. First on softplus, $f(w) = \log(1+e^w)$ at $w = 1$, whose
 # derivative $\sigma(w)$ is known exactly; then on a small tanh network on scikit-learn's
 # handwritten digits (the data of [chapter 13](13_real_classifier.py), with its softmax
-# cross-entropy loss), where the truth is backprop's gradient (held against torch by the library's tests), over a
-# fixed sample of its entries.
+# cross-entropy loss), where the truth is backprop's gradient (held against torch by the library's
+# tests), over a fixed sample of its entries.
 
 # %%
 # %matplotlib inline
@@ -212,8 +212,8 @@ Table(["ε", "entries whose check straddled a kink", "entries"], kink_counts(),
 # Most training runs in float32, whose $u$ is far larger than float64's. The V of the figure
 # moves up and to the right: the float32 points (squares) bottom out far higher, at a much larger
 # step. At the smallest steps they sit flat at the derivative itself: $w \pm \varepsilon$ rounds
-# to $w$, both losses are equal and $\hat g = 0$. On the network, in float32, for a range of steps, the largest $|g - \hat g|$ relative to
-# the largest $|g|$:
+# to $w$, both losses are equal and $\hat g = 0$. On the network, in float32, for a range of steps,
+# the largest $|g - \hat g|$ relative to the largest $|g|$:
 
 # %%
 from bpbook.chapters.ch11_gradient_checking.cases import float32_check
@@ -326,8 +326,8 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # ## Recap
 #
 # - A central difference has two errors: truncation, $\varepsilon^2|\mathcal L'''|/6$, and
-#   rounding, $u|\mathcal L|/\varepsilon$. Their sum is smallest near $\varepsilon = u^{1/3}$; a smaller step is
-#   worse, not better.
+#   rounding, $u|\mathcal L|/\varepsilon$. Their sum is smallest near $\varepsilon = u^{1/3}$; a
+#   smaller step is worse, not better.
 # - Judge each entry relative to its size, with a floor set by what the central difference can
 #   resolve for this loss and step: pure relative errors fail tiny correct gradients, pure
 #   absolute errors fail large correct ones and pass tiny wrong ones.

@@ -61,7 +61,8 @@ else:
 # The 2-1-1 sigmoid network of chapter 3: $z_1 = W_1 x + b_1$, $a_1 = \sigma(z_1)$,
 # $z_2 = W_2 a_1 + b_2$, $\hat y = \sigma(z_2)$, $\mathcal L = \tfrac12(\hat y - y)^2$. In torch,
 # every parameter is a tensor created with `requires_grad=True`; each operation on it is
-# recorded, and `loss.backward()` runs the chain rule through the record. The sample is a column, as in bpbook.
+# recorded, and `loss.backward()` runs the chain rule through the record. The sample is a column, as
+# in bpbook.
 
 # %%
 from bpbook.worked import DEFAULTS as S
@@ -218,10 +219,11 @@ if HAVE_TORCH:
 # %% [markdown]
 # ## `torch.autograd.gradcheck`
 #
-# Torch ships the gradient check of [chapter 11](11_gradient_checking.py): it compares the backward functions with
-# central differences, in float64, entry by entry of the Jacobian, with its own tolerances
-# (absolute and relative). Beside it, bpbook's one rule (chapter 11 again) judges the gradient of a scalar loss, here the mean of the outputs. On a small function of a
-# weight matrix and a bias:
+# Torch ships the gradient check of [chapter 11](11_gradient_checking.py): it compares the backward
+# functions with central differences, in float64, entry by entry of the Jacobian, with its own
+# tolerances (absolute and relative). Beside it, bpbook's one rule (chapter 11 again) judges the
+# gradient of a scalar loss, here the mean of the outputs. On a small function of a weight matrix
+# and a bias:
 
 # %%
 if HAVE_TORCH:
