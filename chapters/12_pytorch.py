@@ -481,7 +481,7 @@ update(x1=-1.0, y=0.0) if HAVE_TORCH else print(INSTALL_HINT)
 # - let `torch.autograd.gradcheck` pass a right backward function and fail a wrong one;
 # - saw `zero_grad()` set `.grad` to `None`, read $\delta$ with `retain_grad()`, updated the
 #   parameters by hand under `torch.no_grad()` and ran the worked example as an `nn.Module` in
-#   the loop `zero_grad`, `backward`, `step`, each step equal to bpbook's;
+#   the loop `zero_grad`, `backward`, `step`, each step matching bpbook's;
 # - trained XOR in `torch.nn` from bpbook's weights and got the same loss curve.
 
 # %% [markdown]
