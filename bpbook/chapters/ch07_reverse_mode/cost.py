@@ -283,9 +283,14 @@ def mode_figure(rows):
     ax.margins(y=0.25)
     ax.legend(loc="upper right")
     alt = ("Bars of operations, logarithmic, for two questions on the same network: " + listing(
-        f"{r['question']} ({r['inputs']} inputs, {r['outputs']} outputs): forward mode "
+        f"{r['question']} ({_count(r['inputs'], 'input')}, {_count(r['outputs'], 'output')}): "
+        f"forward mode "
         f"{r['forward mode']:,}, reverse mode {r['reverse mode']:,}" for r in rows) + ".")
     return described(fig, alt)
+
+
+def _count(n, noun):
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def forward_mode_gradient(sizes, seed=0):
