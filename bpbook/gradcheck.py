@@ -3,48 +3,53 @@ that says whether they agree.
 
 For an entry $\theta_i$ of a parameter, with every other entry held fixed,
 
-$$\hat g_i = \frac{L(\theta_i+\varepsilon)-L(\theta_i-\varepsilon)}{2\varepsilon},$$
+$$\hat g_i = \frac{\mathcal L(\theta_i+\varepsilon)-\mathcal L(\theta_i-\varepsilon)}{2\varepsilon},$$
 
 two forward passes per entry. $\hat g_i$ is not the derivative $g_i$: it is off by
 
-- **truncation**, $\frac{\varepsilon^2}{6}L'''$, from the Taylor series (the $\varepsilon^2$ terms
-  cancel in the symmetric difference, the cubic ones do not);
+- **truncation**, $\frac{\varepsilon^2}{6}\mathcal L'''$, from the Taylor series (the
+  $\varepsilon^2$ terms cancel in the symmetric difference, the cubic ones do not);
 - **rounding**: each loss is computed with a relative error of a few $u$ (float64's
   $u = 2^{-52} \approx 2.2\times10^{-16}$), so the difference of two losses carries about
-  $u|L|$ and $\hat g_i$ about $u|L|/\varepsilon$, however large or small $g_i$ is.
+  $u|\mathcal L|$ and $\hat g_i$ about $u|\mathcal L|/\varepsilon$, however large or small
+  $g_i$ is.
 
 The first grows with ε, the second shrinks; their sum is smallest near $\varepsilon = u^{1/3}$
-(about 6e-6). The default ε = 1e-5 sits there. Taking $|L'''| \lesssim |L|$ as the scale (true
-for inputs and weights of order one), the error any correct gradient may carry is
+(about 6e-6). The default ε = 1e-5 sits there. Taking $|\mathcal L'''| \lesssim |\mathcal L|$
+as the scale (true for inputs and weights of order one), the error any correct gradient may
+carry is
 
-$$\eta = |L|\,\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big).$$
+$$\nu = |\mathcal L|\,\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big).$$
 
 **The rule.** Each entry's error is judged relative to its size, with a floor:
 
-$$e_i = \frac{|g_i-\hat g_i|}{\max(|g_i|+|\hat g_i|,\ F)},\qquad
-F = \frac{C\,\eta}{\tau},\qquad \text{passed} \iff \max_i e_i \le \tau,$$
+$$e_i = \frac{|g_i-\hat g_i|}{\max(|g_i|+|\hat g_i|,\ \varphi)},\qquad
+\varphi = \frac{C\,\nu}{\tau},\qquad \text{passed} \iff \max_i e_i \le \tau,$$
 
 with $\tau = 10^{-5}$ (``TOL``) and the safety factor $C = 10$ (``NOISE_FACTOR``). Correct
 float64 gradients of networks with inputs and weights of order one stay below 1e-6; the
-bugs backprop code is prone to (a missing $\sigma'$, $W$ where $W^\top$ belongs, a dropped
+bugs backprop code is prone to (a missing $f'$, $W$ where $W^\top$ belongs, a dropped
 $1/m$, a flipped sign) give 1e-3 to 1. τ sits between them with room on both sides: the rest
-of the room above 1e-6 is for truncation, $\varepsilon^2|L'''|/6|g_i|$, which grows when inputs
-or weights are large (tests/test_gradcheck.py holds both claims).
+of the room above 1e-6 is for truncation, $\varepsilon^2|\mathcal L'''|/6|g_i|$, which grows
+when inputs or weights are large (tests/test_gradcheck.py holds both claims).
 
 - For a gradient above the floor, $e_i$ is a relative error, at most 1 (a sign flip gives exactly
   1, a dropped factor $1/m$ gives $(m-1)/(m+1)$): large and small gradients are held to the same
   five digits. A pure absolute error would wave through a wrong gradient of size 1e-9 beside a
   loss of size 1 and fail a right one of size 1e4.
 - Below the floor, where $|g_i|$ is too small for the central difference to measure to relative
-  accuracy τ, $e_i \le \tau$ means $|g_i-\hat g_i| \le C\eta$: agreement within the noise. A
+  accuracy τ, $e_i \le \tau$ means $|g_i-\hat g_i| \le C\nu$: agreement within the noise. A
   pure relative error would fail a correct gradient of 1e-9 whose central difference carries
   1e-11 of rounding (relative 1e-2), which is what makes a fixed threshold like "1e-7 relative"
   fail correct networks.
 - The floor scales with the loss and with ε, so a loss of 300 (a saturated BCE) or a coarse
-  ε = 1e-3 gets the slack its central differences need, and no more.
+  ε = 1e-3 gets the slack its central differences need, and no more. It assumes the loss rounds
+  like $u|\mathcal L|$: a loss that is the small difference of large numbers (the cross-entropy
+  of a network already sure of its answers) rounds like those numbers, and its tiny floor can
+  fail a correct gradient near 0; check such a network where it does not fit yet.
 
 **Kinks.** Where the check of an entry moves a ReLU's (or Leaky ReLU's) pre-activation across 0,
-$L$ is not differentiable between $\theta_i \pm \varepsilon$ and $\hat g_i$ mixes two slopes: its
+$\mathcal L$ is not differentiable between $\theta_i \pm \varepsilon$ and $\hat g_i$ mixes two slopes: its
 error says nothing about backprop. :func:`gradcheck` watches the sign of every such
 pre-activation in both forward passes, marks the entries whose check straddles a kink, and leaves
 them out of ``max_rel_error`` and :meth:`GradCheck.passed` (they are still in the table).
@@ -94,13 +99,14 @@ def numeric_grad(f, x, eps=EPS):
 
 
 def central_difference_error(loss_value, eps, u=U):
-    r"""$\eta = |L|(u/\varepsilon + \varepsilon^2/6)$: the error a central difference of step
-    ``eps`` may carry for a loss of size ``loss_value`` (rounding plus truncation)."""
+    r"""$\nu = |\mathcal L|(u/\varepsilon + \varepsilon^2/6)$: the error a central difference of
+    step ``eps`` may carry for a loss of size ``loss_value`` (rounding plus truncation)."""
     return abs(float(loss_value)) * (u / eps + eps ** 2 / 6)
 
 
 def error_floor(loss_value, eps=EPS, tol=TOL):
-    """The rule's floor $F = C\\eta/\\tau$: below it a gradient is judged by its absolute error."""
+    """The rule's floor $\\varphi = C\\nu/\\tau$: below it a gradient is judged by its absolute
+    error."""
     return NOISE_FACTOR * central_difference_error(loss_value, eps) / tol
 
 
@@ -118,7 +124,7 @@ class GradCheck:
 
     ``max_rel_error`` is the largest error $e_i$ of the entries whose check did not straddle a
     kink (``kinked[k]`` is True for row ``k`` if it did; ``kinks`` counts them); ``floor`` is
-    the rule's $F$, ``loss`` the loss at the checked point, ``evaluations`` the number of
+    the rule's $\varphi$, ``loss`` the loss at the checked point, ``evaluations`` the number of
     forward passes the central differences took.
     """
 

@@ -35,12 +35,12 @@
 # ## Why check at all
 #
 # A backward pass with a bug often trains anyway: the loss still falls, a little slower, and
-# nothing crashes. A missing $\sigma'$, a $W$ where $W^\top$ belongs, a forgotten $1/m$: each
+# nothing crashes. A missing $f'$, a $W$ where $W^\top$ belongs, a forgotten $1/m$: each
 # gives gradients of the right shape and the wrong value. The one witness that knows no calculus
 # is the loss itself. Nudge one parameter $\theta$ by $\pm\varepsilon$, run the forward pass
 # twice, and divide:
 #
-# $$\hat g = \frac{L(\theta+\varepsilon) - L(\theta-\varepsilon)}{2\varepsilon}.$$
+# $$\hat g = \frac{\mathcal L(\theta+\varepsilon) - \mathcal L(\theta-\varepsilon)}{2\varepsilon}.$$
 #
 # Compare $\hat g$ with backprop's $g$, entry by entry. Two questions decide whether the
 # comparison means anything: which $\varepsilon$, and how close is close enough.
@@ -49,26 +49,30 @@
 # ## Choosing ε
 #
 # Taylor's series around $\theta$ gives
-# $L(\theta\pm\varepsilon) = L \pm \varepsilon L' + \tfrac{\varepsilon^2}{2}L''
-# \pm \tfrac{\varepsilon^3}{6}L''' + \dots$; in the difference the even terms cancel, so
+# $\mathcal L(\theta\pm\varepsilon) = \mathcal L \pm \varepsilon \mathcal L' +
+# \tfrac{\varepsilon^2}{2}\mathcal L'' \pm \tfrac{\varepsilon^3}{6}\mathcal L''' + \dots$; in the
+# difference the even terms cancel, so
 #
-# $$\hat g = L' + \frac{\varepsilon^2}{6}L''' + O(\varepsilon^4).$$
+# $$\hat g = \mathcal L' + \frac{\varepsilon^2}{6}\mathcal L''' + O(\varepsilon^4).$$
 #
 # That is the **truncation** error, and it shrinks like $\varepsilon^2$. But the computer
 # rounds: each loss comes out with a relative error of a few $u$, the machine epsilon of the
 # float type (the gap between 1 and the next number). The difference of two losses carries
-# about $u|L|$ whatever $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up: the
-# **rounding** error grows like $u|L|/\varepsilon$. Their sum
+# about $u|\mathcal L|$ whatever $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up:
+# the **rounding** error grows like $u|\mathcal L|/\varepsilon$. Their sum
 #
-# $$E(\varepsilon) \approx \frac{u\,|L|}{\varepsilon} + \frac{\varepsilon^2}{6}|L'''|$$
+# $$E(\varepsilon) \approx \frac{u\,|\mathcal L|}{\varepsilon} +
+#   \frac{\varepsilon^2}{6}|\mathcal L'''|$$
 #
-# is smallest where its slope is zero, at $\varepsilon^* = (3u|L|/|L'''|)^{1/3}$; when $|L|$
-# and $|L'''|$ are of similar size, that is about $u^{1/3}$.
+# is smallest where its slope is zero, at
+# $\varepsilon^* = (3u|\mathcal L|/|\mathcal L'''|)^{1/3}$; when $|\mathcal L|$ and
+# $|\mathcal L'''|$ are of similar size, that is about $u^{1/3}$.
 #
 # The code measures this twice. First on softplus, $f(w) = \log(1+e^w)$ at $w = 1$, whose
-# derivative $\sigma(w)$ is known exactly; then on a small tanh network on handwritten digits,
-# where the truth is backprop's gradient (held against torch by the library's tests), over a
-# fixed sample of its entries.
+# derivative $\sigma(w)$ is known exactly; then on a small tanh network on scikit-learn's
+# handwritten digits (the data of [chapter 13](13_real_classifier.py), with its softmax
+# cross-entropy loss), where the truth is backprop's gradient (held against torch by the library's
+# tests), over a fixed sample of its entries.
 
 # %%
 # %matplotlib inline
@@ -132,21 +136,26 @@ Table(["check", "loss", "|g| from … to …", "pure relative", "pure absolute",
 # The pure relative error $|g-\hat g|/(|g|+|\hat g|)$ fails the first check, whose gradients are
 # right: where $g$ is 0 or nearly so, the central difference's rounding alone is a relative error
 # of order one. The pure absolute error $|g-\hat g|$ fails the second, right as well: rounding
-# grows with $|L|$, and so do the gradients. Worse, it passes the third, which is wrong: a
+# grows with $|\mathcal L|$, and so do the gradients. Worse, it passes the third, which is wrong: a
 # flipped sign on tiny gradients is a tiny absolute error.
 #
 # The rule takes what each gets right. Judge every entry relative to its size, but never finer
 # than the central difference can resolve:
 #
-# $$e_i = \frac{|g_i - \hat g_i|}{\max\big(|g_i| + |\hat g_i|,\; F\big)},\qquad
-# F = \frac{C\,\eta}{\tau},\qquad
-# \eta = |L|\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big),$$
+# $$e_i = \frac{|g_i - \hat g_i|}{\max\big(|g_i| + |\hat g_i|,\; \varphi\big)},\qquad
+# \varphi = \frac{C\,\nu}{\tau},\qquad
+# \nu = |\mathcal L|\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big),$$
 #
-# and pass when every $e_i \le \tau$. Here $\eta$ is the error budget of the previous section
-# with $|L'''|$ taken to be of the size of $|L|$, and $C$ a safety factor. Above the floor $F$,
-# $e_i$ is a relative error, at most 1 (a flipped sign gives exactly 1). Below it,
-# $e_i \le \tau$ says $|g_i - \hat g_i| \le C\eta$: agreement within the noise. The floor
+# and pass when every $e_i \le \tau$. Here $\nu$ is the noise budget of the previous section
+# with $|\mathcal L'''|$ taken to be of the size of $|\mathcal L|$, and $C$ a safety factor.
+# Above the floor $\varphi$, $e_i$ is a relative error, at most 1 (a flipped sign gives exactly 1).
+# Below it, $e_i \le \tau$ says $|g_i - \hat g_i| \le C\nu$: agreement within the noise. The floor
 # grows with the loss, so the large check gets the slack its rounding needs, and no more.
+#
+# It assumes that the loss rounds like $u|\mathcal L|$. A loss that is the small difference of
+# large numbers rounds like those numbers: the cross-entropy of a network already sure of its
+# answers is tiny, its floor too, and a correct gradient near 0 can fail. Check such a network
+# on samples it does not fit yet, or at its starting weights.
 
 # %%
 display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three checks: {floors}.",
@@ -154,15 +163,15 @@ display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three
             floors=", ".join(f"{r.floor:.1e} ({n})" for n, r in cases.items())))
 
 # %% [markdown]
-# τ has room on both sides: in the last section's table, the correct network's error is orders of
-# magnitude below it and every bug's is of order one. The room above correct networks is for
-# truncation, which grows when inputs or weights are large.
+# τ has room on both sides: in the table of this chapter's last section, the correct network's
+# error is orders of magnitude below it and every bug's is of order one. The room above correct
+# networks is for truncation, which grows when inputs or weights are large.
 
 # %% [markdown]
 # ## Kinks
 #
 # ReLU has a corner at 0: its slope jumps from 0 to 1. If a check moves a unit's pre-activation
-# $z$ across 0, $L$ has one slope on one side of $\theta$ and another on the other, and
+# $z$ across 0, $\mathcal L$ has one slope on one side of $\theta$ and another on the other, and
 # $\hat g$ is their average: right for neither. Here unit 0 of a ReLU network is placed just
 # above its kink for one sample, and its bias $b$ is checked.
 
@@ -183,7 +192,7 @@ display(say("`gradcheck` noticed: {v}.", v=kinked.verdict()))
 # Leaky ReLU pre-activation in both forward passes of each entry. When one flips, the entry is
 # marked, shown in the table, and left out of the verdict. How often does this happen? It
 # depends on ε: the chance that a nudge of size ε crosses a kink grows with ε. Counted on a
-# ReLU network on digit images:
+# ReLU network on the digit images:
 
 # %%
 from bpbook.chapters.ch11_gradient_checking.cases import KINK_IMAGES, kink_counts
@@ -202,8 +211,9 @@ Table(["ε", "entries whose check straddled a kink", "entries"], kink_counts(),
 #
 # Most training runs in float32, whose $u$ is far larger than float64's. The V of the figure
 # moves up and to the right: the float32 points (squares) bottom out far higher, at a much larger
-# step. On the network, in float32, for a range of steps, the largest $|g - \hat g|$ relative to
-# the largest $|g|$:
+# step. At the smallest steps they sit flat at the derivative itself: $w \pm \varepsilon$ rounds
+# to $w$, both losses are equal and $\hat g = 0$. On the network, in float32, for a range of steps,
+# the largest $|g - \hat g|$ relative to the largest $|g|$:
 
 # %%
 from bpbook.chapters.ch11_gradient_checking.cases import float32_check
@@ -245,7 +255,7 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
             "of each of the {arrays} arrays: {part} forward passes, {v}. With the sign of one "
             "layer's $dW$ flipped, the same sampled check {caught}. Each count is two per "
             "checked entry plus {extra}: backprop's own forward pass and the loss at the point "
-            "itself (the floor needs $|L|$).",
+            "itself (the floor needs $|\\mathcal L|$).",
             n=cost["entries"], full=cost["full"], k=cost["sample"], arrays=cost["arrays"],
             part=cost["sampled"], v=cost["sampled_check"].verdict(),
             caught="fails" if cost["caught"] else "passes",
@@ -254,16 +264,16 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
 # %% [markdown]
 # If a bug spoils a fraction $p$ of an array's entries, $k$ random entries all miss it with
 # probability $(1-p)^k$: small for a formula's bug, where $p$ is near 1; for a bug that touches
-# one entry in a million, sample more, or check a smaller copy of the network, as chapter 13
-# does.
+# one entry in a million, sample more, or check a smaller copy of the network, as
+# [chapter 13](13_real_classifier.py) does.
 
 # %% [markdown]
 # ## The one rule, as `bpbook.gradcheck` implements it
 #
 # 1. Check in float64 (a float32 model is copied).
 # 2. Use a step near $u^{1/3}$: bpbook's default.
-# 3. Judge each entry by $e_i$, relative above the floor $F$, absolute below it, with the floor
-#    from the loss and the step.
+# 3. Judge each entry by $e_i$, relative above the floor $\varphi$, absolute below it, with the
+#    floor from the loss and the step.
 # 4. Mark entries whose check straddles a ReLU kink; show them, leave them out of the verdict.
 # 5. For a large network, check a random sample of every parameter array.
 # 6. Pass when every judged $e_i \le \tau$; on a failure, the table says which parameter, which
@@ -315,9 +325,9 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # %% [markdown]
 # ## Recap
 #
-# - A central difference has two errors: truncation, $\varepsilon^2|L'''|/6$, and rounding,
-#   $u|L|/\varepsilon$. Their sum is smallest near $\varepsilon = u^{1/3}$; a smaller step is
-#   worse, not better.
+# - A central difference has two errors: truncation, $\varepsilon^2|\mathcal L'''|/6$, and
+#   rounding, $u|\mathcal L|/\varepsilon$. Their sum is smallest near $\varepsilon = u^{1/3}$; a
+#   smaller step is worse, not better.
 # - Judge each entry relative to its size, with a floor set by what the central difference can
 #   resolve for this loss and step: pure relative errors fail tiny correct gradients, pure
 #   absolute errors fail large correct ones and pass tiny wrong ones.
@@ -336,16 +346,17 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # **1.** A *forward* difference, $(f(w+\varepsilon) - f(w))/\varepsilon$, costs one pass less
 # per entry. Its truncation error is $\varepsilon|f''|/2$, so its predicted error is
 # $u|f|/\varepsilon + \varepsilon|f''|/2$. Find the $\varepsilon$ that minimises it for the
-# values below (float64's $u$; softplus and its second derivative at $w = 1$).
+# values below (float64's $u$; softplus and its second derivative at the $w$ printed).
 
 # %%
-from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_VALUE, MISS,
-                                                              P_SPOILED, U, check_forward_eps,
-                                                              check_rule_error,
+from bpbook.chapters.ch11_gradient_checking.exercises import (BLIND_LOSS, F_SECOND, F_VALUE,
+                                                              FD_W, MISS, P_SPOILED, U,
+                                                              check_blind_spot,
+                                                              check_forward_eps,
                                                               check_sample_size)
 
-display(say("$u$ = {u!r}, $f$ = {f!r}, $f''$ = {f2!r} (as `U`, `F_VALUE`, `F_SECOND`)", u=U,
-            f=F_VALUE, f2=F_SECOND))
+display(say("At $w$ = {w:g}: $u$ = {u!r}, $f$ = {f!r}, $f''$ = {f2!r} (as `U`, `F_VALUE`, "
+            "`F_SECOND`)", w=FD_W, u=U, f=F_VALUE, f2=F_SECOND))
 
 # %% tags=["exercise"] exercise="11.forward-eps"
 answer = None
@@ -354,16 +365,19 @@ answer = None
 check_forward_eps(answer)
 
 # %% [markdown]
-# **2.** Write the rule's error as a NumPy function of the arrays `g` (backprop) and `g_hat`
-# (central differences) and the number `floor`, elementwise. Where `g` and `g_hat` are both
-# 0, the error is 0.
+# **2.** A bug flips the sign of one tiny gradient entry, $\hat g = -g$. With bpbook's settings
+# ($\tau$, $C$, $\varepsilon$ above) and the loss below, up to which $|g|$ does the flipped entry
+# still pass the rule?
 
-# %% tags=["exercise"] exercise="11.rule-error"
-def rule_error(g, g_hat, floor):
-    return None  # replace None with your expression
+# %%
+display(say("$|\\mathcal L|$ = {v:g} (as `BLIND_LOSS`); τ = {tol:g} (`TOL`), C = {c:g} "
+            "(`NOISE_FACTOR`), ε = {e:g} (`EPS`).", v=BLIND_LOSS, tol=TOL, c=NOISE_FACTOR, e=EPS))
+
+# %% tags=["exercise"] exercise="11.blind-spot"
+answer = None
 
 # %% tags=["check"]
-check_rule_error(rule_error)
+check_blind_spot(answer)
 
 # %% [markdown]
 # **3.** A bug spoils a fraction $p$ of a parameter array's entries. How many random entries of
@@ -381,6 +395,7 @@ answer = None
 check_sample_size(answer)
 
 # %% [markdown] tags=["think"] exercise="11.kink-or-bug"
-# **4.** A check of a ReLU network fails on three entries: the two weights and the bias of one
-# hidden unit, and nothing else. Is the backward pass wrong? Say what you would look at and what
+# **4.** A check you wrote by hand with `numeric_grad` (not `gradcheck`, which marks kinks) fails
+# on three entries of a ReLU network: the two weights and the bias of one hidden unit, and
+# nothing else. Is the backward pass wrong? Say what you would look at and what
 # you would try before changing any code.

@@ -22,7 +22,6 @@
 # - read the error signals $\delta$ inside torch's backward pass with hooks;
 # - look at the graph torch records, next to the graph of `Value`s bpbook builds;
 # - let `torch.autograd.gradcheck` catch a wrong backward function;
-# - see torch add up gradients until you zero them;
 # - read the $\delta$ with `retain_grad()` as well, update the parameters by hand under
 #   `torch.no_grad()`, write the worked example as an `nn.Module` and its training loop out:
 #   `zero_grad`, `backward`, `step`;
@@ -60,9 +59,10 @@ else:
 # ## The worked example, written in torch
 #
 # The 2-1-1 sigmoid network of chapter 3: $z_1 = W_1 x + b_1$, $a_1 = \sigma(z_1)$,
-# $z_2 = W_2 a_1 + b_2$, $\hat y = \sigma(z_2)$, $L = \tfrac12(\hat y - y)^2$. In torch, every
-# parameter is a tensor created with `requires_grad=True`; each operation on it is recorded, and
-# `L.backward()` runs the chain rule through the record. The sample is a column, as in bpbook.
+# $z_2 = W_2 a_1 + b_2$, $\hat y = \sigma(z_2)$, $\mathcal L = \tfrac12(\hat y - y)^2$. In torch,
+# every parameter is a tensor created with `requires_grad=True`; each operation on it is
+# recorded, and `loss.backward()` runs the chain rule through the record. The sample is a column, as
+# in bpbook.
 
 # %%
 from bpbook.worked import DEFAULTS as S
@@ -80,15 +80,15 @@ def forward(p):
     x = torch.tensor([[S["x1"]], [S["x2"]]], dtype=p["W1"].dtype)
     z1 = p["W1"] @ x + p["b1"]
     z2 = p["W2"] @ torch.sigmoid(z1) + p["b2"]
-    L = 0.5 * (torch.sigmoid(z2) - S["y"]) ** 2
-    return z1, z2, L
+    loss = 0.5 * (torch.sigmoid(z2) - S["y"]) ** 2
+    return z1, z2, loss
 
 
 if HAVE_TORCH:
     p64 = make_params(torch.float64)
-    z1, z2, L = forward(p64)
-    L.backward()
-    display(say("Loss {L:.10f}; dL/dW₂ = {g:.10f}.", L=L.item(), g=p64["W2"].grad.item()))
+    z1, z2, loss = forward(p64)
+    loss.backward()
+    display(say("Loss {v:.10f}; ∂ℒ/∂W₂ = {g:.10f}.", v=loss.item(), g=p64["W2"].grad.item()))
 
 # %% [markdown]
 # The same in single precision (float32, torch's default):
@@ -162,17 +162,17 @@ display(say("{k} of the {n} numbers the tutorial prints for its PyTorch program 
 # ## Hooks: reading $\delta$ inside the backward pass
 #
 # Torch keeps the gradients of the leaves (`W1.grad`, ...) and throws away those of intermediate
-# tensors. The error signals of the book, $\delta_1 = \partial L/\partial z_1$ and
-# $\delta_2 = \partial L/\partial z_2$, are such intermediate gradients. A hook registered on a
-# tensor is called with its gradient when the backward pass reaches it:
+# tensors. The error signals of the book, $\delta_1 = \partial\mathcal L/\partial z_1$ and
+# $\delta_2 = \partial\mathcal L/\partial z_2$, are such intermediate gradients. A hook
+# registered on a tensor is called with its gradient when the backward pass reaches it:
 
 # %%
 if HAVE_TORCH:
-    z1, z2, L = forward(make_params(torch.float64))
+    z1, z2, loss = forward(make_params(torch.float64))
     deltas = {}
     z1.register_hook(lambda grad: deltas.__setitem__("δ₁", grad.item()))
     z2.register_hook(lambda grad: deltas.__setitem__("δ₂", grad.item()))
-    L.backward()
+    loss.backward()
 
 # %% [markdown]
 # bpbook keeps every layer's $\delta$ after `backward` (`layer.delta`), so the two can be set
@@ -200,12 +200,14 @@ from bpbook.worked import worked_graph
 from bpbook.chapters.ch12_pytorch.bridge import (SideBySide, graph_lines, rule_check,
                                                  value_graph_lines)
 
-value_lines = value_graph_lines(worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"])
+value_root = worked_graph(**{k: v for k, v in S.items() if k != "lr"})["L"]
+value_root.label = "loss"  # the book labels a loss node "loss"
+value_lines = value_graph_lines(value_root)
 if HAVE_TORCH:
     p = make_params(torch.float64)
-    L = forward(p)[2]
+    loss = forward(p)[2]
     names = {id(tensor): name for name, tensor in p.items()}
-    display(SideBySide("torch: L.grad_fn and its next_functions", graph_lines(L, names),
+    display(SideBySide("torch: loss.grad_fn and its next_functions", graph_lines(loss, names),
                        "bpbook: the Value graph", value_lines))
 
 # %% [markdown]
@@ -217,11 +219,11 @@ if HAVE_TORCH:
 # %% [markdown]
 # ## `torch.autograd.gradcheck`
 #
-# Torch ships the gradient check of chapters 3 and 8: it compares the backward functions with
-# central differences, in float64, entry by entry of the Jacobian, with its own tolerances
-# (absolute and relative). Beside it, bpbook's one rule ([chapter 11](11_gradient_checking.py))
-# judges the gradient of a scalar loss, here the mean of the outputs. On a small function of a
-# weight matrix and a bias:
+# Torch ships the gradient check of [chapter 11](11_gradient_checking.py): it compares the backward
+# functions with central differences, in float64, entry by entry of the Jacobian, with its own
+# tolerances (absolute and relative). Beside it, bpbook's one rule (chapter 11 again) judges the
+# gradient of a scalar loss, here the mean of the outputs. On a small function of a weight matrix
+# and a bias:
 
 # %%
 if HAVE_TORCH:
@@ -263,23 +265,15 @@ if HAVE_TORCH:
 # %% [markdown]
 # ## Gradients accumulate until you zero them
 #
-# Like bpbook, torch adds each backward pass's gradients into `.grad`. Two forward and backward
-# passes with the same parameters, without zeroing in between:
+# Like bpbook, torch adds each backward pass's gradients into `.grad`;
+# [chapter 10, golden rule 5](10_training_in_practice.py) shows what forgetting to zero them does
+# to training. Torch's own twist: an optimizer's `zero_grad()` does not write zeros, it sets
+# `.grad` to `None`:
 
 # %%
 if HAVE_TORCH:
     p = make_params(torch.float64)
     forward(p)[2].backward()
-    first = p["W2"].grad.item()
-    forward(p)[2].backward()
-    display(say("W2.grad after one backward pass: {a:.10f}; after a second one: {b:.10f} "
-                "({r:.1f}×).", a=first, b=p["W2"].grad.item(), r=p["W2"].grad.item() / first))
-
-# %% [markdown]
-# An optimizer's `zero_grad()` (or setting `.grad` to `None`) starts the next step clean:
-
-# %%
-if HAVE_TORCH:
     opt = torch.optim.SGD(p.values(), lr=S["lr"])
     opt.zero_grad()
     display(say("After zero_grad, W2.grad is {g}.", g=p["W2"].grad))
@@ -294,8 +288,8 @@ if HAVE_TORCH:
 # ### The update by hand, under `torch.no_grad()`
 #
 # The reference text updates the parameters itself, $\theta \leftarrow \theta - \eta\,
-# \partial L/\partial\theta$, inside `with torch.no_grad():`. bpbook makes the same step with
-# its `SGD` optimizer:
+# \partial\mathcal L/\partial\theta$, inside `with torch.no_grad():`. bpbook makes the same step
+# with its `SGD` optimizer:
 
 # %%
 from bpbook.model import fit
@@ -340,11 +334,11 @@ if HAVE_TORCH:
 
 # %%
 if HAVE_TORCH:
-    z1, z2, L = forward(make_params(torch.float64))
+    z1, z2, loss = forward(make_params(torch.float64))
     before = z1.retains_grad
     z1.retain_grad()
     z2.retain_grad()
-    L.backward()
+    loss.backward()
     display(say("`z1.retains_grad` was {b} before the call.", b=before))
     display(Table(["error signal", "bpbook layer.delta", "torch .grad", "|Δ|"],
                   [[k, bp_deltas[k], g.item(), abs(bp_deltas[k] - g.item())]
@@ -399,7 +393,7 @@ if HAVE_TORCH:
         opt.zero_grad()                     # forget the last step's gradients
         loss = (0.5 * (model(x_row) - y_row) ** 2).sum()
         loss.backward()                     # fill .grad of every parameter
-        opt.step()                          # θ ← θ − η ∂L/∂θ
+        opt.step()                          # θ ← θ − η ∂ℒ/∂θ
         torch_curve.append(loss.item())
 
 # %%
@@ -485,14 +479,16 @@ update(x1=-1.0, y=0.0) if HAVE_TORCH else print(INSTALL_HINT)
 # - walked the graph torch records through `grad_fn.next_functions`, the tensor-level twin of
 #   bpbook's `Value` graph;
 # - let `torch.autograd.gradcheck` pass a right backward function and fail a wrong one;
-# - saw `.grad` accumulate until `zero_grad()`;
+# - saw `zero_grad()` set `.grad` to `None`, read $\delta$ with `retain_grad()`, updated the
+#   parameters by hand under `torch.no_grad()` and ran the worked example as an `nn.Module` in
+#   the loop `zero_grad`, `backward`, `step`, each step matching bpbook's;
 # - trained XOR in `torch.nn` from bpbook's weights and got the same loss curve.
 
 # %% [markdown]
 # ## Exercises
 #
-# **1.** Set the target of the worked example to the value below, register a hook on $z_1$ and
-# read $\delta_1$. Give its value.
+# **1.** Make the worked example's hidden unit a tanh, $a_1 = \tanh(z_1)$, and set the target to
+# the value below. Register a hook on $z_1$ and read $\delta_1$. Give its value.
 
 # %%
 from IPython.display import Markdown

@@ -1,4 +1,5 @@
 """Instructor material for chapter 10: solutions, model answers and points."""
+PER_STUDENT = True  # exercises 4, 5 and 6 draw each student's own numbers (bpbook.variants)
 EXERCISES = {
     "10.weight-decay": dict(points=2, solution=(
         "def decayed_step(W, dW, lr, lam):\n"
@@ -13,7 +14,9 @@ EXERCISES = {
     "10.activation-memory": dict(points=2,
                                  solution="answer = 8 * EX_M * (2 * EX_DEPTH * EX_WIDTH + 1)",
                                  wrong="answer = 8 * EX_M * (EX_DEPTH * EX_WIDTH + 1)"),
-    "10.accumulated": dict(points=1, solution="answer = 3 * once", wrong="answer = once"),
+    "10.accumulated": dict(
+        points=2, solution="answer = ACCUM_LR * ACCUM_G * ACCUM_STEPS * (ACCUM_STEPS + 1) / 2",
+        wrong="answer = ACCUM_LR * ACCUM_G * ACCUM_STEPS"),
     "10.checkpoint-forwards": dict(points=2, solution=(
         "last = EX_LAYERS - (EX_LAYERS - 1) // EX_K * EX_K  # layers in the last segment\n"
         "answer = EX_LAYERS + EX_LAYERS - last"),

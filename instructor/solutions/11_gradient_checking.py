@@ -1,19 +1,15 @@
 """Instructor material for chapter 11 (gradient checking in practice): solutions, model answers
 and points."""
+PER_STUDENT = True  # exercises 1, 2 and 3 draw each student's own numbers (bpbook.variants)
 EXERCISES = {
     "11.forward-eps": dict(
         points=2,
         solution="answer = (2 * U * abs(F_VALUE) / abs(F_SECOND)) ** 0.5",
         wrong="answer = (U * abs(F_VALUE) / abs(F_SECOND)) ** 0.5"),
-    "11.rule-error": dict(
+    "11.blind-spot": dict(
         points=2,
-        solution=("def rule_error(g, g_hat, floor):\n"
-                  "    diff = np.abs(g - g_hat)\n"
-                  "    scale = np.maximum(np.abs(g) + np.abs(g_hat), floor)\n"
-                  "    return np.divide(diff, scale, out=np.zeros_like(diff), where=diff > 0)\n"),
-        wrong=("def rule_error(g, g_hat, floor):\n"
-               "    return np.abs(g - g_hat) / np.maximum(np.maximum(np.abs(g), np.abs(g_hat)),"
-               " floor)\n")),
+        solution="answer = NOISE_FACTOR * BLIND_LOSS * (U / EPS + EPS ** 2 / 6) / 2",
+        wrong="answer = NOISE_FACTOR * BLIND_LOSS * (U / EPS + EPS ** 2 / 6)"),
     "11.sample-size": dict(
         points=2,
         solution=("import math\n\n"
@@ -27,7 +23,7 @@ THINK = {
         "for some sample, each of those checks straddles the ReLU's kink and the central "
         "difference averages the slopes 0 and 1, while backprop takes one of them. A bug in a "
         "formula would spoil whole arrays, not one unit. Look at that unit's z over the batch "
-        "(is one value near 0?) and at whether gradcheck marked the entries as straddling a "
-        "kink; then check again with a smaller ε, another batch or another seed. If the failure "
+        "(is one value near 0?) and run gradcheck at the same point: it marks entries whose check "
+        "straddles a kink; then check again with a smaller ε, another batch or another seed. If the failure "
         "moves away or disappears, backprop was right.")),
 }

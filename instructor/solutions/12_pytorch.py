@@ -1,4 +1,5 @@
 """Instructor material for chapter 12 (PyTorch): solutions and points."""
+PER_STUDENT = True  # exercise 1's target is each student's own (bpbook.variants)
 EXERCISES = {
     "12.hook-delta": dict(
         points=2,
@@ -6,7 +7,7 @@ EXERCISES = {
 p = make_params(torch.float64)
 x = torch.tensor([[S["x1"]], [S["x2"]]], dtype=torch.float64)
 z1 = p["W1"] @ x + p["b1"]
-y_hat = torch.sigmoid(p["W2"] @ torch.sigmoid(z1) + p["b2"])
+y_hat = torch.sigmoid(p["W2"] @ torch.tanh(z1) + p["b2"])
 seen = {}
 z1.register_hook(lambda grad: seen.update(delta1=grad))
 (0.5 * (y_hat - HOOK_Y) ** 2).backward()
@@ -14,7 +15,7 @@ answer = seen["delta1"]  # a 1×1 tensor, as the hook gives it""",
         wrong="""\
 p = make_params(torch.float64)
 x = torch.tensor([[S["x1"]], [S["x2"]]], dtype=torch.float64)
-a1 = torch.sigmoid(p["W1"] @ x + p["b1"])
+a1 = torch.tanh(p["W1"] @ x + p["b1"])
 y_hat = torch.sigmoid(p["W2"] @ a1 + p["b2"])
 seen = {}
 a1.register_hook(lambda grad: seen.update(delta1=grad))

@@ -12,14 +12,17 @@ import pytest
 import sympy as sp
 import torch
 
-from bpbook.chapters.ch09_initialisation import checks, derive, explore, plots, probe
-from bpbook.chapters.ch09_initialisation.exercises import (FACTOR_SIGMA, FACTOR_WIDTH, HE_N_IN,
-                                                           HE_N_OUT, MOMENT_S, check_he_variance,
-                                                           check_layer_factor, check_relu_moment)
+from bpbook.chapters.ch09_initialisation import checks, derive, exercises, explore, plots, probe
+from bpbook.chapters.ch09_initialisation.exercises import (FACTOR_S, FACTOR_WIDTH, HE_N_IN,
+                                                           LEAKY_ALPHA, UNIFORM_N_IN,
+                                                           check_he_uniform, check_he_variance,
+                                                           check_layer_factor)
 from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 from bpbook.layers import Dense, init_weights
 from bpbook.model import Sequential
+from tests import solutions
+from tests.per_student import answer_of, exercises_as
 
 matplotlib.use("Agg")
 
@@ -33,10 +36,11 @@ def gauss_expect(fn, q):
 
 def test_relu_moments_are_the_closed_forms():
     a2, slope2 = derive.relu_moments()
-    assert sp.simplify(a2 - derive.s ** 2 / 2) == 0 and slope2 == sp.Rational(1, 2)
-    for std in (0.3, 1.0, 2.5):
-        assert float(a2.subs(derive.s, std)) == pytest.approx(
-            gauss_expect(lambda x: max(x, 0) ** 2, std ** 2), rel=1e-12)
+    # over z ~ N(0, q), the chapter's variance (review 09-own-c, 1: not the weights' s²)
+    assert sp.simplify(a2 - derive.q / 2) == 0 and slope2 == sp.Rational(1, 2)
+    for qv in (0.09, 1.0, 6.25):
+        assert float(a2.subs(derive.q, qv)) == pytest.approx(
+            gauss_expect(lambda x: max(x, 0) ** 2, qv), rel=1e-12)
     assert derive.moments("relu", 3.0) == (1.5, 0.5)
 
 
@@ -73,16 +77,16 @@ def test_uniform_variance_and_xaviers_bound():
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_formula_is_its_monte_carlo_mean_within_four_standard_errors(seed):
-    table, worst = checks.monte_carlo(n_draws=200_000, seed=seed, sigma=0.7, q=2.0, n=32,
+    table, worst = checks.monte_carlo(n_draws=200_000, seed=seed, relu_q=0.49, q=2.0, n=32,
                                       w_std=0.3)
     assert worst < 4, table
     assert len(table.rows) == 6
 
 
 def test_monte_carlo_notices_a_wrong_formula():
-    """Claim E[relu(z)²] = σ² (no half): the distance in standard errors becomes huge."""
+    """Claim E[relu(z)²] = q (no half): the distance in standard errors becomes huge."""
     draws = checks.samples(100_000, seed=4)
-    formula, x = draws["E[relu(z)²], z ~ N(0, 1.5²): σ²/2"]
+    formula, x = draws["E[relu(z)²], z ~ N(0, 2.25): q/2"]
     assert abs(np.mean(x) - 2 * formula) / (np.std(x) / np.sqrt(x.size)) > 50
 
 
@@ -201,6 +205,9 @@ def test_explorer_update_function():
     assert rows["forward × per layer, predicted"] == pytest.approx(1.21)
     assert alt_of(view.figure) == (view.description, None)
     assert f"{p.q[-1]:.3g}" in view.description and "grows" in view.description
+    # the theory's ratios beside the measured ones, like with like (review 09-own-c, 7)
+    assert (f"predicts {p.theory_q[-1] / p.theory_q[0]:.3g} times forward and "
+            f"{p.theory_v[0] / p.theory_v[-1]:.3g} times backward") in view.description
     x, y = plot.lines[0].get_data()
     np.testing.assert_array_equal(x, np.arange(1, 13))
     np.testing.assert_allclose(y, p.q, rtol=1e-12)
@@ -255,20 +262,68 @@ def test_tables_read_back():
 
 
 def test_exercise_answers_are_what_the_formulas_and_monte_carlo_give():
-    assert check_he_variance(2 / HE_N_IN).ok is True
+    # the Leaky ReLU's variance: torch's gain for it, squared, over the fan-in; and Monte Carlo
+    right = torch.nn.init.calculate_gain("leaky_relu", LEAKY_ALPHA) ** 2 / HE_N_IN
+    z = np.random.default_rng(3).standard_normal(400_000)
+    a = np.where(z > 0, z, LEAKY_ALPHA * z)
+    assert abs(HE_N_IN * right * np.mean(a ** 2) - 1) < 4 * np.std(a ** 2) / np.sqrt(z.size)
+    assert check_he_variance(right).ok is True
+    assert "He's for ReLU" in str(check_he_variance(2 / HE_N_IN))
+    assert "squared" in str(check_he_variance(2 / ((1 + LEAKY_ALPHA) * HE_N_IN)))
     assert "LeCun" in str(check_he_variance(1 / HE_N_IN))
-    assert "standard deviation" in str(check_he_variance(math.sqrt(2 / HE_N_IN)))
-    assert "Xavier" in str(check_he_variance(2 / (HE_N_IN + HE_N_OUT)))
+    assert "standard deviation" in str(check_he_variance(math.sqrt(right)))
     assert check_he_variance(None).ok is None
-    # the factor is what a wide ReLU network of that width and σ measures per layer
-    gain = FACTOR_SIGMA / math.sqrt(2 / FACTOR_WIDTH)
+    # the factor is what a wide ReLU network of that width and s measures per layer
+    gain = FACTOR_S / math.sqrt(2 / FACTOR_WIDTH)
     measured = probe.Probe.per_layer(probe.probe("relu", gain, 8, FACTOR_WIDTH, 64).backward)
-    assert measured == pytest.approx(FACTOR_WIDTH * FACTOR_SIGMA ** 2 / 2, rel=0.05)
-    assert check_layer_factor(FACTOR_WIDTH * FACTOR_SIGMA ** 2 / 2).ok is True
-    assert "only half" in str(check_layer_factor(FACTOR_WIDTH * FACTOR_SIGMA ** 2))
-    z = MOMENT_S * np.random.default_rng(9).standard_normal(400_000)
-    x = np.maximum(z, 0) ** 2
-    assert abs(np.mean(x) - MOMENT_S ** 2 / 2) < 4 * np.std(x) / np.sqrt(x.size)
-    assert check_relu_moment(MOMENT_S ** 2 / 2).ok is True
-    assert "mean included" in str(check_relu_moment(MOMENT_S ** 2 * (0.5 - 1 / (2 * math.pi))))
-    assert "s² enters" in str(check_relu_moment(MOMENT_S / 2))
+    assert measured == pytest.approx(FACTOR_WIDTH * FACTOR_S ** 2 / 2, rel=0.05)
+    assert check_layer_factor(FACTOR_WIDTH * FACTOR_S ** 2 / 2).ok is True
+    assert "only half" in str(check_layer_factor(FACTOR_WIDTH * FACTOR_S ** 2))
+    # the uniform bound: torch's kaiming_uniform_ draws from U(−r, r) with He's r
+    w = torch.empty(8, UNIFORM_N_IN, dtype=torch.float64)
+    torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")
+    r = math.sqrt(6 / UNIFORM_N_IN)
+    assert w.abs().max() <= r and w.abs().max() > 0.99 * r
+    assert check_he_uniform(r).ok is True
+    assert "√3 times" in str(check_he_uniform(math.sqrt(2 / UNIFORM_N_IN)))
+    assert "LeCun" in str(check_he_uniform(math.sqrt(3 / UNIFORM_N_IN)))
+
+
+def test_a_reader_sees_the_books_numbers_and_a_student_their_own(monkeypatch):
+    """Issue 19: each student's inputs, judged on them; the instructor's solutions written in
+    the constants pass for every student, the typical wrong answers fail."""
+    book = exercises_as(monkeypatch, exercises, None)
+    assert (book.HE_N_IN, book.LEAKY_ALPHA, book.FACTOR_WIDTH, book.FACTOR_S,
+            book.UNIFORM_N_IN) == (300, 0.2, 512, 0.05, 256)
+    material = solutions.load("09_initialisation")
+    assert material.PER_STUDENT is True
+    checks_of = {"09.he-variance": "check_he_variance", "09.layer-factor": "check_layer_factor",
+                 "09.he-uniform": "check_he_uniform"}
+    seen = set()
+    for student in ("ada", "grace", "alan"):
+        mine = exercises_as(monkeypatch, exercises, student)
+        seen.add((mine.HE_N_IN, mine.FACTOR_S, mine.UNIFORM_N_IN))
+        assert 0.1 <= mine.LEAKY_ALPHA <= 0.5
+        for ex_id, name in checks_of.items():
+            entry = material.EXERCISES[ex_id]
+            judge = getattr(mine, name)
+            assert judge(answer_of(entry["solution"], mine)).ok is True, (student, ex_id)
+            assert judge(answer_of(entry["wrong"], mine)).ok is False, (student, ex_id)
+    assert len(seen) == 3
+
+
+def test_a_gain_near_ten_holds_the_sigmoids_backward_pass():
+    """The settled backward factor of sigmoid crosses 1 at the gain holding_gain finds; there
+    Var(z) is large (review 09-own-c, 11: "no scale holds it" was false)."""
+    gain, q_star = derive.holding_gain("sigmoid")
+    # the settled state, checked against mpmath's quadrature, independent of derive's grid
+    sig = lambda x: 1 / (1 + mpmath.exp(-x))  # noqa: E731
+    assert gain ** 2 * gauss_expect(lambda x: sig(x) ** 2, q_star) == pytest.approx(q_star,
+                                                                                    rel=1e-8)
+    slope2 = gauss_expect(lambda x: (sig(x) * (1 - sig(x))) ** 2, q_star)
+    assert gain ** 2 * slope2 == pytest.approx(1.0, rel=1e-8)
+    assert derive.fixed_point("sigmoid", 0.9 * gain)[1] < 1 < derive.fixed_point("sigmoid",
+                                                                                1.1 * gain)[1]
+    assert q_star > 20
+    with pytest.raises(BpbookError, match="does not cross 1"):
+        derive.holding_gain("sigmoid", low=1.0, high=2.0)

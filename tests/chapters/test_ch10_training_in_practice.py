@@ -7,9 +7,9 @@ import pytest
 
 from bpbook.chapters.ch10_training_in_practice import checkpoint
 from bpbook.chapters.ch10_training_in_practice.cost import (backward_forward_ratios,
-                                                            count_loss_evaluations,
                                                             multiply_adds, n_params)
 from bpbook.chapters.ch10_training_in_practice.decay import add_l2_grad, l2_check, l2_penalty
+from bpbook.chapters.ch10_training_in_practice import exercises
 from bpbook.chapters.ch10_training_in_practice.exercises import (check_accumulated,
                                                                  check_activation_memory,
                                                                  check_checkpoint_forwards,
@@ -25,7 +25,9 @@ from bpbook.gradcheck import numeric_grad
 from bpbook.layers import Dense
 from bpbook.optim import SGD
 from bpbook.worked import worked_example
+from bpbook.display import alt_of
 from tests import solutions
+from tests.per_student import exercises_as
 
 X, Y = toy_data()
 SMALL_X, SMALL_Y = toy_data(n_in=3, m=5, seed=1)
@@ -111,11 +113,10 @@ def test_revival_checks_its_settings():
         revival(X, Y, width=4, n_off=5)
 
 
-def test_finite_differences_evaluate_the_loss_twice_per_parameter():
+def test_n_params_counts_every_weight_and_bias():
     for width in (2, 5):
         net = deep_net(1, width=width, n_in=3)
         assert n_params(net) == 3 * width + width + width + 1
-        assert count_loss_evaluations(net, SMALL_X, SMALL_Y) == 2 * n_params(net)
 
 
 def test_multiply_adds_of_a_small_network():
@@ -197,10 +198,21 @@ def test_measured_bytes_see_an_extra_array_kept_by_the_forward_pass(monkeypatch)
     assert measured_bytes(depth, width, m) == counted_bytes(depth, width, m) + extra
 
 
-def test_check_accumulated():
-    g = worked_example()["dW2"]
-    assert check_accumulated(3 * g).ok is True
-    assert "add up" in str(check_accumulated(g))
+def test_check_accumulated_is_what_sgd_does_without_zero_grad():
+    """Exercise 5's answer, from bpbook's SGD itself: a gradient g added before every step,
+    never zeroed (the closed form η g t(t + 1)/2 is the check's own)."""
+    from bpbook.optim import SGD
+    for t_steps, lr, g in ((10, 0.1, 0.3), (7, 0.25, 1.5)):
+        value, grad = np.zeros((1, 1)), np.zeros((1, 1))
+        opt = SGD([("w", value, grad)], lr)
+        for _ in range(t_steps):
+            grad += g  # a backward pass adds its gradient
+            opt.step()
+        moved = -value[0, 0]
+        assert check_accumulated(moved, steps=t_steps, lr=lr, g=g).ok is True
+        assert "with zero_grad" in str(check_accumulated(lr * g * t_steps, steps=t_steps, lr=lr,
+                                                         g=g))
+        assert "t²" in str(check_accumulated(lr * g * t_steps ** 2, steps=t_steps, lr=lr, g=g))
 
 
 def test_check_off_fraction_names_each_mistake():
@@ -211,6 +223,7 @@ def test_check_off_fraction_names_each_mistake():
 
 def test_check_activation_memory():
     assert check_activation_memory(8 * 64 * (2 * 10 * 100 + 1)).ok is True
+    assert check_activation_memory(1.0245e6).ok is True  # 1,024,512 to 5 digits
     assert "both z and a" in str(check_activation_memory(8 * 64 * (10 * 100 + 1)))
     assert "8 bytes" in str(check_activation_memory(64 * (2 * 10 * 100 + 1)))
 
@@ -221,26 +234,38 @@ def test_check_decayed_step():
     assert "cancels" in str(check_decayed_step(lambda W, dW, lr, lam: W - lr * (dW + 2 * lam * W)))
 
 
-CHECKS = {"10.off-fraction": ("off_fraction_of", check_off_fraction),
-          "10.accumulated": ("answer", lambda a: check_accumulated(a, backward_calls=3)),
-          "10.activation-memory": ("answer",
-                                   lambda a: check_activation_memory(a, depth=10, width=100, m=64)),
-          "10.weight-decay": ("decayed_step", check_decayed_step),
-          "10.checkpoint-forwards": ("answer",
-                                     lambda a: check_checkpoint_forwards(a, layers=20, segment=6))}
+CHECKS = {"10.off-fraction": ("off_fraction_of", "check_off_fraction"),
+          "10.accumulated": ("answer", "check_accumulated"),
+          "10.activation-memory": ("answer", "check_activation_memory"),
+          "10.weight-decay": ("decayed_step", "check_decayed_step"),
+          "10.checkpoint-forwards": ("answer", "check_checkpoint_forwards")}
 
 
+@pytest.mark.parametrize("student", [None, "ada", "grace"])
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
-def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
+def test_instructor_solution_passes_and_its_typical_mistake_is_named(monkeypatch, exercise,
+                                                                     student):
+    """For a reader alone (the book's numbers) and for students (their own, issue 19)."""
     entry = solutions.load("10_training_in_practice").EXERCISES[exercise]
+    mine = exercises_as(monkeypatch, exercises, student)
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
-        ns = {"np": np, "EX_LAYERS": 20, "EX_K": 6, "EX_DEPTH": 10, "EX_WIDTH": 100, "EX_M": 64,
-              "once": worked_example()["dW2"]}
+        ns = {"np": np, **vars(mine)}
         exec(code, ns)
-        verdict = judge(ns[name])
+        verdict = getattr(mine, judge)(ns[name])
         assert verdict.ok is ok, (exercise, code, str(verdict))
         assert ok or "should be" in str(verdict) or "yours computes" in str(verdict)
+
+
+def test_a_reader_sees_the_books_numbers_and_students_their_own(monkeypatch):
+    book = exercises_as(monkeypatch, exercises, None)
+    assert (book.EX_DEPTH, book.EX_WIDTH, book.EX_M, book.ACCUM_STEPS, book.ACCUM_LR,
+            book.ACCUM_G, book.EX_LAYERS, book.EX_K) == (10, 100, 64, 10, 0.1, 0.3, 20, 6)
+    assert solutions.load("10_training_in_practice").PER_STUDENT is True
+    drawn = {tuple(getattr(exercises_as(monkeypatch, exercises, who), k) for k in
+                   ("EX_DEPTH", "EX_WIDTH", "EX_M", "EX_LAYERS", "EX_K"))
+             for who in ("ada", "grace", "alan")}
+    assert len(drawn) == 3
 
 
 def test_every_chapter_exercise_has_an_instructor_entry():
@@ -249,12 +274,14 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     assert ids and ids == set(module.EXERCISES) | set(module.THINK)
 
 
-def test_cost_plot_keeps_every_point_inside_the_frame_and_draws_backprop_as_counted():
+def test_cost_plot_keeps_every_point_inside_the_frame_and_says_the_measured_ratios():
     from bpbook.chapters.ch10_training_in_practice import plots
-    fig = plots.cost([13, 25], [26, 50], [2.2, 2.2], [16, 32], [2.5, 1.5], [1.8, 1.9])
-    counted, measured = fig.axes
-    assert measured.get_ylim()[0] == 0 and measured.get_ylim()[1] > 2.5
-    np.testing.assert_allclose(counted.lines[1].get_ydata(), [2.2, 2.2])
+    fig = plots.cost([16, 32], [2.5, 1.5], [1.8, 1.9])
+    ax, = fig.axes
+    assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] > 2.5
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [1.8, 1.9])
+    # the measured points are in the words too (review 10-rev-3, 7a)
+    assert "measured 2.50 and 1.50" in alt_of(fig)[0]
 
 
 def test_memory_plot_draws_measured_and_counted_mebibytes():
@@ -351,6 +378,12 @@ def test_checkpointing_plot_and_its_text_alternative():
     np.testing.assert_allclose(right.lines[0].get_xdata(), [1.8, 1.8])
     text = plots.checkpointing_description(traces, rows)
     assert "plain peaks at 2.00 MiB" in text and "0.40 of the plain one, at k = 2" in text
+    # rows at one point share one label, not two overprinted ones (review 10-rev-3, 7c)
+    same = [[1, 5, 0.0, 9, 1.8, 100, 600, 0.6], [8, 3, 0.0, 9, 1.8, 50, 600, 0.6]]
+    labels = [a.get_text() for a in plots.checkpointing(traces, same, [1.5, 1.7]).axes[1].texts]
+    assert labels == ["k=1, 8"]
+    assert "Gray crosses: the measured step times relative to the plain step, 1.50 and 1.70" in \
+        alt_of(plots.checkpointing(traces, rows, [1.5, 1.7]))[0]
 
 
 # ---- the explorer ------------------------------------------------------------------------------
@@ -402,22 +435,25 @@ def test_check_checkpoint_forwards_counts_the_last_segment_once():
     assert "holds 2 layers" in str(check_checkpoint_forwards(34, layers=20, segment=6))
     assert check_checkpoint_forwards(9 + 9 - 1, layers=9, segment=4).ok is True
     assert check_checkpoint_forwards(None).ok is None
+    assert "add over all 20 layers" in str(check_checkpoint_forwards(2, layers=20, segment=6))
 
 
 def test_every_picture_carries_words_written_from_its_numbers():
     from bpbook.chapters.ch10_training_in_practice import plots
     from bpbook.display import alt_of
-    alt, _ = alt_of(plots.cost([13, 25], [26, 50], [2.8, 2.9], [16, 32], [2.5, 1.5], [1.8, 1.9]))
-    assert "grow from 26 to 50 for 13 to 25 parameters" in alt and "2.80 and 2.90" in alt
+    alt, _ = alt_of(plots.cost([16, 32], [2.5, 1.5], [1.8, 1.9]))
+    assert "widths 16 and 32" in alt and "1.80 to 1.90" in alt
     rows = [[2, 32, 2 ** 20, 2 ** 20], [4, 32, 2 ** 21, 2 ** 21]]
     alt, _ = alt_of(plots.memory(rows, 64))
     assert "m = 32: 1.00 MiB at the fewest layers to 2.00 MiB" in alt
     alt, _ = alt_of(plots.loss_curves({"with": np.array([1.0, 0.5, 0.25])}, "η = 0.1"))
-    assert "with: from 1.0000 to 0.2500" in alt
+    assert "with: from 1.0000 to 0.2500" in alt and "rising on 0 of 2 epochs" in alt
+    alt, _ = alt_of(plots.loss_curves({"swings": np.array([1.0, 0.5, 0.7, 0.4])}, "η = 0.1"))
+    assert "rising on 1 of 3 epochs" in alt
     ck = [[1, 5, 0.0, 9, 1.8, 100, 600, 0.6], [2, 3, 0.0, 9, 1.8, 50, 400, 0.4]]
     traces = {"plain": np.array([2 ** 20, 2 ** 21])}
     assert alt_of(plots.checkpointing(traces, ck, [1.2, 1.3]))[0] == \
-        plots.checkpointing_description(traces, ck)
+        plots.checkpointing_description(traces, ck, [1.2, 1.3])
 
 
 def test_the_split_chapters_link_each_other_and_only_to_chapters_that_exist():

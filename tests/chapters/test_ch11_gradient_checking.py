@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bpbook.chapters.ch11_gradient_checking import cases, curve
-from bpbook.chapters.ch11_gradient_checking.exercises import (F_SECOND, F_THIRD, F_VALUE,
+from bpbook.chapters.ch11_gradient_checking import cases, curve, exercises
+from bpbook.chapters.ch11_gradient_checking.exercises import (BLIND_LOSS, F_SECOND, F_THIRD,
+                                                              F_VALUE,
                                                               MISS, P_SPOILED, U,
+                                                              check_blind_spot,
                                                               check_forward_eps,
-                                                              check_rule_error,
                                                               check_sample_size)
 from bpbook.chapters.ch11_gradient_checking.explore import EpsPlot, explore
 from bpbook.chapters.ch11_gradient_checking.plots import error_curve_alt, error_curve_figure
@@ -18,6 +19,7 @@ from bpbook.display import alt_of
 from bpbook.errors import InputError, InputTypeError
 from bpbook.gradcheck import TOL
 from tests import solutions
+from tests.per_student import exercises_as
 
 w = sp.Symbol("w", real=True)
 SOFTPLUS = sp.log(1 + sp.exp(w))
@@ -132,8 +134,8 @@ def test_explorer_update_against_a_direct_computation():
         fd = (np.logaddexp(0, 1 + eps) - np.logaddexp(0, 1 - eps)) / (2 * eps)
         assert view.eps == eps and view.estimate == fd
         assert view.error == abs(fd - 1 / (1 + np.exp(-1.0)))
-        assert view.truncation == pytest.approx(eps ** 2 * abs(F_THIRD) / 6)
-        assert view.rounding == pytest.approx(U * F_VALUE / eps)
+        assert view.truncation == pytest.approx(eps ** 2 * abs(curve.third_derivative(1.0)) / 6)
+        assert view.rounding == pytest.approx(U * np.logaddexp(0, 1.0) / eps)
         assert plot.marker.get_xdata()[0] == eps
         assert dict((r[0], r[1]) for r in view.table.rows)["measured error"] == view.error
         alt = alt_of(view.figure)[0]
@@ -154,6 +156,13 @@ def test_the_picture_and_its_text_alternative_come_from_the_same_curves():
     for best in (f64.best, f32.best, net.best):
         assert f"{best[1]:.1e}" in alt and f"{best[0]:.1e}" in alt
     assert "slope 2.0" in alt  # truncation's ε²
+    # float32's flat start: where w ± ε rounds to w the error is f′(1) itself (review 11-rev-4, 3)
+    w32 = np.float32(curve.W0)
+    below = w32 - np.nextafter(w32, np.float32(0))  # the gap to the next float32 below w
+    flat = f32.eps[f32.eps < below / 2]  # both w + ε and w − ε round to w
+    assert flat.size and np.allclose(f32.error[:flat.size], curve.sigmoid(curve.W0), rtol=1e-6)
+    assert f"up to ε = {flat[-1]:.1e} its error is flat at {curve.sigmoid(curve.W0):.4f}" in alt
+    assert "flat" not in error_curve_alt(f64, f64, net).split("In float32")[1].split("Right")[0]
 
 
 # ---- exercises ---------------------------------------------------------------------------------
@@ -165,14 +174,14 @@ def test_exercise_checks():
     assert "central difference" in str(check_forward_eps(central))
     assert check_forward_eps(best * 1.1).ok is False
 
-    def rule(g, h, floor):
-        d = np.abs(g - h)
-        return np.divide(d, np.maximum(np.abs(g) + np.abs(h), floor), out=np.zeros_like(d),
-                         where=d > 0)
-    assert check_rule_error(rule).ok is True
-    assert "floor is missing" in str(check_rule_error(lambda g, h, f: np.abs(g - h) /
-                                                      (np.abs(g) + np.abs(h))))
-    assert "absolute" in str(check_rule_error(lambda g, h, f: np.abs(g - h)))
+    # the blind spot, found by bpbook's own rule: the largest |g| whose flip passes
+    from bpbook.gradcheck import error_floor, rel_error
+    floor = error_floor(BLIND_LOSS)
+    flips = np.geomspace(1e-14, 1e-8, 20001)
+    passing = flips[rel_error(flips, -flips, floor) <= TOL]
+    assert check_blind_spot(passing.max()).ok is True
+    assert check_blind_spot(TOL * floor).ok is False and check_blind_spot(None).ok is None
+    assert "2|g|" in str(check_blind_spot(TOL * floor))
     # the smallest k with (1 − p)^k ≤ miss, found by counting up
     k = next(k for k in range(1, 10**6) if (1 - P_SPOILED) ** k <= MISS)
     assert check_sample_size(k).ok is True and check_sample_size(k + 1).ok is False
@@ -180,35 +189,38 @@ def test_exercise_checks():
     assert check_sample_size(2, p=0.5, miss=0.25).ok is True  # ½ · ½ = ¼
 
 
-CHECKS = {"11.forward-eps": ("answer", check_forward_eps),
-          "11.rule-error": ("rule_error", check_rule_error),
-          "11.sample-size": ("answer", check_sample_size)}
+CHECKS = {"11.forward-eps": ("answer", "check_forward_eps"),
+          "11.blind-spot": ("answer", "check_blind_spot"),
+          "11.sample-size": ("answer", "check_sample_size")}
 
 
+@pytest.mark.parametrize("student", [None, "ada", "grace"])
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
-def test_instructor_solution_passes_and_its_typical_mistake_is_named(exercise):
+def test_instructor_solution_passes_and_its_typical_mistake_is_named(monkeypatch, exercise,
+                                                                     student):
+    """For a reader alone (the book's numbers) and for students (their own, issue 19)."""
     entry = solutions.load("11_gradient_checking").EXERCISES[exercise]
+    mine = exercises_as(monkeypatch, exercises, student)
     name, judge = CHECKS[exercise]
     for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
-        ns = {"np": np, "U": U, "F_VALUE": F_VALUE, "F_SECOND": F_SECOND,
-              "P_SPOILED": P_SPOILED, "MISS": MISS}
+        ns = {"np": np, **vars(mine)}
         with np.errstate(divide="ignore", invalid="ignore"):
             exec(code, ns)
-            verdict = judge(ns[name])
+            verdict = getattr(mine, judge)(ns[name])
         assert verdict.ok is ok, (exercise, code, str(verdict))
         assert ok or "you gave" in str(verdict) or "yours computes" in str(verdict)
 
 
-def test_every_chapter_exercise_has_an_instructor_entry():
-    module = solutions.load("11_gradient_checking")
-    assert solutions.exercise_ids("11_gradient_checking") == set(module.EXERCISES) | set(
-        module.THINK)
-    assert all(entry["points"] > 0 for entry in module.EXERCISES.values())
-
-
-def test_measured_rounding_sits_below_its_predicted_line():
-    f64 = curve.function_curve()
-    share = curve.rounding_share(f64)
-    left = f64.rounding >= 100 * f64.truncation
-    assert left.sum() >= 10 and 0 < share < 1  # the page says: below the line
-
+def test_a_reader_sees_the_books_numbers_and_students_their_own(monkeypatch):
+    book = exercises_as(monkeypatch, exercises, None)
+    assert (book.FD_W, book.P_SPOILED, book.MISS) == (curve.W0, 0.01, 1e-3)
+    assert solutions.load("11_gradient_checking").PER_STUDENT is True
+    drawn = {}
+    for who in ("ada", "grace", "alan"):
+        mine = exercises_as(monkeypatch, exercises, who)
+        drawn[who] = (mine.FD_W, mine.P_SPOILED)
+        # the student's f and f″ are softplus's at the student's point
+        assert mine.F_VALUE == pytest.approx(float(SOFTPLUS.subs(w, mine.FD_W)), rel=1e-14)
+        assert mine.F_SECOND == pytest.approx(float(sp.diff(SOFTPLUS, w, 2).subs(w, mine.FD_W)),
+                                              rel=1e-13)
+    assert len(set(drawn.values())) == 3

@@ -37,6 +37,14 @@ def closed_form(x1=0.5, x2=0.8, y=1.0, W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1)
             "dW11": d1 * x1, "dW12": d1 * x2, "db1": d1}
 
 
+def tanh_closed_form(y, x1=0.5, x2=0.8, W11=0.4, W12=0.6, b1=0.1, W2=0.9, b2=0.1):
+    """Exercise 1's network, the worked example with a tanh hidden unit, by the chain rule."""
+    a1 = math.tanh(W11 * x1 + W12 * x2 + b1)
+    y_hat = 1 / (1 + math.exp(-(W2 * a1 + b2)))
+    d2 = (y_hat - y) * y_hat * (1 - y_hat)
+    return {"delta1": d2 * W2 * (1 - a1 ** 2), "da1": d2 * W2}
+
+
 def torch_worked(dtype, y=1.0):
     """The worked example in torch, written independently of bpbook.chapters.ch12_pytorch.bridge."""
     W1 = torch.tensor([[0.4, 0.6]], dtype=dtype, requires_grad=True)
@@ -148,11 +156,13 @@ def test_explorer_update_compares_bpbook_and_torch():
 
 
 def test_exercise_checks():
-    assert check_hook_delta(closed_form(y=0.0)["delta1"], y=0.0).ok is True
-    assert "a1" in str(check_hook_delta(closed_form(y=0.0)["delta2"] * 0.9, y=0.0))
+    # exercise 1's network has a tanh hidden unit (no explorer shows it, review 12-rev-1, 2)
+    assert check_hook_delta(tanh_closed_form(y=0.0)["delta1"], y=0.0).ok is True
+    assert "a1" in str(check_hook_delta(tanh_closed_form(y=0.0)["da1"], y=0.0))
     assert HOOK_Y != 0.0  # chapter 3's exercise 2 asks for δ₁ at y = 0 already
-    assert check_hook_delta(closed_form(y=HOOK_Y)["delta1"]).ok is True
-    assert check_hook_delta(closed_form(y=0.0)["delta1"]).ok is False
+    assert check_hook_delta(tanh_closed_form(y=HOOK_Y)["delta1"]).ok is True
+    assert "make it tanh" in str(check_hook_delta(closed_form(y=HOOK_Y)["delta1"]))
+    assert check_hook_delta(tanh_closed_form(y=0.0)["delta1"]).ok is False
     assert check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).sum(dim=1).mean()).ok is True
     assert "½" in str(check_half_mse(lambda a, b: ((a - b) ** 2).sum(dim=1).mean()))
     assert "every entry" in str(check_half_mse(lambda a, b: 0.5 * ((a - b) ** 2).mean()))
@@ -396,3 +406,42 @@ def test_rule_check_passes_torchs_sigmoid_and_fails_a_wrong_backward():
     np.testing.assert_allclose([r[2] for r in right.rows], want.ravel(), rtol=1e-12)
     assert not rule_check(lambda W: HalfSlope.apply(W @ xs), (W,), ("W",)).passed()
     assert torch.equal(W.detach(), before)
+
+
+def test_exercise_1_is_each_students_own_target(monkeypatch):
+    """Issue 19: a reader alone sees y = 0.5; each student a target of their own, on which the
+    instructor's solution (a hook on z1) passes and the typical mistake (a hook on a1) fails."""
+    from bpbook.chapters.ch12_pytorch import exercises
+    from bpbook.worked import DEFAULTS
+    from tests import solutions
+    from tests.per_student import exercises_as
+
+    def make_params(dtype):  # the chapter's, as its cell defines it
+        return {name: torch.tensor(rows, dtype=dtype, requires_grad=True) for name, rows in
+                (("W1", [[DEFAULTS["W11"], DEFAULTS["W12"]]]), ("b1", [[DEFAULTS["b1"]]]),
+                 ("W2", [[DEFAULTS["W2"]]]), ("b2", [[DEFAULTS["b2"]]]))}
+
+    assert exercises_as(monkeypatch, exercises, None).HOOK_Y == 0.5
+    material = solutions.load("12_pytorch")
+    assert material.PER_STUDENT is True
+    entry, targets = material.EXERCISES["12.hook-delta"], set()
+    for student in ("ada", "grace", "alan"):
+        mine = exercises_as(monkeypatch, exercises, student)
+        targets.add(mine.HOOK_Y)
+        for code, ok in ((entry["solution"], True), (entry["wrong"], False)):
+            ns = {"torch": torch, "make_params": make_params, "S": DEFAULTS,
+                  "HOOK_Y": mine.HOOK_Y}
+            exec(code, ns)
+            assert mine.check_hook_delta(ns["answer"]).ok is ok, (student, code)
+        assert mine.check_hook_delta(tanh_closed_form(y=mine.HOOK_Y)["delta1"]).ok is True
+    assert len(targets) == 3
+
+
+def test_the_xor_settings_are_chapter_5s():
+    """The chapter calls its XOR seed and η chapter 5's (review 12-rev-1, 5): they are."""
+    import re
+
+    from bpbook.chapters.ch05_xor import train
+    found = re.search(r"XOR_SEED, lr, epochs = (\d+), ([\d.]+), (\d+)", CHAPTER.read_text())
+    assert found and (int(found[1]), float(found[2])) == (train.SEED, train.LR)
+    assert "mlp([2, 4, 1], seed=XOR_SEED)" in CHAPTER.read_text() and train.HIDDEN == 4

@@ -15,29 +15,30 @@ def _relu(x):
     return np.maximum(x, 0.0)
 
 
-def samples(n_draws, seed=0, sigma=1.5, q=1.0, n=64, w_std=0.1):
+def samples(n_draws, seed=0, relu_q=2.25, q=1.0, n=64, w_std=0.1):
     """``{quantity: (formula's value, Monte Carlo samples)}``: each formula of the chapter beside
-    ``n_draws`` independent draws of the random quantity whose mean it claims to be. ``sigma``:
-    the standard deviation of z for ReLU's moments; ``q``: the variance of z for tanh's; ``n``,
+    ``n_draws`` independent draws of the random quantity whose mean it claims to be. ``relu_q``:
+    the variance of z for ReLU's moments; ``q``: the variance of z for tanh's; ``n``,
     ``w_std``: one layer's fan-in and weight standard deviation."""
     rng = np.random.default_rng(seed)
-    z_relu, z_tanh = sigma * rng.standard_normal(n_draws), np.sqrt(q) * rng.standard_normal(n_draws)
+    z_relu = np.sqrt(relu_q) * rng.standard_normal(n_draws)
+    z_tanh = np.sqrt(q) * rng.standard_normal(n_draws)
     tanh2, tanh_slope2 = moments("tanh", q)
     # one unit of a layer z = Σ_j W_j a_j, a fresh layer and input per draw, a_j = relu(N(0, 1))
     W = w_std * rng.standard_normal((n_draws, n))
     a = _relu(rng.standard_normal((n_draws, n)))
-    # one unit of Wᵀδ ⊙ relu′(z), δ ~ N(0, 1) and z ~ N(0, 1) independent of W
+    # one unit of Wᵀδ_next ⊙ relu′(z), δ_next ~ N(0, 1) and z ~ N(0, 1) independent of W
     delta, z_below = rng.standard_normal((n_draws, n)), rng.standard_normal(n_draws)
     back = (W * delta).sum(axis=1) * (z_below > 0)
     return {
-        f"E[relu(z)²], z ~ N(0, {sigma:g}²): σ²/2": (sigma ** 2 / 2, _relu(z_relu) ** 2),
-        f"E[relu′(z)²], z ~ N(0, {sigma:g}²): 1/2": (0.5, (z_relu > 0).astype(float)),
+        f"E[relu(z)²], z ~ N(0, {relu_q:g}): q/2": (relu_q / 2, _relu(z_relu) ** 2),
+        f"E[relu′(z)²], z ~ N(0, {relu_q:g}): 1/2": (0.5, (z_relu > 0).astype(float)),
         f"E[tanh(z)²], z ~ N(0, {q:g}): by quadrature": (tanh2, np.tanh(z_tanh) ** 2),
         f"E[tanh′(z)²], z ~ N(0, {q:g}): by quadrature": (tanh_slope2,
                                                          (1 - np.tanh(z_tanh) ** 2) ** 2),
-        f"Var(z), z = Σ W_j a_j, a = relu: n σ² E[a²] = n σ²/2 (n = {n})":
+        f"Var(z), z = Σ W_j a_j, a = relu(N(0, 1)): n s² E[a²] = n s²/2 (n = {n})":
             (n * w_std ** 2 / 2, (W * a).sum(axis=1) ** 2),
-        f"Var(δ), δ = (Wᵀδ′) ⊙ relu′: n σ² · ½ · Var(δ′) (n = {n})":
+        f"Var(δ), δ = (Wᵀδ_next) ⊙ relu′: n s² · ½ · Var(δ_next) (n = {n})":
             (n * w_std ** 2 / 2, back ** 2),
     }
 
@@ -56,7 +57,7 @@ def monte_carlo(n_draws=400_000, seed=0, **settings):
 
 def against_torch(activation, gain=1.0, depth=8, width=64, m=32, seed=1):
     """:func:`.probe.propagate`'s ``zs`` and ``deltas`` for one network beside torch's: the
-    same forward pass in torch, ``L = Σ G ⊙ a_L`` differentiated by autograd, each ∂L/∂z_l
+    same forward pass in torch, ``loss = Σ G ⊙ a_L`` differentiated by autograd, each ∂ℒ/∂z_l
     kept with ``retain_grad``. A Table (layer, largest |difference| of z and of δ, the size of
     δ) and the largest relative difference."""
     import torch

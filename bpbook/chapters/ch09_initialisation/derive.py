@@ -1,10 +1,11 @@
 r"""The variance laws of chapter 9, derived.
 
-For a layer $z = W a$ with independent zero-mean weights of variance $\sigma^2$ (independent of
-$a$) and $n_{in}$ inputs, $\mathrm{Var}(z_i) = n_{in}\sigma^2\,\mathbb E[a^2]$; backward,
+For a layer $z = W a$ with independent zero-mean weights of variance $s^2$ (independent of
+$a$) and $n_{in}$ inputs, $\mathrm{Var}(z_i) = n_{in}s^2\,\mathbb E[a^2]$; backward,
 $\delta = (W^\top\delta_{next}) \odot f'(z)$ gives $\mathrm{Var}(\delta_j) =
-n_{out}\sigma^2\,\mathbb E[f'(z)^2]\,\mathrm{Var}(\delta_{next})$. What is left are two
-expectations over $z \sim \mathcal N(0, q)$, $\mathbb E[f(z)^2]$ and $\mathbb E[f'(z)^2]$:
+n_{out}s^2\,\mathbb E[f'(z)^2]\,\mathrm{Var}(\delta_{next})$ ($\sigma$ is kept for the sigmoid).
+What is left are two expectations over $z \sim \mathcal N(0, q)$, $\mathbb E[f(z)^2]$ and
+$\mathbb E[f'(z)^2]$:
 
 - SymPy integrates them for ReLU (:func:`relu_moments`: $q/2$ and $1/2$);
 - for tanh neither has a closed form: SymPy gives the start of their series in $q$
@@ -12,10 +13,10 @@ expectations over $z \sim \mathcal N(0, q)$, $\mathbb E[f(z)^2]$ and $\mathbb E[
   (the trapezoid rule on a fine grid; the tests compare it with mpmath's quadrature and with
   Monte Carlo).
 
-``BASE[activation]`` is the derived $n\sigma^2$ of a square layer ($n_{in} = n_{out} = n$): 1 for
+``BASE[activation]`` is the derived $ns^2$ of a square layer ($n_{in} = n_{out} = n$): 1 for
 tanh (LeCun's $1/n$, Xavier's $2/(n_{in}+n_{out})$ when square), 2 for ReLU (He's $2/n$), 1 for
 sigmoid (Xavier's, which no scale fixes: see the chapter). A *gain* ``g`` multiplies the weights'
-standard deviation: $\sigma^2 = g^2\,\mathrm{BASE}/n$.
+standard deviation: $s^2 = g^2\,\mathrm{BASE}/n$.
 """
 from functools import lru_cache
 
@@ -23,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from bpbook.activations import get_activation
-from bpbook.errors import check_name, real_number
+from bpbook.errors import InputError, check_name, real_number
 
 BASE = {"tanh": 1.0, "relu": 2.0, "sigmoid": 1.0}
 ACTIVATIONS = tuple(BASE)
@@ -35,18 +36,17 @@ _WEIGHTS = np.exp(-_X ** 2 / 2) / np.sqrt(2 * np.pi) * (_X[1] - _X[0])
 _WEIGHTS[[0, -1]] /= 2
 
 z = sp.Symbol("z", real=True)
-q = sp.Symbol("q", positive=True)
-s = sp.Symbol("sigma", positive=True)
+q = sp.Symbol("q", positive=True)  # Var(z), as in the chapter
 
 
-def normal_pdf(x=z, std=s):
-    """SymPy's density of $\\mathcal N(0, \\mathrm{std}^2)$ at ``x``."""
-    return sp.exp(-x ** 2 / (2 * std ** 2)) / (std * sp.sqrt(2 * sp.pi))
+def normal_pdf(x=z, variance=q):
+    """SymPy's density of $\\mathcal N(0, \\mathrm{variance})$ at ``x``."""
+    return sp.exp(-x ** 2 / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
 
 
 @lru_cache(maxsize=None)  # SymPy's integrals take a while; the results never change
 def relu_moments():
-    """``(E[relu(z)²], E[relu′(z)²])`` for z ~ N(0, σ²), integrated by SymPy over z > 0 (where
+    """``(E[relu(z)²], E[relu′(z)²])`` for z ~ N(0, q), integrated by SymPy over z > 0 (where
     relu(z) = z and relu′(z) = 1; elsewhere both are 0)."""
     pdf = normal_pdf()
     return sp.simplify(sp.integrate(z ** 2 * pdf, (z, 0, sp.oo))), \
@@ -96,13 +96,13 @@ def moments_at(activation, variances):
 
 
 def forward_factor(activation, n_sigma2, variances):
-    """Var(z_next) / Var(z) = nσ² E[f(z)²] / Var(z) at each Var(z) in ``variances`` (> 0)."""
+    """Var(z_next) / Var(z) = ns² E[f(z)²] / Var(z) at each Var(z) in ``variances`` (> 0)."""
     variances = np.asarray(variances, dtype=float)
     return n_sigma2 * moments_at(activation, variances)[0] / variances
 
 
 def backward_factor(activation, n_sigma2, variances):
-    """Var(δ) / Var(δ_next) = nσ² E[f′(z)²] at each Var(z) in ``variances``."""
+    """Var(δ) / Var(δ_next) = ns² E[f′(z)²] at each Var(z) in ``variances``."""
     return n_sigma2 * moments_at(activation, variances)[1]
 
 
@@ -121,7 +121,10 @@ def predicted_profile(activation, gain, depth, input_variance=1.0, upstream_vari
     return qs, np.cumprod(factors[::-1])[::-1]
 
 
-def fixed_point(activation, gain, layers=5000, tol=1e-13):
+SETTLE_TOL = 1e-13  # "settled": Var(z) moves by less than this, relative, from one layer on
+
+
+def fixed_point(activation, gain, layers=5000, tol=SETTLE_TOL):
     """Var(z) that a deep square network settles at (``q = g²·BASE·E[f(z)²]`` repeated from
     q = 1 until it moves by less than ``tol`` relative, at most ``layers`` times) and the backward
     factor there. Returns ``(q*, backward factor at q*, layers used)``."""
@@ -133,3 +136,18 @@ def fixed_point(activation, gain, layers=5000, tol=1e-13):
             return new, float(backward_factor(activation, n_sigma2, [new])[0]), used
         qv = new
     return qv, float(backward_factor(activation, n_sigma2, [qv])[0]), layers
+
+
+def holding_gain(activation="sigmoid", low=1.0, high=30.0):
+    """The gain at which the settled backward factor (:func:`fixed_point`) is exactly 1, found by
+    bisection between ``low`` and ``high`` (the factor grows with the gain there). Returns
+    ``(gain, settled Var(z))``."""
+    check_name(activation, "activation", ACTIVATIONS)
+    factor = lambda g: fixed_point(activation, g)[1] - 1.0  # noqa: E731
+    if factor(low) >= 0 or factor(high) <= 0:
+        raise InputError(f"holding_gain: the settled backward factor of {activation} does not "
+                         f"cross 1 between gains {low} and {high}")
+    for _ in range(40):  # the bracket shrinks 2⁴⁰-fold
+        mid = (low + high) / 2
+        low, high = (mid, high) if factor(mid) < 0 else (low, mid)
+    return (low + high) / 2, fixed_point(activation, (low + high) / 2)[0]

@@ -65,11 +65,12 @@ def describe(p):
     """The figure's text alternative, from the probe's numbers."""
     fwd, bwd = p.q[-1] / p.q[0], p.v[0] / p.v[-1]
     return (f"Two log-scale charts for a {p.depth}-layer {p.activation} network of {p.width} "
-            f"units with weights {p.gain:g} times the derived scale (nσ² = {p.n_sigma2:.3g}). "
+            f"units with weights {p.gain:g} times the derived scale (ns² = {p.n_sigma2:.3g}). "
             f"Forward, Var(z) {_trend(fwd)}: from {p.q[0]:.3g} at layer 1 to {p.q[-1]:.3g} at "
             f"layer {p.depth}, {fwd:.3g} times. Backward, Var(δ) {_trend(bwd)}: from "
             f"{p.v[-1]:.3g} at layer {p.depth} to {p.v[0]:.3g} at layer 1, {bwd:.3g} times. "
-            f"The theory predicts {p.theory_q[-1]:.3g} and {p.theory_v[0]:.3g}.")
+            f"The theory predicts {p.theory_q[-1] / p.theory_q[0]:.3g} times forward and "
+            f"{p.theory_v[0] / p.theory_v[-1]:.3g} times backward.")
 
 
 class VariancePlot:

@@ -5,8 +5,8 @@ A network here is ``depth`` layers $z_l = W_l a_{l-1}$, $a_l = f(z_l)$ of ``widt
 biases, $a_0 = X$ of shape ``(width, m)`` with standard normal entries (samples are columns).
 $W_l$ is ``gain``·$\sqrt{\mathrm{BASE}/n}$ times a standard normal ``(width, width)`` matrix,
 drawn once per seed (:func:`standard_weights`), so that networks of one seed differ only by a
-factor. The backward pass starts from $\partial L/\partial a_L = G$, a standard normal
-``(width, m)`` (the loss $L = \sum G \odot a_L$, a random linear readout), and runs
+factor. The backward pass starts from $\partial\mathcal L/\partial a_L = G$, a standard normal
+``(width, m)`` (the loss $\mathcal L = \sum G \odot a_L$, a random linear readout), and runs
 $\delta_l = (W_{l+1}^\top\delta_{l+1}) \odot f'(z_l)$.
 
 "Variance" of a layer is the mean of the squares of its ``width × m`` entries: $z$ and $\delta$
@@ -48,14 +48,14 @@ def _bank(depth, width, m, seed):
 
 
 def propagate(Ws, X, G, activation):
-    """Forward through the layers ``Ws``, then backward from ∂L/∂a_L = ``G``: the lists
+    """Forward through the layers ``Ws``, then backward from ∂ℒ/∂a_L = ``G``: the lists
     ``zs`` and ``deltas`` (layer 1 first)."""
     f = get_activation(activation)
     zs, a = [], X
     for W in Ws:
         zs.append(W @ a)
         a = f.f(zs[-1])
-    deltas = [G * f.df(zs[-1])]  # δ_L = ∂L/∂a_L ⊙ f′(z_L)
+    deltas = [G * f.df(zs[-1])]  # δ_L = ∂ℒ/∂a_L ⊙ f′(z_L)
     for W, z in zip(Ws[:0:-1], zs[-2::-1]):
         deltas.append((W.T @ deltas[-1]) * f.df(z))  # δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ f′(z_l)
     return zs, deltas[::-1]
@@ -75,8 +75,8 @@ class Probe:
     v: np.ndarray  # (depth,) measured Var(δ_l)
     forward: np.ndarray  # (depth − 1,) measured Var(z_l)/Var(z_{l−1}), l = 2..depth
     backward: np.ndarray  # (depth − 1,) measured Var(δ_l)/Var(δ_{l+1}), l = 1..depth − 1
-    forward_predicted: np.ndarray  # nσ² E[f(z)²]/Var(z) at the measured Var(z_{l−1})
-    backward_predicted: np.ndarray  # nσ² E[f′(z)²] at the measured Var(z_l)
+    forward_predicted: np.ndarray  # ns² E[f(z)²]/Var(z) at the measured Var(z_{l−1})
+    backward_predicted: np.ndarray  # ns² E[f′(z)²] at the measured Var(z_l)
     theory_q: np.ndarray  # (depth,) Var(z_l) by the theory alone, from the input
     theory_v: np.ndarray  # (depth,) Var(δ_l) by the theory alone
 
@@ -125,7 +125,7 @@ def summary_table(probes):
     rows = [[p.activation, p.gain, p.n_sigma2, p.q[0], p.q[-1], Probe.per_layer(p.forward),
              Probe.per_layer(p.forward_predicted), p.v[-1], p.v[0], Probe.per_layer(p.backward),
              Probe.per_layer(p.backward_predicted)] for p in probes]
-    return Table(["activation", "gain g", "nσ²", "Var(z₁)", "Var(z_L)", "forward ×/layer",
+    return Table(["activation", "gain g", "ns²", "Var(z₁)", "Var(z_L)", "forward ×/layer",
                   "predicted", "Var(δ_L)", "Var(δ₁)", "backward ×/layer", "predicted"], rows,
                  [None, "{:g}", "{:g}", "{:.3g}", "{:.3g}", "{:.4f}", "{:.4f}", "{:.3g}",
                   "{:.3g}", "{:.4f}", "{:.4f}"])

@@ -1,5 +1,5 @@
-"""What gradients cost (golden rule 7): loss evaluations of finite differences, multiply-adds of
-a forward and a backward pass, and measured backward/forward times.
+"""What gradients cost (golden rule 7): parameter counts, multiply-adds of a forward and a
+backward pass, and measured backward/forward times.
 
 Used by ``chapters/10_training_in_practice.py`` and ``benchmarks/backprop_cost.py``. Networks are
 :func:`bpbook.deep.deep_net`; an MLP of widths ``sizes`` on ``m`` samples (columns) has layers
@@ -11,7 +11,6 @@ import numpy as np
 
 from bpbook.deep import check_count, deep_net, toy_data
 from bpbook.errors import InputError
-from bpbook.gradcheck import numeric_grad
 from bpbook.losses import mse_grad
 
 
@@ -32,22 +31,8 @@ def multiply_adds(sizes, m):
     return forward, forward + forward - per_layer[0]
 
 
-def count_loss_evaluations(model, X, Y, loss="mse"):
-    """How many times central differences evaluate the loss to get every gradient of ``model``
-    (counted while :func:`bpbook.gradcheck.numeric_grad` runs): two per parameter entry."""
-    calls = 0
-
-    def counted():
-        nonlocal calls
-        calls += 1
-        return model.loss(X, Y, loss)
-
-    for _, value, _ in model.parameters():
-        numeric_grad(counted, value)
-    return calls
-
-
 def n_params(model):
+    """How many numbers ``model``'s parameters hold."""
     return int(sum(value.size for _, value, _ in model.parameters()))
 
 

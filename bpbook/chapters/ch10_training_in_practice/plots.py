@@ -18,29 +18,20 @@ def _figure(width=7, height=3.6, cols=1):
     return fig, axes
 
 
-def cost(params, fd_passes, bp_passes, widths, measured, counted):
-    """Left: forward-pass equivalents for all gradients, finite differences vs backprop (both
-    counted). Right: measured backward/forward time by width, with the counted ratios."""
-    fig, (ax1, ax2) = _figure(10, 3.4, 2)
-    ax1.plot(params, fd_passes, "s--", label="finite differences: 2 per parameter")
-    ax1.plot(params, bp_passes, "o-", label="backprop: 1 forward + 1 backward")
-    ax1.set(xlabel="parameters", ylabel="forward-pass equivalents", title="counted",
-            yscale="log")
-    ax1.legend(fontsize=8)
-    ax2.plot(widths, measured, "o-", label="measured")
-    ax2.plot(widths, counted, "s--", color="gray", label="counted multiply-adds")
+def cost(widths, measured, counted):
+    """Measured backward/forward time by hidden width, beside the counted multiply-add ratios."""
+    fig, ax = _figure(6, 3.4)
+    ax.plot(widths, measured, "o-", label="measured")
+    ax.plot(widths, counted, "s--", color="gray", label="counted multiply-adds")
     top = 1.2 * max(max(measured), max(counted))
-    ax2.set(xscale="log", xlabel="hidden width", ylabel="backward / forward",
-            title="one backward pass (timings vary)", ylim=(0, top))
-    ax2.set_xticks(widths, [str(w) for w in widths])
-    ax2.minorticks_off()
-    ax2.legend(fontsize=8)
-    alt = (f"Two panels. Left, forward-pass equivalents for all gradients against the number of "
-           f"parameters, log scale: finite differences grow from {fd_passes[0]} to "
-           f"{fd_passes[-1]} for {params[0]} to {params[-1]} parameters, backprop stays between "
-           f"{min(bp_passes):.2f} and {max(bp_passes):.2f}. Right, backward over forward time "
-           f"for hidden widths {listing(widths)}, measured (it varies from run to run) beside "
-           f"the counted ratios, {min(counted):.2f} to {max(counted):.2f}.")
+    ax.set(xscale="log", xlabel="hidden width", ylabel="backward / forward",
+           title="one backward pass (timings vary)", ylim=(0, top))
+    ax.set_xticks(widths, [str(w) for w in widths])
+    ax.minorticks_off()
+    ax.legend(fontsize=8)
+    alt = (f"Backward over forward time for hidden widths {listing(widths)}: measured "
+           f"{listing([f'{x:.2f}' for x in measured])} (it varies from run to run), beside the "
+           f"counted ratios, {min(counted):.2f} to {max(counted):.2f}.")
     return described(fig, alt)
 
 
@@ -73,8 +64,9 @@ def loss_curves(losses_by_label, title):
         ax.semilogy(np.arange(1, len(losses) + 1), losses, LINES[i % 4], label=label)
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     ax.legend()
-    runs = "; ".join(f"{label}: from {losses[0]:.4f} to {losses[-1]:.4f}, lowest {min(losses):.4f}"
-                     for label, losses in losses_by_label.items())
+    runs = "; ".join(f"{label}: from {losses[0]:.4f} to {losses[-1]:.4f}, lowest "
+                     f"{min(losses):.4f}, rising on {int(np.sum(np.diff(losses) > 0))} of "
+                     f"{len(losses) - 1} epochs" for label, losses in losses_by_label.items())
     return described(fig, f"Loss against epoch on a log scale, {title}. {runs}.")
 
 
@@ -92,20 +84,26 @@ def checkpointing(traces, rows, times):
     ax1.legend(fontsize=8)
     ax2.plot([r[4] for r in rows], [r[7] for r in rows], "o", label="layer forwards (counted)")
     ax2.plot(times, [r[7] for r in rows], "x", color="gray", label="time (measured, varies)")
+    spots = {}  # segment sizes that land on the same point share one label
     for r in rows:
-        ax2.annotate(f"k={r[0]}", (r[4], r[7]), textcoords="offset points", xytext=(5, 3),
+        spots.setdefault((round(r[4], 6), round(r[7], 6)), []).append(str(r[0]))
+    for (x, y), ks in spots.items():
+        ax2.annotate(f"k={', '.join(ks)}", (x, y), textcoords="offset points", xytext=(5, 3),
                      fontsize=8)
     ax2.set(xlabel="cost / plain pass", ylabel="peak memory / plain pass",
             title="checkpoint every k layers", ylim=(0, 1.1))
     ax2.legend(fontsize=8)
-    return described(fig, checkpointing_description(traces, rows))
+    return described(fig, checkpointing_description(traces, rows, times))
 
 
-def checkpointing_description(traces, rows):
+def checkpointing_description(traces, rows, times=None):
     """The text alternative of :func:`checkpointing`'s figure, from the same numbers."""
     best = min(rows, key=lambda r: r[7])
     lines = "; ".join(f"{label} peaks at {max(t) / 2 ** 20:.2f} MiB" for label, t in traces.items())
     return (f"Left: memory held during one forward and backward pass; {lines}. Right: for "
             f"segment sizes k = {', '.join(str(r[0]) for r in rows)}, peak memory against "
             f"recomputation, relative to the plain pass; the lowest peak is {best[7]:.2f} of the "
-            f"plain one, at k = {best[0]}, for {best[4]:.2f} times the layer forwards.")
+            f"plain one, at k = {best[0]}, for {best[4]:.2f} times the layer forwards."
+            + ("" if times is None else
+               f" Gray crosses: the measured step times relative to the plain step, "
+               f"{listing([f'{x:.2f}' for x in times])} (they vary from run to run)."))

@@ -3,21 +3,29 @@
 The reference answers come from :mod:`bpbook.gradcheck` (the rule), from probability (a sampled
 check) and from
 softplus's closed-form derivatives (:mod:`~bpbook.chapters.ch11_gradient_checking.curve`); the
-student's are judged by :func:`bpbook.feedback.check` (numbers) and
-:func:`bpbook.feedback.check_function` (functions). ``g`` and ``g_hat`` are 1-D float arrays."""
+student's are judged by :func:`bpbook.feedback.check`."""
 import numpy as np
 
-from bpbook.feedback import check, check_function
-from bpbook.gradcheck import rel_error
+from bpbook.feedback import check
+from bpbook.gradcheck import (EPS, NOISE_FACTOR, TOL, central_difference_error,  # noqa: F401
+                              error_floor)
+from bpbook.variants import number
 
 from bpbook.chapters.ch11_gradient_checking.curve import W0, sigmoid, softplus, third_derivative
 
+# The exercises' inputs: the book's numbers for a reader alone, each student's own on a course
+# (bpbook.variants). Exercise 1: softplus at FD_W (away from 0, where f‴ vanishes).
 U = float(np.finfo(np.float64).eps)
-F_VALUE = float(softplus(W0))  # f(1) for exercise 1
-F_SECOND = float(sigmoid(W0) * (1 - sigmoid(W0)))  # f″(1)
-F_THIRD = float(third_derivative(W0))  # f‴(1), for a mistake's value
-P_SPOILED = 0.01  # exercise 3: the fraction of an array's entries a bug spoils
-MISS = 1e-3  # exercise 3: the chance of missing it that we accept
+FD_W = number("11.forward-eps", W0, 0.5, 3.0, digits=2)
+F_VALUE = float(softplus(FD_W))  # f(FD_W) for exercise 1
+F_SECOND = float(sigmoid(FD_W) * (1 - sigmoid(FD_W)))  # f″(FD_W)
+F_THIRD = float(third_derivative(FD_W))  # f‴(FD_W), for a mistake's value
+# Exercise 2: the loss at which a flipped sign is judged
+BLIND_LOSS = number("11.blind-spot", 0.3, 0.05, 5.0, digits=2)
+# Exercise 3: the fraction of an array's entries a bug spoils, and the chance of missing it that
+# we accept (10⁻², 10⁻³ or 10⁻⁴)
+P_SPOILED = number("11.sample-size", 0.01, 0.005, 0.05, digits=3)
+MISS = 10.0 ** -int(number("11.sample-size/miss", 3, 2, 4, digits=0))
 
 
 def check_forward_eps(answer, u=U, f=F_VALUE, f2=F_SECOND, f3=F_THIRD):
@@ -33,32 +41,25 @@ def check_forward_eps(answer, u=U, f=F_VALUE, f2=F_SECOND, f3=F_THIRD):
     ])
 
 
-def _reference(g, g_hat, floor):
-    return rel_error(g, g_hat, float(floor))
+def blind_spot(loss, eps=EPS):
+    """The largest |g| whose flipped sign (ĝ = −g) still passes the rule at this loss and step:
+    then |g − ĝ| = |g| + |ĝ| = 2|g|, so e = 2|g|/max(2|g|, φ) is 1 above the floor and
+    2|g|/φ below it, which is ≤ τ while |g| ≤ τφ/2 = Cν/2."""
+    return TOL * error_floor(loss, eps) / 2
 
 
-def _case(rng):
-    g = rng.normal(size=6) * 10.0 ** rng.integers(-9, 2, size=6)
-    return g, g * (1 + rng.normal(size=6) * 1e-3), np.array(1e-4)
-
-
-def check_rule_error(fn):
-    """Exercise: ``fn(g, g_hat, floor)``, the rule's error of every entry."""
-    g = np.array([0.5, -2.0, 1e-9, 0.0, 3e-6])
-    cases = [(g, np.array([0.5000001, 2.0, 3e-9, 0.0, 3.1e-6]), np.array(1e-4)),
-             (g, g * 1.01, np.array(1e-2))]
-    with np.errstate(all="ignore"):
-        return check_function(fn, "rule_error(g, g_hat, floor)",
-                              "|g − ĝ| / max(|g| + |ĝ|, floor)", cases, _reference,
-                              random_cases=_case, mistakes=[
-            (lambda g, h, f: np.abs(g - h) / np.maximum(np.maximum(np.abs(g), np.abs(h)), f),
-             "|g − ĝ| / max(|g|, |ĝ|, floor): the larger one, not the sum"),
-            (lambda g, h, f: np.abs(g - h) / (np.abs(g) + np.abs(h)),
-             "the pure relative error: the floor is missing"),
-            (lambda g, h, f: np.abs(g - h), "the absolute error"),
-            (lambda g, h, f: (g - h) / np.maximum(np.abs(g) + np.abs(h), f),
-             "a signed error: take |g − ĝ|"),
-        ])
+def check_blind_spot(answer, loss=BLIND_LOSS, eps=EPS):
+    """Exercise: how large a gradient entry can be for a flipped sign still to pass."""
+    floor = error_floor(loss, eps)
+    return check(answer, blind_spot(loss, eps), "the largest |g| a flipped sign hides in",
+                 "2|g|/φ ≤ τ: |g| ≤ τφ/2 = Cν/2", [
+                     (TOL * floor, "τφ = Cν: the flip's difference is 2|g|, not |g|"),
+                     (floor / 2, "φ/2: below the floor the error is 2|g|/φ, and it must still "
+                                 "be at most τ"),
+                     (floor, "φ, the floor itself: below it a flip is judged by 2|g|/φ ≤ τ"),
+                     (central_difference_error(loss, eps) / 2, "ν/2: the rule allows C times "
+                                                               "the noise"),
+                 ])
 
 
 def sample_size(p, miss):

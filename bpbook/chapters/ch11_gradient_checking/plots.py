@@ -29,7 +29,7 @@ def error_curve_figure(f64, f32, net):
     left.legend(fontsize="x-small", loc="lower left")
     _loglog(right, "tanh network on digits, float64")
     right.plot(net.eps, net.error, "o-", ms=3, label="measured (largest over the sample)")
-    right.plot(net.eps, net.rounding, ":", color="tab:green", label="rounding u|L|/ε")
+    right.plot(net.eps, net.rounding, ":", color="tab:green", label="rounding u|ℒ|/ε")
     right.axvline(net.u ** (1 / 3), color="0.5", lw=0.8, label="ε = u^(1/3)")
     right.set_ylabel("largest |g − ĝ|")
     right.set_ylim(1e-13, 1e1)
@@ -55,5 +55,16 @@ def error_curve_alt(f64, f32, net):
             f"{_slope(f64, k - 9, k - 3):.1f} where truncation dominates; the two predicted "
             f"lines cross between ε = {f64.eps[cross - 1]:.1e} and {f64.eps[cross]:.1e}, and "
             f"the grey line marks u^(1/3) = {f64.u ** (1 / 3):.1e}. In float32 the lowest "
-            f"error is {b32:.1e}, at ε = {e32:.1e}. Right, the network: the same V, lowest "
-            f"error {bn:.1e} at ε = {en:.1e}.")
+            f"error is {b32:.1e}, at ε = {e32:.1e}{_plateau(f32)}. Right, the network: the same "
+            f"V, lowest error {bn:.1e} at ε = {en:.1e}.")
+
+
+def _plateau(curve):
+    """Where a step is below half the dtype's spacing at w, w ± ε rounds to w, ĝ = 0 and the
+    error is the derivative itself: say up to which ε the curve sits there."""
+    flat = np.isclose(curve.error, curve.error[0], rtol=1e-6)
+    if not flat[0] or not flat[1]:
+        return ""
+    last = curve.eps[np.argmin(flat) - 1]
+    return (f"; up to ε = {last:.1e} its error is flat at {curve.error[0]:.4f}, the derivative "
+            f"itself: w ± ε rounds to w and the central difference is 0")

@@ -10,20 +10,37 @@ import numpy as np
 from bpbook.chapters.ch12_pytorch.bridge import half_mse
 from bpbook.feedback import Feedback, as_real, check, error_text, run_student
 from bpbook.torch_bridge import HAVE_TORCH, INSTALL_HINT
-from bpbook.worked import worked_example
+from bpbook.variants import number
+from bpbook.worked import DEFAULTS, worked_example
 
 
-HOOK_Y = 0.5  # exercise 1: the target (chapter 3's exercise asks for δ₁ at y = 0)
+# Exercise 1's target: the book's for a reader alone, each student's own on a course
+# (bpbook.variants); never near 1, the worked example's own target, or 0, chapter 3's exercise.
+HOOK_Y = number("12.hook-delta", 0.5, 0.2, 0.8, digits=2)
+
+
+def tanh_worked(y=HOOK_Y):
+    """The worked example with a tanh hidden unit (a₁ = tanh z₁), at target ``y``: ``(δ₁, δ₂,
+    ∂ℒ/∂a₁)`` by the chain rule. No explorer of the book shows this network's numbers."""
+    s = DEFAULTS
+    a1 = np.tanh(s["W11"] * s["x1"] + s["W12"] * s["x2"] + s["b1"])
+    y_hat = 1 / (1 + np.exp(-(s["W2"] * a1 + s["b2"])))
+    delta2 = (y_hat - y) * y_hat * (1 - y_hat)
+    da1 = s["W2"] * delta2
+    return float(da1 * (1 - a1 ** 2)), float(delta2), float(da1)
 
 
 def check_hook_delta(answer, y=HOOK_Y):
-    """Exercise: δ₁ of the worked example with target ``y``, read with a hook on ``z1``."""
-    r = worked_example(y=y)
-    return check(answer, r["delta1"], f"δ₁ (y = {y:g})", "the gradient a hook on z1 receives", [
-        (r["dL/da1"], "dL/da₁: that is what a hook on a1 receives; hook z1 instead"),
-        (r["delta2"], "δ₂: that is the hook on z2"),
-        (worked_example()["delta1"], "δ₁ for the old target y = 1"),
-    ])
+    """Exercise: δ₁ of the worked example with a tanh hidden unit and target ``y``, read with a
+    hook on ``z1``."""
+    delta1, delta2, da1 = tanh_worked(y)
+    return check(answer, delta1, f"δ₁ (tanh hidden unit, y = {y:g})",
+                 "the gradient a hook on z1 receives", [
+                     (da1, "∂ℒ/∂a₁: that is what a hook on a1 receives; hook z1 instead"),
+                     (delta2, "δ₂: that is the hook on z2"),
+                     (worked_example(y=y)["delta1"], "δ₁ of the sigmoid hidden unit: make it tanh"),
+                     (tanh_worked(1.0)[0], "δ₁ for the old target y = 1"),
+                 ])
 
 
 def _loss_cases():

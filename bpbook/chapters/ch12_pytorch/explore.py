@@ -35,7 +35,8 @@ def explorer():
     slider = dict(min=-2.0, max=2.0, step=0.05, continuous_update=False)
     controls = [w.FloatSlider(0.5, description="x₁", **slider),
                 w.FloatSlider(0.8, description="x₂", **slider),
-                w.FloatSlider(1.0, description="y", **slider),
+                # a target ŷ = σ(z₂) can reach: in [0, 1]
+                w.FloatSlider(1.0, description="y", **{**slider, "min": 0.0, "max": 1.0}),
                 w.FloatSlider(0.9, description="W₂", **slider)]
     return wire_in_place(controls, lambda x1, x2, y, W2: [update(x1=x1, x2=x2, y=y, W2=W2)],
                          panel=w.VBox(controls))
