@@ -140,12 +140,16 @@ def activations(n):
 
 
 def gradient_checking(n):
-    from bpbook.chapters.ch11_gradient_checking.explore import LOG_EPS_RANGE, EpsPlot, explore
-    plot = EpsPlot()
+    from IPython.display import Image
 
-    def move(settings):  # as the explorer: the kept figure's marker moved, one PNG drawn
+    from bpbook.chapters.ch11_gradient_checking.explore import LOG_EPS_RANGE, EpsPlot, explore
+    from bpbook.widgets import KeptFigure
+    plot = EpsPlot()
+    kept = KeptFigure(plot.figure, [plot.marker])
+
+    def move(settings):  # as the explorer: the marker redrawn over the kept curves
         view = explore(**settings, plot=plot)
-        return [view.table, view.figure]
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
     return move, [dict(log_eps=x) for x in ticks(*LOG_EPS_RANGE, n)]
 
 
