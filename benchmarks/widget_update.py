@@ -114,15 +114,19 @@ def pitfalls(n):
 def checkpointing(n):
     from IPython.display import Image
 
-    from bpbook.chapters.ch10_training_in_practice.explore import MAX_DEPTH, figure, table, update
-    from bpbook.widgets import figure_png
+    from bpbook.chapters.ch10_training_in_practice.explore import (MAX_DEPTH, alt, draw, figure,
+                                                                   table, update)
+    from bpbook.widgets import KeptFigure
     fig, ax = figure()
+    kept = KeptFigure(fig, [*ax.lines, ax.title])
     moves = [dict(depth=int(d), segment=1 + i % 6) for i, d in
              enumerate(np.linspace(2, MAX_DEPTH, n))]
 
-    def move(settings):  # as the explorer: the kept figure redrawn, one PNG
-        result = update(**settings, ax=ax)
-        return [table(result), Image(figure_png(fig), format="png")]
+    def move(settings):  # as the explorer: lines and title over the kept frame, unless it grew
+        result = update(**settings)
+        if draw(ax, result):
+            kept.forget()
+        return [table(result), Image(kept.picture(alt(result)).data, format="png")]
     return move, moves
 
 

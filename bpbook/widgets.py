@@ -136,6 +136,11 @@ class KeptFigure:
         """The figure as it stands now with its text alternative, as an explorer's part."""
         return PNG(self.png(), alt)
 
+    def forget(self):
+        """Draw everything again at the next :meth:`png`: the kept parts changed (new axis
+        limits, say)."""
+        self.background = None
+
 
 def figure_png(fig):
     """``fig`` as PNG bytes at its own dpi: one draw (no tight bounding box), and the fastest
