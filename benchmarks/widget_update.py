@@ -253,6 +253,24 @@ def initialisation(n):
     return move, [dict(gain=g, depth=int(d), activation=a) for g, d, a in spread_out]
 
 
+def reverse_mode(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch07_reverse_mode.explore import (HIDDEN_RANGE, IN_RANGE, OUT_RANGE,
+                                                           ModePlot, update)
+    from bpbook.widgets import KeptFigure
+    plot = ModePlot()
+    kept = KeptFigure(plot.figure, plot.moving)
+
+    def move(settings):  # as the explorer: the two bars redrawn over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
+    # the largest network first (the slowest move: its graph is built and counted), then spread
+    spread_out = zip(ticks(*IN_RANGE, n)[::-1], ticks(*HIDDEN_RANGE, n)[::-1],
+                     ticks(*OUT_RANGE, n))
+    return move, [dict(n_in=int(i), hidden=int(h), n_out=int(k)) for i, h, k in spread_out]
+
+
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
@@ -260,6 +278,7 @@ EXPLORERS = [
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
     ("04_matrix_form", "ch04_matrix_form.matrix.outer_explorer", outer_products, NUMBERS),
     ("05_xor", "ch05_xor.plots.trainer", xor_trainer, BUTTON),
+    ("07_reverse_mode", "ch07_reverse_mode.explore.explorer", reverse_mode, PLOT),
     ("08_vanishing_gradients", "ch08_vanishing_gradients.explore.explorer", pitfalls, PLOT),
     ("09_initialisation", "ch09_initialisation.explore.explorer", initialisation, PLOT),
     ("10_training_in_practice", "ch10_training_in_practice.explore.explorer", checkpointing,
