@@ -8,7 +8,10 @@ stuck for ``CELL_TIMEOUT`` fails its chapter; ``outside_cells_s`` in a chapter's
 its time outside its cells (kernel start and shutdown, messaging). The baseline is the fixed
 cost every chapter pays: a fresh kernel running one cell, ``import bpbook`` (median of two); the
 book's baseline is that times the number of chapters. The slowest cells of each chapter are in
-``details``.
+``details``, and so are the kernel's CPU seconds (``kernel_cpu_s``: user + system, its own and
+its children's, read by the kernel itself in one more cell appended to the chapter): on a busy
+machine the wall time swells with the wait for a core, the CPU seconds far less, so they are what
+to compare between two runs of a loaded machine (the book row sums them).
 
 The whole book runs once (it is the slow benchmark); quick mode runs only the shortest chapter.
 """
@@ -24,6 +27,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.py$")  # as conftest.py collects them
 TARGET = target("value", "<=", 60.0, "≤ 60 s")
 CELL_TIMEOUT = 300  # seconds; a chapter cell stuck longer fails that chapter
+CPU = ("import resource as _r\n"
+       "print(sum(getattr(_r.getrusage(w), f) for w in (_r.RUSAGE_SELF, _r.RUSAGE_CHILDREN)\n"
+       "          for f in ('ru_utime', 'ru_stime')))")
 
 
 def chapters():
@@ -32,9 +38,11 @@ def chapters():
 
 def execute(nb):
     """Run the notebook ``nb`` in a fresh kernel; return (seconds, [(cell seconds, index,
-    first line), ...] slowest first)."""
+    first line), ...] slowest first, the kernel's CPU seconds)."""
+    import nbformat
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
+    nb.cells.append(nbformat.v4.new_code_cell(CPU))
     with tempfile.TemporaryDirectory(prefix="bpbook-bench-kernel-") as sockets:
         km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
         client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT,
@@ -42,9 +50,10 @@ def execute(nb):
         t0 = time.perf_counter()
         client.execute(cleanup_kc=True)  # shuts the kernel down, closes its client's sockets
         seconds = time.perf_counter() - t0
+    cpu = float(nb.cells.pop().outputs[0]["text"])
     cells = [(_cell_seconds(c), i, c.source.strip().split("\n")[0][:60])
              for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    return seconds, sorted(cells, reverse=True)
+    return seconds, sorted(cells, reverse=True), cpu
 
 
 def _cell_seconds(cell):
@@ -78,15 +87,18 @@ def run(cfg):
     if errors:
         return [failed("book", RuntimeError(
             f"{len(errors)} chapter(s) failed: {', '.join(e['name'] for e in errors)}"))] + errors
-    total = sum(s for s, _ in timed.values())
+    total = sum(s for s, _, _ in timed.values())
+    cpu = sum(c for _, _, c in timed.values())
     rows = [row("book", total, "s", fixed * len(paths), f"{len(paths)} × kernel start + import",
-                TARGET, f"{len(paths)} chapters{' (quick: one)' if cfg.quick else ''}, run once",
+                TARGET, f"{len(paths)} chapters{' (quick: one)' if cfg.quick else ''}, run once, "
+                f"kernels' CPU {cpu:.1f} s",
                 {"chapters": [p.name for p in paths], "overhead_per_chapter_s": fixed,
-                 "share": {k: s / total for k, (s, _) in timed.items()}})]
-    for stem, (seconds, cells) in timed.items():
+                 "kernel_cpu_s": round(cpu, 2),
+                 "share": {k: s / total for k, (s, _, _) in timed.items()}})]
+    for stem, (seconds, cells, cpu) in timed.items():
         rows.append(row(f"book/{stem}", seconds, "s", fixed, "kernel start + import", None,
-                        f"share {seconds / total:.0%}",
-                        {"share": seconds / total,
+                        f"share {seconds / total:.0%}, kernel CPU {cpu:.2f} s",
+                        {"share": seconds / total, "kernel_cpu_s": round(cpu, 3),
                          "outside_cells_s": round(seconds - sum(c[0] for c in cells), 3),
                          "slowest_cells": [
                             {"seconds": round(s, 3), "cell": i, "starts": src}

@@ -114,15 +114,19 @@ def pitfalls(n):
 def checkpointing(n):
     from IPython.display import Image
 
-    from bpbook.chapters.ch10_training_in_practice.explore import MAX_DEPTH, figure, table, update
-    from bpbook.widgets import figure_png
+    from bpbook.chapters.ch10_training_in_practice.explore import (MAX_DEPTH, alt, draw, figure,
+                                                                   table, update)
+    from bpbook.widgets import KeptFigure
     fig, ax = figure()
+    kept = KeptFigure(fig, [*ax.lines, ax.title])
     moves = [dict(depth=int(d), segment=1 + i % 6) for i, d in
              enumerate(np.linspace(2, MAX_DEPTH, n))]
 
-    def move(settings):  # as the explorer: the kept figure redrawn, one PNG
-        result = update(**settings, ax=ax)
-        return [table(result), Image(figure_png(fig), format="png")]
+    def move(settings):  # as the explorer: lines and title over the kept frame, unless it grew
+        result = update(**settings)
+        if draw(ax, result):
+            kept.forget()
+        return [table(result), Image(kept.picture(alt(result)).data, format="png")]
     return move, moves
 
 
@@ -140,12 +144,16 @@ def activations(n):
 
 
 def gradient_checking(n):
-    from bpbook.chapters.ch11_gradient_checking.explore import LOG_EPS_RANGE, EpsPlot, explore
-    plot = EpsPlot()
+    from IPython.display import Image
 
-    def move(settings):  # as the explorer: the kept figure's marker moved, one PNG drawn
+    from bpbook.chapters.ch11_gradient_checking.explore import LOG_EPS_RANGE, EpsPlot, explore
+    from bpbook.widgets import KeptFigure
+    plot = EpsPlot()
+    kept = KeptFigure(plot.figure, [plot.marker])
+
+    def move(settings):  # as the explorer: the marker redrawn over the kept curves
         view = explore(**settings, plot=plot)
-        return [view.table, view.figure]
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
     return move, [dict(log_eps=x) for x in ticks(*LOG_EPS_RANGE, n)]
 
 
@@ -245,6 +253,24 @@ def initialisation(n):
     return move, [dict(gain=g, depth=int(d), activation=a) for g, d, a in spread_out]
 
 
+def reverse_mode(n):
+    from IPython.display import Image
+
+    from bpbook.chapters.ch07_reverse_mode.explore import (HIDDEN_RANGE, IN_RANGE, OUT_RANGE,
+                                                           ModePlot, update)
+    from bpbook.widgets import KeptFigure
+    plot = ModePlot()
+    kept = KeptFigure(plot.figure, plot.moving)
+
+    def move(settings):  # as the explorer: the two bars redrawn over the kept axes
+        view = update(**settings, plot=plot)
+        return [view.table, Image(kept.picture(view.description).data, format="png")]
+    # the largest network first (the slowest move: its graph is built and counted), then spread
+    spread_out = zip(ticks(*IN_RANGE, n)[::-1], ticks(*HIDDEN_RANGE, n)[::-1],
+                     ticks(*OUT_RANGE, n))
+    return move, [dict(n_in=int(i), hidden=int(h), n_out=int(k)) for i, h, k in spread_out]
+
+
 # chapter, the widget's function, how one move is made, target
 EXPLORERS = [
     ("01_chain_rule", "ch01_chain_rule.chain_explorer", chain_rule, PLOT),
@@ -252,6 +278,7 @@ EXPLORERS = [
     ("03_worked_example", "ch03_worked_example.explore.worked_explorer", worked, NUMBERS),
     ("04_matrix_form", "ch04_matrix_form.matrix.outer_explorer", outer_products, NUMBERS),
     ("05_xor", "ch05_xor.plots.trainer", xor_trainer, BUTTON),
+    ("07_reverse_mode", "ch07_reverse_mode.explore.explorer", reverse_mode, PLOT),
     ("08_vanishing_gradients", "ch08_vanishing_gradients.explore.explorer", pitfalls, PLOT),
     ("09_initialisation", "ch09_initialisation.explore.explorer", initialisation, PLOT),
     ("10_training_in_practice", "ch10_training_in_practice.explore.explorer", checkpointing,

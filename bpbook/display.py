@@ -28,6 +28,7 @@ from IPython.display import Markdown, Math
 from bpbook.errors import InputError, InputTypeError
 
 ALT = "_bpbook_alt"  # the attribute of a described Figure holding (alt, details)
+_PNG = "_bpbook_png"  # a described Figure's PNG (base64) drawn for the display under way
 # Text that says nothing about a picture: a file name, or the defaults tools put in.
 _PATH = re.compile(r"^\S*[/\\]\S*$|^\S+\.(?:png|jpe?g|svg|gif)$", re.I)
 _GENERIC = {"figure", "image", "plot", "chart", "graph", "picture", "png", "img",
@@ -128,7 +129,44 @@ def figure_bundle(fig):
 
     alt, details = alt_of(fig)
     png = print_figure(fig, "png", bbox_inches="tight")  # what the inline backend shows
-    return figure_forms(png, alt, details)
+    data, metadata = figure_forms(png, alt, details)
+    _lend_png(fig, data["image/png"])
+    return data, metadata
+
+
+class _DrawnPNG:
+    """IPython's image/png formatter for Figures, wrapped: a described figure's PNG, just drawn by
+    :func:`figure_bundle`, is taken as it is; any other figure goes to ``inner``.
+
+    With ``%matplotlib inline`` IPython asks the inline backend's Figure formatter for image/png
+    even when ``_repr_mimebundle_`` gave one, so without this every described figure would be
+    drawn twice per display, the costliest step of most chapters."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, fig):
+        drawn = fig.__dict__.pop(_PNG, None)  # one display's PNG, never kept for a later one
+        return drawn if drawn is not None else self.inner(fig)
+
+
+def _lend_png(fig, b64):
+    """Leave ``b64`` (``fig``'s PNG in base64) for this display's image/png formatter, wrapping
+    the Figure formatter (in :class:`_DrawnPNG`) if IPython has one that is not wrapped yet."""
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        current = formatter.lookup_by_type(Figure)
+    except KeyError:  # no Figure formatter: nothing would draw the figure again
+        return
+    if not isinstance(current, _DrawnPNG):
+        formatter.for_type(Figure, _DrawnPNG(current))
+    setattr(fig, _PNG, b64)
 
 
 def figure_forms(png, alt, details=None):

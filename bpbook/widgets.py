@@ -136,11 +136,17 @@ class KeptFigure:
         """The figure as it stands now with its text alternative, as an explorer's part."""
         return PNG(self.png(), alt)
 
+    def forget(self):
+        """Draw everything again at the next :meth:`png`: the kept parts changed (new axis
+        limits, say)."""
+        self.background = None
+
 
 def figure_png(fig):
-    """``fig`` as PNG bytes at its own dpi: one draw (no tight bounding box)."""
+    """``fig`` as PNG bytes at its own dpi: one draw (no tight bounding box), and the fastest
+    compression (as :meth:`KeptFigure.png`): a few percent more bytes, a third less encoding."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
+    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 

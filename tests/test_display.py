@@ -2,6 +2,7 @@
 (nbconvert with nbgrader's own feedback template), the descriptions say what the numbers say."""
 import os
 import re
+import types
 
 import nbformat
 import numpy as np
@@ -42,6 +43,33 @@ def test_feedback_page_shows_the_figure_with_its_alt():
     assert len(images) == 1, images
     assert re.search(r'alt="([^"]*)"', images[0])[1] == alt
     assert "No description has been provided" not in page
+
+
+def test_a_described_figure_is_drawn_once_per_display(monkeypatch):
+    """Under ``%matplotlib inline`` IPython asks the inline backend's Figure formatter for
+    image/png after ``_repr_mimebundle_``: it must take the PNG the bundle drew, not draw again;
+    a figure without words still goes to that formatter."""
+    import IPython
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    shell = types.SimpleNamespace(display_formatter=DisplayFormatter())
+    select_figure_formats(shell, {"png"}, bbox_inches="tight")  # what %matplotlib inline does
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    draws, draw = [], FigureCanvasBase.print_figure
+    monkeypatch.setattr(FigureCanvasBase, "print_figure",
+                        lambda self, *a, **k: draws.append(self.figure) or draw(self, *a, **k))
+    fig, plain = Figure(figsize=(2, 1)), Figure(figsize=(2, 1))
+    for f in (fig, plain):
+        f.subplots().plot([0.7, 0.2, 0.05])
+    described(fig, "Loss against epoch: it falls from 0.7 to 0.05")
+    for _ in range(2):
+        data, metadata = shell.display_formatter.format(fig)
+        assert f"base64,{data['image/png']}" in data["text/html"]
+        assert metadata["image/png"]["alt"].startswith("Loss against epoch")
+    assert draws == [fig, fig]
+    assert "image/png" in shell.display_formatter.format(plain)[0]
+    assert draws == [fig, fig, plain]
 
 
 @pytest.mark.parametrize("text, problem", [

@@ -419,6 +419,29 @@ def test_explorer_reuses_its_lines_and_updates_in_place():
     assert f"peak at {update(depth=6)['peak'] / 1024:.0f} KiB" in words.value
 
 
+def test_explorer_frame_holds_both_traces_and_a_new_frame_is_drawn_in_full():
+    import io
+
+    from matplotlib.image import imread
+
+    from bpbook.chapters.ch10_training_in_practice.explore import explorer, figure, frame, update
+    from bpbook.widgets import figure_png
+    for depth, segment in ((2, 1), (9, 2), (16, 3), (31, 1), (32, 33)):
+        result = update(depth, segment)
+        (_, right), (_, top) = frame(result)
+        assert len(result["trace"]) < right and len(result["plain_trace"]) < right
+        assert max(result["peak"], result["plain_peak"]) / 1024 < top
+        assert max(result["peak"], result["plain_peak"]) / 1024 > top / 1.5  # the data fill it
+    box = explorer()
+    box.children[0].children[0].value = 30  # depth: a larger frame than the first one's
+    fig, ax = figure()
+    update(30, 3, ax=ax)  # the same picture drawn in full
+    kept, full = (imread(io.BytesIO(png)) for png in (box.children[2].children[0].value,
+                                                     figure_png(fig)))
+    assert kept.shape == full.shape
+    assert np.mean(np.any(np.abs(kept - full) > 0.1, axis=-1)) < 1e-3
+
+
 @pytest.mark.parametrize("kwargs, match", [(dict(depth=0), "depth must be an integer >= 1"),
                                            (dict(segment=1.5), "segment must be an integer"),
                                            (dict(depth=40), "at most 32")])

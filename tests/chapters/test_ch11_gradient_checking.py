@@ -139,6 +139,7 @@ def test_explorer_update_against_a_direct_computation():
         assert plot.marker.get_xdata()[0] == eps
         assert dict((r[0], r[1]) for r in view.table.rows)["measured error"] == view.error
         alt = alt_of(view.figure)[0]
+        assert view.description == alt  # the explorer's kept picture carries these words
         assert f"{eps:.1e}" in alt and f"{view.error:.1e}" in alt
         assert ("rounding side" in alt) == (view.rounding > view.truncation)
     for bad in (-13, 0.5, "x", float("nan")):

@@ -43,7 +43,7 @@ def samples(n_draws, seed=0, relu_q=2.25, q=1.0, n=64, w_std=0.1):
     }
 
 
-def monte_carlo(n_draws=400_000, seed=0, **settings):
+def monte_carlo(n_draws=100_000, seed=0, **settings):
     """A Table: each formula, the Monte Carlo mean, its standard error and the distance between
     them in standard errors; and that largest distance."""
     rows = []

@@ -23,6 +23,7 @@ import time
 import tracemalloc
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from bpbook.chapters.ch10_training_in_practice.memory import FLOAT64_BYTES, array_bytes
 from bpbook.errors import InputError
@@ -109,7 +110,8 @@ def measure(model, X, Y, segment):
     tracemalloc.start()
     try:
         base = array_bytes()
-        loss, runs = forward_backward(model, X, Y, segment, probe)
+        with threadpool_limits(limits=1, user_api="blas"):  # small matrices: one thread is faster
+            loss, runs = forward_backward(model, X, Y, segment, probe)
     finally:
         tracemalloc.stop()
     after_forward = trace[stages.count("forward") - 1]
@@ -166,9 +168,11 @@ def tradeoff(model, X, Y, segment_sizes):
     n = len(model.layers)
     plain = measure(model, X, Y, n)
     rows = []
-    for k in segment_sizes:
-        r = measure(model, X, Y, k)
-        rows.append([k, len(segments(n, k)), gradient_gap(model, X, Y, k)[0],
-                     r["layer_forwards"], r["layer_forwards"] / plain["layer_forwards"],
-                     r["after_forward"], r["peak"], r["peak"] / plain["peak"]])
-    return rows, time_ratios(model, X, Y, segment_sizes)
+    # small matrices: on one BLAS thread, five times less CPU (a second thread waits for a core)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for k in segment_sizes:
+            r = measure(model, X, Y, k)
+            rows.append([k, len(segments(n, k)), gradient_gap(model, X, Y, k)[0],
+                         r["layer_forwards"], r["layer_forwards"] / plain["layer_forwards"],
+                         r["after_forward"], r["peak"], r["peak"] / plain["peak"]])
+        return rows, time_ratios(model, X, Y, segment_sizes)

@@ -7,13 +7,15 @@ builds :func:`bpbook.deep.deep_net` (``WIDTH`` tanh units per hidden layer) on t
 :func:`~bpbook.chapters.ch10_training_in_practice.checkpoint.measure` with the chosen segment
 size and with the plain pass, and draws both memory traces. :func:`explorer` only wires sliders
 to it, and shows :func:`table` as ``<table class="bp-explorer">``, so a browser test can read the
-numbers.
+numbers. The figure's frame (axis limits) grows and shrinks in steps (:func:`frame`), so most
+moves keep it and a :class:`bpbook.widgets.KeptFigure` redraws only the two lines and the title.
 """
+import math
+
 from matplotlib.figure import Figure
 
 from bpbook.chapters.ch10_training_in_practice.checkpoint import measure
 from bpbook.deep import check_count, deep_net, toy_data
-from bpbook.display import described
 from bpbook.errors import InputError
 from bpbook.tables import Table
 
@@ -69,44 +71,70 @@ def alt(result):
 
 
 def figure():
-    """The explorer's figure and axes, with fixed margins (it is redrawn on every move)."""
+    """The explorer's figure and axes, with fixed margins, its two lines and legend drawn."""
     fig = Figure(figsize=(7, 3.4), dpi=90)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.9)
-    return fig, fig.subplots()
+    ax = fig.subplots()
+    _lines(ax)
+    return fig, ax
 
 
-def draw(ax, result):
-    """Both memory traces of ``result`` on ``ax``, reusing the two lines an earlier call drew."""
+STEPS = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)  # the y axis' top: one of these × 10ᵏ KiB
+
+
+def frame(result):
+    """Axis limits that hold both traces of ``result``, in steps: the x axis a multiple of 16
+    boundaries, the y axis a :data:`STEPS` number of KiB, so that neighbouring settings share
+    their frame (and the data fill most of it)."""
+    longest = max(len(result["trace"]), len(result["plain_trace"]))
+    highest = 1.05 * max(result["peak"], result["plain_peak"]) / 1024
+    decade = 10.0 ** math.floor(math.log10(highest))
+    top = next(s * decade for s in STEPS if s * decade >= highest)
+    return (0, 16 * math.ceil((longest + 1) / 16)), (0, top)
+
+
+def _lines(ax):
+    """The two lines of :func:`draw` (made once), by name."""
     lines = {line.get_gid(): line for line in ax.lines}
     if not lines:
         lines["plain"], = ax.plot([], [], ".-", color="#868e96", gid="plain", label="plain")
         lines["checkpoints"], = ax.plot([], [], ".-", color="#1c7ed6", gid="checkpoints",
-                                        label="checkpoints")
+                                        label="checkpoints every k layers")
         ax.set_xlabel("layer boundary, forward then backward")
         ax.set_ylabel("KiB of arrays held")
         ax.legend(loc="upper right")
+    return lines
+
+
+def draw(ax, result):
+    """Both memory traces of ``result`` on ``ax``, reusing its two lines, in :func:`frame`'s
+    limits; returns whether the frame changed."""
+    lines = _lines(ax)
     for gid, key in (("plain", "plain_trace"), ("checkpoints", "trace")):
         trace = result[key]
         lines[gid].set_data(range(1, len(trace) + 1), trace / 1024)
-    lines["checkpoints"].set_label(f"checkpoints, k = {result['segment']}")
-    ax.legend(loc="upper right")
-    ax.relim()
-    ax.autoscale_view()
     ax.set_title(result["message"])
+    (xlim, ylim), before = frame(result), (ax.get_xlim(), ax.get_ylim())
+    ax.set(xlim=xlim, ylim=ylim)
+    return (xlim, ylim) != before
 
 
 def explorer():
     """Sliders for depth and segment size, wired to :func:`update` with one kept figure; the
-    table and the figure are updated in place."""
+    table and the picture (lines and title redrawn over the kept frame, drawn again in full when
+    the frame changes) are updated in place."""
     import ipywidgets as w
 
-    from bpbook.widgets import wire_in_place
+    from bpbook.widgets import KeptFigure, wire_in_place
 
     fig, ax = figure()
+    kept = KeptFigure(fig, [*ax.lines, ax.title])
     controls = [w.IntSlider(16, 2, MAX_DEPTH, description="depth"),
                 w.IntSlider(3, 1, MAX_DEPTH + 1, description="segment k")]
 
     def show(depth, segment):
-        result = update(depth, segment, ax=ax)
-        return [table(result), described(fig, alt(result))]
+        result = update(depth, segment)
+        if draw(ax, result):
+            kept.forget()
+        return [table(result), kept.picture(alt(result))]
     return wire_in_place(controls, show, panel=w.VBox(controls))

@@ -3,8 +3,9 @@ softplus at w = 1 with that step: its measured error and the predicted truncatio
 with the point on the error curve.
 
 :func:`explore` is the update function, a plain function that tests call directly; it returns an
-:class:`EpsView` (numbers, a table, the figure). :func:`explorer` wires a slider to it and keeps
-one :class:`EpsPlot`, whose marker it moves.
+:class:`EpsView` (numbers, a table, the figure and its text alternative). :func:`explorer` wires
+a slider to it and keeps one :class:`EpsPlot`, whose marker it moves: a
+:class:`bpbook.widgets.KeptFigure` redraws only the marker over the saved curves.
 """
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ class EpsView:
     rounding: float  # u|f|/ε
     table: Table
     figure: Figure
+    description: str  # the figure's text alternative
 
 
 def explore(log_eps=-5.0, plot=None):
@@ -50,7 +52,7 @@ def explore(log_eps=-5.0, plot=None):
                   [None, "{:.3e}"], css_class="bp-explorer")
     fig = (plot or EpsPlot()).update(eps, error)
     alt = eps_alt(eps, error, truncation, rounding)
-    return EpsView(eps, estimate, error, truncation, rounding, table, described(fig, alt))
+    return EpsView(eps, estimate, error, truncation, rounding, table, described(fig, alt), alt)
 
 
 def eps_alt(eps, error, truncation, rounding):
@@ -87,16 +89,18 @@ class EpsPlot:
 
 
 def explorer():
-    """A log₁₀ ε slider wired to :func:`explore`; the table and the figure update in place."""
+    """A log₁₀ ε slider wired to :func:`explore`; the table and the picture (the marker redrawn
+    over the kept curves, with this move's text alternative) update in place."""
     import ipywidgets as w
 
-    from bpbook.widgets import wire_in_place
+    from bpbook.widgets import KeptFigure, wire_in_place
 
     slider = w.FloatSlider(value=-5.0, min=LOG_EPS_RANGE[0], max=LOG_EPS_RANGE[1], step=0.25,
                            description="log₁₀ ε", continuous_update=False)
     plot = EpsPlot()
+    kept = KeptFigure(plot.figure, [plot.marker])
 
     def show(log_eps):
         view = explore(log_eps, plot=plot)
-        return [view.table, view.figure]
+        return [view.table, kept.picture(view.description)]
     return wire_in_place(slider, show)
