@@ -20,8 +20,8 @@ import nbformat
 
 from instructor import settings
 from instructor.kit.chapter import (CHAPTERS, REPO, SOLUTIONS, KitError, chapter_names,
-                                   per_student, read_chapter)
-from instructor.kit.hidden import hidden_tests
+                                   read_chapter)
+from instructor.kit.hidden import wire
 from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id, source_notebook
 from instructor.kit.solve import solve
@@ -108,7 +108,7 @@ def build_source(name, folders, course):
     answers = course / "answers"
     answers.mkdir(exist_ok=True)
     (answers / f"{name}.json").write_text(json.dumps(
-        {"per_student": per_student(name, folders[1]), "cells": expected}))
+        {"per_student": chapter.per_student, "cells": expected}))
     return {
         "points": chapter.points, "think_points": chapter.think_points,
         "exercises": {ex.id: {"grade_id": grade_id(ex.id), "points": ex.entry["points"],
@@ -119,20 +119,34 @@ def build_source(name, folders, course):
     }
 
 
-def student_answers(built, name, student):
+def student_answers(built, name, student, verify=False, folders=None):
     """The expected values of ``student`` for assignment ``name``, from ``built`` (the build's
-    ``course/answers/<name>.json``). For a per-student chapter each value is recomputed from the
-    instructor's solutions on the student's numbers, in memory (a file could be written by the
-    code being graded); a function's results on the kit's inputs stay the build's."""
+    ``course/answers/<name>.json``). For a per-student chapter every value is recomputed in
+    memory (a file could be written by the code being graded) from the instructor's solutions,
+    in a kernel that shows the student's numbers: a number or array, a probe's value, and a
+    function's results on the build's inputs with their samples in the student's order
+    (:func:`bpbook.variants.vary`, as the hidden test calls it). ``verify``: run the self-checks
+    too, which must accept the solution and reject the ``wrong`` answer on these numbers.
+    ``folders``: the chapter's and its solutions' (default: the assignment's)."""
     cells = copy.deepcopy(built["cells"])
     if not built["per_student"]:
         return cells
-    chapter = read_chapter(name, *assignments()[name])
-    records = solve(chapter, student=student)
+    chapter = read_chapter(name, *(folders or assignments()[name]))
+    inputs = {cell["exercise"]: {key.partition(":")[2]: item["inputs"]
+                                 for key, item in cell["items"].items() if "inputs" in item}
+              for cell in cells.values()}
+    records = solve(chapter, student=student, grading=not verify,
+                    inputs={ex: found for ex, found in inputs.items() if found})
     for ex in chapter.exercises:
-        _, items = hidden_tests(ex, records[ex.id])
-        cells[grade_id(ex.id) + "-test"]["items"].update(
-            {key: item for key, item in items.items() if key.startswith("value:")})
+        record, items = records[ex.id], cells[grade_id(ex.id) + "-test"]["items"]
+        for key, item in items.items():
+            kind, _, item_name = key.partition(":")
+            if kind == "value":
+                item["want"] = wire(record["values"].get(item_name))
+            elif kind == "calls":
+                item["want"] = wire(record["graded"][item_name])
+            elif kind == "probe":
+                item["want"] = wire(record.get("probe"))
     return cells
 
 

@@ -97,8 +97,11 @@ def _item(want, rtol, atol, scalar=False):
     return {"want": wire(want), "rtol": rtol, "atol": atol, "scalar": scalar}
 
 
-def _calls(name, calls):
-    """``(code, item)`` reporting ``name``'s results on the recorded inputs, or ``None``."""
+def _calls(name, calls, ex_id, per_student):
+    """``(code, item, inputs)`` reporting ``name``'s results on the recorded inputs (``inputs``:
+    their source), or ``None``. In a per-student chapter the report's inputs are the recorded ones
+    with the samples in the student's own order (:func:`bpbook.variants.vary`), and the grader
+    computes the instructor's results on the same (:func:`instructor.kit.build.student_answers`)."""
     args, outs = [], []
     for a, out in calls:
         if out is None or _size(a) > MAX_ENTRIES:
@@ -113,14 +116,20 @@ def _calls(name, calls):
     if not args:
         return None
     head = "import torch\n" if any("torch.tensor(" in a for a in args) else ""
-    code = (f"{head}_bp_items[{f'calls:{name}'!r}] = [_bp_plain({name}(*_bp_args)) for _bp_args in [\n"
-            + "".join(f"    {a},\n" for a in args) + "]]\n")
-    return code, _item(list(outs), FUNCTION_RTOL, FUNCTION_ATOL)
+    inputs = "[\n" + "".join(f"    {a},\n" for a in args) + "]"
+    call = f"{name}(*_bp_vary(_bp_args, {ex_id!r}))" if per_student else f"{name}(*_bp_args)"
+    if per_student:
+        head += "from bpbook.variants import vary as _bp_vary\n"
+    code = (f"{head}_bp_items[{f'calls:{name}'!r}] = [_bp_plain({call}) for _bp_args in "
+            f"{inputs}]\n")
+    return code, _item(list(outs), FUNCTION_RTOL, FUNCTION_ATOL), inputs
 
 
-def hidden_tests(ex, record):
+def hidden_tests(ex, record, per_student=False):
     """``(code, expected)`` for exercise ``ex`` from its solving ``record``: the hidden region
-    that reports the student's items, and the instructor's values for the same items."""
+    that reports the student's items, and the instructor's values for the same items (a
+    function's item also keeps its ``inputs``' source, which the grader evaluates the
+    instructor's function on for each student of a ``per_student`` chapter)."""
     if "hidden" in ex.entry:
         raise KitError(f"exercise {ex.id!r}: a `hidden` test would judge inside the student's "
                        "kernel; give the entry a `probe` instead (its value is compared by the "
@@ -133,10 +142,10 @@ def hidden_tests(ex, record):
             parts.append(f"_bp_items[{f'value:{name}'!r}] = _bp_plain({name})\n")
             expected[f"value:{name}"] = _item(value, NUMBER_RTOL, 0.0, scalar)
         elif name in record["calls"]:
-            found = _calls(name, record["calls"][name])
+            found = _calls(name, record["calls"][name], ex.id, per_student)
             if found:
                 parts.append(found[0])
-                expected[f"calls:{name}"] = found[1]
+                expected[f"calls:{name}"] = {**found[1], "inputs": found[2]}
     probe = ex.entry.get("probe")
     if probe:
         if record.get("probe") is None:
