@@ -49,9 +49,19 @@ c.Execute.timeout = 600  # seconds per cell: a chapter's training cells on a bus
 # Feedback shows the student's results, not the hidden tests (nor their expected values): the
 # hidden regions are cleared, and a traceback names the error without quoting the cell's lines.
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
-c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades",
+c.GenerateFeedback.preprocessors = ["instructor.kit.grader.DropModelAnswers",
+                                    "nbgrader.preprocessors.GetGrades",
                                     "nbgrader.preprocessors.ClearHiddenTests",
                                     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+# The solved notebook released after the deadline (the guide's last step): no hidden report, no
+# solution markers.
+c.GenerateSolution.preprocessors = ["nbgrader.preprocessors.IncludeHeaderFooter",
+                                    "nbgrader.preprocessors.LockCells",
+                                    "nbgrader.preprocessors.ClearOutput",
+                                    "nbgrader.preprocessors.ClearMarkScheme",
+                                    "nbgrader.preprocessors.ClearHiddenTests",
+                                    "instructor.kit.grader.DropSolutionMarkers",
+                                    "nbgrader.preprocessors.Execute"]
 # Kernels talk over sockets in a private folder, not TCP ports that two graders running at the
 # same moment could both pick.
 _sockets = tempfile.mkdtemp(prefix="bpbook-kernel-")
@@ -73,6 +83,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
+    # For the Formgrader's manual grading, which shows the autograded notebook: the model answer
+    # and grading note under each think answer (generate_feedback drops them: DropModelAnswers).
+    "instructor.kit.grader.ModelAnswers",
 ]
 c.GuardedExecute.answers_dir = os.path.join(c.CourseDirectory.root, "answers")
 '''
@@ -108,7 +121,8 @@ def build_source(name, folders, course):
     answers = course / "answers"
     answers.mkdir(exist_ok=True)
     (answers / f"{name}.json").write_text(json.dumps(
-        {"per_student": chapter.per_student, "cells": expected}))
+        {"per_student": chapter.per_student, "cells": expected,
+         "model_answers": {grade_id(t.id): t.entry["answer"].strip() for t in chapter.thinks}}))
     return {
         "points": chapter.points, "think_points": chapter.think_points,
         "exercises": {ex.id: {"grade_id": grade_id(ex.id), "points": ex.entry["points"],
