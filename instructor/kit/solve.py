@@ -131,6 +131,86 @@ def _exercise_cells(ex, grading=False, inputs=None):
     return cells
 
 
+class _Names(ast.NodeVisitor):
+    """The names a cell binds, the names it reads, and the names it binds by an import, a
+    ``def`` or a ``class`` (code, not data a later cell could change in place)."""
+
+    def __init__(self):
+        self.bound, self.read, self.modules = set(), set(), set()
+
+    def visit_Name(self, node):
+        (self.read if isinstance(node.ctx, ast.Load) else self.bound).add(node.id)
+
+    def visit_FunctionDef(self, node):
+        self.bound.add(node.name)
+        self.modules.add(node.name)
+        self.generic_visit(node)
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            name = alias.asname or alias.name.split(".")[0]
+            self.bound.add(name)
+            self.modules.add(name)
+
+    def visit_ImportFrom(self, node):
+        for alias in node.names:
+            self.bound.add(alias.asname or alias.name)
+            self.modules.add(alias.asname or alias.name)
+
+
+def _names(code):
+    """``(bound, free, code)`` of ``code``: the names it binds, those it reads before binding
+    them itself (statement by statement), and those it binds to code (imports, functions,
+    classes); None when it is not plain Python (a cell magic, ``import *``). A line magic
+    (``%matplotlib inline``) is read as ``pass``."""
+    lines = ["pass" if line.lstrip().startswith(("%", "!")) else line  # a line magic
+             for line in code.splitlines()]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+    if any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
+           for n in ast.walk(tree)):
+        return None
+    bound, free, modules = set(), set(), set()
+    for statement in tree.body:
+        found = _Names()
+        found.visit(statement)
+        free |= found.read - bound
+        bound |= found.bound
+        modules |= found.modules
+    return bound, free, modules
+
+
+def needed_cells(sources, kept):
+    """Which of ``sources`` (code, in order) the cells at the indices ``kept`` need: a backward
+    slice. A cell stays when it binds a name a later kept cell reads before binding it, or reads
+    one (it may change that object in place), or is not plain Python; what it reads is then
+    needed too. Reading a module, function or class (``np``, ``display``) alone does not keep a
+    cell: global state changed through one (``np.random.seed``) is what the slice cannot see,
+    and the book seeds generators, not modules. ``tests/test_course_students.py`` grades with this slice."""
+    needed, keep, code, data = set(), set(), set(), set()
+    parsed = [_names(source) for source in sources]
+    for names in parsed:
+        if names:
+            code |= names[2]
+            data |= names[0] - names[2]
+    code -= data  # a name that also holds data somewhere may be changed in place
+    for i in reversed(range(len(sources))):
+        names = parsed[i]
+        if i in kept or names is None:
+            keep.add(i)
+            needed |= names[1] if names else set()
+            continue
+        bound, free, _ = names
+        if bound & needed or (free - code) & needed:
+            keep.add(i)
+            needed |= free
+    return keep
+
+
 def solving_notebook(chapter, out_path, grading=False, inputs=None):
     """The chapter with each exercise's answer and check cells replaced by the recording run
     (``grading``: the solutions only, no self-checks and no pictures; ``inputs``: ``{exercise
@@ -138,15 +218,19 @@ def solving_notebook(chapter, out_path, grading=False, inputs=None):
     by_cell = {ex.answer_cell: ex for ex in chapter.exercises}
     checks = {ex.check_cell for ex in chapter.exercises}
     inputs = inputs or {}
-    sources = [PRELUDE] + ([QUIET] if grading else [])
+    blocks, exercises = [], set()  # sources per chapter cell (an exercise's: its recording run)
     for i, cell in enumerate(chapter.notebook.cells):
         if cell.cell_type != "code" or i in checks:
             continue
         if i in by_cell:
-            ex = by_cell[i]
-            sources += _exercise_cells(ex, grading, inputs.get(ex.id))
+            exercises.add(len(blocks))
+            blocks.append(_exercise_cells(by_cell[i], grading, inputs.get(by_cell[i].id)))
         else:
-            sources.append(cell.source)
+            blocks.append([cell.source])
+    if grading:  # only what the solutions need: the grader's run for each student is short
+        keep = needed_cells(["\n".join(block) for block in blocks], exercises)
+        blocks = [block for j, block in enumerate(blocks) if j in keep]
+    sources = [PRELUDE] + ([QUIET] if grading else []) + [s for block in blocks for s in block]
     sources.append(f"with open({str(out_path)!r}, 'wb') as _f:\n"
                    "    _bp_pickle.dump(_bp_records, _f)")
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": chapter.notebook.metadata.get(
