@@ -124,6 +124,24 @@ def test_leak_check_finds_a_planted_solution_line(tmp_path):
     assert "not a notebook" in leaks(tmp_path / "clean")[0]
 
 
+def test_released_solutions_may_show_solutions_but_no_hidden_test(tmp_path):
+    course = _course_with(tmp_path, "answer = None\n")
+    source = course / "source" / "05_x" / "05_x.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "### BEGIN HIDDEN TESTS\n_bp_items['value:answer'] = _bp_plain(answer)\n"
+        "### END HIDDEN TESTS"))
+    nbformat.write(nb, source)
+    solved = course / "release" / "05_x-solutions" / "05_x.ipynb"
+    solved.parent.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "answer = None\nanswer = 0.25 ** LAYERS")]), solved)
+    assert leaks(course) == []
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "_bp_items['value:answer'] = _bp_plain(answer)")]), solved)
+    assert "05_x-solutions/05_x.ipynb: holds the secret line" in leaks(course)[0]
+
+
 def test_secret_lines_exclude_what_the_page_shows_anyway():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "def f(x):\n    return None\n### BEGIN SOLUTION\ndef f(x):\n    return 2 * x\n"
