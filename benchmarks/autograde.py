@@ -10,8 +10,8 @@ leaves it). ``autograde/<chapter>`` is ``nbgrader autograde`` of the whole class
 notebook by nbclient in a fresh kernel (what any grader must do at least), and its ``details``
 hold that kernel's peak resident memory and CPU seconds (the kernel reads its own
 ``getrusage`` in a last cell), which the guide's sizing table uses. ``autograde/parallel`` grades
-the first chapter's class with one ``nbgrader autograde --student`` process per student, two at a
-time, against the same processes one after another: the speed-up is the ratio of the two.
+the first chapter's class with the guide's ``grade_class.py`` in two nbgrader processes at once
+(:mod:`instructor.kit.parallel`), against one process: the speed-up is the ratio of the two.
 
 Quick mode: chapter 01 only, two students.
 
@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks.harness import failed, median, row, target
@@ -96,7 +95,7 @@ def run_all(course, name):
     return seconds, usage["peak_kb"] / 1024, usage["cpu_s"]
 
 
-def grade_class(course, name, students, env):
+def autograde_class(course, name, env):
     """(seconds, CPU seconds) of ``nbgrader autograde`` of the whole class in one process; the
     CPU time (nbgrader's and its kernels') depends little on what else the machine runs."""
     before, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
@@ -105,13 +104,13 @@ def grade_class(course, name, students, env):
     return seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def one_per_student(course, name, students, env, workers):
-    """Seconds to autograde with one process per student, ``workers`` at a time."""
-    def grade(student):
-        nbgrader(course, env, "autograde", name, "--force", f"--student={student}")
+def grade_class(course, name, env, processes):
+    """Seconds for the guide's ``python grade_class.py NAME --processes N`` (the class dealt into
+    N nbgrader processes that run at once)."""
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(grade, students))
+    subprocess.run([sys.executable, "grade_class.py", name, "--processes", str(processes), "--",
+                    "--force"], cwd=course, env=env, check=True, capture_output=True,
+                   timeout=1800)
     return time.perf_counter() - t0
 
 
@@ -131,7 +130,7 @@ def run(cfg):
             try:
                 hand_in(course, name, students)
                 seconds, peak_mb, cpu_s = run_all(course, name)
-                graded, cpu = grade_class(course, name, students, env)  # the class: repeats
+                graded, cpu = autograde_class(course, name, env)  # the class: repeats
                 rows.append(row(f"autograde/{name}", graded / len(students), "s", seconds,
                                 "one Run All in a fresh kernel", PER_SUBMISSION,
                                 f"{len(students)} submissions in one nbgrader autograde",
@@ -149,11 +148,11 @@ def parallel(course, name, students, env, cfg):
     try:
         serial, two = [], []
         for _ in range(cfg.reps(2)):
-            serial.append(one_per_student(course, name, students, env, 1))
-            two.append(one_per_student(course, name, students, env, WORKERS))
+            serial.append(grade_class(course, name, env, 1))
+            two.append(grade_class(course, name, env, WORKERS))
         s, p = median(serial), median(two)
-        return row("autograde/parallel", p, "s", s, "the same processes one at a time", SPEEDUP,
-                   f"{name}, {len(students)} students, {WORKERS} processes at a time",
+        return row("autograde/parallel", p, "s", s, "the same class in one process", SPEEDUP,
+                   f"{name}, {len(students)} students, grade_class.py --processes {WORKERS}",
                    {"speedup": s / p, "workers": WORKERS, "cpu_count": os.cpu_count(),
                     "serial_s": serial, "parallel_s": two})
     except Exception as err:  # noqa: BLE001

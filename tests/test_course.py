@@ -269,6 +269,19 @@ def test_grader_gives_graded_cells_a_short_time_limit():
     assert execute.timeout_func(nbformat.v4.new_code_cell("")) == 600
 
 
+def test_a_class_is_dealt_into_processes_that_leave_each_others_students_out(tmp_path):
+    from instructor.kit.parallel import commands, shares
+    for who in ("ann", "bob", "cy", "dan", "eve"):
+        (tmp_path / "submitted" / who / "01_x").mkdir(parents=True)
+    (tmp_path / "submitted" / "fay" / "02_y").mkdir(parents=True)  # another assignment's
+    assert shares(list("abcde"), 2) == [list("ace"), list("bd")]
+    assert shares(list("a"), 3) == [["a"]]
+    cmds = commands(tmp_path, "01_x", 2, ["--force"])
+    assert [c[1:4] for c in cmds] == [["autograde", "01_x", "--force"]] * 2
+    left_out = [set(c[-1].split("=", 1)[1].split(",")) for c in cmds]
+    assert left_out == [{"bob", "dan"}, {"ann", "cy", "eve"}]  # each grades the rest, once
+
+
 # --- The capstone's self-checks reject wrong code ---
 
 CAPSTONE = REPO / "instructor" / "capstone" / "capstone_mlp.py"

@@ -102,6 +102,18 @@ main(sys.argv[1:])
 '''
 
 
+GRADE_CLASS = '''\
+"""Written by `make course`: autograde a class with several nbgrader processes at once
+(instructor/kit/parallel.py). Run in this folder: python grade_class.py ASSIGNMENT --processes 2"""
+import sys
+
+sys.path.insert(0, {repo!r})
+from instructor.kit.parallel import main  # noqa: E402
+
+main(sys.argv[1:])
+'''
+
+
 def assignments():
     """``{name: (chapters folder, solutions folder)}``: every chapter, then the capstone."""
     found = {name: (CHAPTERS, SOLUTIONS) for name in chapter_names()}
@@ -184,7 +196,8 @@ def build(course=COURSE, only=None, jobs=2, release=True):
     (course / "nbgrader_config.py").write_text(CONFIG.replace("{repo!r}", repr(str(REPO)))
                                                + settings.LOAD)
     settings.install(course)
-    (course / "tamper_report.py").write_text(TAMPER.replace("{repo!r}", repr(str(REPO))))
+    for name, text in (("tamper_report.py", TAMPER), ("grade_class.py", GRADE_CLASS)):
+        (course / name).write_text(text.replace("{repo!r}", repr(str(REPO))))
     todo = {n: f for n, f in assignments().items() if not only or n in only}
     unknown = set(only or ()) - set(todo)
     if unknown:
