@@ -22,6 +22,7 @@ import numpy as np
 from instructor.kit.chapter import KitError
 
 MIME = "application/vnd.bpbook.answer+json"
+SHOWN = "(your answer, reported to the grader)"
 NUMBER_RTOL = 1e-3  # looser than the self-checks' relative tolerance: the visible test decides
 FUNCTION_RTOL, FUNCTION_ATOL = 1e-4, 1e-6  # looser than numpy.allclose's, which the checks use
 MAX_ENTRIES = 400  # a recorded call with larger inputs is left out (keeps the notebook readable)
@@ -156,7 +157,8 @@ def hidden_tests(ex, record, per_student=False):
         raise KitError(f"exercise {ex.id!r}: no hidden test could be recorded (the answer is not "
                        "numeric, and the self-check's calls have no numeric results): give its "
                        "entry a `probe`")
-    report = (f"_bp_display.display({{{MIME!r}: {{'exercise': {ex.id!r}, 'items': _bp_items}}}}, "
-              "raw=True)\n")
+    # text/plain: what a page (feedback, the Formgrader) shows in place of the report
+    report = (f"_bp_display.display({{{MIME!r}: {{'exercise': {ex.id!r}, 'items': _bp_items}}, "
+              f"'text/plain': {SHOWN!r}}}, raw=True)\n")
     code = REPORT + "".join(parts) + report
     return "### BEGIN HIDDEN TESTS\n" + code.rstrip("\n") + "\n### END HIDDEN TESTS", expected
