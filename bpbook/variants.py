@@ -44,6 +44,14 @@ def number(exercise, default, low, high, digits=1, who=None):
     return round(float(r.uniform(low, high)), digits)
 
 
+def seed(exercise, default, who=None):
+    """``default`` for a reader alone; for a student, a seed of their own for ``exercise`` (an
+    int in [0, 2³¹)), e.g. for the inputs an instructor's ``probe`` draws."""
+    default = count(default, "default")
+    r = rng(f"{exercise}\0seed", who)
+    return default if r is None else int(r.integers(2**31))
+
+
 def _samples(x):
     """The length of ``x``'s last axis (its samples, the book's columns), or None."""
     shape = getattr(x, "shape", None)

@@ -4,7 +4,9 @@
 everything right) in a kernel that shows alice's numbers, and let the grader's own verdict
 (:class:`instructor.kit.grader.Verdict`, in this process) score the reports: full marks against
 alice's expected values, 0 on every exercise against bob's, which is what bob gets when he hands
-in alice's answers. The expected values are computed by the grader's code
+in alice's answers (except an exercise graded by a ``probe`` whose inputs are fixed: a right
+function is right for anyone; its setup draws per-student inputs with ``bpbook.variants.seed``).
+The expected values are computed by the grader's code
 (:func:`instructor.kit.build.student_answers`), outside the graded kernel; on each student's
 numbers the chapter's self-checks must accept the solution and reject the typical mistake.
 ``tests/test_course_roundtrip.py`` does the same for chapter 1 through nbgrader itself."""
@@ -21,7 +23,7 @@ from nbgrader.utils import determine_grade
 
 from bpbook import variants
 from instructor.kit.build import assignments, build_source, student_answers
-from instructor.kit.chapter import chapter_names, per_student
+from instructor.kit.chapter import chapter_names, load_material, per_student
 from instructor.kit.grader import Verdict
 from instructor.kit.hidden import MIME
 from instructor.kit.solve import kernel_env
@@ -108,16 +110,29 @@ def graded_round(name, folders, course):
     return kit, expected, nb
 
 
-def assert_own_numbers_only(kit, expected, nb):
+def same_for_everyone(entry, items):
+    """Whether an exercise is graded by its ``probe`` alone (``items``: what the grader compares)
+    and the probe's inputs are fixed (its setup draws nothing per student: no
+    ``bpbook.variants``): then a right answer is right for anyone."""
+    return set(items) == {"probe"} and "variants" not in entry["probe"]["setup"]
+
+
+def assert_own_numbers_only(kit, expected, nb, material):
     full = {e["grade_id"] + "-test": e["points"] for e in kit["exercises"].values()}
     assert scores(nb, expected["alice"]) == full
-    assert scores(nb, expected["bob"]) == dict.fromkeys(full, 0), (
+    others = {gid: points if same_for_everyone(material[ex_id], expected["bob"][gid]["items"])
+              else 0 for gid, points, ex_id in
+              ((e["grade_id"] + "-test", e["points"], ex_id) for ex_id, e in
+               kit["exercises"].items())}
+    assert scores(nb, expected["bob"]) == others, (
         "an exercise scores with another student's numbers: it draws none of its own")
 
 
 @pytest.mark.parametrize("name", PER_STUDENT)
 def test_a_students_answers_score_for_them_and_for_nobody_else(name, tmp_path):
-    assert_own_numbers_only(*graded_round(name, assignments()[name], tmp_path))
+    folders = assignments()[name]
+    assert_own_numbers_only(*graded_round(name, folders, tmp_path),
+                            load_material(name, folders[1])[0])
 
 
 def test_a_function_is_graded_on_inputs_of_the_students_own(tmp_path):
@@ -127,7 +142,7 @@ def test_a_function_is_graded_on_inputs_of_the_students_own(tmp_path):
     (chapters / "99_demo.py").write_text(DEMO_CHAPTER)
     (solutions / "99_demo.py").write_text(DEMO_SOLUTIONS)
     kit, expected, nb = graded_round("99_demo", (chapters, solutions), tmp_path / "course")
-    assert_own_numbers_only(kit, expected, nb)
+    assert_own_numbers_only(kit, expected, nb, load_material("99_demo", solutions)[0])
     # the grader's inputs: the self-check's, samples in alice's order; only they cross
     test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
                      == "ex99-centred-test")
@@ -151,3 +166,10 @@ def test_varied_inputs_keep_the_samples_together():
     order = labels2[0]
     assert sorted(order) == [0, 1, 2, 3] and list(order) != [0, 1, 2, 3]
     assert np.array_equal(A2, A[:, order])
+
+
+def test_a_probe_can_draw_its_inputs_per_student():
+    assert variants.seed("99.x", 7, who=None) == 7  # the reader alone's, and the build's
+    seeds = {who: variants.seed("99.x", 7, who=who) for who in ("alice", "bob")}
+    assert seeds["alice"] != seeds["bob"] and all(0 <= s < 2**31 for s in seeds.values())
+    assert seeds["alice"] == variants.seed("99.x", 7, who="alice")
