@@ -3,12 +3,14 @@
 ``make course`` does, run its source notebook (the instructor's solutions: a student who answers
 everything right) in a kernel that shows alice's numbers, and let the grader's own verdict
 (:class:`instructor.kit.grader.Verdict`, in this process) score the reports: full marks against
-alice's expected values, 0 on every exercise against bob's, which is what bob gets when he hands
-in alice's answers (except an exercise graded by a ``probe`` whose inputs are fixed: a right
-function is right for anyone; its setup draws per-student inputs with ``bpbook.variants.seed``).
-The expected values are computed by the grader's code
-(:func:`instructor.kit.build.student_answers`), outside the graded kernel; on each student's
-numbers the chapter's self-checks must accept the solution and reject the typical mistake.
+alice's expected values; against another student's, which is what that student gets for handing
+in alice's answers, 0 on every exercise whose expected values differ, and every number or array
+must differ. (A function graded on the other's inputs may give the same results: its samples in
+another order do not change a mean loss; nor do a ``probe``'s fixed inputs, unless its setup
+seeds them with ``bpbook.variants.seed``.) The expected values are computed by the grader's code
+(:func:`instructor.kit.build.student_answers`), outside the graded kernel; alice's as the grader
+computes them, from only the cells the solutions need; on the other student's numbers the
+chapter's self-checks must accept the solution and reject the typical mistake.
 ``tests/test_course_roundtrip.py`` does the same for chapter 1 through nbgrader itself."""
 import copy
 import json
@@ -23,12 +25,12 @@ from nbgrader.utils import determine_grade
 
 from bpbook import variants
 from instructor.kit.build import assignments, build_source, student_answers
-from instructor.kit.chapter import chapter_names, load_material, per_student
+from instructor.kit.chapter import chapter_names, per_student
 from instructor.kit.grader import Verdict
 from instructor.kit.hidden import MIME
 from instructor.kit.solve import kernel_env
 
-STUDENTS = ("alice", "bob")
+OTHERS = ("bob", "carol", "dave")  # who hands in alice's answers
 PER_STUDENT = [name for name in chapter_names() if per_student(name)]
 
 DEMO_CHAPTER = '''\
@@ -98,41 +100,47 @@ def scores(nb, expected):
             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
 
 
+def _wants(cells):
+    return {gid: {key: item["want"] for key, item in cell["items"].items()}
+            for gid, cell in cells.items()}
+
+
 def graded_round(name, folders, course):
+    """``(kit, {"alice": expected, "other": expected}, alice's run notebook)``. alice's values
+    are computed as the grader does (only the cells the solutions need); the other student's
+    with the whole chapter and its self-checks, which must hold on those numbers too. The other
+    is the first of ``OTHERS`` whose numbers give no value exercise alice's answer (small whole
+    numbers can coincide by chance: a value that never differs draws nothing of its own)."""
     kit = build_source(name, folders, course)
     built = json.loads((course / "answers" / f"{name}.json").read_text())
     assert built["per_student"] is True
-    # alice's values as the grader computes them (only the cells the solutions need); bob's with
-    # the whole chapter and its self-checks, which must hold on his numbers too
-    expected = {s: student_answers(built, name, s, verify=s == "bob", folders=folders)
-                for s in STUDENTS}
-    nb = run_source(course, name, STUDENTS[0])
-    return kit, expected, nb
+    alice = student_answers(built, name, "alice", folders=folders)
+    for other in OTHERS:
+        theirs = student_answers(built, name, other, verify=True, folders=folders)
+        if not any(want == _wants(alice)[gid].get(key) for gid, items in _wants(theirs).items()
+                   for key, want in items.items() if key.startswith("value:")):
+            break
+    return kit, {"alice": alice, "other": theirs}, run_source(course, name, "alice")
 
 
-def same_for_everyone(entry, items):
-    """Whether an exercise is graded by its ``probe`` alone (``items``: what the grader compares)
-    and the probe's inputs are fixed (its setup draws nothing per student: no
-    ``bpbook.variants``): then a right answer is right for anyone."""
-    return set(items) == {"probe"} and "variants" not in entry["probe"]["setup"]
-
-
-def assert_own_numbers_only(kit, expected, nb, material):
+def assert_own_numbers_only(kit, expected, nb):
+    """Full marks with alice's expected values; with the other's, 0 on every exercise whose
+    expected values differ from alice's, and they differ for every number or array. A function
+    may give the same results on the other's inputs (its samples in another order do not change
+    a mean loss or a sum over the batch), and a probe's fixed inputs are everyone's."""
     full = {e["grade_id"] + "-test": e["points"] for e in kit["exercises"].values()}
     assert scores(nb, expected["alice"]) == full
-    others = {gid: points if same_for_everyone(material[ex_id], expected["bob"][gid]["items"])
-              else 0 for gid, points, ex_id in
-              ((e["grade_id"] + "-test", e["points"], ex_id) for ex_id, e in
-               kit["exercises"].items())}
-    assert scores(nb, expected["bob"]) == others, (
-        "an exercise scores with another student's numbers: it draws none of its own")
+    mine, theirs = _wants(expected["alice"]), _wants(expected["other"])
+    assert not [(gid, key) for gid, items in theirs.items() for key, want in items.items()
+                if key.startswith("value:") and want == mine[gid][key]], (
+        "a number or array is the same for every student: it draws none of its own")
+    others = {gid: points if mine[gid] == theirs[gid] else 0 for gid, points in full.items()}
+    assert scores(nb, expected["other"]) == others
 
 
 @pytest.mark.parametrize("name", PER_STUDENT)
 def test_a_students_answers_score_for_them_and_for_nobody_else(name, tmp_path):
-    folders = assignments()[name]
-    assert_own_numbers_only(*graded_round(name, folders, tmp_path),
-                            load_material(name, folders[1])[0])
+    assert_own_numbers_only(*graded_round(name, assignments()[name], tmp_path))
 
 
 def test_a_function_is_graded_on_inputs_of_the_students_own(tmp_path):
@@ -142,7 +150,7 @@ def test_a_function_is_graded_on_inputs_of_the_students_own(tmp_path):
     (chapters / "99_demo.py").write_text(DEMO_CHAPTER)
     (solutions / "99_demo.py").write_text(DEMO_SOLUTIONS)
     kit, expected, nb = graded_round("99_demo", (chapters, solutions), tmp_path / "course")
-    assert_own_numbers_only(kit, expected, nb, load_material("99_demo", solutions)[0])
+    assert_own_numbers_only(kit, expected, nb)
     # the grader's inputs: the self-check's, samples in alice's order; only they cross
     test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
                      == "ex99-centred-test")
@@ -152,7 +160,8 @@ def test_a_function_is_graded_on_inputs_of_the_students_own(tmp_path):
     report = next(o for o in test_cell.outputs if MIME in o.get("data", {}))["data"][MIME]
     got = np.array(report["items"]["calls:centred"][0]["data"]).reshape(X.shape)
     assert np.allclose(got, mine - mine.mean(axis=1, keepdims=True))
-    assert "calls:centred" in expected["bob"]["ex99-centred-test"]["items"]
+    other = expected["other"]["ex99-centred-test"]["items"]["calls:centred"]["want"]
+    assert other != expected["alice"]["ex99-centred-test"]["items"]["calls:centred"]["want"]
     source = (tmp_path / "course" / "source" / "99_demo" / "99_demo.ipynb").read_text()
     assert repr(float(got[0, 0])) not in source  # alice's expected results are nowhere in it
 
