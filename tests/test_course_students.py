@@ -26,7 +26,7 @@ from nbgrader.utils import determine_grade
 from bpbook import variants
 from instructor.kit.build import assignments, build_source, student_answers
 from instructor.kit.chapter import chapter_names, per_student
-from instructor.kit.grader import Verdict
+from instructor.kit.grader import Verdict, same
 from instructor.kit.hidden import MIME
 from instructor.kit.solve import kernel_env
 
@@ -100,9 +100,12 @@ def scores(nb, expected):
             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
 
 
-def _wants(cells):
-    return {gid: {key: item["want"] for key, item in cell["items"].items()}
-            for gid, cell in cells.items()}
+def alike(mine, theirs):
+    """``{(grade id, item): whether the grader takes one's value for the other's}``, within its
+    tolerances (``mine``, ``theirs``: two students' expected values)."""
+    return {(gid, key): same(mine[gid]["items"][key]["want"], item["want"], item["rtol"],
+                             item["atol"], item["scalar"])
+            for gid, cell in theirs.items() for key, item in cell["items"].items()}
 
 
 def graded_round(name, folders, course):
@@ -117,8 +120,8 @@ def graded_round(name, folders, course):
     alice = student_answers(built, name, "alice", folders=folders)
     for other in OTHERS:
         theirs = student_answers(built, name, other, verify=True, folders=folders)
-        if not any(want == _wants(alice)[gid].get(key) for gid, items in _wants(theirs).items()
-                   for key, want in items.items() if key.startswith("value:")):
+        if not any(both for (_, key), both in alike(alice, theirs).items()
+                   if key.startswith("value:")):
             break
     return kit, {"alice": alice, "other": theirs}, run_source(course, name, "alice")
 
@@ -130,11 +133,11 @@ def assert_own_numbers_only(kit, expected, nb):
     a mean loss or a sum over the batch), and a probe's fixed inputs are everyone's."""
     full = {e["grade_id"] + "-test": e["points"] for e in kit["exercises"].values()}
     assert scores(nb, expected["alice"]) == full
-    mine, theirs = _wants(expected["alice"]), _wants(expected["other"])
-    assert not [(gid, key) for gid, items in theirs.items() for key, want in items.items()
-                if key.startswith("value:") and want == mine[gid][key]], (
+    both = alike(expected["alice"], expected["other"])
+    assert not [item for item, taken in both.items() if taken and item[1].startswith("value:")], (
         "a number or array is the same for every student: it draws none of its own")
-    others = {gid: points if mine[gid] == theirs[gid] else 0 for gid, points in full.items()}
+    others = {gid: points if all(taken for (g, _), taken in both.items() if g == gid) else 0
+              for gid, points in full.items()}
     assert scores(nb, expected["other"]) == others
 
 
