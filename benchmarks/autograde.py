@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -217,18 +218,20 @@ def sizing_section(sizing):
              if par.get("status") == "ok" else "no speed-up: it was not measured")
     sizes = {r["details"]["class"] for r in rows.values() if "class" in r.get("details", {})}
     missing = sorted(n.split("/", 1)[1] for n, r in rows.items() if r["status"] != "ok")
-    return (f"Measured by `make bench BENCH_ARGS=\"--only autograde\"` on commit {meta['commit']} "
-            f"({meta['started']}), on a machine with {meta['cpu_count']} cores whose load average "
-            f"(1 minute) was {load} before and after the run: other work shared the cores, so "
-            "on a quiet machine expect less wall time. Per chapter: the resident memory of a "
-            "student's kernel at its peak after Run All with the exercises solved, that kernel's "
-            "CPU seconds, `nbgrader autograde`'s wall seconds per submission (a class of "
-            f"{'/'.join(map(str, sorted(sizes)))} graded in one process) and its CPU seconds "
-            "(nbgrader's and the kernels', which depend little on other work). For a class: "
-            "every student's kernel open at once, everyone's Run All, and autograding every "
-            f"submission one after another (in brackets: with {speed})."
-            + (f" Not measured (the run failed): {', '.join(missing)}." if missing else "")
-            + "\n\n" + sizing_table({"benchmarks": list(rows.values())}))
+    return textwrap.fill(
+        f"Measured by `make bench BENCH_ARGS=\"--only autograde\"` on commit {meta['commit']} "
+        f"({meta['started']}), on a machine with {meta['cpu_count']} cores whose load average "
+        f"(1 minute) was {load} before and after the run: other work shared the cores, so "
+        "on a quiet machine expect less wall time. Per chapter: the resident memory of a "
+        "student's kernel at its peak after Run All with the exercises solved, that kernel's "
+        "CPU seconds, `nbgrader autograde`'s wall seconds per submission (a class of "
+        f"{'/'.join(map(str, sorted(sizes)))} graded in one process) and its CPU seconds "
+        "(nbgrader's and the kernels', which depend little on other work). For a class: "
+        "every student's kernel open at once, everyone's Run All, and autograding every "
+        f"submission one after another (in brackets: with {speed})."
+        + (f" Not measured (the run failed): {', '.join(missing)}." if missing else ""),
+        width=99, break_on_hyphens=False, break_long_words=False,
+    ) + "\n\n" + sizing_table({"benchmarks": list(rows.values())})
 
 
 def write_guide(results_path, guide=GUIDE, sizing=SIZING):

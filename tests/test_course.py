@@ -269,6 +269,20 @@ def test_grader_gives_graded_cells_a_short_time_limit():
     assert execute.timeout_func(nbformat.v4.new_code_cell("")) == 600
 
 
+def test_the_guides_sizing_is_made_from_the_measurement_of_every_chapter():
+    """instructor/README.md's sizing section is what benchmarks.autograde writes from
+    instructor/sizing.json, the autograde rows of one make bench run: every chapter's, and the
+    parallel speed-up."""
+    from benchmarks.autograde import BEGIN, END, SIZING, sizing_section
+    sizing = json.loads(SIZING.read_text(encoding="utf-8"))
+    text = (REPO / "instructor" / "README.md").read_text(encoding="utf-8")
+    assert text.split(BEGIN, 1)[1].split(END, 1)[0].strip() == sizing_section(sizing).strip()
+    rows = {r["name"]: r for r in sizing["benchmarks"]}
+    chapters = sorted(p.stem for p in (REPO / "chapters").glob("[0-9][0-9]_*.py"))
+    assert sorted(n.split("/", 1)[1] for n in rows if n != "autograde/parallel") == chapters
+    assert "autograde/parallel" in rows
+
+
 def test_a_class_is_dealt_into_processes_that_leave_each_others_students_out(tmp_path):
     from instructor.kit.parallel import commands, shares
     for who in ("ann", "bob", "cy", "dan", "eve"):
@@ -413,6 +427,18 @@ def test_a_student_gets_their_own_numbers_the_same_every_time(monkeypatch):
     # the seed is the SHA-256 of the ids: the same on every machine and Python run
     seed = int.from_bytes(hashlib.sha256(b"ann\x0001.e0").digest()[:8], "little")
     assert draws["ann"][0] == round(float(np.random.default_rng(seed).uniform(-3.0, 3.0)), 3)
+
+
+def test_the_static_edition_shows_the_books_numbers_on_a_hub(monkeypatch):
+    """docs/build.py run by a hub user (or while a student is graded) still builds the reader
+    alone's pages: chapter 1's own points are the book's defaults."""
+    from bpbook.chapters import ch01_chain_rule as ch01
+    from tests.docs_build import build
+    monkeypatch.setenv("JUPYTERHUB_USER", "hub-user")
+    monkeypatch.setenv("BPBOOK_STUDENT", "graded")
+    assert variants.number("01.chain", ch01.CHAIN_AT, -0.3, 0.3, digits=2) != ch01.CHAIN_AT
+    text, _ = build.execute(REPO / "chapters" / "01_chain_rule.py", key="test")
+    assert f"Your point: $x = {ch01.CHAIN_AT}$" in text
 
 
 @pytest.mark.parametrize("kwargs, name", [
