@@ -39,7 +39,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from bpbook.activations import get_activation
 from bpbook.errors import (InputTypeError, OrderError, ShapeError, check_data, count,
-                           float_dtype, real_array)
+                           float_dtype, label, real_array)
 
 MAX_CHANNELS, MAX_KERNEL = 4096, 64
 
@@ -86,7 +86,7 @@ class Conv2d:
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  activation="identity", name="conv", dtype=np.float64, W=None, b=None, rng=None):
-        self.name = name
+        self.name = label(name, "Conv2d: name")
         where = f"Conv2d {name!r}"
         self.in_channels = count(in_channels, f"{where}: in_channels", low=1, high=MAX_CHANNELS)
         self.out_channels = count(out_channels, f"{where}: out_channels", low=1,
@@ -186,7 +186,7 @@ class MaxPool2d:
     """The largest value of each ``k × k`` window (``stride`` defaults to ``k``, as in torch)."""
 
     def __init__(self, kernel_size, stride=None, name="pool"):
-        self.name = name
+        self.name = label(name, "MaxPool2d: name")
         self.k = count(kernel_size, f"MaxPool2d {name!r}: kernel_size", low=1, high=MAX_KERNEL)
         self.stride = self.k if stride is None else count(stride, f"MaxPool2d {name!r}: stride",
                                                           low=1, high=MAX_KERNEL)
@@ -234,7 +234,7 @@ class Flatten:
     """``(C, H, W, m)`` → ``(C·H·W, m)``, feature ``c·H·W + i·W + j`` as in ``torch.flatten``."""
 
     def __init__(self, name="flatten"):
-        self.name, self.shape = name, None
+        self.name, self.shape = label(name, "Flatten: name"), None
 
     def forward(self, a_prev):
         arr = real_array(a_prev, f"Flatten {self.name!r}: input")

@@ -49,7 +49,7 @@ from typing import NamedTuple
 
 from bpbook.activations import check_slope
 from bpbook.errors import (DivisionByZeroError, FloatOverflowError, InputError, InputTypeError,
-                           short_repr)
+                           MAX_LABEL, label as check_label, short_repr)
 
 
 class Step(NamedTuple):
@@ -78,7 +78,8 @@ class Value:
             raise _overflow(_op, _prev, data)
         self.data = data
         self.grad = 0.0
-        self.label = label
+        self.label = (label if label.__class__ is str and len(label) <= MAX_LABEL
+                      else check_label(label, "Value: label"))
         self._prev = _prev  # the inputs of the operation that made this node
         self._local = _local  # d(this)/d(input), one per input
         self._op = _op

@@ -23,6 +23,7 @@ from numbers import Integral, Real
 import numpy as np
 
 FLOAT_DTYPES = (np.float32, np.float64)
+MAX_LABEL = 80  # a layer name or node label is printed in messages and drawn on graphs
 
 
 class BpbookError(Exception):
@@ -210,6 +211,17 @@ def check_finite(arr, what, hint=""):
     """Raise :class:`ExplodingGradientError` if ``arr`` holds a NaN or an infinity."""
     if not np.all(np.isfinite(arr)):
         raise ExplodingGradientError(f"{what} is not finite ({_describe(arr)}). {hint}".rstrip())
+
+
+def label(value, what):
+    """``value`` if it is a string short enough to print in a message or on a figure."""
+    if not isinstance(value, str):
+        raise InputTypeError(f"{what} should be a string, got {type(value).__name__} "
+                             f"{short_repr(value)}")
+    if len(value) > MAX_LABEL:
+        raise InputError(f"{what} should be at most {MAX_LABEL} characters, got {len(value)}: "
+                         f"{short_repr(value)}")
+    return value
 
 
 def _describe(arr):

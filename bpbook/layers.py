@@ -29,7 +29,7 @@ import numpy as np
 from bpbook.activations import _float, get_activation
 from bpbook.errors import (OrderError, InputError, InputTypeError, ShapeError, as_matrix,
                            check_data, check_name, count, float_dtype, real_array, real_number,
-                           short_repr, upstream_gradient)
+                           label, short_repr, upstream_gradient)
 
 INITS = ("normal", "xavier", "he", "zeros")
 MAX_WIDTH, MAX_WEIGHTS = 10**6, 10**8  # 10**8 float64 weights take 800 MB
@@ -61,7 +61,7 @@ class Dense:
 
     def __init__(self, n_in, n_out, activation="identity", W=None, b=None, rng=None,
                  init="normal", scale=1.0, name="dense", dtype=np.float64):
-        self.name = name
+        self.name = label(name, "Dense: name")
         self.n_in = count(n_in, f"Dense {name!r}: n_in", low=1, high=MAX_WIDTH)
         self.n_out = count(n_out, f"Dense {name!r}: n_out", low=1, high=MAX_WIDTH)
         if self.n_in * self.n_out > MAX_WEIGHTS:
@@ -160,7 +160,7 @@ class ActivationLayer:
     """An activation on its own, ``a = f(z)``, for models that keep it apart from the weights."""
 
     def __init__(self, activation, name="act"):
-        self.f, self.name = get_activation(activation), name
+        self.f, self.name = get_activation(activation), label(name, "ActivationLayer: name")
         self.z = self.a = None
 
     def forward(self, z):

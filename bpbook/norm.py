@@ -31,8 +31,8 @@ depends on every sample's input. Chapter 8 derives this with SymPy.
 """
 import numpy as np
 
-from bpbook.errors import (OrderError, InputError, as_matrix, count, float_dtype, real_number,
-                           upstream_gradient)
+from bpbook.errors import (OrderError, InputError, as_matrix, count, float_dtype, label,
+                           real_number, upstream_gradient)
 from bpbook.layers import read_only
 
 EPS = 1e-5
@@ -43,8 +43,8 @@ class BatchNorm:
     """Batch normalisation of ``n_features`` rows over the batch (columns), training mode."""
 
     def __init__(self, n_features, eps=EPS, name="bn", dtype=np.float64):
+        self.name = label(name, "BatchNorm: name")
         where = f"BatchNorm {name!r}"
-        self.name = name
         self.n_features = count(n_features, f"{where}: n_features", low=1, high=MAX_FEATURES)
         self.eps = real_number(eps, f"{where}: eps", low=0.0, low_open=True)
         dtype = float_dtype(dtype, f"{where}: dtype")

@@ -37,7 +37,7 @@ back separately, so a long dependency gets no gradient at all once it is longer 
 import numpy as np
 
 from bpbook.errors import (InputError, InputTypeError, OrderError, ShapeError, check_data, count,
-                           float_dtype, real_array, short_repr)
+                           float_dtype, label, real_array, short_repr)
 from bpbook.layers import MAX_WEIGHTS, MAX_WIDTH
 
 
@@ -46,7 +46,7 @@ class RNN:
 
     def __init__(self, n_in, n_hidden, name="rnn", dtype=np.float64, W_xh=None, W_hh=None,
                  b=None, rng=None, bptt_steps=None):
-        self.name = name
+        self.name = label(name, "RNN: name")
         self.n_in = count(n_in, f"RNN {name!r}: n_in", low=1, high=MAX_WIDTH)
         self.n_hidden = count(n_hidden, f"RNN {name!r}: n_hidden", low=1, high=MAX_WIDTH)
         if self.n_hidden * (self.n_in + self.n_hidden) > MAX_WEIGHTS:

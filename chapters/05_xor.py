@@ -97,18 +97,18 @@ display(say("Best loss over a grid of ${n}^3$ points $(w_1, w_2, b) \\in [-{s:g}
 
 # %% [markdown]
 # Sitting on the fence is not the only way to reach that loss. A neuron with large weights
-# $w_1 = w_2 = k$ and $b = -k/2$ computes OR: its output saturates towards 0 at $(0,0)$ and
+# $w_1 = w_2 = c$ and $b = -c/2$ computes OR: its output saturates towards 0 at $(0,0)$ and
 # towards 1 at the other three corners, so it gets three samples right and $(1,1)$ completely
-# wrong. As $k$ grows its loss falls to the same value, from above:
+# wrong. As $c$ grows its loss falls to the same value, from above:
 
 # %%
 rows = []
-for k in (2.0, 5.0, 10.0, 20.0):
-    y_or = 1 / (1 + np.exp(-(k * X[0] + k * X[1] - k / 2)))
+for c in (2.0, 5.0, 10.0, 20.0):
+    y_or = 1 / (1 + np.exp(-(c * X[0] + c * X[1] - c / 2)))
     right = int(np.sum((y_or > 0.5) == (Y > 0.5)))
     loss = float(np.mean(0.5 * (y_or - Y) ** 2))
-    rows.append([k, right, loss, loss - fence])
-Table(["k", "samples right", "loss", "loss − fence-sitter's"], rows,
+    rows.append([c, right, loss, loss - fence])
+Table(["c", "samples right", "loss", "loss − fence-sitter's"], rows,
       ["{:g}", None, "{:.8f}", "{:.2e}"])
 
 # %% [markdown]
@@ -119,8 +119,8 @@ Table(["k", "samples right", "loss", "loss − fence-sitter's"], rows,
 
 # %%
 from bpbook.chapters.ch05_xor.plots import (figure, losses_alt, plot_losses, plot_surface,
-                                           small_multiples, surface_alt)
-from bpbook.display import curves_alt, described
+                                           small_multiples, surface_alt, sweep_alt)
+from bpbook.display import described
 
 small_multiples(flat.snapshots, "no hidden layer: the output surface while training")
 
@@ -133,17 +133,17 @@ small_multiples(flat.snapshots, "no hidden layer: the output surface while train
 #
 # $$Z_1 = W_1 A_0 + b_1,\quad A_1 = \sigma(Z_1),$$
 # $$Z_2 = W_2 A_1 + b_2,\quad \hat Y = A_2 = \sigma(Z_2),$$
-# $$L = \frac1m\sum_{k=1}^{m} \tfrac12\big(\hat y^{(k)} - y^{(k)}\big)^2,$$
+# $$\mathcal L = \frac1m\sum_{k=1}^{m} \tfrac12\big(\hat y^{(k)} - y^{(k)}\big)^2,$$
 #
 # where the bias column $b_l$ is added to every column of $W_l A_{l-1}$ and $y^{(k)}$ is sample
-# $k$'s target. Backward, the error signals and gradients of the previous chapter, now for a
-# batch: the error signals $\Delta_l = \partial L/\partial Z_l$ hold one column $\delta_l^{(k)}$
-# per sample, and the $\frac1m$ of the mean travels with $\Delta_2$:
+# $k$'s target. Backward, the batch formulas of [chapter 4](04_matrix_form.py): the error signals
+# $\Delta_l = \partial\mathcal L/\partial Z_l$ hold one column $\delta_l^{(k)}$ per sample, and
+# the $\frac1m$ of the mean travels with $\Delta_2$:
 #
 # $$\Delta_2 = \tfrac1m(\hat Y - Y)\odot\hat Y\odot(1-\hat Y),\quad
 #   \Delta_1 = (W_2^\top\Delta_2)\odot A_1\odot(1-A_1),$$
-# $$\frac{\partial L}{\partial W_l} = \Delta_l A_{l-1}^\top,\quad
-#   \frac{\partial L}{\partial b_l} = \sum_{k=1}^{m}\delta_l^{(k)}
+# $$\frac{\partial\mathcal L}{\partial W_l} = \Delta_l A_{l-1}^\top,\quad
+#   \frac{\partial\mathcal L}{\partial b_l} = \sum_{k=1}^{m}\delta_l^{(k)}
 #   \qquad (l = 2, 1).$$
 #
 # Here is the loop, written out with the settings above: weights drawn after
@@ -236,15 +236,16 @@ small_multiples(run.snapshots, f"2 → {hidden} → 1: the output surface while 
 #
 # Before trusting a training run, check the gradients it starts from: `bpbook.gradcheck`
 # compares backprop's gradient of every one of the network's parameters with a central
-# difference.
+# difference and judges the difference by one rule, the one
+# [chapter 11](11_gradient_checking.py) derives (relative error, with a floor for tiny
+# gradients).
 
 # %%
 from bpbook.gradcheck import gradcheck
 from bpbook.model import mlp
 
 check = gradcheck(mlp([2, hidden, 1], seed=seed, scale=scale), X, Y, "mse")
-display(say("{n} parameters checked; largest relative error {err:.1e}.",
-            n=len(check.rows), err=check.max_rel_error))
+print(check.verdict())
 check.table
 
 # %% [markdown]
@@ -252,10 +253,10 @@ check.table
 #
 # The tutorial prints a log for this very program. `bpbook.reference` quotes it; the table puts
 # each printed number next to what the program really gives, rounded to the same number of
-# decimals. The predictions compared are those of the loop's last forward pass, which is what
-# the tutorial's program prints. The last row compares the number of iterations its section
-# title announces with the number of epochs its loop runs (and this chapter's run, with its
-# settings, trained).
+# decimals, as [chapter 3](03_worked_example.py)'s errata table does for the worked example. The
+# predictions compared are those of the loop's last forward pass, which is what the tutorial's
+# program prints. The last row compares the number of iterations its section title announces with
+# the number of epochs its loop runs (and this chapter's run, with its settings, trained).
 
 # %%
 errata = xor.errata_table(losses, y_hat)
@@ -291,13 +292,21 @@ fig, (ax,) = figure(1, width=6)
 ax.loglog(lrs, sweep[-1], "o-")
 ax.set_xlabel("learning rate η")
 ax.set_ylabel(f"loss after {epochs} epochs")
-described(fig, curves_alt({f"{len(lrs)} rates from {lrs[0]:g} to {lrs[-1]:g}": sweep[-1]},
-                          "learning rate η", f"loss after {epochs} epochs", xs=lrs, log=True))
+described(fig, sweep_alt(lrs, sweep[-1], sweep[0, 0]))
+
+# %%
+best = int(np.argmin(sweep[-1]))
+display(say("The lowest final loss, {b:.1e}, comes from η = {e:g}, {r:.0f} times lower than "
+            "what the tutorial's η = {lr:g} reaches; the next rate of the grid, η = {n:g}, ends at "
+            "{nl:.4f}.",
+            b=sweep[-1, best], e=lrs[best], r=run.final_loss / sweep[-1, best], lr=lr,
+            n=lrs[min(best + 1, len(lrs) - 1)], nl=sweep[-1, min(best + 1, len(lrs) - 1)]))
 
 # %% [markdown]
 # Too small a step and the network barely leaves its starting point; too large and the first
-# steps throw the units into the flat tails of the sigmoid, where the slope, and with it every
-# gradient, is almost zero. Two of those runs, next to the tutorial's learning rate:
+# steps throw the output unit into a flat tail of the sigmoid, where its slope, and with it every
+# gradient that passes through it, is almost zero. Two of those runs, next to the tutorial's
+# learning rate:
 
 # %%
 worse = np.flatnonzero(sweep[-1] > sweep[0, 0])  # runs that end above their start
@@ -313,13 +322,21 @@ display(say("With η = {s:g} the loss ends at {ls:.4f} (it started at {l0:.4f});
             lg=sweep[-1, list(lrs).index(large)]))
 described(fig, losses_alt(curves))
 
+# %%
+burnt = xor.train(hidden=hidden, lr=float(large), seed=seed, epochs=epochs)
+hidden_slope, output_slope = xor.largest_slopes(burnt.model)
+display(say("After training with η = {g:g} the output answers {p} for the four samples; the "
+            "largest sigmoid slope $\\sigma'(z)$ over the samples is {o:.1e} at the output "
+            "unit (at most ¼ anywhere), {h:.2f} in the hidden layer.",
+            g=large, p=np.round(burnt.y_hat.ravel(), 3), o=output_slope, h=hidden_slope))
+
 # %% [markdown]
 # ### An unlucky start
 #
 # Does the network always find XOR from the tutorial's kind of start? We search seeds honestly:
 # train from each seed of a range (its length is a setting of the cell below) and call a run
-# *stuck* if its loss after training is still above a threshold: far above the loss of a solved
-# XOR, which is near 0, and not far below the fence-sitter's loss computed above.
+# *stuck* if its loss after the chapter's epochs is still above a threshold: far above the loss
+# of a solved XOR, which is near 0, and not far below the fence-sitter's loss computed above.
 
 # %%
 seeds, threshold = range(200), 0.1
@@ -356,25 +373,37 @@ from bpbook.optim import grad_norm
 
 
 def gradient_norm(model):
-    model.zero_grad()
+    model.zero_grad()  # gradients accumulate until zero_grad (PyTorch's rule, chapter 12)
     model.forward_backward(X, Y, "mse")
     return grad_norm(model.parameters())
 
 
 start = gradient_norm(mlp([2, narrow, 1], seed=bad_seed, scale=scale))
 end = gradient_norm(bad.model)
-display(say("Seed {s} never leaves the plateau: its loss goes from {l0:.4f} to {l:.4f} and its "
-            "predictions end at {p}, close to the single neuron's fence-sitting answer. The "
-            "gradient norm falls from {g0:.1e} at the start to {g1:.1e}: the network has "
-            "drifted onto a flat stretch of the loss surface, where the steps are too short to "
-            "carry it off within {e} epochs.",
+display(say("Seed {s} does not leave the plateau within {e} epochs: its loss goes from {l0:.4f} "
+            "to {l:.4f} and its predictions end at {p}, close to the single neuron's "
+            "fence-sitting answer. The gradient norm falls from {g0:.1e} at the start to "
+            "{g1:.1e}: the network has drifted onto a flat stretch of the loss surface, where "
+            "the steps are short.",
             s=bad_seed, l0=bad.losses[0], l=bad.final_loss, p=np.round(bad.y_hat.ravel(), 3),
             g0=start, g1=end, e=len(bad.losses)))
 
 # %% [markdown]
-# Spare hidden units are insurance: look back at the two counts of the seed search, the wider
-# network against the narrowest, from the same kind of start. This is one reason real networks
-# are wider than the smallest one that could solve the task.
+# A flat stretch is not a wall. The same seed, trained twice as long:
+
+# %%
+longer = xor.train(hidden=narrow, seed=bad_seed, epochs=2 * epochs)
+below = np.flatnonzero(longer.losses < threshold)
+display(say("Seed {s} with {n} epochs: " + ("its loss first drops below the threshold at epoch "
+            "{k} and ends at {l:.1e}, predictions {p}." if below.size else
+            "its loss is still above the threshold, at {l:.4f}."),
+            s=bad_seed, n=2 * epochs, k=below[0] if below.size else None, l=longer.final_loss,
+            p=np.round(longer.y_hat.ravel(), 3)))
+
+# %% [markdown]
+# A plateau costs time, and spare hidden units save it: look back at the two counts of the seed
+# search, the wider network against the narrowest, from the same kind of start. This is one
+# reason real networks are wider than the smallest one that could solve the task.
 
 # %% [markdown]
 # ## Play with it
@@ -415,38 +444,40 @@ for settings in (dict(hidden=0), dict(lr=-1.0), dict(activation="softsign")):
 #   right only tie with it.
 # - Training is the forward pass, the backward pass and the update, repeated; the loop fits on
 #   one screen, and `bpbook` runs exactly the same arithmetic.
-# - Gradient checking at the start catches a wrong backward pass before any training time is
-#   spent.
+# - A gradient check at the start compares backprop with central differences before any
+#   training time is spent.
 # - Printed logs can be wrong; the program's real output is what we trust, and we show both.
-# - Training can fail: steps too small crawl, steps too large saturate the units, and a narrow
-#   network can start somewhere it never leaves. Width buys robustness.
+# - Training can fail: steps too small crawl, steps too large saturate the output unit, and a
+#   narrow network can sit on a plateau for thousands of epochs. Width buys robustness.
 
 # %% [markdown]
 # ## Exercises
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** What is the loss $L$ (½-MSE averaged over the four samples) of a network that answers
-# the constant below for every sample? Work it out by hand.
+# **1.** The single neuron with $w_1 = w_2 = 0$ answers one constant, $\hat y = \sigma(b)$, for
+# every sample. At the constant below, what is $\partial\mathcal L/\partial b$ (½-MSE averaged
+# over the four samples)? Its sign says which way a gradient step moves $\hat y$.
 
 # %%
 from IPython.display import Markdown
 
 from bpbook.chapters.ch05_xor.exercises import (COUNT_SIZES, CONSTANT_Y_HAT,
-                                                check_bce_output_delta, check_constant_loss,
+                                                check_bce_output_delta, check_constant_gradient,
                                                 check_hidden_delta, check_parameter_count)
 
 display(Markdown(f"Your constant: $\\hat y = {CONSTANT_Y_HAT:g}$"))
 
-# %% tags=["exercise"] exercise="05.constant-loss"
+# %% tags=["exercise"] exercise="05.constant-gradient"
 answer = None
 
 # %% tags=["check"]
-check_constant_loss(answer)
+check_constant_gradient(answer)
 
 # %% [markdown]
-# **2.** Write the hidden layer's error signal of the loop above as a function of `W2` (shape
-# $(1, h)$), `delta2` ($(1, m)$) and `A1` ($(h, m)$).
+# **2.** The live trainer can give the hidden layer tanh units instead: $A_1 = \tanh(Z_1)$, and
+# tanh's slope is $1 - \tanh^2$ ([chapter 1](01_chain_rule.py)). Write that layer's error signal
+# $\Delta_1$ as a function of `W2` (shape $(1, h)$), `delta2` ($(1, m)$) and `A1` ($(h, m)$).
 
 # %% tags=["exercise"] exercise="05.hidden-delta"
 def hidden_delta(W2, delta2, A1):
@@ -469,9 +500,13 @@ check_parameter_count(answer)
 
 # %% [markdown]
 # **4.** Swap the ½-MSE for binary cross-entropy,
-# $L = -\frac1m\sum_{k=1}^{m}\big[y^{(k)}\log\hat y^{(k)} + (1-y^{(k)})\log(1-\hat y^{(k)})\big]$.
-# Write $\Delta_2 = \partial L/\partial Z_2$ for the sigmoid output as a function of `y_hat` and `y`
-# (both $(1, m)$). Then change the loop above to use it and compare how fast the loss falls.
+# $\mathcal L = -\frac1m\sum_{k=1}^{m}\big[y^{(k)}\log\hat y^{(k)} +
+# (1-y^{(k)})\log(1-\hat y^{(k)})\big]$. As in the loop,
+# $\Delta_2 = \partial\mathcal L/\partial\hat Y \odot \sigma'(Z_2)$ with
+# $\sigma'(Z_2) = \hat Y\odot(1-\hat Y)$: differentiate the new loss with respect to each
+# $\hat y^{(k)}$, multiply, simplify. Write $\Delta_2$ as a function of `y_hat` and `y` (both
+# $(1, m)$). Then change the loop above to use it and compare the epochs each loss needs until
+# all four samples sit on the right side of ½ (the two losses have different scales).
 
 # %% tags=["exercise"] exercise="05.bce-delta"
 def bce_delta2(y_hat, y):

@@ -21,7 +21,7 @@
 #   modern ones, ELU and SiLU;
 # - let SymPy derive every derivative and bring it to the form textbooks print;
 # - check every derivative `bpbook` uses against SymPy's;
-# - find out, by calculus, why a sigmoid can only ever shrink a gradient;
+# - find out, by calculus, why a sigmoid's slope alone can only ever shrink a gradient;
 # - see why tanh is zero-centred, what that does for the layer above, and why its slope still
 #   dies faster than the sigmoid's far from zero;
 # - derive softmax's Jacobian, see which product with it backprop needs, and the famous $s - y$
@@ -124,8 +124,8 @@ curves_figure()
 #
 # The range of each function and the supremum of its derivative come from SymPy's
 # `function_range` (for a piecewise function, piece by piece). SiLU's minimum sits where
-# $f'(z) = 0$ has no closed-form solution, so there `derive` finds the root
-# numerically: a sign change on a grid, then bisection.
+# $f'(z) = 0$, an equation with no solution in elementary functions, so there `derive` finds the
+# root numerically: a sign change on a grid, then bisection.
 
 # %%
 rows = []
@@ -144,9 +144,10 @@ Markdown(am.markdown_table(Table(["activation", "range", "max of f′", "reached
 top = am.derivative_max("sigmoid")
 display(Markdown(f"$$\\max_z \\sigma'(z) = \\sigma(0)\\,(1-\\sigma(0)) = {sp.latex(top)}$$"))
 display(say("Every sigmoid layer multiplies the gradient by a slope no larger than this, so "
-            "through many layers the slopes alone shrink it geometrically (exercise 3 asks by "
-            "how much). Tanh's largest slope is {t}, ReLU's is {r}: they can pass a gradient "
-            "on at full strength.", t=am.derivative_max("tanh"), r=am.derivative_max("relu")))
+            "through many layers the slopes alone shrink it geometrically (chapter 8 counts "
+            "by how much; exercise 3 asks the same for tanh). Tanh's largest slope is {t}, "
+            "ReLU's is {r}: they can pass a gradient on at full strength.",
+            t=am.derivative_max("tanh"), r=am.derivative_max("relu")))
 
 # %% [markdown]
 # ## Tanh: a sigmoid, centred and stretched
@@ -163,8 +164,8 @@ for claim, holds in am.tanh_identities().items():
 
 # %% [markdown]
 # **Why zero-centred helps.** The layer above receives these outputs as its inputs $a_l$, and its
-# weight gradient from one sample is $\partial L/\partial W_{l+1} = \delta_{l+1} a_l^\top$: row
-# $j$, the weights of unit $j$, is the number $\delta_{l+1,j}$ times the vector $a_l^\top$. If
+# weight gradient from one sample is $\partial\mathcal L/\partial W_{l+1} = \delta_{l+1} a_l^\top$:
+# row $j$, the weights of unit $j$, is the number $\delta_{l+1,j}$ times the vector $a_l^\top$. If
 # every entry of $a_l$ is positive, as a sigmoid's outputs always are, every weight of unit $j$
 # gets a gradient of the same sign: one step can only move them all up or all down. When the
 # weights need to move in a mixed direction (some up, some down), the updates have to zig-zag
@@ -190,10 +191,10 @@ display(say("A row pointing in a random direction would have on average the shar
 # %% [markdown]
 # **What it costs.** Zig-zagging is slow. Fit a single linear unit $\hat y = v\,a$ (no bias) by
 # gradient descent to targets $y = w\,a$ made by fixed weights $w$. The curvature of its
-# squared-error loss is the matrix $a a^\top/m$, and the inputs' shared mean gives it one
-# direction, $(1, \dots, 1)$, far more curved than the others: a step size that is safe along that
-# direction crawls along the rest. The ratio of the largest to the smallest curvature, the
-# condition number, sets how many steps the fit takes (`steps_to_fit`, with the step
+# squared-error loss over a batch $A$ of $m$ inputs is the matrix $A A^\top/m$, and the inputs'
+# shared mean gives it one direction, $(1, \dots, 1)$, far more curved than the others: a step size
+# that is safe along that direction crawls along the rest. The ratio of the largest to the smallest
+# curvature, the condition number, sets how many steps the fit takes (`steps_to_fit`, with the step
 # $1/\lambda_{\max}$, from $v = 0$ towards the target weights $w$):
 
 # %%
@@ -260,10 +261,10 @@ display(say("Largest difference, finite differences vs $\\mathrm{{diag}}(s) - s 
 
 # %% [markdown]
 # **What the backward pass needs: $J^\top v$.** In the backward pass softmax receives
-# $v = \partial L/\partial s$ from above and must hand on $\partial L/\partial o$. By the chain
-# rule, $\partial L/\partial o_j = \sum_i \frac{\partial L}{\partial s_i}
-# \frac{\partial s_i}{\partial o_j} = \sum_i v_i J_{ij}$, that is
-# $\partial L/\partial o = J^\top v$: a *vector-Jacobian product*, the product reverse mode
+# $v = \partial\mathcal L/\partial s$ from above and must hand on $\partial\mathcal L/\partial o$.
+# By the chain rule, $\partial\mathcal L/\partial o_j = \sum_i \frac{\partial\mathcal L}{\partial
+# s_i} \frac{\partial s_i}{\partial o_j} = \sum_i v_i J_{ij}$, that is
+# $\partial\mathcal L/\partial o = J^\top v$: a *vector-Jacobian product*, the product reverse mode
 # (backprop) computes for every operation. The *Jacobian-vector product* $Jv$ belongs to forward
 # mode: how the outputs move when the inputs move along $v$. For softmax the two are equal, but
 # only because its Jacobian is symmetric, $J_{ij} = -s_is_j = J_{ji}$ for $i \ne j$. Most
@@ -294,16 +295,16 @@ display(Markdown(f"$$s_1 = {sp.latex(s1_of_d)} \\in {sp.latex(s_range)}$$"))
 # ## Softmax with cross-entropy: the gradient $s - y$
 #
 # For a target distribution $y$ (one-hot, or any $y$ with $\sum_i y_i = 1$) the cross-entropy
-# is $L = -\sum_i y_i\log s_i$. Chaining the log's derivative with the Jacobian above, most
-# terms cancel. SymPy derives $\partial L/\partial o$ and checks the claim:
+# is $\mathcal L = -\sum_i y_i\log s_i$. Chaining the log's derivative with the Jacobian above, most
+# terms cancel. SymPy derives $\partial\mathcal L/\partial o$ and checks the claim:
 
 # %%
 grad, ce_matches = am.softmax_ce_gradient(3)
 y1, y2, y3 = sp.symbols("y1:4", real=True)
 display(Markdown("Using $y_3 = 1 - y_1 - y_2$, SymPy's derivative simplifies to "
-                 f"$$\\frac{{\\partial L}}{{\\partial o_1}} = "
+                 f"$$\\frac{{\\partial\\mathcal L}}{{\\partial o_1}} = "
                  f"{sp.latex(sp.simplify(grad[0].subs(y3, 1 - y1 - y2)))}$$"))
-display(say("With $\\sum_i y_i = 1$, SymPy: $\\partial L/\\partial o - (s - y)$ simplifies to "
+display(say("With $\\sum_i y_i = 1$, SymPy: $\\partial\\mathcal L/\\partial o - (s - y)$ simplifies to "
             "zero: **{ok}**.", ok=ce_matches))
 
 # %% [markdown]
@@ -330,14 +331,20 @@ display(say("With $m$ = {m} samples, largest difference: $(s - y)/m$ vs finite d
 # ### Sigmoid with BCE: computed from the logit
 #
 # A single yes/no output pairs a sigmoid, $\hat y = \sigma(z)$, with binary cross-entropy,
-# $L = -[y\log\hat y + (1-y)\log(1-\hat y)]$, and the same cancellation gives
-# $\partial L/\partial z = \hat y - y$. Computed from $\hat y$, though, BCE breaks where the
+# $\mathcal L = -[y\log\hat y + (1-y)\log(1-\hat y)]$, and the same cancellation happens:
+# $\partial\mathcal L/\partial\hat y = (\hat y - y)/(\hat y(1-\hat y))$, and the sigmoid's slope
+# $\hat y(1-\hat y)$ cancels its denominator, so $\partial\mathcal L/\partial z = \hat y - y$
+# ([chapter 5](05_xor.py)'s exercise 4). Computed from $\hat y$, though, BCE breaks where the
 # sigmoid saturates: $\sigma(z)$ rounds to exactly 1, $\log(1-\hat y)$ becomes $\log 0$, and
 # $\hat y(1-\hat y) = 0$ erases the error signal. Written with the logit,
-# $L = \max(z, 0) - yz + \log(1 + e^{-|z|})$ needs no $\hat y$ at all. This is how `bpbook`
+# $\mathcal L = \max(z, 0) - yz + \log(1 + e^{-|z|})$ needs no $\hat y$ at all. This is how `bpbook`
 # computes it: a model trained with `loss="bce"` must end in a sigmoid, and its loss and the output
-# layer's $\delta$ come from the logit (PyTorch's `BCEWithLogitsLoss` does the same). One
-# confidently wrong output in float32:
+# layer's $\delta$ come from the logit (PyTorch's `BCEWithLogitsLoss` does the same). SymPy
+# checks the cancellation, and then one confidently wrong output in float32 shows the difference:
+
+# %%
+display(say("SymPy: $\\partial\\mathcal L/\\partial z - (\\sigma(z) - y)$ simplifies to zero: "
+            "**{ok}**.", ok=am.sigmoid_bce_gradient()[1]))
 
 # %%
 from bpbook.activations import sigmoid
@@ -358,8 +365,8 @@ display(say("In float32, $\\sigma(z)$ is exactly 1 from $z = {r:.2f}$ on. At $z 
             "$y = {y:g}$:", r=z_rounds, z=Z_WRONG, y=Y_WRONG))
 exact_delta = 1 / (1 + np.exp(-Z_WRONG)) - Y_WRONG  # σ(z) − y
 Table(["", "from ŷ", "from the logit z", "exact"],
-      [["loss L", from_y_hat, from_logit, exact],
-       ["∂L/∂z", delta_from_y_hat, net.dense[0].delta[0, 0], exact_delta]],
+      [["loss ℒ", from_y_hat, from_logit, exact],
+       ["∂ℒ/∂z", delta_from_y_hat, net.dense[0].delta[0, 0], exact_delta]],
       [None, "{:.9f}", "{:.9f}", "{:.9f}"])
 
 # %% [markdown]
@@ -416,8 +423,8 @@ view.figure
 #
 # - Backprop multiplies by $f'(z)$ at every layer, so the shape of the derivative decides how
 #   gradients travel.
-# - Sigmoid's slope is $\sigma(1-\sigma)$, never more than its value at zero; stacked sigmoid
-#   layers shrink gradients geometrically.
+# - Sigmoid's slope is $\sigma(1-\sigma)$, never more than its value ¼ at zero; through stacked
+#   sigmoid layers the slopes alone shrink a gradient by at least 4 per layer.
 # - Tanh is a sigmoid stretched to $(-1, 1)$, $\tanh z = 2\sigma(2z) - 1$: zero-centred, so the
 #   layer above gets weight gradients of mixed signs and fits in fewer steps. It is four times
 #   steeper at 0, but its slope $4\sigma'(2z)$ decays like $e^{-2|z|}$, so far from 0 it
@@ -434,30 +441,37 @@ view.figure
 #
 # Replace `None` with your answer and run the cell.
 #
-# **1.** Softplus, $\log(1 + e^z)$, is a smooth ReLU. Write its derivative as a NumPy function
-# of an array `z`. (Then compare it with a function of this chapter.)
+# **1.** Swish-β, $f(z) = z\,\sigma(\beta z)$, is SiLU with a knob: $\beta = 1$ gives SiLU, and
+# $\beta \approx 1.7$ is a common stand-in for GELU. For the $\beta$ below, write $f'(z)$ as a
+# NumPy function of an array `z`.
 
 # %%
-from bpbook.chapters.ch06_activations.exercises import (TANH_CHAIN_AT, check_softmax_jacobian,
-                                                        check_softplus_prime, check_tanh_chain)
+from bpbook.chapters.ch06_activations.exercises import (SWISH_BETA, TANH_CHAIN_AT,
+                                                        check_log_softmax_vjp, check_swish_prime,
+                                                        check_tanh_chain)
 
-# %% tags=["exercise"] exercise="06.softplus-prime"
-def softplus_prime(z):
+display(Markdown(f"Your $\\beta = {SWISH_BETA:g}$"))
+
+# %% tags=["exercise"] exercise="06.swish-prime"
+def swish_prime(z):
     return None  # replace None with your expression
 
 # %% tags=["check"]
-check_softplus_prime(softplus_prime)
+check_swish_prime(swish_prime)
 
 # %% [markdown]
-# **2.** Write softmax's Jacobian as a function of its output `s` (a 1-D array of
-# probabilities), returning the matrix $J_{ij} = \partial s_i/\partial o_j$.
+# **2.** Classifiers often compute the logarithm of softmax directly,
+# $\log s_i = o_i - \log\sum_j e^{o_j}$. Its backward pass receives
+# $v = \partial\mathcal L/\partial(\log s)$ and must hand on $\partial\mathcal L/\partial o$.
+# Work out the Jacobian of $\log s$ (from softmax's above, or directly), then write the
+# vector-Jacobian product as a function of `s` and `v` (1-D arrays of one length).
 
-# %% tags=["exercise"] exercise="06.softmax-jacobian"
-def softmax_jacobian(s):
+# %% tags=["exercise"] exercise="06.log-softmax-vjp"
+def log_softmax_vjp(s, v):
     return None  # replace None with your expression
 
 # %% tags=["check"]
-check_softmax_jacobian(softmax_jacobian)
+check_log_softmax_vjp(log_softmax_vjp)
 
 # %% [markdown]
 # **3.** A gradient passes down through ten tanh layers, and in each one the pre-activation sits

@@ -28,9 +28,10 @@
 # code), $L$ the number of layers.
 #
 # Chapter 2 built an engine that differentiates any expression made of its operations, one
-# number at a time. Chapters 3 to 6 then wrote backpropagation as formulas on matrices, with
-# activations and losses chosen for the job. This chapter brings the two together, and then asks
-# the question that gives backpropagation its name: why walk the graph *backwards* at all?
+# number at a time. Chapters 3 to 6 then wrote backpropagation as formulas, on single numbers and
+# then on matrices, with activations and losses chosen for the job. This chapter brings the two
+# together, and then asks the question that gives backpropagation its name: why walk the graph
+# *backwards* at all?
 
 # %%
 # %matplotlib inline
@@ -64,7 +65,7 @@ def source(fn):
 # ([chapter 6](06_activations.py) derives tanh's slope, and why a sigmoid output pairs with this
 # loss). Each step is the gradient descent step of [chapter 3](03_worked_example.py),
 # $\theta \leftarrow \theta - \eta\,\partial\mathcal L/\partial\theta$, taken by bpbook's `SGD`
-# for the matrix network and by three lines of Python for the `Value` network.
+# for the matrix network and by a loop over the parameters for the `Value` network.
 #
 # **Mini-batches.** A step need not look at every point. Each step here draws a *mini-batch*, a
 # few points chosen at random, and follows the gradient of the loss averaged over those points
@@ -92,17 +93,26 @@ Table(["step", "batch loss, numpy", "batch loss, Value", "|loss diff|", "max |pa
 
 # %% [markdown]
 # Each loss in the table is that step's mini-batch's, so it jumps from step to step with the
-# points drawn; the two networks must agree on it all the same.
+# points drawn; the two networks must agree on it all the same. One difference in the code: the
+# `Value` network computes the BCE from $\hat y$, the numpy network from the logit
+# ([chapter 6](06_activations.py)). The two agree while no output saturates, and none does here
+# (the largest output logit is printed below).
 
 # %%
 worst_param = max(r["param diff"] for r in steps)
 worst_loss = max(r["loss diff"] for r in steps)
 assert worst_param < 1e-12 and worst_loss < 1e-12
 accuracy = float(np.mean((predict(run["value_net"].arrays(), run["X"]) > 0.5) == run["Y"]))
+run["numpy_net"].forward(run["X"])
+largest_logit = float(np.max(np.abs(run["numpy_net"].dense[-1].z)))
+grid = np.arange(0.0, 60.0, 0.1)
+rounds_at = float(grid[np.argmax(1 / (1 + np.exp(-grid)) == 1.0)])
 display(Markdown(
     f"Over all {len(steps)} steps the two networks' parameters never differ by more than "
     f"{worst_param:.1e} and their losses by more than {worst_loss:.1e}: rounding, nothing else. "
-    f"After training, the `Value` network labels {accuracy:.0%} of the points correctly."))
+    f"After training, the `Value` network labels {accuracy:.0%} of the points correctly; its "
+    f"largest output logit $|z_L|$ on the data is {largest_logit:.1f}; float64's $\\sigma(z)$ "
+    f"rounds to exactly 1 only from $z$ = {rounds_at:.1f} on."))
 
 # %%
 training_figure(run)
@@ -128,7 +138,7 @@ display(Markdown(f"One step on a batch of {TRAINING['batch']} points builds {n_n
 # operations and walks it backwards like the engine's loop ([chapter 12](12_pytorch.py)).
 
 # %% [markdown]
-# ## Why one backward pass is enough
+# ## One backward pass for every gradient
 #
 # There is a method that needs no calculus at all: nudge one parameter by $\pm\varepsilon$, run the
 # network forward twice, and take the central difference. It is the best test of a backward pass
@@ -238,8 +248,8 @@ assert np.max(np.abs(J_fwd - J_rev)) < 1e-14 and np.max(np.abs(J_fwd - J_num)) <
 
 # %% [markdown]
 # And on a network: forward mode gives every $\partial\mathcal L/\partial\theta$ of a small MLP
-# in one pass whose tangents are vectors (one entry per parameter), the same numbers `Value`'s
-# one backward pass gives:
+# in one sweep whose tangents are vectors, one entry per parameter: the work of one pass per
+# parameter, run side by side. The numbers are those of `Value`'s one backward pass:
 
 # %%
 from bpbook.chapters.ch07_reverse_mode.cost import forward_mode_gradient, mlp_graph
@@ -283,6 +293,21 @@ display(Markdown(
     "forward mode. Training asks the first question, so training uses reverse mode."))
 
 # %% [markdown]
+# ## Play with it: which mode wins?
+#
+# Choose the number of inputs $n$, the width of the two hidden layers and the number of outputs
+# $k$ of a sigmoid network, and count what its whole Jacobian $\partial a_L/\partial x$ (every
+# output against every input) costs: forward mode makes $n$ passes, reverse mode $k$. Things to
+# try: many inputs and one output (a loss); one input and many outputs; $n = k$. The explorer
+# calls `bpbook.chapters.ch07_reverse_mode.explore.update`; the static copy of this page shows its
+# starting point.
+
+# %%
+from bpbook.chapters.ch07_reverse_mode.explore import explorer
+
+explorer()
+
+# %% [markdown]
 # A line of history: reverse-mode differentiation was described by Seppo Linnainmaa in 1970, to
 # follow rounding errors through a long computation. Paul Werbos proposed it for training in his
 # 1974 PhD thesis and, in 1982, applied it to neural networks. Rumelhart, Hinton and Williams's 1986
@@ -308,18 +333,18 @@ display(Markdown(
 # ## Exercises
 #
 # **1. The price of nudging.** How many forward passes do central differences need to get every
-# gradient of the worked network of [chapter 3](03_worked_example.py)? (Count its parameters
-# first.)
+# gradient of the dense network below (weights and biases)?
 
 # %%
-from bpbook.chapters.ch07_reverse_mode.exercises import check_fd_passes
-from bpbook.worked import PARAMS
+from bpbook.chapters.ch07_reverse_mode.exercises import FD_SIZES, check_fd_passes
+
+display(Markdown(f"Your network: layer widths {FD_SIZES}."))
 
 # %% tags=["exercise"] exercise="07.fd-passes"
 answer = None  # number of forward passes
 
 # %% tags=["check"]
-check_fd_passes(answer, n_params=len(PARAMS))
+check_fd_passes(answer)
 
 # %% [markdown]
 # **2. Reverse mode's bill.** The network below has the number of nodes and edges shown (its

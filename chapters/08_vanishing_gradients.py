@@ -100,19 +100,19 @@ Table(["activation", "layer 1", f"layer {D}", f"layer 1 / layer {D}"],
 # ## Why: a product of small slopes
 #
 # Backward through one hidden layer, the error signal $\delta_l = \partial\mathcal{L}/\partial z_l$
-# is multiplied by the weights above and by the slope of the activation:
+# is multiplied by the weights above and by the slope $f'$ of the activation:
 #
-# $$\delta_{l} = \left(W_{l+1}^\top \delta_{l+1}\right) \odot \sigma'(z_l),
-# \qquad \frac{\partial\mathcal{L}}{\partial W_l} = \delta_l\, a_{l-1}^\top .$$
+# $$\delta_{l} = \left(W_{l+1}^\top \delta_{l+1}\right) \odot f'(z_l),
+# \qquad \frac{\partial\mathcal{L}}{\partial W_l} = \delta_l\, a_{l-1}^\top ,$$
 #
-# **Counting the slopes.** Our output layer is linear, so $\delta_{D+1} =
-# \partial\mathcal{L}/\partial \hat y$ has no $\sigma'$ in it. Each step down, from $\delta_{l+1}$
-# to $\delta_l$, adds one factor $\sigma'(z_l)$. So $\delta_1 = \partial\mathcal{L}/\partial z_1$
-# carries $D$ slopes, $\sigma'(z_1), \dots, \sigma'(z_D)$: **one per sigmoid layer, layer 1's own
-# included**, and $\partial\mathcal{L}/\partial W_1 = \delta_1 a_0^\top$ inherits all of them. (A
-# sigmoid output layer would add its own $\sigma'(z_L)$ to $\delta_L$: one more.) The last hidden
-# layer's $\delta_D$ already holds $\sigma'(z_D)$, so the ratio of layer 1's gradient to layer $D$'s
-# holds $D - 1$ of them.
+# with $f' = \sigma'$ in the sigmoid network. **Counting the slopes.** Our output layer is linear,
+# so $\delta_{D+1} = \partial\mathcal{L}/\partial \hat y$ has no $\sigma'$ in it. Each step down,
+# from $\delta_{l+1}$ to $\delta_l$, adds one factor $\sigma'(z_l)$. So $\delta_1 =
+# \partial\mathcal{L}/\partial z_1$ carries $D$ slopes, $\sigma'(z_1), \dots, \sigma'(z_D)$: **one
+# per sigmoid layer, layer 1's own included**, and $\partial\mathcal{L}/\partial W_1 = \delta_1
+# a_0^\top$ inherits all of them. (A sigmoid output layer would add its own $\sigma'(z_L)$ to
+# $\delta_L$: one more.) The last hidden layer's $\delta_D$ already holds $\sigma'(z_D)$, so the
+# ratio of layer 1's gradient to layer $D$'s holds $D - 1$ of them.
 #
 # The count, checked on a chain of one-unit layers (every $\delta$ and $W$ a single number), one
 # sample:
@@ -145,7 +145,7 @@ display(say("Largest σ'(z) on a fine grid: {s:.6f}, at z = {z0:.3f}. Largest ta
 # shrink $\delta_1$ by a factor of **at least** $4^D$, and layer 1's gradient relative to layer
 # $D$'s by at least $4^{D-1}$ (the weights can make up some of it, or add to it). The tutorial
 # this book grew from quotes both bounds for ten layers, as one number; here they are computed,
-# next to what it prints:
+# next to what it prints (the errata convention of [chapter 3](03_worked_example.py)):
 
 # %%
 from bpbook.reference import PITFALLS_SOURCE, VANISHING_PRINTED
@@ -216,6 +216,24 @@ Table(["cure", "network", f"layer 1 / layer {D}"],
        for label, n in runs.items()], formats=[None, None, "{:.2e}"])
 
 # %% [markdown]
+# The skip connection's cure is clearer in the error signals themselves, $\|\delta_l\|$, than in
+# the weight gradients $\delta_l a_{l-1}^\top$: with skips, each sigmoid block adds its positive
+# outputs to the stream its successors read, so the $a_{l-1}$ grow towards the output.
+
+# %%
+from bpbook.chapters.ch08_vanishing_gradients.experiments import delta_norms
+
+streams = {}
+for label, skips in (("sigmoid", False), ("sigmoid + skips", True)):
+    net = deep_net(D, WIDTH, activation="sigmoid", residual=skips)
+    gradient_profile(net, X, Y)
+    streams[label] = (delta_norms(net), [float(np.sqrt(np.mean(layer.a ** 2)))
+                                         for layer in net.layers[:D]])
+Table(["network", "‖δ₁‖", f"‖δ_{D}‖", "rms of a₁", f"rms of a_{D}"],
+      [[label, d[0], d[D - 1], a[0], a[D - 1]] for label, (d, a) in streams.items()],
+      formats=[None, "{:.2e}", "{:.2e}", "{:.2f}", "{:.2f}"])
+
+# %% [markdown]
 # The ratio says whether the layers learn at a similar pace (near one) or not. A wrong
 # initialisation can make the gradient *grow* towards the inputs instead (tanh with
 # $\mathcal N(0,1)$ weights): the exploding gradient, two sections below.
@@ -249,14 +267,14 @@ display(say("Output of layer {D}, root-mean-square: {rx:.1e} with Xavier, {rh:.2
 # samples $z_1, \dots, z_m$:
 #
 # $$\begin{aligned}
-# \mu &= \frac1m\sum_i z_i, & \sigma^2 &= \frac1m\sum_i (z_i - \mu)^2,\\
-# \hat z_i &= \frac{z_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}, & y_i &= \gamma\,\hat z_i + \beta,
+# \mu &= \frac1m\sum_i z_i, & v &= \frac1m\sum_i (z_i - \mu)^2,\\
+# \hat z_i &= \frac{z_i - \mu}{\sqrt{v + \varepsilon}}, & u_i &= \gamma\,\hat z_i + \beta,
 # \end{aligned}$$
 #
 # with a small $\varepsilon$ against division by zero and two learned parameters per unit, the
 # scale $\gamma$ and the shift $\beta$. `bpbook.BatchNorm(n_features)` is this layer, in training
 # mode (statistics of the current batch), with the conventions of PyTorch's
-# `torch.nn.BatchNorm1d`: the variance divides by $m$, not $m - 1$, and
+# `torch.nn.BatchNorm1d`: the variance $v$ divides by $m$, not $m - 1$. Its $\varepsilon$:
 
 # %%
 from bpbook.norm import EPS
@@ -264,20 +282,21 @@ from bpbook.norm import EPS
 display(say("ε = {e:g}.", e=EPS))
 
 # %% [markdown]
-# **Its backward pass.** Every output $y_i$ depends on every input $z_j$, through $\mu$ and
-# $\sigma^2$. With $g_i = \partial\mathcal{L}/\partial y_i$ arriving from above, the chain rule
-# collects three paths into each $z_i$ (directly, through $\mu$, through $\sigma^2$):
+# **Its backward pass.** Every output $u_i$ depends on every input $z_j$, through $\mu$ and
+# $v$. With $\bar u_i = \partial\mathcal{L}/\partial u_i$ arriving from above (a bar marks a
+# gradient of the loss), the chain rule collects three paths into each $z_i$ (directly, through
+# $\mu$, through $v$):
 #
 # $$\begin{aligned}
-# \frac{\partial\mathcal{L}}{\partial z_i} &= \frac{\gamma}{m\sqrt{\sigma^2+\varepsilon}}
-# \Big(m\,g_i - \sum_j g_j - \hat z_i \sum_j g_j \hat z_j\Big),\\
-# \frac{\partial\mathcal{L}}{\partial \gamma} &= \sum_i g_i \hat z_i,\qquad
-# \frac{\partial\mathcal{L}}{\partial \beta} = \sum_i g_i .
+# \frac{\partial\mathcal{L}}{\partial z_i} &= \frac{\gamma}{m\sqrt{v+\varepsilon}}
+# \Big(m\,\bar u_i - \sum_j \bar u_j - \hat z_i \sum_j \bar u_j \hat z_j\Big),\\
+# \frac{\partial\mathcal{L}}{\partial \gamma} &= \sum_i \bar u_i \hat z_i,\qquad
+# \frac{\partial\mathcal{L}}{\partial \beta} = \sum_i \bar u_i .
 # \end{aligned}$$
 #
-# SymPy derives it for a small batch: it writes out $\mathcal{L} = \sum_i g_i y_i$ (whose gradients
-# are exactly what the backward pass must return), differentiates, and subtracts the closed form
-# above (`derive` in the chapter's `batchnorm` module):
+# SymPy derives it for a small batch: it writes out $\mathcal{L} = \sum_i \bar u_i u_i$ (whose
+# gradients are exactly what the backward pass must return), differentiates, and subtracts the
+# closed form above (`derive` in the chapter's `batchnorm` module):
 
 # %%
 from bpbook.chapters.ch08_vanishing_gradients.batchnorm import compare, derive
@@ -312,9 +331,9 @@ from bpbook.norm import BatchNorm
 scales = np.concatenate([(layer.gamma * layer.inv_std).ravel() for layer in bn_net.layers
                          if isinstance(layer, BatchNorm)])
 display(say("Layer 1 / layer {D}: {a:.2e} without batch norm, {b:.2f} with it. Backward, batch "
-            "norm subtracts from the upstream gradient g its batch mean and ẑ times the batch "
-            "mean of g·ẑ (the paths through μ and σ² in the closed form above), and multiplies "
-            "what is left by γ/√(σ²+ε), here between {lo:.1f} and {hi:.1f} (median {med:.1f}) "
+            "norm subtracts from the upstream gradient ū its batch mean and ẑ times the batch "
+            "mean of ū·ẑ (the paths through μ and v in the closed form above), and multiplies "
+            "what is left by γ/√(v+ε), here between {lo:.1f} and {hi:.1f} (median {med:.1f}) "
             "with γ = 1 at the start: most units' pre-activations have a small spread over the "
             "batch, and dividing by it makes up for the slopes of at most a quarter.", D=D,
             a=profiles["sigmoid"][0] / profiles["sigmoid"][D - 1], b=with_bn[0] / with_bn[D - 1],
@@ -323,7 +342,7 @@ display(say("Layer 1 / layer {D}: {a:.2e} without batch norm, {b:.2f} with it. B
 # %% [markdown]
 # ## Exploding gradients
 #
-# If every layer multiplies the signal by more than one, the product grows just as fast as the
+# If every layer multiplies the signal by more than one, the product grows geometrically, as the
 # sigmoid's product shrank. Start a deep ReLU network from weights drawn too large and train it
 # with plain gradient descent. `deep_net`'s **gain** is a factor on the standard deviation of
 # the initial weights: with `init="normal"` the weights are $\mathcal N(0, \text{gain}^2)$.
@@ -346,7 +365,8 @@ display(say("{d} hidden ReLU layers of {n} units. Standard deviation of the hidd
 
 # %% [markdown]
 # bpbook's `fit` watches the loss and the gradients: the moment one is not a finite number it
-# stops with an `ExplodingGradientError` that says when and what to try.
+# stops with an `ExplodingGradientError` that says when and what to try. It numbers epochs from
+# 0, so the epoch it names equals the number of epochs completed before it.
 
 # %%
 try:
@@ -357,9 +377,10 @@ except ExplodingGradientError as err:
 
 # %% [markdown]
 # Two remedies. **Gradient-norm clipping** rescales all gradients together when their global
-# norm $\|g\| = \sqrt{\sum_\theta (\partial\mathcal{L}/\partial\theta)^2}$ is above a threshold $c$:
+# norm $\|G\| = \sqrt{\sum_\theta (\partial\mathcal{L}/\partial\theta)^2}$ is above a threshold
+# $c$ ($G$: all of them as one vector):
 #
-# $$g \leftarrow g \cdot \min\!\left(1, \frac{c}{\|g\|}\right),$$
+# $$G \leftarrow G \cdot \min\!\left(1, \frac{c}{\|G\|}\right),$$
 #
 # so the direction stays and no step is longer than $\eta c$. `SGD(..., clip=c)` does it before
 # every step. First, the clipping on its own, on the exploding network's first gradient:
@@ -431,7 +452,7 @@ print(update(depth=30, activation="sigmoid", init="xavier")["message"])
 # - cured it four ways: ReLU (slope one), initialisations matched to the activation (Xavier,
 #   He; judged by absolute scale, not only by ratios), skip connections that carry the gradient
 #   around the activations, and batch normalisation, whose backward pass (with its two paths
-#   through $\mu$ and $\sigma^2$) SymPy derived;
+#   through $\mu$ and $v$) SymPy derived;
 # - blew a network up with too-large weights, read bpbook's `ExplodingGradientError`, and fixed it
 #   with gradient-norm clipping and with He's initialisation.
 #
@@ -446,10 +467,10 @@ print(update(depth=30, activation="sigmoid", init="xavier")["message"])
 # Give a number.
 
 # %%
-from bpbook.chapters.ch08_vanishing_gradients.exercises import (check_bn_backward, check_clip,
+from bpbook.chapters.ch08_vanishing_gradients.exercises import (EX_HIDDEN, check_clip,
+                                                                check_ln_backward,
                                                                 check_sigmoid_bound)
 
-EX_HIDDEN = 7
 display(say("Your network: {h} sigmoid hidden layers, then a sigmoid output layer; the loss is "
             "the squared error.", h=EX_HIDDEN))
 
@@ -472,14 +493,19 @@ def clip(grads, max_norm):
 check_clip(clip)
 
 # %% [markdown]
-# **3. Batch norm's backward.** Write `bn_backward(z, g, gamma)`: `z` and `g`
-# $= \partial\mathcal{L}/\partial y$ have shape `(n_features, m)`, `gamma` shape `(n_features, 1)`.
-# Return $\partial\mathcal{L}/\partial z$ for batch norm in training mode (biased variance,
-# $\varepsilon$ as above), with numpy only.
+# **3. Layer norm's backward.** Layer normalisation (used in transformers) normalises each
+# *sample* over its $n$ features instead of each feature over the batch: for column $k$, $\mu_k$
+# and $v_k$ are the mean and the (biased) variance of its $n$ entries,
+# $\hat z_{ik} = (z_{ik} - \mu_k)/\sqrt{v_k + \varepsilon}$, and $u_{ik} = \gamma_i\hat z_{ik} +
+# \beta_i$, with $\gamma$ and $\beta$ of shape `(n_features, 1)` as in batch norm. Write
+# `ln_backward(z, u_bar, gamma)`: `z` and `u_bar` $= \partial\mathcal{L}/\partial u$ have shape
+# `(n_features, m)`, `gamma` shape `(n_features, 1)`. Return $\partial\mathcal{L}/\partial z$, with
+# $\varepsilon$ as above and numpy only. Batch norm's three paths are all there; watch where
+# $\gamma$ sits.
 
-# %% tags=["exercise"] exercise="08.batchnorm-backward"
-def bn_backward(z, g, gamma):
+# %% tags=["exercise"] exercise="08.layernorm-backward"
+def ln_backward(z, u_bar, gamma):
     return None  # replace None with your code
 
 # %% tags=["check"]
-check_bn_backward(bn_backward)
+check_ln_backward(ln_backward)

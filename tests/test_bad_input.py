@@ -20,7 +20,11 @@ from hypothesis import strategies as st
 from bpbook import (SGD, Dense, Sequential, Table, clip_grad_norm, fit, get_activation, gradcheck,
                     mlp)
 from bpbook.activations import ACTIVATIONS
+from bpbook.conv import Conv2d, Flatten, MaxPool2d
 from bpbook.engine import Value
+from bpbook.layers import ActivationLayer
+from bpbook.norm import BatchNorm
+from bpbook.rnn import RNN
 from bpbook.errors import (BpbookError, OrderError, ExplodingGradientError, InputError,
                            InputTypeError, ShapeError)
 from bpbook.losses import bce, bce_grad, get_loss, softmax_ce, softmax_ce_grad
@@ -300,6 +304,31 @@ RAW_AND_SILENT = [
                                   "softmax_ce"),
      InputError, "'softmax_ce' applies the softmax to the logits itself"),
 ]
+
+
+def _layers_named(name):
+    return [lambda: Dense(2, 1, name=name), lambda: ActivationLayer("relu", name=name),
+            lambda: Conv2d(1, 1, 3, name=name), lambda: MaxPool2d(2, name=name),
+            lambda: Flatten(name=name), lambda: BatchNorm(2, name=name),
+            lambda: RNN(1, 2, name=name), lambda: Value(1.0, label=name)]
+
+
+@pytest.mark.parametrize("name, error, message", [
+    (3, InputTypeError, "name should be a string, got int 3"),
+    (None, InputTypeError, "name should be a string, got NoneType None"),
+    (["fc"], InputTypeError, r"name should be a string, got list \['fc'\]"),
+    ("x" * 81, InputError, "name should be at most 80 characters, got 81"),
+])
+def test_a_layer_name_or_value_label_that_is_not_a_short_string_is_named(name, error, message):
+    for make in _layers_named(name):
+        with pytest.raises(error, match=message.replace("name should", "(name|label) should")):
+            make()
+
+
+def test_a_short_string_name_is_kept_as_given():
+    for make in _layers_named("layer 1"):
+        obj = make()
+        assert getattr(obj, "name", getattr(obj, "label", None)) == "layer 1"
 
 
 @pytest.mark.parametrize("case, call, error, message", RAW_AND_SILENT,

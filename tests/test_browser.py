@@ -72,6 +72,13 @@ def _xor(settings):
     return _rows(trainer_table(run))
 
 
+def _modes(settings):
+    from bpbook.chapters.ch07_reverse_mode.explore import update
+
+    return _rows(update(int(settings["inputs n"]), int(settings["hidden width"]),
+                        int(settings["outputs k"])).table)
+
+
 def _pitfalls(settings):
     from bpbook.chapters.ch08_vanishing_gradients.explore import table, update
 
@@ -153,6 +160,7 @@ EXPLORERS = [
     # Train runs 100 epochs (Home puts the epochs slider at its minimum): a second, not ten.
     Explorer("05_xor", slider="hidden", watch="final loss", compute=_xor, button="Train",
              prepare=(("epochs", "Home"),)),
+    Explorer("07_reverse_mode", slider="inputs n", watch="forward mode", compute=_modes),
     Explorer("08_vanishing_gradients", slider="depth", watch="ratio first / last hidden", compute=_pitfalls),
     Explorer("09_initialisation", slider="depth", watch="Var(z_L) / Var(z₁)",
              compute=_initialisation),

@@ -100,7 +100,8 @@ def test_a_chapter_has_at_most_2500_words_of_prose(chapter):
 
 
 NOTATION_CHAPTERS = ("02_computation_graph.py", "03_worked_example.py", "04_matrix_form.py",
-                     "07_reverse_mode.py")
+                     "05_xor.py", "06_activations.py", "07_reverse_mode.py",
+                     "08_vanishing_gradients.py")
 
 
 @pytest.mark.parametrize("name", NOTATION_CHAPTERS)
@@ -122,3 +123,12 @@ def test_the_history_of_reverse_mode_names_werbos():
     for name, year in (("Linnainmaa", "1970"), ("Werbos", "1974"), ("Werbos", "1982"),
                        ("Rumelhart, Hinton and Williams", "1986")):
         assert name in text and year in text
+
+
+def test_batch_norm_keeps_sigma_for_the_sigmoid_and_y_for_targets():
+    """Chapter 8's batch norm: its variance is $v$ (σ is only the sigmoid), its output $u_i$ (y is
+    a target), its general δ recursion uses $f'$."""
+    markdown = "\n".join(c.source for c in cells(REPO / "chapters" / "08_vanishing_gradients.py")
+                         if c.cell_type == "markdown")
+    assert not re.search(r"\\sigma\^2|y_i\s*&?=\s*\\gamma", markdown)
+    assert re.search(r"\\delta_\{l\} = .*f'\(z_l\)", markdown)

@@ -215,14 +215,15 @@ def test_hidden_tests_report_the_answer_and_never_carry_the_expected_value(monke
 
 def test_function_answers_are_reported_on_the_graders_inputs(monkeypatch):
     chapter = read_chapter("06_activations")
-    ex = next(e for e in chapter.exercises if e.id == "06.softplus-prime")
+    ex = next(e for e in chapter.exercises if e.id == "06.swish-prime")
     args = (np.linspace(-3, 3, 7),)
-    sig = lambda x: 1 / (1 + np.exp(-x))  # softplus′ = σ, written here as the truth
+    sig = lambda x: 1 / (1 + np.exp(-x))
+    swish1 = lambda x: sig(x) * (1 + x * (1 - sig(x)))  # (z σ(z))′, written here as the truth
     code, expected = hidden_tests(ex, {"values": {}, "calls": {
-        "softplus_prime": [(args, sig(args[0]))]}})
-    assert repr(sig(args[0]).tolist()[0]) not in code
-    for fn, right in ((sig, True), (lambda x: sig(x) * (1 - sig(x)), False), (lambda x: 0.0, False)):
-        out = _report(code, {"softplus_prime": fn}, monkeypatch)
+        "swish_prime": [(args, swish1(args[0]))]}})
+    assert repr(swish1(args[0]).tolist()[0]) not in code
+    for fn, right in ((swish1, True), (sig, False), (lambda x: 0.0, False)):
+        out = _report(code, {"swish_prime": fn}, monkeypatch)
         assert (judge([out], ex.id, expected)[0] is None) is right
 
 

@@ -1,7 +1,10 @@
 """Instructor material for chapter 07 (reverse mode): solutions, model answers and points."""
+PER_STUDENT = True  # every exercise: each student's own network or point (bpbook.variants)
 EXERCISES = {
-    "07.fd-passes": dict(points=1, solution="answer = 2 * len(PARAMS)",
-                         wrong="answer = len(PARAMS)"),
+    "07.fd-passes": dict(
+        points=1,
+        solution="answer = 2 * sum(a * b + b for a, b in zip(FD_SIZES, FD_SIZES[1:]))",
+        wrong="answer = sum(a * b + b for a, b in zip(FD_SIZES, FD_SIZES[1:]))"),
     "07.reverse-count": dict(points=1, solution="answer = nodes + outputs * edges",
                              wrong="answer = nodes + edges"),
     "07.dual-tangent": dict(points=1,

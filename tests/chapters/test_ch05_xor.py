@@ -8,7 +8,7 @@ import pytest
 
 from bpbook.chapters.ch05_xor import train as xor
 from bpbook.chapters.ch05_xor.exercises import (COUNT_SIZES, CONSTANT_Y_HAT,
-                                                check_bce_output_delta, check_constant_loss,
+                                                check_bce_output_delta, check_constant_gradient,
                                                 check_hidden_delta, check_parameter_count)
 from bpbook.reference import (XOR_PRINTED_LOSS, XOR_PRINTED_PREDICTIONS, XOR_TITLE,
                               XOR_TITLE_ITERATIONS)
@@ -192,12 +192,16 @@ def test_trainer_other_activations_and_sizes_are_honoured():
 
 def test_exercise_checks_give_specific_feedback():
     c = CONSTANT_Y_HAT
-    assert check_constant_loss(float(np.mean(0.5 * (c - Y) ** 2))).ok is True
-    assert "without the ½" in str(check_constant_loss(float(np.mean((c - Y) ** 2))))
-    assert "fence-sitting" in str(check_constant_loss(float(np.mean(0.5 * (0.5 - Y) ** 2))))
-    assert check_constant_loss(None).ok is None
-    assert check_hidden_delta(lambda W2, d2, a1: (W2.T @ d2) * a1 * (1 - a1)).ok is True
-    assert "slope a₁(1 − a₁) is missing" in str(check_hidden_delta(lambda W2, d2, a1: W2.T @ d2))
+    right = float(np.sum((c - Y) * c * (1 - c)) / 4)  # Σ δ⁽ᵏ⁾, δ = (ŷ − y)/m · σ′
+    assert check_constant_gradient(right).ok is True
+    assert "without the 1/4" in str(check_constant_gradient(4 * right))
+    assert "slope ŷ(1 − ŷ) is missing" in str(check_constant_gradient(c - 0.5))
+    assert "the loss itself" in str(check_constant_gradient(float(np.mean(0.5 * (c - Y) ** 2))))
+    assert check_constant_gradient(None).ok is None
+    assert check_hidden_delta(lambda W2, d2, a1: (W2.T @ d2) * (1 - a1 ** 2)).ok is True
+    assert "copied from the loop" in str(
+        check_hidden_delta(lambda W2, d2, a1: (W2.T @ d2) * a1 * (1 - a1)))
+    assert "slope 1 − A₁² is missing" in str(check_hidden_delta(lambda W2, d2, a1: W2.T @ d2))
     assert "raised" in str(check_hidden_delta(lambda W2, d2, a1: W2 @ d2))
     assert COUNT_SIZES == (3, 5, 2)  # the closed form below is written for this network
     assert check_parameter_count(3 * 5 + 5 + 5 * 2 + 2).ok is True
@@ -208,6 +212,60 @@ def test_exercise_checks_give_specific_feedback():
     assert check_bce_output_delta(lambda p, y: (p - y) / p.shape[1]).ok is True
     assert "with BCE the σ' cancels" in str(
         check_bce_output_delta(lambda p, y: (p - y) * p * (1 - p) / p.shape[1]))
+    assert "multiply it by σ′(Z₂)" in str(
+        check_bce_output_delta(lambda p, y: (p - y) / (p * (1 - p)) / p.shape[1]))
+
+
+def test_the_tanh_hidden_delta_of_exercise_2_is_the_central_difference():
+    """Δ₁ = ∂ℒ/∂Z₁ for A₁ = tanh(Z₁) below a layer whose Δ₂ is given: with ℒ = Σ Δ₂ ⊙ (W₂A₁)
+    (so that ∂ℒ/∂Z₂ = Δ₂), central differences in Z₁ are what the check accepts."""
+    rng = np.random.default_rng(3)
+    W2, delta2, Z1 = rng.normal(size=(1, 3)), rng.normal(size=(1, 4)), rng.normal(size=(3, 4))
+    loss = lambda Z: float(np.sum(delta2 * (W2 @ np.tanh(Z))))
+    eps, numeric = 1e-6, np.zeros_like(Z1)
+    for idx in np.ndindex(Z1.shape):
+        step = np.zeros_like(Z1)
+        step[idx] = eps
+        numeric[idx] = (loss(Z1 + step) - loss(Z1 - step)) / (2 * eps)
+    closed = lambda W, d, A: (W.T @ d) * (1 - A ** 2)
+    assert np.allclose(closed(W2, delta2, np.tanh(Z1)), numeric, atol=1e-8)
+    assert check_hidden_delta(closed).ok is True
+
+
+def test_each_student_gets_their_own_numbers_and_a_reader_the_books(monkeypatch):
+    """Issue 19: exercises 1 and 3 draw their inputs per student; a reader sees 0.3 and 3→5→2."""
+    import importlib
+
+    import bpbook.chapters.ch05_xor.exercises as ex
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert (importlib.reload(ex).CONSTANT_Y_HAT, ex.COUNT_SIZES) == (0.3, (3, 5, 2))
+    seen = set()
+    for who in ("ada", "bo", "cy", "di"):
+        monkeypatch.setenv("BPBOOK_STUDENT", who)
+        importlib.reload(ex)
+        assert 0.05 <= ex.CONSTANT_Y_HAT <= 0.45 and all(2 <= n <= 9 for n in ex.COUNT_SIZES)
+        seen.add((ex.CONSTANT_Y_HAT, ex.COUNT_SIZES))
+        c, sizes = ex.CONSTANT_Y_HAT, ex.COUNT_SIZES
+        assert ex.check_constant_gradient(float(np.sum((c - Y) * c * (1 - c)) / 4)).ok is True
+        count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+        assert ex.check_parameter_count(count).ok is True
+    assert len(seen) > 1
+    monkeypatch.delenv("BPBOOK_STUDENT")
+    importlib.reload(ex)
+
+
+def test_a_learning_rate_too_large_saturates_the_output_unit():
+    """The chapter's claim about the first rate of the grid that ends above its start: the
+    output's slope σ′(z₂) = ŷ(1 − ŷ), computed here from the predictions, is near zero."""
+    lrs = np.logspace(-2, 3, 21)
+    sweep = xor.train_many([xor.SEED] * len(lrs), lrs)
+    large = lrs[np.flatnonzero(sweep[-1] > sweep[0, 0])[0]]
+    burnt = xor.train(lr=float(large))
+    hidden, output = xor.largest_slopes(burnt.model)
+    y_hat = burnt.model.forward(X)
+    assert output == pytest.approx(float(np.max(y_hat * (1 - y_hat))))
+    assert output < 0.01 < hidden <= 0.25
 
 
 def test_the_bracketed_bce_of_exercise_4_has_the_delta_its_check_accepts():
@@ -230,3 +288,41 @@ def test_the_bracketed_bce_of_exercise_4_has_the_delta_its_check_accepts():
 
     assert check_bce_output_delta(delta_by_central_difference(bracketed)).ok is True
     assert check_bce_output_delta(delta_by_central_difference(unbracketed)).ok is False
+
+
+def test_the_surface_words_read_the_network_at_the_samples():
+    """rev-1 #2: the grid holds 0 and 1, so ŷ in the words is the model's ŷ at the samples."""
+    from bpbook.chapters.ch05_xor.plots import surface_alt
+    from bpbook.display import number
+    run = xor.train(snapshot_at=(xor.EPOCHS - 1,))
+    y_hat = run.model.forward(X).ravel()  # the model after the last step, as the snapshot
+    words = surface_alt(run.snapshots[xor.EPOCHS - 1])
+    for (a, b), p in zip(X.T, y_hat):
+        assert f"({a:g}, {b:g}) {number(p, 2)}" in words
+    coarse = surface_alt(xor.boundary(run.model, n=41))  # the old grid missed the samples
+    assert any(f"({a:g}, {b:g}) {number(p, 2)}" not in coarse for (a, b), p in zip(X.T, y_hat))
+
+
+def test_the_sweep_words_follow_the_curve_down_then_over_the_cliff():
+    from bpbook.chapters.ch05_xor.plots import sweep_alt
+    words = sweep_alt([0.1, 1, 10, 100], [0.12, 0.01, 1e-4, 0.25], start=0.126)
+    assert "down to its lowest, 0.0001, at η = 10" in words
+    assert "jumps to 0.25 at η = 100" in words
+
+
+def test_a_plateau_is_left_when_trained_longer():
+    """rev-1 #1: the first seed not solved within the chapter's epochs (2 hidden units) leaves
+    its plateau when trained twice as long."""
+    stuck, _ = xor.find_stuck_seeds(range(70), hidden=2, threshold=0.1)
+    longer = xor.train(hidden=2, seed=int(stuck[0]), epochs=2 * xor.EPOCHS)
+    assert longer.losses[xor.EPOCHS - 1] > 0.1 > longer.final_loss
+
+
+def test_the_constant_gradient_of_exercise_1_is_the_central_difference():
+    """∂ℒ/∂b of the zero-weight neuron at ŷ = σ(b), by central differences of the ½-MSE."""
+    for c in (0.05, 0.3, 0.45):
+        b = np.log(c / (1 - c))
+        loss = lambda t: float(np.mean(0.5 * (1 / (1 + np.exp(-t)) - Y) ** 2))
+        numeric = (loss(b + 1e-6) - loss(b - 1e-6)) / 2e-6
+        assert check_constant_gradient(numeric, y_hat=c).ok is True
+        assert numeric < 0  # below ½ the step raises ŷ towards the fence

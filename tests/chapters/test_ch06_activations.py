@@ -14,8 +14,8 @@ from bpbook.activations import get_activation, softmax, softmax_backward
 from bpbook.chapters.ch06_activations.centred import (centring_table, common_share,
                                                       one_sign_share, speed_table,
                                                       steps_to_fit)
-from bpbook.chapters.ch06_activations.exercises import (check_tanh_chain, check_softmax_jacobian,
-                                          check_softplus_prime)
+from bpbook.chapters.ch06_activations.exercises import (check_log_softmax_vjp, check_swish_prime,
+                                                        check_tanh_chain)
 from bpbook.chapters.ch06_activations.explore import (NAMES, Z_RANGE, TangentPlot, curves_figure,
                                                     explore, explorer)
 from tests.strategies import PREACTIVATION
@@ -211,16 +211,24 @@ def test_explore_rejects_bad_input():
 
 
 def test_exercise_checks_give_specific_feedback():
-    assert check_softplus_prime(lambda z: 1 / (1 + np.exp(-z))).ok is True
-    assert "sign of the exponent" in str(check_softplus_prime(lambda z: 1 / (1 + np.exp(z))))
-    assert check_softplus_prime(lambda z: None).ok is None
-    assert check_softmax_jacobian(lambda s: np.diag(s) - np.outer(s, s)).ok is True
-    assert "diagonal term diag(s)" in str(check_softmax_jacobian(lambda s: -np.outer(s, s)))
-    assert "shape" in str(check_softmax_jacobian(lambda s: s))
+    sig = lambda t: 1 / (1 + np.exp(-t))
+    right = lambda b: (lambda t: sig(b * t) + b * t * sig(b * t) * (1 - sig(b * t)))
+    assert check_swish_prime(right(1.7), beta=1.7).ok is True
+    assert check_swish_prime(right(2.5), beta=2.5).ok is True
+    assert "inner factor β" in str(check_swish_prime(
+        lambda t: sig(1.7 * t) * (1 + t * (1 - sig(1.7 * t))), beta=1.7))
+    assert "SiLU's derivative" in str(check_swish_prime(right(1.0), beta=1.7))
+    assert check_swish_prime(lambda t: None).ok is None
+    assert check_log_softmax_vjp(lambda s, v: v - s * v.sum()).ok is True
+    assert "not symmetric" in str(check_log_softmax_vjp(lambda s, v: v - s @ v))
+    assert "softmax's own backward" in str(check_log_softmax_vjp(lambda s, v: s * (v - s @ v)))
+    assert "shape" in str(check_log_softmax_vjp(lambda s, v: np.outer(s, v)))
     assert check_tanh_chain((1 - np.tanh(1.0) ** 2) ** 10, depth=10, at=1.0).ok is True
     assert check_tanh_chain((1 - np.tanh(0.3) ** 2) ** 4, depth=4, at=0.3).ok is True
     assert "multiply, they don't add" in str(check_tanh_chain(10 * (1 - np.tanh(1.0) ** 2)))
     assert "sigmoid's bound" in str(check_tanh_chain(0.25 ** 10))
+    exact = (1 - np.tanh(1.0) ** 2) ** 10  # typed to 4 significant digits, still right
+    assert check_tanh_chain(float(f"{exact:.4g}"), depth=10, at=1.0).ok is True
     with pytest.raises(ValueError, match="depth should be a whole number"):
         check_tanh_chain(1.0, depth=2.5)
 
@@ -323,3 +331,58 @@ def test_centring_helpers_name_bad_input(call, match):
     from bpbook.errors import BpbookError
     with pytest.raises(BpbookError, match=match):
         call()
+
+
+def test_swish_prime_reference_is_the_central_difference():
+    """The check's reference (SymPy's derivative of z·σ(βz)) against central differences."""
+    beta, t, eps = 2.3, np.linspace(-3, 3, 13), 1e-6
+    f = lambda u: u / (1 + np.exp(-beta * u))
+    numeric = (f(t + eps) - f(t - eps)) / (2 * eps)
+    sig = 1 / (1 + np.exp(-beta * t))
+    np.testing.assert_allclose(sig + beta * t * sig * (1 - sig), numeric, atol=1e-8)
+    assert check_swish_prime(lambda u: (1 / (1 + np.exp(-beta * u)))
+                             * (1 + beta * u * (1 - 1 / (1 + np.exp(-beta * u)))),
+                             beta=beta).ok is True
+
+
+def test_log_softmax_vjp_reference_is_torchs_backward():
+    """∂ℒ/∂o through log-softmax, by torch.autograd, is what the check accepts (v − s·Σv)."""
+    rng = np.random.default_rng(4)
+    o, v = rng.normal(size=5), rng.normal(size=5)
+    ot = torch.tensor(o, requires_grad=True)
+    torch.log_softmax(ot, dim=0).backward(torch.tensor(v))
+    s = softmax(o.reshape(-1, 1)).ravel()
+    np.testing.assert_allclose(ot.grad.numpy(), v - s * v.sum(), atol=1e-12)
+    assert check_log_softmax_vjp(lambda s, v: v - s * v.sum()).ok is True
+
+
+def test_exercise_numbers_are_each_students_own(monkeypatch):
+    """Issue 19: β of exercise 1 and z of exercise 3 per student; a reader sees 1.7 and 1."""
+    import importlib
+
+    import bpbook.chapters.ch06_activations.exercises as ex
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert (importlib.reload(ex).SWISH_BETA, ex.TANH_CHAIN_AT) == (1.7, 1.0)
+    seen = set()
+    for who in ("ada", "bo", "cy"):
+        monkeypatch.setenv("BPBOOK_STUDENT", who)
+        importlib.reload(ex)
+        assert 1.5 <= ex.SWISH_BETA <= 3.0 and 0.3 <= ex.TANH_CHAIN_AT <= 2.0
+        seen.add((ex.SWISH_BETA, ex.TANH_CHAIN_AT))
+        assert ex.check_tanh_chain((1 - np.tanh(ex.TANH_CHAIN_AT) ** 2) ** 10).ok is True
+    assert len(seen) > 1
+    monkeypatch.delenv("BPBOOK_STUDENT")
+    importlib.reload(ex)
+
+
+def test_sigmoid_bce_cancellation_by_sympy_and_by_central_differences():
+    """Chapter 6 states ∂ℒ/∂z = σ(z) − y for BCE of a sigmoid; SymPy says so, and so do
+    central differences of the bracketed loss written here."""
+    grad, ok = am.sigmoid_bce_gradient()
+    assert ok is True
+    for z0, y0 in ((0.3, 1.0), (-2.0, 0.0), (1.5, 0.3)):
+        loss = lambda t: -(y0 * np.log(1 / (1 + np.exp(-t)))
+                           + (1 - y0) * np.log(1 - 1 / (1 + np.exp(-t))))
+        numeric = (loss(z0 + 1e-6) - loss(z0 - 1e-6)) / 2e-6
+        assert numeric == pytest.approx(1 / (1 + np.exp(-z0)) - y0, abs=1e-8)

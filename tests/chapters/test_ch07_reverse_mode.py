@@ -138,11 +138,38 @@ def test_mode_counts_against_closed_form(sizes):
 
 
 def test_exercise_fd_passes():
-    assert ex.check_fd_passes(10, 5).ok is True
-    assert "two" in ex.check_fd_passes(5, 5).message
-    assert "10.0000001" in ex.check_fd_passes(10.0000001, 5).message
-    with pytest.raises(ValueError, match="n_params"):
-        ex.check_fd_passes(10, -1)
+    # the worked network [2, 1, 1]: 2 + 1 + 1 + 1 = 5 parameters, 10 passes
+    assert ex.check_fd_passes(10, [2, 1, 1]).ok is True
+    assert "two" in ex.check_fd_passes(5, [2, 1, 1]).message
+    assert "10.0000001" in ex.check_fd_passes(10.0000001, [2, 1, 1]).message
+    assert "every bias" in ex.check_fd_passes(2 * (15 + 10), [3, 5, 2]).message
+    assert ex.check_fd_passes(2 * (15 + 5 + 10 + 2), [3, 5, 2]).ok is True
+    assert "5 parameters" not in ex.check_fd_passes(None, [2, 1, 1]).message  # no give-away
+    with pytest.raises(ValueError, match="each layer width"):
+        ex.check_fd_passes(10, [2, -1, 1])
+
+
+def test_exercise_numbers_are_each_students_own(monkeypatch):
+    """Issue 19: the networks of exercises 1 and 2 and the point of exercise 3 per student."""
+    import importlib
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    book = importlib.reload(ex)
+    assert (book.FD_SIZES, book.REVERSE_SIZES, book.DUAL_AT) == ([3, 5, 2], [3, 10, 6], 0.7)
+    seen = set()
+    for who in ("ada", "bo", "cy"):
+        monkeypatch.setenv("BPBOOK_STUDENT", who)
+        mine = importlib.reload(ex)
+        assert all(2 <= n <= 9 for n in mine.FD_SIZES) and 0.2 <= mine.DUAL_AT <= 1.5
+        assert 5 <= mine.REVERSE_SIZES[1] <= 15 and 2 <= mine.REVERSE_SIZES[2] <= 9
+        seen.add((tuple(mine.FD_SIZES), tuple(mine.REVERSE_SIZES), mine.DUAL_AT))
+        count = sum(a * b + b for a, b in zip(mine.FD_SIZES, mine.FD_SIZES[1:]))
+        assert mine.check_fd_passes(2 * count).ok is True
+        t = mine.DUAL_AT
+        assert mine.check_dual_tangent((1 - np.tanh(t) ** 2) * t * t + np.tanh(t) * 2 * t).ok
+    assert len(seen) > 1
+    monkeypatch.delenv("BPBOOK_STUDENT")
+    importlib.reload(ex)
 
 
 def test_counting_functions_refuse_bad_sizes_clearly():

@@ -10,9 +10,10 @@ from matplotlib.figure import Figure
 
 from bpbook.activations import sigmoid_prime
 from bpbook.chapters.ch08_vanishing_gradients.batchnorm import compare, derive
-from bpbook.chapters.ch08_vanishing_gradients.exercises import (check_bn_backward, check_clip,
+from bpbook.chapters.ch08_vanishing_gradients.exercises import (check_clip, check_ln_backward,
                                                                 check_sigmoid_bound)
 from bpbook.chapters.ch08_vanishing_gradients.experiments import (activation_rms, chain_factors,
+                                                                  delta_norms,
                                                                   gradient_profile,
                                                                   layer_grad_norms)
 from bpbook.chapters.ch08_vanishing_gradients.explore import explorer, update
@@ -245,30 +246,69 @@ def test_sympy_derivation_agrees_with_the_closed_form_and_bpbook():
         derive(1)
 
 
-def _torch_bn_backward(z, g, gamma):
+def _torch_ln_backward(z, u_bar, gamma):
+    """Layer norm's ∂ℒ/∂z by torch.autograd: independent truth for the check."""
     import torch
     zt = torch.tensor(z.T, requires_grad=True)
-    out = torch.nn.functional.batch_norm(zt, None, None, torch.tensor(gamma.ravel()), None,
-                                         training=True, eps=1e-5)
-    (out * torch.tensor(g.T)).sum().backward()
+    out = torch.nn.functional.layer_norm(zt, (z.shape[0],), torch.tensor(gamma.ravel()), None,
+                                         eps=1e-5)
+    (out * torch.tensor(u_bar.T)).sum().backward()
     return zt.grad.numpy().T
 
 
-def test_check_bn_backward_accepts_torchs_answer_and_names_mistakes():
+def test_check_ln_backward_accepts_torchs_answer_and_names_mistakes():
     pytest.importorskip("torch")  # imported here, not inside the check's time limit
-    assert check_bn_backward(_torch_bn_backward).ok is True
-    assert "two paths" in str(check_bn_backward(
-        lambda z, g, gamma: gamma * g / np.sqrt(z.var(axis=1, keepdims=True) + 1e-5)))
-    assert "unbiased" in str(check_bn_backward(_unbiased_bn))
-    assert check_bn_backward(lambda z, g, gamma: None).ok is None
+    assert check_ln_backward(_torch_ln_backward).ok is True
+
+    def batch_axis(z, u_bar, gamma):  # batch norm's formula: the sums over the samples
+        m = z.shape[1]
+        inv = 1 / np.sqrt(z.var(axis=1, keepdims=True) + 1e-5)
+        z_hat, h = (z - z.mean(axis=1, keepdims=True)) * inv, gamma * u_bar
+        return inv / m * (m * h - h.sum(axis=1, keepdims=True)
+                          - z_hat * (h * z_hat).sum(axis=1, keepdims=True))
+
+    def gamma_outside(z, u_bar, gamma):
+        n = z.shape[0]
+        inv = 1 / np.sqrt(z.var(axis=0, keepdims=True) + 1e-5)
+        z_hat = (z - z.mean(axis=0, keepdims=True)) * inv
+        return gamma * inv / n * (n * u_bar - u_bar.sum(axis=0, keepdims=True)
+                                  - z_hat * (u_bar * z_hat).sum(axis=0, keepdims=True))
+
+    assert "axis 0" in str(check_ln_backward(batch_axis))
+    assert "γ outside the sums" in str(check_ln_backward(gamma_outside))
+    assert "two paths" in str(check_ln_backward(
+        lambda z, u, gamma: gamma * u / np.sqrt(z.var(axis=0, keepdims=True) + 1e-5)))
+    assert check_ln_backward(lambda z, u, gamma: None).ok is None
+
+    def no_eps(z, u_bar, gamma):
+        n = z.shape[0]
+        inv = 1 / z.std(axis=0, keepdims=True)
+        z_hat, h = (z - z.mean(axis=0, keepdims=True)) * inv, gamma * u_bar
+        return inv / n * (n * h - h.sum(axis=0, keepdims=True)
+                          - z_hat * (h * z_hat).sum(axis=0, keepdims=True))
+
+    assert "without ε" in str(check_ln_backward(no_eps))
 
 
-def _unbiased_bn(z, g, gamma):
-    m = z.shape[1]
-    inv = 1 / np.sqrt(z.var(axis=1, ddof=1, keepdims=True) + 1e-5)
-    z_hat = (z - z.mean(axis=1, keepdims=True)) * inv
-    return gamma * inv / m * (m * g - g.sum(axis=1, keepdims=True)
-                              - z_hat * (g * z_hat).sum(axis=1, keepdims=True))
+def test_sigmoid_bound_accepts_four_digits_and_is_each_students(monkeypatch):
+    """rev-2 #1: 1.526e-5 for (1/4)^8 is right; issue 19: the number of layers per student."""
+    import importlib
+
+    import bpbook.chapters.ch08_vanishing_gradients.exercises as ex
+    assert check_sigmoid_bound(1.526e-5, hidden=7).ok is True
+    monkeypatch.delenv("BPBOOK_STUDENT", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert importlib.reload(ex).EX_HIDDEN == 7
+    seen = set()
+    for who in ("ada", "bo", "cy", "di"):
+        monkeypatch.setenv("BPBOOK_STUDENT", who)
+        mine = importlib.reload(ex)
+        assert 3 <= mine.EX_HIDDEN <= 12
+        assert mine.check_sigmoid_bound(0.25 ** (mine.EX_HIDDEN + 1)).ok is True
+        seen.add(mine.EX_HIDDEN)
+    assert len(seen) > 1
+    monkeypatch.delenv("BPBOOK_STUDENT")
+    importlib.reload(ex)
 
 
 def test_explorer_batchnorm_switch_flattens_the_sigmoid_profile():
@@ -317,7 +357,7 @@ def test_explorer_names_bad_settings(kwargs, match):
 
 CHECKS = {"08.sigmoid-bound": ("answer", lambda a: check_sigmoid_bound(a, hidden=7)),
           "08.clip": ("clip", check_clip),
-          "08.batchnorm-backward": ("bn_backward", check_bn_backward)}
+          "08.layernorm-backward": ("ln_backward", check_ln_backward)}
 
 
 @pytest.mark.parametrize("exercise", sorted(CHECKS))
@@ -379,3 +419,18 @@ def test_explorer_words_follow_the_settings():
     assert f"{result['norms'][0]:.1e} at layer 1" in alt(result, "tanh", "xavier")
     overflow = update(depth=30, activation="relu", init="normal", gain=1e5)
     assert "No gradient profile" in alt(overflow, "relu", "normal")
+
+
+def test_skips_carry_the_error_signal_down_while_the_stream_grows():
+    """The chapter's reading of the skip connection: ‖δ₁‖ stays within a few times ‖δ_D‖ with
+    skips and collapses without; each sigmoid block adds positive outputs to the stream."""
+    X, Y = toy_data(m=64)
+    plain, skips = (deep_net(15, 32, activation="sigmoid", residual=r) for r in (False, True))
+    for net in (plain, skips):
+        gradient_profile(net, X, Y)
+    d_plain, d_skip = delta_norms(plain), delta_norms(skips)
+    assert len(d_skip) == 16 and d_plain[0] / d_plain[14] < 1e-6 < 1e-1 < d_skip[0] / d_skip[14]
+    layer = skips.layers[3]
+    assert np.allclose(np.linalg.norm(layer.delta), d_skip[3])
+    rms = [float(np.sqrt(np.mean(layer.a ** 2))) for layer in skips.layers[:15]]
+    assert all(b > a for a, b in zip(rms[1:], rms[2:]))

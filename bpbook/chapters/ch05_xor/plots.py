@@ -39,7 +39,7 @@ def plot_losses(ax, curves, title="loss (log scale)"):
         ax.plot(np.arange(len(losses)), losses, STYLES[i % len(STYLES)], label=label)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(r"$L$")
+    ax.set_ylabel(r"$\mathcal{L}$")
     ax.set_title(title)
     if len(curves) > 1:
         ax.legend(fontsize="small")
@@ -69,8 +69,9 @@ def losses_alt(curves, title="loss"):
 
 
 def surface_alt(surface, title="decision surface"):
-    """The words of a :func:`plot_surface` panel: ŷ at the four samples (read off the surface)
-    and how many are on the right side of ½; whether the ½ line crosses the square."""
+    """The words of a :func:`plot_surface` panel: ŷ at the four samples (read off the surface,
+    whose grid holds them when made with :data:`bpbook.chapters.ch05_xor.train.GRID`) and how many
+    are on the right side of ½; whether the ½ line crosses the square."""
     x1, x2, y_hat = surface
     at = []
     right = 0
@@ -83,6 +84,23 @@ def surface_alt(surface, title="decision surface"):
     return (f"{title}: ŷ from {number(y_hat.min(), 2)} to {number(y_hat.max(), 2)} over the "
             f"input square, {line}; at the samples (target 0 circles, target 1 triangles) ŷ is "
             f"{listing(at)}: {right} of 4 on the right side of ½")
+
+
+def sweep_alt(lrs, finals, start):
+    """The words of the learning-rate sweep: the final loss against η, told by its segments (its
+    fall to the lowest point, then the first rate that ends above the ``start`` loss)."""
+    lrs, finals = np.asarray(lrs, dtype=float), np.asarray(finals, dtype=float)
+    best = int(np.argmin(finals))
+    words = (f"Final loss against learning rate η, both log scale, {len(lrs)} rates from "
+             f"{number(lrs[0])} to {number(lrs[-1])}: it goes from {number(finals[0])} at η = "
+             f"{number(lrs[0])} down to its lowest, {number(finals[best])}, at η = "
+             f"{number(lrs[best])}")
+    above = np.flatnonzero(finals[best:] > start)
+    if above.size:
+        k = best + int(above[0])
+        words += (f", then jumps to {number(finals[k])} at η = {number(lrs[k])}, above the "
+                  f"starting loss {number(start)}, and ends at {number(finals[-1])}")
+    return words + "."
 
 
 def small_multiples(snapshots, suptitle="", max_cols=4):
@@ -113,7 +131,7 @@ def small_multiples(snapshots, suptitle="", max_cols=4):
 
 
 def run_trainer(hidden=xor.HIDDEN, activation="sigmoid", lr=xor.LR, seed=xor.SEED,
-                epochs=xor.EPOCHS, grid=41):
+                epochs=xor.EPOCHS, grid=xor.GRID):
     """Train and draw: ``(result, fig, message)``.
 
     On bad settings or a run that blows up nothing is drawn: ``result`` and ``fig`` are None and

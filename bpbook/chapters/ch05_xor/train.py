@@ -4,7 +4,7 @@ Conventions (samples are columns): the inputs :data:`X` (the library's
 :data:`bpbook.data.XOR_X`) have shape ``(2, 4)``, one corner of the unit square per column, in the
 order (0,0), (0,1), (1,0), (1,1); the targets :data:`Y` have shape ``(1, 4)``. The network is
 ``2 → hidden → 1`` with a sigmoid output, trained by full-batch gradient descent on the ½-MSE
-averaged over the four samples, $L = \frac14\sum_{i=1}^{4}\tfrac12(\hat y_i - y_i)^2$, from the
+averaged over the four samples, $\mathcal L = \frac14\sum_{i=1}^{4}\tfrac12(\hat y_i - y_i)^2$, from the
 reference text's initialisation (``numpy.random.seed(seed)``, ``W1 = randn(hidden, 2) * SCALE``,
 ``W2 = randn(1, hidden) * SCALE``, zero biases; see :func:`bpbook.model.mlp`).
 
@@ -16,6 +16,7 @@ interval of its log, :data:`LOG_EVERY`.
   its settings, builds the network, trains it and returns a :class:`TrainResult`;
 - :func:`train_many` trains many networks at once (one per seed and learning rate, stacked along
   a leading axis) for the searches of the chapter: stuck seeds, learning-rate sweeps;
+- :func:`largest_slopes` says how far a trained network sits in its activations' flat tails;
 - :func:`boundary` evaluates a model on a grid over the input square (for contour plots);
 - :func:`errata_table` compares the reference text's printed log with the real run.
 """
@@ -36,6 +37,9 @@ X, Y = XOR_X, XOR_Y
 # The reference text's settings (its section on XOR): seed, initial weight scale, hidden width,
 # learning rate, epochs, and how often its loop prints the loss.
 SEED, SCALE, HIDDEN, LR, EPOCHS, LOG_EVERY = 42, 0.5, 4, 2.0, 5000, 1000
+
+# The decision surfaces' grid: 49 ticks over [-0.25, 1.25], a step of 1/32, so 0 and 1 are ticks.
+GRID = 49
 
 # Elementwise activations only: softmax over the hidden units is not a hidden-layer activation.
 HIDDEN_ACTIVATIONS = tuple(n for n in ACTIVATIONS if n != "softmax")
@@ -78,7 +82,7 @@ class TrainResult:
 
 
 def train(hidden=HIDDEN, activation="sigmoid", lr=LR, seed=SEED, epochs=EPOCHS,
-          snapshot_at=(), grid=41):
+          snapshot_at=(), grid=GRID):
     """Train a ``2 → hidden → 1`` network on XOR; return a :class:`TrainResult`.
 
     ``snapshot_at`` lists epochs after whose update the decision surface is recorded on a
@@ -90,7 +94,7 @@ def train(hidden=HIDDEN, activation="sigmoid", lr=LR, seed=SEED, epochs=EPOCHS,
     return _run(model, settings, snapshot_at, grid)
 
 
-def train_no_hidden(lr=LR, seed=SEED, epochs=EPOCHS, snapshot_at=(), grid=41):
+def train_no_hidden(lr=LR, seed=SEED, epochs=EPOCHS, snapshot_at=(), grid=GRID):
     """A ``2 → 1`` sigmoid unit (no hidden layer) trained on XOR like :func:`train`."""
     check_settings(1, "sigmoid", lr, seed, epochs)
     model = mlp([2, 1], output="sigmoid", seed=seed, scale=SCALE)
@@ -120,9 +124,19 @@ def best_linear_loss(span=10.0, n=81):
     return float(losses[best]), tuple(float(t[best]) for t in (w1, w2, b))
 
 
-def boundary(model, n=41):
+def largest_slopes(model):
+    """The largest activation slope f′(z) over the four samples in the hidden layer and at the
+    output, ``(hidden, output)``: near zero means the units sit in a flat tail."""
+    model.forward(X)
+    hidden, output = (float(np.max(layer.f.df(layer.z))) for layer in model.dense)
+    return hidden, output
+
+
+def boundary(model, n=GRID):
     """The model's output on an ``n × n`` grid over ``[-0.25, 1.25]²``: ``(x1, x2, y_hat)``, each
-    of shape ``(n, n)`` (rows follow ``x2``, columns ``x1``, as ``plt.contourf`` wants)."""
+    of shape ``(n, n)`` (rows follow ``x2``, columns ``x1``, as ``plt.contourf`` wants). With
+    ``n − 1`` a multiple of 6 (as :data:`GRID`) the grid holds 0 and 1, so the four samples are
+    grid points and a description can read ŷ at them off the surface."""
     ticks = np.linspace(-0.25, 1.25, n)
     x1, x2 = np.meshgrid(ticks, ticks)
     y_hat = model.forward(np.vstack([x1.ravel(), x2.ravel()]))

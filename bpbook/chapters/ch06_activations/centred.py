@@ -1,7 +1,7 @@
 r"""Why a zero-centred activation helps the layer above it (chapter 06).
 
 A layer $z_{l+1} = W_{l+1} a_l + b_{l+1}$ gets, from one sample, the weight gradient
-$\partial L/\partial W_{l+1} = \delta_{l+1} a_l^\top$: row $j$ (the weights of unit $j$) is
+$\partial\mathcal L/\partial W_{l+1} = \delta_{l+1} a_l^\top$: row $j$ (the weights of unit $j$) is
 $\delta_{l+1,j}\,a_l^\top$. When every input $a_{l,k}$ is positive, as a sigmoid layer's outputs
 are, all entries of that row share the sign of $\delta_{l+1,j}$: one step moves all of the unit's
 weights up together or down together. Over a batch the rows are sums of such per-sample rows; the
@@ -9,7 +9,7 @@ inputs' common positive mean still adds the same amount to every weight of a uni
 
 Both make gradient descent slow: for a linear unit fitted to such inputs, the shared mean makes
 the direction $(1, \dots, 1)$ far more curved than the others (a large condition number of
-$a a^\top/m$), so the step that is safe along it crawls along the rest.
+$A A^\top/m$), so the step that is safe along it crawls along the rest.
 
 - :func:`one_sign_share` measures the first effect (per sample), :func:`common_share` the second
   (per batch); :func:`centring_table` compares the inputs of :data:`INPUTS` (sigmoid,
@@ -62,7 +62,7 @@ def common_share(a, delta):
 def steps_to_fit(a, w, tol=1e-3, max_steps=100_000):
     r"""Fit a linear unit $\hat y = v a$ (no bias) to the targets $y = w a$ by full-batch gradient
     descent on $\frac{1}{2m}\lVert v a - y\rVert^2$, from $v = 0$, with the step
-    $\eta = 1/\lambda_{\max}$ of the loss's curvature $C = a a^\top/m$.
+    $\eta = 1/\lambda_{\max}$ of the loss's curvature $C = A A^\top/m$.
 
     Returns ``(condition, steps)``: $\lambda_{\max}/\lambda_{\min}$ of $C$, and the number of steps
     until $\lVert v - w\rVert \le$ ``tol`` $\lVert w\rVert$ (``None`` if not within ``max_steps``).
@@ -96,7 +96,7 @@ def speed_table(n_in=8, m=128, tol=1e-3, seed=0):
     rng = np.random.RandomState(seed)
     z, w = rng.randn(n_in, m), rng.randn(1, n_in)
     rows = [[name, *steps_to_fit(f(z), w, tol)] for name, f in INPUTS.items()]
-    return Table(["inputs from", "condition number of aaᵀ/m", "steps to fit"], rows,
+    return Table(["inputs from", "condition number of AAᵀ/m", "steps to fit"], rows,
                  [None, "{:.1f}", None])
 
 

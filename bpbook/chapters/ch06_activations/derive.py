@@ -193,7 +193,7 @@ def softmax_jacobian_is_symmetric(n=3):
 
 @functools.cache
 def softmax_ce_gradient(n=3):
-    r"""``(grad, matches)``: $\partial L/\partial o$ for $L = -\sum_i y_i \log s_i$ with a one-hot
+    r"""``(grad, matches)``: $\partial\mathcal L/\partial o$ for $\mathcal L = -\sum_i y_i \log s_i$ with a one-hot
     (or any) target whose entries sum to 1, and whether it simplifies to $s - y$."""
     s, os = softmax_expr(n)
     ys = sp.Matrix(sp.symbols(f"y1:{n + 1}", real=True))
@@ -202,6 +202,17 @@ def softmax_ce_gradient(n=3):
     sums_to_one = {ys[-1]: 1 - sum(ys[:-1])}
     diff = (grad - (s - ys)).subs(sums_to_one).applyfunc(sp.simplify)
     return grad, diff == sp.zeros(n, 1)
+
+
+@functools.cache
+def sigmoid_bce_gradient():
+    r"""``(grad, matches)``: $\partial\mathcal L/\partial z$ for the binary cross-entropy of
+    $\hat y = \sigma(z)$, $\mathcal L = -[y\log\hat y + (1-y)\log(1-\hat y)]$, and whether it
+    simplifies to $\hat y - y$."""
+    y = sp.Symbol("y", real=True)
+    y_hat = 1 / (1 + sp.exp(-z))
+    grad = sp.diff(-(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat)), z)
+    return grad, sp.simplify(grad - (y_hat - y)) == 0
 
 
 @functools.cache
@@ -249,7 +260,7 @@ ISSUES = {
     "tanh": "zero-centred and steeper at 0, but saturates harder than sigmoid for large |z|",
     "relu": "zero slope for z < 0: a unit stuck there stops learning (dead ReLU)",
     "leaky_relu": "a small slope for z < 0 keeps every unit learning",
-    "elu": "smooth; negative outputs saturate at −α, pushing mean activations to 0",
+    "elu": "smooth; negative outputs saturate at −1, pushing mean activations to 0",
     "silu": "smooth and non-monotonic: a dip below 0 for negative z, then the slope overshoots 1",
     "softmax": "couples its outputs; its Jacobian is not diagonal",
 }

@@ -104,8 +104,11 @@ def curve_words(name, points=401):
         f"for z ≤ {number(b, 2)}" if a == z[0] and b < z[-1] else
         f"for z ≥ {number(a, 2)}" if b == z[-1] and a > z[0] else
         f"from z = {number(a, 2)} to {number(b, 2)}" for a, b in runs)
+    top = np.flatnonzero(df == df.max())
+    at = (f"for every z ≥ {number(z[top[0]], 2)}" if len(top) > 1 and top[-1] == len(z) - 1
+          else f"at z = {number(z[top[0]], 2)}")
     return (f"{name} goes from {number(f[0])} to {number(f[-1])}; its derivative peaks at "
-            f"{number(df.max())} (z = {number(z[np.argmax(df)], 2)}) and is below 0.01 {where}")
+            f"{number(df.max())} ({at}) and its size |f′| is below 0.01 {where}")
 
 
 class TangentPlot:

@@ -71,9 +71,12 @@ def mlp_graph(sizes, seed=0):
 def graph_size(outputs):
     """``(nodes, edges)``: operation nodes (leaves excluded) and edges of the graph that computes
     the Values ``outputs``."""
-    seen = {}
-    for out in outputs:
-        seen.update(dict.fromkeys(out.topological_order()))
+    seen, stack = set(outputs), list(outputs)  # one walk over the union of their graphs
+    while stack:
+        for i in stack.pop().inputs:
+            if i not in seen:
+                seen.add(i)
+                stack.append(i)
     nodes = [n for n in seen if n.inputs]
     return len(nodes), sum(len(n.inputs) for n in nodes)
 
@@ -280,9 +283,14 @@ def mode_figure(rows):
     ax.margins(y=0.25)
     ax.legend(loc="upper right")
     alt = ("Bars of operations, logarithmic, for two questions on the same network: " + listing(
-        f"{r['question']} ({r['inputs']} inputs, {r['outputs']} outputs): forward mode "
+        f"{r['question']} ({_count(r['inputs'], 'input')}, {_count(r['outputs'], 'output')}): "
+        f"forward mode "
         f"{r['forward mode']:,}, reverse mode {r['reverse mode']:,}" for r in rows) + ".")
     return described(fig, alt)
+
+
+def _count(n, noun):
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def forward_mode_gradient(sizes, seed=0):

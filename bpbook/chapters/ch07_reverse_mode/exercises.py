@@ -1,24 +1,41 @@
 """Chapter 07's exercise checks, built on :mod:`bpbook.feedback`: each names the typical mistake an
-answer looks like. The settings of each exercise (``REVERSE_SIZES``, ``DUAL_AT``) are shown on the
-page by the chapter.
+answer looks like. The settings of each exercise (``FD_SIZES``, ``REVERSE_SIZES``, ``DUAL_AT``)
+are shown on the page by the chapter: the book's for a reader alone, each student's own on a
+course (:mod:`bpbook.variants`).
 """
 import math
 
 from bpbook.chapters.ch07_reverse_mode.cost import mode_counts
 from bpbook.feedback import check, require_count
+from bpbook.variants import number
 
-def check_fd_passes(answer, n_params):
-    """How many forward passes central differences need for ``n_params`` parameters."""
-    n_params = require_count("n_params", n_params)
+
+def _width(exercise, default, low, high):
+    return int(number(exercise, default, low, high, digits=0))
+
+
+# Exercise 1: a dense network given by its widths (not one of the chapter's table).
+FD_SIZES = [_width(f"07.fd-passes.{i}", n, 2, 9) for i, n in enumerate((3, 5, 2))]
+
+
+def check_fd_passes(answer, sizes=FD_SIZES):
+    """How many forward passes central differences need for every parameter of the dense
+    network with layer widths ``sizes``."""
+    sizes = [require_count("each layer width", n) for n in sizes]
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    n_params = weights + sum(sizes[1:])
     mistakes = [(n_params, "one pass per parameter: central differences need two (θ ± ε)"),
                 (n_params + 1, "one-sided differences (θ + ε, plus the base point): central "
                  "differences use θ + ε and θ − ε"),
+                (2 * weights, "the weights alone: every bias is a parameter too"),
                 (1, "what backprop needs: one forward (and one backward) pass")]
-    return check(answer, 2 * n_params, f"forward passes for {n_params} parameters",
-                 "2 per parameter", mistakes, tol=1e-12)
+    return check(answer, 2 * n_params, f"forward passes for the network {sizes}",
+                 "2 per parameter (weights and biases)", mistakes, tol=1e-12)
 
 
-REVERSE_SIZES = [3, 10, 6]  # exercise 2: the network whose outputs are differentiated
+# Exercise 2: the network whose outputs are differentiated, [3, hidden, outputs].
+REVERSE_SIZES = [3, _width("07.reverse-count.hidden", 10, 5, 15),
+                 _width("07.reverse-count.outputs", 6, 2, 9)]
 
 
 def check_reverse_count(answer, sizes=REVERSE_SIZES):
@@ -35,7 +52,7 @@ def check_reverse_count(answer, sizes=REVERSE_SIZES):
                  "nodes + outputs × edges", mistakes, tol=1e-12)
 
 
-DUAL_AT = 0.7  # exercise 3: g(t) = tanh(t)·t² differentiated here, forward mode
+DUAL_AT = number("07.dual-tangent", 0.7, 0.2, 1.5, digits=2)  # exercise 3: g(t) = tanh(t)·t² here
 
 
 def check_dual_tangent(answer, t=DUAL_AT):

@@ -1,7 +1,8 @@
 r"""Batch norm's backward pass, derived by SymPy for a small batch and compared with bpbook's.
 
 Used by ``chapters/08_vanishing_gradients.py``. One feature, a batch of ``m`` samples
-``z_1 … z_m``, upstream gradients ``g_i = ∂ℒ/∂y_i``, so that $\mathcal{L} = \sum_i g_i y_i$ has
+``z_1 … z_m``, outputs ``u_i``, upstream gradients ``ū_i = ∂ℒ/∂u_i`` (the symbols ``g1, g2, …``
+below), so that $\mathcal{L} = \sum_i \bar u_i u_i$ has
 exactly the gradients the backward pass must return. :func:`derive` builds the forward formula of
 :mod:`bpbook.norm` in SymPy, differentiates it, and checks that the difference from the closed
 form in :mod:`bpbook.norm`'s docstring simplifies to zero.
@@ -15,7 +16,7 @@ from bpbook.tables import Table
 
 
 def derive(m=3):
-    """SymPy's derivatives of $L=\\sum_i g_i(\\gamma\\hat z_i+\\beta)$ for a batch of ``m``.
+    """SymPy's derivatives of $\\mathcal L=\\sum_i \\bar u_i(\\gamma\\hat z_i+\\beta)$ for a batch of ``m``.
 
     Returns a dict: ``symbols`` (``z``, ``g``, ``gamma``, ``beta``, ``eps``), ``loss``,
     ``dz1`` (SymPy's ∂ℒ/∂z₁), ``closed_dz1`` (the closed form), and ``residuals``: the

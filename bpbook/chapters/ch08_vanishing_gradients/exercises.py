@@ -3,18 +3,23 @@
 Each check returns a :class:`bpbook.feedback.Feedback` that names the mistake when the answer
 matches a known one. Unanswered exercises (``None``) get a reminder, not an error.
 
-Shapes: gradients are lists of numpy arrays of any shape; batch norm's ``z``, ``g`` have shape
-``(n_units, m)`` (samples in columns), ``gamma`` ``(n_units, 1)``.
+Shapes: gradients are lists of numpy arrays of any shape; layer norm's ``z``, ``u_bar`` have
+shape ``(n_features, m)`` (samples in columns), ``gamma`` ``(n_features, 1)``. Exercise 1's number
+of hidden layers is the book's for a reader alone and each student's own on a course
+(:mod:`bpbook.variants`).
 """
 import numpy as np
 
 from bpbook.feedback import (Feedback, check, check_function, real_array, require_count,
                              run_student)
-from bpbook.norm import BatchNorm
+from bpbook.norm import EPS
 from bpbook.optim import clip_grad_norm
+from bpbook.variants import number
+
+EX_HIDDEN = int(number("08.sigmoid-bound", 7, 3, 12, digits=0))  # exercise 1: hidden layers
 
 
-def check_sigmoid_bound(answer, hidden=7, sigmoid_output=True):
+def check_sigmoid_bound(answer, hidden=EX_HIDDEN, sigmoid_output=True):
     """Exercise: the largest factor the σ' slopes can contribute to ∂ℒ/∂z₁ in a network of
     ``hidden`` sigmoid hidden layers and a sigmoid (or, if not ``sigmoid_output``, linear) output
     layer: one factor per sigmoid layer, layer 1's own included."""
@@ -30,8 +35,7 @@ def check_sigmoid_bound(answer, hidden=7, sigmoid_output=True):
                  (0.25 ** (n + 1), f"(1/4)^{n + 1}: one factor too many; there is one σ' per "
                                    "sigmoid layer")]
     return check(answer, 0.25 ** n, "the bound on the slopes' product",
-                 f"(1/4)^{n}, one σ' ≤ 1/4 for each hidden layer {where}".rstrip(), mistakes,
-                 tol=1e-6)
+                 f"(1/4)^{n}, one σ' ≤ 1/4 for each hidden layer {where}".rstrip(), mistakes)
 
 
 def _reference_clip(grads, max_norm):
@@ -117,56 +121,78 @@ def _judge_clip(got, cases, mistakes):
                            "norm of all arrays together; yours differ on some test case")
 
 
-def _bn_reference(z, g, gamma):
-    bn = BatchNorm(z.shape[0])
-    bn.gamma[...] = gamma
-    bn.forward(z)
-    return bn.backward(g)
+def _normalise(z, axis, ddof=0):
+    """ẑ and 1/√(v + ε) of ``z``, normalised along ``axis`` (0: features, layer norm)."""
+    inv = 1 / np.sqrt(z.var(axis=axis, ddof=ddof, keepdims=True) + EPS)
+    return (z - z.mean(axis=axis, keepdims=True)) * inv, inv
 
 
-def _bn_parts(z, g, gamma):
-    """The pieces the mistakes below reuse: z_hat, 1/sqrt(var + eps)."""
-    mu = z.mean(axis=1, keepdims=True)
-    inv = 1 / np.sqrt(z.var(axis=1, keepdims=True) + 1e-5)
-    return (z - mu) * inv, inv
+def _ln_reference(z, u_bar, gamma):
+    """Layer norm's ∂ℒ/∂z: batch norm's three paths, summed over the n features of each sample,
+    applied to ∂ℒ/∂ẑ = γ ⊙ ū (γ varies along the summed axis)."""
+    n = z.shape[0]
+    z_hat, inv = _normalise(z, axis=0)
+    h = gamma * u_bar
+    return inv / n * (n * h - h.sum(axis=0, keepdims=True)
+                      - z_hat * (h * z_hat).sum(axis=0, keepdims=True))
 
 
-def _bn_no_stats(z, g, gamma):
-    return gamma * g * _bn_parts(z, g, gamma)[1]
+def _three_paths(z, h, axis, ddof=0):
+    k = z.shape[axis]
+    z_hat, inv = _normalise(z, axis, ddof)
+    return inv / k * (k * h - h.sum(axis=axis, keepdims=True)
+                      - z_hat * (h * z_hat).sum(axis=axis, keepdims=True))
 
 
-def _bn_mean_only(z, g, gamma):
-    return gamma * _bn_parts(z, g, gamma)[1] * (g - g.mean(axis=1, keepdims=True))
+def _ln_batch_axis(z, u_bar, gamma):
+    return _three_paths(z, gamma * u_bar, axis=1)
 
 
-def _bn_unbiased(z, g, gamma):
-    m = z.shape[1]
-    mu = z.mean(axis=1, keepdims=True)
-    inv = 1 / np.sqrt(z.var(axis=1, ddof=1, keepdims=True) + 1e-5)
-    z_hat = (z - mu) * inv
-    return gamma * inv / m * (m * g - g.sum(axis=1, keepdims=True)
-                              - z_hat * (g * z_hat).sum(axis=1, keepdims=True))
+def _ln_gamma_outside(z, u_bar, gamma):
+    return gamma * _three_paths(z, u_bar, axis=0)
 
 
-def _random_bn(rng):
-    n, m = rng.integers(1, 5), rng.integers(2, 9)
+def _ln_no_stats(z, u_bar, gamma):
+    return gamma * u_bar * _normalise(z, axis=0)[1]
+
+
+def _ln_unbiased(z, u_bar, gamma):
+    return _three_paths(z, gamma * u_bar, axis=0, ddof=1)
+
+
+def _ln_no_eps(z, u_bar, gamma):
+    n = z.shape[0]
+    inv = 1 / np.sqrt(z.var(axis=0, keepdims=True))
+    z_hat, h = (z - z.mean(axis=0, keepdims=True)) * inv, gamma * u_bar
+    return inv / n * (n * h - h.sum(axis=0, keepdims=True)
+                      - z_hat * (h * z_hat).sum(axis=0, keepdims=True))
+
+
+def _random_ln(rng):
+    n, m = rng.integers(2, 6), rng.integers(1, 7)
     return rng.normal(size=(n, m)) * 2, rng.normal(size=(n, m)), rng.random((n, 1)) + 0.5
 
 
-def check_bn_backward(fn):
-    """Exercise: ``fn(z, g, gamma)`` returns ∂ℒ/∂z of batch norm (training mode, biased variance,
-    eps = 1e-5) for ``z``, ``g`` of shape ``(n_features, m)`` and ``gamma`` ``(n_features, 1)``."""
+def check_ln_backward(fn):
+    """Exercise: ``fn(z, u_bar, gamma)`` returns ∂ℒ/∂z of layer normalisation (each sample
+    normalised over its features, biased variance, ε = ``bpbook.norm.EPS``) for ``z``, ``u_bar``
+    = ∂ℒ/∂u of shape ``(n_features, m)`` and ``gamma`` ``(n_features, 1)``."""
     rng = np.random.RandomState(8)
-    cases = [(rng.randn(1, 3) * 2, rng.randn(1, 3), np.array([[1.5]])),
+    cases = [(rng.randn(3, 1) * 2, rng.randn(3, 1), np.array([[1.5], [0.5], [2.0]])),
              (rng.randn(3, 5) + 1, rng.randn(3, 5), rng.rand(3, 1) + 0.5),
-             (rng.randn(2, 8) * 3, rng.randn(2, 8), np.array([[1.0], [-2.0]]))]
+             (rng.randn(4, 2) * 3, rng.randn(4, 2), np.array([[1.0], [-2.0], [0.7], [1.3]]))]
     return check_function(
-        fn, "bn_backward(z, g, gamma)",
-        "γ/(m·√(σ²+ε)) · (m·g − Σg − ẑ·Σ(g·ẑ)), sums over the samples of each feature",
-        cases, _bn_reference, random_cases=_random_bn, mistakes=[
-            (_bn_no_stats, "γ·g/√(σ²+ε): μ and σ² depend on z too; add the two paths "
-                           "through them"),
-            (_bn_mean_only, "the path through μ but not the one through σ² (the −ẑ·Σ(g·ẑ) term)"),
-            (_bn_unbiased, "the unbiased variance (divide by m − 1); batch norm normalises with "
-                           "the biased one (divide by m)"),
+        fn, "ln_backward(z, u_bar, gamma)",
+        "with h = γ ⊙ ū: (n·h − Σh − ẑ·Σ(h·ẑ)) / (n·√(v+ε)), sums over the n features of each "
+        "sample", cases, _ln_reference, random_cases=_random_ln, mistakes=[
+            (_ln_batch_axis, "batch norm's sums, over the samples of each feature (axis 1): "
+                             "layer norm sums over the features of each sample (axis 0)"),
+            (_ln_gamma_outside, "γ outside the sums: γ varies along the features you sum "
+                                "over, so the sums take γ ⊙ ū"),
+            (_ln_no_stats, "γ·ū/√(v+ε): μ and v depend on z too; add the two paths through "
+                           "them"),
+            (_ln_unbiased, "the unbiased variance (divide by n − 1); layer norm normalises "
+                           "with the biased one (divide by n)"),
+            (_ln_no_eps, "√v without ε: the forward pass divides by √(v + ε), and so must the "
+                         "backward"),
         ])

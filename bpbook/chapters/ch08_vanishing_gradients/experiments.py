@@ -52,6 +52,12 @@ def gradient_profile(model, X, Y):
     return layer_grad_norms(model)
 
 
+def delta_norms(model):
+    r"""$\|\delta_l\|_F$ of every layer of ``model`` after a backward pass, inputs first: the
+    error signals themselves, before they meet the inputs $a_{l-1}$ in $\delta_l a_{l-1}^\top$."""
+    return np.array([_norm(layer.delta) for layer in model.layers if hasattr(layer, "dW")])
+
+
 def activation_rms(model, X):
     r"""The root-mean-square output $\sqrt{\mathrm{mean}(a_l^2)}$ of every hidden layer on ``X``,
     inputs first: the absolute scale of the signal going up."""
