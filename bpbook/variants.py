@@ -2,6 +2,9 @@
 their own, drawn from a seed made of their id and the exercise's id; a reader alone sees the book's
 numbers, unchanged.
 
+A function a student writes is graded on inputs of their own too: :func:`vary` puts the samples
+of the kit's test inputs in an order drawn from the same seed.
+
 The student's id is ``BPBOOK_STUDENT`` (the course kit's grader sets it to the submission's
 student while it runs a notebook), else ``JUPYTERHUB_USER`` (the hub's user, in a student's own
 server), else there is none and every exercise keeps its default. The seed is the SHA-256 of the
@@ -39,3 +42,60 @@ def number(exercise, default, low, high, digits=1, who=None):
     if r is None:
         return default
     return round(float(r.uniform(low, high)), digits)
+
+
+def seed(exercise, default, who=None):
+    """``default`` for a reader alone; for a student, a seed of their own for ``exercise`` (an
+    int in [0, 2³¹)), e.g. for the inputs an instructor's ``probe`` draws."""
+    default = count(default, "default")
+    r = rng(f"{exercise}\0seed", who)
+    return default if r is None else int(r.integers(2**31))
+
+
+def _samples(x):
+    """The length of ``x``'s last axis (its samples, the book's columns), or None."""
+    shape = getattr(x, "shape", None)
+    return int(shape[-1]) if shape is not None and len(shape) >= 1 else None
+
+
+def _permuted(x, order):
+    if isinstance(x, (list, tuple)):
+        return type(x)(_permuted(v, order) for v in x)
+    if _samples(x) != len(order):
+        return x
+    if hasattr(x, "detach"):  # a torch tensor: a fresh leaf, as the caller handed in
+        return x.detach()[..., order.tolist()].clone().requires_grad_(x.requires_grad)
+    return x[..., order]
+
+
+def _lengths(args):
+    """The last-axis lengths (≥ 2) of every array in ``args``, nested lists included."""
+    for x in args:
+        if isinstance(x, (list, tuple)):
+            yield from _lengths(x)
+        elif (_samples(x) or 0) >= 2:
+            yield _samples(x)
+
+
+def _sample_count(args):
+    """The samples' number: the most common last-axis length (the first one seen on a tie)."""
+    lengths = list(_lengths(args))
+    return max(lengths, key=lengths.count) if lengths else None
+
+
+def vary(args, exercise, who=None):
+    """``args`` (a function's inputs: numbers, arrays, tensors and lists of them) unchanged for
+    a reader alone; for a student, every array whose last axis has the samples' number ``m`` (the
+    most common last-axis length, ≥ 2) gets its samples in an order of the student's own (never
+    the given order), the same order for all of them. Samples are columns, so relations between the inputs (an
+    activation and its pre-activation, a batch and its labels) hold in the new order: what the
+    course kit's grader evaluates a student's function on (``exercise``: the exercise's id)."""
+    args = tuple(args)
+    m = _sample_count(args)
+    r = rng(f"{exercise}\0inputs", who)
+    if r is None or m is None:
+        return args
+    order = r.permutation(m)
+    if (order == np.arange(m)).all():
+        order = np.roll(order, 1)
+    return _permuted(args, order)

@@ -149,6 +149,12 @@ def key_of(notebook):
         return None
 
 
+def readers_env():
+    """This process's environment without a student's id: the static edition is a reader alone's
+    (``bpbook.variants`` would otherwise give the pages a hub user's own numbers)."""
+    return {k: v for k, v in os.environ.items() if k not in ("BPBOOK_STUDENT", "JUPYTERHUB_USER")}
+
+
 def execute(chapter, key):
     """Run one chapter in a fresh kernel (working directory ``chapters/``); return (the executed
     notebook as JSON text, seconds). A cell that raises raises here, naming the chapter."""
@@ -167,7 +173,9 @@ def execute(chapter, key):
                                 resources={"metadata": {"path": str(chapter.parent)}})
         t0 = time.perf_counter()
         try:
-            client.execute(cleanup_kc=True)  # closes the client's sockets too
+            # The book's default numbers, even where a hub's user or a graded student is set
+            # (bpbook.variants reads them): cleanup_kc closes the client's sockets too.
+            client.execute(cleanup_kc=True, env=readers_env())
         except CellExecutionError as err:
             raise RuntimeError(f"{chapter.name} raised while building the static edition:\n{err}")
         finally:

@@ -124,6 +124,24 @@ def test_leak_check_finds_a_planted_solution_line(tmp_path):
     assert "not a notebook" in leaks(tmp_path / "clean")[0]
 
 
+def test_released_solutions_may_show_solutions_but_no_hidden_test(tmp_path):
+    course = _course_with(tmp_path, "answer = None\n")
+    source = course / "source" / "05_x" / "05_x.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "### BEGIN HIDDEN TESTS\n_bp_items['value:answer'] = _bp_plain(answer)\n"
+        "### END HIDDEN TESTS"))
+    nbformat.write(nb, source)
+    solved = course / "release" / "05_x-solutions" / "05_x.ipynb"
+    solved.parent.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "answer = None\nanswer = 0.25 ** LAYERS")]), solved)
+    assert leaks(course) == []
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "_bp_items['value:answer'] = _bp_plain(answer)")]), solved)
+    assert "05_x-solutions/05_x.ipynb: holds the secret line" in leaks(course)[0]
+
+
 def test_secret_lines_exclude_what_the_page_shows_anyway():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "def f(x):\n    return None\n### BEGIN SOLUTION\ndef f(x):\n    return 2 * x\n"
@@ -250,6 +268,33 @@ def test_grader_gives_graded_cells_a_short_time_limit():
     assert execute.timeout_func is not None
     assert execute.timeout_func(graded) == 7
     assert execute.timeout_func(nbformat.v4.new_code_cell("")) == 600
+
+
+def test_the_guides_sizing_is_made_from_the_measurement_of_every_chapter():
+    """instructor/README.md's sizing section is what benchmarks.autograde writes from
+    instructor/sizing.json, the autograde rows of one make bench run: every chapter's, and the
+    parallel speed-up."""
+    from benchmarks.autograde import BEGIN, END, SIZING, sizing_section
+    sizing = json.loads(SIZING.read_text(encoding="utf-8"))
+    text = (REPO / "instructor" / "README.md").read_text(encoding="utf-8")
+    assert text.split(BEGIN, 1)[1].split(END, 1)[0].strip() == sizing_section(sizing).strip()
+    rows = {r["name"]: r for r in sizing["benchmarks"]}
+    chapters = sorted(p.stem for p in (REPO / "chapters").glob("[0-9][0-9]_*.py"))
+    assert sorted(n.split("/", 1)[1] for n in rows if n != "autograde/parallel") == chapters
+    assert "autograde/parallel" in rows
+
+
+def test_a_class_is_dealt_into_processes_that_leave_each_others_students_out(tmp_path):
+    from instructor.kit.parallel import commands, shares
+    for who in ("ann", "bob", "cy", "dan", "eve"):
+        (tmp_path / "submitted" / who / "01_x").mkdir(parents=True)
+    (tmp_path / "submitted" / "fay" / "02_y").mkdir(parents=True)  # another assignment's
+    assert shares(list("abcde"), 2) == [list("ace"), list("bd")]
+    assert shares(list("a"), 3) == [["a"]]
+    cmds = commands(tmp_path, "01_x", 2, ["--force"])
+    assert [c[1:4] for c in cmds] == [["autograde", "01_x", "--force"]] * 2
+    left_out = [set(c[-1].split("=", 1)[1].split(",")) for c in cmds]
+    assert left_out == [{"bob", "dan"}, {"ann", "cy", "eve"}]  # each grades the rest, once
 
 
 # --- The capstone's self-checks reject wrong code ---
@@ -383,6 +428,18 @@ def test_a_student_gets_their_own_numbers_the_same_every_time(monkeypatch):
     # the seed is the SHA-256 of the ids: the same on every machine and Python run
     seed = int.from_bytes(hashlib.sha256(b"ann\x0001.e0").digest()[:8], "little")
     assert draws["ann"][0] == round(float(np.random.default_rng(seed).uniform(-3.0, 3.0)), 3)
+
+
+def test_the_static_edition_shows_the_books_numbers_on_a_hub(monkeypatch):
+    """docs/build.py run by a hub user (or while a student is graded) still builds the reader
+    alone's pages: chapter 1's own points are the book's defaults."""
+    from bpbook.chapters import ch01_chain_rule as ch01
+    from tests.docs_build import build
+    monkeypatch.setenv("JUPYTERHUB_USER", "hub-user")
+    monkeypatch.setenv("BPBOOK_STUDENT", "graded")
+    assert variants.number("01.chain", ch01.CHAIN_AT, -0.3, 0.3, digits=2) != ch01.CHAIN_AT
+    text, _ = build.execute(REPO / "chapters" / "01_chain_rule.py", key="test")
+    assert f"Your point: $x = {ch01.CHAIN_AT}$" in text
 
 
 @pytest.mark.parametrize("kwargs, name", [

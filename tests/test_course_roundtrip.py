@@ -15,7 +15,11 @@ and the tamper report lists each. The
 capstone also gets issue 19's wrong code (its self-checks once called it right; only ``train``,
 graded on reference pieces, keeps its points) and a ``train`` that never returns (that cell alone
 scores 0, its feedback says it ran longer than the limit). Chapter 1 gives each student their own
-numbers: alice hands in her right answers (full marks), bob copies them (0). The students after
+numbers: carol hands in her right answers (full marks), alice and bob swap theirs (both 0). After
+the grading, chapter 1's solutions are released as the guide says: a student's fetch of them
+fails before and works after, and brings the solutions and model answers; the Formgrader's
+manual grading page (its template on the autograded notebook) shows each model answer under the
+student's answer, and no feedback or release holds one. The students after
 the first four are put straight into ``course/submitted/`` (as ``nbgrader collect`` leaves them),
 which saves two nbgrader runs each.
 """
@@ -96,7 +100,10 @@ for _name in [n for n, v in list(globals().items()) if n == "answer" or (callabl
     "osexit": dict(first="import os\nos._exit(0)\n"),
 }
 CHEATS_ON = {"01_chain_rule": ("transformer", "monkeypatch"), "capstone_mlp": tuple(CHEATS)}
-VARIANTS = ("alice", "bob")  # alice hands in her own numbers, bob copies alice's
+SOLVED = "01_chain_rule"  # whose solutions are released after the deadline
+# Chapter 1's numbers are each student's own: carol hands in her right answers (full marks);
+# alice and bob swap theirs, each handing in the other's right answers (both 0)
+VARIANTS = {"carol": "carol", "alice": "bob", "bob": "alice"}  # student: whose answers
 # The capstone's wrong code (issue 19): identity sigmoid, an MSE of 42, a forward of 0; train right
 CAPSTONE_BAD = {
     "capstone.sigmoid": "class Sigmoid:\n    def forward(self, z):\n        return z\n"
@@ -119,7 +126,7 @@ def students(assignment):
     if assignment == "capstone_mlp":
         extra += ("badcode", "looping")
     if assignment == "01_chain_rule":
-        extra += VARIANTS
+        extra += tuple(VARIANTS)
     return STUDENTS + extra
 
 
@@ -149,11 +156,13 @@ def guide_block(name):
     return match.group(1)
 
 
-def run_block(name, cwd, env, **variables):
+def run_block(name, cwd, env, must_pass=True, **variables):
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", guide_block(name)], cwd=cwd,
                             env={**env, **variables}, capture_output=True, text=True,
                             timeout=900)
-    assert result.returncode == 0, f"{name} failed:\n{result.stdout}\n{result.stderr}"
+    if must_pass:
+        assert result.returncode == 0, f"{name} failed:\n{result.stdout}\n{result.stderr}"
+    return result
 
 
 def wrong_exercise(assignment):
@@ -181,7 +190,8 @@ def answers(student, assignment):
         return out
     out = {ex_id: entry["solution"] for ex_id, entry in exercises.items()}
     if student in VARIANTS:
-        out = {ex_id: f"answer = {value!r}" for ex_id, value in chain_rule_answers("alice").items()}
+        out = {ex_id: f"answer = {value!r}"
+               for ex_id, value in chain_rule_answers(VARIANTS[student]).items()}
     elif student == "badcode":
         out.update(CAPSTONE_BAD)
     elif student == "looping":
@@ -202,7 +212,7 @@ def want_scores(assignment, kit):
     points = {ex: e["points"] for ex, e in kit[assignment]["exercises"].items()}
     wrong_points = points[wrong_exercise(assignment)[0]]
     want = {"untouched": 0, "solved": full, "onewrong": full - wrong_points,
-            "patched": full - wrong_points, "alice": full, "bob": 0}
+            "patched": full - wrong_points, "carol": full, "alice": 0, "bob": 0}
     if assignment == "capstone_mlp":
         want |= {"badcode": points["capstone.train"], "looping": full - points["capstone.train"]}
     return {s: want.get(s, 0) for s in students(assignment)}
@@ -269,12 +279,23 @@ def run_roundtrip(root):
     with open(course / "grades.csv", newline="") as f:
         grades = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(f)}
     kit = json.loads((course / "kit.json").read_text())
-    return course, grades, kit
+    return course, grades, kit, release_solutions(root, env)
+
+
+def release_solutions(root, env):
+    """The guide's last step for chapter 1, with a student's fetch before and after it: whether
+    the first fetch failed, and the notebook the second one brought."""
+    name = f"{SOLVED}-solutions"
+    before = run_block("fetch", root / "solved", env, must_pass=False, ASSIGNMENT=name)
+    run_block("solutions", root, env, ASSIGNMENT=SOLVED)
+    run_block("fetch", root / "solved", env, ASSIGNMENT=name)
+    return {"refused_before": before.returncode != 0,
+            "fetched": nbformat.read(root / "solved" / name / f"{SOLVED}.ipynb", as_version=4)}
 
 
 @pytest.mark.parametrize("assignment", ROUNDTRIP)
 def test_scores_are_exact(roundtrip, assignment):
-    course, grades, kit = roundtrip
+    course, grades, kit, _ = roundtrip
     full, think = kit[assignment]["points"], kit[assignment]["think_points"]
     got = {s: float(grades[(assignment, s)]["score"]) for s in students(assignment)}
     assert got == want_scores(assignment, kit)
@@ -284,7 +305,7 @@ def test_scores_are_exact(roundtrip, assignment):
 
 @pytest.mark.parametrize("assignment", CHEATS_ON)
 def test_every_cheat_scores_zero_on_every_exercise(roundtrip, assignment):
-    course, _, kit = roundtrip
+    course, _, kit, _ = roundtrip
     for student in CHEATS_ON[assignment]:
         nb = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb",
                            as_version=4)
@@ -296,29 +317,31 @@ def test_every_cheat_scores_zero_on_every_exercise(roundtrip, assignment):
 
 
 def test_a_function_that_runs_too_long_loses_its_own_points_only(roundtrip):
-    course, grades, kit = roundtrip
+    course, grades, kit, _ = roundtrip
     text = _feedback(course, "looping", "capstone_mlp")
     assert f"ran longer than {GRADED_TIMEOUT} s" in text
 
 
 def test_each_student_gets_and_is_graded_on_their_own_numbers(roundtrip):
-    course, grades, kit = roundtrip
+    course, grades, kit, _ = roundtrip
     alice, bob = own_numbers("alice"), own_numbers("bob")
     assert all(a != b for a, b in zip(alice, bob))
+    assert chain_rule_answers("alice") != chain_rule_answers("bob")
     # a reader alone: the book's numbers (x = 0.13, off the chain explorer's grid of 0.05)
     assert own_numbers("") == [0.13, 0.5, 0.7]
     for student, numbers in (("alice", alice), ("bob", bob)):
         text = (course / "autograded" / student / "01_chain_rule" / "01_chain_rule.ipynb"
                 ).read_text(encoding="utf-8")
         assert f"Your point: $x = {numbers[0]}$" in text, student
-    # alice's numbers are right for alice (full marks) and wrong for bob (0: test_scores_are_exact)
-    assert float(grades[("01_chain_rule", "alice")]["score"]) == kit["01_chain_rule"]["points"]
+    # one's own right answers score in full; two who swap theirs both lose every point
+    assert float(grades[("01_chain_rule", "carol")]["score"]) == kit["01_chain_rule"]["points"]
+    assert float(grades[("01_chain_rule", "alice")]["score"]) == 0
     assert float(grades[("01_chain_rule", "bob")]["score"]) == 0
 
 
 @pytest.mark.parametrize("assignment", CHEATS_ON)
 def test_tamper_report_lists_the_cheats_and_not_the_honest(roundtrip, assignment):
-    course, _, _ = roundtrip
+    course, _, _, _ = roundtrip
     text = (course / f"tamper_{assignment}.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^## (\S+)$", text, re.M))
     assert set(CHEATS_ON[assignment]) <= listed
@@ -333,7 +356,7 @@ def _feedback(course, student, assignment):
 
 @pytest.mark.parametrize("assignment", ROUNDTRIP)
 def test_feedback_names_the_mistake(roundtrip, assignment):
-    course, _, kit = roundtrip
+    course, _, kit, _ = roundtrip
     ex_id, _ = wrong_exercise(assignment)
     message = kit[assignment]["exercises"][ex_id]["wrong_feedback"]
     assert message.startswith("✘ not yet")
@@ -347,13 +370,13 @@ def test_feedback_names_the_mistake(roundtrip, assignment):
 
 @pytest.mark.parametrize("assignment", ROUNDTRIP)
 def test_feedback_hides_the_hidden_tests(roundtrip, assignment):
-    course, _, _ = roundtrip
+    course, _, _, _ = roundtrip
     for student in students(assignment):
         assert "HIDDEN TESTS" not in _feedback(course, student, assignment)
 
 
 def test_release_leaks_nothing(roundtrip):
-    course, _, _ = roundtrip
+    course, _, _, _ = roundtrip
     assert leaks(course) == []
     released = {p.name for p in (course / "release").rglob("*") if p.is_file()}
     assert released == {f"{a}.ipynb" for a in ROUNDTRIP}
@@ -363,3 +386,58 @@ def test_release_leaks_nothing(roundtrip):
         answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
                    if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
         assert answers == {grade_id(ex.id): ex.stub.rstrip() + "\n" for ex in chapter.exercises}
+
+
+def _model_answers(assignment):
+    """``{grade id: the first words of the model answer}`` of each think question."""
+    _, thinks = load_material(assignment, ASSIGNMENTS[assignment][1])
+    return {grade_id(t): " ".join(entry["answer"].split()[:8]) for t, entry in thinks.items()}
+
+
+def test_the_formgrader_shows_each_model_answer_under_the_students(roundtrip):
+    """The Formgrader's manual grading page renders the autograded notebook with its own
+    template (nbgrader's SubmissionHandler): the model answer must be on that page, right after
+    the student's answer it is for."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    course = roundtrip[0]
+    path = course / "autograded" / "solved" / SOLVED / f"{SOLVED}.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    exporter = HTMLExporter(template_name="formgrade",
+                            extra_template_basedirs=[handlers.template_path])
+    page, _ = exporter.from_filename(str(path), resources={
+        "assignment_id": SOLVED, "notebook_id": SOLVED, "submission_id": "s", "index": 0,
+        "total": 1, "base_url": "", "student": "solved", "last_name": None, "first_name": None,
+        "notebook_path": f"autograded/solved/{SOLVED}/{SOLVED}.ipynb"})
+    page = " ".join(html.unescape(page).split())
+    answers = _model_answers(SOLVED)
+    assert answers
+    for gid, words in answers.items():
+        at = next(i for i, c in enumerate(cells)
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+        assert cells[at + 1].metadata.get("bpbook_model_answer") == gid
+        assert "nbgrader" not in cells[at + 1].metadata  # nothing grades it
+        after = page[page.index(f'id="{gid}"'):]  # from the answer's score box
+        end = after.find('class="score')  # the next graded cell's score box
+        assert words in (after if end < 0 else after[:end]), gid
+
+
+def test_no_student_sees_a_model_answer_before_the_solutions(roundtrip):
+    course = roundtrip[0]
+    words = _model_answers(SOLVED).values()
+    release = nbformat.read(course / "release" / SOLVED / f"{SOLVED}.ipynb", as_version=4)
+    released = " ".join(" ".join(c.source for c in release.cells).split())
+    for student in students(SOLVED):
+        feedback = " ".join(_feedback(course, student, SOLVED).split())
+        assert not [w for w in words if w in feedback or w in released], student
+
+
+def test_solutions_are_fetched_only_after_their_release(roundtrip):
+    solutions = roundtrip[3]
+    assert solutions["refused_before"]
+    text = "\n".join(c.source for c in solutions["fetched"].cells)
+    exercises, _ = load_material(SOLVED, ASSIGNMENTS[SOLVED][1])
+    for ex_id, entry in exercises.items():
+        assert entry["solution"].strip() in text, ex_id
+    assert all(w in " ".join(text.split()) for w in _model_answers(SOLVED).values())
+    assert "HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text and "_bp_items" not in text

@@ -176,6 +176,11 @@ def term(site, clients):
         assert done["success"], done
     submissions = teacher.ok("GET", f"formgrader/api/submissions/{ASSIGNMENT}")
     scores = {s["student"]: s for s in submissions}
+    # the Formgrader's manual grading page of the first student's notebook, as the grader opens it
+    notebooks = teacher.ok("GET", f"formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
+    first = next(n for n in notebooks if n["student"] == right.user)
+    page = teacher.server("GET", f"formgrader/submissions/{first['id']}/")
+    assert page.status_code == 200, page.text[:2000]
     feedback = {}
     for student in (right, wrong):
         student.ok("POST", "assignments/fetch_feedback",
@@ -185,7 +190,8 @@ def term(site, clients):
         html = student.ok("GET", f"api/contents/{folder[0]['path']}/{ASSIGNMENT}.html")
         feedback[student.user] = html["content"]
     kit = json.loads((site.course() / "kit.json").read_text())[ASSIGNMENT]
-    return {"scores": scores, "feedback": feedback, "kit": kit, "last": last, "listed": listed}
+    return {"scores": scores, "feedback": feedback, "kit": kit, "last": last, "listed": listed,
+            "manual_grading": page.text}
 
 
 def test_students_see_the_released_chapter(site, term):
@@ -217,6 +223,20 @@ def test_feedback_reaches_each_student(site, term):
     assert "✘ not yet" not in html.unescape(term["feedback"][right])
     for text in term["feedback"].values():
         assert "HIDDEN TESTS" not in text
+
+
+def test_the_grader_sees_each_model_answer_and_no_student_does(site, term):
+    """Beside each think answer on the Formgrader's manual grading page, the model answer and
+    grading note; in no student's feedback."""
+    _, thinks = load_material(ASSIGNMENT, assignments()[ASSIGNMENT][1])
+    page = " ".join(html.unescape(term["manual_grading"]).split())
+    assert "Model answer and grading note" in page
+    for ex_id, entry in thinks.items():
+        words = " ".join(entry["answer"].split()[:8])
+        after = page[page.index(f'id="{grade_id(ex_id)}"'):]  # the answer's score box onwards
+        assert words in after, ex_id
+        for text in term["feedback"].values():
+            assert words not in " ".join(html.unescape(text).split()), ex_id
 
 
 def test_a_student_has_no_formgrader(site, clients):

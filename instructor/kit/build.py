@@ -20,8 +20,8 @@ import nbformat
 
 from instructor import settings
 from instructor.kit.chapter import (CHAPTERS, REPO, SOLUTIONS, KitError, chapter_names,
-                                   per_student, read_chapter)
-from instructor.kit.hidden import hidden_tests
+                                   read_chapter)
+from instructor.kit.hidden import wire
 from instructor.kit.leaks import leaks
 from instructor.kit.render import grade_id, source_notebook
 from instructor.kit.solve import solve
@@ -49,9 +49,19 @@ c.Execute.timeout = 600  # seconds per cell: a chapter's training cells on a bus
 # Feedback shows the student's results, not the hidden tests (nor their expected values): the
 # hidden regions are cleared, and a traceback names the error without quoting the cell's lines.
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
-c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades",
+c.GenerateFeedback.preprocessors = ["instructor.kit.grader.DropModelAnswers",
+                                    "nbgrader.preprocessors.GetGrades",
                                     "nbgrader.preprocessors.ClearHiddenTests",
                                     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+# The solved notebook released after the deadline (the guide's last step): no hidden report, no
+# solution markers.
+c.GenerateSolution.preprocessors = ["nbgrader.preprocessors.IncludeHeaderFooter",
+                                    "nbgrader.preprocessors.LockCells",
+                                    "nbgrader.preprocessors.ClearOutput",
+                                    "nbgrader.preprocessors.ClearMarkScheme",
+                                    "nbgrader.preprocessors.ClearHiddenTests",
+                                    "instructor.kit.grader.DropSolutionMarkers",
+                                    "nbgrader.preprocessors.Execute"]
 # Kernels talk over sockets in a private folder, not TCP ports that two graders running at the
 # same moment could both pick.
 _sockets = tempfile.mkdtemp(prefix="bpbook-kernel-")
@@ -73,6 +83,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
+    # For the Formgrader's manual grading, which shows the autograded notebook: the model answer
+    # and grading note under each think answer (generate_feedback drops them: DropModelAnswers).
+    "instructor.kit.grader.ModelAnswers",
 ]
 c.GuardedExecute.answers_dir = os.path.join(c.CourseDirectory.root, "answers")
 '''
@@ -84,6 +97,18 @@ import sys
 
 sys.path.insert(0, {repo!r})
 from instructor.kit.tamper import main  # noqa: E402
+
+main(sys.argv[1:])
+'''
+
+
+GRADE_CLASS = '''\
+"""Written by `make course`: autograde a class with several nbgrader processes at once
+(instructor/kit/parallel.py). Run in this folder: python grade_class.py ASSIGNMENT --processes 2"""
+import sys
+
+sys.path.insert(0, {repo!r})
+from instructor.kit.parallel import main  # noqa: E402
 
 main(sys.argv[1:])
 '''
@@ -108,7 +133,8 @@ def build_source(name, folders, course):
     answers = course / "answers"
     answers.mkdir(exist_ok=True)
     (answers / f"{name}.json").write_text(json.dumps(
-        {"per_student": per_student(name, folders[1]), "cells": expected}))
+        {"per_student": chapter.per_student, "cells": expected,
+         "model_answers": {grade_id(t.id): t.entry["answer"].strip() for t in chapter.thinks}}))
     return {
         "points": chapter.points, "think_points": chapter.think_points,
         "exercises": {ex.id: {"grade_id": grade_id(ex.id), "points": ex.entry["points"],
@@ -119,20 +145,34 @@ def build_source(name, folders, course):
     }
 
 
-def student_answers(built, name, student):
+def student_answers(built, name, student, verify=False, folders=None):
     """The expected values of ``student`` for assignment ``name``, from ``built`` (the build's
-    ``course/answers/<name>.json``). For a per-student chapter each value is recomputed from the
-    instructor's solutions on the student's numbers, in memory (a file could be written by the
-    code being graded); a function's results on the kit's inputs stay the build's."""
+    ``course/answers/<name>.json``). For a per-student chapter every value is recomputed in
+    memory (a file could be written by the code being graded) from the instructor's solutions,
+    in a kernel that shows the student's numbers: a number or array, a probe's value, and a
+    function's results on the build's inputs with their samples in the student's order
+    (:func:`bpbook.variants.vary`, as the hidden test calls it). ``verify``: run the self-checks
+    too, which must accept the solution and reject the ``wrong`` answer on these numbers.
+    ``folders``: the chapter's and its solutions' (default: the assignment's)."""
     cells = copy.deepcopy(built["cells"])
     if not built["per_student"]:
         return cells
-    chapter = read_chapter(name, *assignments()[name])
-    records = solve(chapter, student=student)
+    chapter = read_chapter(name, *(folders or assignments()[name]))
+    inputs = {cell["exercise"]: {key.partition(":")[2]: item["inputs"]
+                                 for key, item in cell["items"].items() if "inputs" in item}
+              for cell in cells.values()}
+    records = solve(chapter, student=student, grading=not verify,
+                    inputs={ex: found for ex, found in inputs.items() if found})
     for ex in chapter.exercises:
-        _, items = hidden_tests(ex, records[ex.id])
-        cells[grade_id(ex.id) + "-test"]["items"].update(
-            {key: item for key, item in items.items() if key.startswith("value:")})
+        record, items = records[ex.id], cells[grade_id(ex.id) + "-test"]["items"]
+        for key, item in items.items():
+            kind, _, item_name = key.partition(":")
+            if kind == "value":
+                item["want"] = wire(record["values"].get(item_name))
+            elif kind == "calls":
+                item["want"] = wire(record["graded"][item_name])
+            elif kind == "probe":
+                item["want"] = wire(record.get("probe"))
     return cells
 
 
@@ -156,7 +196,8 @@ def build(course=COURSE, only=None, jobs=2, release=True):
     (course / "nbgrader_config.py").write_text(CONFIG.replace("{repo!r}", repr(str(REPO)))
                                                + settings.LOAD)
     settings.install(course)
-    (course / "tamper_report.py").write_text(TAMPER.replace("{repo!r}", repr(str(REPO))))
+    for name, text in (("tamper_report.py", TAMPER), ("grade_class.py", GRADE_CLASS)):
+        (course / name).write_text(text.replace("{repo!r}", repr(str(REPO))))
     todo = {n: f for n, f in assignments().items() if not only or n in only}
     unknown = set(only or ()) - set(todo)
     if unknown:

@@ -49,6 +49,7 @@ class Chapter:
     notebook: object
     exercises: list
     thinks: list
+    per_student: bool = False  # each student their own numbers (see per_student())
 
     @property
     def points(self):
@@ -140,7 +141,7 @@ def read_chapter(name, chapters=CHAPTERS, solutions=SOLUTIONS):
                                   defined_names(cell.source, where)))
     material = solutions / f"{name}.py"
     _join(_label(path), _label(material), exercises, thinks, *load_material(name, solutions))
-    return Chapter(name, nb, exercises, thinks)
+    return Chapter(name, nb, exercises, thinks, per_student(name, solutions))
 
 
 def _label(path):

@@ -15,6 +15,9 @@
   student's numbers: :func:`instructor.kit.build.student_answers`) and, when an item differs or
   the report is missing or doubled, writes an error output into the cell, which nbgrader then
   scores 0.
+- :class:`ModelAnswers` puts your model answer and grading note under each answer you grade by
+  hand, in the autograded notebook the Formgrader shows; :class:`DropModelAnswers`, the first
+  step of ``nbgrader generate_feedback``, takes them out again, so feedback never shows them.
 
 What the kernel can still do, and why it does not buy points: the student's code runs before the
 check cell and can make the cell display anything (a forged report). Only numbers cross, and
@@ -31,6 +34,7 @@ import numpy as np
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
+from nbformat.v4 import new_markdown_cell
 from traitlets import Integer, Unicode, default
 
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -98,8 +102,9 @@ class GuardedExecute(Execute):
         # The instructor's values for this student, before the student's kernel starts: its code
         # cannot rewrite what they are read from (the Verdict, after it, uses these).
         if self.answers_dir:
-            resources["bpbook_expected"] = expected_values(self.answers_dir, notebook,
-                                                           self._student)
+            built = read_answers(self.answers_dir, notebook)
+            resources["bpbook_expected"] = student_answers(built, notebook, self._student)
+            resources["bpbook_model_answers"] = built.get("model_answers", {})
         try:
             return super().preprocess(nb, resources, km)
         except (DeadKernelError, KernelGone) as err:
@@ -144,13 +149,18 @@ def same(got, want, rtol, atol, scalar=False):
     return g.shape == w.shape and bool(np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def expected_values(folder, notebook, student):
-    """The instructor's values for ``student``'s ``notebook`` (``folder``: course/answers)."""
+def read_answers(folder, notebook):
+    """What ``make course`` wrote for ``notebook`` in ``folder`` (course/answers)."""
     path = Path(folder) / f"{notebook}.json"
     if not path.exists():
         raise FileNotFoundError(f"no expected values for {notebook} in {folder}: run make course "
                                 "for it")
-    return student_answers(json.loads(path.read_text(encoding="utf-8")), notebook, student)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def expected_values(folder, notebook, student):
+    """The instructor's values for ``student``'s ``notebook`` (``folder``: course/answers)."""
+    return student_answers(read_answers(folder, notebook), notebook, student)
 
 
 def judge(outputs, exercise, expected):
@@ -209,4 +219,54 @@ class Verdict(NbGraderPreprocessor):
             if kind:
                 self.log.info("%s: %s", meta["grade_id"], message)
                 cell.outputs.append(_error(kind, message))
+        return nb, resources
+
+
+MODEL_ANSWER = "bpbook_model_answer"  # a cell's metadata key: the grade id it answers
+
+
+class ModelAnswers(NbGraderPreprocessor):
+    """Under each answer graded by hand, a cell with your model answer and grading note (from
+    ``course/answers/<notebook>.json``, read by :class:`GuardedExecute` before the kernel started),
+    in the autograded notebook that the Formgrader's manual grading page shows. It carries no
+    nbgrader metadata, so nothing grades it; :class:`DropModelAnswers` keeps it out of feedback."""
+
+    def preprocess(self, nb, resources):
+        answers = resources.get("bpbook_model_answers") or {}
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            meta = cell.metadata.get("nbgrader", {})
+            text = answers.get(meta.get("grade_id")) if meta.get("solution") else None
+            if text and meta.get("grade"):
+                quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+                note = new_markdown_cell(
+                    "**Model answer and grading note** (for the grader; the student's feedback "
+                    f"leaves this cell out)\n\n{quoted}", metadata={MODEL_ANSWER: meta["grade_id"]})
+                if nb.get("nbformat_minor", 5) < 5:  # cell ids came with nbformat 4.5
+                    note.pop("id", None)
+                cells.append(note)
+        nb.cells = cells
+        return nb, resources
+
+
+class DropModelAnswers(NbGraderPreprocessor):
+    """``nbgrader generate_feedback``'s first step: the model answers leave the notebook."""
+
+    def preprocess(self, nb, resources):
+        nb.cells = [c for c in nb.cells if MODEL_ANSWER not in c.metadata]
+        return nb, resources
+
+
+class DropSolutionMarkers(NbGraderPreprocessor):
+    """``nbgrader generate_solution``'s step: the ``### BEGIN/END SOLUTION`` lines go, the
+    solutions stay (for the solved notebook students fetch after the deadline)."""
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            lines = cell.source.splitlines()
+            kept = [line for line in lines
+                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+            if len(kept) != len(lines):
+                cell.source = "\n".join(kept)
         return nb, resources

@@ -22,6 +22,7 @@ import numpy as np
 from instructor.kit.chapter import KitError
 
 MIME = "application/vnd.bpbook.answer+json"
+SHOWN = "(your answer, reported to the grader)"
 NUMBER_RTOL = 1e-3  # looser than the self-checks' relative tolerance: the visible test decides
 FUNCTION_RTOL, FUNCTION_ATOL = 1e-4, 1e-6  # looser than numpy.allclose's, which the checks use
 MAX_ENTRIES = 400  # a recorded call with larger inputs is left out (keeps the notebook readable)
@@ -97,8 +98,11 @@ def _item(want, rtol, atol, scalar=False):
     return {"want": wire(want), "rtol": rtol, "atol": atol, "scalar": scalar}
 
 
-def _calls(name, calls):
-    """``(code, item)`` reporting ``name``'s results on the recorded inputs, or ``None``."""
+def _calls(name, calls, ex_id, per_student):
+    """``(code, item, inputs)`` reporting ``name``'s results on the recorded inputs (``inputs``:
+    their source), or ``None``. In a per-student chapter the report's inputs are the recorded ones
+    with the samples in the student's own order (:func:`bpbook.variants.vary`), and the grader
+    computes the instructor's results on the same (:func:`instructor.kit.build.student_answers`)."""
     args, outs = [], []
     for a, out in calls:
         if out is None or _size(a) > MAX_ENTRIES:
@@ -113,14 +117,20 @@ def _calls(name, calls):
     if not args:
         return None
     head = "import torch\n" if any("torch.tensor(" in a for a in args) else ""
-    code = (f"{head}_bp_items[{f'calls:{name}'!r}] = [_bp_plain({name}(*_bp_args)) for _bp_args in [\n"
-            + "".join(f"    {a},\n" for a in args) + "]]\n")
-    return code, _item(list(outs), FUNCTION_RTOL, FUNCTION_ATOL)
+    inputs = "[\n" + "".join(f"    {a},\n" for a in args) + "]"
+    call = f"{name}(*_bp_vary(_bp_args, {ex_id!r}))" if per_student else f"{name}(*_bp_args)"
+    if per_student:
+        head += "from bpbook.variants import vary as _bp_vary\n"
+    code = (f"{head}_bp_items[{f'calls:{name}'!r}] = [_bp_plain({call}) for _bp_args in "
+            f"{inputs}]\n")
+    return code, _item(list(outs), FUNCTION_RTOL, FUNCTION_ATOL), inputs
 
 
-def hidden_tests(ex, record):
+def hidden_tests(ex, record, per_student=False):
     """``(code, expected)`` for exercise ``ex`` from its solving ``record``: the hidden region
-    that reports the student's items, and the instructor's values for the same items."""
+    that reports the student's items, and the instructor's values for the same items (a
+    function's item also keeps its ``inputs``' source, which the grader evaluates the
+    instructor's function on for each student of a ``per_student`` chapter)."""
     if "hidden" in ex.entry:
         raise KitError(f"exercise {ex.id!r}: a `hidden` test would judge inside the student's "
                        "kernel; give the entry a `probe` instead (its value is compared by the "
@@ -133,10 +143,10 @@ def hidden_tests(ex, record):
             parts.append(f"_bp_items[{f'value:{name}'!r}] = _bp_plain({name})\n")
             expected[f"value:{name}"] = _item(value, NUMBER_RTOL, 0.0, scalar)
         elif name in record["calls"]:
-            found = _calls(name, record["calls"][name])
+            found = _calls(name, record["calls"][name], ex.id, per_student)
             if found:
                 parts.append(found[0])
-                expected[f"calls:{name}"] = found[1]
+                expected[f"calls:{name}"] = {**found[1], "inputs": found[2]}
     probe = ex.entry.get("probe")
     if probe:
         if record.get("probe") is None:
@@ -147,7 +157,8 @@ def hidden_tests(ex, record):
         raise KitError(f"exercise {ex.id!r}: no hidden test could be recorded (the answer is not "
                        "numeric, and the self-check's calls have no numeric results): give its "
                        "entry a `probe`")
-    report = (f"_bp_display.display({{{MIME!r}: {{'exercise': {ex.id!r}, 'items': _bp_items}}}}, "
-              "raw=True)\n")
+    # text/plain: what a page (feedback, the Formgrader) shows in place of the report
+    report = (f"_bp_display.display({{{MIME!r}: {{'exercise': {ex.id!r}, 'items': _bp_items}}, "
+              f"'text/plain': {SHOWN!r}}}, raw=True)\n")
     code = REPORT + "".join(parts) + report
     return "### BEGIN HIDDEN TESTS\n" + code.rstrip("\n") + "\n### END HIDDEN TESTS", expected

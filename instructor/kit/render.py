@@ -71,7 +71,7 @@ def source_notebook(chapter, records, expected=None):
                                           locked=False))
         elif i in checks:
             ex = checks[i]
-            hidden, items = hidden_tests(ex, records[ex.id])
+            hidden, items = hidden_tests(ex, records[ex.id], chapter.per_student)
             new.source = test_source(ex, hidden)
             expected[grade_id(ex.id) + "-test"] = {"exercise": ex.id, "items": items}
             new.metadata.update(_nbgrader(grade_id(ex.id) + "-test", grade=True, solution=False,
