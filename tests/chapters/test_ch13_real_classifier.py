@@ -19,7 +19,7 @@ from bpbook.chapters.ch13_real_classifier.train import (  # noqa: E402
 from bpbook.data import digits  # noqa: E402
 from bpbook.torch_bridge import to_torch_mlp  # noqa: E402
 from tests import solutions  # noqa: E402
-from tests.student import reload_as  # noqa: E402
+from tests.per_student import exercises_as  # noqa: E402
 
 
 def test_split_is_seeded_disjoint_and_complete():
@@ -304,14 +304,12 @@ def test_the_confusion_alt_names_only_mistakes_that_are_commonest():
 
 @pytest.fixture
 def as_student(monkeypatch):
-    """Reload the exercise module as ``who``'s kernel would import it (bpbook.variants); the
-    module is reloaded for a reader alone afterwards."""
-    yield lambda who: reload_as(monkeypatch, exercises, who)
-    reload_as(monkeypatch, exercises, None)
+    """The exercise module as ``who``'s kernel imports it (bpbook.variants), a fresh copy."""
+    yield lambda who: exercises_as(monkeypatch, exercises, who)
 
 
 def test_a_reader_alone_counts_the_pages_width_and_batch(monkeypatch):
-    module = reload_as(monkeypatch, exercises, None)
+    module = exercises_as(monkeypatch, exercises, None)
     assert (module.MULT_HIDDEN, module.MULT_BATCH) == (HIDDEN, BATCH)
 
 

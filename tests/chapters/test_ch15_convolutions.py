@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bpbook.chapters.ch15_convolutions import cnn, exercises, index_form, plots
 from bpbook.chapters.ch15_convolutions.explore import KERNELS, N_IMAGES, update
 from bpbook.gradcheck import numeric_grad
-from tests.student import reload_as
+from tests.per_student import exercises_as
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -219,38 +219,35 @@ def test_each_student_gets_own_settings_the_checks_and_solutions_follow(monkeypa
     entry = _solutions()
     assert entry.PER_STUDENT is True
     seen = set()
-    try:
-        for who in [f"student{i}" for i in range(40)]:
-            mod = reload_as(monkeypatch, exercises, who)
-            H, k, s, P = (mod.SIZE_AT[n] for n in ("H", "k", "stride", "padding"))
-            assert 20 <= H <= 40 and k % 2 == 1 and 5 <= k <= 11 and s == 2 and 4 <= P <= 6
-            right = (H + 2 * P - k) // s + 1  # the output-size formula, written here
-            # every named mistake is a number of its own, so the check can tell them apart
-            wrong = [(H - k) // s + 1, (H + 2 * P - k) // s, H + 2 * P - k + 1,
-                     (H + P - k) // s + 1]
-            assert right not in wrong and len(set(wrong)) == 4, (who, mod.SIZE_AT)
-            assert mod.check_output_size(right).ok is True
-            assert all(mod.check_output_size(v).ok is False for v in wrong)
-            c = mod.COUNT_AT
-            count = c["out_channels"] * (c["in_channels"] * c["k"] ** 2 + 1)
-            assert mod.check_param_count(count).ok is True
-            others = [count - c["out_channels"], c["out_channels"] * (c["k"] ** 2 + 1),
-                      c["in_channels"] * c["k"] ** 2 + c["out_channels"]]
-            assert count not in others and len(set(others)) == 3
-            for ex, judge, want in (("15.output-size", mod.check_output_size, right),
-                                    ("15.param-count", mod.check_param_count, count)):
-                for code, ok in ((entry.EXERCISES[ex]["solution"], True),
-                                 (entry.EXERCISES[ex]["wrong"], False)):
-                    ns = {"SIZE_AT": mod.SIZE_AT, "COUNT_AT": mod.COUNT_AT}
-                    exec(code, ns)
-                    assert judge(ns["answer"]).ok is ok and (ns["answer"] == want) is ok
-            seen.add((tuple(mod.SIZE_AT.values()), tuple(c.values())))
-        assert len(seen) > 30  # students really differ
-        reader = reload_as(monkeypatch, exercises, None)
-        assert reader.SIZE_AT == dict(H=28, k=9, stride=2, padding=4)
-        assert reader.COUNT_AT == dict(in_channels=3, out_channels=16, k=5)
-    finally:
-        reload_as(monkeypatch, exercises, None)
+    for who in [f"student{i}" for i in range(40)]:
+        mod = exercises_as(monkeypatch, exercises, who)
+        H, k, s, P = (mod.SIZE_AT[n] for n in ("H", "k", "stride", "padding"))
+        assert 20 <= H <= 40 and k % 2 == 1 and 5 <= k <= 11 and s == 2 and 4 <= P <= 6
+        right = (H + 2 * P - k) // s + 1  # the output-size formula, written here
+        # every named mistake is a number of its own, so the check can tell them apart
+        wrong = [(H - k) // s + 1, (H + 2 * P - k) // s, H + 2 * P - k + 1,
+                 (H + P - k) // s + 1]
+        assert right not in wrong and len(set(wrong)) == 4, (who, mod.SIZE_AT)
+        assert mod.check_output_size(right).ok is True
+        assert all(mod.check_output_size(v).ok is False for v in wrong)
+        c = mod.COUNT_AT
+        count = c["out_channels"] * (c["in_channels"] * c["k"] ** 2 + 1)
+        assert mod.check_param_count(count).ok is True
+        others = [count - c["out_channels"], c["out_channels"] * (c["k"] ** 2 + 1),
+                  c["in_channels"] * c["k"] ** 2 + c["out_channels"]]
+        assert count not in others and len(set(others)) == 3
+        for ex, judge, want in (("15.output-size", mod.check_output_size, right),
+                                ("15.param-count", mod.check_param_count, count)):
+            for code, ok in ((entry.EXERCISES[ex]["solution"], True),
+                             (entry.EXERCISES[ex]["wrong"], False)):
+                ns = {"SIZE_AT": mod.SIZE_AT, "COUNT_AT": mod.COUNT_AT}
+                exec(code, ns)
+                assert judge(ns["answer"]).ok is ok and (ns["answer"] == want) is ok
+        seen.add((tuple(mod.SIZE_AT.values()), tuple(c.values())))
+    assert len(seen) > 30  # students really differ
+    reader = exercises_as(monkeypatch, exercises, None)
+    assert reader.SIZE_AT == dict(H=28, k=9, stride=2, padding=4)
+    assert reader.COUNT_AT == dict(in_channels=3, out_channels=16, k=5)
 
 
 def test_the_pool_check_tells_reading_order_from_column_order_as_torch_does():

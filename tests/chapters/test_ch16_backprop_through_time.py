@@ -19,7 +19,7 @@ from bpbook.display import alt_of
 from bpbook.errors import BpbookError
 from bpbook.rnn import spectral_radius
 from tests import solutions
-from tests.student import reload_as
+from tests.per_student import exercises_as
 
 matplotlib.use("Agg")
 
@@ -334,34 +334,31 @@ def test_each_student_gets_own_numbers_the_checks_and_solutions_follow(monkeypat
     material = solutions.load("16_backprop_through_time")
     assert material.PER_STUDENT is True
     seen = set()
-    try:
-        for who in [f"student{i}" for i in range(30)]:
-            mod = reload_as(monkeypatch, exercises, who)
-            rho, share = mod.GEOMETRIC_RHO, mod.GEOMETRIC_SHARE
-            assert 0.5 <= rho <= 0.95 and share in (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
-            T = 1
-            while rho ** T >= share:  # the longest T with ρ^(T−1) ≥ share, by counting
-                T += 1
-            assert mod.check_geometric(T).ok is True
-            assert mod.check_geometric(T - 1).ok is False and mod.check_geometric(T + 1).ok is False
-            T_seq, k, s = mod.REACH_T, mod.REACH_K, mod.REACH_S
-            assert mod.reach(T_seq, k, s) == s + k - 1  # measured on bpbook.RNN
-            named = [s + k, s + k - 2, k, T_seq - k + 1]
-            assert s + k - 1 not in named and len(set(named)) == 4, (who, T_seq, k, s)
-            assert mod.check_reach(s + k - 1).ok is True
-            assert all(mod.check_reach(v).ok is False for v in named)
-            for ex, judge in (("16.geometric", mod.check_geometric),
-                              ("16.reach", mod.check_reach)):
-                for code, ok in ((material.EXERCISES[ex]["solution"], True),
-                                 (material.EXERCISES[ex]["wrong"], False)):
-                    ns = {n: getattr(mod, n) for n in ("GEOMETRIC_RHO", "GEOMETRIC_SHARE",
-                                                        "REACH_T", "REACH_K", "REACH_S")}
-                    exec(code, ns)
-                    assert judge(ns["answer"]).ok is ok, (who, ex, code)
-            seen.add((rho, share, T_seq, k, s))
-        assert len(seen) > 25
-        reader = reload_as(monkeypatch, exercises, None)
-        assert (reader.GEOMETRIC_RHO, reader.GEOMETRIC_SHARE) == (0.8, 1e-3)
-        assert (reader.REACH_T, reader.REACH_K, reader.REACH_S) == (30, 12, 5)
-    finally:
-        reload_as(monkeypatch, exercises, None)
+    for who in [f"student{i}" for i in range(30)]:
+        mod = exercises_as(monkeypatch, exercises, who)
+        rho, share = mod.GEOMETRIC_RHO, mod.GEOMETRIC_SHARE
+        assert 0.5 <= rho <= 0.95 and share in (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
+        T = 1
+        while rho ** T >= share:  # the longest T with ρ^(T−1) ≥ share, by counting
+            T += 1
+        assert mod.check_geometric(T).ok is True
+        assert mod.check_geometric(T - 1).ok is False and mod.check_geometric(T + 1).ok is False
+        T_seq, k, s = mod.REACH_T, mod.REACH_K, mod.REACH_S
+        assert mod.reach(T_seq, k, s) == s + k - 1  # measured on bpbook.RNN
+        named = [s + k, s + k - 2, k, T_seq - k + 1]
+        assert s + k - 1 not in named and len(set(named)) == 4, (who, T_seq, k, s)
+        assert mod.check_reach(s + k - 1).ok is True
+        assert all(mod.check_reach(v).ok is False for v in named)
+        for ex, judge in (("16.geometric", mod.check_geometric),
+                          ("16.reach", mod.check_reach)):
+            for code, ok in ((material.EXERCISES[ex]["solution"], True),
+                             (material.EXERCISES[ex]["wrong"], False)):
+                ns = {n: getattr(mod, n) for n in ("GEOMETRIC_RHO", "GEOMETRIC_SHARE",
+                                                    "REACH_T", "REACH_K", "REACH_S")}
+                exec(code, ns)
+                assert judge(ns["answer"]).ok is ok, (who, ex, code)
+        seen.add((rho, share, T_seq, k, s))
+    assert len(seen) > 25
+    reader = exercises_as(monkeypatch, exercises, None)
+    assert (reader.GEOMETRIC_RHO, reader.GEOMETRIC_SHARE) == (0.8, 1e-3)
+    assert (reader.REACH_T, reader.REACH_K, reader.REACH_S) == (30, 12, 5)
