@@ -456,7 +456,8 @@ print(update(depth=30, activation="sigmoid", init="xavier")["message"])
 # - blew a network up with too-large weights, read bpbook's `ExplodingGradientError`, and fixed it
 #   with gradient-norm clipping and with He's initialisation.
 #
-# [Chapter 10](10_training_in_practice.py) goes on with what training needs besides a working
+# [Chapter 9](09_initialisation.py) derives where Xavier's and He's scales come from, and
+# [chapter 10](10_training_in_practice.py) goes on with what training needs besides a working
 # gradient: weight decay, dead ReLUs, the golden rules, and the memory of a backward pass.
 
 # %% [markdown]

@@ -100,7 +100,7 @@ display(say("`X` has shape {xs}; the states `H` have shape {hs}; the readout see
 
 # %%
 def bptt(W_xh, W_hh, X, H, dh_T):
-    """Gradients of W_xh, W_hh, b from dL/dh_T, the loss on the last state only."""
+    """Gradients of W_xh, W_hh, b from ∂ℒ/∂h_T, the loss on the last state only."""
     dW_xh, dW_hh = np.zeros_like(W_xh), np.zeros_like(W_hh)
     db = np.zeros((W_hh.shape[0], 1))
     dh = dh_T

@@ -294,7 +294,7 @@ def _count(n, noun):
 
 
 def forward_mode_gradient(sizes, seed=0):
-    """Every dL/dθ of :func:`mlp_graph`'s network by forward mode: one pass of dual numbers
+    """Every ∂ℒ/∂θ of :func:`mlp_graph`'s network by forward mode: one pass of dual numbers
     whose tangents are vectors with one entry per parameter (parameter j is seeded with e_j)."""
     x, theta = mlp_setup(sizes, seed)
     seeds = np.eye(len(theta))
