@@ -9,17 +9,20 @@ two forward passes per entry. $\hat g_i$ is not the derivative $g_i$: it is off 
 
 - **truncation**, $\frac{\varepsilon^2}{6}\mathcal L'''$, from the Taylor series (the
   $\varepsilon^2$ terms cancel in the symmetric difference, the cubic ones do not);
-- **rounding**: each loss is computed with a relative error of a few $u$ (float64's
-  $u = 2^{-52} \approx 2.2\times10^{-16}$), so the difference of two losses carries about
-  $u|\mathcal L|$ and $\hat g_i$ about $u|\mathcal L|/\varepsilon$, however large or small
-  $g_i$ is.
+- **rounding**: each loss is computed with an error of a few $u$ (float64's
+  $u = 2^{-52} \approx 2.2\times10^{-16}$) times the size $S$ of the numbers it is computed
+  from, so the difference of two losses carries about $uS$ and $\hat g_i$ about
+  $uS/\varepsilon$, however large or small $g_i$ is. Often $S$ is about $|\mathcal L|$, but a
+  loss can be the small difference of large numbers: the cross-entropy of a network sure of its
+  answers, $\log\sum_k e^{o_k} - o_c$, is tiny while its logits $o$ are of size 10. So
+  :func:`gradcheck` takes $S = |\mathcal L| + \overline{\sum_k |a_{L,k}|}$: the loss plus the
+  mean over the samples of the outputs' total size (the logits, for ``softmax_ce``).
 
 The first grows with ε, the second shrinks; their sum is smallest near $\varepsilon = u^{1/3}$
-(about 6e-6). The default ε = 1e-5 sits there. Taking $|\mathcal L'''| \lesssim |\mathcal L|$
-as the scale (true for inputs and weights of order one), the error any correct gradient may
-carry is
+(about 6e-6). The default ε = 1e-5 sits there. Taking $|\mathcal L'''| \lesssim S$ as the
+scale (true for inputs and weights of order one), the error any correct gradient may carry is
 
-$$\nu = |\mathcal L|\,\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big).$$
+$$\nu = S\,\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big).$$
 
 **The rule.** Each entry's error is judged relative to its size, with a floor:
 
@@ -42,11 +45,9 @@ when inputs or weights are large (tests/test_gradcheck.py holds both claims).
   pure relative error would fail a correct gradient of 1e-9 whose central difference carries
   1e-11 of rounding (relative 1e-2), which is what makes a fixed threshold like "1e-7 relative"
   fail correct networks.
-- The floor scales with the loss and with ε, so a loss of 300 (a saturated BCE) or a coarse
-  ε = 1e-3 gets the slack its central differences need, and no more. It assumes the loss rounds
-  like $u|\mathcal L|$: a loss that is the small difference of large numbers (the cross-entropy
-  of a network already sure of its answers) rounds like those numbers, and its tiny floor can
-  fail a correct gradient near 0; check such a network where it does not fit yet.
+- The floor scales with $S$ and with ε, so a loss of 300 (a saturated BCE), a tiny loss from
+  large logits (a confident cross-entropy) or a coarse ε = 1e-3 gets the slack its central
+  differences need, and no more.
 
 **Kinks.** Where the check of an entry moves a ReLU's (or Leaky ReLU's) pre-activation across 0,
 $\mathcal L$ is not differentiable between $\theta_i \pm \varepsilon$ and $\hat g_i$ mixes two slopes: its
@@ -98,16 +99,17 @@ def numeric_grad(f, x, eps=EPS):
     return g
 
 
-def central_difference_error(loss_value, eps, u=U):
-    r"""$\nu = |\mathcal L|(u/\varepsilon + \varepsilon^2/6)$: the error a central difference of
-    step ``eps`` may carry for a loss of size ``loss_value`` (rounding plus truncation)."""
-    return abs(float(loss_value)) * (u / eps + eps ** 2 / 6)
+def central_difference_error(scale, eps, u=U):
+    r"""$\nu = S(u/\varepsilon + \varepsilon^2/6)$: the error a central difference of step
+    ``eps`` may carry for a loss computed from numbers of size ``scale`` $= S$ (rounding plus
+    truncation)."""
+    return abs(float(scale)) * (u / eps + eps ** 2 / 6)
 
 
-def error_floor(loss_value, eps=EPS, tol=TOL):
+def error_floor(scale, eps=EPS, tol=TOL):
     """The rule's floor $\\varphi = C\\nu/\\tau$: below it a gradient is judged by its absolute
     error."""
-    return NOISE_FACTOR * central_difference_error(loss_value, eps) / tol
+    return NOISE_FACTOR * central_difference_error(scale, eps) / tol
 
 
 def rel_error(a, b, floor=0.0):
@@ -120,18 +122,20 @@ def rel_error(a, b, floor=0.0):
 
 
 class GradCheck:
-    """The result of :func:`gradcheck`: one row per checked entry, the rule's numbers, a verdict.
+    r"""The result of :func:`gradcheck`: one row per checked entry, the rule's numbers, a verdict.
 
     ``max_rel_error`` is the largest error $e_i$ of the entries whose check did not straddle a
     kink (``kinked[k]`` is True for row ``k`` if it did; ``kinks`` counts them); ``floor`` is
-    the rule's $\varphi$, ``loss`` the loss at the checked point, ``evaluations`` the number of
+    the rule's $\varphi$, ``loss`` the loss at the checked point, ``scale`` the size $S$ of
+    the numbers it is computed from ($|\mathcal L|$ unless given), ``evaluations`` the number of
     forward passes the central differences took.
     """
 
-    def __init__(self, rows, loss, eps, note="", evaluations=0, kinked=None):
+    def __init__(self, rows, loss, eps, note="", evaluations=0, kinked=None, scale=None):
         self.rows, self.loss, self.eps, self.note = rows, float(loss), float(eps), note
         self.kinked = list(kinked) if kinked is not None else [False] * len(rows)
-        self.floor = error_floor(self.loss, self.eps)
+        self.scale = abs(self.loss) if scale is None else float(scale)
+        self.floor = error_floor(self.scale, self.eps)
         self.evaluations = evaluations
         self.kinks = sum(self.kinked)
         self.max_rel_error = max((r[4] for r, k in zip(rows, self.kinked) if not k),
@@ -258,18 +262,28 @@ def gradcheck(model, X, Y, loss="mse", eps=EPS, sample=None, seed=0):
     params = [(label, value, grad) for label, (_, value, grad)
               in zip(_labels(model), model.parameters())]
     return check_gradients(lambda: model.loss(X, Y, loss), params, eps, sample, seed,
-                           signs=lambda: _kink_signs(model), note=note)
+                           signs=lambda: _kink_signs(model), note=note,
+                           scale=lambda value: abs(value) + _output_size(model))
 
 
-def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note=""):
-    """The rule applied to any scalar function ``f()`` of the arrays in ``params``, a list of
+def _output_size(model):
+    r"""The mean over the samples of $\sum_k |a_{L,k}|$ in the forward pass just run: the size of
+    the outputs the loss is computed from."""
+    return float(np.abs(model.y_hat).sum(axis=0).mean())
+
+
+def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note="", scale=None):
+    r"""The rule applied to any scalar function ``f()`` of the arrays in ``params``, a list of
     ``(label, value, grad)``: ``value`` is changed in place (and restored) by ±``eps`` entry by
     entry, ``grad`` is the gradient to judge. ``signs()``, if given, returns the sign patterns
-    whose change between the two passes marks a kink. Returns a :class:`GradCheck`."""
+    whose change between the two passes marks a kink. ``scale(value)``, if given, returns the
+    size $S$ of the numbers the loss ``value`` was computed from; it is called right after
+    ``f()`` at the checked point (default: $|\mathcal L|$). Returns a :class:`GradCheck`."""
     eps, sample, seed = _settings(eps, sample, seed)
     rng = np.random.RandomState(seed)
     value = float(f())
-    floor = error_floor(value, eps)
+    size = abs(value) if scale is None else float(scale(value))
+    floor = error_floor(size, eps)
     rows, kinked, evaluations = [], [], 0
     for label, theta, grad in params:
         for i in _entries(theta, sample, rng):
@@ -283,4 +297,4 @@ def check_gradients(f, params, eps=EPS, sample=None, seed=0, signs=None, note=""
             g, g_hat = float(grad[i]), float((up - down) / (2 * eps))
             kinked.append(any(np.any(a != b) for a, b in zip(up_signs, down_signs)))
             rows.append((label, i, g, g_hat, float(rel_error(g, g_hat, floor))))
-    return GradCheck(rows, value, eps, note, evaluations, kinked)
+    return GradCheck(rows, value, eps, note, evaluations, kinked, size)

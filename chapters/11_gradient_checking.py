@@ -56,17 +56,18 @@
 # $$\hat g = \mathcal L' + \frac{\varepsilon^2}{6}\mathcal L''' + O(\varepsilon^4).$$
 #
 # That is the **truncation** error, and it shrinks like $\varepsilon^2$. But the computer
-# rounds: each loss comes out with a relative error of a few $u$, the machine epsilon of the
-# float type (the gap between 1 and the next number). The difference of two losses carries
-# about $u|\mathcal L|$ whatever $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up:
-# the **rounding** error grows like $u|\mathcal L|/\varepsilon$. Their sum
+# rounds: each loss comes out with an error of a few $u$, the machine epsilon of the float type
+# (the gap between 1 and the next number), times the size $S$ of the numbers it is computed from;
+# for softplus, $S = |\mathcal L|$. The difference of two losses carries about $uS$ whatever
+# $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up: the **rounding** error grows like
+# $uS/\varepsilon$. Their sum
 #
-# $$E(\varepsilon) \approx \frac{u\,|\mathcal L|}{\varepsilon} +
+# $$E(\varepsilon) \approx \frac{u\,S}{\varepsilon} +
 #   \frac{\varepsilon^2}{6}|\mathcal L'''|$$
 #
 # is smallest where its slope is zero, at
-# $\varepsilon^* = (3u|\mathcal L|/|\mathcal L'''|)^{1/3}$; when $|\mathcal L|$ and
-# $|\mathcal L'''|$ are of similar size, that is about $u^{1/3}$.
+# $\varepsilon^* = (3uS/|\mathcal L'''|)^{1/3}$; when $S$ and $|\mathcal L'''|$ are of similar
+# size, that is about $u^{1/3}$.
 #
 # The code measures this twice. First on softplus, $f(w) = \log(1+e^w)$ at $w = 1$, whose
 # derivative $\sigma(w)$ is known exactly; then on a small tanh network on scikit-learn's
@@ -144,18 +145,21 @@ Table(["check", "loss", "|g| from … to …", "pure relative", "pure absolute",
 #
 # $$e_i = \frac{|g_i - \hat g_i|}{\max\big(|g_i| + |\hat g_i|,\; \varphi\big)},\qquad
 # \varphi = \frac{C\,\nu}{\tau},\qquad
-# \nu = |\mathcal L|\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big),$$
+# \nu = S\Big(\frac{u}{\varepsilon} + \frac{\varepsilon^2}{6}\Big),$$
 #
 # and pass when every $e_i \le \tau$. Here $\nu$ is the noise budget of the previous section
-# with $|\mathcal L'''|$ taken to be of the size of $|\mathcal L|$, and $C$ a safety factor.
+# with $|\mathcal L'''|$ taken to be of the size of $S$, and $C$ a safety factor.
 # Above the floor $\varphi$, $e_i$ is a relative error, at most 1 (a flipped sign gives exactly 1).
 # Below it, $e_i \le \tau$ says $|g_i - \hat g_i| \le C\nu$: agreement within the noise. The floor
-# grows with the loss, so the large check gets the slack its rounding needs, and no more.
+# grows with $S$, so the large check gets the slack its rounding needs, and no more.
 #
-# It assumes that the loss rounds like $u|\mathcal L|$. A loss that is the small difference of
-# large numbers rounds like those numbers: the cross-entropy of a network already sure of its
-# answers is tiny, its floor too, and a correct gradient near 0 can fail. Check such a network
-# on samples it does not fit yet, or at its starting weights.
+# What is $S$ for a network? A loss can be the small difference of large numbers, and then it
+# rounds like those numbers: the cross-entropy of a network sure of its answers,
+# $\log\sum_k e^{o_k} - o_c$, is tiny while its logits $o$ are large. So `gradcheck` takes
+# $S = |\mathcal L| + \overline{\sum_k |a_{L,k}|}$, the loss plus the mean over the samples of the
+# outputs' total size (the logits, for the cross-entropy). Such a network also has little to
+# show: its gradients are near 0, and a flipped sign on them passes. Check a network where it
+# still learns.
 
 # %%
 display(say("bpbook's settings: τ = {tol:g}, C = {c:g}. The floors of the three checks: {floors}.",
@@ -255,7 +259,7 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
             "of each of the {arrays} arrays: {part} forward passes, {v}. With the sign of one "
             "layer's $dW$ flipped, the same sampled check {caught}. Each count is two per "
             "checked entry plus {extra}: backprop's own forward pass and the loss at the point "
-            "itself (the floor needs $|\\mathcal L|$).",
+            "itself (the floor needs $S$).",
             n=cost["entries"], full=cost["full"], k=cost["sample"], arrays=cost["arrays"],
             part=cost["sampled"], v=cost["sampled_check"].verdict(),
             caught="fails" if cost["caught"] else "passes",
@@ -273,7 +277,7 @@ display(say("{n} parameter entries. A full check: {full} forward passes counted.
 # 1. Check in float64 (a float32 model is copied).
 # 2. Use a step near $u^{1/3}$: bpbook's default.
 # 3. Judge each entry by $e_i$, relative above the floor $\varphi$, absolute below it, with the
-#    floor from the loss and the step.
+#    floor from the step and the size $S$ of the loss and the outputs it is computed from.
 # 4. Mark entries whose check straddles a ReLU kink; show them, leave them out of the verdict.
 # 5. For a large network, check a random sample of every parameter array.
 # 6. Pass when every judged $e_i \le \tau$; on a failure, the table says which parameter, which
@@ -326,8 +330,8 @@ display(say("For example, at $\\varepsilon$ = {e:.0e}: the measured error is {m:
 # ## Recap
 #
 # - A central difference has two errors: truncation, $\varepsilon^2|\mathcal L'''|/6$, and
-#   rounding, $u|\mathcal L|/\varepsilon$. Their sum is smallest near $\varepsilon = u^{1/3}$; a
-#   smaller step is worse, not better.
+#   rounding, $uS/\varepsilon$ ($S$ the size of what the loss is computed from). Their sum is
+#   smallest near $\varepsilon = u^{1/3}$; a smaller step is worse, not better.
 # - Judge each entry relative to its size, with a floor set by what the central difference can
 #   resolve for this loss and step: pure relative errors fail tiny correct gradients, pure
 #   absolute errors fail large correct ones and pass tiny wrong ones.
@@ -366,11 +370,11 @@ check_forward_eps(answer)
 
 # %% [markdown]
 # **2.** A bug flips the sign of one tiny gradient entry, $\hat g = -g$. With bpbook's settings
-# ($\tau$, $C$, $\varepsilon$ above) and the loss below, up to which $|g|$ does the flipped entry
-# still pass the rule?
+# ($\tau$, $C$, $\varepsilon$ above) and the size $S$ below, up to which $|g|$ does the flipped
+# entry still pass the rule?
 
 # %%
-display(say("$|\\mathcal L|$ = {v:g} (as `BLIND_LOSS`); τ = {tol:g} (`TOL`), C = {c:g} "
+display(say("$S$ = {v:g} (as `BLIND_LOSS`); τ = {tol:g} (`TOL`), C = {c:g} "
             "(`NOISE_FACTOR`), ε = {e:g} (`EPS`).", v=BLIND_LOSS, tol=TOL, c=NOISE_FACTOR, e=EPS))
 
 # %% tags=["exercise"] exercise="11.blind-spot"

@@ -101,6 +101,43 @@ def test_correct_network_with_batch_norm_and_a_large_loss_passes():
     assert result.loss > 10 and result.passed(), result.table
 
 
+def _confident(margin, bug=None):
+    """A 4-5-3 tanh network whose output layer is fitted so that each of its 3 samples has logits
+    ``margin``·(one-hot − 1/3): a tiny cross-entropy computed from logits of size ``margin``."""
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(4, 3), np.eye(3)
+    first = Dense(4, 5, "tanh", rng=rng, name="hidden")
+    A = np.vstack([first.forward(X), np.ones((1, 3))])
+    Wb = np.linalg.lstsq(A.T, (margin * (Y - 1 / 3)).T, rcond=None)[0].T
+    out = (BuggyDense if bug else Dense)(5, 3, W=Wb[:, :-1], b=Wb[:, -1:], name="out",
+                                         **({"bug": bug} if bug else {}))
+    return Sequential([first, out]), X, Y
+
+
+@pytest.mark.parametrize("margin", [10, 20, 40])
+def test_a_confident_cross_entropy_is_judged_by_the_size_of_its_logits(margin):
+    """ℒ = logsumexp(o) − o_c is tiny, but it rounds like the logits o: with a floor from |ℒ|
+    alone, correct entries near 0 fail (ĝ carries u·|o|/ε of rounding); S = |ℒ| + Σ|o| holds
+    them."""
+    model, X, Y = _confident(margin)
+    result = gradcheck(model, X, Y, "softmax_ce")
+    by_loss = max(float(rel_error(g, g_hat, error_floor(result.loss))) for *_, g, g_hat, _
+                  in result.rows)
+    outputs = np.abs(model.forward(X)).sum(axis=0).mean()
+    assert result.loss < 1e-3 and by_loss > TOL
+    assert result.scale == pytest.approx(abs(result.loss) + outputs, rel=1e-12)
+    assert result.passed(), result.table
+
+
+def test_a_flipped_sign_still_fails_where_the_confident_network_has_gradients_to_show():
+    """At margin 10 the gradients are about e⁻¹⁰ and the flip fails; at margin 40 they are 0 to
+    rounding and no check can see it (the chapter says: check where the network still learns)."""
+    wrong = gradcheck(*_confident(10, bug="sign"), "softmax_ce")
+    assert not wrong.passed() and wrong.max_rel_error > 1e-3, wrong.table
+    blind = gradcheck(*_confident(40, bug="sign"), "softmax_ce")
+    assert blind.passed() and max(abs(r[2]) for r in blind.rows) < 1e-12
+
+
 def test_floor_matters_tiny_correct_gradients_fail_pure_relative_error():
     """A saturated sigmoid layer has gradients of 1e-9 and smaller: pure relative error calls
     them wrong, the floor judges them by the noise and passes them."""

@@ -20,7 +20,7 @@ FD_W = number("11.forward-eps", W0, 0.5, 3.0, digits=2)
 F_VALUE = float(softplus(FD_W))  # f(FD_W) for exercise 1
 F_SECOND = float(sigmoid(FD_W) * (1 - sigmoid(FD_W)))  # f″(FD_W)
 F_THIRD = float(third_derivative(FD_W))  # f‴(FD_W), for a mistake's value
-# Exercise 2: the loss at which a flipped sign is judged
+# Exercise 2: the size S (of a loss and its outputs) at which a flipped sign is judged
 BLIND_LOSS = number("11.blind-spot", 0.3, 0.05, 5.0, digits=2)
 # Exercise 3: the fraction of an array's entries a bug spoils, and the chance of missing it that
 # we accept (10⁻², 10⁻³ or 10⁻⁴)
@@ -42,7 +42,7 @@ def check_forward_eps(answer, u=U, f=F_VALUE, f2=F_SECOND, f3=F_THIRD):
 
 
 def blind_spot(loss, eps=EPS):
-    """The largest |g| whose flipped sign (ĝ = −g) still passes the rule at this loss and step:
+    """The largest |g| whose flipped sign (ĝ = −g) still passes the rule at this size S and step:
     then |g − ĝ| = |g| + |ĝ| = 2|g|, so e = 2|g|/max(2|g|, φ) is 1 above the floor and
     2|g|/φ below it, which is ≤ τ while |g| ≤ τφ/2 = Cν/2."""
     return TOL * error_floor(loss, eps) / 2
