@@ -119,7 +119,7 @@ def _torch(settings):
 
     names = {"x₁": "x1", "x₂": "x2", "y": "y", "W₂": "W2"}
     result = worked_example(**{names[k]: v for k, v in settings.items()})
-    return {q: result[q] for q in QUANTITIES}
+    return {_label(q): result[q] for q in QUANTITIES}
 
 
 def _classifier(settings):
@@ -169,7 +169,7 @@ EXPLORERS = [
     Explorer("06_activations", slider="z₀", watch="sigmoid(z₀)", compute=_activation),
     Explorer("11_gradient_checking", slider="log₁₀ ε", watch="measured error",
              compute=_gradient_checking),
-    Explorer("12_pytorch", slider="W₂", watch="dW2", compute=_torch, column="bpbook"),
+    Explorer("12_pytorch", slider="W₂", watch=_label("dW2"), compute=_torch, column="bpbook"),
     Explorer("13_real_classifier", slider="hidden units", watch="test accuracy",
              compute=_classifier),
     Explorer("14_by_hand", slider="batch size", watch="loss", compute=_by_hand),

@@ -15,7 +15,7 @@ from bpbook.chapters.ch12_pytorch.exercises import (HOOK_Y, check_accumulate_ste
                                                     check_copy_linear, check_half_mse,
                                                     check_hook_delta)
 from bpbook.chapters.ch12_pytorch.explore import update  # noqa: E402
-from bpbook.worked import worked_graph  # noqa: E402
+from bpbook.worked import NAMES, worked_graph  # noqa: E402
 from bpbook.model import fit, mlp  # noqa: E402
 from bpbook.optim import SGD  # noqa: E402
 from bpbook.chapters.ch12_pytorch.bridge import (graph_lines, train_torch,  # noqa: E402
@@ -150,8 +150,10 @@ def test_value_graph_lines_lists_every_leaf_of_the_worked_graph():
 def test_explorer_update_compares_bpbook_and_torch():
     table = update(x1=-1.0, y=0.0, W2=1.7)
     exact = closed_form(x1=-1.0, y=0.0, W2=1.7)
+    key = {name: q for q, name in NAMES.items()}
+    assert [row[0] for row in table.rows][:2] == ["ℒ", "δ₂"]
     for row in table.rows:
-        assert row[1] == pytest.approx(exact[row[0]], abs=1e-14)
+        assert row[1] == pytest.approx(exact[key[row[0]]], abs=1e-14)
         assert abs(row[2]) < 1e-14 and abs(row[3]) < 1e-6
 
 

@@ -3,14 +3,14 @@
 :func:`update` is the plain update function (tests call it): it runs the worked example
 (:func:`bpbook.worked.worked_example`) in bpbook and in torch (float64 and float32,
 :func:`bpbook.chapters.ch12_pytorch.bridge.worked_torch`) for the given settings and returns a
-:class:`~bpbook.tables.Table`, one row per gradient, rendered as ``<table class="bp-explorer">``
+:class:`~bpbook.tables.Table`, one row per quantity, named as the book writes it (``bpbook.worked.NAMES``), rendered as ``<table class="bp-explorer">``
 (so a browser test can read it): bpbook's value and torch's difference from it in float64 and
 float32 (four columns, so the table fits a narrow notebook). :func:`explorer` wires sliders to
 it.
 """
 from bpbook.chapters.ch12_pytorch.bridge import require_torch, worked_torch
 from bpbook.tables import Table
-from bpbook.worked import worked_example
+from bpbook.worked import NAMES, worked_example
 
 QUANTITIES = ("L", "delta2", "delta1", "dW2", "db2", "dW11", "dW12", "db1")
 
@@ -21,7 +21,7 @@ def update(**settings):
     torch = require_torch()
     ours = worked_example(**settings)
     t64, t32 = worked_torch(torch.float64, **settings), worked_torch(torch.float32, **settings)
-    rows = [[q, ours[q], t64[q] - ours[q], t32[q] - ours[q]] for q in QUANTITIES]
+    rows = [[NAMES[q], ours[q], t64[q] - ours[q], t32[q] - ours[q]] for q in QUANTITIES]
     return Table(["quantity", "bpbook", "torch64 − bpbook", "torch32 − bpbook"], rows,
                  formats=[None, "{:+.10f}", "{:+.1e}", "{:+.1e}"], css_class="bp-explorer")
 
