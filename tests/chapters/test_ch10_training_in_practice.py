@@ -274,14 +274,16 @@ def test_every_chapter_exercise_has_an_instructor_entry():
     assert ids and ids == set(module.EXERCISES) | set(module.THINK)
 
 
-def test_cost_plot_keeps_every_point_inside_the_frame_and_says_the_measured_ratios():
+def test_cost_plot_keeps_every_point_inside_the_frame_and_prints_no_timing():
     from bpbook.chapters.ch10_training_in_practice import plots
     fig = plots.cost([16, 32], [2.5, 1.5], [1.8, 1.9])
     ax, = fig.axes
     assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] > 2.5
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [1.8, 1.9])
-    # the measured points are in the words too (review 10-rev-3, 7a)
-    assert "measured 2.50 and 1.50" in alt_of(fig)[0]
+    # the words say where the measured points are, but never a timing: a chapter run twice
+    # prints the same (tests/test_chapters_repeatable.py)
+    alt = alt_of(fig)[0]
+    assert "measured ratios as dots" in alt and "2.50" not in alt and "1.50" not in alt
 
 
 def test_memory_plot_draws_measured_and_counted_mebibytes():
@@ -382,8 +384,9 @@ def test_checkpointing_plot_and_its_text_alternative():
     same = [[1, 5, 0.0, 9, 1.8, 100, 600, 0.6], [8, 3, 0.0, 9, 1.8, 50, 600, 0.6]]
     labels = [a.get_text() for a in plots.checkpointing(traces, same, [1.5, 1.7]).axes[1].texts]
     assert labels == ["k=1, 8"]
-    assert "Gray crosses: the measured step times relative to the plain step, 1.50 and 1.70" in \
-        alt_of(plots.checkpointing(traces, rows, [1.5, 1.7]))[0]
+    alt = alt_of(plots.checkpointing(traces, rows, [1.5, 1.7]))[0]
+    assert "Gray crosses: the measured step time of each of the 2 segment sizes" in alt
+    assert "1.50" not in alt and "1.70" not in alt  # timings vary: drawn, never printed
 
 
 # ---- the explorer ------------------------------------------------------------------------------
@@ -475,8 +478,9 @@ def test_every_picture_carries_words_written_from_its_numbers():
     assert "rising on 1 of 3 epochs" in alt
     ck = [[1, 5, 0.0, 9, 1.8, 100, 600, 0.6], [2, 3, 0.0, 9, 1.8, 50, 400, 0.4]]
     traces = {"plain": np.array([2 ** 20, 2 ** 21])}
-    assert alt_of(plots.checkpointing(traces, ck, [1.2, 1.3]))[0] == \
-        plots.checkpointing_description(traces, ck, [1.2, 1.3])
+    alt = alt_of(plots.checkpointing(traces, ck, [1.2, 1.3]))[0]
+    assert alt == plots.checkpointing_description(traces, ck, [1.2, 1.3])
+    assert "each of the 2 segment sizes" in alt and "1.20" not in alt and "1.30" not in alt
 
 
 def test_the_split_chapters_link_each_other_and_only_to_chapters_that_exist():
