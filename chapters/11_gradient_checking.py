@@ -57,10 +57,10 @@
 #
 # That is the **truncation** error, and it shrinks like $\varepsilon^2$. But the computer
 # rounds: each loss comes out with an error of a few $u$, the machine epsilon of the float type
-# (the gap between 1 and the next number), times the size $S$ of the numbers it is computed from;
-# for softplus, $S = |\mathcal L|$. The difference of two losses carries about $uS$ whatever
-# $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up: the **rounding** error grows like
-# $uS/\varepsilon$. Their sum
+# (the gap between 1 and the next number), times the size $S$ of the numbers it is computed from
+# (for the softplus below, $S = |\mathcal L|$). The difference of two losses carries about $uS$
+# whatever $\varepsilon$ is, and dividing by $2\varepsilon$ blows it up: the **rounding** error
+# grows like $uS/\varepsilon$. Their sum
 #
 # $$E(\varepsilon) \approx \frac{u\,S}{\varepsilon} +
 #   \frac{\varepsilon^2}{6}|\mathcal L'''|$$
