@@ -78,6 +78,22 @@ def wire_in_place(controls, show, panel=None):
     return w.VBox([panel, *views])
 
 
+def wire_kept(controls, plot, update):
+    """The explorers' common wiring: ``controls`` side by side (wrapping on a narrow page); each
+    change calls ``update(*values, plot=plot)``, whose result has a ``table`` and a
+    ``description``, and shows the table and ``plot.figure`` redrawn where ``plot.moving`` moves
+    (a :class:`KeptFigure`), with that description as its text alternative."""
+    import ipywidgets as w
+
+    kept = KeptFigure(plot.figure, plot.moving)
+
+    def show(*values):
+        view = update(*values, plot=plot)
+        return [view.table, kept.picture(view.description)]
+    return wire_in_place(controls, show, panel=w.HBox(controls,
+                                                      layout=w.Layout(flex_flow="row wrap")))
+
+
 class PNG:
     """A picture already drawn (PNG bytes) with its text alternative ``alt``, written from the
     data it shows (``bpbook.display.check_alt``'s rules), for an explorer that draws its pictures

@@ -83,6 +83,34 @@ def test_explorer_picture_carries_its_alt_and_updates_it():
     assert words.value == "A line rising from 0 to 4 across the plot"
 
 
+def test_wire_kept_calls_update_with_the_kept_plot_and_shows_its_table_and_words():
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from bpbook.tables import Table
+    from bpbook.widgets import wire_kept
+
+    fig = Figure(figsize=(2, 1))
+    line, = fig.subplots().plot([0, 1])
+    plot, calls = SimpleNamespace(figure=fig, moving=[line]), []
+
+    def update(k, plot):
+        calls.append((k, plot))
+        line.set_ydata([0, k])
+        return SimpleNamespace(table=Table(["k"], [[k]], css_class="bp-explorer"),
+                               description=f"A line rising from 0 to {k} across the plot")
+
+    slider = w.IntSlider(value=1, min=0, max=5, description="k")
+    box = wire_kept([slider], plot, update)
+    words = box.children[-1].children[1]
+    assert words.value == "A line rising from 0 to 1 across the plot"
+    slider.value = 3
+    assert [k for k, _ in calls] == [1, 3] and all(p is plot for _, p in calls)
+    assert words.value == "A line rising from 0 to 3 across the plot"
+    assert ">3<" in box.children[1].value  # the table, refilled
+
+
 def test_described_figure_shows_its_alt_in_every_form():
     import html
     import re

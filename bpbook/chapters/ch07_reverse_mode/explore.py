@@ -94,17 +94,10 @@ def explorer():
     kept :class:`ModePlot`; the table and the picture are updated in place."""
     import ipywidgets as w
 
-    from bpbook.widgets import KeptFigure, wire_in_place
+    from bpbook.widgets import wire_kept
 
     controls = [w.IntSlider(value, min=low, max=high, description=name, continuous_update=False)
                 for name, value, (low, high) in (("inputs n", N_IN, IN_RANGE),
                                                  ("hidden width", HIDDEN, HIDDEN_RANGE),
                                                  ("outputs k", N_OUT, OUT_RANGE))]
-    plot = ModePlot()
-    kept = KeptFigure(plot.figure, plot.moving)
-
-    def show(n_in, hidden, n_out):
-        view = update(n_in, hidden, n_out, plot=plot)
-        return [view.table, kept.picture(view.description)]
-    return wire_in_place(controls, show, panel=w.HBox(controls,
-                                                      layout=w.Layout(flex_flow="row wrap")))
+    return wire_kept(controls, ModePlot(), update)

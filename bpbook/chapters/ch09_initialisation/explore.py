@@ -107,7 +107,7 @@ def explorer():
     over the kept axes, with this move's text alternative) are updated in place."""
     import ipywidgets as w
 
-    from bpbook.widgets import KeptFigure, wire_in_place
+    from bpbook.widgets import wire_kept
 
     controls = [
         w.FloatSlider(GAIN, min=GAIN_RANGE[0], max=GAIN_RANGE[1], step=0.05,
@@ -115,11 +115,4 @@ def explorer():
         w.IntSlider(DEPTH, min=DEPTH_RANGE[0], max=DEPTH_RANGE[1], description="depth",
                     continuous_update=False),
         w.Dropdown(options=ACTIVATIONS, value=ACTIVATION, description="activation")]
-    plot = VariancePlot()
-    kept = KeptFigure(plot.figure, plot.moving)
-
-    def show(gain, depth, activation):
-        view = update(gain, depth, activation, plot=plot)
-        return [view.table, kept.picture(view.description)]
-    return wire_in_place(controls, show, panel=w.HBox(controls,
-                                                      layout=w.Layout(flex_flow="row wrap")))
+    return wire_kept(controls, VariancePlot(), update)

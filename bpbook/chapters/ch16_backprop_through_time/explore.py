@@ -94,7 +94,7 @@ def explorer():
     this move's text alternative) are updated in place."""
     import ipywidgets as w
 
-    from bpbook.widgets import KeptFigure, wire_in_place
+    from bpbook.widgets import wire_kept
 
     controls = [
         w.FloatSlider(RHO, min=RHO_RANGE[0], max=RHO_RANGE[1], step=0.05, description="ρ",
@@ -103,12 +103,5 @@ def explorer():
                     continuous_update=False),
         w.Dropdown(options=[(f"{s:g}", s) for s in INPUT_SCALES], value=INPUT_SCALE,
                    description="input scale")]
-    plot = FlowPlot()
-    kept = KeptFigure(plot.figure, plot.moving)
-
-    def show(rho, steps, scale):
-        view = update(rho, steps, scale, plot=plot)
-        return [view.table, kept.picture(view.description)]
-    return wire_in_place(controls, show, panel=w.HBox(controls,
-                                                      layout=w.Layout(flex_flow="row wrap")))
+    return wire_kept(controls, FlowPlot(), update)
 
