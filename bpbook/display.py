@@ -127,8 +127,13 @@ def figure_bundle(fig):
     (IPython's ``_repr_mimebundle_`` form)."""
     from IPython.core.pylabtools import print_figure
 
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     alt, details = alt_of(fig)
-    png = print_figure(fig, "png", bbox_inches="tight")  # what the inline backend shows
+    # The inline backend's tight box, except where a constrained layout already fits every label
+    # inside the figure: there the box would cost one more pass over every artist, for a margin.
+    fitted = isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    png = print_figure(fig, "png", bbox_inches=None if fitted else "tight")
     data, metadata = figure_forms(png, alt, details)
     _lend_png(fig, data["image/png"])
     return data, metadata

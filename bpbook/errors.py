@@ -209,7 +209,7 @@ def upstream_gradient(da, a, where, finite=True):
 
 def check_finite(arr, what, hint=""):
     """Raise :class:`ExplodingGradientError` if ``arr`` holds a NaN or an infinity."""
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ExplodingGradientError(f"{what} is not finite ({_describe(arr)}). {hint}".rstrip())
 
 

@@ -117,15 +117,7 @@ class Sequential:
         # overflow is caught as a non-finite output, loss or gradient, with a message that says why
         with np.errstate(over="ignore", invalid="ignore"):
             value, Y, logit = self._evaluate(X, Y, loss)
-            m = Y.shape[1]
-            if logit is not None:
-                self._backward(delta=loss.logit_df(logit.z, Y, m))
-            else:
-                self._backward(loss.df(self.y_hat, Y, m))
-            # one sum per gradient is cheap; only when it is not finite do we look closer
-            if not np.isfinite(sum(float(np.sum(g)) for _, _, g in self.parameters())):
-                for name, _, grad in self.parameters():
-                    check_finite(grad, f"the gradient of {name}", EXPLODING_HINT)
+            self._backward_loss(Y, loss, logit)
         return value
 
     def _evaluate(self, X, Y, loss):
@@ -134,12 +126,33 @@ class Sequential:
         self._check_output(loss)
         y_hat = self._forward(X)
         Y = self._targets(Y, y_hat, loss)
-        check_finite(y_hat, "the output y_hat", EXPLODING_HINT)
         logit = self._logit_layer(loss)
+        return self._loss_value(Y, loss, logit), Y, logit
+
+    def _loss_value(self, Y, loss, logit):
+        """The loss of the last forward pass against ``Y`` (already checked), both checked finite.
+        ``fit`` checks ``Y`` and the output layer once, then calls this and
+        :meth:`_backward_loss` every step."""
+        y_hat = self.y_hat
+        check_finite(y_hat, "the output y_hat", EXPLODING_HINT)
         m = y_hat.shape[1]
         value = loss.logit_f(logit.z, Y, m) if logit is not None else loss.f(y_hat, Y, m)
         check_finite(value, f"the loss ({value})", EXPLODING_HINT)
-        return value, Y, logit
+        return value
+
+    def _backward_loss(self, Y, loss, logit):
+        """The backward pass of the loss of the last forward pass; a gradient that is not finite
+        raises :class:`~bpbook.errors.ExplodingGradientError` naming the parameter."""
+        m = Y.shape[1]
+        if logit is not None:
+            self._backward(delta=loss.logit_df(logit.z, Y, m))
+        else:
+            self._backward(loss.df(self.y_hat, Y, m))
+        params = self.parameters()
+        # one sum per gradient is cheap; only when it is not finite do we look closer
+        if not np.isfinite(sum(grad.sum() for _, _, grad in params)):
+            for name, _, grad in params:
+                check_finite(grad, f"the gradient of {name}", EXPLODING_HINT)
 
     @staticmethod
     def _targets(Y, y_hat, loss):
@@ -257,11 +270,16 @@ def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
     model._check_output(loss)
     with np.errstate(over="ignore", invalid="ignore"):  # Y's shape comes from a forward pass
         Y = model._targets(Y, model._forward(X), loss)
+    logit = model._logit_layer(loss)
     losses = np.empty(epochs)
+    # X, Y and the loss are checked once, above; each step checks only what training can break
     for epoch in range(epochs):
         opt.zero_grad()
         try:
-            losses[epoch] = model._forward_backward(X, Y, loss)
+            with np.errstate(over="ignore", invalid="ignore"):
+                model._forward(X)
+                losses[epoch] = model._loss_value(Y, loss, logit)
+                model._backward_loss(Y, loss, logit)
         except FloatingPointError as err:
             raise type(err)(f"epoch {epoch}, learning rate {lr}: {err}") from None
         opt.step()

@@ -249,10 +249,12 @@ def test_batchnorm(call):
     if err is None:
         assert finite(out) and out.shape == shape_of(kw["z"]) and out.dtype == bn.gamma.dtype
         da = kw["da"] if "da" in replaced else np.ones(out.shape)  # z's shape when z changed
-        dz, err = outcome(lambda: bn.backward(da), replaced)
+        with np.errstate(all="ignore"):  # a layer's own backward leaves values (inf, NaN) to the model
+            dz, err = outcome(lambda: bn.backward(da), replaced)
         if err is None:
-            assert finite(dz) and dz.shape == out.shape and dz.dtype == out.dtype
+            assert dz.shape == out.shape and dz.dtype == out.dtype
             assert shape_of(da) == out.shape
+            assert finite(dz) or not finite(da)
 
 
 @FUZZ

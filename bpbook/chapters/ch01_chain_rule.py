@@ -10,6 +10,7 @@ first cell, so a browser test can read the numbers the explorer shows. The check
 usual wrong answers (a sum instead of a product, one path of two) through
 :func:`bpbook.feedback.check`.
 """
+import functools
 import math
 
 import numpy as np
@@ -204,10 +205,12 @@ def chain_snapshots(xs=None):
     return described(fig, alt, details)
 
 
+@functools.cache
 def bar_range(points=601):
     """The bars' y range: every gear ratio and the product over the slider's x range, with a
     margin of 5 % of the span."""
-    values = [chain_state(x)[n] for x in np.linspace(*X_RANGE, points) for n in ChainPlot.NAMES]
+    states = [chain_state(x) for x in np.linspace(*X_RANGE, points)]
+    values = [s[n] for s in states for n in ChainPlot.NAMES]
     lo, hi = min(min(values), 0.0), max(max(values), 0.0)
     pad = 0.05 * (hi - lo)
     return lo - pad, hi + pad

@@ -42,6 +42,9 @@ EXPRESSIONS = {
     "silu": z / (1 + sp.exp(-z)),
 }
 NAMES = tuple(EXPRESSIONS)
+# SymPy's function_range gives up on SiLU and its slope (their extremes sit at transcendental
+# points) after half a second of trying: these go straight to the bracketed roots.
+NUMERIC_RANGES = frozenset({"silu"})
 # Where to look for SiLU's extremes: the sign changes of its next derivative lie inside.
 _SEARCH = np.linspace(-20, 20, 400)  # no grid point at 0, where sigmoid's extremes sit
 
@@ -138,13 +141,17 @@ def _numeric_range(expr):
 @functools.cache
 def value_range(name):
     """The range of the activation over the real line."""
-    expr = expression(name)
-    return exact_range(expr) or _numeric_range(expr)
+    return _range(name, expression(name))
 
 
 @functools.cache
 def derivative_range(name):
-    expr = derivative(name)
+    return _range(name, derivative(name))
+
+
+def _range(name, expr):
+    if name in NUMERIC_RANGES:
+        return _numeric_range(expr)
     return exact_range(expr) or _numeric_range(expr)
 
 
