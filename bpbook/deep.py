@@ -134,12 +134,13 @@ def train(model, X, Y, lr, epochs, clip=None, loss="mse"):
     """
     check_count(epochs, "epochs", low=0)
     opt = SGD(model.parameters(), lr, clip=clip)
+    X, Y, loss, logit = model._prepare(X, Y, loss)  # one batch: checked once
     losses = []
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
             opt.zero_grad()
             try:
-                losses.append(model.forward_backward(X, Y, loss))
+                losses.append(model._step(X, Y, loss, logit))
             except ExplodingGradientError as err:
                 return np.array(losses), ExplodingGradientError(f"epoch {epoch}: {err}")
             opt.step()

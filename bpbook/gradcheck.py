@@ -261,7 +261,8 @@ def gradcheck(model, X, Y, loss="mse", eps=EPS, sample=None, seed=0):
                              "dtype=np.float64")
     params = [(label, value, grad) for label, (_, value, grad)
               in zip(_labels(model), model.parameters())]
-    return check_gradients(lambda: model.loss(X, Y, loss), params, eps, sample, seed,
+    batch = model._prepare(X, Y, loss, model.y_hat)  # checked once, for two passes per entry
+    return check_gradients(lambda: model._step(*batch, backward=False), params, eps, sample, seed,
                            signs=lambda: _kink_signs(model), note=note,
                            scale=lambda value: abs(value) + _output_size(model))
 

@@ -120,6 +120,28 @@ class Sequential:
             self._backward_loss(Y, loss, logit)
         return value
 
+    def _prepare(self, X, Y, loss, y_hat=None):
+        """``X``, ``Y`` and ``loss`` checked once for many passes over one batch (a training
+        loop, a gradient check): ``(X, Y, loss, logit_layer)`` for :meth:`_step`. ``Y`` is
+        checked against a forward pass of ``X``, or against ``y_hat`` when one was just run."""
+        loss = get_loss(loss)
+        X = self._inputs(X)
+        self._check_output(loss)
+        if y_hat is None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                y_hat = self._forward(X)
+        return X, self._targets(Y, y_hat, loss), loss, self._logit_layer(loss)
+
+    def _step(self, X, Y, loss, logit, backward=True):
+        """A forward pass and the loss (and, with ``backward``, the backward pass) of a batch
+        :meth:`_prepare` checked: only what training can break is checked here."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._forward(X)
+            value = self._loss_value(Y, loss, logit)
+            if backward:
+                self._backward_loss(Y, loss, logit)
+        return value
+
     def _evaluate(self, X, Y, loss):
         """Forward pass and loss value; returns ``(value, Y, logit_layer)``, where
         ``logit_layer`` is the output layer when the loss was computed from its logit."""
@@ -130,9 +152,8 @@ class Sequential:
         return self._loss_value(Y, loss, logit), Y, logit
 
     def _loss_value(self, Y, loss, logit):
-        """The loss of the last forward pass against ``Y`` (already checked), both checked finite.
-        ``fit`` checks ``Y`` and the output layer once, then calls this and
-        :meth:`_backward_loss` every step."""
+        """The loss of the last forward pass against ``Y`` (already checked), both checked
+        finite."""
         y_hat = self.y_hat
         check_finite(y_hat, "the output y_hat", EXPLODING_HINT)
         m = y_hat.shape[1]
@@ -266,20 +287,12 @@ def fit(model, X, Y, loss="mse", lr=0.5, epochs=1000, clip=None, record=None):
                              f"{short_repr(record)}")
     loss = get_loss(loss)
     opt = SGD(model.parameters(), lr, clip=clip)
-    X = model._inputs(X)
-    model._check_output(loss)
-    with np.errstate(over="ignore", invalid="ignore"):  # Y's shape comes from a forward pass
-        Y = model._targets(Y, model._forward(X), loss)
-    logit = model._logit_layer(loss)
+    X, Y, loss, logit = model._prepare(X, Y, loss)
     losses = np.empty(epochs)
-    # X, Y and the loss are checked once, above; each step checks only what training can break
     for epoch in range(epochs):
         opt.zero_grad()
         try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                model._forward(X)
-                losses[epoch] = model._loss_value(Y, loss, logit)
-                model._backward_loss(Y, loss, logit)
+            losses[epoch] = model._step(X, Y, loss, logit)
         except FloatingPointError as err:
             raise type(err)(f"epoch {epoch}, learning rate {lr}: {err}") from None
         opt.step()
