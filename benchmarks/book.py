@@ -3,15 +3,18 @@
 Each chapter (``chapters/NN_slug.py``, a Jupytext percent file) is read with ``jupytext.read`` and
 executed top to bottom by nbclient in a fresh kernel of this environment, working directory
 ``chapters/``, one chapter after another (the kernel talks over IPC sockets in a private folder,
-not TCP ports, so it cannot race other processes' kernels for ports on a shared machine). A cell
-stuck for ``CELL_TIMEOUT`` fails its chapter; ``outside_cells_s`` in a chapter's ``details`` is
-its time outside its cells (kernel start and shutdown, messaging). The baseline is the fixed
-cost every chapter pays: a fresh kernel running one cell, ``import bpbook`` (median of two); the
-book's baseline is that times the number of chapters. The slowest cells of each chapter are in
-``details``, and so are the kernel's CPU seconds (``kernel_cpu_s``: user + system, its own and
-its children's, read by the kernel itself in one more cell appended to the chapter): on a busy
-machine the wall time swells with the wait for a core, the CPU seconds far less, so they are what
-to compare between two runs of a loaded machine (the book row sums them).
+not TCP ports, so it cannot race other processes' kernels for ports on a shared machine). After the
+last cell the kernel is stopped at once, as nbval stops the test suite's kernels: a graceful
+shutdown would add the kernel's interpreter teardown (0.2 s for a bare kernel, 0.6 s with torch
+loaded), which no reader waits for. A cell stuck for ``CELL_TIMEOUT`` fails its chapter;
+``outside_cells_s`` in a chapter's ``details`` is its time outside its cells (kernel start and
+stop, messaging). The baseline is the fixed cost every chapter pays: a fresh kernel running one
+cell, ``import bpbook`` (median of two); the book's baseline is that times the number of chapters.
+The slowest cells of each chapter are in ``details``, and so are the kernel's CPU seconds
+(``kernel_cpu_s``: user + system, its own and its children's, read by the kernel itself in one more
+cell appended to the chapter): on a busy machine the wall time swells with the wait for a core, the
+CPU seconds far less, so they are what to compare between two runs of a loaded machine (the book
+row sums them).
 
 The whole book runs once (it is the slow benchmark); quick mode runs only the shortest chapter.
 """
@@ -45,10 +48,10 @@ def execute(nb):
     nb.cells.append(nbformat.v4.new_code_cell(CPU))
     with tempfile.TemporaryDirectory(prefix="bpbook-bench-kernel-") as sockets:
         km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
-        client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT,
+        client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT, shutdown_kernel="immediate",
                                 resources={"metadata": {"path": str(ROOT / "chapters")}})
         t0 = time.perf_counter()
-        client.execute(cleanup_kc=True)  # shuts the kernel down, closes its client's sockets
+        client.execute(cleanup_kc=True)  # stops the kernel, closes its client's sockets
         seconds = time.perf_counter() - t0
     cpu = float(nb.cells.pop().outputs[0]["text"])
     cells = [(_cell_seconds(c), i, c.source.strip().split("\n")[0][:60])

@@ -67,6 +67,12 @@ class GuardedExecute(Execute):
     def _default_timeout_func(self):
         return self.cell_timeout
 
+    @default("shutdown_kernel")
+    def _default_shutdown_kernel(self):
+        # Every output is in by then: the student's kernel is stopped, not asked to finish (no
+        # code of the student's runs at its exit, and a torch kernel's exit took 0.5 s).
+        return "immediate"
+
     def cell_timeout(self, cell):
         """The graded limit for nbgrader's cells, ``timeout`` for the chapter's own cells."""
         meta = cell.metadata.get("nbgrader", {})
