@@ -37,9 +37,13 @@ CLASS = 4
 WORKERS = 2
 PER_SUBMISSION = target("value", "<=", 3.0, "≤ 3 s per submission")
 SPEEDUP = target("speedup", ">=", 1.7, "≥ 1.7× on 2 cores")
-USAGE = ('import json as _j, resource as _r\n'
+# The kernel's peak memory is VmHWM, its own address space's high-water mark: Linux carries
+# ru_maxrss across exec, so a kernel started by a large process (the whole benchmark run, say)
+# would report that process's peak instead of its own.
+USAGE = ('import json as _j, re as _re, resource as _r\n'
          '_s, _c = _r.getrusage(_r.RUSAGE_SELF), _r.getrusage(_r.RUSAGE_CHILDREN)\n'
-         'print(_j.dumps({"peak_kb": _s.ru_maxrss, "cpu_s": _s.ru_utime + _s.ru_stime '
+         '_hwm = _re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())\n'
+         'print(_j.dumps({"peak_kb": int(_hwm.group(1)), "cpu_s": _s.ru_utime + _s.ru_stime '
          '+ _c.ru_utime + _c.ru_stime}))')
 
 
@@ -212,8 +216,12 @@ def sizing_section(sizing):
     """The guide's sizing text and table, from :func:`measured`'s record."""
     meta, rows = sizing["meta"], {r["name"]: r for r in sizing["benchmarks"]}
     load = " and ".join(f"{a[0]:.1f}" for a in meta["load_average_before_after"])
+    # the run itself keeps about one core busy; a load well above that is other work
+    busy = meta["load_average_before_after"][0][0] > 1.0
+    shared = (": other work shared the cores, so on a quiet machine expect less wall time" if busy
+              else ", a quiet machine")
     par = rows.get("autograde/parallel", {})
-    speed = (f"the measured speed-up of {par['details']['speedup']:.1f}× from "
+    speed = (f"the measured speed-up of {par['details']['speedup']:.2f}× from "
              f"{par['details']['workers']} processes on {meta['cpu_count']} cores"
              if par.get("status") == "ok" else "no speed-up: it was not measured")
     sizes = {r["details"]["class"] for r in rows.values() if "class" in r.get("details", {})}
@@ -221,8 +229,8 @@ def sizing_section(sizing):
     return textwrap.fill(
         f"Measured by `make bench BENCH_ARGS=\"--only autograde\"` on commit {meta['commit']} "
         f"({meta['started']}), on a machine with {meta['cpu_count']} cores whose load average "
-        f"(1 minute) was {load} before and after the run: other work shared the cores, so "
-        "on a quiet machine expect less wall time. Per chapter: the resident memory of a "
+        f"(1 minute) was {load} before and after the run{shared}. Per chapter: the resident "
+        "memory of a "
         "student's kernel at its peak after Run All with the exercises solved, that kernel's "
         "CPU seconds, `nbgrader autograde`'s wall seconds per submission (a class of "
         f"{'/'.join(map(str, sorted(sizes)))} graded in one process) and its CPU seconds "

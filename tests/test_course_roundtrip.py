@@ -261,6 +261,7 @@ def run_roundtrip(root):
         f"c.Exchange.root = {str(exchange)!r}\n"
         f"c.GuardedExecute.graded_timeout = {GRADED_TIMEOUT}\n"
         "c.GuardedExecute.timeout = 240\n")  # a chapter cell: a stuck kernel costs less
+    grades = {}
     for assignment in ROUNDTRIP:
         run_block("release", root, env, ASSIGNMENT=assignment)
         for student in students(assignment):
@@ -276,8 +277,10 @@ def run_roundtrip(root):
                 shutil.copy(course / "release" / assignment / f"{assignment}.ipynb", folder)
                 hand_in(student, folder / f"{assignment}.ipynb", course, assignment)
         run_block("grade", root, env, ASSIGNMENT=assignment)
-    with open(course / "grades.csv", newline="") as f:
-        grades = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(f)}
+        with open(course / "grades.csv", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert {row["assignment"] for row in rows} == {assignment}  # export --assignment
+        grades.update({(row["assignment"], row["student_id"]): row for row in rows})
     kit = json.loads((course / "kit.json").read_text())
     return course, grades, kit, release_solutions(root, env)
 

@@ -5,8 +5,8 @@
 The submitted students are dealt round-robin into N shares; each share is one ``nbgrader
 autograde ASSIGNMENT`` process that leaves the others' students out
 (``--CourseDirectory.student_id_exclude``) and grades its own one after another. Starting
-nbgrader costs a few seconds of CPU (it imports Jupyter's server and its schema checkers), so it
-is paid once per process instead of once per student, as ``xargs -P N nbgrader autograde
+nbgrader costs about a second of CPU (it imports Jupyter's server and its schema checkers), so
+it is paid once per process instead of once per student, as ``xargs -P N nbgrader autograde
 --student=...`` would pay it. The gradebook is SQLite, which lets the processes take turns; for
 many processes, a server database (``course_settings.py``).
 """
