@@ -449,3 +449,10 @@ def test_variant_settings_are_validated(kwargs, name):
     args = dict(exercise="01.x", default=0.1, low=-1.0, high=1.0, digits=2, who="ann") | kwargs
     with pytest.raises(BpbookError, match=name):
         variants.number(**args)
+
+
+def test_the_build_summary_counts_in_words():
+    from instructor.kit.__main__ import counted
+    assert [counted(n, "think question") for n in (0, 1, 2)] == [
+        "0 think questions", "1 think question", "2 think questions"]
+    assert counted(1, "point") == "1 point"

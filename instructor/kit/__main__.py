@@ -20,8 +20,15 @@ def main(argv=None):
     except KitError as err:
         sys.exit(f"make course: {err}")
     for name, s in summaries.items():
-        print(f"{name}: {len(s['exercises'])} exercises ({s['points']} points, autograded), "
-              f"{len(s['thinks'])} think questions ({s['think_points']} points, graded by hand)")
+        print(f"{name}: {counted(len(s['exercises']), 'exercise')} "
+              f"({counted(s['points'], 'point')}, autograded), "
+              f"{counted(len(s['thinks']), 'think question')} "
+              f"({counted(s['think_points'], 'point')}, graded by hand)")
+
+
+def counted(n, noun):
+    """``n noun`` with the noun in the plural unless ``n`` is 1: "1 point", "2 points"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 if __name__ == "__main__":
