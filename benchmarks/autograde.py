@@ -216,7 +216,7 @@ def sizing_section(sizing):
     """The guide's sizing text and table, from :func:`measured`'s record."""
     meta, rows = sizing["meta"], {r["name"]: r for r in sizing["benchmarks"]}
     load = " and ".join(f"{a[0]:.1f}" for a in meta["load_average_before_after"])
-    # the run itself keeps about one core busy; a load well above that is other work
+    # the load before the run is other work (the run itself then adds about one core's worth)
     busy = meta["load_average_before_after"][0][0] > 1.0
     shared = (": other work shared the cores, so on a quiet machine expect less wall time" if busy
               else ", a quiet machine")

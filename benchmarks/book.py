@@ -5,7 +5,7 @@ executed top to bottom by nbclient in a fresh kernel of this environment, workin
 ``chapters/``, one chapter after another (the kernel talks over IPC sockets in a private folder,
 not TCP ports, so it cannot race other processes' kernels for ports on a shared machine). After the
 last cell the kernel is stopped at once, as nbval stops the test suite's kernels: a graceful
-shutdown would add the kernel's interpreter teardown (0.2 s for a bare kernel, 0.6 s with torch
+shutdown would also wait for each kernel's interpreter teardown (up to half a second with torch
 loaded), which no reader waits for. A cell stuck for ``CELL_TIMEOUT`` fails its chapter;
 ``outside_cells_s`` in a chapter's ``details`` is its time outside its cells (kernel start and
 stop, messaging). The baseline is the fixed cost every chapter pays: a fresh kernel running one

@@ -70,7 +70,7 @@ class GuardedExecute(Execute):
     @default("shutdown_kernel")
     def _default_shutdown_kernel(self):
         # Every output is in by then: the student's kernel is stopped, not asked to finish (no
-        # code of the student's runs at its exit, and a torch kernel's exit took 0.5 s).
+        # code of the student's runs at its exit, and a torch kernel's exit took up to 0.5 s).
         return "immediate"
 
     def cell_timeout(self, cell):
