@@ -370,6 +370,19 @@ def test_the_roles_switch_nbgrader_on_as_each_needs():
     assert not (ROLE_DIRS / "instructor" / "labconfig").exists()
 
 
+def test_a_terminal_keeps_the_environment_the_hub_puts_on_path(tmp_path):
+    """Jupyter runs a login shell for a server started without a tty, and Debian's /etc/profile
+    resets PATH there (no nbgrader, no python in the terminal); each role's terminal is a plain
+    bash, which keeps the PATH the hub gives the server."""
+    for role in ("student", "instructor"):
+        config, _ = server_config(role)
+        shell = config.ServerApp.terminado_settings["shell_command"]
+        assert "-l" not in shell and "--login" not in shell
+        out = subprocess.run([*shell, "-c", "echo $PATH"], capture_output=True, text=True,
+                             env={"PATH": "/opt/bp-env/bin:/usr/bin:/bin", "HOME": str(tmp_path)})
+        assert out.stdout.strip().split(":")[0] == "/opt/bp-env/bin", (role, out)
+
+
 def test_the_roles_keep_the_books_jupyterlab():
     for role in ("student", "instructor"):
         config, _ = server_config(role)
@@ -406,7 +419,9 @@ def role_hook(code, site_file=None):
 def test_values_file_names_the_keys_zero_to_jupyterhub_reads():
     v = values()
     assert isinstance(v["hub"]["config"]["JupyterHub"], dict)
-    assert set(v["hub"]["loadGroups"]) == {"instructors", "students"}
+    # the chart's schema refuses a hub key it does not know (loadGroups is not one)
+    assert set(v["hub"]) <= {"config", "extraConfig"}
+    assert set(v["hub"]["config"]["JupyterHub"]["load_groups"]) == {"instructors", "students"}
     single = v["singleuser"]
     assert single["image"]["name"] and single["image"]["tag"]
     for kind in ("memory", "cpu"):
@@ -495,3 +510,17 @@ def test_self_study_branch_holds_the_chapters_alone(tmp_path, monkeypatch):
     prefix = f"lab/tree/{query['targetpath']}/"
     assert query["urlpath"].startswith(prefix), query
     assert query["urlpath"][len(prefix):] in files, (query, files)
+
+
+def test_a_later_run_keeps_every_account_an_earlier_one_made(tmp_path):
+    """``HUB_STUDENTS=5 make hub`` then ``make hub`` (3): all five stay in the class, with their
+    passwords, and ``--remove`` would remove all five."""
+    from instructor.hub.__main__ import make_site, parse
+    (tmp_path / "state").mkdir()
+    saved = {"bp-instructor": "p0", **{f"bp-student{i:02d}": f"p{i}" for i in range(1, 6)}}
+    (tmp_path / "state" / "accounts.json").write_text(json.dumps(saved))
+    site, _ = make_site(parse(["--students", "3", "--root", str(tmp_path)]))
+    assert site.students == [f"bp-student{i:02d}" for i in range(1, 6)]
+    assert site.passwords == saved
+    site, _ = make_site(parse(["--students", "7", "--root", str(tmp_path)]))
+    assert site.students == [f"bp-student{i:02d}" for i in range(1, 8)]

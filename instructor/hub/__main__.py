@@ -4,7 +4,8 @@ Creates (or reuses) the accounts ``bp-instructor`` and ``bp-student01`` ... with
 ``ROOT/state/accounts.json`` (root only), the shared exchange, and the course in the instructor's
 ``~/course`` (built once; ``--rebuild-course`` builds it again, keeping its course_settings.py).
 Prints the address and the accounts, then serves until Ctrl-C (or SIGTERM), which stops the hub
-and every user's server. ``--remove`` deletes the accounts, their homes and ROOT instead.
+and every user's server. A later run keeps every account an earlier one made. ``--remove`` deletes
+the accounts (all of them), their homes and ROOT instead.
 """
 import argparse
 import json
@@ -38,11 +39,14 @@ def parse(argv):
 
 def make_site(args):
     root = Path(args.root)
-    students = [f"bp-student{i:02d}" for i in range(1, args.students + 1)]
+    accounts = root / "state" / "accounts.json"
+    saved = json.loads(accounts.read_text()) if accounts.exists() else {}
+    # Every account an earlier run made stays in the class (and --remove removes it), whatever
+    # --students says now: a smaller number must not lock students out or leave them behind.
+    students = sorted({f"bp-student{i:02d}" for i in range(1, args.students + 1)}
+                      | {user for user in saved if user.startswith("bp-student")})
     site = hub.Site(root, Path(args.homes), [INSTRUCTOR], students, ip=args.ip, port=args.port)
-    accounts = site.state / "accounts.json"
-    if accounts.exists():
-        site.passwords.update(json.loads(accounts.read_text()))
+    site.passwords.update(saved)
     return site, accounts
 
 

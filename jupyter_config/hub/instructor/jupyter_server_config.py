@@ -12,3 +12,7 @@ load_subconfig("jupyter_server_config.py", path=str(BOOK_CONFIG))  # noqa: F821 
 c.ServerApp.jpserver_extensions.update(  # noqa: F821
     {f"nbgrader.server_extensions.{name}": True
      for name in ("formgrader", "assignment_list", "course_list", "validate_assignment")})
+# A terminal's shell, not a login shell: the hub starts this server without a tty, so Jupyter would
+# run `bash -l`, and Debian's /etc/profile resets PATH, dropping the student environment's bin
+# (no nbgrader, no python in the terminal). The server's own PATH, set by the hub, is kept.
+c.ServerApp.terminado_settings = {"shell_command": ["/bin/bash"]}  # noqa: F821

@@ -14,3 +14,7 @@ c.ServerApp.jpserver_extensions.update({  # noqa: F821
     "nbgrader.server_extensions.assignment_list": True,
     "nbgrader.server_extensions.validate_assignment": True,
 })
+# A terminal's shell, not a login shell: the hub starts this server without a tty, so Jupyter would
+# run `bash -l`, and Debian's /etc/profile resets PATH, dropping the student environment's bin
+# (no nbgrader, no python in the terminal). The server's own PATH, set by the hub, is kept.
+c.ServerApp.terminado_settings = {"shell_command": ["/bin/bash"]}  # noqa: F821
